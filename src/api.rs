@@ -1,0 +1,246 @@
+//! The JS API: a `wasm-bindgen` class over the engine's `Registry`, mirroring the distribution
+//! API. Values cross as plain JS objects (`serde-wasm-bindgen`), bytes as `Uint8Array`. Every
+//! refusal throws an `Error` whose `code` is the distribution-spec code, with `httpStatus`.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use serde::Deserialize;
+use serde::Serialize;
+use wasm_bindgen::prelude::*;
+
+use crate::engine::{self, ErrorCode, LayerInput, RegistryError, RegistryOptions};
+
+/// Converts an engine error into a thrown JS `Error` with `code` and `httpStatus`.
+pub fn to_js_error(e: &RegistryError) -> JsValue {
+    let err = js_sys::Error::new(&e.message);
+    err.set_name(&format!("StowageError[{}]", e.code));
+    let obj: &JsValue = err.as_ref();
+    let _ = js_sys::Reflect::set(obj, &"code".into(), &e.code.as_str().into());
+    let _ = js_sys::Reflect::set(obj, &"httpStatus".into(), &JsValue::from(e.http_status));
+    err.into()
+}
+
+fn invalid_argument(message: impl Into<String>) -> JsValue {
+    to_js_error(&RegistryError::new(ErrorCode::InvalidArgument, message))
+}
+
+fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsValue> {
+    let ser = serde_wasm_bindgen::Serializer::new().serialize_maps_as_objects(true).serialize_missing_as_null(true);
+    value.serialize(&ser).map_err(|e| invalid_argument(format!("could not convert a result: {e}")))
+}
+
+/// A JS number that must be a whole, non-negative, safe integer.
+fn whole(value: f64, what: &str, code: ErrorCode) -> Result<u64, JsValue> {
+    if value.is_finite() && value >= 0.0 && value.fract() == 0.0 && value <= 9_007_199_254_740_991.0 {
+        Ok(value as u64)
+    } else {
+        Err(to_js_error(&RegistryError::new(code, format!("{what} must be a whole number ≥ 0, not {value}"))))
+    }
+}
+
+/// Bytes from a `Uint8Array`, an `ArrayBuffer` or a string (UTF-8).
+fn bytes_of(value: &JsValue, what: &str) -> Result<Vec<u8>, JsValue> {
+    if let Some(s) = value.as_string() {
+        return Ok(s.into_bytes());
+    }
+    if value.is_instance_of::<js_sys::Uint8Array>() || value.is_instance_of::<js_sys::ArrayBuffer>() {
+        return Ok(js_sys::Uint8Array::new(value).to_vec());
+    }
+    Err(invalid_argument(format!("{what} must be a Uint8Array, an ArrayBuffer or a string")))
+}
+
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct JsOptions {
+    name: Option<String>,
+    seed: Option<u64>,
+    storage_accounts: Option<usize>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct JsLayer {
+    name: Option<String>,
+    #[serde(default, with = "serde_bytes")]
+    bytes: Option<Vec<u8>>,
+    synthetic_size_bytes: Option<u64>,
+    seed: Option<u64>,
+}
+
+/// A simulated container registry. `new Registry({name?, seed?, storageAccounts?})`.
+#[wasm_bindgen]
+pub struct Registry {
+    inner: Rc<RefCell<engine::Registry>>,
+}
+
+impl Registry {
+    /// Wraps a registry the page also holds (the page's live registry).
+    pub fn from_shared(inner: Rc<RefCell<engine::Registry>>) -> Self {
+        Self { inner }
+    }
+
+    fn run<T>(&self, f: impl FnOnce(&mut engine::Registry) -> engine::Result<T>) -> Result<T, JsValue> {
+        let mut r = self.inner.try_borrow_mut().map_err(|_| invalid_argument("the registry is busy"))?;
+        f(&mut r).map_err(|e| to_js_error(&e))
+    }
+}
+
+#[wasm_bindgen]
+impl Registry {
+    #[wasm_bindgen(constructor)]
+    pub fn new(options: JsValue) -> Result<Registry, JsValue> {
+        let o: JsOptions = if options.is_undefined() || options.is_null() {
+            JsOptions::default()
+        } else {
+            serde_wasm_bindgen::from_value(options).map_err(|e| invalid_argument(format!("bad options: {e}")))?
+        };
+        let d = RegistryOptions::default();
+        let options = RegistryOptions {
+            name: o.name.unwrap_or(d.name),
+            seed: o.seed.unwrap_or(d.seed),
+            storage_accounts: o.storage_accounts.unwrap_or(d.storage_accounts),
+        };
+        let r = engine::Registry::new(options).map_err(|e| to_js_error(&e))?;
+        Ok(Self { inner: Rc::new(RefCell::new(r)) })
+    }
+
+    #[wasm_bindgen(getter)]
+    pub fn name(&self) -> String {
+        self.inner.borrow().name().to_string()
+    }
+
+    /// Pushes a blob; returns its digest. A given `digest` that does not match → DIGEST_INVALID.
+    #[wasm_bindgen(js_name = pushBlob)]
+    pub fn push_blob(&self, repo: &str, bytes: &JsValue, digest: Option<String>) -> Result<String, JsValue> {
+        let bytes = bytes_of(bytes, "bytes")?;
+        self.run(|r| r.push_blob(repo, &bytes, digest.as_deref())).map(|d| d.to_string())
+    }
+
+    /// A synthetic layer of `sizeBytes` (1 byte to 200 GiB) from `seed`; returns its digest.
+    #[wasm_bindgen(js_name = pushSyntheticBlob)]
+    pub fn push_synthetic_blob(&self, repo: &str, size_bytes: f64, seed: Option<f64>) -> Result<String, JsValue> {
+        let size = whole(size_bytes, "sizeBytes", ErrorCode::SizeInvalid)?;
+        let seed = seed.map(|s| whole(s, "seed", ErrorCode::InvalidArgument)).transpose()?;
+        self.run(|r| r.push_synthetic_blob(repo, size, seed)).map(|d| d.to_string())
+    }
+
+    /// Cross-repository mount: true if mounted (201), false if the client must upload (202).
+    #[wasm_bindgen(js_name = mountBlob)]
+    pub fn mount_blob(&self, repo: &str, from_repo: &str, digest: &str) -> Result<bool, JsValue> {
+        self.run(|r| r.mount_blob(repo, from_repo, digest))
+    }
+
+    /// Pushes a manifest (string or bytes) under a tag or digest; returns its digest.
+    #[wasm_bindgen(js_name = pushManifest)]
+    pub fn push_manifest(
+        &self,
+        repo: &str,
+        reference: &str,
+        body: &JsValue,
+        media_type: Option<String>,
+    ) -> Result<String, JsValue> {
+        let body = bytes_of(body, "body")?;
+        self.run(|r| r.push_manifest(repo, reference, &body, media_type.as_deref())).map(|d| d.to_string())
+    }
+
+    /// `{digest, mediaType, bytes}`.
+    #[wasm_bindgen(js_name = pullManifest)]
+    pub fn pull_manifest(&self, repo: &str, reference: &str) -> Result<JsValue, JsValue> {
+        to_js(&self.run(|r| r.pull_manifest(repo, reference))?)
+    }
+
+    /// The blob's bytes, decrypted and re-verified.
+    #[wasm_bindgen(js_name = pullBlob)]
+    pub fn pull_blob(&self, repo: &str, digest: &str) -> Result<js_sys::Uint8Array, JsValue> {
+        let bytes = self.run(|r| r.pull_blob(repo, digest))?;
+        Ok(js_sys::Uint8Array::from(bytes.as_slice()))
+    }
+
+    /// Pushes an image: `layers` is an array of `{name, bytes}` or `{syntheticSizeBytes, seed?}`.
+    #[wasm_bindgen(js_name = pushImage)]
+    pub fn push_image(&self, repo: &str, tag: &str, layers: JsValue) -> Result<JsValue, JsValue> {
+        let layers: Vec<JsLayer> =
+            serde_wasm_bindgen::from_value(layers).map_err(|e| invalid_argument(format!("bad layers: {e}")))?;
+        let inputs = layers
+            .into_iter()
+            .map(|l| match (l.bytes, l.synthetic_size_bytes) {
+                (Some(bytes), None) => Ok(LayerInput::File { name: l.name.unwrap_or_default(), bytes }),
+                (None, Some(size_bytes)) => Ok(LayerInput::Synthetic { size_bytes, seed: l.seed }),
+                _ => Err(invalid_argument("each layer needs either bytes or syntheticSizeBytes")),
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        to_js(&self.run(|r| r.push_image(repo, tag, inputs))?)
+    }
+
+    /// `{repositories, next}`; pass `next` as `last` for the following page.
+    pub fn catalog(&self, n: Option<f64>, last: Option<String>) -> Result<JsValue, JsValue> {
+        let n = n.map(|n| whole(n, "n", ErrorCode::PaginationNumberInvalid)).transpose()?;
+        to_js(&self.run(|r| r.catalog(n, last.as_deref()))?)
+    }
+
+    /// `{name, tags, next}`.
+    pub fn tags(&self, repo: &str, n: Option<f64>, last: Option<String>) -> Result<JsValue, JsValue> {
+        let n = n.map(|n| whole(n, "n", ErrorCode::PaginationNumberInvalid)).transpose()?;
+        to_js(&self.run(|r| r.tags(repo, n, last.as_deref()))?)
+    }
+
+    /// Every manifest in a repository, tagged or not, with its layers.
+    pub fn manifests(&self, repo: &str) -> Result<JsValue, JsValue> {
+        to_js(&self.run(|r| r.manifests(repo))?)
+    }
+
+    /// Removes a tag only; returns the digest it pointed to (which stays stored).
+    pub fn untag(&self, repo: &str, tag: &str) -> Result<String, JsValue> {
+        self.run(|r| r.untag(repo, tag)).map(|d| d.to_string())
+    }
+
+    /// Deletes a manifest by digest (or by tag: the manifest it points to) with all its tags.
+    #[wasm_bindgen(js_name = deleteManifest)]
+    pub fn delete_manifest(&self, repo: &str, reference: &str) -> Result<JsValue, JsValue> {
+        to_js(&self.run(|r| r.delete_manifest(repo, reference))?)
+    }
+
+    #[wasm_bindgen(js_name = deleteRepository)]
+    pub fn delete_repository(&self, repo: &str) -> Result<JsValue, JsValue> {
+        to_js(&self.run(|r| r.delete_repository(repo))?)
+    }
+
+    /// `{accounts: [{name, logicalBytes, sealedBytes, records}], totalLogicalBytes, …}`.
+    pub fn usage(&self) -> Result<JsValue, JsValue> {
+        to_js(&self.inner.borrow().usage())
+    }
+
+    /// Every record of every storage account: `{account, key, kind, digest, keyId, nonce,
+    /// wrappedKey, ciphertext, logicalBytes}`, bytes as `Uint8Array`.
+    #[wasm_bindgen(js_name = storageRecords)]
+    pub fn storage_records(&self) -> Result<JsValue, JsValue> {
+        to_js(&self.inner.borrow().storage_records())
+    }
+
+    /// A blob's sealed form beside the first bytes of its plaintext.
+    #[wasm_bindgen(js_name = sealView)]
+    pub fn seal_view(&self, repo: &str, digest: &str) -> Result<JsValue, JsValue> {
+        to_js(&self.run(|r| r.seal_view(repo, digest))?)
+    }
+
+    /// Flips one bit of a stored record (`key` from `storageRecords`).
+    #[wasm_bindgen(js_name = tamperRecord)]
+    pub fn tamper_record(&self, key: &str, bit: f64) -> Result<(), JsValue> {
+        let bit = whole(bit, "bit", ErrorCode::InvalidArgument)?;
+        self.run(|r| r.tamper_record(key, bit))
+    }
+
+    /// The event log, oldest first: `{seq, kind, text, …}`.
+    pub fn events(&self) -> Result<JsValue, JsValue> {
+        let r = self.inner.borrow();
+        let events: Vec<&engine::Event> = r.events().collect();
+        to_js(&events)
+    }
+}
+
+/// Mounts the Stowage page into `root`.
+#[wasm_bindgen(js_name = mountApp)]
+pub fn mount_app(root: web_sys::Element) {
+    crate::ui::mount(root);
+}

@@ -1,0 +1,104 @@
+//! The event log: every change the registry makes, numbered in order, in words a person reads.
+//! Bounded: the newest `EVENTS_MAX` are kept; sequence numbers keep counting.
+
+use std::collections::VecDeque;
+
+use serde::Serialize;
+
+use super::digest::Digest;
+use super::names::{RepoName, Tag};
+
+/// Events kept in memory.
+pub const EVENTS_MAX: usize = 10_000;
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "camelCase", rename_all_fields = "camelCase")]
+pub enum EventKind {
+    BlobPushed { repo: RepoName, digest: Digest, size_bytes: u64, deduplicated: bool, synthetic: bool },
+    BlobMounted { repo: RepoName, from: RepoName, digest: Digest },
+    ManifestPushed { repo: RepoName, digest: Digest, tag: Option<Tag>, left_dangling: Option<Digest> },
+    Untagged { repo: RepoName, tag: Tag, digest: Digest },
+    ManifestDeleted { repo: RepoName, digest: Digest, tags: Vec<Tag> },
+    RepositoryDeleted { repo: RepoName, manifests: usize },
+    RecordFreed { account: String, key: String, logical_bytes: u64 },
+    RecordTampered { account: String, key: String, bit: u64 },
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Event {
+    pub seq: u64,
+    #[serde(flatten)]
+    pub kind: EventKind,
+    pub text: String,
+}
+
+impl EventKind {
+    /// One sentence about the event.
+    pub fn describe(&self) -> String {
+        match self {
+            Self::BlobPushed { repo, digest, size_bytes, deduplicated, synthetic } => format!(
+                "{}blob {} ({size_bytes} bytes) pushed to {repo}{}",
+                if *synthetic { "synthetic " } else { "" },
+                digest.short(),
+                if *deduplicated { ", already stored: linked, not stored again" } else { ", sealed and stored" }
+            ),
+            Self::BlobMounted { repo, from, digest } => {
+                format!("blob {} mounted into {repo} from {from} (no bytes copied)", digest.short())
+            }
+            Self::ManifestPushed { repo, digest, tag, left_dangling } => {
+                let mut s = format!("manifest {} pushed to {repo}", digest.short());
+                if let Some(tag) = tag {
+                    s += &format!(" as :{tag}");
+                }
+                if let Some(old) = left_dangling {
+                    s += &format!("; {} lost that tag and is now untagged (still stored)", old.short());
+                }
+                s
+            }
+            Self::Untagged { repo, tag, digest } => {
+                format!("{repo}:{tag} untagged; manifest {} stays stored and billed", digest.short())
+            }
+            Self::ManifestDeleted { repo, digest, tags } => format!(
+                "manifest {} deleted from {repo} with {} tag(s); cannot be recovered",
+                digest.short(),
+                tags.len()
+            ),
+            Self::RepositoryDeleted { repo, manifests } => {
+                format!("repository {repo} deleted with {manifests} manifest(s); cannot be recovered")
+            }
+            Self::RecordFreed { account, key, logical_bytes } => {
+                format!("{key} freed from storage account {account} ({logical_bytes} bytes)")
+            }
+            Self::RecordTampered { account, key, bit } => {
+                format!("bit {bit} of {key} flipped in storage account {account}")
+            }
+        }
+    }
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct EventLog {
+    events: VecDeque<Event>,
+    next_seq: u64,
+}
+
+impl EventLog {
+    pub fn push(&mut self, kind: EventKind) {
+        self.next_seq += 1;
+        let text = kind.describe();
+        self.events.push_back(Event { seq: self.next_seq, kind, text });
+        if self.events.len() > EVENTS_MAX {
+            self.events.pop_front();
+        }
+    }
+
+    /// The kept events, oldest first.
+    pub fn iter(&self) -> impl DoubleEndedIterator<Item = &Event> {
+        self.events.iter()
+    }
+
+    /// Sequence number of the newest event (0 before any).
+    pub fn last_seq(&self) -> u64 {
+        self.next_seq
+    }
+}

@@ -1,0 +1,26 @@
+//! The storage engine: pure Rust, deterministic, no web crates. `Registry` is its front door;
+//! everything a page, a console or a test does goes through it.
+
+pub mod blob_store;
+pub mod digest;
+pub mod error;
+pub mod events;
+pub mod image;
+pub mod key_vault;
+pub mod listing;
+pub mod manifest;
+pub mod names;
+pub mod registry;
+pub mod repository;
+pub mod seal;
+pub mod storage_account;
+pub mod synthetic;
+pub mod views;
+
+pub use digest::Digest;
+pub use error::{ErrorCode, RegistryError, Result};
+pub use events::{Event, EventKind};
+pub use manifest::MediaType;
+pub use names::{Reference, RepoName, Tag};
+pub use registry::{LayerInput, Registry, RegistryOptions};
+pub use views::*;

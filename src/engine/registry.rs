@@ -1,0 +1,608 @@
+//! The registry: the engine's front door. Every operation parses its inputs first, checks
+//! everything that could refuse it, and only then changes state, so a refused operation
+//! changes nothing. Blobs and manifests are stored once per registry (content addressed) and
+//! linked into repositories; storage is freed when nothing links a record any more.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::ops::Bound;
+
+use rand_chacha::ChaCha8Rng;
+use rand_core::{Rng, SeedableRng};
+
+use super::blob_store::BlobStore;
+use super::digest::{Digest, hex_lower};
+use super::error::{ErrorCode, RegistryError, Result, err};
+use super::events::{Event, EventKind, EventLog};
+use super::image::{self, BuiltLayer};
+use super::key_vault::KeyVault;
+use super::listing::{page_size, paginate};
+use super::manifest::{self, Descriptor, MediaType, ParsedManifest};
+use super::names::{Reference, RepoName, Tag};
+use super::repository::Repository;
+use super::storage_account::{RecordKey, RecordKind};
+use super::synthetic::{LAYER_MAX_BYTES, SyntheticLayer};
+use super::views::*;
+
+/// How a registry is created.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RegistryOptions {
+    /// 5–50 lowercase letters and digits, as ACR requires.
+    pub name: String,
+    /// Seeds the simulation's random draws (never key material).
+    pub seed: u64,
+    /// Storage accounts the store is sharded over (1–16).
+    pub storage_accounts: usize,
+}
+
+impl Default for RegistryOptions {
+    fn default() -> Self {
+        Self { name: "stowage".into(), seed: 1, storage_accounts: 4 }
+    }
+}
+
+/// A layer for `push_image`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum LayerInput {
+    File { name: String, bytes: Vec<u8> },
+    Synthetic { size_bytes: u64, seed: Option<u64> },
+}
+
+#[derive(Clone, Debug)]
+struct BlobMeta {
+    size_bytes: u64,
+    synthetic: Option<SyntheticLayer>,
+    /// Repositories linking this blob; at 0 the record is freed.
+    repos: u32,
+}
+
+#[derive(Clone, Debug)]
+struct ManifestMeta {
+    media_type: MediaType,
+    size_bytes: u64,
+    parsed: ParsedManifest,
+    /// Distinct blobs the manifest references (config and non-foreign layers).
+    blobs: BTreeSet<Digest>,
+    /// Repositories holding this manifest; at 0 the record is freed.
+    repos: u32,
+}
+
+pub struct Registry {
+    name: String,
+    vault: KeyVault,
+    store: BlobStore,
+    rng: ChaCha8Rng,
+    blobs: BTreeMap<Digest, BlobMeta>,
+    manifests: BTreeMap<Digest, ManifestMeta>,
+    repos: BTreeMap<RepoName, Repository>,
+    events: EventLog,
+}
+
+fn check_registry_name(name: &str) -> Result<()> {
+    let ok = (5..=50).contains(&name.len())
+        && name.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit());
+    if ok {
+        Ok(())
+    } else {
+        err(
+            ErrorCode::InvalidArgument,
+            format!("registry name {name:?} must be 5 to 50 lowercase letters and digits"),
+        )
+    }
+}
+
+impl Registry {
+    pub fn new(options: RegistryOptions) -> Result<Self> {
+        check_registry_name(&options.name)?;
+        let store = BlobStore::new(&options.name, options.storage_accounts)?;
+        Ok(Self {
+            name: options.name,
+            vault: KeyVault::service_managed()?,
+            store,
+            rng: ChaCha8Rng::seed_from_u64(options.seed),
+            blobs: BTreeMap::new(),
+            manifests: BTreeMap::new(),
+            repos: BTreeMap::new(),
+            events: EventLog::default(),
+        })
+    }
+
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    // ---- blobs -------------------------------------------------------------------------
+
+    /// Pushes a blob; `claimed` is the digest the client says it has (checked, if given).
+    pub fn push_blob(&mut self, repo: &str, bytes: &[u8], claimed: Option<&str>) -> Result<Digest> {
+        let repo = RepoName::parse(repo)?;
+        let claimed = claimed.map(Digest::parse).transpose()?;
+        let actual = Digest::of(bytes);
+        if let Some(claimed) = claimed.filter(|c| *c != actual) {
+            return err(
+                ErrorCode::DigestInvalid,
+                format!("the bytes hash to {actual}, not the claimed {claimed}; nothing was stored"),
+            );
+        }
+        if bytes.len() as u64 > LAYER_MAX_BYTES {
+            return err(ErrorCode::SizeInvalid, "a layer may be at most 200 GiB");
+        }
+        self.store_blob(repo, actual, bytes, bytes.len() as u64, None)?;
+        Ok(actual)
+    }
+
+    /// Pushes a synthetic layer of a declared size; without a seed one is drawn from the
+    /// simulation RNG (so the same registry seed gives the same layers).
+    pub fn push_synthetic_blob(&mut self, repo: &str, size_bytes: u64, seed: Option<u64>) -> Result<Digest> {
+        let repo = RepoName::parse(repo)?;
+        SyntheticLayer::new(size_bytes, 0)?;
+        let layer = SyntheticLayer::new(size_bytes, seed.unwrap_or_else(|| self.rng.next_u64()))?;
+        let bytes = layer.materialise();
+        let digest = Digest::of(&bytes);
+        self.store_blob(repo, digest, &bytes, size_bytes, Some(layer))?;
+        Ok(digest)
+    }
+
+    fn store_blob(
+        &mut self,
+        repo: RepoName,
+        digest: Digest,
+        bytes: &[u8],
+        size_bytes: u64,
+        synthetic: Option<SyntheticLayer>,
+    ) -> Result<()> {
+        let deduplicated = self.blobs.contains_key(&digest);
+        if !deduplicated {
+            let key = RecordKey { kind: RecordKind::Blob, digest };
+            self.store.put(&mut self.vault, key, bytes, size_bytes)?;
+            self.blobs.insert(digest, BlobMeta { size_bytes, synthetic, repos: 0 });
+        }
+        self.link(&repo, digest);
+        let synthetic = synthetic.is_some();
+        self.events.push(EventKind::BlobPushed { repo, digest, size_bytes, deduplicated, synthetic });
+        Ok(())
+    }
+
+    fn link(&mut self, repo: &RepoName, digest: Digest) {
+        let links = &mut self.repos.entry(repo.clone()).or_default().links;
+        if !links.contains_key(&digest) {
+            links.insert(digest, 0);
+            if let Some(meta) = self.blobs.get_mut(&digest) {
+                meta.repos += 1;
+            }
+        }
+    }
+
+    /// Cross-repository mount: links a blob `from` already has into `repo` without copying.
+    /// Returns false (the client must upload) when `from` does not have it, as a registry
+    /// answers 202 instead of 201.
+    pub fn mount_blob(&mut self, repo: &str, from: &str, digest: &str) -> Result<bool> {
+        let (repo, from, digest) = (RepoName::parse(repo)?, RepoName::parse(from)?, Digest::parse(digest)?);
+        if !self.repos.get(&from).is_some_and(|r| r.has_blob(&digest)) {
+            return Ok(false);
+        }
+        self.link(&repo, digest);
+        self.events.push(EventKind::BlobMounted { repo, from, digest });
+        Ok(true)
+    }
+
+    /// The blob's bytes, decrypted and re-verified against its digest.
+    pub fn pull_blob(&self, repo: &str, digest: &str) -> Result<Vec<u8>> {
+        let (repo, digest) = (RepoName::parse(repo)?, Digest::parse(digest)?);
+        let r = self.repo(&repo)?;
+        if !r.has_blob(&digest) {
+            return err(ErrorCode::BlobUnknown, format!("blob {digest} is not in repository {repo}"));
+        }
+        self.store.open(&self.vault, &RecordKey { kind: RecordKind::Blob, digest })
+    }
+
+    // ---- manifests ---------------------------------------------------------------------
+
+    /// Pushes a manifest under a tag or its digest; stored byte-exact. Every blob and child
+    /// manifest it references must already be in the repository.
+    pub fn push_manifest(
+        &mut self,
+        repo: &str,
+        reference: &str,
+        body: &[u8],
+        content_type: Option<&str>,
+    ) -> Result<Digest> {
+        let repo = RepoName::parse(repo)?;
+        let reference = Reference::parse(reference)?;
+        let parsed = manifest::parse(body, content_type)?;
+        let digest = Digest::of(body);
+        if let Reference::Digest(d) = &reference
+            && *d != digest
+        {
+            return err(ErrorCode::DigestInvalid, format!("the manifest hashes to {digest}, not {d}"));
+        }
+        self.check_references(&repo, &parsed)?;
+        if !self.manifests.contains_key(&digest) {
+            let key = RecordKey { kind: RecordKind::Manifest, digest };
+            self.store.put(&mut self.vault, key, body, body.len() as u64)?;
+            let blobs = parsed.required_blobs().iter().map(|d| d.digest).collect();
+            let meta = ManifestMeta {
+                media_type: parsed.media_type,
+                size_bytes: body.len() as u64,
+                parsed,
+                blobs,
+                repos: 0,
+            };
+            self.manifests.insert(digest, meta);
+        }
+        self.hold_manifest(&repo, digest);
+        let tag = match reference {
+            Reference::Tag(t) => Some(t),
+            Reference::Digest(_) => None,
+        };
+        let r = self.repos.entry(repo.clone()).or_default();
+        let left_dangling = tag
+            .as_ref()
+            .and_then(|t| r.tags.insert(t.clone(), digest))
+            .filter(|old| *old != digest && !r.tags.values().any(|d| d == old));
+        self.events.push(EventKind::ManifestPushed { repo, digest, tag, left_dangling });
+        Ok(digest)
+    }
+
+    fn check_references(&self, repo: &RepoName, parsed: &ParsedManifest) -> Result<()> {
+        let r = self.repos.get(repo);
+        let mut missing = vec![];
+        for d in parsed.required_blobs() {
+            match self.blobs.get(&d.digest) {
+                Some(meta) if r.is_some_and(|r| r.has_blob(&d.digest)) => {
+                    if meta.size_bytes != d.size {
+                        return err(
+                            ErrorCode::ManifestInvalid,
+                            format!(
+                                "the descriptor of {} says {} bytes but the blob has {} bytes",
+                                d.digest, d.size, meta.size_bytes
+                            ),
+                        );
+                    }
+                }
+                _ => missing.push(format!("blob {}", d.digest)),
+            }
+        }
+        for d in &parsed.manifests {
+            if !r.is_some_and(|r| r.manifests.contains(&d.digest)) {
+                missing.push(format!("manifest {}", d.digest));
+            }
+        }
+        if missing.is_empty() {
+            return Ok(());
+        }
+        err(
+            ErrorCode::ManifestBlobUnknown,
+            format!(
+                "the manifest references content not in repository {repo}: {}; push it (or mount it) first. Nothing was changed",
+                missing.join(", ")
+            ),
+        )
+    }
+
+    fn hold_manifest(&mut self, repo: &RepoName, digest: Digest) {
+        let Some(meta) = self.manifests.get_mut(&digest) else { return };
+        let r = self.repos.entry(repo.clone()).or_default();
+        if r.manifests.insert(digest) {
+            meta.repos += 1;
+            for b in &meta.blobs {
+                *r.links.entry(*b).or_insert(0) += 1;
+            }
+        }
+    }
+
+    /// The manifest a tag or digest names, decrypted and re-verified, byte-exact.
+    pub fn pull_manifest(&self, repo: &str, reference: &str) -> Result<PulledManifest> {
+        let (repo, reference) = (RepoName::parse(repo)?, Reference::parse(reference)?);
+        let digest = self.resolve(&repo, &reference)?;
+        let bytes = self.store.open(&self.vault, &RecordKey { kind: RecordKind::Manifest, digest })?;
+        let media_type = self.manifests.get(&digest).map_or(MediaType::OciManifest, |m| m.media_type);
+        Ok(PulledManifest { digest, media_type, bytes })
+    }
+
+    fn repo(&self, repo: &RepoName) -> Result<&Repository> {
+        self.repos
+            .get(repo)
+            .ok_or_else(|| RegistryError::new(ErrorCode::NameUnknown, format!("repository {repo} is not known")))
+    }
+
+    fn resolve(&self, repo: &RepoName, reference: &Reference) -> Result<Digest> {
+        let r = self.repo(repo)?;
+        let found = match reference {
+            Reference::Tag(t) => r.tags.get(t).copied(),
+            Reference::Digest(d) => r.manifests.contains(d).then_some(*d),
+        };
+        found.ok_or_else(|| {
+            RegistryError::new(ErrorCode::ManifestUnknown, format!("manifest {repo}:{reference} is not known"))
+        })
+    }
+
+    // ---- listing -----------------------------------------------------------------------
+
+    /// Repositories holding at least one manifest, in lexical order.
+    pub fn catalog(&self, n: Option<u64>, last: Option<&str>) -> Result<CatalogPage> {
+        let n = page_size(n)?;
+        let start = last.map_or(Bound::Unbounded, Bound::Excluded);
+        let names = self
+            .repos
+            .range::<str, _>((start, Bound::Unbounded))
+            .filter(|(_, r)| !r.manifests.is_empty())
+            .map(|(name, _)| name.as_str());
+        let page = paginate(names, n);
+        Ok(CatalogPage { repositories: page.items, next: page.next })
+    }
+
+    /// A repository's tags, in lexical order.
+    pub fn tags(&self, repo: &str, n: Option<u64>, last: Option<&str>) -> Result<TagPage> {
+        let repo = RepoName::parse(repo)?;
+        let n = page_size(n)?;
+        let r = self.repo(&repo)?;
+        let start = last.map_or(Bound::Unbounded, Bound::Excluded);
+        let page = paginate(r.tags.range::<str, _>((start, Bound::Unbounded)).map(|(t, _)| t.as_str()), n);
+        Ok(TagPage { name: repo, tags: page.items, next: page.next })
+    }
+
+    /// Every manifest in a repository (tagged or not), newest digest order is lexical.
+    pub fn manifests(&self, repo: &str) -> Result<Vec<ManifestView>> {
+        let repo = RepoName::parse(repo)?;
+        let r = self.repo(&repo)?;
+        Ok(r.manifests.iter().filter_map(|d| self.manifest_view(&repo, r, d)).collect())
+    }
+
+    fn manifest_view(&self, repo: &RepoName, r: &Repository, digest: &Digest) -> Option<ManifestView> {
+        let meta = self.manifests.get(digest)?;
+        let config = meta.parsed.config.as_ref().map(|d| self.layer_view(repo, d));
+        let layers: Vec<LayerView> = meta.parsed.layers.iter().map(|d| self.layer_view(repo, d)).collect();
+        let image_bytes = config.iter().chain(layers.iter()).map(|l| l.size_bytes).sum();
+        Some(ManifestView {
+            digest: *digest,
+            media_type: meta.media_type,
+            size_bytes: meta.size_bytes,
+            tags: r.tags_of(digest),
+            config,
+            layers,
+            manifests: meta.parsed.manifests.clone(),
+            image_bytes,
+        })
+    }
+
+    fn layer_view(&self, repo: &RepoName, d: &Descriptor) -> LayerView {
+        let meta = self.blobs.get(&d.digest);
+        let others = self.repos.iter().filter(|(name, r)| *name != repo && r.has_blob(&d.digest)).count();
+        LayerView {
+            digest: d.digest,
+            media_type: d.media_type.clone(),
+            size_bytes: d.size,
+            title: d.title().map(str::to_string),
+            synthetic: meta.and_then(|m| m.synthetic),
+            account: self.store.accounts()[self.store.shard_of(&d.digest)].name().to_string(),
+            shared_with: others,
+        }
+    }
+
+    // ---- deletes -----------------------------------------------------------------------
+
+    /// Removes a tag only; the manifest stays stored (and billed), pullable by digest.
+    pub fn untag(&mut self, repo: &str, tag: &str) -> Result<Digest> {
+        let (repo, tag) = (RepoName::parse(repo)?, Tag::parse(tag)?);
+        let r = self.repos.get_mut(&repo);
+        let Some(r) = r else { return err(ErrorCode::NameUnknown, format!("repository {repo} is not known")) };
+        let Some(digest) = r.tags.remove(&tag) else {
+            return err(ErrorCode::ManifestUnknown, format!("tag {repo}:{tag} is not known"));
+        };
+        self.events.push(EventKind::Untagged { repo, tag, digest });
+        Ok(digest)
+    }
+
+    /// Deletes a manifest named by digest, or by tag (ACR's `--image repo:tag`: the manifest the
+    /// tag points to). All its tags go with it, and every layer no other manifest uses is freed
+    /// at once. Cannot be undone.
+    pub fn delete_manifest(&mut self, repo: &str, reference: &str) -> Result<Deleted> {
+        let (repo, reference) = (RepoName::parse(repo)?, Reference::parse(reference)?);
+        let digest = self.resolve(&repo, &reference)?;
+        let mut deleted = Deleted { manifests: vec![], tags: vec![], freed_records: vec![], freed_bytes: 0 };
+        self.remove_manifest(&repo, digest, &mut deleted);
+        self.drop_if_empty(&repo);
+        Ok(deleted)
+    }
+
+    /// Deletes a repository: its tags, manifests and every blob link; records nothing else
+    /// uses are freed at once. Cannot be undone.
+    pub fn delete_repository(&mut self, repo: &str) -> Result<Deleted> {
+        let repo = RepoName::parse(repo)?;
+        let manifests: Vec<Digest> = self.repo(&repo)?.manifests.iter().copied().collect();
+        let mut deleted = Deleted { manifests: vec![], tags: vec![], freed_records: vec![], freed_bytes: 0 };
+        for digest in manifests {
+            self.remove_manifest(&repo, digest, &mut deleted);
+        }
+        let pending: Vec<Digest> = self.repos.get(&repo).map(|r| r.links.keys().copied().collect()).unwrap_or_default();
+        for digest in pending {
+            self.unlink(&repo, digest, &mut deleted);
+        }
+        self.repos.remove(&repo);
+        let manifests = deleted.manifests.len();
+        self.events.push(EventKind::RepositoryDeleted { repo, manifests });
+        Ok(deleted)
+    }
+
+    fn remove_manifest(&mut self, repo: &RepoName, digest: Digest, out: &mut Deleted) {
+        let Some(r) = self.repos.get_mut(repo) else { return };
+        let tags = r.remove_tags_of(&digest);
+        r.manifests.remove(&digest);
+        let blobs: Vec<Digest> = self.manifests.get(&digest).map(|m| m.blobs.iter().copied().collect()).unwrap_or_default();
+        let mut unreferenced = vec![];
+        for b in blobs {
+            if let Some(count) = r.links.get_mut(&b) {
+                *count = count.saturating_sub(1);
+                if *count == 0 {
+                    unreferenced.push(b);
+                }
+            }
+        }
+        for b in unreferenced {
+            self.unlink(repo, b, out);
+        }
+        self.events.push(EventKind::ManifestDeleted { repo: repo.clone(), digest, tags: tags.clone() });
+        out.manifests.push(digest);
+        out.tags.extend(tags);
+        let Some(meta) = self.manifests.get_mut(&digest) else { return };
+        meta.repos = meta.repos.saturating_sub(1);
+        if meta.repos == 0 {
+            self.manifests.remove(&digest);
+            self.free(RecordKey { kind: RecordKind::Manifest, digest }, out);
+        }
+    }
+
+    /// Removes a repository's link to a blob; frees the blob when no repository links it.
+    fn unlink(&mut self, repo: &RepoName, digest: Digest, out: &mut Deleted) {
+        let Some(r) = self.repos.get_mut(repo) else { return };
+        if r.links.remove(&digest).is_none() {
+            return;
+        }
+        let Some(meta) = self.blobs.get_mut(&digest) else { return };
+        meta.repos = meta.repos.saturating_sub(1);
+        if meta.repos == 0 {
+            self.blobs.remove(&digest);
+            self.free(RecordKey { kind: RecordKind::Blob, digest }, out);
+        }
+    }
+
+    fn free(&mut self, key: RecordKey, out: &mut Deleted) {
+        let account = self.store.accounts()[self.store.shard_of(&key.digest)].name().to_string();
+        if let Some(record) = self.store.remove(&key) {
+            out.freed_records.push(key.to_string());
+            out.freed_bytes += record.logical_bytes;
+            let logical_bytes = record.logical_bytes;
+            self.events.push(EventKind::RecordFreed { account, key: key.to_string(), logical_bytes });
+        }
+    }
+
+    fn drop_if_empty(&mut self, repo: &RepoName) {
+        if self.repos.get(repo).is_some_and(Repository::is_empty) {
+            self.repos.remove(repo);
+        }
+    }
+
+    // ---- images ------------------------------------------------------------------------
+
+    /// Pushes a whole image the way a client does (layers, then config, then the manifest
+    /// under `tag`). Names, tag and sizes are all checked before anything is written.
+    pub fn push_image(&mut self, repo: &str, tag: &str, layers: Vec<LayerInput>) -> Result<PushedImage> {
+        RepoName::parse(repo)?;
+        Tag::parse(tag)?;
+        if layers.is_empty() {
+            return err(ErrorCode::ManifestInvalid, "an image needs at least one layer");
+        }
+        for l in &layers {
+            if let LayerInput::Synthetic { size_bytes, .. } = l {
+                SyntheticLayer::new(*size_bytes, 0)?;
+            }
+        }
+        let mut built = Vec::with_capacity(layers.len());
+        for layer in layers {
+            built.push(match layer {
+                LayerInput::File { name, bytes } => {
+                    let digest = self.push_blob(repo, &bytes, None)?;
+                    let title = Some(name).filter(|n| !n.is_empty());
+                    BuiltLayer { digest, size_bytes: bytes.len() as u64, title, synthetic_seed: None }
+                }
+                LayerInput::Synthetic { size_bytes, seed } => {
+                    let digest = self.push_synthetic_blob(repo, size_bytes, seed)?;
+                    let seed = self.blobs.get(&digest).and_then(|m| m.synthetic).map(|s| s.seed);
+                    BuiltLayer { digest, size_bytes, title: None, synthetic_seed: seed }
+                }
+            });
+        }
+        let config = image::config_bytes(&built);
+        let config_digest = self.push_blob(repo, &config, None)?;
+        let manifest = image::manifest_bytes(&config, &built);
+        let digest = self.push_manifest(repo, tag, &manifest, Some(MediaType::OciManifest.as_str()))?;
+        Ok(PushedImage { digest, config: config_digest, layers: built.iter().map(|l| l.digest).collect() })
+    }
+
+    // ---- storage -----------------------------------------------------------------------
+
+    /// Storage used per account and in total: logical bytes, deduplicated.
+    pub fn usage(&self) -> Usage {
+        let accounts: Vec<AccountUsage> = self
+            .store
+            .accounts()
+            .iter()
+            .map(|a| AccountUsage {
+                name: a.name().to_string(),
+                logical_bytes: a.logical_bytes(),
+                sealed_bytes: a.sealed_bytes(),
+                records: a.record_count(),
+            })
+            .collect();
+        Usage {
+            total_logical_bytes: accounts.iter().map(|a| a.logical_bytes).sum(),
+            total_sealed_bytes: accounts.iter().map(|a| a.sealed_bytes).sum(),
+            total_records: accounts.iter().map(|a| a.records).sum(),
+            accounts,
+        }
+    }
+
+    /// Every record in every storage account, exactly as held: sealed bytes only.
+    pub fn storage_records(&self) -> Vec<RecordView> {
+        let mut out = vec![];
+        for account in self.store.accounts() {
+            for (key, record) in account.records() {
+                out.push(RecordView {
+                    account: account.name().to_string(),
+                    key: key.to_string(),
+                    kind: key.kind,
+                    digest: key.digest,
+                    logical_bytes: record.logical_bytes,
+                    sealed: record.sealed.clone(),
+                });
+            }
+        }
+        out
+    }
+
+    /// A blob's sealed form beside the first bytes of its plaintext (decrypted and verified).
+    pub fn seal_view(&self, repo: &str, digest: &str) -> Result<SealView> {
+        const HEAD: usize = 32;
+        let plain = self.pull_blob(repo, digest)?;
+        let key = RecordKey { kind: RecordKind::Blob, digest: Digest::parse(digest)? };
+        let Some(record) = self.store.get(&key) else {
+            return err(ErrorCode::BlobUnknown, format!("{key} is not in storage"));
+        };
+        let s = &record.sealed;
+        Ok(SealView {
+            account: self.store.accounts()[self.store.shard_of(&key.digest)].name().to_string(),
+            key: key.to_string(),
+            key_id: s.key_id.clone(),
+            nonce_hex: hex_lower(&s.nonce),
+            wrapped_key_hex: hex_lower(&s.wrapped_key),
+            ciphertext_bytes: s.ciphertext.len() as u64,
+            ciphertext_head_hex: hex_lower(&s.ciphertext[..s.ciphertext.len().min(HEAD)]),
+            plaintext_head_hex: hex_lower(&plain[..plain.len().min(HEAD)]),
+            plaintext_bytes: plain.len() as u64,
+            digest_verified: true,
+        })
+    }
+
+    /// Flips one bit of a stored record's ciphertext (`key` as in `storage_records`, e.g.
+    /// `blobs/sha256/<hex>`): a pull of it then fails with INTEGRITY_ERROR.
+    pub fn tamper_record(&mut self, key: &str, bit: u64) -> Result<()> {
+        let parsed = RecordKey::parse(key)?;
+        self.store.flip_bit(&parsed, bit)?;
+        let account = self.store.accounts()[self.store.shard_of(&parsed.digest)].name().to_string();
+        self.events.push(EventKind::RecordTampered { account, key: parsed.to_string(), bit });
+        Ok(())
+    }
+
+    pub fn events(&self) -> impl DoubleEndedIterator<Item = &Event> {
+        self.events.iter()
+    }
+
+    pub fn last_event_seq(&self) -> u64 {
+        self.events.last_seq()
+    }
+
+    /// Key ids and how many data keys each wrapped.
+    pub fn key_versions(&self) -> Vec<(String, u64)> {
+        self.vault.wrap_counts()
+    }
+}

@@ -1,0 +1,128 @@
+//! Read models the page and the JS API render: plain serialisable snapshots of engine state.
+
+use serde::Serialize;
+
+use super::digest::Digest;
+use super::manifest::{Descriptor, MediaType};
+use super::names::{RepoName, Tag};
+use super::seal::SealedRecord;
+use super::storage_account::RecordKind;
+use super::synthetic::SyntheticLayer;
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PulledManifest {
+    pub digest: Digest,
+    pub media_type: MediaType,
+    #[serde(with = "serde_bytes")]
+    pub bytes: Vec<u8>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CatalogPage {
+    pub repositories: Vec<String>,
+    pub next: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TagPage {
+    pub name: RepoName,
+    pub tags: Vec<String>,
+    pub next: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AccountUsage {
+    pub name: String,
+    /// Logical bytes stored here, deduplicated (a synthetic layer counts its declared size).
+    pub logical_bytes: u64,
+    /// Bytes of ciphertext, nonces and wrapped keys actually held.
+    pub sealed_bytes: u64,
+    pub records: usize,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Usage {
+    pub accounts: Vec<AccountUsage>,
+    pub total_logical_bytes: u64,
+    pub total_sealed_bytes: u64,
+    pub total_records: usize,
+}
+
+/// One record as a storage account holds it: nothing but sealed bytes and their key id.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RecordView {
+    pub account: String,
+    pub key: String,
+    pub kind: RecordKind,
+    pub digest: Digest,
+    pub logical_bytes: u64,
+    #[serde(flatten)]
+    pub sealed: SealedRecord,
+}
+
+/// A layer's sealed form beside its plaintext, for the page's "encrypted at rest" view.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SealView {
+    pub account: String,
+    pub key: String,
+    pub key_id: String,
+    pub nonce_hex: String,
+    pub wrapped_key_hex: String,
+    pub ciphertext_bytes: u64,
+    pub ciphertext_head_hex: String,
+    pub plaintext_head_hex: String,
+    pub plaintext_bytes: u64,
+    pub digest_verified: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LayerView {
+    pub digest: Digest,
+    pub media_type: String,
+    pub size_bytes: u64,
+    pub title: Option<String>,
+    pub synthetic: Option<SyntheticLayer>,
+    pub account: String,
+    /// Other repositories in this registry that link the same blob (deduplication).
+    pub shared_with: usize,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ManifestView {
+    pub digest: Digest,
+    pub media_type: MediaType,
+    pub size_bytes: u64,
+    pub tags: Vec<Tag>,
+    pub config: Option<LayerView>,
+    pub layers: Vec<LayerView>,
+    pub manifests: Vec<Descriptor>,
+    /// Total logical bytes of config and layers.
+    pub image_bytes: u64,
+}
+
+/// What a delete removed and what storage it freed (at once, in this version).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Deleted {
+    pub manifests: Vec<Digest>,
+    pub tags: Vec<Tag>,
+    pub freed_records: Vec<String>,
+    pub freed_bytes: u64,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PushedImage {
+    pub digest: Digest,
+    pub config: Digest,
+    pub layers: Vec<Digest>,
+}
