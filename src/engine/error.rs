@@ -62,9 +62,7 @@ impl ErrorCode {
     /// The HTTP status a registry typically answers with for this code.
     pub fn http_status(self) -> u16 {
         match self {
-            Self::BlobUnknown | Self::BlobUploadUnknown | Self::ManifestUnknown | Self::NameUnknown => {
-                404
-            }
+            Self::BlobUnknown | Self::BlobUploadUnknown | Self::ManifestUnknown | Self::NameUnknown => 404,
             Self::Unauthorized => 401,
             Self::Denied => 403,
             Self::Unsupported | Self::RegistryDisallowedOperation => 405,

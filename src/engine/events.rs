@@ -40,7 +40,11 @@ impl EventKind {
                 "{}blob {} ({size_bytes} bytes) pushed to {repo}{}",
                 if *synthetic { "synthetic " } else { "" },
                 digest.short(),
-                if *deduplicated { ", already stored: linked, not stored again" } else { ", sealed and stored" }
+                if *deduplicated {
+                    ", already stored: linked, not stored again"
+                } else {
+                    ", sealed and stored"
+                }
             ),
             Self::BlobMounted { repo, from, digest } => {
                 format!("blob {} mounted into {repo} from {from} (no bytes copied)", digest.short())

@@ -86,7 +86,12 @@ fn layer_descriptor(layer: &BuiltLayer) -> Descriptor {
     descriptor(media_type, layer.digest, layer.size_bytes, annotations)
 }
 
-fn descriptor(media_type: &str, digest: Digest, size: u64, annotations: BTreeMap<String, String>) -> Descriptor {
+fn descriptor(
+    media_type: &str,
+    digest: Digest,
+    size: u64,
+    annotations: BTreeMap<String, String>,
+) -> Descriptor {
     Descriptor {
         media_type: media_type.to_string(),
         digest,

@@ -51,8 +51,14 @@ mod tests {
     fn pages_follow_the_distribution_rules() {
         let names = ["a", "b", "c"];
         assert_eq!(paginate(names.into_iter(), 0), Page { items: vec![], next: None });
-        assert_eq!(paginate(names.into_iter(), 2), Page { items: vec!["a".into(), "b".into()], next: Some("b".into()) });
-        assert_eq!(paginate(names.into_iter(), 3), Page { items: vec!["a".into(), "b".into(), "c".into()], next: None });
+        assert_eq!(
+            paginate(names.into_iter(), 2),
+            Page { items: vec!["a".into(), "b".into()], next: Some("b".into()) }
+        );
+        assert_eq!(
+            paginate(names.into_iter(), 3),
+            Page { items: vec!["a".into(), "b".into(), "c".into()], next: None }
+        );
         assert_eq!(paginate(names.into_iter().skip(2), 5), Page { items: vec!["c".into()], next: None });
         assert_eq!(page_size(None), Ok(100));
         assert_eq!(page_size(Some(1000)), Ok(1000));

@@ -237,13 +237,17 @@ mod tests {
             image(Some("text/plain")),
             r#"{"schemaVersion":2}"#.into(),
             r#"{"schemaVersion":2,"mediaType":"application/vnd.oci.image.index.v1+json"}"#.into(),
-            r#"{"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","layers":[]}"#.into(),
+            r#"{"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","layers":[]}"#
+                .into(),
         ];
         for body in cases {
             let e = parse(body.as_bytes(), None).expect_err(&body);
             assert_eq!((e.code, e.http_status), (ErrorCode::ManifestInvalid, 400), "{body}");
         }
-        let e = parse(image(Some(MediaType::OciManifest.as_str())).as_bytes(), Some(MediaType::OciIndex.as_str()));
+        let e = parse(
+            image(Some(MediaType::OciManifest.as_str())).as_bytes(),
+            Some(MediaType::OciIndex.as_str()),
+        );
         assert_eq!(e.map_err(|e| e.code), Err(ErrorCode::ManifestInvalid));
     }
 

@@ -78,8 +78,8 @@ pub struct Registry {
 }
 
 fn check_registry_name(name: &str) -> Result<()> {
-    let ok = (5..=50).contains(&name.len())
-        && name.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit());
+    let ok =
+        (5..=50).contains(&name.len()) && name.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit());
     if ok {
         Ok(())
     } else {
@@ -300,9 +300,9 @@ impl Registry {
     }
 
     fn repo(&self, repo: &RepoName) -> Result<&Repository> {
-        self.repos
-            .get(repo)
-            .ok_or_else(|| RegistryError::new(ErrorCode::NameUnknown, format!("repository {repo} is not known")))
+        self.repos.get(repo).ok_or_else(|| {
+            RegistryError::new(ErrorCode::NameUnknown, format!("repository {repo} is not known"))
+        })
     }
 
     fn resolve(&self, repo: &RepoName, reference: &Reference) -> Result<Digest> {
@@ -312,7 +312,10 @@ impl Registry {
             Reference::Digest(d) => r.manifests.contains(d).then_some(*d),
         };
         found.ok_or_else(|| {
-            RegistryError::new(ErrorCode::ManifestUnknown, format!("manifest {repo}:{reference} is not known"))
+            RegistryError::new(
+                ErrorCode::ManifestUnknown,
+                format!("manifest {repo}:{reference} is not known"),
+            )
         })
     }
 
@@ -385,7 +388,9 @@ impl Registry {
     pub fn untag(&mut self, repo: &str, tag: &str) -> Result<Digest> {
         let (repo, tag) = (RepoName::parse(repo)?, Tag::parse(tag)?);
         let r = self.repos.get_mut(&repo);
-        let Some(r) = r else { return err(ErrorCode::NameUnknown, format!("repository {repo} is not known")) };
+        let Some(r) = r else {
+            return err(ErrorCode::NameUnknown, format!("repository {repo} is not known"));
+        };
         let Some(digest) = r.tags.remove(&tag) else {
             return err(ErrorCode::ManifestUnknown, format!("tag {repo}:{tag} is not known"));
         };
@@ -414,7 +419,8 @@ impl Registry {
         for digest in manifests {
             self.remove_manifest(&repo, digest, &mut deleted);
         }
-        let pending: Vec<Digest> = self.repos.get(&repo).map(|r| r.links.keys().copied().collect()).unwrap_or_default();
+        let pending: Vec<Digest> =
+            self.repos.get(&repo).map(|r| r.links.keys().copied().collect()).unwrap_or_default();
         for digest in pending {
             self.unlink(&repo, digest, &mut deleted);
         }
@@ -428,7 +434,8 @@ impl Registry {
         let Some(r) = self.repos.get_mut(repo) else { return };
         let tags = r.remove_tags_of(&digest);
         r.manifests.remove(&digest);
-        let blobs: Vec<Digest> = self.manifests.get(&digest).map(|m| m.blobs.iter().copied().collect()).unwrap_or_default();
+        let blobs: Vec<Digest> =
+            self.manifests.get(&digest).map(|m| m.blobs.iter().copied().collect()).unwrap_or_default();
         let mut unreferenced = vec![];
         for b in blobs {
             if let Some(count) = r.links.get_mut(&b) {
@@ -604,5 +611,47 @@ impl Registry {
     /// Key ids and how many data keys each wrapped.
     pub fn key_versions(&self) -> Vec<(String, u64)> {
         self.vault.wrap_counts()
+    }
+}
+
+// ---- queries for the page ----
+
+impl Registry {
+    /// A repository's counts and the logical bytes it links: every blob it links and every
+    /// manifest it holds, each once (a blob shared with another repository counts in both).
+    pub fn repository_summary(&self, repo: &str) -> Result<RepositorySummary> {
+        let repo = RepoName::parse(repo)?;
+        let r = self.repo(&repo)?;
+        let blob_bytes: u64 = r.links.keys().filter_map(|d| self.blobs.get(d)).map(|m| m.size_bytes).sum();
+        let manifest_bytes: u64 =
+            r.manifests.iter().filter_map(|d| self.manifests.get(d)).map(|m| m.size_bytes).sum();
+        let untagged = r.manifests.iter().filter(|d| !r.tags.values().any(|t| t == *d)).count();
+        Ok(RepositorySummary {
+            name: repo.as_str().to_string(),
+            tags: r.tags.len(),
+            manifests: r.manifests.len(),
+            untagged,
+            blobs: r.links.len(),
+            linked_bytes: blob_bytes + manifest_bytes,
+        })
+    }
+
+    /// Pulls a blob (decrypted, checked) and hashes the bytes served again, so the page can
+    /// show the digest it recomputed beside the one it asked for.
+    pub fn verify_blob(&self, repo: &str, digest: &str) -> Result<BlobCheck> {
+        let bytes = self.pull_blob(repo, digest)?;
+        let expected = Digest::parse(digest)?;
+        let recomputed = Digest::of(&bytes);
+        Ok(BlobCheck {
+            expected,
+            recomputed,
+            served_bytes: bytes.len() as u64,
+            matches: expected == recomputed,
+        })
+    }
+
+    /// Checks a synthetic layer size (1 byte to 200 GiB) without pushing anything.
+    pub fn check_synthetic_size(&self, size_bytes: u64) -> Result<()> {
+        SyntheticLayer::new(size_bytes, 0).map(|_| ())
     }
 }

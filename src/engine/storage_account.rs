@@ -36,7 +36,10 @@ impl RecordKey {
         } else {
             return err(
                 ErrorCode::InvalidArgument,
-                format!("record key {:?} must be blobs/sha256/<hex> or manifests/sha256/<hex>", truncate(text, 80)),
+                format!(
+                    "record key {:?} must be blobs/sha256/<hex> or manifests/sha256/<hex>",
+                    truncate(text, 80)
+                ),
             );
         };
         Ok(Self { kind, digest: Digest::parse(&format!("sha256:{hex}"))? })

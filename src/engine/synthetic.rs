@@ -38,10 +38,7 @@ impl SyntheticLayer {
 
     /// The bytes actually stored: a header, then the first bytes of the seeded stream.
     pub fn materialise(&self) -> Vec<u8> {
-        let header = format!(
-            "stowage synthetic layer v1\nsize={}\nseed={}\n",
-            self.size_bytes, self.seed
-        );
+        let header = format!("stowage synthetic layer v1\nsize={}\nseed={}\n", self.size_bytes, self.seed);
         let sample = self.size_bytes.min(SYNTHETIC_SAMPLE_BYTES) as usize;
         let mut out = Vec::with_capacity(header.len() + sample);
         out.extend_from_slice(header.as_bytes());
@@ -73,6 +70,9 @@ mod tests {
     fn sizes_outside_1_byte_to_200_gib_are_refused() {
         assert_eq!(SyntheticLayer::new(0, 1).map_err(|e| e.code), Err(ErrorCode::SizeInvalid));
         assert!(SyntheticLayer::new(LAYER_MAX_BYTES, 1).is_ok());
-        assert_eq!(SyntheticLayer::new(LAYER_MAX_BYTES + 1, 1).map_err(|e| e.code), Err(ErrorCode::SizeInvalid));
+        assert_eq!(
+            SyntheticLayer::new(LAYER_MAX_BYTES + 1, 1).map_err(|e| e.code),
+            Err(ErrorCode::SizeInvalid)
+        );
     }
 }

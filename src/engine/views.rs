@@ -126,3 +126,29 @@ pub struct PushedImage {
     pub config: Digest,
     pub layers: Vec<Digest>,
 }
+
+// ---- queries for the page ----
+
+/// What a repository holds, for the catalog's summary line.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RepositorySummary {
+    pub name: String,
+    pub tags: usize,
+    pub manifests: usize,
+    /// Manifests no tag points to (still stored, still billed).
+    pub untagged: usize,
+    pub blobs: usize,
+    /// Logical bytes of the blobs it links and the manifests it holds, each once.
+    pub linked_bytes: u64,
+}
+
+/// The result of pulling a blob and hashing the served bytes again.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BlobCheck {
+    pub expected: Digest,
+    pub recomputed: Digest,
+    pub served_bytes: u64,
+    pub matches: bool,
+}

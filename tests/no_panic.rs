@@ -1,0 +1,149 @@
+//! Property test: random sequences of operations with hostile names, tags, digests and bodies
+//! never panic, and every refused operation leaves the registry exactly as it was.
+
+use proptest::prelude::*;
+use stowage::engine::{Digest, LayerInput, Registry, RegistryOptions};
+
+#[derive(Clone, Debug)]
+enum Op {
+    PushBlob(String, Vec<u8>, Option<String>),
+    PushManifest(String, String, Vec<u8>, Option<String>),
+    PushImage(String, String, Vec<Vec<u8>>),
+    PullBlob(String, String),
+    PullManifest(String, String),
+    Mount(String, String, String),
+    Untag(String, String),
+    DeleteManifest(String, String),
+    DeleteRepository(String),
+    Catalog(Option<u64>, Option<String>),
+    Tags(String, Option<u64>, Option<String>),
+    Synthetic(String, u64, Option<u64>),
+}
+
+fn name() -> impl Strategy<Value = String> {
+    prop_oneof![
+        6 => prop::sample::select(vec!["app", "lib/x", "b-c"]).prop_map(String::from),
+        1 => any::<String>(),
+        1 => "[a-zA-Z0-9._/:@ -]{0,12}",
+    ]
+}
+
+fn reference(known: &[&str]) -> impl Strategy<Value = String> {
+    let mut known: Vec<String> = known.iter().map(|s| s.to_string()).collect();
+    known.extend((0..4u8).map(|b| Digest::of(&[b]).to_string()));
+    prop_oneof![
+        3 => prop::sample::select(known),
+        1 => any::<u8>().prop_map(|b| Digest::of(&[b % 4]).to_string()),
+        1 => any::<String>(),
+        1 => "sha256:[0-9a-fA-F]{0,66}",
+    ]
+}
+
+fn tag() -> impl Strategy<Value = String> {
+    prop_oneof![4 => prop::sample::select(vec!["v1", "v2"]).prop_map(String::from), 1 => reference(&[])]
+}
+
+fn body() -> impl Strategy<Value = Vec<u8>> {
+    let config = Digest::of(&[0]);
+    let layer = Digest::of(&[1]);
+    let good = format!(
+        r#"{{"schemaVersion":2,"config":{{"mediaType":"application/vnd.oci.image.config.v1+json","digest":"{config}","size":1}},"layers":[{{"mediaType":"application/vnd.oci.image.layer.v1.tar","digest":"{layer}","size":1}}]}}"#
+    );
+    prop_oneof![
+        2 => Just(good.clone().into_bytes()),
+        1 => Just(good.replace("\"size\":1}]", "\"size\":2}]").into_bytes()),
+        1 => prop::collection::vec(any::<u8>(), 0..200),
+        1 => any::<String>().prop_map(String::into_bytes),
+    ]
+}
+
+fn content_type() -> impl Strategy<Value = Option<String>> {
+    prop_oneof![
+        4 => Just(None),
+        1 => Just(Some("application/vnd.oci.image.manifest.v1+json".to_string())),
+        1 => any::<String>().prop_map(Some),
+    ]
+}
+
+fn op() -> impl Strategy<Value = Op> {
+    let small_bytes = prop::collection::vec(0u8..4, 1..2);
+    prop_oneof![
+        3 => (name(), prop::collection::vec(0u8..2, 1..2), Just(None)).prop_map(|(r, b, d)| Op::PushBlob(r, b, d)),
+        3 => (name(), tag(), body(), content_type())
+            .prop_map(|(r, t, b, c)| Op::PushManifest(r, t, b, c)),
+        1 => (name(), small_bytes.clone(), prop::option::of(reference(&["sha256:00"])))
+            .prop_map(|(r, b, d)| Op::PushBlob(r, b, d)),
+        1 => (name(), reference(&["v1", "v2"]), prop::collection::vec(small_bytes.clone(), 0..3))
+            .prop_map(|(r, t, l)| Op::PushImage(r, t, l)),
+        1 => (name(), reference(&[])).prop_map(|(r, d)| Op::PullBlob(r, d)),
+        1 => (name(), reference(&["v1", "v2"])).prop_map(|(r, d)| Op::PullManifest(r, d)),
+        1 => (name(), name(), reference(&[])).prop_map(|(r, f, d)| Op::Mount(r, f, d)),
+        1 => (name(), tag()).prop_map(|(r, t)| Op::Untag(r, t)),
+        1 => (name(), reference(&["v1", "v2"])).prop_map(|(r, t)| Op::DeleteManifest(r, t)),
+        1 => name().prop_map(Op::DeleteRepository),
+        1 => (prop::option::of(0u64..1200), prop::option::of(name())).prop_map(|(n, l)| Op::Catalog(n, l)),
+        1 => (name(), prop::option::of(0u64..1200), prop::option::of(name())).prop_map(|(r, n, l)| Op::Tags(r, n, l)),
+        1 => (name(), prop_oneof![Just(0u64), 1u64..100_000, Just(u64::MAX)], prop::option::of(any::<u64>()))
+            .prop_map(|(r, s, seed)| Op::Synthetic(r, s, seed)),
+    ]
+}
+
+fn fingerprint(r: &Registry) -> String {
+    let catalog = r.catalog(Some(1000), None).map(|c| c.repositories).unwrap_or_default();
+    let mut s = format!("{:?}|{catalog:?}|{}", r.usage(), r.last_event_seq());
+    for repo in &catalog {
+        s += &format!("|{:?}|{:?}", r.tags(repo, Some(1000), None), r.manifests(repo));
+    }
+    s
+}
+
+/// Applies an op; returns whether it was refused.
+fn apply(r: &mut Registry, op: &Op) -> bool {
+    match op {
+        Op::PushBlob(repo, b, d) => r.push_blob(repo, b, d.as_deref()).is_err(),
+        Op::PushManifest(repo, t, b, c) => r.push_manifest(repo, t, b, c.as_deref()).is_err(),
+        Op::PushImage(repo, t, layers) => {
+            let layers =
+                layers.iter().map(|b| LayerInput::File { name: "f".into(), bytes: b.clone() }).collect();
+            r.push_image(repo, t, layers).is_err()
+        }
+        Op::PullBlob(repo, d) => r.pull_blob(repo, d).is_err(),
+        Op::PullManifest(repo, t) => r.pull_manifest(repo, t).is_err(),
+        Op::Mount(repo, from, d) => r.mount_blob(repo, from, d).is_err(),
+        Op::Untag(repo, t) => r.untag(repo, t).is_err(),
+        Op::DeleteManifest(repo, t) => r.delete_manifest(repo, t).is_err(),
+        Op::DeleteRepository(repo) => r.delete_repository(repo).is_err(),
+        Op::Catalog(n, l) => r.catalog(*n, l.as_deref()).is_err(),
+        Op::Tags(repo, n, l) => r.tags(repo, *n, l.as_deref()).is_err(),
+        Op::Synthetic(repo, s, seed) => r.push_synthetic_blob(repo, *s, *seed).is_err(),
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 96, ..ProptestConfig::default() })]
+
+    #[test]
+    fn random_operations_never_panic_and_refusals_change_nothing(ops in prop::collection::vec(op(), 1..40)) {
+        let mut r = Registry::new(RegistryOptions::default()).expect("registry");
+        // The blobs the well-formed manifest body references, in two of the three repositories.
+        for repo in ["app", "lib/x"] {
+            for b in [0u8, 1] {
+                r.push_blob(repo, &[b], None).expect("seed blob");
+            }
+        }
+        for op in &ops {
+            let before = fingerprint(&r);
+            if apply(&mut r, op) {
+                prop_assert_eq!(fingerprint(&r), before, "refused {:?} changed the registry", op);
+            }
+        }
+        // Invariant: the storage total is the sum of the accounts, and every catalogued tag pulls.
+        let usage = r.usage();
+        prop_assert_eq!(usage.total_logical_bytes, usage.accounts.iter().map(|a| a.logical_bytes).sum::<u64>());
+        for repo in r.catalog(Some(1000), None).map(|c| c.repositories).unwrap_or_default() {
+            for tag in r.tags(&repo, Some(1000), None).map(|t| t.tags).unwrap_or_default() {
+                prop_assert!(r.pull_manifest(&repo, &tag).is_ok(), "{}:{} does not pull", repo, tag);
+            }
+        }
+    }
+}
