@@ -26,7 +26,8 @@ fn invalid_argument(message: impl Into<String>) -> JsValue {
 }
 
 fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsValue> {
-    let ser = serde_wasm_bindgen::Serializer::new().serialize_maps_as_objects(true).serialize_missing_as_null(true);
+    let ser =
+        serde_wasm_bindgen::Serializer::new().serialize_maps_as_objects(true).serialize_missing_as_null(true);
     value.serialize(&ser).map_err(|e| invalid_argument(format!("could not convert a result: {e}")))
 }
 
@@ -50,8 +51,26 @@ fn bytes_of(value: &JsValue, what: &str) -> Result<Vec<u8>, JsValue> {
     Err(invalid_argument(format!("{what} must be a Uint8Array, an ArrayBuffer or a string")))
 }
 
+/// Refuses an object with keys other than `allowed` (serde-wasm-bindgen only reads the keys it
+/// knows, so a misspelt option would otherwise be silently ignored).
+fn check_keys(value: &JsValue, allowed: &[&str], what: &str) -> Result<(), JsValue> {
+    let Some(obj) = value.dyn_ref::<js_sys::Object>() else {
+        return Err(invalid_argument(format!("{what} must be an object")));
+    };
+    for key in js_sys::Object::keys(obj).iter() {
+        let key = key.as_string().unwrap_or_default();
+        if !allowed.contains(&key.as_str()) {
+            return Err(invalid_argument(format!(
+                "{what} has an unknown key {key:?}; known keys: {}",
+                allowed.join(", ")
+            )));
+        }
+    }
+    Ok(())
+}
+
 #[derive(Deserialize, Default)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[serde(rename_all = "camelCase")]
 struct JsOptions {
     name: Option<String>,
     seed: Option<u64>,
@@ -59,7 +78,7 @@ struct JsOptions {
 }
 
 #[derive(Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[serde(rename_all = "camelCase")]
 struct JsLayer {
     name: Option<String>,
     #[serde(default, with = "serde_bytes")]
@@ -93,7 +112,9 @@ impl Registry {
         let o: JsOptions = if options.is_undefined() || options.is_null() {
             JsOptions::default()
         } else {
-            serde_wasm_bindgen::from_value(options).map_err(|e| invalid_argument(format!("bad options: {e}")))?
+            check_keys(&options, &["name", "seed", "storageAccounts"], "options")?;
+            serde_wasm_bindgen::from_value(options)
+                .map_err(|e| invalid_argument(format!("bad options: {e}")))?
         };
         let d = RegistryOptions::default();
         let options = RegistryOptions {
@@ -119,7 +140,12 @@ impl Registry {
 
     /// A synthetic layer of `sizeBytes` (1 byte to 200 GiB) from `seed`; returns its digest.
     #[wasm_bindgen(js_name = pushSyntheticBlob)]
-    pub fn push_synthetic_blob(&self, repo: &str, size_bytes: f64, seed: Option<f64>) -> Result<String, JsValue> {
+    pub fn push_synthetic_blob(
+        &self,
+        repo: &str,
+        size_bytes: f64,
+        seed: Option<f64>,
+    ) -> Result<String, JsValue> {
         let size = whole(size_bytes, "sizeBytes", ErrorCode::SizeInvalid)?;
         let seed = seed.map(|s| whole(s, "seed", ErrorCode::InvalidArgument)).transpose()?;
         self.run(|r| r.push_synthetic_blob(repo, size, seed)).map(|d| d.to_string())
@@ -160,8 +186,13 @@ impl Registry {
     /// Pushes an image: `layers` is an array of `{name, bytes}` or `{syntheticSizeBytes, seed?}`.
     #[wasm_bindgen(js_name = pushImage)]
     pub fn push_image(&self, repo: &str, tag: &str, layers: JsValue) -> Result<JsValue, JsValue> {
-        let layers: Vec<JsLayer> =
-            serde_wasm_bindgen::from_value(layers).map_err(|e| invalid_argument(format!("bad layers: {e}")))?;
+        if let Some(array) = layers.dyn_ref::<js_sys::Array>() {
+            for layer in array.iter() {
+                check_keys(&layer, &["name", "bytes", "syntheticSizeBytes", "seed"], "a layer")?;
+            }
+        }
+        let layers: Vec<JsLayer> = serde_wasm_bindgen::from_value(layers)
+            .map_err(|e| invalid_argument(format!("bad layers: {e}")))?;
         let inputs = layers
             .into_iter()
             .map(|l| match (l.bytes, l.synthetic_size_bytes) {

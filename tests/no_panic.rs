@@ -1,5 +1,6 @@
 //! Property test: random sequences of operations with hostile names, tags, digests and bodies
 //! never panic, and every refused operation leaves the registry exactly as it was.
+#![cfg(not(target_arch = "wasm32"))]
 
 use proptest::prelude::*;
 use stowage::engine::{Digest, LayerInput, Registry, RegistryOptions};

@@ -1,6 +1,7 @@
 //! The storage engine: pure Rust, deterministic, no web crates. `Registry` is its front door;
 //! everything a page, a console or a test does goes through it.
 
+pub mod bench;
 pub mod blob_store;
 pub mod digest;
 pub mod error;

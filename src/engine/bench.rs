@@ -1,0 +1,65 @@
+//! Throughput measurement shared by the native and the browser benchmark: the registry's push
+//! (hash + seal) and pull (unwrap + open + re-hash) beside raw SHA-256 and raw AES-256-GCM on
+//! the same buffer in the same run, so the ratios hold whatever the machine's speed.
+
+use aes_gcm::aead::{Aead, KeyInit};
+use aes_gcm::{Aes256Gcm, Key, Nonce};
+
+use super::digest::Digest;
+use super::registry::{Registry, RegistryOptions};
+
+/// One measured line: a name and MB/s (10^6 bytes per second).
+#[derive(Clone, Debug)]
+pub struct Figure {
+    pub name: &'static str,
+    pub mb_per_s: f64,
+}
+
+/// Runs each operation `rounds` times on `size_bytes` and keeps the best round; `now_ms` is
+/// the caller's clock (std::time natively, performance.now() in the browser).
+pub fn run(size_bytes: usize, rounds: usize, now_ms: &dyn Fn() -> f64) -> Vec<Figure> {
+    let buf: Vec<u8> = (0..size_bytes).map(|i| (i * 31 % 251) as u8).collect();
+    let mb = size_bytes as f64 / 1e6;
+    let best = |f: &mut dyn FnMut()| {
+        let mut best_ms = f64::MAX;
+        for _ in 0..rounds {
+            let t = now_ms();
+            f();
+            best_ms = best_ms.min((now_ms() - t).max(1e-3));
+        }
+        mb / (best_ms / 1000.0)
+    };
+    let cipher = Aes256Gcm::new(&Key::<Aes256Gcm>::from([7u8; 32]));
+    let mut sink = 0usize;
+    let sha = best(&mut || sink ^= Digest::of(&buf).as_bytes()[0] as usize);
+    let aes = best(&mut || sink ^= cipher.encrypt(&Nonce::from([1u8; 12]), buf.as_slice()).map_or(0, |c| c.len()));
+    let mut push = 0.0;
+    let mut pull = 0.0;
+    if let Ok(mut reg) = Registry::new(RegistryOptions::default()) {
+        let mut i = 0u32;
+        push = best(&mut || {
+            i += 1;
+            let _ = reg.push_blob(&format!("bench{i}"), &buf, None);
+            let _ = reg.delete_repository(&format!("bench{i}"));
+        });
+        let digest = reg.push_blob("bench", &buf, None).map(|d| d.to_string()).unwrap_or_default();
+        pull = best(&mut || sink ^= reg.pull_blob("bench", &digest).map_or(0, |b| b.len()));
+    }
+    std::hint::black_box(sink);
+    vec![
+        Figure { name: "sha256 (baseline)", mb_per_s: sha },
+        Figure { name: "aes-256-gcm encrypt (baseline)", mb_per_s: aes },
+        Figure { name: "push_blob: sha256 + seal", mb_per_s: push },
+        Figure { name: "pull_blob: open + sha256 verify", mb_per_s: pull },
+    ]
+}
+
+/// The figures as a table, each with its ratio to the AES-GCM baseline.
+pub fn report(figures: &[Figure]) -> String {
+    let aes = figures.get(1).map_or(1.0, |f| f.mb_per_s);
+    let mut out = String::new();
+    for f in figures {
+        out += &format!("{:<34} {:>9.1} MB/s  {:>5.2}× aes-gcm\n", f.name, f.mb_per_s, f.mb_per_s / aes);
+    }
+    out
+}

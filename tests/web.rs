@@ -1,0 +1,152 @@
+//! The wasm build in headless Chrome: the JS API exactly as a page or console uses it (the test
+//! bodies are JavaScript calling the exported `Registry` class), and the Yew page mounted and
+//! read back from the DOM.
+#![cfg(target_arch = "wasm32")]
+
+use stowage::api::Registry;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+#[wasm_bindgen(inline_js = r#"
+const enc = new TextEncoder();
+async function sha256(bytes) {
+  const h = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes));
+  return 'sha256:' + Array.from(h, b => b.toString(16).padStart(2, '0')).join('');
+}
+function codeOf(f) {
+  try { f(); } catch (e) {
+    if (!(e instanceof Error)) return 'not an Error: ' + e;
+    return e.code + '/' + e.httpStatus;
+  }
+  return 'no error';
+}
+function eq(a, b, what) {
+  const sa = JSON.stringify(a), sb = JSON.stringify(b);
+  if (sa !== sb) throw new Error(`${what}: got ${sa}, expected ${sb}`);
+}
+function contains(hay, needle) {
+  outer: for (let i = 0; i + needle.length <= hay.length; i++) {
+    for (let j = 0; j < needle.length; j++) if (hay[i + j] !== needle[j]) continue outer;
+    return true;
+  }
+  return false;
+}
+
+export async function roundTrip(reg) {
+  const Registry = reg.constructor;
+  const layer = new Uint8Array(70000).map((_, i) => (i * 13) % 256);
+  const config = enc.encode('{"architecture":"amd64","os":"linux"}');
+  const ld = reg.pushBlob('team/app', layer, await sha256(layer));
+  eq(ld, await sha256(layer), 'pushBlob returns the sha256 digest');
+  const cd = reg.pushBlob('team/app', config);
+  const manifest = JSON.stringify({
+    schemaVersion: 2, mediaType: 'application/vnd.oci.image.manifest.v1+json',
+    config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: cd, size: config.length },
+    layers: [{ mediaType: 'application/vnd.oci.image.layer.v1.tar', digest: ld, size: layer.length }],
+  });
+  const md = reg.pushManifest('team/app', 'v1', manifest);
+  eq(md, await sha256(enc.encode(manifest)), 'pushManifest returns the digest of the exact bytes');
+  const pulled = reg.pullManifest('team/app', 'v1');
+  eq([pulled.digest, pulled.mediaType], [md, 'application/vnd.oci.image.manifest.v1+json'], 'pullManifest');
+  eq(new TextDecoder().decode(pulled.bytes), manifest, 'manifest byte-exact');
+  const back = reg.pullBlob('team/app', ld);
+  eq([back instanceof Uint8Array, back.length, contains(back, layer.subarray(0, 64))], [true, 70000, true], 'pullBlob');
+  eq(Array.from(back), Array.from(layer), 'blob byte-exact');
+
+  // Dedup: the same layer in another repository is linked, not stored again.
+  reg.pushBlob('other', layer);
+  const u = reg.usage();
+  eq([u.totalRecords, u.totalLogicalBytes, u.accounts.length],
+     [3, layer.length + config.length + manifest.length, 4], 'usage after dedup');
+  eq(reg.mountBlob('mounted', 'team/app', cd), true, 'mount from a repo that has it');
+  eq(reg.mountBlob('mounted', 'nowhere', cd), false, 'mount fallback');
+
+  // Encryption at rest: no record holds any 32-byte run of plaintext.
+  const recs = reg.storageRecords();
+  eq(recs.length, 3, 'records');
+  for (const r of recs) {
+    eq([r.keyId, r.wrappedKey.length, r.nonce.length], ['service-managed/keys/registry/1', 60, 12], 'record shape');
+    for (const plain of [layer.subarray(100, 132), config.subarray(0, 32), enc.encode(manifest).subarray(0, 32)]) {
+      if (contains(r.ciphertext, plain)) throw new Error('plaintext in ' + r.key);
+    }
+  }
+
+  // Listing and pagination.
+  reg.pushManifest('team/app', 'v2', manifest);
+  eq(reg.catalog(), { repositories: ['team/app'], next: null }, 'catalog lists repos with manifests');
+  eq(reg.tags('team/app', 1), { name: 'team/app', tags: ['v1'], next: 'v1' }, 'tags page 1');
+  eq(reg.tags('team/app', 1, 'v1'), { name: 'team/app', tags: ['v2'], next: null }, 'tags page 2');
+  eq(reg.tags('team/app', 0).tags, [], 'n=0');
+
+  // Refusals carry the distribution-spec code and HTTP status.
+  eq(codeOf(() => reg.pushBlob('Bad Name', layer)), 'NAME_INVALID/400', 'bad name');
+  eq(codeOf(() => reg.pushBlob('app', layer, 'sha256:' + '0'.repeat(64))), 'DIGEST_INVALID/400', 'digest mismatch');
+  eq(codeOf(() => reg.pushManifest('fresh', 'v1', manifest)), 'MANIFEST_BLOB_UNKNOWN/400', 'missing blobs');
+  eq(codeOf(() => reg.pushManifest('team/app', 'v1', '{')), 'MANIFEST_INVALID/400', 'bad JSON');
+  eq(codeOf(() => reg.pushManifest('team/app', 'v1', 'x'.repeat(4 * 1024 * 1024 + 1))), 'MANIFEST_INVALID/413', 'too big');
+  eq(codeOf(() => reg.pullManifest('team/app', 'nope')), 'MANIFEST_UNKNOWN/404', 'unknown tag');
+  eq(codeOf(() => reg.pullManifest('nobody', 'v1')), 'NAME_UNKNOWN/404', 'unknown repo');
+  eq(codeOf(() => reg.catalog(-1)), 'PAGINATION_NUMBER_INVALID/400', 'negative n');
+  eq(codeOf(() => reg.catalog(1.5)), 'PAGINATION_NUMBER_INVALID/400', 'fractional n');
+  eq(codeOf(() => reg.pushBlob('app', 42)), 'INVALID_ARGUMENT/400', 'bytes of the wrong type');
+  eq(codeOf(() => new Registry({ name: 'x' })), 'INVALID_ARGUMENT/400', 'bad registry name');
+  eq(codeOf(() => new Registry({ bogus: 1 })), 'INVALID_ARGUMENT/400', 'unknown option');
+  eq(reg.catalog().repositories, ['team/app'], 'refusals changed nothing');
+
+  // Deletes: untag frees nothing; delete frees unique layers; gone is gone.
+  const before = reg.usage().totalLogicalBytes;
+  eq(reg.untag('team/app', 'v2'), md, 'untag returns the digest');
+  eq(reg.usage().totalLogicalBytes, before, 'untag frees nothing');
+  const del = reg.deleteManifest('team/app', md);
+  eq([del.manifests, del.tags], [[md], ['v1']], 'delete by digest takes its tags');
+  eq(codeOf(() => reg.pullManifest('team/app', md)), 'NAME_UNKNOWN/404', 'repo gone with its last manifest');
+  eq(reg.pullBlob('other', ld).length, 70000, 'the layer other still links survives');
+  reg.deleteRepository('other');
+  eq(codeOf(() => reg.pullBlob('other', ld)), 'NAME_UNKNOWN/404', 'deleted repository');
+  eq(reg.usage().totalLogicalBytes, config.length, 'only the mounted config remains');
+
+  // Tampering is caught: a clear error, never wrong bytes.
+  const img = reg.pushImage('tamper', 'v1', [{ name: 'a.txt', bytes: enc.encode('precious') }]);
+  reg.tamperRecord('blobs/sha256/' + img.layers[0].slice(7), 5);
+  eq(codeOf(() => reg.pullBlob('tamper', img.layers[0])), 'INTEGRITY_ERROR/500', 'tampered');
+
+  // Synthetic layers: 2 GiB accounted, a small sample held; the seed replays.
+  const big = reg.pushSyntheticBlob('big', 2 * 1024 ** 3, 7);
+  const again = new Registry({ seed: 99 }).pushSyntheticBlob('big', 2 * 1024 ** 3, 7);
+  eq(big, again, 'the same seed gives the same synthetic layer');
+  const bigUsage = reg.storageRecords().find(r => r.digest === big);
+  eq(bigUsage.logicalBytes, 2 * 1024 ** 3, 'declared size is accounted');
+  eq(codeOf(() => reg.pushSyntheticBlob('big', 0)), 'SIZE_INVALID/400', 'empty synthetic');
+  return reg.events().length;
+}
+"#)]
+extern "C" {
+    #[wasm_bindgen(js_name = roundTrip, catch)]
+    async fn round_trip(reg: Registry) -> Result<JsValue, JsValue>;
+}
+
+#[wasm_bindgen_test]
+async fn the_js_api_round_trips_refuses_and_deletes_like_a_registry() {
+    let reg = Registry::new(JsValue::UNDEFINED).expect("a registry");
+    match round_trip(reg).await {
+        Ok(events) => assert!(events.as_f64().unwrap_or(0.0) >= 12.0, "events: {events:?}"),
+        Err(e) => panic!("{}", js_sys::Error::from(e).message()),
+    }
+}
+
+#[wasm_bindgen_test]
+async fn the_page_mounts_and_shows_an_empty_registry() {
+    let doc = web_sys::window().and_then(|w| w.document()).expect("a document");
+    let root = doc.create_element("div").expect("div");
+    doc.body().expect("body").append_child(&root).expect("append");
+    stowage::api::mount_app(root.clone());
+    yew::scheduler::flush().await;
+    let text = |id: &str| doc.get_element_by_id(id).and_then(|e| e.text_content()).unwrap_or_default();
+    assert_eq!(text("registry-name").trim(), "stowage");
+    let used = doc.get_element_by_id("storage-used").and_then(|e| e.get_attribute("data-bytes"));
+    assert_eq!(used.as_deref(), Some("0"));
+    assert!(doc.get_element_by_id("push-submit").is_some(), "the push form is there");
+    assert!(doc.get_element_by_id("catalog").is_some(), "the catalog is there");
+}
