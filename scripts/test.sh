@@ -33,7 +33,7 @@ run() { # run NAME COMMAND... : runs a step, counts tests from its output
 run fmt cargo fmt --check
 run clippy-native cargo clippy --all-targets --quiet -- -D warnings
 run clippy-wasm32 cargo clippy --target wasm32-unknown-unknown --all-targets --quiet -- -D warnings
-run browser wasm-pack --quiet test --headless --chrome -- --test web
+run browser wasm-pack test --headless --chrome -- --test web
 run build scripts/build.sh
 run e2e node --test tests/e2e/
 run native cargo test --quiet

@@ -12,5 +12,8 @@ fn sealing_throughput_in_the_browser() {
     let perf = web_sys::window().and_then(|w| w.performance());
     let now = move || perf.as_ref().map_or(0.0, |p| p.now());
     let figures = stowage::engine::bench::run(16 << 20, 5, &now);
-    console_log!("wasm in Chrome, 16 MiB buffer, best of 5 rounds\n{}", stowage::engine::bench::report(&figures));
+    console_log!(
+        "wasm in Chrome, 16 MiB buffer, best of 5 rounds\n{}",
+        stowage::engine::bench::report(&figures)
+    );
 }

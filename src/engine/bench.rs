@@ -32,7 +32,8 @@ pub fn run(size_bytes: usize, rounds: usize, now_ms: &dyn Fn() -> f64) -> Vec<Fi
     let cipher = Aes256Gcm::new(&Key::<Aes256Gcm>::from([7u8; 32]));
     let mut sink = 0usize;
     let sha = best(&mut || sink ^= Digest::of(&buf).as_bytes()[0] as usize);
-    let aes = best(&mut || sink ^= cipher.encrypt(&Nonce::from([1u8; 12]), buf.as_slice()).map_or(0, |c| c.len()));
+    let aes =
+        best(&mut || sink ^= cipher.encrypt(&Nonce::from([1u8; 12]), buf.as_slice()).map_or(0, |c| c.len()));
     let mut push = 0.0;
     let mut pull = 0.0;
     if let Ok(mut reg) = Registry::new(RegistryOptions::default()) {

@@ -164,8 +164,8 @@ impl Registry {
 
     fn link(&mut self, repo: &RepoName, digest: Digest) {
         let links = &mut self.repos.entry(repo.clone()).or_default().links;
-        if !links.contains_key(&digest) {
-            links.insert(digest, 0);
+        if let std::collections::btree_map::Entry::Vacant(e) = links.entry(digest) {
+            e.insert(0);
             if let Some(meta) = self.blobs.get_mut(&digest) {
                 meta.repos += 1;
             }

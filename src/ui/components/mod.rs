@@ -1,0 +1,34 @@
+//! Display-only components: each takes a snapshot and `on_action`, renders, and sends actions.
+
+mod accounts;
+mod blob;
+mod catalog;
+mod confirm;
+mod events;
+mod header;
+mod intro;
+mod manifest;
+mod push_form;
+mod status;
+
+pub use accounts::Accounts;
+pub use catalog::Catalog;
+pub use confirm::ConfirmDialog;
+pub use events::EventLog;
+pub use header::Header;
+pub use intro::Intro;
+pub use push_form::PushForm;
+pub use status::Status;
+
+use yew::prelude::*;
+
+use super::state::UiError;
+
+/// An error inside a panel: its code, then what happened in words.
+pub fn inline_error(e: &UiError) -> Html {
+    html! {
+        <p class="inline-error" role="alert">
+            <code class="code">{ &e.code }</code>{ " " }{ &e.message }
+        </p>
+    }
+}

@@ -1,0 +1,87 @@
+//! Display helpers: sizes, counts and hex, nothing the engine decides.
+
+const UNITS: [&str; 6] = ["B", "KiB", "MiB", "GiB", "TiB", "PiB"];
+
+/// Units a person can pick for a synthetic layer, with their byte multipliers.
+pub const SIZE_UNITS: [(&str, u64); 4] = [("B", 1), ("KiB", 1 << 10), ("MiB", 1 << 20), ("GiB", 1 << 30)];
+
+/// `3000` → `"2.9 KiB"`; below 1 KiB the exact count, e.g. `"512 B"`.
+pub fn human_bytes(bytes: u64) -> String {
+    if bytes < 1024 {
+        return format!("{bytes} B");
+    }
+    let mut value = bytes as f64;
+    let mut unit = 0;
+    while value >= 1024.0 && unit < UNITS.len() - 1 {
+        value /= 1024.0;
+        unit += 1;
+    }
+    if value >= 100.0 { format!("{value:.0} {}", UNITS[unit]) } else { format!("{value:.1} {}", UNITS[unit]) }
+}
+
+/// `1234567` → `"1,234,567"`.
+pub fn grouped(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// `"3,000 bytes"` / `"1 byte"`.
+pub fn exact_bytes(n: u64) -> String {
+    if n == 1 { "1 byte".into() } else { format!("{} bytes", grouped(n)) }
+}
+
+/// Parses a size typed by a person (`"1.5"` with unit `"GiB"`) into whole bytes.
+pub fn parse_size(text: &str, unit: &str) -> Result<u64, String> {
+    let text = text.trim();
+    let Some((_, multiplier)) = SIZE_UNITS.iter().find(|(name, _)| *name == unit) else {
+        return Err(format!("pick a unit ({})", SIZE_UNITS.map(|(n, _)| n).join(", ")));
+    };
+    let value: f64 = match text.parse() {
+        Ok(v) => v,
+        Err(_) if text.is_empty() => return Err("type a size first, for example 512 with MiB".into()),
+        Err(_) => return Err(format!("{text:?} is not a number; type a size such as 512 or 1.5")),
+    };
+    let bytes = value * *multiplier as f64;
+    if !bytes.is_finite() || bytes < 0.0 {
+        return Err(format!("{text} {unit} is not a size; use a positive number"));
+    }
+    if bytes > u64::MAX as f64 / 2.0 {
+        return Err(format!("{text} {unit} is far too large"));
+    }
+    Ok(bytes.round() as u64)
+}
+
+/// Hex split into rows of 8 bytes, each in two groups of 4 bytes, for side-by-side reading.
+pub fn hex_rows(hex: &str) -> Vec<String> {
+    let bytes: Vec<&str> = hex.as_bytes().chunks(2).filter_map(|c| std::str::from_utf8(c).ok()).collect();
+    bytes
+        .chunks(8)
+        .map(|row| row.chunks(4).map(|group| group.concat()).collect::<Vec<_>>().join(" "))
+        .collect()
+}
+
+/// The bytes behind lowercase hex as printable ASCII, anything else as `·`.
+pub fn hex_as_text(hex: &str) -> String {
+    hex.as_bytes()
+        .chunks(2)
+        .map(|pair| {
+            let byte = std::str::from_utf8(pair).ok().and_then(|s| u8::from_str_radix(s, 16).ok());
+            match byte {
+                Some(b) if (0x20..0x7f).contains(&b) => b as char,
+                _ => '·',
+            }
+        })
+        .collect()
+}
+
+/// `n` and the singular or plural noun.
+pub fn count(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}

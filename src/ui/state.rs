@@ -1,0 +1,634 @@
+//! The page's state and its reducer: an `Action` in, a new `Rc<State>` out. The work is the
+//! engine's: the reducer calls the registry, records the outcome in words, and rebuilds the
+//! snapshot the components render. The registry is borrowed only inside one call, never across
+//! an `.await`.
+
+use std::cell::RefCell;
+use std::collections::{BTreeMap, BTreeSet};
+use std::rc::Rc;
+
+use yew::Reducible;
+
+use crate::engine::{
+    BlobCheck, Event, LayerInput, LayerView, ManifestView, Registry, RegistryError, RegistryOptions,
+    RepositorySummary, SealView, Usage,
+};
+
+use super::format::{count, exact_bytes, human_bytes, parse_size};
+
+/// Repositories per catalog page.
+pub const CATALOG_PAGE: u64 = 20;
+/// Manifests shown per repository before "show more".
+pub const MANIFESTS_SHOWN: usize = 20;
+/// Layers shown per manifest.
+pub const LAYERS_SHOWN: usize = 50;
+/// Events shown, newest first.
+pub const EVENTS_SHOWN: usize = 50;
+/// Layers waiting to be pushed.
+pub const PENDING_MAX: usize = 100;
+/// The page holds every chosen file in memory; bigger files are refused (use a synthetic layer).
+pub const FILE_MAX_BYTES: u64 = 256 << 20;
+
+/// An error as the page shows it: a code, the HTTP status a registry would answer, and words.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UiError {
+    pub code: String,
+    pub http_status: Option<u16>,
+    pub message: String,
+}
+
+impl UiError {
+    /// An error the page itself raises (not the registry): no HTTP status.
+    pub fn page(code: &str, message: impl Into<String>) -> Self {
+        Self { code: code.into(), http_status: None, message: message.into() }
+    }
+}
+
+impl From<RegistryError> for UiError {
+    fn from(e: RegistryError) -> Self {
+        Self { code: e.code.as_str().into(), http_status: Some(e.http_status), message: e.message }
+    }
+}
+
+/// Bytes shared by the pending list and the push; equal when they are the same buffer.
+#[derive(Clone, Debug)]
+pub struct Bytes(pub Rc<Vec<u8>>);
+
+impl PartialEq for Bytes {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+/// A layer chosen for the next push.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PendingLayer {
+    pub id: u64,
+    pub name: String,
+    pub size_bytes: u64,
+    /// `None` for a synthetic layer.
+    pub bytes: Option<Bytes>,
+}
+
+/// A file read from the file picker or a drop.
+pub struct ReadFile {
+    pub name: String,
+    pub bytes: Vec<u8>,
+}
+
+/// A repository and blob digest: which layer a toggle or a check is about.
+pub type LayerKey = (String, String);
+
+/// An operation that cannot be undone, waiting for "yes".
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Danger {
+    Untag { repo: String, tag: String, digest: String },
+    DeleteManifest { repo: String, digest: String, tags: Vec<String> },
+    DeleteRepository { repo: String, manifests: usize, tags: usize },
+}
+
+pub enum Action {
+    /// Read these files as layers (the page does it, then sends `FilesRead`).
+    ReadFiles(Vec<web_sys::File>),
+    /// Pull a blob and save it (the page does it, then sends `Note` or `Fail`).
+    Download {
+        repo: String,
+        digest: String,
+        filename: String,
+    },
+    /// Files are being read (the count), so push waits.
+    ReadingStarted(usize),
+    /// Files read, or why one could not be.
+    FilesRead(Vec<Result<ReadFile, UiError>>),
+    /// A synthetic layer of a size typed as text with a unit.
+    AddSynthetic {
+        size: String,
+        unit: String,
+    },
+    RemovePending(u64),
+    Push {
+        repo: String,
+        tag: String,
+    },
+    ToggleRepo(String),
+    MoreManifests(String),
+    CatalogNext,
+    CatalogPrev,
+    ToggleSeal(LayerKey),
+    ToggleManifestJson(LayerKey),
+    Verify(LayerKey),
+    /// Flips bit 0 of a stored record; again to flip it back.
+    Tamper {
+        digest: String,
+        key: String,
+    },
+    Ask(Danger),
+    Confirm,
+    Cancel,
+    Fail(UiError),
+    Note(String),
+    DismissError,
+}
+
+/// Which part of an image a blob is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BlobRole {
+    Config,
+    Layer,
+}
+
+/// One blob as the catalog shows it, with whatever the person opened or checked.
+#[derive(Clone, Debug, PartialEq)]
+pub struct BlobSnap {
+    pub repo: String,
+    pub role: BlobRole,
+    pub view: LayerView,
+    /// The sealed form, when opened.
+    pub seal: Option<Result<SealView, UiError>>,
+    /// The last "verify" result.
+    pub check: Option<Result<BlobCheck, UiError>>,
+    /// The record key, while one of its bits is flipped.
+    pub tampered_key: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct ManifestSnap {
+    pub repo: String,
+    pub view: ManifestView,
+    pub json: Option<Result<String, UiError>>,
+    pub config: Option<BlobSnap>,
+    pub layers: Vec<BlobSnap>,
+    pub layers_hidden: usize,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct RepoSnap {
+    pub name: String,
+    pub summary: Option<RepositorySummary>,
+    pub expanded: bool,
+    pub manifests: Vec<ManifestSnap>,
+    pub manifests_hidden: usize,
+    pub error: Option<UiError>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct CatalogSnap {
+    pub repos: Vec<RepoSnap>,
+    /// 1-based page number.
+    pub page: usize,
+    pub has_prev: bool,
+    pub has_next: bool,
+    pub error: Option<UiError>,
+}
+
+/// What the page renders, rebuilt after every action.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Snapshot {
+    pub usage: Option<Usage>,
+    pub keys: Vec<(String, u64)>,
+    pub catalog: CatalogSnap,
+    /// Newest first.
+    pub events: Vec<Event>,
+    pub events_total: u64,
+}
+
+#[derive(Clone)]
+pub struct State {
+    pub registry: Option<Rc<RefCell<Registry>>>,
+    pub name: String,
+    /// Bumped by every action that changed the registry.
+    pub version: u64,
+    pub message: Option<String>,
+    pub error: Option<UiError>,
+    pub pending: Vec<PendingLayer>,
+    pub reading: usize,
+    next_id: u64,
+    /// The `last` markers that lead to the current catalog page (empty: the first page).
+    cursor: Vec<String>,
+    /// The current page's `next` marker.
+    next_marker: Option<String>,
+    expanded: BTreeSet<String>,
+    manifest_limits: BTreeMap<String, usize>,
+    open_seals: BTreeSet<LayerKey>,
+    /// Sealed views of the open layers, as of `seals_version` (a pull decrypts the whole blob,
+    /// so they are not recomputed on every click).
+    seals: BTreeMap<LayerKey, Result<SealView, UiError>>,
+    seals_version: u64,
+    open_json: BTreeSet<LayerKey>,
+    checks: BTreeMap<LayerKey, Result<BlobCheck, UiError>>,
+    /// Blob digest → record key with a flipped bit.
+    tampered: BTreeMap<String, String>,
+    pub confirm: Option<Danger>,
+    pub snapshot: Snapshot,
+}
+
+impl State {
+    pub fn new() -> Self {
+        let options = RegistryOptions::default();
+        let name = options.name.clone();
+        let (registry, error) = match Registry::new(options) {
+            Ok(r) => (Some(Rc::new(RefCell::new(r))), None),
+            Err(e) => (None, Some(UiError::from(e))),
+        };
+        let mut state = Self {
+            registry,
+            name,
+            version: 0,
+            message: None,
+            error,
+            pending: vec![],
+            reading: 0,
+            next_id: 1,
+            cursor: vec![],
+            next_marker: None,
+            expanded: BTreeSet::new(),
+            manifest_limits: BTreeMap::new(),
+            open_seals: BTreeSet::new(),
+            seals: BTreeMap::new(),
+            seals_version: 0,
+            open_json: BTreeSet::new(),
+            checks: BTreeMap::new(),
+            tampered: BTreeMap::new(),
+            confirm: None,
+            snapshot: Snapshot::default(),
+        };
+        if let Some(name) = state.with(|r| Ok(r.name().to_string())) {
+            state.name = name;
+        }
+        state.refresh();
+        state
+    }
+
+    /// Runs a read-only query; a refusal becomes the page's error.
+    fn with<T>(&mut self, f: impl FnOnce(&Registry) -> Result<T, RegistryError>) -> Option<T> {
+        let result = match &self.registry {
+            None => return None,
+            Some(reg) => match reg.try_borrow() {
+                Ok(r) => f(&r).map_err(UiError::from),
+                Err(_) => Err(busy()),
+            },
+        };
+        self.settle(result)
+    }
+
+    /// Runs a change; a refusal becomes the page's error, a success bumps the version.
+    fn change<T>(&mut self, f: impl FnOnce(&mut Registry) -> Result<T, RegistryError>) -> Option<T> {
+        let result = match &self.registry {
+            None => {
+                Err(UiError::page("NO_REGISTRY", "the registry could not be created, so nothing can run"))
+            }
+            Some(reg) => match reg.try_borrow_mut() {
+                Ok(mut r) => f(&mut r).map_err(UiError::from),
+                Err(_) => Err(busy()),
+            },
+        };
+        let out = self.settle(result);
+        if out.is_some() {
+            self.version += 1;
+            self.checks.clear();
+        }
+        out
+    }
+
+    fn settle<T>(&mut self, result: Result<T, UiError>) -> Option<T> {
+        match result {
+            Ok(v) => Some(v),
+            Err(e) => {
+                self.fail(e);
+                None
+            }
+        }
+    }
+
+    fn fail(&mut self, e: UiError) {
+        self.message = None;
+        self.error = Some(e);
+    }
+
+    fn note(&mut self, message: String) {
+        self.error = None;
+        self.message = Some(message);
+    }
+
+    fn add_pending(&mut self, name: String, size_bytes: u64, bytes: Option<Bytes>) -> bool {
+        if self.pending.len() >= PENDING_MAX {
+            self.fail(UiError::page(
+                "TOO_MANY_LAYERS",
+                format!("an image built on this page may have at most {PENDING_MAX} layers"),
+            ));
+            return false;
+        }
+        self.pending.push(PendingLayer { id: self.next_id, name, size_bytes, bytes });
+        self.next_id += 1;
+        true
+    }
+
+    fn files_read(&mut self, files: Vec<Result<ReadFile, UiError>>) {
+        self.reading = self.reading.saturating_sub(files.len());
+        let mut added = vec![];
+        let mut failed = None;
+        for f in files {
+            match f {
+                Ok(ReadFile { name, bytes }) => {
+                    let size = bytes.len() as u64;
+                    if self.add_pending(name.clone(), size, Some(Bytes(Rc::new(bytes)))) {
+                        added.push(format!("{name} ({})", human_bytes(size)));
+                    }
+                }
+                Err(e) => failed = Some(e),
+            }
+        }
+        match failed {
+            Some(e) => self.fail(e),
+            None if !added.is_empty() => self.note(format!(
+                "Added {} as layers: {}. Push when ready.",
+                count(added.len(), "file", "files"),
+                added.join(", ")
+            )),
+            None => {}
+        }
+    }
+
+    fn add_synthetic(&mut self, size: &str, unit: &str) {
+        let size_bytes = match parse_size(size, unit) {
+            Ok(b) => b,
+            Err(message) => return self.fail(UiError::page("INVALID_INPUT", message)),
+        };
+        if self.with(|r| r.check_synthetic_size(size_bytes)).is_none() {
+            return;
+        }
+        if self.add_pending("synthetic layer".into(), size_bytes, None) {
+            self.note(format!("Added a synthetic layer of {}. Push when ready.", exact_bytes(size_bytes)));
+        }
+    }
+
+    fn push(&mut self, repo: &str, tag: &str) {
+        if self.reading > 0 {
+            return self
+                .fail(UiError::page("STILL_READING", "files are still being read; push again in a moment"));
+        }
+        let layers: Vec<LayerInput> = self
+            .pending
+            .iter()
+            .map(|p| match &p.bytes {
+                Some(b) => LayerInput::File { name: p.name.clone(), bytes: b.0.as_ref().clone() },
+                None => LayerInput::Synthetic { size_bytes: p.size_bytes, seed: None },
+            })
+            .collect();
+        let repo = repo.trim();
+        let tag = tag.trim();
+        let Some(pushed) = self.change(|r| r.push_image(repo, tag, layers)) else { return };
+        let n = self.pending.len();
+        self.pending.clear();
+        // Open what was just pushed, and only that, so the page shows the result.
+        self.expanded = BTreeSet::from([repo.to_string()]);
+        self.note(format!(
+            "Pushed {repo}:{tag} as manifest {} with {}.",
+            pushed.digest.short(),
+            count(n, "layer", "layers")
+        ));
+    }
+
+    fn confirm(&mut self) {
+        let Some(danger) = self.confirm.take() else { return };
+        match danger {
+            Danger::Untag { repo, tag, .. } => {
+                if let Some(digest) = self.change(|r| r.untag(&repo, &tag)) {
+                    self.note(format!(
+                        "Untagged {repo}:{tag}. Manifest {} is still stored and billed; nothing was freed.",
+                        digest.short()
+                    ));
+                }
+            }
+            Danger::DeleteManifest { repo, digest, .. } => {
+                if let Some(d) = self.change(|r| r.delete_manifest(&repo, &digest)) {
+                    self.forget_freed(&d.freed_records);
+                    self.note(format!(
+                        "Deleted {} and {} from {repo}; freed {} ({}).",
+                        count(d.manifests.len(), "manifest", "manifests"),
+                        count(d.tags.len(), "tag", "tags"),
+                        count(d.freed_records.len(), "record", "records"),
+                        exact_bytes(d.freed_bytes)
+                    ));
+                }
+            }
+            Danger::DeleteRepository { repo, .. } => {
+                if let Some(d) = self.change(|r| r.delete_repository(&repo)) {
+                    self.forget_freed(&d.freed_records);
+                    self.expanded.remove(&repo);
+                    self.note(format!(
+                        "Deleted repository {repo} with {}; freed {} ({}).",
+                        count(d.manifests.len(), "manifest", "manifests"),
+                        count(d.freed_records.len(), "record", "records"),
+                        exact_bytes(d.freed_bytes)
+                    ));
+                }
+            }
+        }
+    }
+
+    /// Freed records no longer carry a flipped bit (a new push of the same content is clean).
+    fn forget_freed(&mut self, freed: &[String]) {
+        self.tampered.retain(|_, key| !freed.contains(key));
+    }
+
+    fn tamper(&mut self, digest: String, key: String) {
+        let flipped_back = self.tampered.contains_key(&digest);
+        if self.change(|r| r.tamper_record(&key, 0)).is_none() {
+            return;
+        }
+        if flipped_back {
+            self.tampered.remove(&digest);
+            self.note(format!("Flipped bit 0 of {key} back: the record is intact again."));
+        } else {
+            self.tampered.insert(digest, key.clone());
+            self.note(format!(
+                "Flipped bit 0 of {key}, as a failing disk might. Every pull of it now fails with INTEGRITY_ERROR."
+            ));
+        }
+    }
+
+    fn verify(&mut self, key: LayerKey) {
+        let result = match &self.registry {
+            None => return,
+            Some(reg) => match reg.try_borrow() {
+                Ok(r) => r.verify_blob(&key.0, &key.1).map_err(UiError::from),
+                Err(_) => Err(busy()),
+            },
+        };
+        match &result {
+            Ok(c) if c.matches => self.note(format!("Pulled {} again: digest matches.", c.expected.short())),
+            Ok(c) => self.fail(UiError::page(
+                "DIGEST_INVALID",
+                format!("{} hashed to {}", c.expected.short(), c.recomputed.short()),
+            )),
+            Err(e) => self.fail(e.clone()),
+        }
+        self.checks.insert(key, result);
+    }
+
+    /// Rebuilds the snapshot from the registry.
+    fn refresh(&mut self) {
+        let Some(reg) = self.registry.clone() else { return };
+        let Ok(r) = reg.try_borrow() else { return self.fail(busy()) };
+        let r: &Registry = &r;
+        self.refresh_seals(r);
+        let catalog = self.catalog_snap(r);
+        self.snapshot = Snapshot {
+            usage: Some(r.usage()),
+            keys: r.key_versions(),
+            catalog,
+            events: r.events().rev().take(EVENTS_SHOWN).cloned().collect(),
+            events_total: r.last_event_seq(),
+        };
+    }
+
+    /// Computes the sealed views of newly opened layers, and all of them after a change.
+    fn refresh_seals(&mut self, r: &Registry) {
+        if self.seals_version != self.version {
+            self.seals.clear();
+            self.seals_version = self.version;
+        }
+        let open = &self.open_seals;
+        self.seals.retain(|key, _| open.contains(key));
+        for key in open {
+            if !self.seals.contains_key(key) {
+                self.seals.insert(key.clone(), r.seal_view(&key.0, &key.1).map_err(UiError::from));
+            }
+        }
+    }
+
+    fn catalog_snap(&mut self, r: &Registry) -> CatalogSnap {
+        let mut page = r.catalog(Some(CATALOG_PAGE), self.cursor.last().map(String::as_str));
+        // A delete can empty the current page: step back to one that has repositories.
+        while matches!(&page, Ok(p) if p.repositories.is_empty()) && !self.cursor.is_empty() {
+            self.cursor.pop();
+            page = r.catalog(Some(CATALOG_PAGE), self.cursor.last().map(String::as_str));
+        }
+        let page = match page {
+            Ok(p) => p,
+            Err(e) => return CatalogSnap { error: Some(e.into()), page: 1, ..CatalogSnap::default() },
+        };
+        self.next_marker = page.next.clone();
+        CatalogSnap {
+            repos: page.repositories.iter().map(|name| self.repo_snap(r, name)).collect(),
+            page: self.cursor.len() + 1,
+            has_prev: !self.cursor.is_empty(),
+            has_next: page.next.is_some(),
+            error: None,
+        }
+    }
+
+    fn repo_snap(&self, r: &Registry, name: &str) -> RepoSnap {
+        let mut snap = RepoSnap {
+            name: name.to_string(),
+            summary: None,
+            expanded: self.expanded.contains(name),
+            manifests: vec![],
+            manifests_hidden: 0,
+            error: None,
+        };
+        match r.repository_summary(name) {
+            Ok(s) => snap.summary = Some(s),
+            Err(e) => snap.error = Some(e.into()),
+        }
+        if !snap.expanded {
+            return snap;
+        }
+        match r.manifests(name) {
+            Ok(all) => {
+                let limit = self.manifest_limits.get(name).copied().unwrap_or(MANIFESTS_SHOWN);
+                snap.manifests_hidden = all.len().saturating_sub(limit);
+                snap.manifests =
+                    all.into_iter().take(limit).map(|m| self.manifest_snap(r, name, m)).collect();
+            }
+            Err(e) => snap.error = Some(e.into()),
+        }
+        snap
+    }
+
+    fn manifest_snap(&self, r: &Registry, repo: &str, view: ManifestView) -> ManifestSnap {
+        let key = (repo.to_string(), view.digest.to_string());
+        let json = self.open_json.contains(&key).then(|| {
+            r.pull_manifest(repo, &key.1)
+                .map(|m| String::from_utf8_lossy(&m.bytes).into_owned())
+                .map_err(UiError::from)
+        });
+        let config = view.config.clone().map(|c| self.blob_snap(repo, BlobRole::Config, c));
+        let layers = view
+            .layers
+            .iter()
+            .take(LAYERS_SHOWN)
+            .map(|l| self.blob_snap(repo, BlobRole::Layer, l.clone()))
+            .collect();
+        let layers_hidden = view.layers.len().saturating_sub(LAYERS_SHOWN);
+        ManifestSnap { repo: repo.to_string(), view, json, config, layers, layers_hidden }
+    }
+
+    fn blob_snap(&self, repo: &str, role: BlobRole, view: LayerView) -> BlobSnap {
+        let key = (repo.to_string(), view.digest.to_string());
+        let seal = self.seals.get(&key).cloned();
+        BlobSnap {
+            repo: repo.to_string(),
+            role,
+            check: self.checks.get(&key).cloned(),
+            tampered_key: self.tampered.get(&key.1).cloned(),
+            seal,
+            view,
+        }
+    }
+}
+
+fn toggle(set: &mut BTreeSet<LayerKey>, key: LayerKey) {
+    if !set.remove(&key) {
+        set.insert(key);
+    }
+}
+
+fn busy() -> UiError {
+    UiError::page("BUSY", "the registry is in use by another call; try again")
+}
+
+impl Reducible for State {
+    type Action = Action;
+
+    fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
+        let mut s = Rc::unwrap_or_clone(self);
+        match action {
+            Action::ReadFiles(_) | Action::Download { .. } => {}
+            Action::ReadingStarted(n) => s.reading += n,
+            Action::FilesRead(files) => s.files_read(files),
+            Action::AddSynthetic { size, unit } => s.add_synthetic(&size, &unit),
+            Action::RemovePending(id) => s.pending.retain(|p| p.id != id),
+            Action::Push { repo, tag } => s.push(&repo, &tag),
+            Action::ToggleRepo(name) => {
+                if !s.expanded.remove(&name) {
+                    s.expanded.insert(name);
+                }
+            }
+            Action::MoreManifests(name) => {
+                *s.manifest_limits.entry(name).or_insert(MANIFESTS_SHOWN) += MANIFESTS_SHOWN;
+            }
+            Action::CatalogNext => {
+                if let Some(next) = s.next_marker.take() {
+                    s.cursor.push(next);
+                }
+            }
+            Action::CatalogPrev => {
+                s.cursor.pop();
+            }
+            Action::ToggleSeal(key) => toggle(&mut s.open_seals, key),
+            Action::ToggleManifestJson(key) => toggle(&mut s.open_json, key),
+            Action::Verify(key) => s.verify(key),
+            Action::Tamper { digest, key } => s.tamper(digest, key),
+            Action::Ask(danger) => s.confirm = Some(danger),
+            Action::Confirm => s.confirm(),
+            Action::Cancel => s.confirm = None,
+            Action::Fail(e) => s.fail(e),
+            Action::Note(m) => s.note(m),
+            Action::DismissError => s.error = None,
+        }
+        s.refresh();
+        Rc::new(s)
+    }
+}

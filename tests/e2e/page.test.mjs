@@ -1,0 +1,399 @@
+// End-to-end test of the page: the release build in dist/, served by scripts/serve.mjs, driven in
+// headless Chromium by playwright-core. Every figure is checked exactly: digests are recomputed
+// here with node:crypto, sizes come from the bytes themselves. Screenshots go to target/e2e/.
+//
+//   scripts/build.sh && node --test tests/e2e/
+
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const DIST = join(ROOT, 'dist');
+const SHOTS = join(ROOT, 'target', 'e2e');
+const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
+const REPO = 'demo/app';
+const TAG = 'v1';
+const FILE_NAME = 'hello.txt';
+const FILE_BYTES = 3000;
+
+/** 3000 bytes of readable text, so the plaintext head reads as words beside the ciphertext. */
+function fileContent() {
+  let text = '';
+  for (let line = 1; text.length < FILE_BYTES; line++) {
+    text += `Hello from Stowage! This is line ${String(line).padStart(3, '0')} of ${FILE_NAME}.\n`;
+  }
+  return Buffer.from(text.slice(0, FILE_BYTES), 'utf8');
+}
+
+const sha256 = (bytes) => 'sha256:' + createHash('sha256').update(bytes).digest('hex');
+
+/** The page's size format: exact below 1 KiB, else one decimal (none from 100 up). */
+function human(bytes) {
+  if (bytes < 1024) return `${bytes} B`;
+  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return `${value >= 100 ? value.toFixed(0) : value.toFixed(1)} ${units[unit]}`;
+}
+
+function freePort() {
+  if (process.env.PORT) return Promise.resolve(Number(process.env.PORT));
+  return new Promise((ok, fail) => {
+    const probe = createServer();
+    probe.once('error', fail);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address();
+      probe.close(() => ok(port));
+    });
+  });
+}
+
+async function waitForServer(url, child, ms = 10_000) {
+  const deadline = Date.now() + ms;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`scripts/serve.mjs exited with code ${child.exitCode}`);
+    try {
+      const res = await fetch(url);
+      if (res.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`the server did not answer at ${url} within ${ms} ms`);
+}
+
+describe('the Stowage page', { timeout: 90_000 }, () => {
+  const file = fileContent();
+  const layerDigest = sha256(file);
+  let server;
+  let browser;
+  let page;
+  const pageErrors = [];
+  // Filled in by the push step, used by the later ones.
+  let configDigest;
+  let configBytes;
+  let manifestDigest;
+  let manifestBytes;
+
+  const storageUsed = async () => Number(await page.locator('#storage-used').getAttribute('data-bytes'));
+  const layer = () => page.locator(`[data-repo="${REPO}"] [data-layer="${layerDigest}"]`);
+  const shot = (name, options = {}) => page.screenshot({ path: join(SHOTS, name), ...options });
+  const topEventSeq = async () => Number(await page.locator('#events li').first().getAttribute('data-seq'));
+
+  before(async () => {
+    assert.ok(
+      existsSync(join(DIST, 'index.html')),
+      'dist/index.html is missing: build the page first with scripts/build.sh',
+    );
+    mkdirSync(SHOTS, { recursive: true });
+    const port = await freePort();
+    server = spawn(process.execPath, [join(ROOT, 'scripts', 'serve.mjs'), DIST, String(port)], {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    server.stdout.resume();
+    server.stderr.resume();
+    const url = `http://127.0.0.1:${port}/`;
+    await waitForServer(url, server);
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+        '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, acceptDownloads: true });
+    page = await context.newPage();
+    page.setDefaultTimeout(10_000);
+    page.on('pageerror', (e) => pageErrors.push(String(e)));
+    page.on('console', (m) => {
+      // The browser asks for /favicon.ico by itself; the page has none.
+      if (m.type() === 'error' && !m.location().url.endsWith('/favicon.ico')) {
+        pageErrors.push(`${m.text()} (${m.location().url})`);
+      }
+    });
+    await page.goto(url);
+  });
+
+  after(async () => {
+    await browser?.close();
+    if (server && server.exitCode === null) server.kill();
+  });
+
+  it('opens on an empty registry named stowage', async () => {
+    await page.locator('#registry-name', { hasText: 'stowage' }).waitFor();
+    assert.equal(await page.locator('#registry-name').textContent(), 'stowage');
+    assert.equal(await storageUsed(), 0);
+    assert.equal(await page.locator('#storage-used').textContent(), '0 B');
+    assert.equal(await page.locator('#catalog [data-repo]').count(), 0);
+    assert.equal(await page.locator('#error').count(), 0);
+    assert.equal(await page.locator('#accounts tbody tr').count(), 4);
+    await shot('01-empty.png');
+  });
+
+  it('pushes a file as a layer and shows it with its exact digest and size', async () => {
+    await page.fill('#push-repo', REPO);
+    await page.fill('#push-tag', TAG);
+    await page.setInputFiles('#push-files', { name: FILE_NAME, mimeType: 'text/plain', buffer: file });
+    const pending = page.locator('#pending-layers li');
+    await pending.filter({ hasText: FILE_NAME }).waitFor();
+    assert.equal(await pending.count(), 1);
+    await page.click('#push-submit');
+
+    const repo = page.locator(`#catalog [data-repo="${REPO}"]`);
+    await repo.waitFor();
+    assert.equal(await page.locator('#catalog [data-repo]').count(), 1);
+    const tag = repo.locator(`.tag[data-tag="${TAG}"]`);
+    assert.equal(await tag.count(), 1);
+    assert.equal(await page.locator('#pending-layers li').count(), 0, 'the pushed layers leave the list');
+
+    const row = layer();
+    assert.equal(await row.count(), 1);
+    assert.equal((await row.locator('.digest').textContent()).trim(), layerDigest);
+    assert.equal(await row.locator('.size').getAttribute('data-bytes'), String(FILE_BYTES));
+    assert.match(await row.locator('.blob-title').textContent(), /^hello\.txt$/);
+
+    const manifest = repo.locator('[data-digest]');
+    assert.equal(await manifest.count(), 1);
+    manifestDigest = await manifest.getAttribute('data-digest');
+    manifestBytes = Number(await manifest.locator('.manifest-size').getAttribute('data-bytes'));
+    const config = manifest.locator('[data-config]');
+    configDigest = await config.getAttribute('data-config');
+    configBytes = Number(await config.locator('.size').getAttribute('data-bytes'));
+    assert.match(manifestDigest, /^sha256:[0-9a-f]{64}$/);
+    assert.match(configDigest, /^sha256:[0-9a-f]{64}$/);
+
+    // The manifest shown byte for byte hashes to its digest and names the layer and config.
+    await manifest.locator('.show-manifest').click();
+    const json = await manifest.locator('.manifest-json pre').textContent();
+    const body = Buffer.from(json, 'utf8');
+    assert.equal(sha256(body), manifestDigest);
+    assert.equal(body.length, manifestBytes);
+    const parsed = JSON.parse(json);
+    assert.equal(parsed.config.digest, configDigest);
+    assert.equal(parsed.config.size, configBytes);
+    assert.equal(parsed.layers.length, 1);
+    assert.equal(parsed.layers[0].digest, layerDigest);
+    assert.equal(parsed.layers[0].size, FILE_BYTES);
+    await manifest.locator('.show-manifest').click();
+
+    // Storage used is exactly the layer, the config and the manifest.
+    const total = FILE_BYTES + configBytes + manifestBytes;
+    assert.equal(await storageUsed(), total);
+    assert.equal(await page.locator('#storage-used').textContent(), human(total));
+    assert.equal(await page.locator('#accounts tfoot td').first().textContent(), '3');
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await shot('02-pushed.png');
+  });
+
+  it('shows the config blob the page pushed, which hashes to its digest', async () => {
+    const config = page.locator(`[data-config="${configDigest}"]`);
+    const [download] = await Promise.all([page.waitForEvent('download'), config.locator('.pull-layer').click()]);
+    const bytes = readFileSync(await download.path());
+    assert.equal(sha256(bytes), configDigest);
+    assert.equal(bytes.length, configBytes);
+    assert.deepEqual(JSON.parse(bytes.toString('utf8')).rootfs.diff_ids, [layerDigest]);
+  });
+
+  it('shows the sealed form: ciphertext beside the first bytes of the file', async () => {
+    const row = layer();
+    await row.locator('.seal-layer').click();
+    const sealed = row.locator('.sealed');
+    await sealed.waitFor();
+    const plainHex = await sealed.locator('.plain-head').getAttribute('data-hex');
+    const cipherHex = await sealed.locator('.cipher-head').getAttribute('data-hex');
+    assert.equal(plainHex, file.subarray(0, 32).toString('hex'));
+    assert.equal((await sealed.locator('.plain-head .hex').textContent()).replace(/\s+/g, ''), plainHex);
+    assert.match(cipherHex, /^[0-9a-f]{64}$/);
+    assert.notEqual(cipherHex, plainHex);
+    assert.equal(
+      await sealed.locator('.seal-account').textContent(),
+      await row.locator('.blob-meta .account').textContent(),
+    );
+    assert.ok((await sealed.locator('.key-id').textContent()).length > 0);
+    assert.match(await sealed.locator('.plain-head .as-text').textContent(), /^Hello from Stowage!/);
+    await row.scrollIntoViewIfNeeded();
+    await shot('03-sealed.png');
+  });
+
+  it('pulls the layer as a download with the exact bytes, and verifies its digest', async () => {
+    const row = layer();
+    const [download] = await Promise.all([page.waitForEvent('download'), row.locator('.pull-layer').click()]);
+    assert.equal(download.suggestedFilename(), FILE_NAME);
+    const bytes = readFileSync(await download.path());
+    assert.equal(bytes.length, FILE_BYTES);
+    assert.ok(bytes.equals(file), 'the downloaded bytes equal the pushed file');
+
+    await row.locator('.verify-layer').click();
+    const result = row.locator('.verify-result');
+    await result.waitFor();
+    assert.equal(await result.getAttribute('class'), 'verify-result ok');
+    assert.match(await result.textContent(), new RegExp(`^digest matches ✓ ${layerDigest}`));
+  });
+
+  it('a flipped bit in storage makes pulls fail with INTEGRITY_ERROR until flipped back', async () => {
+    const row = layer();
+    const before = await storageUsed();
+    await row.locator('.sealed .tamper-layer').click();
+    await row.locator('.sealed .inline-error', { hasText: 'INTEGRITY_ERROR' }).waitFor();
+    await row.locator('.verify-layer').click();
+    await page.locator('#error', { hasText: 'INTEGRITY_ERROR' }).waitFor();
+    assert.match(await row.locator('.verify-result').textContent(), /INTEGRITY_ERROR/);
+    assert.equal(await storageUsed(), before);
+    await row.scrollIntoViewIfNeeded();
+    await shot('03b-tampered.png');
+
+    await row.locator('.tamper-layer', { hasText: 'back' }).click();
+    await row.locator('.verify-layer').click();
+    await row.locator('.verify-result.ok').waitFor();
+    assert.equal(await page.locator('#error').count(), 0);
+    assert.equal(await row.locator('.sealed .plain-head').getAttribute('data-hex'), file.subarray(0, 32).toString('hex'));
+    await row.locator('.seal-layer').click();
+  });
+
+  it('deletes the manifest after a confirmation, and frees every byte', async () => {
+    const manifest = page.locator(`[data-digest="${manifestDigest}"]`);
+    await manifest.locator('.delete-manifest').click();
+    const dialog = page.locator('#confirm');
+    await dialog.waitFor();
+    assert.match(await dialog.textContent(), /cannot be undone/i);
+    assert.match(await dialog.textContent(), new RegExp(manifestDigest));
+    await shot('04a-confirm.png');
+
+    // "No" changes nothing.
+    await page.click('#confirm-no');
+    assert.equal(await page.locator('#confirm').count(), 0);
+    assert.equal(await page.locator(`#catalog [data-repo="${REPO}"]`).count(), 1);
+    assert.equal(await storageUsed(), FILE_BYTES + configBytes + manifestBytes);
+
+    await manifest.locator('.delete-manifest').click();
+    await page.click('#confirm-yes');
+    await page.locator(`#catalog [data-repo="${REPO}"]`).waitFor({ state: 'detached' });
+    assert.equal(await page.locator('#catalog [data-repo]').count(), 0);
+    assert.equal(await storageUsed(), 0);
+    assert.equal(await page.locator('#storage-used').textContent(), '0 B');
+
+    const events = await page.locator('#events li .text').allTextContents();
+    const freed = events.filter((t) => t.includes('freed from storage account'));
+    assert.equal(freed.length, 3, `three records freed, got: ${freed.join(' | ')}`);
+    const layerHex = layerDigest.slice('sha256:'.length);
+    assert.ok(freed.some((t) => t.includes(`blobs/sha256/${layerHex}`) && t.includes(`(${FILE_BYTES} bytes)`)));
+    assert.ok(freed.some((t) => t.includes(`(${configBytes} bytes)`)));
+    assert.ok(freed.some((t) => t.includes(`manifests/sha256/`) && t.includes(`(${manifestBytes} bytes)`)));
+    assert.match(await page.locator('#status').textContent(), new RegExp(`freed 3 records \\(${(FILE_BYTES + configBytes + manifestBytes).toLocaleString('en-US')} bytes\\)`));
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await shot('04-deleted.png');
+    await page.locator('#events').scrollIntoViewIfNeeded();
+    await shot('04b-events.png');
+  });
+
+  it('refuses a bad repository name with NAME_INVALID and changes nothing', async () => {
+    await page.fill('#synthetic-size', '1');
+    await page.selectOption('#synthetic-unit', 'KiB');
+    await page.click('#add-synthetic');
+    const synthetic = page.locator('#pending-layers li[data-kind="synthetic"]');
+    await synthetic.waitFor();
+    assert.equal(await synthetic.locator('.size').textContent(), '1.0 KiB');
+    const seq = await topEventSeq();
+
+    await page.fill('#push-repo', 'Bad Name');
+    await page.click('#push-submit');
+    const error = page.locator('#error');
+    await error.waitFor();
+    assert.match(await error.textContent(), /NAME_INVALID/);
+    assert.match(await error.textContent(), /HTTP 400/);
+    assert.equal(await storageUsed(), 0);
+    assert.equal(await page.locator('#catalog [data-repo]').count(), 0);
+    assert.equal(await topEventSeq(), seq, 'no event was logged');
+    assert.equal(await page.locator('#pending-layers li').count(), 1, 'the chosen layer stays for a retry');
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await shot('05-error.png');
+  });
+
+  it('untag frees nothing; a layer shared by two repositories is stored once', async () => {
+    // Clear the refused push: take its layer out, then drop the file on the drop zone.
+    await page.click('#error-dismiss');
+    await page.locator('#pending-layers .remove-layer').click();
+    assert.equal(await page.locator('#pending-layers li').count(), 0);
+    const pushDropped = async (repo, tag) => {
+      const transfer = await page.evaluateHandle(({ bytes, name }) => {
+        const dt = new DataTransfer();
+        dt.items.add(new File([new Uint8Array(bytes)], name, { type: 'text/plain' }));
+        return dt;
+      }, { bytes: [...file], name: FILE_NAME });
+      await page.dispatchEvent('#drop-zone', 'drop', { dataTransfer: transfer });
+      await page.locator('#pending-layers li', { hasText: FILE_NAME }).waitFor();
+      await page.fill('#push-repo', repo);
+      await page.fill('#push-tag', tag);
+      await page.click('#push-submit');
+      await page.locator(`#catalog [data-repo="${repo}"] .tag[data-tag="${tag}"]`).waitFor();
+    };
+    await pushDropped(REPO, TAG);
+    const total = FILE_BYTES + configBytes + manifestBytes;
+    assert.equal(await storageUsed(), total);
+    await pushDropped('demo/other', 'v2');
+    assert.equal(await storageUsed(), total, 'the same image in a second repository is stored once');
+    const other = page.locator('#catalog [data-repo="demo/other"]');
+    assert.match(await other.locator(`[data-layer="${layerDigest}"] .shared`).textContent(), /also used by 1 other repository/);
+
+    await other.locator('.tag[data-tag="v2"] .untag').click();
+    assert.match(await page.locator('#confirm').textContent(), /frees no storage/);
+    await page.keyboard.press('Escape');
+    await page.locator('#confirm').waitFor({ state: 'detached' });
+    await other.locator('.tag[data-tag="v2"] .untag').click();
+    await page.click('#confirm-yes');
+    await other.locator('.untagged').waitFor();
+    assert.equal(await other.locator('.tag').count(), 0);
+    assert.equal(await storageUsed(), total, 'untag frees nothing');
+
+    await other.locator('.delete-repo').click();
+    assert.match(await page.locator('#confirm').textContent(), /cannot be undone/i);
+    await page.click('#confirm-yes');
+    await other.waitFor({ state: 'detached' });
+    assert.equal(await storageUsed(), total, 'demo/app still uses every record');
+    assert.match(await page.locator('#status').textContent(), /freed 0 records \(0 bytes\)/);
+  });
+
+  it('pages the catalog 20 repositories at a time', async () => {
+    await page.fill('#push-tag', 'v1');
+    for (let i = 0; i < 20; i++) {
+      await page.fill('#synthetic-size', '100');
+      await page.selectOption('#synthetic-unit', 'B');
+      await page.click('#add-synthetic');
+      await page.fill('#push-repo', `page/r${String(i).padStart(2, '0')}`);
+      await page.click('#push-submit');
+      await page.locator('#status', { hasText: `page/r${String(i).padStart(2, '0')}:v1` }).waitFor();
+    }
+    // 21 repositories in name order: demo/app, then page/r00 … page/r19.
+    assert.equal(await page.locator('#catalog [data-repo]').count(), 20);
+    assert.equal(await page.locator('#catalog [data-repo]').first().getAttribute('data-repo'), REPO);
+    await page.click('#catalog-next');
+    await page.locator('#catalog .pager', { hasText: 'Page 2' }).waitFor();
+    const second = await page.locator('#catalog [data-repo]').evaluateAll((els) => els.map((e) => e.dataset.repo));
+    assert.deepEqual(second, ['page/r19']);
+    assert.ok(await page.locator('#catalog-next').isDisabled());
+    await page.screenshot({ path: join(SHOTS, '06-full-page.png'), fullPage: true });
+
+    // Deleting the only repository on page 2 steps back to page 1.
+    await page.locator('[data-repo="page/r19"] .delete-repo').click();
+    await page.click('#confirm-yes');
+    await page.locator('#catalog [data-repo="page/r19"]').waitFor({ state: 'detached' });
+    assert.equal(await page.locator('#catalog [data-repo]').count(), 20);
+    assert.equal(await page.locator('#catalog .pager').count(), 0, 'one page: no pager');
+  });
+
+  it('raised no page errors', () => {
+    assert.deepEqual(pageErrors, []);
+  });
+});
