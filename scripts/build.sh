@@ -9,7 +9,7 @@ cargo build --release --target wasm32-unknown-unknown --lib --quiet
 rm -rf dist && mkdir -p dist/pkg
 wasm-bindgen --target web --out-dir dist/pkg --out-name stowage \
   target/wasm32-unknown-unknown/release/stowage.wasm
-wasm-opt -O3 dist/pkg/stowage_bg.wasm -o dist/pkg/stowage_bg.wasm
+wasm-opt "-O${WASM_OPT_LEVEL:-z}" dist/pkg/stowage_bg.wasm -o dist/pkg/stowage_bg.wasm
 cp index.html dist/
 cp -r www dist/www
 raw=$(stat -c %s dist/pkg/stowage_bg.wasm)

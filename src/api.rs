@@ -36,7 +36,10 @@ fn whole(value: f64, what: &str, code: ErrorCode) -> Result<u64, JsValue> {
     if value.is_finite() && value >= 0.0 && value.fract() == 0.0 && value <= 9_007_199_254_740_991.0 {
         Ok(value as u64)
     } else {
-        Err(to_js_error(&RegistryError::new(code, format!("{what} must be a whole number ≥ 0, not {value}"))))
+        Err(to_js_error(&RegistryError::new(
+            code,
+            format!("{what} must be a whole number from 0 to 2^53 - 1"),
+        )))
     }
 }
 
@@ -274,4 +277,15 @@ impl Registry {
 #[wasm_bindgen(js_name = mountApp)]
 pub fn mount_app(root: web_sys::Element) {
     crate::ui::mount(root);
+}
+
+/// Measures push (hash + seal) and pull (open + verify) throughput in this page, beside raw
+/// SHA-256 and AES-256-GCM on the same buffer: a text table, MB/s, best of `rounds`.
+#[wasm_bindgen]
+pub fn benchmark(size_bytes: f64, rounds: f64) -> Result<String, JsValue> {
+    let size = whole(size_bytes, "sizeBytes", ErrorCode::InvalidArgument)?.clamp(1, 256 << 20) as usize;
+    let rounds = whole(rounds, "rounds", ErrorCode::InvalidArgument)?.clamp(1, 50) as usize;
+    let perf = web_sys::window().and_then(|w| w.performance());
+    let now = move || perf.as_ref().map_or(0.0, |p| p.now());
+    Ok(crate::engine::bench::report(&crate::engine::bench::run(size, rounds, &now)))
 }

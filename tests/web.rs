@@ -150,3 +150,25 @@ async fn the_page_mounts_and_shows_an_empty_registry() {
     assert!(doc.get_element_by_id("push-submit").is_some(), "the push form is there");
     assert!(doc.get_element_by_id("catalog").is_some(), "the catalog is there");
 }
+
+#[wasm_bindgen_test]
+fn the_page_formats_sizes_with_exact_integer_arithmetic() {
+    use stowage::ui::format::{exact_bytes, human_bytes, parse_size};
+    let cases = [(0, "0 B"), (1023, "1023 B"), (1024, "1.0 KiB"), (3000, "2.9 KiB"), (3721, "3.6 KiB")];
+    for (bytes, text) in cases {
+        assert_eq!(human_bytes(bytes), text);
+    }
+    assert_eq!(human_bytes(2 << 30), "2.0 GiB");
+    assert_eq!(human_bytes(200 << 30), "200 GiB");
+    assert_eq!(human_bytes(u64::MAX), "16384 PiB");
+    assert_eq!(exact_bytes(3000), "3,000 bytes");
+    assert_eq!(exact_bytes(1), "1 byte");
+    assert_eq!(parse_size("1.5", "GiB"), Ok(1_610_612_736));
+    assert_eq!(parse_size(" 512 ", "MiB"), Ok(536_870_912));
+    assert_eq!(parse_size(".5", "KiB"), Ok(512));
+    assert_eq!(parse_size("0.0001", "B"), Ok(0));
+    for bad in ["", ".", "1.2.3", "-1", "1e3", "abc", "99999999999999999999999999999999999999999"] {
+        assert!(parse_size(bad, "GiB").is_err(), "{bad:?}");
+    }
+    assert!(parse_size("1", "TB").is_err());
+}

@@ -60,7 +60,20 @@ pub fn report(figures: &[Figure]) -> String {
     let aes = figures.get(1).map_or(1.0, |f| f.mb_per_s);
     let mut out = String::new();
     for f in figures {
-        out += &format!("{:<34} {:>9.1} MB/s  {:>5.2}× aes-gcm\n", f.name, f.mb_per_s, f.mb_per_s / aes);
+        let speed = fixed(f.mb_per_s, 1);
+        let ratio = fixed(f.mb_per_s / aes, 2);
+        out += &format!("{:<34} {speed:>9} MB/s  {ratio:>5}× aes-gcm\n", f.name);
     }
     out
+}
+
+/// `x` with `places` decimals, by integer arithmetic (float formatting would add several KiB
+/// of formatting routines to the wasm bundle).
+pub fn fixed(x: f64, places: u32) -> String {
+    let scale = 10u64.pow(places);
+    let n = (x.max(0.0) * scale as f64).round() as u64;
+    if places == 0 {
+        return n.to_string();
+    }
+    format!("{}.{:0width$}", n / scale, n % scale, width = places as usize)
 }

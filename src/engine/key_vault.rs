@@ -3,8 +3,6 @@
 //! `crypto.getRandomValues` in wasm), never from the simulation seed. Wrapping nonces are a
 //! per-version random salt plus a counter, so a KEK never sees the same nonce twice.
 
-use std::collections::BTreeMap;
-
 use aes_gcm::aead::{Aead, KeyInit, Payload};
 use aes_gcm::{Aes256Gcm, Key, Nonce};
 
@@ -33,30 +31,29 @@ struct KeyVersion {
 pub struct KeyVault {
     vault: String,
     key: String,
-    versions: BTreeMap<u32, KeyVersion>,
-    current: u32,
+    /// Version n is at index n - 1; the newest is current.
+    versions: Vec<KeyVersion>,
 }
 
 impl KeyVault {
     /// The service-managed key every registry gets at creation (ACR's default encryption).
     pub fn service_managed() -> Result<Self> {
-        let mut vault = Self {
-            vault: "service-managed".into(),
-            key: "registry".into(),
-            versions: BTreeMap::new(),
-            current: 0,
-        };
+        let mut vault =
+            Self { vault: "service-managed".into(), key: "registry".into(), versions: Vec::new() };
         vault.add_version()?;
         Ok(vault)
     }
 
     /// Creates a new key version from the CSPRNG and makes it current.
     pub fn add_version(&mut self) -> Result<u32> {
-        let version = self.current + 1;
         let key = KeyVersion { material: random_bytes()?, nonce_salt: random_bytes()?, wraps: 0 };
-        self.versions.insert(version, key);
-        self.current = version;
-        Ok(version)
+        self.versions.push(key);
+        Ok(self.current())
+    }
+
+    /// The current (newest) version number; versions count from 1.
+    fn current(&self) -> u32 {
+        self.versions.len() as u32
     }
 
     pub fn key_id(&self, version: u32) -> String {
@@ -64,18 +61,18 @@ impl KeyVault {
     }
 
     pub fn current_key_id(&self) -> String {
-        self.key_id(self.current)
+        self.key_id(self.current())
     }
 
     /// How many data keys each version has wrapped, oldest version first.
     pub fn wrap_counts(&self) -> Vec<(String, u64)> {
-        self.versions.iter().map(|(v, k)| (self.key_id(*v), k.wraps)).collect()
+        self.versions.iter().zip(1..).map(|(k, v)| (self.key_id(v), k.wraps)).collect()
     }
 
     /// Wraps a data key with the current version; returns the key id and the wrapped key.
     pub fn wrap(&mut self, data_key: &[u8; 32], aad: &[u8]) -> Result<(String, Vec<u8>)> {
         let key_id = self.current_key_id();
-        let Some(version) = self.versions.get_mut(&self.current) else {
+        let Some(version) = self.versions.last_mut() else {
             return err(ErrorCode::Unknown, "the key vault has no current key version");
         };
         version.wraps += 1;
@@ -95,7 +92,7 @@ impl KeyVault {
     /// Unwraps a data key. A key id this vault does not hold, or a wrapped key that fails
     /// authentication, is an `INTEGRITY_ERROR`: no bytes are produced.
     pub fn unwrap(&self, key_id: &str, wrapped: &[u8], aad: &[u8]) -> Result<[u8; 32]> {
-        let version = self.version_of(key_id).and_then(|v| self.versions.get(&v));
+        let version = self.version_of(key_id).and_then(|v| self.versions.get((v as usize).checked_sub(1)?));
         let (Some(version), true) = (version, wrapped.len() == WRAPPED_KEY_BYTES) else {
             return err(
                 ErrorCode::IntegrityError,

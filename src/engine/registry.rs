@@ -370,7 +370,8 @@ impl Registry {
 
     fn layer_view(&self, repo: &RepoName, d: &Descriptor) -> LayerView {
         let meta = self.blobs.get(&d.digest);
-        let others = self.repos.iter().filter(|(name, r)| *name != repo && r.has_blob(&d.digest)).count();
+        let here = self.repos.get(repo).is_some_and(|r| r.has_blob(&d.digest));
+        let others = meta.map_or(0, |m| (m.repos as usize).saturating_sub(usize::from(here)));
         LayerView {
             digest: d.digest,
             media_type: d.media_type.clone(),

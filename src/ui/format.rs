@@ -5,18 +5,23 @@ const UNITS: [&str; 6] = ["B", "KiB", "MiB", "GiB", "TiB", "PiB"];
 /// Units a person can pick for a synthetic layer, with their byte multipliers.
 pub const SIZE_UNITS: [(&str, u64); 4] = [("B", 1), ("KiB", 1 << 10), ("MiB", 1 << 20), ("GiB", 1 << 30)];
 
-/// `3000` → `"2.9 KiB"`; below 1 KiB the exact count, e.g. `"512 B"`.
+/// `3000` → `"2.9 KiB"`; below 1 KiB the exact count, e.g. `"512 B"`. Integer arithmetic only:
+/// float formatting would add its own routines to the bundle.
 pub fn human_bytes(bytes: u64) -> String {
-    if bytes < 1024 {
-        return format!("{bytes} B");
-    }
-    let mut value = bytes as f64;
     let mut unit = 0;
-    while value >= 1024.0 && unit < UNITS.len() - 1 {
-        value /= 1024.0;
+    while unit < UNITS.len() - 1 && bytes >= 1u64 << (10 * (unit + 1)) {
         unit += 1;
     }
-    if value >= 100.0 { format!("{value:.0} {}", UNITS[unit]) } else { format!("{value:.1} {}", UNITS[unit]) }
+    if unit == 0 {
+        return format!("{bytes} B");
+    }
+    let scale = 1u128 << (10 * unit);
+    let tenths = (bytes as u128 * 10 + scale / 2) / scale;
+    if tenths >= 1000 {
+        format!("{} {}", (tenths + 5) / 10, UNITS[unit])
+    } else {
+        format!("{}.{} {}", tenths / 10, tenths % 10, UNITS[unit])
+    }
 }
 
 /// `1234567` → `"1,234,567"`.
@@ -37,25 +42,32 @@ pub fn exact_bytes(n: u64) -> String {
     if n == 1 { "1 byte".into() } else { format!("{} bytes", grouped(n)) }
 }
 
-/// Parses a size typed by a person (`"1.5"` with unit `"GiB"`) into whole bytes.
+/// Parses a size typed by a person (`"1.5"` with unit `"GiB"`) into whole bytes, rounding to
+/// the nearest byte. Decimal arithmetic on integers: no float parsing in the bundle.
 pub fn parse_size(text: &str, unit: &str) -> Result<u64, String> {
     let text = text.trim();
     let Some((_, multiplier)) = SIZE_UNITS.iter().find(|(name, _)| *name == unit) else {
         return Err(format!("pick a unit ({})", SIZE_UNITS.map(|(n, _)| n).join(", ")));
     };
-    let value: f64 = match text.parse() {
-        Ok(v) => v,
-        Err(_) if text.is_empty() => return Err("type a size first, for example 512 with MiB".into()),
-        Err(_) => return Err(format!("{text:?} is not a number; type a size such as 512 or 1.5")),
-    };
-    let bytes = value * *multiplier as f64;
-    if !bytes.is_finite() || bytes < 0.0 {
-        return Err(format!("{text} {unit} is not a size; use a positive number"));
+    if text.is_empty() {
+        return Err("type a size first, for example 512 with MiB".into());
     }
-    if bytes > u64::MAX as f64 / 2.0 {
-        return Err(format!("{text} {unit} is far too large"));
+    let (whole, frac) = text.split_once('.').unwrap_or((text, ""));
+    let digits_ok = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+    if (whole.is_empty() && frac.is_empty()) || !digits_ok(whole) || !digits_ok(frac) || frac.len() > 9 {
+        return Err(format!("{text:?} is not a size; type a number such as 512 or 1.5"));
     }
-    Ok(bytes.round() as u64)
+    let too_large = || format!("{text} {unit} is far too large");
+    let whole: u128 = if whole.is_empty() { 0 } else { whole.parse().map_err(|_| too_large())? };
+    let frac_value: u128 = if frac.is_empty() { 0 } else { frac.parse().map_err(|_| too_large())? };
+    let frac_scale = 10u128.pow(frac.len() as u32);
+    let m = *multiplier as u128;
+    let bytes = whole
+        .checked_mul(m)
+        .and_then(|b| b.checked_add((frac_value * m + frac_scale / 2) / frac_scale))
+        .filter(|b| *b <= u64::MAX as u128 / 2)
+        .ok_or_else(too_large)?;
+    Ok(bytes as u64)
 }
 
 /// Hex split into rows of 8 bytes, each in two groups of 4 bytes, for side-by-side reading.

@@ -3,7 +3,8 @@
 
 mod browser;
 mod components;
-mod format;
+pub mod format;
+mod small;
 mod state;
 
 use std::cell::RefCell;

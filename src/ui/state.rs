@@ -4,7 +4,6 @@
 //! an `.await`.
 
 use std::cell::RefCell;
-use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
 
 use yew::Reducible;
@@ -15,6 +14,7 @@ use crate::engine::{
 };
 
 use super::format::{count, exact_bytes, human_bytes, parse_size};
+use super::small::{SmallMap, SmallSet};
 
 /// Repositories per catalog page.
 pub const CATALOG_PAGE: u64 = 20;
@@ -207,17 +207,17 @@ pub struct State {
     cursor: Vec<String>,
     /// The current page's `next` marker.
     next_marker: Option<String>,
-    expanded: BTreeSet<String>,
-    manifest_limits: BTreeMap<String, usize>,
-    open_seals: BTreeSet<LayerKey>,
+    expanded: SmallSet<String>,
+    manifest_limits: SmallMap<String, usize>,
+    open_seals: SmallSet<LayerKey>,
     /// Sealed views of the open layers, as of `seals_version` (a pull decrypts the whole blob,
     /// so they are not recomputed on every click).
-    seals: BTreeMap<LayerKey, Result<SealView, UiError>>,
+    seals: SmallMap<LayerKey, Result<SealView, UiError>>,
     seals_version: u64,
-    open_json: BTreeSet<LayerKey>,
-    checks: BTreeMap<LayerKey, Result<BlobCheck, UiError>>,
+    open_json: SmallSet<LayerKey>,
+    checks: SmallMap<LayerKey, Result<BlobCheck, UiError>>,
     /// Blob digest → record key with a flipped bit.
-    tampered: BTreeMap<String, String>,
+    tampered: SmallMap<String, String>,
     pub confirm: Option<Danger>,
     pub snapshot: Snapshot,
 }
@@ -241,14 +241,14 @@ impl State {
             next_id: 1,
             cursor: vec![],
             next_marker: None,
-            expanded: BTreeSet::new(),
-            manifest_limits: BTreeMap::new(),
-            open_seals: BTreeSet::new(),
-            seals: BTreeMap::new(),
+            expanded: Default::default(),
+            manifest_limits: Default::default(),
+            open_seals: Default::default(),
+            seals: Default::default(),
             seals_version: 0,
-            open_json: BTreeSet::new(),
-            checks: BTreeMap::new(),
-            tampered: BTreeMap::new(),
+            open_json: Default::default(),
+            checks: Default::default(),
+            tampered: Default::default(),
             confirm: None,
             snapshot: Snapshot::default(),
         };
@@ -381,7 +381,8 @@ impl State {
         let n = self.pending.len();
         self.pending.clear();
         // Open what was just pushed, and only that, so the page shows the result.
-        self.expanded = BTreeSet::from([repo.to_string()]);
+        self.expanded = SmallSet::default();
+        self.expanded.insert(repo.to_string(), ());
         self.note(format!(
             "Pushed {repo}:{tag} as manifest {} with {}.",
             pushed.digest.short(),
@@ -490,8 +491,8 @@ impl State {
             self.seals_version = self.version;
         }
         let open = &self.open_seals;
-        self.seals.retain(|key, _| open.contains(key));
-        for key in open {
+        self.seals.retain(|key, _| open.contains_key(key));
+        for key in open.keys() {
             if !self.seals.contains_key(key) {
                 self.seals.insert(key.clone(), r.seal_view(&key.0, &key.1).map_err(UiError::from));
             }
@@ -523,7 +524,7 @@ impl State {
         let mut snap = RepoSnap {
             name: name.to_string(),
             summary: None,
-            expanded: self.expanded.contains(name),
+            expanded: self.expanded.contains_key(&name.to_string()),
             manifests: vec![],
             manifests_hidden: 0,
             error: None,
@@ -537,7 +538,7 @@ impl State {
         }
         match r.manifests(name) {
             Ok(all) => {
-                let limit = self.manifest_limits.get(name).copied().unwrap_or(MANIFESTS_SHOWN);
+                let limit = self.manifest_limits.get(&name.to_string()).copied().unwrap_or(MANIFESTS_SHOWN);
                 snap.manifests_hidden = all.len().saturating_sub(limit);
                 snap.manifests =
                     all.into_iter().take(limit).map(|m| self.manifest_snap(r, name, m)).collect();
@@ -549,7 +550,7 @@ impl State {
 
     fn manifest_snap(&self, r: &Registry, repo: &str, view: ManifestView) -> ManifestSnap {
         let key = (repo.to_string(), view.digest.to_string());
-        let json = self.open_json.contains(&key).then(|| {
+        let json = self.open_json.contains_key(&key).then(|| {
             r.pull_manifest(repo, &key.1)
                 .map(|m| String::from_utf8_lossy(&m.bytes).into_owned())
                 .map_err(UiError::from)
@@ -579,12 +580,6 @@ impl State {
     }
 }
 
-fn toggle(set: &mut BTreeSet<LayerKey>, key: LayerKey) {
-    if !set.remove(&key) {
-        set.insert(key);
-    }
-}
-
 fn busy() -> UiError {
     UiError::page("BUSY", "the registry is in use by another call; try again")
 }
@@ -602,12 +597,11 @@ impl Reducible for State {
             Action::RemovePending(id) => s.pending.retain(|p| p.id != id),
             Action::Push { repo, tag } => s.push(&repo, &tag),
             Action::ToggleRepo(name) => {
-                if !s.expanded.remove(&name) {
-                    s.expanded.insert(name);
-                }
+                s.expanded.toggle(name);
             }
             Action::MoreManifests(name) => {
-                *s.manifest_limits.entry(name).or_insert(MANIFESTS_SHOWN) += MANIFESTS_SHOWN;
+                let shown = s.manifest_limits.get(&name).copied().unwrap_or(MANIFESTS_SHOWN);
+                s.manifest_limits.insert(name, shown + MANIFESTS_SHOWN);
             }
             Action::CatalogNext => {
                 if let Some(next) = s.next_marker.take() {
@@ -617,8 +611,8 @@ impl Reducible for State {
             Action::CatalogPrev => {
                 s.cursor.pop();
             }
-            Action::ToggleSeal(key) => toggle(&mut s.open_seals, key),
-            Action::ToggleManifestJson(key) => toggle(&mut s.open_json, key),
+            Action::ToggleSeal(key) => s.open_seals.toggle(key),
+            Action::ToggleManifestJson(key) => s.open_json.toggle(key),
             Action::Verify(key) => s.verify(key),
             Action::Tamper { digest, key } => s.tamper(digest, key),
             Action::Ask(danger) => s.confirm = Some(danger),
