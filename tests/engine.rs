@@ -426,6 +426,12 @@ fn push_image_checks_everything_before_writing() {
     let mut bad = layers();
     bad.push(LayerInput::Synthetic { size_bytes: 0, seed: None });
     assert_eq!(code(r.push_image("app", "v1", bad)), ErrorCode::SizeInvalid);
+    let long_name = "n".repeat(4000);
+    let many: Vec<LayerInput> = (0..1100u32)
+        .map(|i| LayerInput::File { name: long_name.clone(), bytes: i.to_be_bytes().to_vec() })
+        .collect();
+    let e = r.push_image("app", "v1", many).unwrap_err();
+    assert_eq!((e.code, e.http_status), (ErrorCode::ManifestInvalid, 413), "{}", e.message);
     assert_eq!(r.last_event_seq(), 0);
     assert_eq!(r.usage().total_records, 0);
 }

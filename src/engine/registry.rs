@@ -90,6 +90,42 @@ fn check_registry_name(name: &str) -> Result<()> {
     }
 }
 
+/// Refuses, before anything is written, an image whose manifest would exceed 4 MiB. Digests
+/// have a fixed length, so a manifest built with placeholder digests and the longest seed has
+/// at least the real one's size.
+fn check_manifest_fits(layers: &[LayerInput]) -> Result<()> {
+    let placeholder = Digest::of(b"");
+    let built: Vec<BuiltLayer> = layers
+        .iter()
+        .map(|l| match l {
+            LayerInput::File { name, bytes } => BuiltLayer {
+                digest: placeholder,
+                size_bytes: bytes.len() as u64,
+                title: Some(name.clone()).filter(|n| !n.is_empty()),
+                synthetic_seed: None,
+            },
+            LayerInput::Synthetic { size_bytes, .. } => BuiltLayer {
+                digest: placeholder,
+                size_bytes: *size_bytes,
+                title: None,
+                synthetic_seed: Some(u64::MAX),
+            },
+        })
+        .collect();
+    let size = image::manifest_bytes(&image::config_bytes(&built), &built).len();
+    if size > manifest::MANIFEST_MAX_BYTES {
+        return Err(RegistryError::new(
+            ErrorCode::ManifestInvalid,
+            format!(
+                "this image's manifest would be about {size} bytes, over the 4 MiB limit ({} bytes): use fewer layers or shorter names. Nothing was written",
+                manifest::MANIFEST_MAX_BYTES
+            ),
+        )
+        .with_status(413));
+    }
+    Ok(())
+}
+
 impl Registry {
     pub fn new(options: RegistryOptions) -> Result<Self> {
         check_registry_name(&options.name)?;
@@ -505,6 +541,7 @@ impl Registry {
                 SyntheticLayer::new(*size_bytes, 0)?;
             }
         }
+        check_manifest_fits(&layers)?;
         let mut built = Vec::with_capacity(layers.len());
         for layer in layers {
             built.push(match layer {
