@@ -78,6 +78,7 @@ struct JsOptions {
     name: Option<String>,
     seed: Option<u64>,
     storage_accounts: Option<usize>,
+    gc_delay_ms: Option<u64>,
 }
 
 #[derive(Deserialize)]
@@ -115,7 +116,7 @@ impl Registry {
         let o: JsOptions = if options.is_undefined() || options.is_null() {
             JsOptions::default()
         } else {
-            check_keys(&options, &["name", "seed", "storageAccounts"], "options")?;
+            check_keys(&options, &["name", "seed", "storageAccounts", "gcDelayMs"], "options")?;
             serde_wasm_bindgen::from_value(options)
                 .map_err(|e| invalid_argument(format!("bad options: {e}")))?
         };
@@ -124,6 +125,7 @@ impl Registry {
             name: o.name.unwrap_or(d.name),
             seed: o.seed.unwrap_or(d.seed),
             storage_accounts: o.storage_accounts.unwrap_or(d.storage_accounts),
+            gc_delay: o.gc_delay_ms.map_or(d.gc_delay, engine::Millis),
         };
         let r = engine::Registry::new(options).map_err(|e| to_js_error(&e))?;
         Ok(Self { inner: Rc::new(RefCell::new(r)) })
@@ -245,6 +247,15 @@ impl Registry {
         to_js(&self.inner.borrow().usage())
     }
 
+    /// Storage per repository, a page at a time in catalog order: `{repositories: [{name, tags,
+    /// manifests, untagged, blobs, linkedBytes, uniqueBytes}], next}`. `uniqueBytes` is what
+    /// deleting the repository would release.
+    #[wasm_bindgen(js_name = repositoryUsage)]
+    pub fn repository_usage(&self, n: Option<f64>, last: Option<String>) -> Result<JsValue, JsValue> {
+        let n = n.map(|n| whole(n, "n", ErrorCode::PaginationNumberInvalid)).transpose()?;
+        to_js(&self.run(|r| r.repository_usage(n, last.as_deref()))?)
+    }
+
     /// Every record of every storage account: `{account, key, kind, digest, keyId, nonce,
     /// wrappedKey, ciphertext, logicalBytes}`, bytes as `Uint8Array`.
     #[wasm_bindgen(js_name = storageRecords)]
@@ -265,11 +276,66 @@ impl Registry {
         self.run(|r| r.tamper_record(key, bit))
     }
 
-    /// The event log, oldest first: `{seq, kind, text, …}`.
-    pub fn events(&self) -> Result<JsValue, JsValue> {
+    /// The event log, oldest first: `{seq, atMs, kind, text, …}`; from sequence number `from`
+    /// (default: the oldest kept), at most `n` (default: all kept, up to 10,000).
+    pub fn events(&self, from: Option<f64>, n: Option<f64>) -> Result<JsValue, JsValue> {
+        let from = from.map(|f| whole(f, "from", ErrorCode::InvalidArgument)).transpose()?.unwrap_or(0);
+        let n = n.map(|n| whole(n, "n", ErrorCode::InvalidArgument)).transpose()?.unwrap_or(u64::MAX);
         let r = self.inner.borrow();
-        let events: Vec<&engine::Event> = r.events().collect();
+        let events: Vec<&engine::Event> =
+            r.events().filter(|e| e.seq >= from).take(n.min(usize::MAX as u64) as usize).collect();
         to_js(&events)
+    }
+
+    /// The running SHA-256 of the event log (64 hex digits): the same script and seed give the
+    /// same hash here and natively.
+    #[wasm_bindgen(js_name = eventLogHash)]
+    pub fn event_log_hash(&self) -> String {
+        self.inner.borrow().event_log_hash()
+    }
+
+    /// The virtual time, in milliseconds since the registry was created.
+    pub fn now(&self) -> f64 {
+        self.inner.borrow().now().0 as f64
+    }
+
+    /// Moves the virtual clock forward by `ms`, running every job due meanwhile (garbage
+    /// collection today); returns how many ran. `runFor` is the same call.
+    pub fn advance(&self, ms: f64) -> Result<u32, JsValue> {
+        let ms = whole(ms, "ms", ErrorCode::InvalidArgument)?;
+        self.run(|r| Ok(r.run_for(engine::Millis(ms)) as u32))
+    }
+
+    #[wasm_bindgen(js_name = runFor)]
+    pub fn run_for(&self, ms: f64) -> Result<u32, JsValue> {
+        self.advance(ms)
+    }
+
+    /// Runs the next queued job, moving the clock to its time; returns that time, or null when
+    /// nothing is queued.
+    pub fn step(&self) -> Result<JsValue, JsValue> {
+        let at = self.run(|r| Ok(r.step()))?;
+        Ok(at.map_or(JsValue::NULL, |t| JsValue::from(t.0 as f64)))
+    }
+
+    /// Runs jobs until none is queued; returns how many ran.
+    #[wasm_bindgen(js_name = runUntilIdle)]
+    pub fn run_until_idle(&self) -> Result<u32, JsValue> {
+        self.run(|r| Ok(r.run_until_idle() as u32))
+    }
+
+    /// The next `n` (default 100) queued jobs: `{atMs, kind, target}`, in the order they run.
+    #[wasm_bindgen(js_name = pendingJobs)]
+    pub fn pending_jobs(&self, n: Option<f64>) -> Result<JsValue, JsValue> {
+        let n = n.map(|n| whole(n, "n", ErrorCode::InvalidArgument)).transpose()?.unwrap_or(100);
+        to_js(&self.inner.borrow().pending_jobs(n.min(10_000) as usize))
+    }
+
+    /// Recounts all accounting from scratch; throws if any kept number differs (a bug).
+    pub fn audit(&self) -> Result<(), JsValue> {
+        self.inner.borrow().audit().map_err(|e| {
+            to_js_error(&RegistryError::new(ErrorCode::Unknown, format!("accounting audit failed: {e}")))
+        })
     }
 }
 

@@ -1,7 +1,7 @@
 //! Engine behaviour a registry user relies on, natively: round trips, dedup, refusals that
 //! change nothing, pagination, delete semantics, encryption at rest, tamper detection.
 
-use stowage::engine::{Digest, ErrorCode, LayerInput, MediaType, Registry, RegistryOptions};
+use stowage::engine::{Digest, ErrorCode, LayerInput, MediaType, Millis, Registry, RegistryOptions};
 
 fn registry() -> Registry {
     Registry::new(RegistryOptions::default()).expect("a default registry")
@@ -86,7 +86,7 @@ fn push_image_builds_a_valid_oci_image_from_files() {
     assert_eq!(config["rootfs"]["diff_ids"][1], Digest::of(&[0u8; 4096]).to_string());
     let usage = r.usage();
     let manifest_len = r.pull_manifest("demo", "latest").unwrap().bytes.len() as u64;
-    assert_eq!(usage.total_logical_bytes, 5 + 4096 + v.config.as_ref().unwrap().size_bytes + manifest_len);
+    assert_eq!(usage.total_billed_bytes, 5 + 4096 + v.config.as_ref().unwrap().size_bytes + manifest_len);
     assert_eq!(usage.total_records, 4);
 }
 
@@ -100,14 +100,14 @@ fn a_blob_is_stored_once_however_many_repositories_use_it() {
     push_by_hand(&mut r, "three/x", "v1", &layer);
     let after_three = r.usage();
     assert_eq!(
-        after_three.total_logical_bytes, after_one.total_logical_bytes,
+        after_three.total_billed_bytes, after_one.total_billed_bytes,
         "config, layer and manifest dedup"
     );
     assert_eq!(after_three.total_records, 3);
     let views = r.manifests("two").unwrap();
     assert_eq!(views[0].layers[0].shared_with, 2);
-    let per_account: u64 = after_three.accounts.iter().map(|a| a.logical_bytes).sum();
-    assert_eq!(per_account, after_three.total_logical_bytes);
+    let per_account: u64 = after_three.accounts.iter().map(|a| a.billed_bytes).sum();
+    assert_eq!(per_account, after_three.total_billed_bytes);
     assert_eq!(after_three.accounts.len(), 4);
     assert_eq!(after_three.accounts[0].name, "stowage01");
 }
@@ -289,24 +289,37 @@ fn delete_removes_the_manifest_its_tags_and_only_its_unique_layers() {
     let body = oci_manifest((&c, 37), &[(&shared, 12), (&unique, 12)]);
     let gone = r.push_manifest("app", "a", body.as_bytes(), None).unwrap();
     r.push_manifest("app", "b", body.as_bytes(), None).unwrap();
-    let before = r.usage().total_logical_bytes;
+    let before = r.usage().total_billed_bytes;
 
     let deleted = r.delete_manifest("app", "a").unwrap();
     assert_eq!(deleted.manifests, vec![gone]);
     assert_eq!(deleted.tags.iter().map(|t| t.to_string()).collect::<Vec<_>>(), ["a", "b"]);
-    assert_eq!(deleted.freed_bytes, 12 + body.len() as u64, "the unique layer and the manifest");
-    assert_eq!(r.usage().total_logical_bytes, before - deleted.freed_bytes);
+    assert_eq!(deleted.released_bytes, 12 + body.len() as u64, "the unique layer and the manifest");
+    assert_eq!(r.usage().total_billed_bytes, before - deleted.released_bytes);
     assert_eq!(code(r.pull_manifest("app", "b")), ErrorCode::ManifestUnknown);
     assert_eq!(code(r.pull_manifest("app", &gone.to_string())), ErrorCode::ManifestUnknown);
     assert_eq!(code(r.pull_blob("app", &unique.to_string())), ErrorCode::BlobUnknown);
     assert_eq!(r.pull_blob("app", &shared.to_string()).unwrap(), b"shared layer");
     assert_eq!(r.pull_manifest("app", "keep").unwrap().digest, keep);
-    let freed: Vec<&str> = r.events().filter(|e| e.text.contains("freed")).map(|e| e.text.as_str()).collect();
-    assert_eq!(freed.len(), 2, "{freed:?}");
+    let released: Vec<&str> =
+        r.events().filter(|e| e.text.contains("billing for its")).map(|e| e.text.as_str()).collect();
+    assert_eq!(released.len(), 2, "{released:?}");
 
+    r.run_for(Millis::MINUTE);
+    let stored_before = r.usage().total_stored_bytes;
     r.delete_manifest("app", &keep.to_string()).unwrap();
-    assert_eq!(r.usage().total_logical_bytes, 0);
+    let usage = r.usage();
+    assert_eq!(usage.total_billed_bytes, 0, "billing stops at once");
+    assert_eq!(usage.total_stored_bytes, stored_before, "space is held until garbage collection");
+    assert_eq!(usage.total_released_records, 5);
+    assert_eq!(r.pending_job_count(), 5);
+    assert_eq!(r.run_for(Millis(8 * 60_000 + 59_999)), 0, "nothing is reclaimed before 10 minutes");
+    assert_eq!(r.run_for(Millis(1)), 2, "the first delete's records are reclaimed at 10:00");
+    assert_eq!(r.run_until_idle(), 3);
+    assert_eq!(r.now(), Millis(11 * 60_000), "the second delete, at 1:00, is reclaimed at 11:00");
     assert_eq!(r.usage().total_records, 0);
+    assert_eq!(r.usage().total_stored_bytes, 0);
+    r.audit().unwrap();
     assert_eq!(
         code(r.pull_manifest("app", "keep")),
         ErrorCode::NameUnknown,
@@ -324,12 +337,14 @@ fn delete_repository_keeps_layers_other_repositories_use() {
     let pending = r.push_blob("b", b"pushed, never referenced", None).unwrap();
     let deleted = r.delete_repository("b").unwrap();
     assert_eq!(deleted.manifests.len(), 2);
-    assert!(deleted.freed_records.iter().any(|k| k.ends_with(&pending.hex())));
+    assert!(deleted.released_records.iter().any(|k| k.ends_with(&pending.hex())));
     assert_eq!(code(r.pull_manifest("b", "v1")), ErrorCode::NameUnknown);
     assert_eq!(code(r.delete_repository("b")), ErrorCode::NameUnknown);
     assert_eq!(r.catalog(None, None).unwrap().repositories, ["a"]);
     assert_eq!(r.pull_blob("a", &Digest::of(b"common").to_string()).unwrap(), b"common");
+    r.run_until_idle();
     assert_eq!(r.usage().total_records, 3, "a's config, layer and manifest remain");
+    r.audit().unwrap();
 }
 
 #[test]
@@ -400,7 +415,7 @@ fn synthetic_layers_account_their_declared_size_and_replay_from_the_seed() {
     let db = b.push_synthetic_blob("big", two_gib, None).unwrap();
     assert_eq!(da, db, "the same registry seed draws the same layer seed");
     let usage = a.usage();
-    assert_eq!(usage.total_logical_bytes, two_gib);
+    assert_eq!(usage.total_billed_bytes, two_gib);
     assert!(usage.total_sealed_bytes < 70 * 1024, "only the sample is held: {}", usage.total_sealed_bytes);
     let img = a
         .push_image("big", "v1", vec![LayerInput::Synthetic { size_bytes: two_gib, seed: Some(5) }])
@@ -448,4 +463,75 @@ fn registry_options_are_checked() {
     }
     let one = Registry::new(RegistryOptions { storage_accounts: 1, ..RegistryOptions::default() }).unwrap();
     assert_eq!(one.usage().accounts.len(), 1);
+}
+
+#[test]
+fn a_blob_pushed_again_before_garbage_collection_is_stored_again_not_reclaimed() {
+    let mut r = registry();
+    let (_, l) = push_by_hand(&mut r, "app", "v1", b"comes back");
+    r.delete_repository("app").unwrap();
+    assert_eq!(code(r.pull_blob("app", &l.to_string())), ErrorCode::NameUnknown);
+    r.run_for(Millis::MINUTE);
+    push_by_hand(&mut r, "app", "v1", b"comes back");
+    assert_eq!(r.usage().total_released_records, 0, "the released records were replaced by live ones");
+    r.run_until_idle();
+    assert_eq!(r.pull_blob("app", &l.to_string()).unwrap(), b"comes back", "GC skipped the live record");
+    assert_eq!(r.usage().total_records, 3);
+    r.audit().unwrap();
+}
+
+/// A fixed script: pushes, dedup, synthetic layers, untag, deletes and garbage collection.
+fn scripted_run(seed: u64) -> Registry {
+    let mut r = Registry::new(RegistryOptions { seed, ..RegistryOptions::default() }).unwrap();
+    for (repo, tag, bytes) in
+        [("web", "v1", &b"index.html"[..]), ("web", "v2", b"app.js"), ("api", "v1", b"app.js")]
+    {
+        push_by_hand(&mut r, repo, tag, bytes);
+    }
+    r.push_image("big", "v1", vec![LayerInput::Synthetic { size_bytes: 3 << 30, seed: None }]).unwrap();
+    r.untag("web", "v1").unwrap();
+    r.run_for(Millis::MINUTE);
+    r.delete_manifest("web", "v2").unwrap();
+    r.run_for(Millis(5 * 60_000));
+    r.delete_repository("big").unwrap();
+    r.run_until_idle();
+    r
+}
+
+/// The hash the browser test must also reach (tests/web.rs): same script, same seed.
+pub const SCRIPTED_RUN_HASH: &str = "5a9fb47cf16bbcc07148222cfde511972b586f69989310c4dd835babe479883b";
+
+#[test]
+fn the_same_script_and_seed_give_the_same_event_log() {
+    let a = scripted_run(1);
+    let b = scripted_run(1);
+    assert_eq!(a.event_log_hash(), b.event_log_hash());
+    assert_eq!(a.last_event_seq(), b.last_event_seq());
+    assert_ne!(scripted_run(2).event_log_hash(), a.event_log_hash(), "the seed picks the synthetic layer");
+    assert_eq!(a.now(), Millis(16 * 60_000), "the last delete at 6 min is reclaimed at 16 min");
+    assert_eq!(a.event_log_hash(), SCRIPTED_RUN_HASH);
+    a.audit().unwrap();
+}
+
+#[test]
+fn storage_per_repository_separates_shared_from_unique_bytes() {
+    let mut r = registry();
+    let shared = vec![7u8; 10_000];
+    push_by_hand(&mut r, "a", "v1", &shared);
+    push_by_hand(&mut r, "b", "v1", &shared);
+    push_by_hand(&mut r, "b", "v2", &[9u8; 500]);
+    r.untag("b", "v1").unwrap();
+    let page = r.repository_usage(Some(1), None).unwrap();
+    assert_eq!(page.next.as_deref(), Some("a"));
+    let a = &page.repositories[0];
+    let manifest_a = r.pull_manifest("a", "v1").unwrap().bytes.len() as u64;
+    assert_eq!((a.name.as_str(), a.tags, a.manifests, a.untagged, a.blobs), ("a", 1, 1, 0, 2));
+    assert_eq!(a.linked_bytes, 10_000 + 37 + manifest_a, "layer, config and manifest");
+    assert_eq!(a.unique_bytes, 0, "all of a's content is also in b");
+    let b = &r.repository_usage(None, Some("a")).unwrap().repositories[0];
+    let manifest_b2 = r.pull_manifest("b", "v2").unwrap().bytes.len() as u64;
+    assert_eq!((b.tags, b.manifests, b.untagged, b.blobs), (1, 2, 1, 3));
+    assert_eq!(b.unique_bytes, 500 + manifest_b2, "only the v2 layer and manifest are b's alone");
+    let released = r.delete_repository("b").unwrap().released_bytes;
+    assert_eq!(released, b.unique_bytes, "deleting b releases exactly its unique bytes");
 }

@@ -3,7 +3,7 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 use proptest::prelude::*;
-use stowage::engine::{Digest, LayerInput, Registry, RegistryOptions};
+use stowage::engine::{Digest, LayerInput, Millis, Registry, RegistryOptions};
 
 #[derive(Clone, Debug)]
 enum Op {
@@ -19,6 +19,7 @@ enum Op {
     Catalog(Option<u64>, Option<String>),
     Tags(String, Option<u64>, Option<String>),
     Synthetic(String, u64, Option<u64>),
+    Advance(u64),
 }
 
 fn name() -> impl Strategy<Value = String> {
@@ -86,6 +87,7 @@ fn op() -> impl Strategy<Value = Op> {
         1 => (name(), prop::option::of(0u64..1200), prop::option::of(name())).prop_map(|(r, n, l)| Op::Tags(r, n, l)),
         1 => (name(), prop_oneof![Just(0u64), 1u64..100_000, Just(u64::MAX)], prop::option::of(any::<u64>()))
             .prop_map(|(r, s, seed)| Op::Synthetic(r, s, seed)),
+        2 => prop_oneof![Just(0u64), 1u64..1_200_000].prop_map(Op::Advance),
     ]
 }
 
@@ -117,6 +119,10 @@ fn apply(r: &mut Registry, op: &Op) -> bool {
         Op::Catalog(n, l) => r.catalog(*n, l.as_deref()).is_err(),
         Op::Tags(repo, n, l) => r.tags(repo, *n, l.as_deref()).is_err(),
         Op::Synthetic(repo, s, seed) => r.push_synthetic_blob(repo, *s, *seed).is_err(),
+        Op::Advance(ms) => {
+            r.run_for(Millis(*ms));
+            false
+        }
     }
 }
 
@@ -137,10 +143,13 @@ proptest! {
             if apply(&mut r, op) {
                 prop_assert_eq!(fingerprint(&r), before, "refused {:?} changed the registry", op);
             }
+            if let Err(e) = r.audit() {
+                prop_assert!(false, "after {:?} the accounting is wrong: {}", op, e);
+            }
         }
         // Invariant: the storage total is the sum of the accounts, and every catalogued tag pulls.
         let usage = r.usage();
-        prop_assert_eq!(usage.total_logical_bytes, usage.accounts.iter().map(|a| a.logical_bytes).sum::<u64>());
+        prop_assert_eq!(usage.total_billed_bytes, usage.accounts.iter().map(|a| a.billed_bytes).sum::<u64>());
         for repo in r.catalog(Some(1000), None).map(|c| c.repositories).unwrap_or_default() {
             for tag in r.tags(&repo, Some(1000), None).map(|t| t.tags).unwrap_or_default() {
                 prop_assert!(r.pull_manifest(&repo, &tag).is_ok(), "{}:{} does not pull", repo, tag);

@@ -58,7 +58,7 @@ export async function roundTrip(reg) {
   // Dedup: the same layer in another repository is linked, not stored again.
   reg.pushBlob('other', layer);
   const u = reg.usage();
-  eq([u.totalRecords, u.totalLogicalBytes, u.accounts.length],
+  eq([u.totalRecords, u.totalBilledBytes, u.accounts.length],
      [3, layer.length + config.length + manifest.length, 4], 'usage after dedup');
   eq(reg.mountBlob('mounted', 'team/app', cd), true, 'mount from a repo that has it');
   eq(reg.mountBlob('mounted', 'nowhere', cd), false, 'mount fallback');
@@ -96,21 +96,24 @@ export async function roundTrip(reg) {
   eq(reg.catalog().repositories, ['team/app'], 'refusals changed nothing');
 
   // Deletes: untag frees nothing; delete frees unique layers; gone is gone.
-  const before = reg.usage().totalLogicalBytes;
+  const before = reg.usage().totalBilledBytes;
   eq(reg.untag('team/app', 'v2'), md, 'untag returns the digest');
-  eq(reg.usage().totalLogicalBytes, before, 'untag frees nothing');
+  eq(reg.usage().totalBilledBytes, before, 'untag frees nothing');
   const del = reg.deleteManifest('team/app', md);
   eq([del.manifests, del.tags], [[md], ['v1']], 'delete by digest takes its tags');
   eq(codeOf(() => reg.pullManifest('team/app', md)), 'NAME_UNKNOWN/404', 'repo gone with its last manifest');
   eq(reg.pullBlob('other', ld).length, 70000, 'the layer other still links survives');
   reg.deleteRepository('other');
   eq(codeOf(() => reg.pullBlob('other', ld)), 'NAME_UNKNOWN/404', 'deleted repository');
-  eq(reg.usage().totalLogicalBytes, config.length, 'only the mounted config remains');
+  eq(reg.usage().totalBilledBytes, config.length, 'only the mounted config remains');
 
   // Tampering is caught: a clear error, never wrong bytes.
   const img = reg.pushImage('tamper', 'v1', [{ name: 'a.txt', bytes: enc.encode('precious') }]);
   reg.tamperRecord('blobs/sha256/' + img.layers[0].slice(7), 5);
   eq(codeOf(() => reg.pullBlob('tamper', img.layers[0])), 'INTEGRITY_ERROR/500', 'tampered');
+  const ru = reg.repositoryUsage();
+  eq(ru.repositories.map(x => [x.name, x.tags, x.untagged, x.blobs]), [['tamper', 1, 0, 2]], 'per-repository usage');
+  eq(ru.next, null, 'one page');
 
   // Synthetic layers: 2 GiB accounted, a small sample held; the seed replays.
   const big = reg.pushSyntheticBlob('big', 2 * 1024 ** 3, 7);
@@ -119,12 +122,68 @@ export async function roundTrip(reg) {
   const bigUsage = reg.storageRecords().find(r => r.digest === big);
   eq(bigUsage.logicalBytes, 2 * 1024 ** 3, 'declared size is accounted');
   eq(codeOf(() => reg.pushSyntheticBlob('big', 0)), 'SIZE_INVALID/400', 'empty synthetic');
+
+  // Garbage collection: billing stopped at the delete; space is reclaimed 10 virtual minutes later.
+  const stored = reg.usage().totalStoredBytes;
+  const jobs = reg.pendingJobs();
+  eq([jobs.length > 0, jobs[0].kind, jobs[0].atMs], [true, 'reclaim', 600000], 'a reclaim job is queued');
+  eq(reg.advance(599999), 0, 'nothing due before 10 minutes');
+  eq(reg.now(), 599999, 'the clock moved');
+  eq(reg.advance(1), jobs.length, 'every reclaim ran at 10:00');
+  eq(reg.usage().totalStoredBytes < stored, true, 'space reclaimed');
+  eq(reg.usage().totalStoredBytes, reg.usage().totalBilledBytes, 'nothing left to reclaim');
+  eq(reg.step(), null, 'queue empty');
+  reg.audit();
+  eq(reg.eventLogHash().length, 64, 'hash');
   return reg.events().length;
+}
+
+// The same script as scripted_run() in tests/engine.rs.
+export function scriptedRun(Registry, seed) {
+  const r = new Registry({ seed });
+  const pushByHand = (repo, tag, text) => {
+    const config = '{"architecture":"amd64","os":"linux"}';
+    const c = r.pushBlob(repo, config);
+    const layer = enc.encode(text);
+    const l = r.pushBlob(repo, layer);
+    r.pushManifest(repo, tag, JSON.stringify({
+      schemaVersion: 2, mediaType: 'application/vnd.oci.image.manifest.v1+json',
+      config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: c, size: config.length },
+      layers: [{ mediaType: 'application/vnd.oci.image.layer.v1.tar', digest: l, size: layer.length }],
+    }));
+  };
+  pushByHand('web', 'v1', 'index.html');
+  pushByHand('web', 'v2', 'app.js');
+  pushByHand('api', 'v1', 'app.js');
+  r.pushImage('big', 'v1', [{ syntheticSizeBytes: 3 * 1024 ** 3 }]);
+  r.untag('web', 'v1');
+  r.runFor(60000);
+  r.deleteManifest('web', 'v2');
+  r.runFor(5 * 60000);
+  r.deleteRepository('big');
+  r.runUntilIdle();
+  return [r.eventLogHash(), r.now()];
 }
 "#)]
 extern "C" {
     #[wasm_bindgen(js_name = roundTrip, catch)]
     async fn round_trip(reg: Registry) -> Result<JsValue, JsValue>;
+
+    #[wasm_bindgen(js_name = scriptedRun, catch)]
+    fn scripted_run(registry_class: JsValue, seed: u32) -> Result<JsValue, JsValue>;
+}
+
+/// Must equal `SCRIPTED_RUN_HASH` in tests/engine.rs: the native run of the same script.
+const SCRIPTED_RUN_HASH: &str = "5a9fb47cf16bbcc07148222cfde511972b586f69989310c4dd835babe479883b";
+
+#[wasm_bindgen_test]
+fn the_browser_reaches_the_native_event_log_hash() {
+    let reg: JsValue = Registry::new(JsValue::UNDEFINED).expect("a registry").into();
+    let class = js_sys::Reflect::get(&reg, &"constructor".into()).expect("the Registry class");
+    let result = scripted_run(class, 1).unwrap_or_else(|e| panic!("{}", js_sys::Error::from(e).message()));
+    let result = js_sys::Array::from(&result);
+    assert_eq!(result.get(0).as_string().as_deref(), Some(SCRIPTED_RUN_HASH));
+    assert_eq!(result.get(1).as_f64(), Some(16.0 * 60_000.0));
 }
 
 #[wasm_bindgen_test]
@@ -171,4 +230,10 @@ fn the_page_formats_sizes_with_exact_integer_arithmetic() {
         assert!(parse_size(bad, "GiB").is_err(), "{bad:?}");
     }
     assert!(parse_size("1", "TB").is_err());
+}
+
+#[wasm_bindgen_test]
+fn region_distances_are_bit_identical_to_the_native_ones() {
+    // The same constant as `DISTANCE_CHECKSUM` in src/engine/region.rs (native).
+    assert_eq!(stowage::engine::region::distance_checksum(), 10_307_617_380_642_967_232);
 }

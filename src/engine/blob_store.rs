@@ -2,6 +2,7 @@
 //! storage accounts. Everything goes in sealed (see `seal`) and comes out opened and
 //! re-verified against its digest, so a corrupted record can never be served as good bytes.
 
+use super::clock::Millis;
 use super::digest::Digest;
 use super::error::{ErrorCode, Result, err};
 use super::key_vault::{KeyVault, integrity};
@@ -57,13 +58,13 @@ impl BlobStore {
         let aad = key.to_string();
         let sealed = seal(vault, plaintext, aad.as_bytes())?;
         let shard = self.shard_of(&key.digest);
-        self.accounts[shard].put(key, StoredRecord { sealed, logical_bytes });
+        self.accounts[shard].put(key, StoredRecord { sealed, logical_bytes, released_at: None });
         Ok(())
     }
 
     /// Opens the record under `key` and checks its bytes hash to the key's digest.
     pub fn open(&self, vault: &KeyVault, key: &RecordKey) -> Result<Vec<u8>> {
-        let Some(record) = self.get(key) else {
+        let Some(record) = self.get(key).filter(|r| r.released_at.is_none()) else {
             let code = match key.kind {
                 RecordKind::Blob => ErrorCode::BlobUnknown,
                 RecordKind::Manifest => ErrorCode::ManifestUnknown,
@@ -77,9 +78,20 @@ impl BlobStore {
         Ok(plain)
     }
 
-    pub fn remove(&mut self, key: &RecordKey) -> Option<StoredRecord> {
+    /// Stops billing a record (nothing references it); garbage collection reclaims it later.
+    pub fn release(&mut self, key: &RecordKey, at: Millis) -> Option<u64> {
         let shard = self.shard_of(&key.digest);
-        self.accounts[shard].remove(key)
+        self.accounts[shard].release(key, at)
+    }
+
+    /// Reclaims a released record's space; None if it was stored again meanwhile.
+    pub fn reclaim(&mut self, key: &RecordKey) -> Option<StoredRecord> {
+        let shard = self.shard_of(&key.digest);
+        self.accounts[shard].reclaim(key)
+    }
+
+    pub fn account_of(&self, digest: &Digest) -> &str {
+        self.accounts[self.shard_of(digest)].name()
     }
 
     /// Flips one bit of a stored ciphertext (bit rot, or an attacker with storage access).
@@ -97,9 +109,5 @@ impl BlobStore {
         }
         record.sealed.ciphertext[(bit / 8) as usize] ^= 1 << (bit % 8);
         Ok(())
-    }
-
-    pub fn logical_bytes(&self) -> u64 {
-        self.accounts.iter().map(StorageAccount::logical_bytes).sum()
     }
 }

@@ -4,8 +4,10 @@
 use std::collections::VecDeque;
 
 use serde::Serialize;
+use sha2::{Digest as _, Sha256};
 
-use super::digest::Digest;
+use super::clock::Millis;
+use super::digest::{Digest, hex_lower};
 use super::names::{RepoName, Tag};
 
 /// Events kept in memory.
@@ -14,19 +16,64 @@ pub const EVENTS_MAX: usize = 10_000;
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(tag = "kind", rename_all = "camelCase", rename_all_fields = "camelCase")]
 pub enum EventKind {
-    BlobPushed { repo: RepoName, digest: Digest, size_bytes: u64, deduplicated: bool, synthetic: bool },
-    BlobMounted { repo: RepoName, from: RepoName, digest: Digest },
-    ManifestPushed { repo: RepoName, digest: Digest, tag: Option<Tag>, left_dangling: Option<Digest> },
-    Untagged { repo: RepoName, tag: Tag, digest: Digest },
-    ManifestDeleted { repo: RepoName, digest: Digest, tags: Vec<Tag> },
-    RepositoryDeleted { repo: RepoName, manifests: usize },
-    RecordFreed { account: String, key: String, logical_bytes: u64 },
-    RecordTampered { account: String, key: String, bit: u64 },
+    BlobPushed {
+        repo: RepoName,
+        digest: Digest,
+        size_bytes: u64,
+        deduplicated: bool,
+        synthetic: bool,
+    },
+    BlobMounted {
+        repo: RepoName,
+        from: RepoName,
+        digest: Digest,
+    },
+    ManifestPushed {
+        repo: RepoName,
+        digest: Digest,
+        tag: Option<Tag>,
+        left_dangling: Option<Digest>,
+    },
+    Untagged {
+        repo: RepoName,
+        tag: Tag,
+        digest: Digest,
+    },
+    ManifestDeleted {
+        repo: RepoName,
+        digest: Digest,
+        tags: Vec<Tag>,
+    },
+    RepositoryDeleted {
+        repo: RepoName,
+        manifests: usize,
+    },
+    /// Nothing references the record any more: billing stops now, space is reclaimed later.
+    RecordReleased {
+        account: String,
+        key: String,
+        logical_bytes: u64,
+        reclaim_at_ms: Millis,
+    },
+    /// Garbage collection reclaimed a released record's space.
+    RecordReclaimed {
+        account: String,
+        key: String,
+        logical_bytes: u64,
+    },
+    RecordTampered {
+        account: String,
+        key: String,
+        bit: u64,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Event {
     pub seq: u64,
+    /// Virtual time of the event.
+    pub at_ms: Millis,
     #[serde(flatten)]
     pub kind: EventKind,
     pub text: String,
@@ -70,8 +117,13 @@ impl EventKind {
             Self::RepositoryDeleted { repo, manifests } => {
                 format!("repository {repo} deleted with {manifests} manifest(s); cannot be recovered")
             }
-            Self::RecordFreed { account, key, logical_bytes } => {
-                format!("{key} freed from storage account {account} ({logical_bytes} bytes)")
+            Self::RecordReleased { account, key, logical_bytes, reclaim_at_ms } => format!(
+                "{key} released in storage account {account}: billing for its {logical_bytes} bytes stops now; garbage collection reclaims the space at {reclaim_at_ms}"
+            ),
+            Self::RecordReclaimed { account, key, logical_bytes } => {
+                format!(
+                    "garbage collection reclaimed {key} ({logical_bytes} bytes) from storage account {account}"
+                )
             }
             Self::RecordTampered { account, key, bit } => {
                 format!("bit {bit} of {key} flipped in storage account {account}")
@@ -80,17 +132,27 @@ impl EventKind {
     }
 }
 
+/// The log, and a running SHA-256 over every event ever logged (sequence number, virtual time
+/// and the event's JSON, not its wording), so two runs can be compared by one hash.
 #[derive(Clone, Debug, Default)]
 pub struct EventLog {
     events: VecDeque<Event>,
     next_seq: u64,
+    hash: [u8; 32],
 }
 
 impl EventLog {
-    pub fn push(&mut self, kind: EventKind) {
+    pub fn push(&mut self, at_ms: Millis, kind: EventKind) {
         self.next_seq += 1;
+        let json = serde_json::to_vec(&kind).unwrap_or_default();
+        let mut h = Sha256::new();
+        h.update(self.hash);
+        h.update(self.next_seq.to_be_bytes());
+        h.update(at_ms.0.to_be_bytes());
+        h.update(&json);
+        self.hash = h.finalize().into();
         let text = kind.describe();
-        self.events.push_back(Event { seq: self.next_seq, kind, text });
+        self.events.push_back(Event { seq: self.next_seq, at_ms, kind, text });
         if self.events.len() > EVENTS_MAX {
             self.events.pop_front();
         }
@@ -104,5 +166,10 @@ impl EventLog {
     /// Sequence number of the newest event (0 before any).
     pub fn last_seq(&self) -> u64 {
         self.next_seq
+    }
+
+    /// The running hash of the whole log, as 64 hex digits.
+    pub fn hash_hex(&self) -> String {
+        hex_lower(&self.hash)
     }
 }

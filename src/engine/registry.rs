@@ -10,6 +10,7 @@ use rand_chacha::ChaCha8Rng;
 use rand_core::{Rng, SeedableRng};
 
 use super::blob_store::BlobStore;
+use super::clock::Millis;
 use super::digest::{Digest, hex_lower};
 use super::error::{ErrorCode, RegistryError, Result, err};
 use super::events::{Event, EventKind, EventLog};
@@ -19,6 +20,7 @@ use super::listing::{page_size, paginate};
 use super::manifest::{self, Descriptor, MediaType, ParsedManifest};
 use super::names::{Reference, RepoName, Tag};
 use super::repository::Repository;
+use super::scheduler::{Job, JobView, QUEUE_MAX, Queue};
 use super::storage_account::{RecordKey, RecordKind};
 use super::synthetic::{LAYER_MAX_BYTES, SyntheticLayer};
 use super::views::*;
@@ -32,13 +34,21 @@ pub struct RegistryOptions {
     pub seed: u64,
     /// Storage accounts the store is sharded over (1–16).
     pub storage_accounts: usize,
+    /// How long after a record is released garbage collection reclaims its space. ACR reclaims
+    /// asynchronously without a documented delay; Stowage's default is 10 virtual minutes.
+    pub gc_delay: Millis,
 }
 
 impl Default for RegistryOptions {
     fn default() -> Self {
-        Self { name: "stowage".into(), seed: 1, storage_accounts: 4 }
+        Self { name: "stowage".into(), seed: 1, storage_accounts: 4, gc_delay: GC_DELAY_DEFAULT }
     }
 }
+
+/// Default delay between a record's release and its reclamation.
+pub const GC_DELAY_DEFAULT: Millis = Millis(10 * 60 * 1000);
+/// Longest garbage-collection delay accepted (30 days).
+pub const GC_DELAY_MAX: Millis = Millis(30 * 86_400_000);
 
 /// A layer for `push_image`.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -48,33 +58,36 @@ pub enum LayerInput {
 }
 
 #[derive(Clone, Debug)]
-struct BlobMeta {
-    size_bytes: u64,
-    synthetic: Option<SyntheticLayer>,
-    /// Repositories linking this blob; at 0 the record is freed.
-    repos: u32,
+pub(super) struct BlobMeta {
+    pub(super) size_bytes: u64,
+    pub(super) synthetic: Option<SyntheticLayer>,
+    /// Repositories linking this blob; at 0 the record is released.
+    pub(super) repos: u32,
 }
 
 #[derive(Clone, Debug)]
-struct ManifestMeta {
-    media_type: MediaType,
-    size_bytes: u64,
-    parsed: ParsedManifest,
+pub(super) struct ManifestMeta {
+    pub(super) media_type: MediaType,
+    pub(super) size_bytes: u64,
+    pub(super) parsed: ParsedManifest,
     /// Distinct blobs the manifest references (config and non-foreign layers).
-    blobs: BTreeSet<Digest>,
-    /// Repositories holding this manifest; at 0 the record is freed.
-    repos: u32,
+    pub(super) blobs: BTreeSet<Digest>,
+    /// Repositories holding this manifest; at 0 the record is released.
+    pub(super) repos: u32,
 }
 
 pub struct Registry {
-    name: String,
-    vault: KeyVault,
-    store: BlobStore,
-    rng: ChaCha8Rng,
-    blobs: BTreeMap<Digest, BlobMeta>,
-    manifests: BTreeMap<Digest, ManifestMeta>,
-    repos: BTreeMap<RepoName, Repository>,
-    events: EventLog,
+    pub(super) name: String,
+    pub(super) vault: KeyVault,
+    pub(super) store: BlobStore,
+    pub(super) rng: ChaCha8Rng,
+    pub(super) blobs: BTreeMap<Digest, BlobMeta>,
+    pub(super) manifests: BTreeMap<Digest, ManifestMeta>,
+    pub(super) repos: BTreeMap<RepoName, Repository>,
+    pub(super) events: EventLog,
+    pub(super) now: Millis,
+    pub(super) queue: Queue,
+    pub(super) gc_delay: Millis,
 }
 
 fn check_registry_name(name: &str) -> Result<()> {
@@ -129,6 +142,9 @@ fn check_manifest_fits(layers: &[LayerInput]) -> Result<()> {
 impl Registry {
     pub fn new(options: RegistryOptions) -> Result<Self> {
         check_registry_name(&options.name)?;
+        if options.gc_delay > GC_DELAY_MAX {
+            return err(ErrorCode::InvalidArgument, "the garbage-collection delay may be at most 30 days");
+        }
         let store = BlobStore::new(&options.name, options.storage_accounts)?;
         Ok(Self {
             name: options.name,
@@ -139,6 +155,9 @@ impl Registry {
             manifests: BTreeMap::new(),
             repos: BTreeMap::new(),
             events: EventLog::default(),
+            now: Millis(0),
+            queue: Queue::default(),
+            gc_delay: options.gc_delay,
         })
     }
 
@@ -194,7 +213,7 @@ impl Registry {
         }
         self.link(&repo, digest);
         let synthetic = synthetic.is_some();
-        self.events.push(EventKind::BlobPushed { repo, digest, size_bytes, deduplicated, synthetic });
+        self.log(EventKind::BlobPushed { repo, digest, size_bytes, deduplicated, synthetic });
         Ok(())
     }
 
@@ -217,7 +236,7 @@ impl Registry {
             return Ok(false);
         }
         self.link(&repo, digest);
-        self.events.push(EventKind::BlobMounted { repo, from, digest });
+        self.log(EventKind::BlobMounted { repo, from, digest });
         Ok(true)
     }
 
@@ -275,7 +294,7 @@ impl Registry {
             .as_ref()
             .and_then(|t| r.tags.insert(t.clone(), digest))
             .filter(|old| *old != digest && !r.tags.values().any(|d| d == old));
-        self.events.push(EventKind::ManifestPushed { repo, digest, tag, left_dangling });
+        self.log(EventKind::ManifestPushed { repo, digest, tag, left_dangling });
         Ok(digest)
     }
 
@@ -431,7 +450,7 @@ impl Registry {
         let Some(digest) = r.tags.remove(&tag) else {
             return err(ErrorCode::ManifestUnknown, format!("tag {repo}:{tag} is not known"));
         };
-        self.events.push(EventKind::Untagged { repo, tag, digest });
+        self.log(EventKind::Untagged { repo, tag, digest });
         Ok(digest)
     }
 
@@ -441,7 +460,7 @@ impl Registry {
     pub fn delete_manifest(&mut self, repo: &str, reference: &str) -> Result<Deleted> {
         let (repo, reference) = (RepoName::parse(repo)?, Reference::parse(reference)?);
         let digest = self.resolve(&repo, &reference)?;
-        let mut deleted = Deleted { manifests: vec![], tags: vec![], freed_records: vec![], freed_bytes: 0 };
+        let mut deleted = Deleted::default();
         self.remove_manifest(&repo, digest, &mut deleted);
         self.drop_if_empty(&repo);
         Ok(deleted)
@@ -452,7 +471,7 @@ impl Registry {
     pub fn delete_repository(&mut self, repo: &str) -> Result<Deleted> {
         let repo = RepoName::parse(repo)?;
         let manifests: Vec<Digest> = self.repo(&repo)?.manifests.iter().copied().collect();
-        let mut deleted = Deleted { manifests: vec![], tags: vec![], freed_records: vec![], freed_bytes: 0 };
+        let mut deleted = Deleted::default();
         for digest in manifests {
             self.remove_manifest(&repo, digest, &mut deleted);
         }
@@ -463,7 +482,7 @@ impl Registry {
         }
         self.repos.remove(&repo);
         let manifests = deleted.manifests.len();
-        self.events.push(EventKind::RepositoryDeleted { repo, manifests });
+        self.log(EventKind::RepositoryDeleted { repo, manifests });
         Ok(deleted)
     }
 
@@ -485,7 +504,7 @@ impl Registry {
         for b in unreferenced {
             self.unlink(repo, b, out);
         }
-        self.events.push(EventKind::ManifestDeleted { repo: repo.clone(), digest, tags: tags.clone() });
+        self.log(EventKind::ManifestDeleted { repo: repo.clone(), digest, tags: tags.clone() });
         out.manifests.push(digest);
         out.tags.extend(tags);
         let Some(meta) = self.manifests.get_mut(&digest) else { return };
@@ -510,14 +529,32 @@ impl Registry {
         }
     }
 
+    /// Nothing references the record any more: billing stops now, and a garbage-collection job
+    /// reclaims the space after the registry's GC delay.
     fn free(&mut self, key: RecordKey, out: &mut Deleted) {
-        let account = self.store.accounts()[self.store.shard_of(&key.digest)].name().to_string();
-        if let Some(record) = self.store.remove(&key) {
-            out.freed_records.push(key.to_string());
-            out.freed_bytes += record.logical_bytes;
-            let logical_bytes = record.logical_bytes;
-            self.events.push(EventKind::RecordFreed { account, key: key.to_string(), logical_bytes });
+        let Some(logical_bytes) = self.store.release(&key, self.now) else { return };
+        let reclaim_at_ms = self.now.saturating_add(self.gc_delay);
+        if !self.queue.push(reclaim_at_ms, Job::Reclaim { key }) {
+            // The queue is full: reclaim at once rather than leak the space.
+            self.reclaim(key);
         }
+        out.released_records.push(key.to_string());
+        out.released_bytes += logical_bytes;
+        out.reclaim_at_ms = Some(reclaim_at_ms);
+        let account = self.store.account_of(&key.digest).to_string();
+        self.log(EventKind::RecordReleased { account, key: key.to_string(), logical_bytes, reclaim_at_ms });
+    }
+
+    fn reclaim(&mut self, key: RecordKey) {
+        if let Some(record) = self.store.reclaim(&key) {
+            let account = self.store.account_of(&key.digest).to_string();
+            let logical_bytes = record.logical_bytes;
+            self.log(EventKind::RecordReclaimed { account, key: key.to_string(), logical_bytes });
+        }
+    }
+
+    fn log(&mut self, kind: EventKind) {
+        self.events.push(self.now, kind);
     }
 
     fn drop_if_empty(&mut self, repo: &RepoName) {
@@ -564,9 +601,67 @@ impl Registry {
         Ok(PushedImage { digest, config: config_digest, layers: built.iter().map(|l| l.digest).collect() })
     }
 
+    // ---- virtual time --------------------------------------------------------------------
+
+    /// The virtual time now.
+    pub fn now(&self) -> Millis {
+        self.now
+    }
+
+    /// Runs the next queued job, moving the clock to its time; returns that time.
+    pub fn step(&mut self) -> Option<Millis> {
+        let (at, job) = self.queue.pop_due(Millis(u64::MAX))?;
+        self.run_job(at, job);
+        Some(at)
+    }
+
+    /// Runs every job due within `duration`, then moves the clock to now + `duration`.
+    /// Returns how many jobs ran.
+    pub fn run_for(&mut self, duration: Millis) -> usize {
+        let until = self.now.saturating_add(duration);
+        let mut ran = 0;
+        while let Some((at, job)) = self.queue.pop_due(until) {
+            self.run_job(at, job);
+            ran += 1;
+        }
+        self.now = until;
+        ran
+    }
+
+    /// Runs jobs until the queue is empty (at most `QUEUE_MAX` of them); returns how many ran.
+    pub fn run_until_idle(&mut self) -> usize {
+        let mut ran = 0;
+        while ran < QUEUE_MAX && self.step().is_some() {
+            ran += 1;
+        }
+        ran
+    }
+
+    /// The next `n` queued jobs, in the order they will run.
+    pub fn pending_jobs(&self, n: usize) -> Vec<JobView> {
+        self.queue.views(n)
+    }
+
+    pub fn pending_job_count(&self) -> usize {
+        self.queue.len()
+    }
+
+    fn run_job(&mut self, at: Millis, job: Job) {
+        self.now = self.now.max(at);
+        match job {
+            Job::Reclaim { key } => self.reclaim(key),
+        }
+    }
+
+    /// The running SHA-256 of the event log: equal for equal runs, natively and in the browser.
+    pub fn event_log_hash(&self) -> String {
+        self.events.hash_hex()
+    }
+
     // ---- storage -----------------------------------------------------------------------
 
-    /// Storage used per account and in total: logical bytes, deduplicated.
+    /// Storage per account and in total: bytes billed (referenced) and bytes stored (billed
+    /// plus released records awaiting garbage collection), both logical and deduplicated.
     pub fn usage(&self) -> Usage {
         let accounts: Vec<AccountUsage> = self
             .store
@@ -574,15 +669,19 @@ impl Registry {
             .iter()
             .map(|a| AccountUsage {
                 name: a.name().to_string(),
-                logical_bytes: a.logical_bytes(),
+                billed_bytes: a.billed_bytes(),
+                stored_bytes: a.stored_bytes(),
                 sealed_bytes: a.sealed_bytes(),
                 records: a.record_count(),
+                released_records: a.released_count(),
             })
             .collect();
         Usage {
-            total_logical_bytes: accounts.iter().map(|a| a.logical_bytes).sum(),
+            total_billed_bytes: accounts.iter().map(|a| a.billed_bytes).sum(),
+            total_stored_bytes: accounts.iter().map(|a| a.stored_bytes).sum(),
             total_sealed_bytes: accounts.iter().map(|a| a.sealed_bytes).sum(),
             total_records: accounts.iter().map(|a| a.records).sum(),
+            total_released_records: accounts.iter().map(|a| a.released_records).sum(),
             accounts,
         }
     }
@@ -634,7 +733,7 @@ impl Registry {
         let parsed = RecordKey::parse(key)?;
         self.store.flip_bit(&parsed, bit)?;
         let account = self.store.accounts()[self.store.shard_of(&parsed.digest)].name().to_string();
-        self.events.push(EventKind::RecordTampered { account, key: parsed.to_string(), bit });
+        self.log(EventKind::RecordTampered { account, key: parsed.to_string(), bit });
         Ok(())
     }
 
@@ -660,18 +759,36 @@ impl Registry {
     pub fn repository_summary(&self, repo: &str) -> Result<RepositorySummary> {
         let repo = RepoName::parse(repo)?;
         let r = self.repo(&repo)?;
-        let blob_bytes: u64 = r.links.keys().filter_map(|d| self.blobs.get(d)).map(|m| m.size_bytes).sum();
-        let manifest_bytes: u64 =
-            r.manifests.iter().filter_map(|d| self.manifests.get(d)).map(|m| m.size_bytes).sum();
-        let untagged = r.manifests.iter().filter(|d| !r.tags.values().any(|t| t == *d)).count();
+        let (mut linked_bytes, mut unique_bytes) = (0, 0);
+        for meta in r.links.keys().filter_map(|d| self.blobs.get(d)) {
+            linked_bytes += meta.size_bytes;
+            unique_bytes += if meta.repos == 1 { meta.size_bytes } else { 0 };
+        }
+        for meta in r.manifests.iter().filter_map(|d| self.manifests.get(d)) {
+            linked_bytes += meta.size_bytes;
+            unique_bytes += if meta.repos == 1 { meta.size_bytes } else { 0 };
+        }
+        let mut tagged: Vec<&Digest> = r.tags.values().collect();
+        tagged.sort_unstable();
+        tagged.dedup();
         Ok(RepositorySummary {
             name: repo.as_str().to_string(),
             tags: r.tags.len(),
             manifests: r.manifests.len(),
-            untagged,
+            untagged: r.manifests.len() - tagged.len(),
             blobs: r.links.len(),
-            linked_bytes: blob_bytes + manifest_bytes,
+            linked_bytes,
+            unique_bytes,
         })
+    }
+
+    /// Storage per repository, a page at a time in catalog order (`n`, `last` as `catalog`):
+    /// what each links and what only it holds (what deleting it would release).
+    pub fn repository_usage(&self, n: Option<u64>, last: Option<&str>) -> Result<RepositoryUsagePage> {
+        let page = self.catalog(n, last)?;
+        let repositories =
+            page.repositories.iter().map(|name| self.repository_summary(name)).collect::<Result<_>>()?;
+        Ok(RepositoryUsagePage { repositories, next: page.next })
     }
 
     /// Pulls a blob (decrypted, checked) and hashes the bytes served again, so the page can

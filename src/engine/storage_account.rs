@@ -7,6 +7,7 @@ use std::fmt;
 
 use serde::Serialize;
 
+use super::clock::Millis;
 use super::digest::{Digest, truncate};
 use super::error::{ErrorCode, Result, err};
 use super::seal::SealedRecord;
@@ -61,14 +62,19 @@ impl fmt::Display for RecordKey {
 pub struct StoredRecord {
     pub sealed: SealedRecord,
     pub logical_bytes: u64,
+    /// Set when nothing references the record any more: billing stopped at that instant, and
+    /// the space is held until garbage collection reclaims it.
+    pub released_at: Option<Millis>,
 }
 
 #[derive(Clone, Debug, Default)]
 pub struct StorageAccount {
     name: String,
     records: BTreeMap<RecordKey, StoredRecord>,
-    logical_bytes: u64,
+    stored_bytes: u64,
+    billed_bytes: u64,
     sealed_bytes: u64,
+    released_records: usize,
 }
 
 impl StorageAccount {
@@ -80,8 +86,14 @@ impl StorageAccount {
         &self.name
     }
 
-    pub fn logical_bytes(&self) -> u64 {
-        self.logical_bytes
+    /// Logical bytes held, released records included (they await garbage collection).
+    pub fn stored_bytes(&self) -> u64 {
+        self.stored_bytes
+    }
+
+    /// Logical bytes billed: held and still referenced.
+    pub fn billed_bytes(&self) -> u64 {
+        self.billed_bytes
     }
 
     /// Bytes of ciphertext, nonces and wrapped keys actually held.
@@ -97,6 +109,10 @@ impl StorageAccount {
         self.records.len()
     }
 
+    pub fn released_count(&self) -> usize {
+        self.released_records
+    }
+
     pub fn get(&self, key: &RecordKey) -> Option<&StoredRecord> {
         self.records.get(key)
     }
@@ -105,27 +121,59 @@ impl StorageAccount {
         self.records.get_mut(key)
     }
 
+    /// Stores a record (replacing one under the same key, e.g. a released one pushed again).
     pub fn put(&mut self, key: RecordKey, record: StoredRecord) {
-        self.add_sizes(&record, true);
+        self.count(&record, true);
         if let Some(old) = self.records.insert(key, record) {
-            self.add_sizes(&old, false);
+            self.count(&old, false);
         }
     }
 
-    pub fn remove(&mut self, key: &RecordKey) -> Option<StoredRecord> {
+    /// Stops billing a record; its space stays held until `reclaim`. Returns its logical bytes,
+    /// or None if it is absent or already released.
+    pub fn release(&mut self, key: &RecordKey, at: Millis) -> Option<u64> {
+        let record = self.records.get_mut(key).filter(|r| r.released_at.is_none())?;
+        record.released_at = Some(at);
+        self.billed_bytes -= record.logical_bytes;
+        self.released_records += 1;
+        Some(record.logical_bytes)
+    }
+
+    /// Garbage collection: removes a record if it is still released.
+    pub fn reclaim(&mut self, key: &RecordKey) -> Option<StoredRecord> {
+        self.records.get(key).filter(|r| r.released_at.is_some())?;
         let old = self.records.remove(key)?;
-        self.add_sizes(&old, false);
+        self.count(&old, false);
         Some(old)
     }
 
-    fn add_sizes(&mut self, r: &StoredRecord, add: bool) {
+    fn count(&mut self, r: &StoredRecord, add: bool) {
         let sealed = (r.sealed.ciphertext.len() + r.sealed.wrapped_key.len() + r.sealed.nonce.len()) as u64;
+        let billed = if r.released_at.is_none() { r.logical_bytes } else { 0 };
+        let released = usize::from(r.released_at.is_some());
         if add {
-            self.logical_bytes += r.logical_bytes;
+            self.stored_bytes += r.logical_bytes;
+            self.billed_bytes += billed;
             self.sealed_bytes += sealed;
+            self.released_records += released;
         } else {
-            self.logical_bytes -= r.logical_bytes;
+            self.stored_bytes -= r.logical_bytes;
+            self.billed_bytes -= billed;
             self.sealed_bytes -= sealed;
+            self.released_records -= released;
         }
+    }
+
+    /// Recounts every total from the records (for the accounting audit).
+    pub fn recount(&self) -> (u64, u64, u64, usize) {
+        let mut fresh = StorageAccount::default();
+        for r in self.records.values() {
+            fresh.count(r, true);
+        }
+        (fresh.stored_bytes, fresh.billed_bytes, fresh.sealed_bytes, fresh.released_records)
+    }
+
+    pub fn totals(&self) -> (u64, u64, u64, usize) {
+        (self.stored_bytes, self.billed_bytes, self.sealed_bytes, self.released_records)
     }
 }

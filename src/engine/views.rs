@@ -2,6 +2,7 @@
 
 use serde::Serialize;
 
+use super::clock::Millis;
 use super::digest::Digest;
 use super::manifest::{Descriptor, MediaType};
 use super::names::{RepoName, Tag};
@@ -37,20 +38,26 @@ pub struct TagPage {
 #[serde(rename_all = "camelCase")]
 pub struct AccountUsage {
     pub name: String,
-    /// Logical bytes stored here, deduplicated (a synthetic layer counts its declared size).
-    pub logical_bytes: u64,
+    /// Logical bytes billed: referenced records (a synthetic layer counts its declared size).
+    pub billed_bytes: u64,
+    /// Logical bytes held: billed plus released records awaiting garbage collection.
+    pub stored_bytes: u64,
     /// Bytes of ciphertext, nonces and wrapped keys actually held.
     pub sealed_bytes: u64,
     pub records: usize,
+    /// Records released (billing stopped) and not yet reclaimed.
+    pub released_records: usize,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Usage {
     pub accounts: Vec<AccountUsage>,
-    pub total_logical_bytes: u64,
+    pub total_billed_bytes: u64,
+    pub total_stored_bytes: u64,
     pub total_sealed_bytes: u64,
     pub total_records: usize,
+    pub total_released_records: usize,
 }
 
 /// One record as a storage account holds it: nothing but sealed bytes and their key id.
@@ -109,14 +116,16 @@ pub struct ManifestView {
     pub image_bytes: u64,
 }
 
-/// What a delete removed and what storage it freed (at once, in this version).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+/// What a delete removed, and the records it released: billing for them stopped at once;
+/// garbage collection reclaims their space at `reclaim_at_ms`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Deleted {
     pub manifests: Vec<Digest>,
     pub tags: Vec<Tag>,
-    pub freed_records: Vec<String>,
-    pub freed_bytes: u64,
+    pub released_records: Vec<String>,
+    pub released_bytes: u64,
+    pub reclaim_at_ms: Option<Millis>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -139,8 +148,19 @@ pub struct RepositorySummary {
     /// Manifests no tag points to (still stored, still billed).
     pub untagged: usize,
     pub blobs: usize,
-    /// Logical bytes of the blobs it links and the manifests it holds, each once.
+    /// Logical bytes of the blobs it links and the manifests it holds, each once (content
+    /// shared with other repositories counts in each of them).
     pub linked_bytes: u64,
+    /// Logical bytes no other repository holds: what deleting this repository would release.
+    pub unique_bytes: u64,
+}
+
+/// A page of per-repository storage, in catalog order.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RepositoryUsagePage {
+    pub repositories: Vec<RepositorySummary>,
+    pub next: Option<String>,
 }
 
 /// The result of pulling a blob and hashing the served bytes again.

@@ -97,3 +97,53 @@ pub fn hex_as_text(hex: &str) -> String {
 pub fn count(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
+
+/// A duration in words for sentences: `600_000` → `"10 minutes"`, `1_500` → `"1.5 seconds"`;
+/// anything else as the clock shows it.
+pub fn duration_words(d: crate::engine::Millis) -> String {
+    let ms = d.0;
+    let units = [(86_400_000, "day", "days"), (3_600_000, "hour", "hours"), (60_000, "minute", "minutes")];
+    for (size, one, many) in units {
+        if ms >= size && ms.is_multiple_of(size) {
+            return count((ms / size) as usize, one, many);
+        }
+    }
+    if ms.is_multiple_of(1_000) {
+        return count((ms / 1_000) as usize, "second", "seconds");
+    }
+    d.to_string()
+}
+
+/// A record key shortened for reading: `blobs/sha256/` and the first 12 hex digits, then `…`.
+pub fn short_key(key: &str) -> String {
+    match key.rsplit_once('/') {
+        Some((folder, hex)) if hex.len() > 12 => match hex.get(..12) {
+            Some(head) => format!("{folder}/{head}…"),
+            None => key.to_string(),
+        },
+        _ => key.to_string(),
+    }
+}
+
+/// The text with every record key's 64 hex digits cut to 12 and `…`
+/// (`blobs/sha256/<64 hex>` → `blobs/sha256/39c01b329917…`), for sentences a person reads.
+pub fn shorten_record_keys(text: &str) -> String {
+    const MARK: &str = "sha256/";
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(i) = rest.find(MARK) {
+        let (head, tail) = rest.split_at(i + MARK.len());
+        out.push_str(head);
+        let hex_len = tail.bytes().take_while(u8::is_ascii_hexdigit).count();
+        match (tail.get(..12), tail.get(64..)) {
+            (Some(short), Some(after)) if hex_len == 64 => {
+                out.push_str(short);
+                out.push('…');
+                rest = after;
+            }
+            _ => rest = tail,
+        }
+    }
+    out.push_str(rest);
+    out
+}

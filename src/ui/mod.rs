@@ -13,7 +13,7 @@ use std::rc::Rc;
 use yew::prelude::*;
 
 use crate::engine::Registry;
-use components::{Accounts, Catalog, ConfirmDialog, EventLog, Header, Intro, PushForm, Status};
+use components::{Accounts, Catalog, ClockBar, ConfirmDialog, EventLog, Header, Intro, PushForm, Status};
 use state::{Action, State, UiError};
 
 #[function_component(App)]
@@ -44,6 +44,7 @@ fn app() -> Html {
     html! {
         <div class="page">
             <Header name={state.name.clone()} usage={snap.usage.clone()} />
+            <ClockBar clock={snap.clock.clone()} on_action={on_action.clone()} />
             <Intro />
             <Status message={state.message.clone()} error={state.error.clone()} on_action={on_action.clone()} />
             <main class="columns">
@@ -54,7 +55,7 @@ fn app() -> Html {
                 </div>
                 <Catalog catalog={snap.catalog.clone()} on_action={on_action.clone()} />
             </main>
-            <ConfirmDialog danger={state.confirm.clone()} on_action={on_action} />
+            <ConfirmDialog danger={state.confirm.clone()} clock={snap.clock.clone()} on_action={on_action} />
         </div>
     }
 }

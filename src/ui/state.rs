@@ -1,19 +1,21 @@
 //! The page's state and its reducer: an `Action` in, a new `Rc<State>` out. The work is the
 //! engine's: the reducer calls the registry, records the outcome in words, and rebuilds the
 //! snapshot the components render. The registry is borrowed only inside one call, never across
-//! an `.await`.
+//! an `.await`. Virtual time is the engine's too: the clock actions call `run_for`, `step` and
+//! `run_until_idle`, and the snapshot carries the time and the queued jobs to show.
 
 use std::cell::RefCell;
 use std::rc::Rc;
 
 use yew::Reducible;
 
+use crate::engine::scheduler::JobView;
 use crate::engine::{
-    BlobCheck, Event, LayerInput, LayerView, ManifestView, Registry, RegistryError, RegistryOptions,
-    RepositorySummary, SealView, Usage,
+    BlobCheck, Deleted, Event, LayerInput, LayerView, ManifestView, Millis, Registry, RegistryError,
+    RegistryOptions, RepositorySummary, SealView, Usage,
 };
 
-use super::format::{count, exact_bytes, human_bytes, parse_size};
+use super::format::{count, duration_words, exact_bytes, human_bytes, parse_size};
 use super::small::{SmallMap, SmallSet};
 
 /// Repositories per catalog page.
@@ -24,6 +26,8 @@ pub const MANIFESTS_SHOWN: usize = 20;
 pub const LAYERS_SHOWN: usize = 50;
 /// Events shown, newest first.
 pub const EVENTS_SHOWN: usize = 50;
+/// Queued jobs listed in the clock bar (the count shows them all).
+pub const JOBS_SHOWN: usize = 3;
 /// Layers waiting to be pushed.
 pub const PENDING_MAX: usize = 100;
 /// The page holds every chosen file in memory; bigger files are refused (use a synthetic layer).
@@ -82,9 +86,23 @@ pub type LayerKey = (String, String);
 /// An operation that cannot be undone, waiting for "yes".
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Danger {
-    Untag { repo: String, tag: String, digest: String },
-    DeleteManifest { repo: String, digest: String, tags: Vec<String> },
-    DeleteRepository { repo: String, manifests: usize, tags: usize },
+    Untag {
+        repo: String,
+        tag: String,
+        digest: String,
+    },
+    DeleteManifest {
+        repo: String,
+        digest: String,
+        tags: Vec<String>,
+    },
+    DeleteRepository {
+        repo: String,
+        manifests: usize,
+        tags: usize,
+        /// Logical bytes no other repository holds: what the delete would stop billing.
+        unique_bytes: u64,
+    },
 }
 
 pub enum Action {
@@ -128,6 +146,12 @@ pub enum Action {
     Fail(UiError),
     Note(String),
     DismissError,
+    /// Moves virtual time forward, running every job due on the way.
+    Advance(Millis),
+    /// Runs the next queued job; the clock jumps to its time.
+    StepJob,
+    /// Runs queued jobs until none is left.
+    RunUntilIdle,
 }
 
 /// Which part of an image a blob is.
@@ -181,10 +205,24 @@ pub struct CatalogSnap {
     pub error: Option<UiError>,
 }
 
+/// Virtual time and the event queue, for the clock bar and the delete dialog.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ClockSnap {
+    pub now: Millis,
+    /// How long after a delete garbage collection reclaims the space.
+    pub gc_delay: Millis,
+    /// When the space of a record released now would be reclaimed.
+    pub reclaim_if_released_now: Millis,
+    /// The next `JOBS_SHOWN` jobs, in the order they run.
+    pub jobs: Vec<JobView>,
+    pub jobs_total: usize,
+}
+
 /// What the page renders, rebuilt after every action.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Snapshot {
     pub usage: Option<Usage>,
+    pub clock: ClockSnap,
     pub keys: Vec<(String, u64)>,
     pub catalog: CatalogSnap,
     /// Newest first.
@@ -196,6 +234,8 @@ pub struct Snapshot {
 pub struct State {
     pub registry: Option<Rc<RefCell<Registry>>>,
     pub name: String,
+    /// The registry's garbage-collection delay, as it was created with.
+    gc_delay: Millis,
     /// Bumped by every action that changed the registry.
     pub version: u64,
     pub message: Option<String>,
@@ -226,6 +266,7 @@ impl State {
     pub fn new() -> Self {
         let options = RegistryOptions::default();
         let name = options.name.clone();
+        let gc_delay = options.gc_delay;
         let (registry, error) = match Registry::new(options) {
             Ok(r) => (Some(Rc::new(RefCell::new(r))), None),
             Err(e) => (None, Some(UiError::from(e))),
@@ -233,6 +274,7 @@ impl State {
         let mut state = Self {
             registry,
             name,
+            gc_delay,
             version: 0,
             message: None,
             error,
@@ -396,41 +438,104 @@ impl State {
             Danger::Untag { repo, tag, .. } => {
                 if let Some(digest) = self.change(|r| r.untag(&repo, &tag)) {
                     self.note(format!(
-                        "Untagged {repo}:{tag}. Manifest {} is still stored and billed; nothing was freed.",
+                        "Untagged {repo}:{tag}. Manifest {} is still stored and billed: untag releases nothing.",
                         digest.short()
                     ));
                 }
             }
             Danger::DeleteManifest { repo, digest, .. } => {
                 if let Some(d) = self.change(|r| r.delete_manifest(&repo, &digest)) {
-                    self.forget_freed(&d.freed_records);
+                    self.forget_released(&d.released_records);
                     self.note(format!(
-                        "Deleted {} and {} from {repo}; freed {} ({}).",
+                        "Deleted {} and {} from {repo}. {}",
                         count(d.manifests.len(), "manifest", "manifests"),
                         count(d.tags.len(), "tag", "tags"),
-                        count(d.freed_records.len(), "record", "records"),
-                        exact_bytes(d.freed_bytes)
+                        released(&d)
                     ));
                 }
             }
             Danger::DeleteRepository { repo, .. } => {
                 if let Some(d) = self.change(|r| r.delete_repository(&repo)) {
-                    self.forget_freed(&d.freed_records);
+                    self.forget_released(&d.released_records);
                     self.expanded.remove(&repo);
                     self.note(format!(
-                        "Deleted repository {repo} with {}; freed {} ({}).",
+                        "Deleted repository {repo} with {}. {}",
                         count(d.manifests.len(), "manifest", "manifests"),
-                        count(d.freed_records.len(), "record", "records"),
-                        exact_bytes(d.freed_bytes)
+                        released(&d)
                     ));
                 }
             }
         }
     }
 
-    /// Freed records no longer carry a flipped bit (a new push of the same content is clean).
-    fn forget_freed(&mut self, freed: &[String]) {
-        self.tampered.retain(|_, key| !freed.contains(key));
+    /// Released records no longer carry a flipped bit: garbage collection reclaims them, and a
+    /// new push of the same content before then stores it again, clean.
+    fn forget_released(&mut self, released: &[String]) {
+        self.tampered.retain(|_, key| !released.contains(key));
+    }
+
+    /// Runs one of the engine's clock calls and measures what garbage collection reclaimed.
+    /// Nothing the catalog shows changes (only released records go), so open views stay open
+    /// and checked digests stay checked.
+    fn tick<T>(&mut self, f: impl FnOnce(&mut Registry) -> T) -> Option<Tick<T>> {
+        let result = match &self.registry {
+            None => {
+                Err(UiError::page("NO_REGISTRY", "the registry could not be created, so time cannot move"))
+            }
+            Some(reg) => match reg.try_borrow_mut() {
+                Ok(mut r) => {
+                    let before = r.usage();
+                    let out = f(&mut r);
+                    let after = r.usage();
+                    Ok(Tick {
+                        out,
+                        now: r.now(),
+                        reclaimed_records: before.total_records.saturating_sub(after.total_records),
+                        reclaimed_bytes: before.total_stored_bytes.saturating_sub(after.total_stored_bytes),
+                    })
+                }
+                Err(_) => Err(busy()),
+            },
+        };
+        self.settle(result)
+    }
+
+    fn advance(&mut self, by: Millis) {
+        let Some(t) = self.tick(|r| r.run_for(by)) else { return };
+        let what = if t.out == 0 { "no job was due.".to_string() } else { t.reclaimed(t.out) };
+        self.note(format!("Moved the clock forward {} to {}: {what}", duration_words(by), t.now));
+    }
+
+    fn step_job(&mut self) {
+        let Some(t) = self.tick(|r| {
+            let next = r.pending_jobs(1).into_iter().next();
+            r.step().and(next)
+        }) else {
+            return;
+        };
+        match &t.out {
+            None => self.note(format!("No job is queued: the clock stays at {}.", t.now)),
+            Some(job) => {
+                let what = if t.reclaimed_records > 0 {
+                    format!(
+                        "garbage collection reclaimed {} ({}).",
+                        job.target,
+                        exact_bytes(t.reclaimed_bytes)
+                    )
+                } else {
+                    format!("{} had been pushed again, so garbage collection kept it.", job.target)
+                };
+                self.note(format!("Ran the next job: the clock jumped to {}, and {what}", t.now));
+            }
+        }
+    }
+
+    fn run_until_idle(&mut self) {
+        let Some(t) = self.tick(Registry::run_until_idle) else { return };
+        if t.out == 0 {
+            return self.note(format!("No job is queued: the clock stays at {}.", t.now));
+        }
+        self.note(format!("Ran every queued job; the clock is now {}: {}", t.now, t.reclaimed(t.out)));
     }
 
     fn tamper(&mut self, digest: String, key: String) {
@@ -475,8 +580,16 @@ impl State {
         let r: &Registry = &r;
         self.refresh_seals(r);
         let catalog = self.catalog_snap(r);
+        let now = r.now();
         self.snapshot = Snapshot {
             usage: Some(r.usage()),
+            clock: ClockSnap {
+                now,
+                gc_delay: self.gc_delay,
+                reclaim_if_released_now: now.saturating_add(self.gc_delay),
+                jobs: r.pending_jobs(JOBS_SHOWN),
+                jobs_total: r.pending_job_count(),
+            },
             keys: r.key_versions(),
             catalog,
             events: r.events().rev().take(EVENTS_SHOWN).cloned().collect(),
@@ -580,6 +693,44 @@ impl State {
     }
 }
 
+/// What a clock call did: its own result, the time after it, and what garbage collection
+/// reclaimed meanwhile.
+struct Tick<T> {
+    out: T,
+    now: Millis,
+    reclaimed_records: usize,
+    reclaimed_bytes: u64,
+}
+
+impl<T> Tick<T> {
+    /// `ran` jobs and what they reclaimed, as the end of a sentence.
+    fn reclaimed(&self, ran: usize) -> String {
+        let jobs = count(ran, "garbage-collection job", "garbage-collection jobs");
+        if self.reclaimed_records == 0 {
+            return format!("{jobs} ran; their records had been pushed again, so nothing was reclaimed.");
+        }
+        format!(
+            "{jobs} ran and reclaimed {} ({}).",
+            count(self.reclaimed_records, "record", "records"),
+            exact_bytes(self.reclaimed_bytes)
+        )
+    }
+}
+
+/// What a delete released, as a sentence: billing stops now, space is reclaimed later.
+fn released(d: &Deleted) -> String {
+    let records = count(d.released_records.len(), "record", "records");
+    let bytes = exact_bytes(d.released_bytes);
+    match d.reclaim_at_ms {
+        Some(at) if !d.released_records.is_empty() => format!(
+            "Billing stops now for {records} ({bytes}); garbage collection reclaims their space at {at}."
+        ),
+        _ => {
+            format!("Billing stops now for {records} ({bytes}): everything it used is still used elsewhere.")
+        }
+    }
+}
+
 fn busy() -> UiError {
     UiError::page("BUSY", "the registry is in use by another call; try again")
 }
@@ -621,6 +772,9 @@ impl Reducible for State {
             Action::Fail(e) => s.fail(e),
             Action::Note(m) => s.note(m),
             Action::DismissError => s.error = None,
+            Action::Advance(by) => s.advance(by),
+            Action::StepJob => s.step_job(),
+            Action::RunUntilIdle => s.run_until_idle(),
         }
         s.refresh();
         Rc::new(s)

@@ -1,6 +1,7 @@
 // End-to-end test of the page: the release build in dist/, served by scripts/serve.mjs, driven in
 // headless Chromium by playwright-core. Every figure is checked exactly: digests are recomputed
-// here with node:crypto, sizes come from the bytes themselves. Screenshots go to target/e2e/.
+// here with node:crypto, sizes come from the bytes themselves, virtual times from the 10-minute
+// garbage-collection delay. Screenshots go to target/e2e/.
 //
 //   scripts/build.sh && node --test tests/e2e/
 
@@ -22,6 +23,8 @@ const REPO = 'demo/app';
 const TAG = 'v1';
 const FILE_NAME = 'hello.txt';
 const FILE_BYTES = 3000;
+/** The registry's garbage-collection delay (RegistryOptions::default().gc_delay). */
+const GC_DELAY_MS = 10 * 60_000;
 
 /** 3000 bytes of readable text, so the plaintext head reads as words beside the ciphertext. */
 function fileContent() {
@@ -87,7 +90,38 @@ describe('the Stowage page', { timeout: 90_000 }, () => {
   let manifestDigest;
   let manifestBytes;
 
+  // #storage-used is what the registry bills; #storage-stored what its accounts still hold.
   const storageUsed = async () => Number(await page.locator('#storage-used').getAttribute('data-bytes'));
+  const storageStored = async () => Number(await page.locator('#storage-stored').getAttribute('data-bytes'));
+  const gcJobs = async () => Number(await page.locator('#gc-backlog').getAttribute('data-jobs'));
+  const clockMs = async () => Number(await page.locator('#clock-now').getAttribute('data-ms'));
+  /** Presses a clock button and waits until the clock reads `time`. */
+  const pressClock = async (button, time) => {
+    await page.click(button);
+    await page.locator('#clock-now', { hasText: time }).waitFor();
+  };
+  // Each event's full sentence (the page shows record keys cut to 12 hex digits; the title has them whole).
+  const eventTexts = () => page.locator('#events li .text').evaluateAll((els) => els.map((e) => e.title));
+  /** The header, the clock bar, the intro and the status line. */
+  const shotTop = async (name) => {
+    await page.evaluate(() => window.scrollTo(0, 0));
+    const box = await page.locator('#status').boundingBox();
+    await shot(name, { clip: { x: 0, y: 0, width: 1280, height: Math.ceil(box.y + box.height + 12) } });
+  };
+  /** Drops the test file on the drop zone and pushes it as repo:tag. */
+  const pushDropped = async (repo, tag) => {
+    const transfer = await page.evaluateHandle(({ bytes, name }) => {
+      const dt = new DataTransfer();
+      dt.items.add(new File([new Uint8Array(bytes)], name, { type: 'text/plain' }));
+      return dt;
+    }, { bytes: [...file], name: FILE_NAME });
+    await page.dispatchEvent('#drop-zone', 'drop', { dataTransfer: transfer });
+    await page.locator('#pending-layers li', { hasText: FILE_NAME }).waitFor();
+    await page.fill('#push-repo', repo);
+    await page.fill('#push-tag', tag);
+    await page.click('#push-submit');
+    await page.locator(`#catalog [data-repo="${repo}"] .tag[data-tag="${tag}"]`).waitFor();
+  };
   const layer = () => page.locator(`[data-repo="${REPO}"] [data-layer="${layerDigest}"]`);
   const shot = (name, options = {}) => page.screenshot({ path: join(SHOTS, name), ...options });
   const topEventSeq = async () => Number(await page.locator('#events li').first().getAttribute('data-seq'));
@@ -135,7 +169,15 @@ describe('the Stowage page', { timeout: 90_000 }, () => {
     await page.locator('#registry-name', { hasText: 'stowage' }).waitFor();
     assert.equal(await page.locator('#registry-name').textContent(), 'stowage');
     assert.equal(await storageUsed(), 0);
+    assert.equal(await storageStored(), 0);
     assert.equal(await page.locator('#storage-used').textContent(), '0 B');
+    assert.equal(await page.locator('#clock-now').textContent(), '00:00:00.000');
+    assert.equal(await clockMs(), 0);
+    assert.equal(await gcJobs(), 0);
+    for (const id of ['#advance-1m', '#advance-10m', '#step-job', '#run-idle']) {
+      assert.ok((await page.locator(id).getAttribute('title')).length > 20, `${id} says what it does`);
+    }
+    assert.match(await page.locator('#clock').textContent(), /Stowage's choice/);
     assert.equal(await page.locator('#catalog [data-repo]').count(), 0);
     assert.equal(await page.locator('#error').count(), 0);
     assert.equal(await page.locator('#accounts tbody tr').count(), 4);
@@ -188,9 +230,11 @@ describe('the Stowage page', { timeout: 90_000 }, () => {
     assert.equal(parsed.layers[0].size, FILE_BYTES);
     await manifest.locator('.show-manifest').click();
 
-    // Storage used is exactly the layer, the config and the manifest.
+    // Storage billed and stored is exactly the layer, the config and the manifest.
     const total = FILE_BYTES + configBytes + manifestBytes;
     assert.equal(await storageUsed(), total);
+    assert.equal(await storageStored(), total);
+    assert.equal(await page.locator('#events li .at').first().textContent(), '00:00:00.000');
     assert.equal(await page.locator('#storage-used').textContent(), human(total));
     assert.equal(await page.locator('#accounts tfoot td').first().textContent(), '3');
     await page.evaluate(() => window.scrollTo(0, 0));
@@ -262,40 +306,100 @@ describe('the Stowage page', { timeout: 90_000 }, () => {
     await row.locator('.seal-layer').click();
   });
 
-  it('deletes the manifest after a confirmation, and frees every byte', async () => {
+  it('deletes the manifest after a confirmation: billing stops at once, the space waits', async () => {
+    const total = FILE_BYTES + configBytes + manifestBytes;
+    assert.equal(await clockMs(), 0, 'nothing has moved the clock yet: the delete happens at 0');
     const manifest = page.locator(`[data-digest="${manifestDigest}"]`);
     await manifest.locator('.delete-manifest').click();
     const dialog = page.locator('#confirm');
     await dialog.waitFor();
     assert.match(await dialog.textContent(), /cannot be undone/i);
     assert.match(await dialog.textContent(), new RegExp(manifestDigest));
+    assert.match(await dialog.textContent(), /stops at once/);
+    assert.match(await dialog.textContent(), /10 minutes later, at 00:10:00\.000/);
     await shot('04a-confirm.png');
 
     // "No" changes nothing.
     await page.click('#confirm-no');
     assert.equal(await page.locator('#confirm').count(), 0);
     assert.equal(await page.locator(`#catalog [data-repo="${REPO}"]`).count(), 1);
-    assert.equal(await storageUsed(), FILE_BYTES + configBytes + manifestBytes);
+    assert.equal(await storageUsed(), total);
+    assert.equal(await gcJobs(), 0);
 
     await manifest.locator('.delete-manifest').click();
     await page.click('#confirm-yes');
     await page.locator(`#catalog [data-repo="${REPO}"]`).waitFor({ state: 'detached' });
     assert.equal(await page.locator('#catalog [data-repo]').count(), 0);
+
+    // Billing stopped at once; the bytes are still held, three reclaims queued for 00:10:00.
     assert.equal(await storageUsed(), 0);
     assert.equal(await page.locator('#storage-used').textContent(), '0 B');
-
-    const events = await page.locator('#events li .text').allTextContents();
-    const freed = events.filter((t) => t.includes('freed from storage account'));
-    assert.equal(freed.length, 3, `three records freed, got: ${freed.join(' | ')}`);
+    assert.equal(await storageStored(), total);
+    assert.match(await page.locator('#storage-stored').textContent(),
+      new RegExp(`stored ${human(total)}, of which ${human(total)} awaiting garbage collection`));
+    assert.equal(await gcJobs(), 3);
+    const backlog = page.locator('#gc-backlog');
+    assert.match(await backlog.textContent(), /3 records wait for garbage collection; next at 00:10:00\.000/);
+    const jobs = backlog.locator('.job');
+    assert.equal(await jobs.count(), 3);
+    for (const job of await jobs.all()) {
+      assert.equal(await job.getAttribute('data-at-ms'), String(GC_DELAY_MS));
+      assert.equal(await job.locator('.kind').textContent(), 'reclaim');
+    }
     const layerHex = layerDigest.slice('sha256:'.length);
-    assert.ok(freed.some((t) => t.includes(`blobs/sha256/${layerHex}`) && t.includes(`(${FILE_BYTES} bytes)`)));
-    assert.ok(freed.some((t) => t.includes(`(${configBytes} bytes)`)));
-    assert.ok(freed.some((t) => t.includes(`manifests/sha256/`) && t.includes(`(${manifestBytes} bytes)`)));
-    assert.match(await page.locator('#status').textContent(), new RegExp(`freed 3 records \\(${(FILE_BYTES + configBytes + manifestBytes).toLocaleString('en-US')} bytes\\)`));
+    assert.equal(await backlog.locator(`.job .target[title="blobs/sha256/${layerHex}"]`).count(), 1);
+    assert.equal(await page.locator('#accounts tfoot td').nth(0).getAttribute('data-released'), '3');
+    assert.equal(await page.locator('#accounts tfoot td').nth(1).getAttribute('data-bytes'), '0');
+    assert.equal(await page.locator('#accounts tfoot td').nth(2).getAttribute('data-bytes'), String(total));
+
+    const released = (await eventTexts()).filter((t) => t.includes('released in storage account'));
+    assert.equal(released.length, 3, `three records released, got: ${released.join(' | ')}`);
+    assert.ok(released.every((t) => t.includes('stops now') && t.includes('reclaims the space at 00:10:00.000')));
+    assert.ok(released.some((t) => t.includes(`blobs/sha256/${layerHex}`) && t.includes(`its ${FILE_BYTES} bytes`)));
+    assert.ok(released.some((t) => t.includes(`its ${configBytes} bytes`)));
+    assert.ok(released.some((t) => t.includes('manifests/sha256/') && t.includes(`its ${manifestBytes} bytes`)));
+    assert.equal(await page.locator('#events li .at').first().textContent(), '00:00:00.000');
+    assert.equal(
+      await page.locator('#events li .text', { hasText: `blobs/sha256/${layerHex.slice(0, 12)}… released` }).count(), 1);
+    assert.match(await page.locator('#status').textContent(), new RegExp(
+      `Billing stops now for 3 records \\(${total.toLocaleString('en-US')} bytes\\); ` +
+      'garbage collection reclaims their space at 00:10:00\\.000'));
     await page.evaluate(() => window.scrollTo(0, 0));
     await shot('04-deleted.png');
+    await shotTop('07-gc-backlog.png');
     await page.locator('#events').scrollIntoViewIfNeeded();
     await shot('04b-events.png');
+  });
+
+  it('virtual time: a minute later the space is still held; running until idle reclaims it', async () => {
+    const total = FILE_BYTES + configBytes + manifestBytes;
+    await pressClock('#advance-1m', '00:01:00.000');
+    assert.equal(await clockMs(), 60_000);
+    assert.equal(await storageStored(), total, 'not yet: garbage collection is due at 00:10:00');
+    assert.equal(await storageUsed(), 0);
+    assert.equal(await gcJobs(), 3);
+    assert.match(await page.locator('#status').textContent(), /forward 1 minute to 00:01:00\.000: no job was due/);
+
+    await pressClock('#run-idle', '00:10:00.000');
+    assert.equal(await clockMs(), GC_DELAY_MS, 'the clock stops at the last job: 10 minutes after the delete at 0');
+    assert.equal(await storageStored(), 0);
+    assert.equal(await storageUsed(), 0);
+    assert.equal(await gcJobs(), 0);
+    assert.equal(await page.locator('#gc-backlog .job').count(), 0);
+    assert.match(await page.locator('#gc-backlog').textContent(), /Nothing waits for garbage collection/);
+    assert.equal(await page.locator('#accounts tfoot td').first().getAttribute('data-records'), '0');
+
+    const reclaimed = (await eventTexts()).filter((t) => t.includes('reclaimed'));
+    assert.equal(reclaimed.length, 3, `three records reclaimed, got: ${reclaimed.join(' | ')}`);
+    const layerHex = layerDigest.slice('sha256:'.length);
+    assert.ok(reclaimed.some((t) => t.includes(`blobs/sha256/${layerHex}`) && t.includes(`(${FILE_BYTES} bytes)`)));
+    assert.ok(reclaimed.some((t) => t.includes(`(${configBytes} bytes)`)));
+    assert.ok(reclaimed.some((t) => t.includes('manifests/sha256/') && t.includes(`(${manifestBytes} bytes)`)));
+    const times = await page.locator('#events li .at').allTextContents();
+    assert.deepEqual(times.slice(0, 3), ['00:10:00.000', '00:10:00.000', '00:10:00.000']);
+    assert.match(await page.locator('#status').textContent(), new RegExp(
+      `the clock is now 00:10:00\\.000: 3 garbage-collection jobs ran and reclaimed 3 records \\(${total.toLocaleString('en-US')} bytes\\)`));
+    await shotTop('08-reclaimed.png');
   });
 
   it('refuses a bad repository name with NAME_INVALID and changes nothing', async () => {
@@ -314,6 +418,7 @@ describe('the Stowage page', { timeout: 90_000 }, () => {
     assert.match(await error.textContent(), /NAME_INVALID/);
     assert.match(await error.textContent(), /HTTP 400/);
     assert.equal(await storageUsed(), 0);
+    assert.equal(await storageStored(), 0);
     assert.equal(await page.locator('#catalog [data-repo]').count(), 0);
     assert.equal(await topEventSeq(), seq, 'no event was logged');
     assert.equal(await page.locator('#pending-layers li').count(), 1, 'the chosen layer stays for a retry');
@@ -326,24 +431,13 @@ describe('the Stowage page', { timeout: 90_000 }, () => {
     await page.click('#error-dismiss');
     await page.locator('#pending-layers .remove-layer').click();
     assert.equal(await page.locator('#pending-layers li').count(), 0);
-    const pushDropped = async (repo, tag) => {
-      const transfer = await page.evaluateHandle(({ bytes, name }) => {
-        const dt = new DataTransfer();
-        dt.items.add(new File([new Uint8Array(bytes)], name, { type: 'text/plain' }));
-        return dt;
-      }, { bytes: [...file], name: FILE_NAME });
-      await page.dispatchEvent('#drop-zone', 'drop', { dataTransfer: transfer });
-      await page.locator('#pending-layers li', { hasText: FILE_NAME }).waitFor();
-      await page.fill('#push-repo', repo);
-      await page.fill('#push-tag', tag);
-      await page.click('#push-submit');
-      await page.locator(`#catalog [data-repo="${repo}"] .tag[data-tag="${tag}"]`).waitFor();
-    };
     await pushDropped(REPO, TAG);
     const total = FILE_BYTES + configBytes + manifestBytes;
     assert.equal(await storageUsed(), total);
+    assert.equal(await storageStored(), total);
     await pushDropped('demo/other', 'v2');
     assert.equal(await storageUsed(), total, 'the same image in a second repository is stored once');
+    assert.equal(await storageStored(), total);
     const other = page.locator('#catalog [data-repo="demo/other"]');
     assert.match(await other.locator(`[data-layer="${layerDigest}"] .shared`).textContent(), /also used by 1 other repository/);
 
@@ -359,10 +453,13 @@ describe('the Stowage page', { timeout: 90_000 }, () => {
 
     await other.locator('.delete-repo').click();
     assert.match(await page.locator('#confirm').textContent(), /cannot be undone/i);
+    assert.match(await page.locator('#confirm').textContent(), /Billing for the 0 B \(0 bytes\) no other repository holds stops at once/);
     await page.click('#confirm-yes');
     await other.waitFor({ state: 'detached' });
     assert.equal(await storageUsed(), total, 'demo/app still uses every record');
-    assert.match(await page.locator('#status').textContent(), /freed 0 records \(0 bytes\)/);
+    assert.equal(await storageStored(), total);
+    assert.equal(await gcJobs(), 0, 'nothing was released, so nothing waits for garbage collection');
+    assert.match(await page.locator('#status').textContent(), /Billing stops now for 0 records \(0 bytes\)/);
   });
 
   it('pages the catalog 20 repositories at a time', async () => {
@@ -385,12 +482,67 @@ describe('the Stowage page', { timeout: 90_000 }, () => {
     assert.ok(await page.locator('#catalog-next').isDisabled());
     await page.screenshot({ path: join(SHOTS, '06-full-page.png'), fullPage: true });
 
-    // Deleting the only repository on page 2 steps back to page 1.
+    // Deleting the only repository on page 2 steps back to page 1. It releases its three
+    // records (layer, config, manifest): billed drops now, stored when garbage collection runs.
+    const billed = await storageUsed();
+    assert.equal(await storageStored(), billed);
+    assert.equal(await clockMs(), GC_DELAY_MS);
     await page.locator('[data-repo="page/r19"] .delete-repo').click();
+    assert.match(await page.locator('#confirm').textContent(), /at 00:20:00\.000 on the virtual clock/);
     await page.click('#confirm-yes');
     await page.locator('#catalog [data-repo="page/r19"]').waitFor({ state: 'detached' });
     assert.equal(await page.locator('#catalog [data-repo]').count(), 20);
     assert.equal(await page.locator('#catalog .pager').count(), 0, 'one page: no pager');
+    const status = await page.locator('#status').textContent();
+    const m = status.match(/Billing stops now for 3 records \(([\d,]+) bytes\); garbage collection reclaims their space at 00:20:00\.000/);
+    assert.ok(m, status);
+    const releasedBytes = Number(m[1].replaceAll(',', ''));
+    assert.ok(releasedBytes > 100, 'the 100-byte layer, its config and its manifest');
+    assert.equal(await storageUsed(), billed - releasedBytes);
+    assert.equal(await storageStored(), billed, 'still held until 00:20:00');
+    assert.equal(await gcJobs(), 3);
+
+    // "Next job" runs one reclaim at its time; "+10 min" runs the rest on the way.
+    await pressClock('#step-job', '00:20:00.000');
+    assert.equal(await gcJobs(), 2);
+    assert.match(await page.locator('#status').textContent(), /Ran the next job: the clock jumped to 00:20:00\.000, and garbage collection reclaimed/);
+    const afterOne = await storageStored();
+    assert.ok(afterOne < billed && afterOne > billed - releasedBytes, 'one of three records reclaimed');
+    await pressClock('#advance-10m', '00:30:00.000');
+    assert.equal(await gcJobs(), 0);
+    assert.equal(await storageStored(), billed - releasedBytes);
+    assert.match(await page.locator('#status').textContent(), /forward 10 minutes to 00:30:00\.000: 2 garbage-collection jobs ran and reclaimed 2 records/);
+  });
+
+  it('a record pushed again before garbage collection is stored again, and its reclaim skips it', async () => {
+    const billed = await storageUsed();
+    const total = FILE_BYTES + configBytes + manifestBytes;
+    await page.locator(`[data-repo="${REPO}"] .delete-repo`).click();
+    await page.click('#confirm-yes');
+    await page.locator(`#catalog [data-repo="${REPO}"]`).waitFor({ state: 'detached' });
+    assert.equal(await storageUsed(), billed - total);
+    assert.equal(await storageStored(), billed);
+    assert.equal(await gcJobs(), 3);
+    assert.match(await page.locator('#gc-backlog').textContent(), /next at 00:40:00\.000/);
+
+    // The same content again, a minute later: billed again, and held once.
+    await pressClock('#advance-1m', '00:31:00.000');
+    await pushDropped(REPO, TAG);
+    assert.equal(await storageUsed(), billed);
+    assert.equal(await storageStored(), billed);
+    assert.equal(await gcJobs(), 3, 'the reclaims stay queued');
+
+    const reclaimedBefore = (await eventTexts()).filter((t) => t.includes('reclaimed')).length;
+    await pressClock('#run-idle', '00:40:00.000');
+    assert.equal(await gcJobs(), 0);
+    assert.equal(await storageUsed(), billed);
+    assert.equal(await storageStored(), billed, 'nothing reclaimed: the records are in use again');
+    assert.match(await page.locator('#status').textContent(), /3 garbage-collection jobs ran; their records had been pushed again, so nothing was reclaimed/);
+    const reclaimedAfter = (await eventTexts()).filter((t) => t.includes('reclaimed')).length;
+    assert.equal(reclaimedAfter, reclaimedBefore, 'no record was reclaimed');
+    const row = layer();
+    await row.locator('.verify-layer').click();
+    await row.locator('.verify-result.ok').waitFor();
   });
 
   it('raised no page errors', () => {

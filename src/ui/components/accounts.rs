@@ -9,7 +9,7 @@ pub struct AccountsProps {
     pub keys: Vec<(String, u64)>,
 }
 
-/// Storage accounts: what each holds, logical and sealed, and the registry key.
+/// Storage accounts: what each bills, holds (logical and sealed), and the registry key.
 #[function_component(Accounts)]
 pub fn accounts(props: &AccountsProps) -> Html {
     let Some(u) = &props.usage else { return html! {} };
@@ -21,37 +21,58 @@ pub fn accounts(props: &AccountsProps) -> Html {
             </li>
         }
     });
+    let bytes = |n: u64| html! { <td class="num" data-bytes={n.to_string()} title={exact_bytes(n)}>{ human_bytes(n) }</td> };
+    let records = |all: usize, released: usize| {
+        html! {
+            <td class="num" data-records={all.to_string()} data-released={released.to_string()}>
+                { grouped(all as u64) }
+                if released > 0 {
+                    <span class="released" title="Released: billing stopped, awaiting garbage collection">
+                        { format!(" {} released", grouped(released as u64)) }
+                    </span>
+                }
+            </td>
+        }
+    };
     html! {
-        <section id="accounts" class="panel accounts" aria-labelledby="accounts-title">
-            <h2 id="accounts-title">{ "Storage accounts" }</h2>
-            <p class="hint">{ "Records are spread over the accounts by digest. Logical bytes are what the \
-                               registry bills; sealed bytes are the ciphertext, nonces and wrapped keys actually held." }</p>
-            <table>
-                <thead>
-                    <tr><th scope="col">{ "account" }</th><th scope="col">{ "records" }</th>
-                        <th scope="col">{ "logical" }</th><th scope="col">{ "sealed" }</th></tr>
-                </thead>
-                <tbody>
-                    { for u.accounts.iter().map(|a| html! {
-                        <tr data-account={a.name.clone()}>
-                            <td class="mono">{ &a.name }</td>
-                            <td class="num">{ grouped(a.records as u64) }</td>
-                            <td class="num" data-bytes={a.logical_bytes.to_string()} title={exact_bytes(a.logical_bytes)}>{ human_bytes(a.logical_bytes) }</td>
-                            <td class="num" data-bytes={a.sealed_bytes.to_string()} title={exact_bytes(a.sealed_bytes)}>{ human_bytes(a.sealed_bytes) }</td>
+            <section id="accounts" class="panel accounts" aria-labelledby="accounts-title">
+                <h2 id="accounts-title">{ "Storage accounts" }</h2>
+                <p class="hint">{ "Records are spread over the accounts by digest. Billed bytes are what the registry \
+                                   charges for: records still in use. Stored bytes add released records that garbage \
+                                   collection has not reclaimed yet. Sealed bytes are the ciphertext, nonces and wrapped \
+                                   keys actually held." }</p>
+                <div class="table-scroll">
+    <table class="usage">
+                    <thead>
+                        <tr><th scope="col">{ "account" }</th><th scope="col">{ "records" }</th>
+                            <th scope="col" title="Logical bytes of records in use: what the registry bills">{ "billed" }</th>
+                            <th scope="col" title="Logical bytes held: billed plus released records awaiting garbage collection">{ "stored" }</th>
+                            <th scope="col" title="Ciphertext, nonces and wrapped keys actually held">{ "sealed" }</th></tr>
+                    </thead>
+                    <tbody>
+                        { for u.accounts.iter().map(|a| html! {
+                            <tr data-account={a.name.clone()}>
+                                <td class="mono">{ &a.name }</td>
+                                { records(a.records, a.released_records) }
+                                { bytes(a.billed_bytes) }
+                                { bytes(a.stored_bytes) }
+                                { bytes(a.sealed_bytes) }
+                            </tr>
+                        }) }
+                    </tbody>
+                    <tfoot>
+                        <tr>
+                            <th scope="row">{ "total" }</th>
+                            { records(u.total_records, u.total_released_records) }
+                            { bytes(u.total_billed_bytes) }
+                            { bytes(u.total_stored_bytes) }
+                            { bytes(u.total_sealed_bytes) }
                         </tr>
-                    }) }
-                </tbody>
-                <tfoot>
-                    <tr>
-                        <th scope="row">{ "total" }</th>
-                        <td class="num">{ grouped(u.total_records as u64) }</td>
-                        <td class="num" title={exact_bytes(u.total_logical_bytes)}>{ human_bytes(u.total_logical_bytes) }</td>
-                        <td class="num" title={exact_bytes(u.total_sealed_bytes)}>{ human_bytes(u.total_sealed_bytes) }</td>
-                    </tr>
-                </tfoot>
-            </table>
-            <h3>{ "Registry key" }</h3>
-            <ul class="keys">{ for keys }</ul>
-        </section>
-    }
+                    </tfoot>
+                </table>
+    </div>
+                <h3>{ "Registry key" }</h3>
+                <ul class="keys">{ for keys }</ul>
+            </section>
+        }
 }

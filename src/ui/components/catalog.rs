@@ -84,10 +84,11 @@ pub fn repo_row(props: &RepoRowProps) -> Html {
     };
     let delete = {
         let name = name.clone();
-        let (manifests, tags) = r.summary.as_ref().map_or((0, 0), |s| (s.manifests, s.tags));
-        props
-            .on_action
-            .reform(move |_| Action::Ask(Danger::DeleteRepository { repo: name.clone(), manifests, tags }))
+        let (manifests, tags, unique_bytes) =
+            r.summary.as_ref().map_or((0, 0, 0), |s| (s.manifests, s.tags, s.unique_bytes));
+        props.on_action.reform(move |_| {
+            Action::Ask(Danger::DeleteRepository { repo: name.clone(), manifests, tags, unique_bytes })
+        })
     };
     let more = (r.expanded && r.manifests_hidden > 0).then(|| {
         let name = name.clone();
@@ -108,7 +109,7 @@ pub fn repo_row(props: &RepoRowProps) -> Html {
                 </button>
                 { summary }
                 <button type="button" class="delete-repo danger"
-                    title="Delete the repository: all its tags and manifests, and the layers no other repository uses. Asks first."
+                    title="Delete the repository: all its tags and manifests. Billing for the layers no other repository uses stops at once; garbage collection reclaims their space later. Cannot be undone. Asks first."
                     onclick={delete}>{ "Delete repository" }</button>
             </div>
             { r.error.as_ref().map(inline_error) }

@@ -1,11 +1,13 @@
 use yew::prelude::*;
 
-use crate::ui::format::count;
-use crate::ui::state::{Action, Danger};
+use crate::ui::format::{count, duration_words, exact_bytes, human_bytes};
+use crate::ui::state::{Action, ClockSnap, Danger};
 
 #[derive(Properties, PartialEq)]
 pub struct ConfirmProps {
     pub danger: Option<Danger>,
+    /// For when a delete's space would be reclaimed.
+    pub clock: ClockSnap,
     pub on_action: Callback<Action>,
 }
 
@@ -24,7 +26,7 @@ pub fn confirm_dialog(props: &ConfirmProps) -> Html {
         });
     }
     let Some(danger) = &props.danger else { return html! {} };
-    let (title, lines, yes) = describe(danger);
+    let (title, lines, yes) = describe(danger, &props.clock);
     let on_key = {
         let on_action = props.on_action.clone();
         Callback::from(move |e: KeyboardEvent| {
@@ -52,7 +54,17 @@ pub fn confirm_dialog(props: &ConfirmProps) -> Html {
     }
 }
 
-fn describe(danger: &Danger) -> (String, Vec<String>, &'static str) {
+/// What billing and storage do after a delete made now.
+fn gc_line(clock: &ClockSnap, what: &str) -> String {
+    format!(
+        "Billing for {what} stops at once. The space stays held until garbage collection reclaims it \
+         {} later, at {} on the virtual clock.",
+        duration_words(clock.gc_delay),
+        clock.reclaim_if_released_now
+    )
+}
+
+fn describe(danger: &Danger, clock: &ClockSnap) -> (String, Vec<String>, &'static str) {
     match danger {
         Danger::Untag { repo, tag, digest } => (
             format!("Remove tag {repo}:{tag}?"),
@@ -60,7 +72,8 @@ fn describe(danger: &Danger) -> (String, Vec<String>, &'static str) {
                 format!(
                     "Only the name {tag} goes. Manifest {digest} stays stored, still billed, and pullable by digest."
                 ),
-                "Untag frees no storage at all. To free space, delete the manifest.".into(),
+                "Untag frees no storage and stops no billing. To stop paying for it, delete the manifest."
+                    .into(),
             ],
             "Untag",
         ),
@@ -74,21 +87,27 @@ fn describe(danger: &Danger) -> (String, Vec<String>, &'static str) {
                 format!("Delete this manifest from {repo}?"),
                 vec![
                     format!("Manifest {digest} is deleted. {tags}"),
-                    "Every layer that no other manifest uses is freed from storage at once.".into(),
+                    gc_line(clock, "the manifest and for every blob nothing else uses"),
                 ],
                 "Delete manifest",
             )
         }
-        Danger::DeleteRepository { repo, manifests, tags } => (
+        Danger::DeleteRepository { repo, manifests, tags, unique_bytes } => (
             format!("Delete repository {repo}?"),
             vec![
                 format!(
-                    "All {} and {} in it are deleted.",
+                    "All {} and {} in it are deleted. Blobs that other repositories also use stay, still billed.",
                     count(*manifests, "manifest", "manifests"),
                     count(*tags, "tag", "tags")
                 ),
-                "Layers that other repositories also use stay; every other layer is freed from storage."
-                    .into(),
+                gc_line(
+                    clock,
+                    &format!(
+                        "the {} ({}) no other repository holds",
+                        human_bytes(*unique_bytes),
+                        exact_bytes(*unique_bytes)
+                    ),
+                ),
             ],
             "Delete repository",
         ),

@@ -1,6 +1,7 @@
 use yew::prelude::*;
 
 use crate::engine::Event;
+use crate::ui::format::shorten_record_keys;
 use crate::ui::state::EVENTS_SHOWN;
 
 #[derive(Properties, PartialEq)]
@@ -10,7 +11,7 @@ pub struct EventLogProps {
     pub total: u64,
 }
 
-/// What the registry did, newest first.
+/// What the registry did, newest first, each at its virtual time.
 #[function_component(EventLog)]
 pub fn event_log(props: &EventLogProps) -> Html {
     let body = if props.events.is_empty() {
@@ -21,7 +22,12 @@ pub fn event_log(props: &EventLogProps) -> Html {
                 { for props.events.iter().map(|e| html! {
                     <li key={e.seq} data-seq={e.seq.to_string()}>
                         <span class="seq">{ format!("#{}", e.seq) }</span>
-                        <span class="text">{ &e.text }</span>
+                        <div class="event-body">
+                            <span class="at mono" data-ms={e.at_ms.0.to_string()} title="Virtual time of the event">
+                                { e.at_ms.to_string() }
+                            </span>
+                            <span class="text" title={e.text.clone()}>{ shorten_record_keys(&e.text) }</span>
+                        </div>
                     </li>
                 }) }
             </ol>
@@ -38,8 +44,11 @@ pub fn event_log(props: &EventLogProps) -> Html {
 
 fn hint(total: u64) -> String {
     if total <= EVENTS_SHOWN as u64 {
-        "Everything the registry did, newest first.".into()
+        "Everything the registry did, newest first, at the virtual time it happened.".into()
     } else {
-        format!("Everything the registry did, newest first: the last {EVENTS_SHOWN} of {total}.")
+        format!(
+            "Everything the registry did, newest first, at the virtual time it happened: the last \
+             {EVENTS_SHOWN} of {total}."
+        )
     }
 }

@@ -22,8 +22,8 @@ pub fn intro() -> Html {
             </div>
             <div class="step">
                 <h2>{ "4 · Untag ≠ delete" }</h2>
-                <p>{ "Untag removes a name and frees nothing. Delete frees what nothing else uses and cannot \
-                      be undone. (ACR frees the space later; Stowage at once.)" }</p>
+                <p>{ "Untag removes a name and frees nothing. Delete cannot be undone: billing for what \
+                      nothing else uses stops at once, and garbage collection reclaims the space later." }</p>
             </div>
         </section>
     }

@@ -39,7 +39,7 @@ pub fn manifest_card(props: &ManifestProps) -> Html {
                     <span class="tag" data-tag={t.clone()}>
                         <span class="tag-name mono">{ format!(":{t}") }</span>
                         <button type="button" class="untag quiet" onclick={ask}
-                            title="Remove this tag only. The manifest and its layers stay stored: nothing is freed. Asks first.">
+                            title="Remove this tag only. The manifest and its layers stay stored and billed: nothing is freed. Asks first.">
                             { "untag" }
                         </button>
                     </span>
@@ -85,7 +85,7 @@ pub fn manifest_card(props: &ManifestProps) -> Html {
                         { if m.json.is_some() { "Hide manifest JSON" } else { "Show manifest JSON" } }
                     </button>
                     <button type="button" class="delete-manifest danger" onclick={delete}
-                        title="Delete this manifest with all its tags; layers nothing else uses are freed. Cannot be undone. Asks first.">
+                        title="Delete this manifest with all its tags. Billing for the layers nothing else uses stops at once; garbage collection reclaims their space later. Cannot be undone. Asks first.">
                         { "Delete manifest" }
                     </button>
                 </div>

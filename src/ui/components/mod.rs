@@ -3,6 +3,7 @@
 mod accounts;
 mod blob;
 mod catalog;
+mod clock;
 mod confirm;
 mod events;
 mod header;
@@ -13,6 +14,7 @@ mod status;
 
 pub use accounts::Accounts;
 pub use catalog::Catalog;
+pub use clock::ClockBar;
 pub use confirm::ConfirmDialog;
 pub use events::EventLog;
 pub use header::Header;

@@ -1,0 +1,115 @@
+//! The accounting audit: recounts everything from scratch (storage totals per account, blob and
+//! manifest reference counts, repository links) and compares it with the numbers the registry
+//! keeps incrementally. Tests run it after every step; a mismatch is a bug, named in the error.
+
+use std::collections::BTreeMap;
+
+use super::digest::Digest;
+use super::registry::Registry;
+use super::storage_account::{RecordKey, RecordKind};
+
+impl Registry {
+    /// Ok when every incrementally kept number equals its recount; otherwise what differs.
+    pub fn audit(&self) -> Result<(), String> {
+        self.audit_accounts()?;
+        self.audit_references()?;
+        self.audit_links()
+    }
+
+    fn audit_accounts(&self) -> Result<(), String> {
+        for (i, a) in self.store.accounts().iter().enumerate() {
+            if a.recount() != a.totals() {
+                return Err(format!(
+                    "account {}: kept {:?}, recounted {:?}",
+                    a.name(),
+                    a.totals(),
+                    a.recount()
+                ));
+            }
+            if let Some((key, _)) = a.records().find(|(k, _)| self.store.shard_of(&k.digest) != i) {
+                return Err(format!("{key} is in {} but shards elsewhere", a.name()));
+            }
+        }
+        Ok(())
+    }
+
+    /// Each blob's and manifest's holder count equals the repositories that hold it, every one
+    /// of them has a live (unreleased) record, and every live record has its metadata.
+    fn audit_references(&self) -> Result<(), String> {
+        let mut blob_holders: BTreeMap<Digest, u32> = BTreeMap::new();
+        let mut manifest_holders: BTreeMap<Digest, u32> = BTreeMap::new();
+        for r in self.repos.values() {
+            for d in r.links.keys() {
+                *blob_holders.entry(*d).or_default() += 1;
+            }
+            for d in &r.manifests {
+                *manifest_holders.entry(*d).or_default() += 1;
+            }
+        }
+        let blobs: BTreeMap<Digest, u32> = self.blobs.iter().map(|(d, m)| (*d, m.repos)).collect();
+        let manifests: BTreeMap<Digest, u32> = self.manifests.iter().map(|(d, m)| (*d, m.repos)).collect();
+        if blobs != blob_holders {
+            return Err(format!("blob holder counts {blobs:?} differ from the recount {blob_holders:?}"));
+        }
+        if manifests != manifest_holders {
+            return Err(format!(
+                "manifest holder counts {manifests:?} differ from the recount {manifest_holders:?}"
+            ));
+        }
+        let mut live = 0;
+        for a in self.store.accounts() {
+            for (key, record) in a.records().filter(|(_, r)| r.released_at.is_none()) {
+                live += 1;
+                let known = match key.kind {
+                    RecordKind::Blob => self.blobs.get(&key.digest).map(|m| m.size_bytes),
+                    RecordKind::Manifest => self.manifests.get(&key.digest).map(|m| m.size_bytes),
+                };
+                if known != Some(record.logical_bytes) {
+                    return Err(format!("live record {key} has no matching metadata"));
+                }
+            }
+        }
+        if live != self.blobs.len() + self.manifests.len() {
+            return Err(format!(
+                "{live} live records for {} known objects",
+                self.blobs.len() + self.manifests.len()
+            ));
+        }
+        for d in self.blobs.keys() {
+            if self.store.get(&RecordKey { kind: RecordKind::Blob, digest: *d }).is_none() {
+                return Err(format!("blob {d} has metadata but no record"));
+            }
+        }
+        Ok(())
+    }
+
+    /// A repository's link count for a blob equals the number of its manifests referencing it.
+    fn audit_links(&self) -> Result<(), String> {
+        for (name, r) in &self.repos {
+            let mut expected: BTreeMap<Digest, u32> = BTreeMap::new();
+            for d in &r.manifests {
+                let Some(meta) = self.manifests.get(d) else {
+                    return Err(format!("{name} holds manifest {d} with no metadata"));
+                };
+                for b in &meta.blobs {
+                    *expected.entry(*b).or_default() += 1;
+                }
+            }
+            for (b, n) in &r.links {
+                if expected.get(b).copied().unwrap_or(0) != *n {
+                    return Err(format!("{name}: link count of {b} is {n}, recount {:?}", expected.get(b)));
+                }
+            }
+            if let Some(b) = expected.keys().find(|b| !r.links.contains_key(*b)) {
+                return Err(format!("{name} references {b} without a link"));
+            }
+            if let Some(t) = r.tags.iter().find(|(_, d)| !r.manifests.contains(*d)) {
+                return Err(format!("{name}: tag {} points at a manifest it does not hold", t.0));
+            }
+            if r.is_empty() {
+                return Err(format!("empty repository {name} was kept"));
+            }
+        }
+        Ok(())
+    }
+}

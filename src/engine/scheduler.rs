@@ -1,0 +1,81 @@
+//! The event queue: every later effect of an operation (today: garbage collection; later:
+//! replication, retention, webhooks, failover) is a job due at a virtual time. Jobs run in
+//! (time, sequence) order, so the same operations always run the same way.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use super::clock::Millis;
+use super::storage_account::RecordKey;
+
+/// Most jobs the queue holds (a bound on every queue).
+pub const QUEUE_MAX: usize = 1 << 22;
+
+/// Something the registry does later.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Job {
+    /// Garbage collection: reclaim a record's space if it is still released.
+    Reclaim { key: RecordKey },
+}
+
+/// A job as the page and the JS API see it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct JobView {
+    pub at_ms: Millis,
+    pub kind: &'static str,
+    pub target: String,
+}
+
+impl Job {
+    pub fn view(&self, at_ms: Millis) -> JobView {
+        match self {
+            Job::Reclaim { key } => JobView { at_ms, kind: "reclaim", target: key.to_string() },
+        }
+    }
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct Queue {
+    jobs: BTreeMap<(Millis, u64), Job>,
+    next_seq: u64,
+}
+
+impl Queue {
+    /// Schedules `job` at `at`. Returns false (and schedules nothing) when the queue is full.
+    pub fn push(&mut self, at: Millis, job: Job) -> bool {
+        if self.jobs.len() >= QUEUE_MAX {
+            return false;
+        }
+        self.next_seq += 1;
+        self.jobs.insert((at, self.next_seq), job);
+        true
+    }
+
+    /// The earliest job due at or before `until`, removed from the queue.
+    pub fn pop_due(&mut self, until: Millis) -> Option<(Millis, Job)> {
+        let (&(at, seq), _) = self.jobs.first_key_value()?;
+        if at > until {
+            return None;
+        }
+        self.jobs.remove(&(at, seq)).map(|job| (at, job))
+    }
+
+    pub fn next_due(&self) -> Option<Millis> {
+        self.jobs.keys().next().map(|(at, _)| *at)
+    }
+
+    pub fn len(&self) -> usize {
+        self.jobs.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.jobs.is_empty()
+    }
+
+    /// The first `n` jobs in the order they will run.
+    pub fn views(&self, n: usize) -> Vec<JobView> {
+        self.jobs.iter().take(n).map(|((at, _), job)| job.view(*at)).collect()
+    }
+}

@@ -1,0 +1,99 @@
+use yew::prelude::*;
+
+use crate::engine::Millis;
+use crate::ui::format::{count, duration_words, short_key};
+use crate::ui::state::{Action, ClockSnap};
+
+#[derive(Properties, PartialEq)]
+pub struct ClockProps {
+    pub clock: ClockSnap,
+    pub on_action: Callback<Action>,
+}
+
+/// The clock bar: virtual time, the buttons that move it, and the garbage-collection backlog.
+/// Time never moves by itself, so what a delete leaves behind can be looked at for as long as
+/// one likes.
+#[function_component(ClockBar)]
+pub fn clock_bar(props: &ClockProps) -> Html {
+    let c = &props.clock;
+    let delay = duration_words(c.gc_delay);
+    let advance = |by: Millis| props.on_action.reform(move |_| Action::Advance(by));
+    html! {
+        <section id="clock" class="clock" aria-labelledby="clock-title">
+            <div class="clock-main">
+            <div class="clock-row">
+                <div class="clock-time">
+                    <h2 id="clock-title">{ "Virtual time" }</h2>
+                    <output id="clock-now" class="mono" data-ms={c.now.0.to_string()} aria-live="polite"
+                        title="Time inside the simulation since the registry was created (days, then hours:minutes:seconds.milliseconds)">
+                        { c.now.to_string() }
+                    </output>
+                </div>
+                <div class="clock-buttons" role="group" aria-label="Move virtual time">
+                    <button id="advance-1m" type="button" onclick={advance(Millis::MINUTE)}
+                        title="Move the clock forward 1 virtual minute, running every job that falls due on the way">
+                        { "+1 min" }
+                    </button>
+                    <button id="advance-10m" type="button" onclick={advance(Millis(10 * Millis::MINUTE.0))}
+                        title="Move the clock forward 10 virtual minutes, running every job that falls due on the way">
+                        { "+10 min" }
+                    </button>
+                    <button id="step-job" type="button" onclick={props.on_action.reform(|_| Action::StepJob)}
+                        title="Run the next queued job now: the clock jumps to the time it was due">
+                        { "Next job" }
+                    </button>
+                    <button id="run-idle" type="button" onclick={props.on_action.reform(|_| Action::RunUntilIdle)}
+                        title="Run every queued job in order, moving the clock to each one's time, until none is left">
+                        { "Run until idle" }
+                    </button>
+                </div>
+            </div>
+            <p class="hint">
+                { format!(
+                    "Virtual time moves only when you press these buttons. A delete stops billing at once; \
+                     garbage collection reclaims the space {delay} later in virtual time. The delay is \
+                     Stowage's choice: ACR reclaims space asynchronously and documents no delay."
+                ) }
+            </p>
+            </div>
+            { backlog(c) }
+        </section>
+    }
+}
+
+/// How many jobs wait, and the next few: when, what, and which record.
+fn backlog(c: &ClockSnap) -> Html {
+    let summary = match c.jobs.first() {
+        None => "Nothing waits for garbage collection.".to_string(),
+        Some(next) => format!(
+            "{} for garbage collection; next at {}",
+            if c.jobs_total == 1 {
+                "1 record waits".to_string()
+            } else {
+                format!("{} wait", count(c.jobs_total, "record", "records"))
+            },
+            next.at_ms
+        ),
+    };
+    let more = c.jobs_total.saturating_sub(c.jobs.len());
+    html! {
+        <div id="gc-backlog" class={classes!("backlog", (c.jobs_total > 0).then_some("busy"))}
+            data-jobs={c.jobs_total.to_string()}>
+            <p class="backlog-summary">{ summary }</p>
+            if !c.jobs.is_empty() {
+                <ol class="jobs">
+                    { for c.jobs.iter().map(|j| html! {
+                        <li class="job" data-at-ms={j.at_ms.0.to_string()} data-kind={j.kind}>
+                            <span class="at mono">{ j.at_ms.to_string() }</span>
+                            <span class="kind">{ j.kind }</span>
+                            <span class="target mono" title={j.target.clone()}>{ short_key(&j.target) }</span>
+                        </li>
+                    }) }
+                    if more > 0 {
+                        <li class="more-note">{ format!("… and {more} more") }</li>
+                    }
+                </ol>
+            }
+        </div>
+    }
+}
