@@ -287,6 +287,27 @@ impl Registry {
         to_js(&events)
     }
 
+    /// Sets lock attributes on a repository (`reference` null), a tag or a manifest (digest):
+    /// `{writeEnabled?, deleteEnabled?, readEnabled?, listEnabled?}`; returns the attributes
+    /// now in force. Violations later throw `REGISTRY_DISALLOWED_OPERATION` (405).
+    #[wasm_bindgen(js_name = setAttributes)]
+    pub fn set_attributes(
+        &self,
+        repo: &str,
+        reference: Option<String>,
+        patch: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        check_keys(&patch, &["writeEnabled", "deleteEnabled", "readEnabled", "listEnabled"], "attributes")?;
+        let patch: engine::AttributePatch = serde_wasm_bindgen::from_value(patch)
+            .map_err(|e| invalid_argument(format!("bad attributes (each must be true or false): {e}")))?;
+        to_js(&self.run(|r| r.set_attributes(repo, reference.as_deref(), &patch))?)
+    }
+
+    /// The attributes of a repository (`reference` omitted), a tag or a manifest.
+    pub fn attributes(&self, repo: &str, reference: Option<String>) -> Result<JsValue, JsValue> {
+        to_js(&self.run(|r| r.attributes(repo, reference.as_deref()))?)
+    }
+
     /// The running SHA-256 of the event log (64 hex digits): the same script and seed give the
     /// same hash here and natively.
     #[wasm_bindgen(js_name = eventLogHash)]

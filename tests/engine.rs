@@ -1,7 +1,9 @@
 //! Engine behaviour a registry user relies on, natively: round trips, dedup, refusals that
 //! change nothing, pagination, delete semantics, encryption at rest, tamper detection.
 
-use stowage::engine::{Digest, ErrorCode, LayerInput, MediaType, Millis, Registry, RegistryOptions};
+use stowage::engine::{
+    AttributePatch, Digest, ErrorCode, LayerInput, MediaType, Millis, Registry, RegistryOptions,
+};
 
 fn registry() -> Registry {
     Registry::new(RegistryOptions::default()).expect("a default registry")
@@ -534,4 +536,109 @@ fn storage_per_repository_separates_shared_from_unique_bytes() {
     assert_eq!(b.unique_bytes, 500 + manifest_b2, "only the v2 layer and manifest are b's alone");
     let released = r.delete_repository("b").unwrap().released_bytes;
     assert_eq!(released, b.unique_bytes, "deleting b releases exactly its unique bytes");
+}
+
+fn lock(write: Option<bool>, delete: Option<bool>, read: Option<bool>, list: Option<bool>) -> AttributePatch {
+    AttributePatch { write_enabled: write, delete_enabled: delete, read_enabled: read, list_enabled: list }
+}
+
+#[test]
+fn a_locked_tag_cannot_move_or_go_and_its_manifest_cannot_be_deleted() {
+    let mut r = registry();
+    let (m1, _) = push_by_hand(&mut r, "app", "v1", b"first");
+    r.set_attributes("app", Some("v1"), &lock(Some(false), None, None, None)).unwrap();
+    let before = fingerprint(&r);
+    let e = r.push_image("app", "v1", vec![LayerInput::File { name: "x".into(), bytes: b"second".to_vec() }]);
+    let e = e.unwrap_err();
+    assert_eq!((e.code, e.http_status), (ErrorCode::RegistryDisallowedOperation, 405));
+    assert!(
+        e.message.starts_with("The operation is disallowed on this registry, repository or image"),
+        "{}",
+        e.message
+    );
+    assert_eq!(fingerprint(&r), before, "nothing was written, not even the layer");
+    assert_eq!(code(r.untag("app", "v1")), ErrorCode::RegistryDisallowedOperation);
+    assert_eq!(
+        code(r.delete_manifest("app", &m1.to_string())),
+        ErrorCode::RegistryDisallowedOperation,
+        "via its tag"
+    );
+    assert_eq!(code(r.delete_repository("app")), ErrorCode::RegistryDisallowedOperation);
+    assert_eq!(r.pull_manifest("app", "v1").unwrap().digest, m1, "reading is still allowed");
+    // The manifest itself is not locked: tag and manifest attributes are independent.
+    assert!(r.attributes("app", Some(&m1.to_string())).unwrap().write_enabled);
+    // Re-pushing the same manifest to the locked tag changes nothing, so it is allowed.
+    let body = r.pull_manifest("app", "v1").unwrap().bytes;
+    assert_eq!(r.push_manifest("app", "v1", &body, None), Ok(m1));
+    r.set_attributes("app", Some("v1"), &lock(Some(true), None, None, None)).unwrap();
+    assert_eq!(r.untag("app", "v1"), Ok(m1));
+    r.audit().unwrap();
+}
+
+#[test]
+fn delete_enabled_false_protects_a_manifest_but_allows_updates() {
+    let mut r = registry();
+    let (m1, _) = push_by_hand(&mut r, "app", "v1", b"first");
+    r.set_attributes("app", Some(&m1.to_string()), &lock(None, Some(false), None, None)).unwrap();
+    assert_eq!(code(r.delete_manifest("app", "v1")), ErrorCode::RegistryDisallowedOperation);
+    let (m2, _) = push_by_hand(&mut r, "app", "v1", b"second");
+    assert_ne!(m1, m2, "the tag moved: updates are allowed");
+    assert_eq!(code(r.delete_manifest("app", &m1.to_string())), ErrorCode::RegistryDisallowedOperation);
+    assert!(r.delete_manifest("app", &m2.to_string()).is_ok());
+    assert_eq!(r.manifests("app").unwrap().len(), 1, "the protected manifest survives");
+    assert!(!r.manifests("app").unwrap()[0].attributes.delete_enabled);
+}
+
+#[test]
+fn read_and_list_locks_hide_or_refuse_but_never_lose_data() {
+    let mut r = registry();
+    let (m, l) = push_by_hand(&mut r, "secret", "v1", b"payload");
+    push_by_hand(&mut r, "public", "v1", b"other");
+    push_by_hand(&mut r, "public", "v2", b"other 2");
+    r.set_attributes("secret", None, &lock(None, None, None, Some(false))).unwrap();
+    r.set_attributes("public", Some("v2"), &lock(None, None, None, Some(false))).unwrap();
+    assert_eq!(
+        r.catalog(None, None).unwrap().repositories,
+        ["public"],
+        "listEnabled=false hides the repository"
+    );
+    assert_eq!(r.tags("public", None, None).unwrap().tags, ["v1"], "and the tag");
+    assert_eq!(r.pull_manifest("secret", "v1").unwrap().digest, m, "a direct pull still works");
+    assert!(r.pull_manifest("public", "v2").is_ok());
+    r.set_attributes("secret", None, &lock(None, None, Some(false), None)).unwrap();
+    assert_eq!(code(r.pull_manifest("secret", "v1")), ErrorCode::RegistryDisallowedOperation);
+    assert_eq!(code(r.pull_blob("secret", &l.to_string())), ErrorCode::RegistryDisallowedOperation);
+    r.set_attributes("secret", None, &lock(None, None, Some(true), Some(true))).unwrap();
+    assert_eq!(r.pull_blob("secret", &l.to_string()).unwrap(), b"payload");
+    r.set_attributes("public", Some(&m.to_string()), &AttributePatch::default()).unwrap_err();
+}
+
+#[test]
+fn a_write_locked_repository_takes_nothing_new_and_cannot_be_deleted() {
+    let mut r = registry();
+    push_by_hand(&mut r, "frozen", "v1", b"kept");
+    let a = r.set_attributes("frozen", None, &lock(Some(false), None, None, None)).unwrap();
+    assert!(!a.write_enabled && a.delete_enabled && a.read_enabled && a.list_enabled);
+    let before = fingerprint(&r);
+    assert_eq!(code(r.push_blob("frozen", b"new", None)), ErrorCode::RegistryDisallowedOperation);
+    assert_eq!(code(r.push_synthetic_blob("frozen", 10, Some(1))), ErrorCode::RegistryDisallowedOperation);
+    assert_eq!(
+        code(r.mount_blob("frozen", "frozen", &Digest::of(b"kept").to_string())),
+        ErrorCode::RegistryDisallowedOperation
+    );
+    assert_eq!(code(r.delete_repository("frozen")), ErrorCode::RegistryDisallowedOperation);
+    assert_eq!(code(r.untag("frozen", "v1")), ErrorCode::RegistryDisallowedOperation);
+    assert_eq!(fingerprint(&r), before);
+    assert_eq!(
+        code(r.set_attributes("nobody", None, &lock(Some(false), None, None, None))),
+        ErrorCode::NameUnknown
+    );
+    assert_eq!(
+        code(r.set_attributes("frozen", Some("v9"), &AttributePatch::default())),
+        ErrorCode::ManifestUnknown
+    );
+    let seq = r.last_event_seq();
+    r.set_attributes("frozen", None, &lock(Some(true), None, None, None)).unwrap();
+    assert_eq!(r.last_event_seq(), seq + 1, "every change of attributes is an event");
+    assert!(r.delete_repository("frozen").is_ok());
 }

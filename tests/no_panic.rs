@@ -3,7 +3,7 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 use proptest::prelude::*;
-use stowage::engine::{Digest, LayerInput, Millis, Registry, RegistryOptions};
+use stowage::engine::{AttributePatch, Digest, ErrorCode, LayerInput, Millis, Registry, RegistryOptions};
 
 #[derive(Clone, Debug)]
 enum Op {
@@ -20,6 +20,7 @@ enum Op {
     Tags(String, Option<u64>, Option<String>),
     Synthetic(String, u64, Option<u64>),
     Advance(u64),
+    Lock(String, Option<String>, [Option<bool>; 4]),
 }
 
 fn name() -> impl Strategy<Value = String> {
@@ -88,6 +89,8 @@ fn op() -> impl Strategy<Value = Op> {
         1 => (name(), prop_oneof![Just(0u64), 1u64..100_000, Just(u64::MAX)], prop::option::of(any::<u64>()))
             .prop_map(|(r, s, seed)| Op::Synthetic(r, s, seed)),
         2 => prop_oneof![Just(0u64), 1u64..1_200_000].prop_map(Op::Advance),
+        2 => (name(), prop::option::of(tag()), prop::array::uniform4(prop::option::of(any::<bool>())))
+            .prop_map(|(r, t, p)| Op::Lock(r, t, p)),
     ]
 }
 
@@ -119,6 +122,11 @@ fn apply(r: &mut Registry, op: &Op) -> bool {
         Op::Catalog(n, l) => r.catalog(*n, l.as_deref()).is_err(),
         Op::Tags(repo, n, l) => r.tags(repo, *n, l.as_deref()).is_err(),
         Op::Synthetic(repo, s, seed) => r.push_synthetic_blob(repo, *s, *seed).is_err(),
+        Op::Lock(repo, reference, [w, d, rd, l]) => {
+            let patch =
+                AttributePatch { write_enabled: *w, delete_enabled: *d, read_enabled: *rd, list_enabled: *l };
+            r.set_attributes(repo, reference.as_deref(), &patch).is_err()
+        }
         Op::Advance(ms) => {
             r.run_for(Millis(*ms));
             false
@@ -152,7 +160,11 @@ proptest! {
         prop_assert_eq!(usage.total_billed_bytes, usage.accounts.iter().map(|a| a.billed_bytes).sum::<u64>());
         for repo in r.catalog(Some(1000), None).map(|c| c.repositories).unwrap_or_default() {
             for tag in r.tags(&repo, Some(1000), None).map(|t| t.tags).unwrap_or_default() {
-                prop_assert!(r.pull_manifest(&repo, &tag).is_ok(), "{}:{} does not pull", repo, tag);
+                let pulled = r.pull_manifest(&repo, &tag).map_err(|e| e.code);
+                prop_assert!(
+                    matches!(pulled, Ok(_) | Err(ErrorCode::RegistryDisallowedOperation)),
+                    "{}:{} does not pull: {:?}", repo, tag, pulled
+                );
             }
         }
     }

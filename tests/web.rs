@@ -111,6 +111,21 @@ export async function roundTrip(reg) {
   const img = reg.pushImage('tamper', 'v1', [{ name: 'a.txt', bytes: enc.encode('precious') }]);
   reg.tamperRecord('blobs/sha256/' + img.layers[0].slice(7), 5);
   eq(codeOf(() => reg.pullBlob('tamper', img.layers[0])), 'INTEGRITY_ERROR/500', 'tampered');
+  // Locks: a write-locked tag cannot be pushed over or untagged; listEnabled=false hides.
+  const locked = reg.pushImage('locked', 'v1', [{ name: 'l.txt', bytes: enc.encode('locked') }]);
+  eq(reg.setAttributes('locked', 'v1', { writeEnabled: false }),
+     { writeEnabled: false, deleteEnabled: true, readEnabled: true, listEnabled: true }, 'setAttributes');
+  eq(codeOf(() => reg.untag('locked', 'v1')), 'REGISTRY_DISALLOWED_OPERATION/405', 'locked tag');
+  eq(codeOf(() => reg.deleteManifest('locked', locked.digest)), 'REGISTRY_DISALLOWED_OPERATION/405', 'its manifest');
+  eq(codeOf(() => reg.setAttributes('locked', 'v1', { writeEnabled: 'no' })), 'INVALID_ARGUMENT/400', 'not a boolean');
+  eq(codeOf(() => reg.setAttributes('locked', null, { frozen: true })), 'INVALID_ARGUMENT/400', 'unknown attribute');
+  reg.setAttributes('locked', null, { listEnabled: false });
+  eq(reg.catalog().repositories.includes('locked'), false, 'hidden from the catalog');
+  eq(reg.pullManifest('locked', 'v1').digest, locked.digest, 'but pullable');
+  eq(reg.attributes('locked').listEnabled, false, 'attributes()');
+  reg.setAttributes('locked', null, { listEnabled: true });
+  reg.setAttributes('locked', 'v1', { writeEnabled: true });
+  reg.deleteRepository('locked');
   const ru = reg.repositoryUsage();
   eq(ru.repositories.map(x => [x.name, x.tags, x.untagged, x.blobs]), [['tamper', 1, 0, 2]], 'per-repository usage');
   eq(ru.next, null, 'one page');

@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 
 use super::digest::Digest;
 use super::registry::Registry;
+use super::repository::LockTarget;
 use super::storage_account::{RecordKey, RecordKind};
 
 impl Registry {
@@ -108,6 +109,15 @@ impl Registry {
             }
             if r.is_empty() {
                 return Err(format!("empty repository {name} was kept"));
+            }
+            for (target, attributes) in &r.locks {
+                let present = match target {
+                    LockTarget::Tag(t) => r.tags.contains_key(t),
+                    LockTarget::Manifest(d) => r.manifests.contains(d),
+                };
+                if !present || attributes.is_default() {
+                    return Err(format!("{name}: a lock entry {target:?} outlived its target or is default"));
+                }
             }
         }
         Ok(())

@@ -8,6 +8,7 @@ use sha2::{Digest as _, Sha256};
 
 use super::clock::Millis;
 use super::digest::{Digest, hex_lower};
+use super::locks::Attributes;
 use super::names::{RepoName, Tag};
 
 /// Events kept in memory.
@@ -65,6 +66,12 @@ pub enum EventKind {
         account: String,
         key: String,
         bit: u64,
+    },
+    /// Attributes set on a repository (`target` "repository"), a tag (`:tag`) or a manifest (`@digest`).
+    AttributesChanged {
+        repo: RepoName,
+        target: String,
+        attributes: Attributes,
     },
 }
 
@@ -124,6 +131,14 @@ impl EventKind {
                 format!(
                     "garbage collection reclaimed {key} ({logical_bytes} bytes) from storage account {account}"
                 )
+            }
+            Self::AttributesChanged { repo, target, attributes } => {
+                let what = if target == "repository" {
+                    format!("repository {repo}")
+                } else {
+                    format!("{repo}{target}")
+                };
+                format!("attributes of {what} set: {attributes}")
             }
             Self::RecordTampered { account, key, bit } => {
                 format!("bit {bit} of {key} flipped in storage account {account}")

@@ -17,9 +17,10 @@ use super::events::{Event, EventKind, EventLog};
 use super::image::{self, BuiltLayer};
 use super::key_vault::KeyVault;
 use super::listing::{page_size, paginate};
+use super::locks::{AttributePatch, Attributes, disallowed};
 use super::manifest::{self, Descriptor, MediaType, ParsedManifest};
 use super::names::{Reference, RepoName, Tag};
-use super::repository::Repository;
+use super::repository::{LockTarget, Repository};
 use super::scheduler::{Job, JobView, QUEUE_MAX, Queue};
 use super::storage_account::{RecordKey, RecordKind};
 use super::synthetic::{LAYER_MAX_BYTES, SyntheticLayer};
@@ -103,6 +104,25 @@ fn check_registry_name(name: &str) -> Result<()> {
     }
 }
 
+fn unknown_repo(repo: &RepoName) -> RegistryError {
+    RegistryError::new(ErrorCode::NameUnknown, format!("repository {repo} is not known"))
+}
+
+/// A manifest can be deleted only if neither it nor any tag pointing at it is locked.
+fn check_manifest_deletable(repo: &RepoName, r: &Repository, digest: &Digest) -> Result<()> {
+    let attributes = r.manifest_attributes(digest);
+    if !attributes.deletable() {
+        return Err(disallowed(format!("manifest {repo}@{} is locked ({attributes})", digest.short())));
+    }
+    for t in r.tags_of(digest) {
+        let attributes = r.tag_attributes(&t);
+        if !attributes.deletable() {
+            return Err(disallowed(format!("tag {repo}:{t} is locked ({attributes})")));
+        }
+    }
+    Ok(())
+}
+
 /// Refuses, before anything is written, an image whose manifest would exceed 4 MiB. Digests
 /// have a fixed length, so a manifest built with placeholder digests and the longest seed has
 /// at least the real one's size.
@@ -181,6 +201,7 @@ impl Registry {
         if bytes.len() as u64 > LAYER_MAX_BYTES {
             return err(ErrorCode::SizeInvalid, "a layer may be at most 200 GiB");
         }
+        self.check_writable(&repo)?;
         self.store_blob(repo, actual, bytes, bytes.len() as u64, None)?;
         Ok(actual)
     }
@@ -190,6 +211,7 @@ impl Registry {
     pub fn push_synthetic_blob(&mut self, repo: &str, size_bytes: u64, seed: Option<u64>) -> Result<Digest> {
         let repo = RepoName::parse(repo)?;
         SyntheticLayer::new(size_bytes, 0)?;
+        self.check_writable(&repo)?;
         let layer = SyntheticLayer::new(size_bytes, seed.unwrap_or_else(|| self.rng.next_u64()))?;
         let bytes = layer.materialise();
         let digest = Digest::of(&bytes);
@@ -232,6 +254,7 @@ impl Registry {
     /// answers 202 instead of 201.
     pub fn mount_blob(&mut self, repo: &str, from: &str, digest: &str) -> Result<bool> {
         let (repo, from, digest) = (RepoName::parse(repo)?, RepoName::parse(from)?, Digest::parse(digest)?);
+        self.check_writable(&repo)?;
         if !self.repos.get(&from).is_some_and(|r| r.has_blob(&digest)) {
             return Ok(false);
         }
@@ -246,6 +269,9 @@ impl Registry {
         let r = self.repo(&repo)?;
         if !r.has_blob(&digest) {
             return err(ErrorCode::BlobUnknown, format!("blob {digest} is not in repository {repo}"));
+        }
+        if !r.attributes.read_enabled {
+            return Err(disallowed(format!("repository {repo} has readEnabled=false")));
         }
         self.store.open(&self.vault, &RecordKey { kind: RecordKind::Blob, digest })
     }
@@ -271,6 +297,10 @@ impl Registry {
             return err(ErrorCode::DigestInvalid, format!("the manifest hashes to {digest}, not {d}"));
         }
         self.check_references(&repo, &parsed)?;
+        self.check_writable(&repo)?;
+        if let Reference::Tag(t) = &reference {
+            self.check_tag_movable(&repo, t, Some(digest))?;
+        }
         if !self.manifests.contains_key(&digest) {
             let key = RecordKey { kind: RecordKind::Manifest, digest };
             self.store.put(&mut self.vault, key, body, body.len() as u64)?;
@@ -349,6 +379,7 @@ impl Registry {
     pub fn pull_manifest(&self, repo: &str, reference: &str) -> Result<PulledManifest> {
         let (repo, reference) = (RepoName::parse(repo)?, Reference::parse(reference)?);
         let digest = self.resolve(&repo, &reference)?;
+        self.check_readable(&repo, &reference, &digest)?;
         let bytes = self.store.open(&self.vault, &RecordKey { kind: RecordKind::Manifest, digest })?;
         let media_type = self.manifests.get(&digest).map_or(MediaType::OciManifest, |m| m.media_type);
         Ok(PulledManifest { digest, media_type, bytes })
@@ -374,16 +405,114 @@ impl Registry {
         })
     }
 
+    // ---- locks -------------------------------------------------------------------------
+
+    /// Sets attributes on a repository (`reference` None), a tag or a manifest (by digest);
+    /// returns the attributes now in force. Unlocking is always allowed.
+    pub fn set_attributes(
+        &mut self,
+        repo: &str,
+        reference: Option<&str>,
+        patch: &AttributePatch,
+    ) -> Result<Attributes> {
+        let repo = RepoName::parse(repo)?;
+        let reference = reference.map(Reference::parse).transpose()?;
+        if let Some(reference) = &reference {
+            self.resolve(&repo, reference)?;
+        }
+        let r = self.repos.get_mut(&repo).ok_or_else(|| unknown_repo(&repo))?;
+        let (target, attributes) = match reference {
+            None => {
+                r.attributes = r.attributes.apply(patch);
+                ("repository".to_string(), r.attributes)
+            }
+            Some(reference) => {
+                let target = match reference {
+                    Reference::Tag(t) => LockTarget::Tag(t),
+                    Reference::Digest(d) => LockTarget::Manifest(d),
+                };
+                let attributes = r.attributes_of(&target).apply(patch);
+                r.set_attributes(target.clone(), attributes);
+                let name = match target {
+                    LockTarget::Tag(t) => format!(":{t}"),
+                    LockTarget::Manifest(d) => format!("@{d}"),
+                };
+                (name, attributes)
+            }
+        };
+        self.log(EventKind::AttributesChanged { repo, target, attributes });
+        Ok(attributes)
+    }
+
+    /// The attributes of a repository (`reference` None), a tag or a manifest.
+    pub fn attributes(&self, repo: &str, reference: Option<&str>) -> Result<Attributes> {
+        let repo = RepoName::parse(repo)?;
+        let r = self.repo(&repo)?;
+        let Some(reference) = reference.map(Reference::parse).transpose()? else { return Ok(r.attributes) };
+        self.resolve(&repo, &reference)?;
+        Ok(match reference {
+            Reference::Tag(t) => r.tag_attributes(&t),
+            Reference::Digest(d) => r.manifest_attributes(&d),
+        })
+    }
+
+    fn check_writable(&self, repo: &RepoName) -> Result<()> {
+        match self.repos.get(repo) {
+            Some(r) if !r.attributes.write_enabled => {
+                Err(disallowed(format!("repository {repo} has writeEnabled=false")))
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// A write-locked tag cannot be moved to another manifest (`to`: None = any).
+    fn check_tag_movable(&self, repo: &RepoName, tag: &Tag, to: Option<Digest>) -> Result<()> {
+        let Some(r) = self.repos.get(repo) else { return Ok(()) };
+        match r.tags.get(tag) {
+            Some(current) if Some(*current) != to && !r.tag_attributes(tag).write_enabled => Err(disallowed(
+                format!("tag {repo}:{tag} has writeEnabled=false, so it cannot be pushed over"),
+            )),
+            _ => Ok(()),
+        }
+    }
+
+    fn check_readable(&self, repo: &RepoName, reference: &Reference, digest: &Digest) -> Result<()> {
+        let r = self.repo(repo)?;
+        if !r.attributes.read_enabled {
+            return Err(disallowed(format!("repository {repo} has readEnabled=false")));
+        }
+        if let Reference::Tag(t) = reference
+            && !r.tag_attributes(t).read_enabled
+        {
+            return Err(disallowed(format!("tag {repo}:{t} has readEnabled=false")));
+        }
+        if !r.manifest_attributes(digest).read_enabled {
+            return Err(disallowed(format!("manifest {repo}@{digest} has readEnabled=false")));
+        }
+        Ok(())
+    }
+
     // ---- listing -----------------------------------------------------------------------
 
-    /// Repositories holding at least one manifest, in lexical order.
+    /// Repositories holding at least one manifest, in lexical order; those with
+    /// `listEnabled = false` are hidden, as in ACR.
     pub fn catalog(&self, n: Option<u64>, last: Option<&str>) -> Result<CatalogPage> {
+        self.catalog_page(n, last, false)
+    }
+
+    /// The catalog as the registry's owner sees it in the page: hidden repositories included
+    /// (their `attributes.list_enabled` says so), so they can be found and unlocked.
+    pub fn catalog_with_hidden(&self, n: Option<u64>, last: Option<&str>) -> Result<CatalogPage> {
+        self.catalog_page(n, last, true)
+    }
+
+    fn catalog_page(&self, n: Option<u64>, last: Option<&str>, include_hidden: bool) -> Result<CatalogPage> {
         let n = page_size(n)?;
         let start = last.map_or(Bound::Unbounded, Bound::Excluded);
         let names = self
             .repos
             .range::<str, _>((start, Bound::Unbounded))
-            .filter(|(_, r)| !r.manifests.is_empty())
+            .filter(|(_, r)| !r.manifests.is_empty() && (include_hidden || r.attributes.list_enabled))
             .map(|(name, _)| name.as_str());
         let page = paginate(names, n);
         Ok(CatalogPage { repositories: page.items, next: page.next })
@@ -395,7 +524,11 @@ impl Registry {
         let n = page_size(n)?;
         let r = self.repo(&repo)?;
         let start = last.map_or(Bound::Unbounded, Bound::Excluded);
-        let page = paginate(r.tags.range::<str, _>((start, Bound::Unbounded)).map(|(t, _)| t.as_str()), n);
+        let listed = r
+            .tags
+            .range::<str, _>((start, Bound::Unbounded))
+            .filter(|(t, _)| r.tag_attributes(t).list_enabled);
+        let page = paginate(listed.map(|(t, _)| t.as_str()), n);
         Ok(TagPage { name: repo, tags: page.items, next: page.next })
     }
 
@@ -415,7 +548,9 @@ impl Registry {
             digest: *digest,
             media_type: meta.media_type,
             size_bytes: meta.size_bytes,
+            tag_attributes: r.tags_of(digest).iter().map(|t| r.tag_attributes(t)).collect(),
             tags: r.tags_of(digest),
+            attributes: r.manifest_attributes(digest),
             config,
             layers,
             manifests: meta.parsed.manifests.clone(),
@@ -447,9 +582,19 @@ impl Registry {
         let Some(r) = r else {
             return err(ErrorCode::NameUnknown, format!("repository {repo} is not known"));
         };
+        if !r.tags.contains_key(&tag) {
+            return err(ErrorCode::ManifestUnknown, format!("tag {repo}:{tag} is not known"));
+        }
+        if !r.attributes.deletable() {
+            return Err(disallowed(format!("repository {repo} is locked against deletes")));
+        }
+        if !r.tag_attributes(&tag).deletable() {
+            return Err(disallowed(format!("tag {repo}:{tag} is locked ({})", r.tag_attributes(&tag))));
+        }
         let Some(digest) = r.tags.remove(&tag) else {
             return err(ErrorCode::ManifestUnknown, format!("tag {repo}:{tag} is not known"));
         };
+        r.forget(&LockTarget::Tag(tag.clone()));
         self.log(EventKind::Untagged { repo, tag, digest });
         Ok(digest)
     }
@@ -460,6 +605,11 @@ impl Registry {
     pub fn delete_manifest(&mut self, repo: &str, reference: &str) -> Result<Deleted> {
         let (repo, reference) = (RepoName::parse(repo)?, Reference::parse(reference)?);
         let digest = self.resolve(&repo, &reference)?;
+        let r = self.repo(&repo)?;
+        if !r.attributes.deletable() {
+            return Err(disallowed(format!("repository {repo} is locked against deletes")));
+        }
+        check_manifest_deletable(&repo, r, &digest)?;
         let mut deleted = Deleted::default();
         self.remove_manifest(&repo, digest, &mut deleted);
         self.drop_if_empty(&repo);
@@ -470,7 +620,17 @@ impl Registry {
     /// uses are freed at once. Cannot be undone.
     pub fn delete_repository(&mut self, repo: &str) -> Result<Deleted> {
         let repo = RepoName::parse(repo)?;
-        let manifests: Vec<Digest> = self.repo(&repo)?.manifests.iter().copied().collect();
+        let r = self.repo(&repo)?;
+        if !r.attributes.deletable() {
+            return Err(disallowed(format!(
+                "repository {repo} is locked against deletes ({})",
+                r.attributes
+            )));
+        }
+        for digest in &r.manifests {
+            check_manifest_deletable(&repo, r, digest)?;
+        }
+        let manifests: Vec<Digest> = r.manifests.iter().copied().collect();
         let mut deleted = Deleted::default();
         for digest in manifests {
             self.remove_manifest(&repo, digest, &mut deleted);
@@ -490,6 +650,7 @@ impl Registry {
         let Some(r) = self.repos.get_mut(repo) else { return };
         let tags = r.remove_tags_of(&digest);
         r.manifests.remove(&digest);
+        r.forget(&LockTarget::Manifest(digest));
         let blobs: Vec<Digest> =
             self.manifests.get(&digest).map(|m| m.blobs.iter().copied().collect()).unwrap_or_default();
         let mut unreferenced = vec![];
@@ -579,6 +740,9 @@ impl Registry {
             }
         }
         check_manifest_fits(&layers)?;
+        let (repo_name, tag_name) = (RepoName::parse(repo)?, Tag::parse(tag)?);
+        self.check_writable(&repo_name)?;
+        self.check_tag_movable(&repo_name, &tag_name, None)?;
         let mut built = Vec::with_capacity(layers.len());
         for layer in layers {
             built.push(match layer {
@@ -779,6 +943,7 @@ impl Registry {
             blobs: r.links.len(),
             linked_bytes,
             unique_bytes,
+            attributes: r.attributes,
         })
     }
 

@@ -5,16 +5,52 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::digest::Digest;
+use super::locks::Attributes;
 use super::names::Tag;
+
+/// What a lock is on, inside a repository.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum LockTarget {
+    Tag(Tag),
+    Manifest(Digest),
+}
 
 #[derive(Clone, Debug, Default)]
 pub struct Repository {
     pub tags: BTreeMap<Tag, Digest>,
     pub manifests: BTreeSet<Digest>,
     pub links: BTreeMap<Digest, u32>,
+    pub attributes: Attributes,
+    /// Tag and manifest attributes that differ from the default (locks are few: a vector).
+    pub locks: Vec<(LockTarget, Attributes)>,
 }
 
 impl Repository {
+    pub fn attributes_of(&self, target: &LockTarget) -> Attributes {
+        self.locks.iter().find(|(t, _)| t == target).map_or_else(Attributes::default, |(_, a)| *a)
+    }
+
+    pub fn tag_attributes(&self, tag: &Tag) -> Attributes {
+        self.attributes_of(&LockTarget::Tag(tag.clone()))
+    }
+
+    pub fn manifest_attributes(&self, digest: &Digest) -> Attributes {
+        self.attributes_of(&LockTarget::Manifest(*digest))
+    }
+
+    /// Sets a tag's or manifest's attributes (a default set removes the entry).
+    pub fn set_attributes(&mut self, target: LockTarget, attributes: Attributes) {
+        self.locks.retain(|(t, _)| *t != target);
+        if !attributes.is_default() {
+            self.locks.push((target, attributes));
+        }
+    }
+
+    /// Forgets the attributes of a tag or manifest that is gone.
+    pub fn forget(&mut self, target: &LockTarget) {
+        self.locks.retain(|(t, _)| t != target);
+    }
+
     pub fn has_blob(&self, digest: &Digest) -> bool {
         self.links.contains_key(digest)
     }
@@ -29,6 +65,7 @@ impl Repository {
         let tags = self.tags_of(digest);
         for t in &tags {
             self.tags.remove(t);
+            self.forget(&LockTarget::Tag(t.clone()));
         }
         tags
     }

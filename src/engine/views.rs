@@ -4,6 +4,7 @@ use serde::Serialize;
 
 use super::clock::Millis;
 use super::digest::Digest;
+use super::locks::Attributes;
 use super::manifest::{Descriptor, MediaType};
 use super::names::{RepoName, Tag};
 use super::seal::SealedRecord;
@@ -109,6 +110,10 @@ pub struct ManifestView {
     pub media_type: MediaType,
     pub size_bytes: u64,
     pub tags: Vec<Tag>,
+    /// The attributes of each tag in `tags`, in the same order.
+    pub tag_attributes: Vec<Attributes>,
+    /// The manifest's own attributes (independent of its tags').
+    pub attributes: Attributes,
     pub config: Option<LayerView>,
     pub layers: Vec<LayerView>,
     pub manifests: Vec<Descriptor>,
@@ -153,6 +158,7 @@ pub struct RepositorySummary {
     pub linked_bytes: u64,
     /// Logical bytes no other repository holds: what deleting this repository would release.
     pub unique_bytes: u64,
+    pub attributes: Attributes,
 }
 
 /// A page of per-repository storage, in catalog order.
