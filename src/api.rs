@@ -79,6 +79,8 @@ struct JsOptions {
     seed: Option<u64>,
     storage_accounts: Option<usize>,
     gc_delay_ms: Option<u64>,
+    tier: Option<String>,
+    storage_era: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -116,7 +118,11 @@ impl Registry {
         let o: JsOptions = if options.is_undefined() || options.is_null() {
             JsOptions::default()
         } else {
-            check_keys(&options, &["name", "seed", "storageAccounts", "gcDelayMs"], "options")?;
+            check_keys(
+                &options,
+                &["name", "seed", "storageAccounts", "gcDelayMs", "tier", "storageEra"],
+                "options",
+            )?;
             serde_wasm_bindgen::from_value(options)
                 .map_err(|e| invalid_argument(format!("bad options: {e}")))?
         };
@@ -126,6 +132,20 @@ impl Registry {
             seed: o.seed.unwrap_or(d.seed),
             storage_accounts: o.storage_accounts.unwrap_or(d.storage_accounts),
             gc_delay: o.gc_delay_ms.map_or(d.gc_delay, engine::Millis),
+            tier: o
+                .tier
+                .as_deref()
+                .map(engine::Tier::parse)
+                .transpose()
+                .map_err(|e| to_js_error(&e))?
+                .unwrap_or(d.tier),
+            storage_era: o
+                .storage_era
+                .as_deref()
+                .map(engine::StorageEra::parse)
+                .transpose()
+                .map_err(|e| to_js_error(&e))?
+                .unwrap_or(d.storage_era),
         };
         let r = engine::Registry::new(options).map_err(|e| to_js_error(&e))?;
         Ok(Self { inner: Rc::new(RefCell::new(r)) })
@@ -285,6 +305,25 @@ impl Registry {
         let events: Vec<&engine::Event> =
             r.events().filter(|e| e.seq >= from).take(n.min(usize::MAX as u64) as usize).collect();
         to_js(&events)
+    }
+
+    /// `{tier, storageEra, includedBytes, limitBytes}`.
+    #[wasm_bindgen(js_name = tier)]
+    pub fn tier_view(&self) -> Result<JsValue, JsValue> {
+        to_js(&self.inner.borrow().tier())
+    }
+
+    /// Changes the tier ('Basic', 'Standard', 'Premium') with no downtime; a downgrade whose
+    /// storage limit the billed bytes exceed is refused (405).
+    #[wasm_bindgen(js_name = setTier)]
+    pub fn set_tier(&self, tier: &str) -> Result<JsValue, JsValue> {
+        to_js(&self.run(|r| r.set_tier(tier))?)
+    }
+
+    /// The daily cost now, in integer micro-dollars: `{tier, billedBytes, overageBytes,
+    /// tierFeeMicroUsd, overageMicroUsd, totalMicroUsdPerDay, priceSource}`.
+    pub fn cost(&self) -> Result<JsValue, JsValue> {
+        to_js(&self.inner.borrow().cost())
     }
 
     /// Sets lock attributes on a repository (`reference` null), a tag or a manifest (digest):

@@ -2,7 +2,8 @@
 //! change nothing, pagination, delete semantics, encryption at rest, tamper detection.
 
 use stowage::engine::{
-    AttributePatch, Digest, ErrorCode, LayerInput, MediaType, Millis, Registry, RegistryOptions,
+    AttributePatch, Digest, ErrorCode, LayerInput, MediaType, Millis, Registry, RegistryOptions, StorageEra,
+    Tier,
 };
 
 fn registry() -> Registry {
@@ -641,4 +642,67 @@ fn a_write_locked_repository_takes_nothing_new_and_cannot_be_deleted() {
     r.set_attributes("frozen", None, &lock(Some(true), None, None, None)).unwrap();
     assert_eq!(r.last_event_seq(), seq + 1, "every change of attributes is an event");
     assert!(r.delete_repository("frozen").is_ok());
+}
+
+const GIB: u64 = 1 << 30;
+
+fn registry_on(tier: Tier, storage_era: StorageEra) -> Registry {
+    Registry::new(RegistryOptions { tier, storage_era, ..RegistryOptions::default() }).unwrap()
+}
+
+#[test]
+fn a_basic_registry_past_its_included_10_gib_accepts_more_and_bills_the_overage() {
+    let mut r = registry_on(Tier::Basic, StorageEra::Y2026);
+    let almost = 9 * GIB + 9 * GIB / 10; // 9.9 GiB
+    r.push_synthetic_blob("big", almost, Some(1)).unwrap();
+    assert_eq!(r.cost().total_micro_usd_per_day, 167_000, "within the included 10 GiB: the fee only");
+    r.push_synthetic_blob("big", GIB / 5, Some(2)).unwrap(); // 0.2 GiB
+    let cost = r.cost();
+    assert_eq!(cost.billed_bytes, almost + GIB / 5);
+    assert_eq!(cost.overage_bytes, almost + GIB / 5 - 10 * GIB);
+    assert_eq!(cost.overage_micro_usd, cost.overage_bytes as u128 as u64 * 3_000 / GIB);
+    assert_eq!(cost.total_micro_usd_per_day, 167_000 + 299, "0.1 GiB over at $0.003/GiB/day = $0.0003");
+    assert_eq!(r.tier().included_bytes, 10 * GIB);
+}
+
+#[test]
+fn at_the_storage_limit_a_push_is_refused_whole_and_nothing_changes() {
+    let mut r = registry_on(Tier::Basic, StorageEra::Y2018); // 5 TB
+    let layer = 200 * GIB;
+    for i in 0..23 {
+        r.push_synthetic_blob("fill", layer, Some(i)).unwrap();
+    }
+    assert_eq!(r.usage().total_billed_bytes, 23 * layer);
+    let before = fingerprint(&r);
+    let e = r.push_synthetic_blob("fill", layer, Some(99)).unwrap_err();
+    assert_eq!((e.code, e.http_status), (ErrorCode::RegistryDisallowedOperation, 405));
+    assert!(e.message.contains("storage limit is reached"), "{}", e.message);
+    let img = r.push_image("fill", "v1", vec![LayerInput::Synthetic { size_bytes: layer, seed: None }]);
+    assert_eq!(img.map_err(|e| e.code), Err(ErrorCode::RegistryDisallowedOperation), "an image too");
+    assert_eq!(fingerprint(&r), before, "refused whole: usage, catalog and events unchanged");
+    // Content already stored costs nothing more: deduplication is counted.
+    assert!(r.push_synthetic_blob("other", layer, Some(0)).is_ok());
+    // What still fits, fits.
+    assert!(r.push_synthetic_blob("fill", 50 * GIB, Some(100)).is_ok());
+    r.audit().unwrap();
+}
+
+#[test]
+fn a_tier_change_has_no_downtime_but_a_downgrade_must_fit() {
+    let mut r = registry_on(Tier::Premium, StorageEra::Y2026);
+    for i in 0..205 {
+        r.push_synthetic_blob("huge", 200 * GIB, Some(i)).unwrap(); // 41,000 GiB > 40 TiB
+    }
+    let e = r.set_tier("Standard").unwrap_err();
+    assert_eq!((e.code, e.http_status), (ErrorCode::RegistryDisallowedOperation, 405));
+    assert_eq!(r.tier().tier, Tier::Premium);
+    assert_eq!(r.tier().limit_bytes, 100 << 40);
+    r.delete_repository("huge").unwrap();
+    assert_eq!(
+        r.set_tier("basic").map(|t| (t.tier, t.limit_bytes)),
+        Ok((Tier::Basic, 40 << 40)),
+        "billing stopped at once"
+    );
+    assert_eq!(code(r.set_tier("Gold")), ErrorCode::InvalidArgument);
+    assert!(r.events().last().unwrap().text.contains("from Premium to Basic"));
 }

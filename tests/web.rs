@@ -126,6 +126,17 @@ export async function roundTrip(reg) {
   reg.setAttributes('locked', null, { listEnabled: true });
   reg.setAttributes('locked', 'v1', { writeEnabled: true });
   reg.deleteRepository('locked');
+  // Tiers: Basic includes 10 GiB; the limit refuses a push whole.
+  const basic = new Registry({ tier: 'Basic', storageEra: '2018' });
+  eq(basic.tier(), { tier: 'Basic', storageEra: '2018', includedBytes: 10 * 1024 ** 3, limitBytes: 5e12 }, 'tier()');
+  eq(basic.cost().totalMicroUsdPerDay, 167000, 'the Basic fee');
+  basic.pushSyntheticBlob('big', 25 * 1024 ** 3, 1);
+  eq(basic.cost().totalMicroUsdPerDay, 212000, '25 GiB on Basic is $0.212/day');
+  for (let i = 2; i < 25; i++) basic.pushSyntheticBlob('big', 200 * 1024 ** 3, i);
+  eq(codeOf(() => basic.pushSyntheticBlob('big', 200 * 1024 ** 3, 99)), 'REGISTRY_DISALLOWED_OPERATION/405', 'limit');
+  eq(codeOf(() => basic.setTier('Gold')), 'INVALID_ARGUMENT/400', 'unknown tier');
+  eq(basic.setTier('Premium').tier, 'Premium', 'upgrade');
+  eq(codeOf(() => new Registry({ tier: 'Free' })), 'INVALID_ARGUMENT/400', 'bad tier option');
   const ru = reg.repositoryUsage();
   eq(ru.repositories.map(x => [x.name, x.tags, x.untagged, x.blobs]), [['tamper', 1, 0, 2]], 'per-repository usage');
   eq(ru.next, null, 'one page');

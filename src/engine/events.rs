@@ -10,6 +10,7 @@ use super::clock::Millis;
 use super::digest::{Digest, hex_lower};
 use super::locks::Attributes;
 use super::names::{RepoName, Tag};
+use super::tier::Tier;
 
 /// Events kept in memory.
 pub const EVENTS_MAX: usize = 10_000;
@@ -68,6 +69,10 @@ pub enum EventKind {
         bit: u64,
     },
     /// Attributes set on a repository (`target` "repository"), a tag (`:tag`) or a manifest (`@digest`).
+    TierChanged {
+        from: Tier,
+        to: Tier,
+    },
     AttributesChanged {
         repo: RepoName,
         target: String,
@@ -131,6 +136,9 @@ impl EventKind {
                 format!(
                     "garbage collection reclaimed {key} ({logical_bytes} bytes) from storage account {account}"
                 )
+            }
+            Self::TierChanged { from, to } => {
+                format!("tier changed from {from} to {to}, with no downtime")
             }
             Self::AttributesChanged { repo, target, attributes } => {
                 let what = if target == "repository" {

@@ -21,6 +21,7 @@ pub mod scheduler;
 pub mod seal;
 pub mod storage_account;
 pub mod synthetic;
+pub mod tier;
 pub mod views;
 
 pub use clock::Millis;
@@ -31,4 +32,5 @@ pub use locks::{AttributePatch, Attributes};
 pub use manifest::MediaType;
 pub use names::{Reference, RepoName, Tag};
 pub use registry::{LayerInput, Registry, RegistryOptions};
+pub use tier::{Cost, StorageEra, Tier, TierView};
 pub use views::*;

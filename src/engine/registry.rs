@@ -24,6 +24,7 @@ use super::repository::{LockTarget, Repository};
 use super::scheduler::{Job, JobView, QUEUE_MAX, Queue};
 use super::storage_account::{RecordKey, RecordKind};
 use super::synthetic::{LAYER_MAX_BYTES, SyntheticLayer};
+use super::tier::{Cost, StorageEra, Tier, TierView, daily_cost};
 use super::views::*;
 
 /// How a registry is created.
@@ -38,11 +39,21 @@ pub struct RegistryOptions {
     /// How long after a record is released garbage collection reclaims its space. ACR reclaims
     /// asynchronously without a documented delay; Stowage's default is 10 virtual minutes.
     pub gc_delay: Millis,
+    /// The service tier (default Standard) and which published storage limits apply.
+    pub tier: Tier,
+    pub storage_era: StorageEra,
 }
 
 impl Default for RegistryOptions {
     fn default() -> Self {
-        Self { name: "stowage".into(), seed: 1, storage_accounts: 4, gc_delay: GC_DELAY_DEFAULT }
+        Self {
+            name: "stowage".into(),
+            seed: 1,
+            storage_accounts: 4,
+            gc_delay: GC_DELAY_DEFAULT,
+            tier: Tier::Standard,
+            storage_era: StorageEra::Y2026,
+        }
     }
 }
 
@@ -89,6 +100,8 @@ pub struct Registry {
     pub(super) now: Millis,
     pub(super) queue: Queue,
     pub(super) gc_delay: Millis,
+    pub(super) tier: Tier,
+    pub(super) storage_era: StorageEra,
 }
 
 fn check_registry_name(name: &str) -> Result<()> {
@@ -178,6 +191,8 @@ impl Registry {
             now: Millis(0),
             queue: Queue::default(),
             gc_delay: options.gc_delay,
+            tier: options.tier,
+            storage_era: options.storage_era,
         })
     }
 
@@ -202,6 +217,7 @@ impl Registry {
             return err(ErrorCode::SizeInvalid, "a layer may be at most 200 GiB");
         }
         self.check_writable(&repo)?;
+        self.check_room(self.new_blob_bytes(&actual, bytes.len() as u64))?;
         self.store_blob(repo, actual, bytes, bytes.len() as u64, None)?;
         Ok(actual)
     }
@@ -212,9 +228,13 @@ impl Registry {
         let repo = RepoName::parse(repo)?;
         SyntheticLayer::new(size_bytes, 0)?;
         self.check_writable(&repo)?;
-        let layer = SyntheticLayer::new(size_bytes, seed.unwrap_or_else(|| self.rng.next_u64()))?;
+        // Draw the seed from a copy of the RNG: a refused push must not consume a draw.
+        let mut rng = self.rng.clone();
+        let layer = SyntheticLayer::new(size_bytes, seed.unwrap_or_else(|| rng.next_u64()))?;
         let bytes = layer.materialise();
         let digest = Digest::of(&bytes);
+        self.check_room(self.new_blob_bytes(&digest, size_bytes))?;
+        self.rng = rng;
         self.store_blob(repo, digest, &bytes, size_bytes, Some(layer))?;
         Ok(digest)
     }
@@ -300,6 +320,9 @@ impl Registry {
         self.check_writable(&repo)?;
         if let Reference::Tag(t) = &reference {
             self.check_tag_movable(&repo, t, Some(digest))?;
+        }
+        if !self.manifests.contains_key(&digest) {
+            self.check_room(body.len() as u64)?;
         }
         if !self.manifests.contains_key(&digest) {
             let key = RecordKey { kind: RecordKind::Manifest, digest };
@@ -403,6 +426,109 @@ impl Registry {
                 format!("manifest {repo}:{reference} is not known"),
             )
         })
+    }
+
+    // ---- tiers and storage limits ----------------------------------------------------------
+
+    pub fn tier(&self) -> TierView {
+        TierView {
+            tier: self.tier,
+            storage_era: self.storage_era,
+            included_bytes: self.tier.included_bytes(),
+            limit_bytes: self.limit_bytes(),
+        }
+    }
+
+    fn limit_bytes(&self) -> u64 {
+        self.storage_era.limit_bytes(self.tier)
+    }
+
+    /// Changes the tier, with no downtime. Refused (405) when the registry's billed storage
+    /// exceeds the target tier's limit.
+    pub fn set_tier(&mut self, tier: &str) -> Result<TierView> {
+        let tier = Tier::parse(tier)?;
+        let billed = self.usage().total_billed_bytes;
+        let limit = self.storage_era.limit_bytes(tier);
+        if billed > limit {
+            return Err(disallowed(format!(
+                "{tier} allows {limit} bytes of storage and this registry bills {billed}; delete content first"
+            )));
+        }
+        let from = self.tier;
+        self.tier = tier;
+        self.log(EventKind::TierChanged { from, to: tier });
+        Ok(self.tier())
+    }
+
+    /// What the registry costs per day now: the tier's fee plus storage beyond what it includes.
+    pub fn cost(&self) -> Cost {
+        daily_cost(self.tier, self.usage().total_billed_bytes)
+    }
+
+    /// Logical bytes a blob would add: none if it is already stored and live (deduplication).
+    fn new_blob_bytes(&self, digest: &Digest, size_bytes: u64) -> u64 {
+        if self.blobs.contains_key(digest) { 0 } else { size_bytes }
+    }
+
+    /// At the storage limit a push is refused whole (405), as ACR does.
+    fn check_room(&self, new_bytes: u64) -> Result<()> {
+        let billed = self.usage().total_billed_bytes;
+        let limit = self.limit_bytes();
+        if new_bytes > 0 && billed.saturating_add(new_bytes) > limit {
+            return Err(disallowed(format!(
+                "the registry storage limit is reached: {} ({:?} limits) allows {limit} bytes, {billed} are billed and this push adds {new_bytes}",
+                self.tier, self.storage_era
+            )));
+        }
+        Ok(())
+    }
+
+    /// The storage-limit check for a whole image, before anything is written: a quick upper
+    /// bound first, and only near the limit the exact figure (hashing the files, drawing the
+    /// synthetic seeds from a copy of the RNG, building the exact config and manifest).
+    fn check_image_room(&self, layers: &[LayerInput]) -> Result<()> {
+        let upper: u64 = layers
+            .iter()
+            .map(|l| match l {
+                LayerInput::File { bytes, .. } => bytes.len() as u64,
+                LayerInput::Synthetic { size_bytes, .. } => *size_bytes,
+            })
+            .sum::<u64>()
+            .saturating_add(2 * manifest::MANIFEST_MAX_BYTES as u64);
+        let billed = self.usage().total_billed_bytes;
+        if billed.saturating_add(upper) <= self.limit_bytes() {
+            return Ok(());
+        }
+        let mut rng = self.rng.clone();
+        let mut seen = BTreeSet::new();
+        let mut new_bytes = 0u64;
+        let mut built = vec![];
+        for l in layers {
+            let (digest, size_bytes, title, synthetic_seed) = match l {
+                LayerInput::File { name, bytes } => (
+                    Digest::of(bytes),
+                    bytes.len() as u64,
+                    Some(name.clone()).filter(|n| !n.is_empty()),
+                    None,
+                ),
+                LayerInput::Synthetic { size_bytes, seed } => {
+                    let seed = seed.unwrap_or_else(|| rng.next_u64());
+                    let layer = SyntheticLayer::new(*size_bytes, seed)?;
+                    (Digest::of(&layer.materialise()), *size_bytes, None, Some(seed))
+                }
+            };
+            if seen.insert(digest) {
+                new_bytes += self.new_blob_bytes(&digest, size_bytes);
+            }
+            built.push(BuiltLayer { digest, size_bytes, title, synthetic_seed });
+        }
+        let config = image::config_bytes(&built);
+        let manifest = image::manifest_bytes(&config, &built);
+        new_bytes += self.new_blob_bytes(&Digest::of(&config), config.len() as u64);
+        if !self.manifests.contains_key(&Digest::of(&manifest)) {
+            new_bytes += manifest.len() as u64;
+        }
+        self.check_room(new_bytes)
     }
 
     // ---- locks -------------------------------------------------------------------------
@@ -743,6 +869,7 @@ impl Registry {
         let (repo_name, tag_name) = (RepoName::parse(repo)?, Tag::parse(tag)?);
         self.check_writable(&repo_name)?;
         self.check_tag_movable(&repo_name, &tag_name, None)?;
+        self.check_image_room(&layers)?;
         let mut built = Vec::with_capacity(layers.len());
         for layer in layers {
             built.push(match layer {
