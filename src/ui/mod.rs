@@ -4,6 +4,7 @@
 mod browser;
 mod components;
 pub mod format;
+mod locks;
 mod small;
 mod state;
 

@@ -11,11 +11,12 @@ use yew::Reducible;
 
 use crate::engine::scheduler::JobView;
 use crate::engine::{
-    BlobCheck, Deleted, Event, LayerInput, LayerView, ManifestView, Millis, Registry, RegistryError,
-    RegistryOptions, RepositorySummary, SealView, Usage,
+    AttributePatch, BlobCheck, Deleted, Event, LayerInput, LayerView, ManifestView, Millis, Registry,
+    RegistryError, RegistryOptions, RepositorySummary, SealView, Usage,
 };
 
 use super::format::{count, duration_words, exact_bytes, human_bytes, parse_size};
+use super::locks::change_sentence;
 use super::small::{SmallMap, SmallSet};
 
 /// Repositories per catalog page.
@@ -83,6 +84,9 @@ pub struct ReadFile {
 /// A repository and blob digest: which layer a toggle or a check is about.
 pub type LayerKey = (String, String);
 
+/// What a set of locks belongs to: a repository (`None`), or a tag or manifest digest in it.
+pub type LockKey = (String, Option<String>);
+
 /// An operation that cannot be undone, waiting for "yes".
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Danger {
@@ -140,6 +144,15 @@ pub enum Action {
         digest: String,
         key: String,
     },
+    /// Shows or hides the four lock toggles of a repository, tag or manifest.
+    ToggleLocks(LockKey),
+    /// Changes the locks (ACR's changeable attributes) of a repository (`reference` None), a
+    /// tag or a manifest digest; absent fields keep their value.
+    SetAttributes {
+        repo: String,
+        reference: Option<String>,
+        patch: AttributePatch,
+    },
     Ask(Danger),
     Confirm,
     Cancel,
@@ -179,6 +192,10 @@ pub struct BlobSnap {
 pub struct ManifestSnap {
     pub repo: String,
     pub view: ManifestView,
+    /// Whether the manifest's own lock toggles are shown.
+    pub locks_open: bool,
+    /// Whether each tag's lock toggles are shown, aligned with `view.tags`.
+    pub tag_locks_open: Vec<bool>,
     pub json: Option<Result<String, UiError>>,
     pub config: Option<BlobSnap>,
     pub layers: Vec<BlobSnap>,
@@ -190,6 +207,8 @@ pub struct RepoSnap {
     pub name: String,
     pub summary: Option<RepositorySummary>,
     pub expanded: bool,
+    /// Whether the repository's lock toggles are shown.
+    pub locks_open: bool,
     pub manifests: Vec<ManifestSnap>,
     pub manifests_hidden: usize,
     pub error: Option<UiError>,
@@ -258,6 +277,8 @@ pub struct State {
     checks: SmallMap<LayerKey, Result<BlobCheck, UiError>>,
     /// Blob digest → record key with a flipped bit.
     tampered: SmallMap<String, String>,
+    /// Repositories, tags and manifests whose lock toggles are shown.
+    open_locks: SmallSet<LockKey>,
     pub confirm: Option<Danger>,
     pub snapshot: Snapshot,
 }
@@ -291,6 +312,7 @@ impl State {
             open_json: Default::default(),
             checks: Default::default(),
             tampered: Default::default(),
+            open_locks: Default::default(),
             confirm: None,
             snapshot: Snapshot::default(),
         };
@@ -554,6 +576,13 @@ impl State {
         }
     }
 
+    /// Locks or unlocks a repository, tag or manifest, and says in words what that refuses now.
+    fn set_attributes(&mut self, repo: String, reference: Option<String>, patch: AttributePatch) {
+        let reference = reference.as_deref();
+        let Some(now) = self.change(|r| r.set_attributes(&repo, reference, &patch)) else { return };
+        self.note(change_sentence(&repo, reference, &patch, &now));
+    }
+
     fn verify(&mut self, key: LayerKey) {
         let result = match &self.registry {
             None => return,
@@ -613,11 +642,12 @@ impl State {
     }
 
     fn catalog_snap(&mut self, r: &Registry) -> CatalogSnap {
-        let mut page = r.catalog(Some(CATALOG_PAGE), self.cursor.last().map(String::as_str));
+        // The owner's view: repositories hidden from listings (listEnabled=false) stay, marked.
+        let mut page = r.catalog_with_hidden(Some(CATALOG_PAGE), self.cursor.last().map(String::as_str));
         // A delete can empty the current page: step back to one that has repositories.
         while matches!(&page, Ok(p) if p.repositories.is_empty()) && !self.cursor.is_empty() {
             self.cursor.pop();
-            page = r.catalog(Some(CATALOG_PAGE), self.cursor.last().map(String::as_str));
+            page = r.catalog_with_hidden(Some(CATALOG_PAGE), self.cursor.last().map(String::as_str));
         }
         let page = match page {
             Ok(p) => p,
@@ -638,6 +668,7 @@ impl State {
             name: name.to_string(),
             summary: None,
             expanded: self.expanded.contains_key(&name.to_string()),
+            locks_open: self.open_locks.contains_key(&(name.to_string(), None)),
             manifests: vec![],
             manifests_hidden: 0,
             error: None,
@@ -676,7 +707,17 @@ impl State {
             .map(|l| self.blob_snap(repo, BlobRole::Layer, l.clone()))
             .collect();
         let layers_hidden = view.layers.len().saturating_sub(LAYERS_SHOWN);
-        ManifestSnap { repo: repo.to_string(), view, json, config, layers, layers_hidden }
+        let open = |reference: String| self.open_locks.contains_key(&(repo.to_string(), Some(reference)));
+        ManifestSnap {
+            repo: repo.to_string(),
+            locks_open: open(key.1.clone()),
+            tag_locks_open: view.tags.iter().map(|t| open(t.as_str().to_string())).collect(),
+            view,
+            json,
+            config,
+            layers,
+            layers_hidden,
+        }
     }
 
     fn blob_snap(&self, repo: &str, role: BlobRole, view: LayerView) -> BlobSnap {
@@ -766,6 +807,8 @@ impl Reducible for State {
             Action::ToggleManifestJson(key) => s.open_json.toggle(key),
             Action::Verify(key) => s.verify(key),
             Action::Tamper { digest, key } => s.tamper(digest, key),
+            Action::ToggleLocks(key) => s.open_locks.toggle(key),
+            Action::SetAttributes { repo, reference, patch } => s.set_attributes(repo, reference, patch),
             Action::Ask(danger) => s.confirm = Some(danger),
             Action::Confirm => s.confirm(),
             Action::Cancel => s.confirm = None,

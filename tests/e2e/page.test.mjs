@@ -545,6 +545,128 @@ describe('the Stowage page', { timeout: 90_000 }, () => {
     await row.locator('.verify-result.ok').waitFor();
   });
 
+  it('locks: a write-locked tag refuses untag and delete with 405 until unlocked; hidden stays on the page', async () => {
+    const LOCKED = 'locks/app';
+    const ATTRS = ['write', 'delete', 'read', 'list'];
+    const help = await page.locator('#locks-help').textContent();
+    for (const a of ATTRS) assert.match(help, new RegExp(`${a} off: `), `the help says what ${a} does`);
+    assert.match(help, /Tag and manifest locks are independent/);
+    assert.match(help, /HTTP 405 REGISTRY_DISALLOWED_OPERATION/);
+
+    await page.fill('#synthetic-size', '2');
+    await page.selectOption('#synthetic-unit', 'KiB');
+    await page.click('#add-synthetic');
+    await page.locator('#pending-layers li[data-kind="synthetic"]').waitFor();
+    await page.fill('#push-repo', LOCKED);
+    await page.fill('#push-tag', 'v1');
+    await page.click('#push-submit');
+    const repo = page.locator(`#catalog [data-repo="${LOCKED}"]`);
+    const tag = repo.locator('.tag[data-tag="v1"]');
+    await tag.waitFor();
+    const manifest = repo.locator('[data-digest]');
+    assert.equal(await manifest.count(), 1);
+    // Nothing locked yet: no badges, and the switches wait behind their "Locks" disclosures.
+    assert.equal(await repo.locator('.lock-badge, .hidden-badge').count(), 0);
+    assert.equal(await repo.locator('.locks, [data-attr]').count(), 0);
+
+    // Lock the tag against writes with its toggle.
+    const tagLocks = tag.locator('.locks[data-scope="tag"]');
+    await tag.locator('.locks-toggle').click();
+    await tagLocks.waitFor();
+    assert.equal(await tag.locator('.locks-toggle').getAttribute('aria-expanded'), 'true');
+    for (const a of ATTRS) {
+      const toggle = tagLocks.locator(`[data-attr="${a}"]`);
+      assert.equal(await toggle.getAttribute('aria-pressed'), 'true', `${a} starts enabled`);
+      assert.match(await toggle.getAttribute('title'), /Enabled is on\. Off: .+ Click to lock it\.$/);
+    }
+    await tagLocks.locator('[data-attr="write"]').click();
+    await tagLocks.locator('[data-attr="write"][aria-pressed="false"]').waitFor();
+    assert.equal(await page.locator('#status').textContent(),
+      `Locked ${LOCKED}:v1 against writes: it can't be pushed over, untagged or deleted until unlocked.`);
+    assert.equal(await tag.locator('.lock-badge').count(), 1);
+    assert.match(await tag.locator('.lock-badge').getAttribute('title'), /writeEnabled=false/);
+    assert.match(await tagLocks.locator('[data-attr="write"]').getAttribute('title'), /^writeEnabled is off\..+Click to unlock it\.$/);
+    assert.match(await page.locator('#events li .text').first().getAttribute('title'),
+      /^attributes of locks\/app:v1 set: write off, delete on, read on, list on$/);
+
+    // The manifest's own locks are independent of its tag's: all still on, no badge.
+    await manifest.locator('.manifest-actions .locks-toggle', { hasText: 'Manifest locks' }).click();
+    const manifestLocks = manifest.locator('.locks[data-scope="manifest"]');
+    await manifestLocks.waitFor();
+    for (const a of ATTRS) {
+      assert.equal(await manifestLocks.locator(`[data-attr="${a}"]`).getAttribute('aria-pressed'), 'true');
+    }
+    assert.equal(await manifest.locator('.manifest-actions .lock-badge').count(), 0);
+    await repo.scrollIntoViewIfNeeded();
+    await repo.screenshot({ path: join(SHOTS, '09-locked.png') });
+
+    // Untag, confirmed: refused with 405, nothing changes.
+    const seq = await topEventSeq();
+    const billed = await storageUsed();
+    await tag.locator('.untag').click();
+    await page.click('#confirm-yes');
+    const error = page.locator('#error');
+    await error.waitFor();
+    assert.match(await error.textContent(), /REGISTRY_DISALLOWED_OPERATION/);
+    assert.match(await error.textContent(), /HTTP 405/);
+    assert.match(await error.textContent(),
+      /The operation is disallowed on this registry, repository or image: tag locks\/app:v1 is locked/);
+    assert.equal(await tag.count(), 1, 'the tag is still there');
+    assert.equal(await topEventSeq(), seq, 'no event was logged');
+    assert.equal(await page.locator('#confirm').count(), 0);
+    await page.evaluate(() => window.scrollTo(0, 0));
+    const banner = await error.boundingBox();
+    await shot('10-refused.png', { clip: { x: 0, y: 0, width: 1280, height: Math.ceil(banner.y + banner.height + 12) } });
+
+    // Delete the manifest, confirmed: the locked tag would go with it, so it is refused too.
+    await page.click('#error-dismiss');
+    await manifest.locator('.delete-manifest').click();
+    await page.click('#confirm-yes');
+    await error.waitFor();
+    assert.match(await error.textContent(), /REGISTRY_DISALLOWED_OPERATION/);
+    assert.match(await error.textContent(), /HTTP 405/);
+    assert.match(await error.textContent(), /tag locks\/app:v1 is locked \(write off/);
+    assert.equal(await manifest.count(), 1, 'the manifest is still there');
+    assert.equal(await tag.count(), 1);
+    assert.equal(await storageUsed(), billed);
+    assert.equal(await topEventSeq(), seq);
+
+    // Unlock: the error goes, the badge goes, and untag works.
+    await tagLocks.locator('[data-attr="write"]').click();
+    await tagLocks.locator('[data-attr="write"][aria-pressed="true"]').waitFor();
+    assert.equal(await error.count(), 0);
+    assert.equal(await page.locator('#status').textContent(),
+      `Unlocked ${LOCKED}:v1 for writes: its own write lock no longer refuses anything. It has no locks of its own left.`);
+    assert.equal(await tag.locator('.lock-badge').count(), 0);
+    await tag.locator('.untag').click();
+    await page.click('#confirm-yes');
+    await manifest.locator('.untagged').waitFor();
+    assert.equal(await repo.locator('.tag').count(), 0);
+    assert.match(await page.locator('#status').textContent(), /^Untagged locks\/app:v1\./);
+
+    // Hide the repository from listings: the owner's catalog keeps it, marked hidden.
+    await repo.locator('.repo-head .locks-toggle').click();
+    const repoLocks = repo.locator('.locks[data-scope="repository"]');
+    await repoLocks.locator('[data-attr="list"]').click();
+    await repoLocks.locator('[data-attr="list"][aria-pressed="false"]').waitFor();
+    const badge = repo.locator('.repo-head .hidden-badge');
+    assert.equal(await badge.textContent(), 'hidden from listings');
+    assert.equal(await repo.getAttribute('data-hidden'), 'true');
+    assert.equal(await repo.locator('.repo-head .lock-badge').count(), 0, 'hidden is not locked');
+    const names = await page.locator('#catalog [data-repo]').evaluateAll((els) => els.map((e) => e.dataset.repo));
+    assert.deepEqual(names.slice(0, 2), [REPO, LOCKED], 'still listed on the page, in name order');
+    assert.match(await page.locator('#status').textContent(),
+      /^Repository locks\/app is now hidden from listings: the catalog leaves it out, but pulls by name still work\./);
+
+    // And back.
+    await repoLocks.locator('[data-attr="list"]').click();
+    await repoLocks.locator('[data-attr="list"][aria-pressed="true"]').waitFor();
+    assert.equal(await repo.locator('.hidden-badge').count(), 0);
+    assert.equal(await repo.getAttribute('data-hidden'), 'false');
+    assert.match(await page.locator('#status').textContent(), /^Repository locks\/app is listed again: the catalog shows it\./);
+    assert.equal(await page.locator('#error').count(), 0);
+  });
+
   it('raised no page errors', () => {
     assert.deepEqual(pageErrors, []);
   });

@@ -1,6 +1,7 @@
 use yew::prelude::*;
 
 use super::inline_error;
+use super::locks::{lock_badges, lock_toggles, locks_button};
 use super::manifest::ManifestCard;
 use crate::ui::format::{count, human_bytes};
 use crate::ui::state::{Action, CATALOG_PAGE, CatalogSnap, Danger, RepoSnap};
@@ -45,12 +46,35 @@ pub fn catalog(props: &CatalogProps) -> Html {
                 <h2 id="catalog-title">{ "Catalog" }</h2>
                 <p class="hint">{ format!(
                     "Repositories in name order, {CATALOG_PAGE} per page. Open one to see its manifests, \
-                     the tags that point to them, and their layers."
+                     the tags that point to them, and their layers. Locks ▸ on any of them shows its \
+                     four locks, explained under the list."
                 ) }</p>
             </div>
             { body }
             { pager }
+            { locks_help() }
         </section>
+    }
+}
+
+/// What the four locks do, in one paragraph, at the catalog's foot (the lock panels link here).
+fn locks_help() -> Html {
+    html! {
+        <p id="locks-help" class="locks-help">
+            <strong>{ "Locks" }</strong>
+            { " (ACR's changeable attributes): every repository, tag and manifest has four, all on until you \
+               open " }<em>{ "Locks ▸" }</em>{ " and switch one off. " }
+            <b>{ "write" }</b>{ " off: nothing is pushed over it or into it, and it can't be untagged or deleted. " }
+            <b>{ "delete" }</b>{ " off: it can't be untagged or deleted; pushes still work. " }
+            <b>{ "read" }</b>{ " off: pulls are refused (a repository's read lock covers its blobs too; a \
+               manifest's does not lock its layers). " }
+            <b>{ "list" }</b>{ " off: listings leave it out, yet a direct pull works; this page still shows it, \
+               marked hidden. " }
+            { "Tag and manifest locks are independent, as in ACR: locking a tag does not lock its manifest (though \
+               a locked tag stops its manifest being deleted, since the tag would go with it). Refusals answer " }
+            <code>{ "HTTP 405 REGISTRY_DISALLOWED_OPERATION" }</code>
+            { "; unlocking is always allowed." }
+        </p>
     }
 }
 
@@ -68,13 +92,14 @@ pub fn repo_row(props: &RepoRowProps) -> Html {
         let untagged = if s.untagged > 0 { format!(" ({} untagged)", s.untagged) } else { String::new() };
         html! {
             <span class="summary" title="Bytes of the blobs and manifests this repository uses, each once">
-                { format!(
-                    "{} · {}{untagged} · {} · {}",
+                { [
                     count(s.tags, "tag", "tags"),
-                    count(s.manifests, "manifest", "manifests"),
+                    format!("{}{untagged}", count(s.manifests, "manifest", "manifests")),
                     count(s.blobs, "blob", "blobs"),
-                    human_bytes(s.linked_bytes)
-                ) }
+                    human_bytes(s.linked_bytes),
+                ]
+                .map(|part| part.replace(' ', "\u{a0}"))
+                .join(" · ") }
             </span>
         }
     });
@@ -99,19 +124,28 @@ pub fn repo_row(props: &RepoRowProps) -> Html {
             </button>
         }
     });
+    let attributes = r.summary.as_ref().map(|s| s.attributes);
+    let hidden = attributes.is_some_and(|a| !a.list_enabled);
+    let locks = attributes.filter(|_| r.locks_open).map(|a| lock_toggles(&name, None, &a, &props.on_action));
     html! {
-        <li class={classes!("repo", r.expanded.then_some("open"))} data-repo={name.clone()}>
+        <li class={classes!("repo", r.expanded.then_some("open"), hidden.then_some("hidden-repo"))}
+            data-repo={name.clone()} data-hidden={hidden.to_string()}>
             <div class="repo-head">
                 <button type="button" class="repo-toggle" aria-expanded={r.expanded.to_string()}
                     title="Show or hide this repository's manifests and layers" onclick={toggle}>
                     <span class="chevron" aria-hidden="true">{ if r.expanded { "▾" } else { "▸" } }</span>
                     <span class="repo-name mono">{ &name }</span>
                 </button>
+                { attributes.as_ref().map(lock_badges) }
                 { summary }
-                <button type="button" class="delete-repo danger"
-                    title="Delete the repository: all its tags and manifests. Billing for the layers no other repository uses stops at once; garbage collection reclaims their space later. Cannot be undone. Asks first."
-                    onclick={delete}>{ "Delete repository" }</button>
+                <div class="repo-actions">
+                    { attributes.is_some().then(|| locks_button(&name, None, r.locks_open, "Locks", "locks-toggle", &props.on_action)) }
+                    <button type="button" class="delete-repo danger"
+                        title="Delete the repository: all its tags and manifests. Billing for the layers no other repository uses stops at once; garbage collection reclaims their space later. Cannot be undone. Asks first."
+                        onclick={delete}>{ "Delete repository" }</button>
+                </div>
             </div>
+            { locks }
             { r.error.as_ref().map(inline_error) }
             if r.expanded {
                 <div class="manifests">

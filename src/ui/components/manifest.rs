@@ -2,6 +2,7 @@ use yew::prelude::*;
 
 use super::blob::BlobRow;
 use super::inline_error;
+use super::locks::{lock_badges, lock_toggles, locks_button};
 use crate::ui::format::{count, exact_bytes, human_bytes};
 use crate::ui::state::{Action, Danger, ManifestSnap};
 
@@ -28,7 +29,9 @@ pub fn manifest_card(props: &ManifestProps) -> Html {
         }
     } else {
         html! {
-            { for tags.iter().map(|t| {
+            { for tags.iter().enumerate().map(|(i, t)| {
+                let attributes = v.tag_attributes.get(i).copied().unwrap_or_default();
+                let open = m.tag_locks_open.get(i).copied().unwrap_or(false);
                 let ask = {
                     let (repo, tag, digest) = (repo.clone(), t.clone(), digest.clone());
                     props.on_action.reform(move |_| Action::Ask(Danger::Untag {
@@ -36,12 +39,15 @@ pub fn manifest_card(props: &ManifestProps) -> Html {
                     }))
                 };
                 html! {
-                    <span class="tag" data-tag={t.clone()}>
+                    <span class={classes!("tag", open.then_some("open"))} data-tag={t.clone()}>
                         <span class="tag-name mono">{ format!(":{t}") }</span>
+                        { lock_badges(&attributes) }
+                        { locks_button(&repo, Some(t), open, "locks", "locks-toggle quiet", &props.on_action) }
                         <button type="button" class="untag quiet" onclick={ask}
                             title="Remove this tag only. The manifest and its layers stay stored and billed: nothing is freed. Asks first.">
                             { "untag" }
                         </button>
+                        { open.then(|| lock_toggles(&repo, Some(t), &attributes, &props.on_action)) }
                     </span>
                 }
             }) }
@@ -80,6 +86,8 @@ pub fn manifest_card(props: &ManifestProps) -> Html {
             <div class="manifest-head">
                 <div class="tags">{ tag_chips }</div>
                 <div class="manifest-actions">
+                    { lock_badges(&v.attributes) }
+                    { locks_button(&repo, Some(&digest), m.locks_open, "Manifest locks", "locks-toggle", &props.on_action) }
                     <button type="button" class="show-manifest" aria-expanded={m.json.is_some().to_string()}
                         title="Show or hide the manifest's JSON, byte for byte" onclick={toggle_json}>
                         { if m.json.is_some() { "Hide manifest JSON" } else { "Show manifest JSON" } }
@@ -90,6 +98,7 @@ pub fn manifest_card(props: &ManifestProps) -> Html {
                     </button>
                 </div>
             </div>
+            { m.locks_open.then(|| lock_toggles(&repo, Some(&digest), &v.attributes, &props.on_action)) }
             <dl class="manifest-facts">
                 <div><dt>{ "manifest digest" }</dt><dd class="digest mono">{ &digest }</dd></div>
                 <div>

@@ -8,6 +8,7 @@ mod confirm;
 mod events;
 mod header;
 mod intro;
+mod locks;
 mod manifest;
 mod push_form;
 mod status;
