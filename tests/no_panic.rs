@@ -95,10 +95,16 @@ fn op() -> impl Strategy<Value = Op> {
 }
 
 fn fingerprint(r: &Registry) -> String {
-    let catalog = r.catalog(Some(1000), None).map(|c| c.repositories).unwrap_or_default();
-    let mut s = format!("{:?}|{catalog:?}|{}", r.usage(), r.last_event_seq());
+    let catalog = r.catalog_with_hidden(Some(1000), None).map(|c| c.repositories).unwrap_or_default();
+    let mut s =
+        format!("{:?}|{catalog:?}|{}|{:?}|{}", r.usage(), r.last_event_seq(), r.tier(), r.event_log_hash());
     for repo in &catalog {
-        s += &format!("|{:?}|{:?}", r.tags(repo, Some(1000), None), r.manifests(repo));
+        s += &format!(
+            "|{:?}|{:?}|{:?}",
+            r.tags(repo, Some(1000), None),
+            r.manifests(repo),
+            r.attributes(repo, None)
+        );
     }
     s
 }
@@ -135,7 +141,11 @@ fn apply(r: &mut Registry, op: &Op) -> bool {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 96, ..ProptestConfig::default() })]
+    // 96 cases in the test run; PROPTEST_CASES=N for a longer hunt.
+    #![proptest_config(ProptestConfig {
+        cases: std::env::var("PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(96),
+        ..ProptestConfig::default()
+    })]
 
     #[test]
     fn random_operations_never_panic_and_refusals_change_nothing(ops in prop::collection::vec(op(), 1..40)) {
