@@ -147,3 +147,43 @@ pub fn shorten_record_keys(text: &str) -> String {
     out.push_str(rest);
     out
 }
+
+/// Micro-dollars as dollars with `decimals` digits (at most 6), rounded down:
+/// `dollars(212_000, 4)` → `"$0.2120"`, `dollars(667_000, 3)` → `"$0.667"`.
+pub fn dollars(micro_usd: u64, decimals: u32) -> String {
+    let decimals = decimals.min(6);
+    let whole = micro_usd / 1_000_000;
+    if decimals == 0 {
+        return format!("${}", grouped(whole));
+    }
+    let frac = (micro_usd % 1_000_000) / 10u64.pow(6 - decimals);
+    format!("${}.{frac:0width$}", grouped(whole), width = decimals as usize)
+}
+
+/// `part` as a percentage of `whole` with two decimals, rounded down; a share too small to
+/// show as 0.01% reads `"<0.01%"`. `percent(25 << 30, 40 << 40)` → `"0.06%"`.
+pub fn percent(part: u64, whole: u64) -> String {
+    let hundredths = hundredths_of_percent(part, whole);
+    if hundredths == 0 && part > 0 {
+        return "<0.01%".into();
+    }
+    format!("{}.{:02}%", hundredths / 100, hundredths % 100)
+}
+
+/// `part / whole` in hundredths of a percent (10,000 = 100%), rounded down; 0 when `whole` is 0.
+pub fn hundredths_of_percent(part: u64, whole: u64) -> u64 {
+    if whole == 0 {
+        return 0;
+    }
+    (part as u128 * 10_000 / whole as u128).min(u64::MAX as u128) as u64
+}
+
+/// A size for a table of round figures: `10 GiB`, `40 TiB`, `4.5 TiB` (no `.0`).
+pub fn round_bytes(bytes: u64) -> String {
+    let unit =
+        (1..UNITS.len()).rev().find(|u| bytes >= 1u64 << (10 * u) && bytes.is_multiple_of(1u64 << (10 * u)));
+    match unit {
+        Some(u) => format!("{} {}", bytes >> (10 * u), UNITS[u]),
+        None => human_bytes(bytes),
+    }
+}

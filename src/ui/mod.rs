@@ -14,7 +14,9 @@ use std::rc::Rc;
 use yew::prelude::*;
 
 use crate::engine::Registry;
-use components::{Accounts, Catalog, ClockBar, ConfirmDialog, EventLog, Header, Intro, PushForm, Status};
+use components::{
+    Accounts, Catalog, ClockBar, ConfirmDialog, EventLog, Header, Intro, PushForm, Status, tier_panel,
+};
 use state::{Action, State, UiError};
 
 #[function_component(App)]
@@ -44,13 +46,14 @@ fn app() -> Html {
     let snap = &state.snapshot;
     html! {
         <div class="page">
-            <Header name={state.name.clone()} usage={snap.usage.clone()} />
+            <Header name={state.name.clone()} usage={snap.usage.clone()} cost={snap.cost.clone()} />
             <ClockBar clock={snap.clock.clone()} on_action={on_action.clone()} />
             <Intro />
             <Status message={state.message.clone()} error={state.error.clone()} on_action={on_action.clone()} />
             <main class="columns">
                 <div class="side">
                     <PushForm pending={state.pending.clone()} reading={state.reading} on_action={on_action.clone()} />
+                    { tier_panel(snap.tier.as_ref(), snap.cost.as_ref(), &on_action) }
                     <Accounts usage={snap.usage.clone()} keys={snap.keys.clone()} />
                     <EventLog events={snap.events.clone()} total={snap.events_total} />
                 </div>

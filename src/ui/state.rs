@@ -11,11 +11,11 @@ use yew::Reducible;
 
 use crate::engine::scheduler::JobView;
 use crate::engine::{
-    AttributePatch, BlobCheck, Deleted, Event, LayerInput, LayerView, ManifestView, Millis, Registry,
-    RegistryError, RegistryOptions, RepositorySummary, SealView, Usage,
+    AttributePatch, BlobCheck, Cost, Deleted, Event, LayerInput, LayerView, ManifestView, Millis, Registry,
+    RegistryError, RegistryOptions, RepositorySummary, SealView, TierView, Usage,
 };
 
-use super::format::{count, duration_words, exact_bytes, human_bytes, parse_size};
+use super::format::{count, dollars, duration_words, exact_bytes, human_bytes, parse_size, round_bytes};
 use super::locks::change_sentence;
 use super::small::{SmallMap, SmallSet};
 
@@ -165,6 +165,8 @@ pub enum Action {
     StepJob,
     /// Runs queued jobs until none is left.
     RunUntilIdle,
+    /// Moves the registry to another tier (Basic, Standard, Premium), with no downtime.
+    SetTier(String),
 }
 
 /// Which part of an image a blob is.
@@ -241,6 +243,10 @@ pub struct ClockSnap {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Snapshot {
     pub usage: Option<Usage>,
+    /// The tier in force, its included storage and its storage limit.
+    pub tier: Option<TierView>,
+    /// What the billed storage costs per day on that tier.
+    pub cost: Option<Cost>,
     pub clock: ClockSnap,
     pub keys: Vec<(String, u64)>,
     pub catalog: CatalogSnap,
@@ -583,6 +589,25 @@ impl State {
         self.note(change_sentence(&repo, reference, &patch, &now));
     }
 
+    /// Changes the tier and says what the registry costs now; the current tier is a no-op.
+    fn set_tier(&mut self, name: &str) {
+        if self.snapshot.tier.as_ref().is_some_and(|t| t.tier.as_str() == name) {
+            return self.note(format!("The registry is already on {name}: nothing changed."));
+        }
+        let Some(view) = self.change(|r| r.set_tier(name)) else { return };
+        let Some(cost) = self.with(|r| Ok(r.cost())) else { return };
+        self.note(format!(
+            "Moved to {} with no downtime: {} per day includes {}, the storage limit is {}, and the {} \
+             billed now cost {} per day.",
+            view.tier,
+            dollars(cost.tier_fee_micro_usd, 3),
+            round_bytes(view.included_bytes),
+            round_bytes(view.limit_bytes),
+            human_bytes(cost.billed_bytes),
+            dollars(cost.total_micro_usd_per_day, 4)
+        ));
+    }
+
     fn verify(&mut self, key: LayerKey) {
         let result = match &self.registry {
             None => return,
@@ -612,6 +637,8 @@ impl State {
         let now = r.now();
         self.snapshot = Snapshot {
             usage: Some(r.usage()),
+            tier: Some(r.tier()),
+            cost: Some(r.cost()),
             clock: ClockSnap {
                 now,
                 gc_delay: self.gc_delay,
@@ -818,6 +845,7 @@ impl Reducible for State {
             Action::Advance(by) => s.advance(by),
             Action::StepJob => s.step_job(),
             Action::RunUntilIdle => s.run_until_idle(),
+            Action::SetTier(name) => s.set_tier(&name),
         }
         s.refresh();
         Rc::new(s)

@@ -667,6 +667,96 @@ describe('the Stowage page', { timeout: 90_000 }, () => {
     assert.equal(await page.locator('#error').count(), 0);
   });
 
+  it('tiers: the badge and the daily cost follow the tier and the billed storage, to the micro-dollar', async () => {
+    // A fresh page: a new registry on Standard, nothing billed.
+    const fresh = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    fresh.setDefaultTimeout(20_000);
+    fresh.on('pageerror', (e) => pageErrors.push(`tier page: ${e}`));
+    fresh.on('console', (m) => {
+      if (m.type() === 'error' && !m.location().url.endsWith('/favicon.ico')) pageErrors.push(`tier page: ${m.text()}`);
+    });
+    try {
+      await fresh.goto(page.url());
+      const GIB = 2 ** 30;
+      const badge = fresh.locator('#tier-badge');
+      const cost = async () => Number(await fresh.locator('#cost-per-day').getAttribute('data-micro-usd'));
+      const billed = async () => Number(await fresh.locator('#storage-used').getAttribute('data-bytes'));
+      const pressed = () => fresh.locator('#tier-panel button.tier-choice[aria-pressed="true"]').getAttribute('data-tier');
+      const choose = async (tier) => {
+        await fresh.click(`#tier-panel button.tier-choice[data-tier="${tier}"]`);
+        await fresh.locator(`#tier-badge[data-tier="${tier}"]`).waitFor();
+      };
+
+      await badge.waitFor();
+      assert.equal(await badge.textContent(), 'Standard');
+      assert.equal(await cost(), 667_000);
+      assert.equal(await fresh.locator('#cost-per-day').textContent(), '$0.667/day');
+      assert.equal(await pressed(), 'Standard');
+      assert.equal(await fresh.locator('#tier-panel button.tier-choice').count(), 3);
+      for (const [tier, text] of [['Basic', /\$0\.167\/day.*10 GiB included.*limit 40 TiB/],
+        ['Standard', /\$0\.667\/day.*100 GiB included.*limit 40 TiB/],
+        ['Premium', /\$1\.667\/day.*500 GiB included.*limit 100 TiB/]]) {
+        const button = fresh.locator(`button.tier-choice[data-tier="${tier}"]`);
+        assert.match(await button.textContent(), text);
+        assert.ok((await button.getAttribute('title')).length > 20, `${tier} says what it does`);
+      }
+      assert.equal(await fresh.locator('#storage-era').getAttribute('data-era'), '2026');
+      assert.match(await fresh.locator('#storage-era').textContent(), /5 TB \(2018\) → 20 TiB \(2022\) → 40 TiB \(2024\)/);
+      assert.match(await fresh.locator('#cost-breakdown').textContent(), /ACR SKU page list prices/);
+      assert.match(await fresh.locator('#cost-breakdown').textContent(), /geo-replication.*not simulated yet/);
+
+      // Down to Basic: no downtime, an event, the fee drops.
+      await choose('Basic');
+      assert.equal(await badge.textContent(), 'Basic');
+      assert.equal(await cost(), 167_000);
+      assert.equal(await pressed(), 'Basic');
+      assert.match(await fresh.locator('#status').textContent(), /^Moved to Basic with no downtime: /);
+      const events = await fresh.locator('#events li .text').evaluateAll((els) => els.map((e) => e.title));
+      assert.match(events[0], /tier changed from Standard to Basic/);
+      const gauge = fresh.locator('#storage-gauge');
+      assert.equal(await gauge.getAttribute('data-included'), String(10 * GIB));
+      assert.equal(await gauge.getAttribute('data-limit'), String(40 * 2 ** 40));
+
+      // 25 GiB on Basic: 10 GiB included, the rest at $0.003 per GiB per day, pro rata, rounded down.
+      await fresh.fill('#synthetic-size', '25');
+      await fresh.selectOption('#synthetic-unit', 'GiB');
+      await fresh.click('#add-synthetic');
+      await fresh.locator('#pending-layers li[data-kind="synthetic"]').waitFor();
+      await fresh.click('#push-submit');
+      await fresh.locator('#catalog [data-repo] .tag').first().waitFor();
+      const bytes = await billed();
+      assert.ok(bytes > 25 * GIB && bytes < 25 * GIB + 4096, `billed ${bytes}: the layer, a config and a manifest`);
+      const expected = 167_000 + Math.floor(((bytes - 10 * GIB) * 3000) / GIB);
+      assert.equal(await cost(), expected);
+      assert.equal(await gauge.getAttribute('data-billed'), String(bytes));
+      const breakdown = fresh.locator('#cost-breakdown');
+      assert.equal(await breakdown.getAttribute('data-total'), String(expected));
+      assert.equal(await breakdown.getAttribute('data-fee'), '167000');
+      assert.match(await breakdown.textContent(), /Basic tier fee\$0\.1670/);
+      assert.match(await breakdown.textContent(), /= total per day\$0\.2120/);
+      assert.match(await gauge.textContent(), /25\.0 GiB billed: 15\.0 GiB over the 10 GiB included/);
+      assert.match(await gauge.textContent(), /0\.06% of the 40 TiB limit/);
+      const panel = fresh.locator('#tier-panel');
+      await panel.scrollIntoViewIfNeeded();
+      await panel.screenshot({ path: join(SHOTS, '11-tier.png') });
+
+      // Up to Premium: 25 GiB is within the 500 GiB included, so only the fee.
+      await choose('Premium');
+      assert.equal(await cost(), 1_667_000);
+      assert.equal(await fresh.locator('#cost-per-day').textContent(), '$1.667/day');
+      assert.equal(await pressed(), 'Premium');
+      assert.equal(await gauge.getAttribute('data-limit'), String(100 * 2 ** 40));
+      // The current tier again: nothing to do, no event.
+      const seq = Number(await fresh.locator('#events li').first().getAttribute('data-seq'));
+      await fresh.click('#tier-panel button.tier-choice[data-tier="Premium"]');
+      await fresh.locator('#status', { hasText: 'already on Premium' }).waitFor();
+      assert.equal(Number(await fresh.locator('#events li').first().getAttribute('data-seq')), seq);
+      assert.equal(await fresh.locator('#error').count(), 0);
+    } finally {
+      await fresh.close();
+    }
+  });
+
   it('raised no page errors', () => {
     assert.deepEqual(pageErrors, []);
   });

@@ -1,12 +1,14 @@
 use yew::prelude::*;
 
-use crate::engine::Usage;
-use crate::ui::format::{count, exact_bytes, human_bytes};
+use crate::engine::{Cost, Usage};
+use crate::ui::format::{count, dollars, exact_bytes, grouped, human_bytes};
 
 #[derive(Properties, PartialEq)]
 pub struct HeaderProps {
     pub name: String,
     pub usage: Option<Usage>,
+    /// The daily cost, which names the tier too.
+    pub cost: Option<Cost>,
 }
 
 /// The registry's name and its storage: what is billed (the main figure) and what is still held
@@ -38,7 +40,9 @@ pub fn header(props: &HeaderProps) -> Html {
                 <div class="fact">
                     <dt>{ "Registry" }</dt>
                     <dd id="registry-name" class="mono">{ &props.name }</dd>
+                    { tier_badge(props.cost.as_ref()) }
                 </div>
+                { cost_fact(props.cost.as_ref()) }
                 <div class="fact storage" title="Logical bytes of every blob and manifest still in use, each counted once: what the registry bills. A delete takes bytes off this figure at once.">
                     <dt>{ "Storage billed" }</dt>
                     <dd id="storage-used" data-bytes={billed.to_string()}>{ human_bytes(billed) }</dd>
@@ -51,5 +55,39 @@ pub fn header(props: &HeaderProps) -> Html {
                 </div>
             </dl>
         </header>
+    }
+}
+
+/// The tier as a badge under the registry's name.
+fn tier_badge(cost: Option<&Cost>) -> Html {
+    let Some(c) = cost else { return html! {} };
+    html! {
+        <dd class="sub">
+            <span id="tier-badge" class="tier-badge" data-tier={c.tier.as_str()}
+                title="The registry's service tier: it sets the daily fee, the storage included and the storage limit. Change it under Tier and cost.">
+                { c.tier.as_str() }
+            </span>
+            { " tier" }
+        </dd>
+    }
+}
+
+/// What the registry costs per day: the tier's fee plus storage beyond what it includes.
+fn cost_fact(cost: Option<&Cost>) -> Html {
+    let Some(c) = cost else { return html! {} };
+    let sub = if c.overage_micro_usd == 0 {
+        format!("{} fee, no overage", c.tier)
+    } else {
+        format!("fee {} + overage {}", dollars(c.tier_fee_micro_usd, 3), dollars(c.overage_micro_usd, 4))
+    };
+    html! {
+        <div class="fact cost"
+            title={format!("{} micro-dollars per day at list prices, shown rounded down; see Tier and cost", grouped(c.total_micro_usd_per_day))}>
+            <dt>{ "Cost" }</dt>
+            <dd id="cost-per-day" data-micro-usd={c.total_micro_usd_per_day.to_string()}>
+                { format!("{}/day", dollars(c.total_micro_usd_per_day, 3)) }
+            </dd>
+            <dd class="sub">{ sub }</dd>
+        </div>
     }
 }

@@ -12,6 +12,7 @@ mod locks;
 mod manifest;
 mod push_form;
 mod status;
+mod tier;
 
 pub use accounts::Accounts;
 pub use catalog::Catalog;
@@ -22,6 +23,7 @@ pub use header::Header;
 pub use intro::Intro;
 pub use push_form::PushForm;
 pub use status::Status;
+pub use tier::tier_panel;
 
 use yew::prelude::*;
 
