@@ -90,6 +90,11 @@ impl BlobStore {
         self.accounts[shard].reclaim(key)
     }
 
+    /// Logical bytes billed across all accounts.
+    pub fn billed_bytes(&self) -> u64 {
+        self.accounts.iter().map(StorageAccount::billed_bytes).sum()
+    }
+
     pub fn account_of(&self, digest: &Digest) -> &str {
         self.accounts[self.shard_of(digest)].name()
     }

@@ -447,7 +447,7 @@ impl Registry {
     /// exceeds the target tier's limit.
     pub fn set_tier(&mut self, tier: &str) -> Result<TierView> {
         let tier = Tier::parse(tier)?;
-        let billed = self.usage().total_billed_bytes;
+        let billed = self.store.billed_bytes();
         let limit = self.storage_era.limit_bytes(tier);
         if billed > limit {
             return Err(disallowed(format!(
@@ -462,7 +462,7 @@ impl Registry {
 
     /// What the registry costs per day now: the tier's fee plus storage beyond what it includes.
     pub fn cost(&self) -> Cost {
-        daily_cost(self.tier, self.usage().total_billed_bytes)
+        daily_cost(self.tier, self.store.billed_bytes())
     }
 
     /// Logical bytes a blob would add: none if it is already stored and live (deduplication).
@@ -472,7 +472,7 @@ impl Registry {
 
     /// At the storage limit a push is refused whole (405), as ACR does.
     fn check_room(&self, new_bytes: u64) -> Result<()> {
-        let billed = self.usage().total_billed_bytes;
+        let billed = self.store.billed_bytes();
         let limit = self.limit_bytes();
         if new_bytes > 0 && billed.saturating_add(new_bytes) > limit {
             return Err(disallowed(format!(
@@ -495,7 +495,7 @@ impl Registry {
             })
             .sum::<u64>()
             .saturating_add(2 * manifest::MANIFEST_MAX_BYTES as u64);
-        let billed = self.usage().total_billed_bytes;
+        let billed = self.store.billed_bytes();
         if billed.saturating_add(upper) <= self.limit_bytes() {
             return Ok(());
         }
