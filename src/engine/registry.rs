@@ -820,7 +820,7 @@ impl Registry {
     /// reclaims the space after the registry's GC delay.
     fn free(&mut self, key: RecordKey, out: &mut Deleted) {
         let Some(logical_bytes) = self.store.release(&key, self.now) else { return };
-        let reclaim_at_ms = self.now.saturating_add(self.gc_delay);
+        let reclaim_at_ms = self.reclaim_at_if_released_now();
         if !self.queue.push(reclaim_at_ms, Job::Reclaim { key }) {
             // The queue is full: reclaim at once rather than leak the space.
             self.reclaim(key);
@@ -926,6 +926,16 @@ impl Registry {
             ran += 1;
         }
         ran
+    }
+
+    /// How long after a release garbage collection reclaims the space.
+    pub fn gc_delay(&self) -> Millis {
+        self.gc_delay
+    }
+
+    /// When a record released now would be reclaimed.
+    pub fn reclaim_at_if_released_now(&self) -> Millis {
+        self.now.saturating_add(self.gc_delay)
     }
 
     /// The next `n` queued jobs, in the order they will run.

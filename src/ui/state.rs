@@ -260,7 +260,6 @@ pub struct State {
     pub registry: Option<Rc<RefCell<Registry>>>,
     pub name: String,
     /// The registry's garbage-collection delay, as it was created with.
-    gc_delay: Millis,
     /// Bumped by every action that changed the registry.
     pub version: u64,
     pub message: Option<String>,
@@ -293,7 +292,6 @@ impl State {
     pub fn new() -> Self {
         let options = RegistryOptions::default();
         let name = options.name.clone();
-        let gc_delay = options.gc_delay;
         let (registry, error) = match Registry::new(options) {
             Ok(r) => (Some(Rc::new(RefCell::new(r))), None),
             Err(e) => (None, Some(UiError::from(e))),
@@ -301,7 +299,6 @@ impl State {
         let mut state = Self {
             registry,
             name,
-            gc_delay,
             version: 0,
             message: None,
             error,
@@ -641,8 +638,8 @@ impl State {
             cost: Some(r.cost()),
             clock: ClockSnap {
                 now,
-                gc_delay: self.gc_delay,
-                reclaim_if_released_now: now.saturating_add(self.gc_delay),
+                gc_delay: r.gc_delay(),
+                reclaim_if_released_now: r.reclaim_at_if_released_now(),
                 jobs: r.pending_jobs(JOBS_SHOWN),
                 jobs_total: r.pending_job_count(),
             },
