@@ -757,6 +757,35 @@ describe('the Stowage page', { timeout: 90_000 }, () => {
     }
   });
 
+  it('the console: window.stowage scripts a registry the way the README shows', async () => {
+    const result = await page.evaluate(() => {
+      const r = new window.stowage.Registry();
+      const layer = new TextEncoder().encode('hello');
+      const ld = r.pushBlob('team/app', layer);
+      const cd = r.pushBlob('team/app', '{"architecture":"amd64","os":"linux"}');
+      const md = r.pushManifest('team/app', 'v1', JSON.stringify({
+        schemaVersion: 2, mediaType: 'application/vnd.oci.image.manifest.v1+json',
+        config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: cd, size: 37 },
+        layers: [{ mediaType: 'application/vnd.oci.image.layer.v1.tar', digest: ld, size: 5 }] }));
+      let code;
+      try { r.pullManifest('team/app', 'v9'); } catch (e) { code = `${e.code} ${e.httpStatus}`; }
+      return {
+        ld, md,
+        pulled: r.pullManifest('team/app', 'v1').digest,
+        bytes: Array.from(r.pullBlob('team/app', ld)),
+        catalog: r.catalog(),
+        keyId: r.storageRecords()[0].keyId,
+        code,
+      };
+    });
+    assert.equal(result.ld, sha256(Buffer.from('hello')));
+    assert.equal(result.pulled, result.md);
+    assert.deepEqual(result.bytes, [104, 101, 108, 108, 111]);
+    assert.deepEqual(result.catalog, { repositories: ['team/app'], next: null });
+    assert.equal(result.keyId, 'service-managed/keys/registry/1');
+    assert.equal(result.code, 'MANIFEST_UNKNOWN 404');
+  });
+
   it('raised no page errors', () => {
     assert.deepEqual(pageErrors, []);
   });
