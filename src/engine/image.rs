@@ -15,6 +15,13 @@ pub const CONFIG_MEDIA_TYPE: &str = "application/vnd.oci.image.config.v1+json";
 /// Annotation set on a synthetic layer's descriptor: its seed.
 pub const SYNTHETIC_ANNOTATION: &str = "io.stowage.synthetic.seed";
 
+/// A layer for `Registry::push_image`: a file's bytes, or a synthetic layer.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum LayerInput {
+    File { name: String, bytes: Vec<u8> },
+    Synthetic { size_bytes: u64, seed: Option<u64> },
+}
+
 /// One layer of an image being built, already in the registry as a blob.
 #[derive(Clone, Debug)]
 pub struct BuiltLayer {
@@ -22,6 +29,24 @@ pub struct BuiltLayer {
     pub size_bytes: u64,
     pub title: Option<String>,
     pub synthetic_seed: Option<u64>,
+}
+
+impl BuiltLayer {
+    /// The manifest facts of `input` once its digest (and a synthetic layer's seed) is known:
+    /// its size, its file name as title, its seed.
+    pub fn of(input: &LayerInput, digest: Digest, seed: Option<u64>) -> Self {
+        match input {
+            LayerInput::File { name, bytes } => BuiltLayer {
+                digest,
+                size_bytes: bytes.len() as u64,
+                title: Some(name.clone()).filter(|n| !n.is_empty()),
+                synthetic_seed: None,
+            },
+            LayerInput::Synthetic { size_bytes, .. } => {
+                BuiltLayer { digest, size_bytes: *size_bytes, title: None, synthetic_seed: seed }
+            }
+        }
+    }
 }
 
 #[derive(Serialize)]

@@ -62,12 +62,7 @@ pub const GC_DELAY_DEFAULT: Millis = Millis(10 * 60 * 1000);
 /// Longest garbage-collection delay accepted (30 days).
 pub const GC_DELAY_MAX: Millis = Millis(30 * 86_400_000);
 
-/// A layer for `push_image`.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum LayerInput {
-    File { name: String, bytes: Vec<u8> },
-    Synthetic { size_bytes: u64, seed: Option<u64> },
-}
+pub use super::image::LayerInput;
 
 #[derive(Clone, Debug)]
 pub(super) struct BlobMeta {
@@ -141,23 +136,8 @@ fn check_manifest_deletable(repo: &RepoName, r: &Repository, digest: &Digest) ->
 /// at least the real one's size.
 fn check_manifest_fits(layers: &[LayerInput]) -> Result<()> {
     let placeholder = Digest::of(b"");
-    let built: Vec<BuiltLayer> = layers
-        .iter()
-        .map(|l| match l {
-            LayerInput::File { name, bytes } => BuiltLayer {
-                digest: placeholder,
-                size_bytes: bytes.len() as u64,
-                title: Some(name.clone()).filter(|n| !n.is_empty()),
-                synthetic_seed: None,
-            },
-            LayerInput::Synthetic { size_bytes, .. } => BuiltLayer {
-                digest: placeholder,
-                size_bytes: *size_bytes,
-                title: None,
-                synthetic_seed: Some(u64::MAX),
-            },
-        })
-        .collect();
+    let built: Vec<BuiltLayer> =
+        layers.iter().map(|l| BuiltLayer::of(l, placeholder, Some(u64::MAX))).collect();
     let size = image::manifest_bytes(&image::config_bytes(&built), &built).len();
     if size > manifest::MANIFEST_MAX_BYTES {
         return Err(RegistryError::new(
@@ -504,23 +484,18 @@ impl Registry {
         let mut new_bytes = 0u64;
         let mut built = vec![];
         for l in layers {
-            let (digest, size_bytes, title, synthetic_seed) = match l {
-                LayerInput::File { name, bytes } => (
-                    Digest::of(bytes),
-                    bytes.len() as u64,
-                    Some(name.clone()).filter(|n| !n.is_empty()),
-                    None,
-                ),
+            let layer = match l {
+                LayerInput::File { bytes, .. } => BuiltLayer::of(l, Digest::of(bytes), None),
                 LayerInput::Synthetic { size_bytes, seed } => {
                     let seed = seed.unwrap_or_else(|| rng.next_u64());
-                    let layer = SyntheticLayer::new(*size_bytes, seed)?;
-                    (Digest::of(&layer.materialise()), *size_bytes, None, Some(seed))
+                    let digest = Digest::of(&SyntheticLayer::new(*size_bytes, seed)?.materialise());
+                    BuiltLayer::of(l, digest, Some(seed))
                 }
             };
-            if seen.insert(digest) {
-                new_bytes += self.new_blob_bytes(&digest, size_bytes);
+            if seen.insert(layer.digest) {
+                new_bytes += self.new_blob_bytes(&layer.digest, layer.size_bytes);
             }
-            built.push(BuiltLayer { digest, size_bytes, title, synthetic_seed });
+            built.push(layer);
         }
         let config = image::config_bytes(&built);
         let manifest = image::manifest_bytes(&config, &built);
@@ -871,17 +846,15 @@ impl Registry {
         self.check_tag_movable(&repo_name, &tag_name, None)?;
         self.check_image_room(&layers)?;
         let mut built = Vec::with_capacity(layers.len());
-        for layer in layers {
+        for layer in &layers {
             built.push(match layer {
-                LayerInput::File { name, bytes } => {
-                    let digest = self.push_blob(repo, &bytes, None)?;
-                    let title = Some(name).filter(|n| !n.is_empty());
-                    BuiltLayer { digest, size_bytes: bytes.len() as u64, title, synthetic_seed: None }
+                LayerInput::File { bytes, .. } => {
+                    BuiltLayer::of(layer, self.push_blob(repo, bytes, None)?, None)
                 }
                 LayerInput::Synthetic { size_bytes, seed } => {
-                    let digest = self.push_synthetic_blob(repo, size_bytes, seed)?;
+                    let digest = self.push_synthetic_blob(repo, *size_bytes, *seed)?;
                     let seed = self.blobs.get(&digest).and_then(|m| m.synthetic).map(|s| s.seed);
-                    BuiltLayer { digest, size_bytes, title: None, synthetic_seed: seed }
+                    BuiltLayer::of(layer, digest, seed)
                 }
             });
         }
