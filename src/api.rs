@@ -18,6 +18,9 @@ pub fn to_js_error(e: &RegistryError) -> JsValue {
     let obj: &JsValue = err.as_ref();
     let _ = js_sys::Reflect::set(obj, &"code".into(), &e.code.as_str().into());
     let _ = js_sys::Reflect::set(obj, &"httpStatus".into(), &JsValue::from(e.http_status));
+    if let Some(seconds) = e.retry_after_s {
+        let _ = js_sys::Reflect::set(obj, &"retryAfter".into(), &JsValue::from(seconds as f64));
+    }
     err.into()
 }
 
@@ -81,6 +84,8 @@ struct JsOptions {
     gc_delay_ms: Option<u64>,
     tier: Option<String>,
     storage_era: Option<String>,
+    rate_model: Option<String>,
+    customer_managed_key: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -93,21 +98,28 @@ struct JsLayer {
     seed: Option<u64>,
 }
 
-/// A simulated container registry. `new Registry({name?, seed?, storageAccounts?})`.
+/// A simulated container registry. `new Registry({name?, seed?, storageAccounts?, …})`.
+/// `registry.client("ci-bot")` is the same registry with requests counted against that identity.
 #[wasm_bindgen]
 pub struct Registry {
     inner: Rc<RefCell<engine::Registry>>,
+    /// Who requests are counted against; None: the admin user.
+    identity: Option<String>,
 }
 
 impl Registry {
     /// Wraps a registry the page also holds (the page's live registry).
     pub fn from_shared(inner: Rc<RefCell<engine::Registry>>) -> Self {
-        Self { inner }
+        Self { inner, identity: None }
     }
 
     fn run<T>(&self, f: impl FnOnce(&mut engine::Registry) -> engine::Result<T>) -> Result<T, JsValue> {
         let mut r = self.inner.try_borrow_mut().map_err(|_| invalid_argument("the registry is busy"))?;
-        f(&mut r).map_err(|e| to_js_error(&e))
+        match &self.identity {
+            Some(identity) => r.with_identity(identity, f),
+            None => f(&mut r),
+        }
+        .map_err(|e| to_js_error(&e))
     }
 }
 
@@ -120,7 +132,16 @@ impl Registry {
         } else {
             check_keys(
                 &options,
-                &["name", "seed", "storageAccounts", "gcDelayMs", "tier", "storageEra"],
+                &[
+                    "name",
+                    "seed",
+                    "storageAccounts",
+                    "gcDelayMs",
+                    "tier",
+                    "storageEra",
+                    "rateModel",
+                    "customerManagedKey",
+                ],
                 "options",
             )?;
             serde_wasm_bindgen::from_value(options)
@@ -146,9 +167,39 @@ impl Registry {
                 .transpose()
                 .map_err(|e| to_js_error(&e))?
                 .unwrap_or(d.storage_era),
+            rate_model: o
+                .rate_model
+                .as_deref()
+                .map(engine::RateModel::parse)
+                .transpose()
+                .map_err(|e| to_js_error(&e))?
+                .unwrap_or(d.rate_model),
+            customer_managed_key: match o.customer_managed_key.as_deref() {
+                None => None,
+                Some("automatic") => Some(engine::RotationMode::Automatic),
+                Some("manual") => Some(engine::RotationMode::Manual),
+                Some(other) => {
+                    return Err(invalid_argument(format!(
+                        "customerManagedKey must be \"automatic\" or \"manual\" (rotation), not {other:?}"
+                    )));
+                }
+            },
         };
         let r = engine::Registry::new(options).map_err(|e| to_js_error(&e))?;
-        Ok(Self { inner: Rc::new(RefCell::new(r)) })
+        Ok(Self { inner: Rc::new(RefCell::new(r)), identity: None })
+    }
+
+    /// The same registry, with every request made through the returned object counted against
+    /// `identity` (a CI job, a cluster node, `anonymous`) instead of the admin user.
+    pub fn client(&self, identity: &str) -> Result<Registry, JsValue> {
+        engine::Identity::parse(identity).map_err(|e| to_js_error(&e))?;
+        Ok(Self { inner: Rc::clone(&self.inner), identity: Some(identity.to_string()) })
+    }
+
+    /// The identity requests are counted against (`admin` unless made through `client`).
+    #[wasm_bindgen(getter)]
+    pub fn identity(&self) -> String {
+        self.identity.clone().unwrap_or_else(|| engine::Identity::admin().to_string())
     }
 
     #[wasm_bindgen(getter)]
@@ -324,6 +375,87 @@ impl Registry {
     /// tierFeeMicroUsd, overageMicroUsd, totalMicroUsdPerDay, priceSource}`.
     pub fn cost(&self) -> Result<JsValue, JsValue> {
         to_js(&self.inner.borrow().cost())
+    }
+
+    /// The request-rate limits in force: `{model, burstSeconds, categories: [{category, name,
+    /// limit: {perRegistry, perIdentity}, available, capacity, admitted, throttled}],
+    /// identities, downloadBytesPerS, uploadBytesPerS}`.
+    #[wasm_bindgen(js_name = rateLimits)]
+    pub fn rate_limits(&self) -> Result<JsValue, JsValue> {
+        to_js(&self.inner.borrow().throttle_view())
+    }
+
+    /// Switches the rate model: "2026" (token buckets), "2019" (per-minute table) or "off".
+    #[wasm_bindgen(js_name = setRateModel)]
+    pub fn set_rate_model(&self, model: &str) -> Result<JsValue, JsValue> {
+        to_js(&self.run(|r| r.set_rate_model(model))?)
+    }
+
+    /// The key: `{kind, state, rotation, inUse, versions: [{version, keyId, createdAtMs,
+    /// wrappedDataKeys, records, logicalBytes, inUse}], holdsKeyMaterial, clientSees,
+    /// pendingAdoption}`.
+    #[wasm_bindgen(js_name = keyVault)]
+    pub fn key_vault(&self) -> Result<JsValue, JsValue> {
+        to_js(&self.inner.borrow().key_vault())
+    }
+
+    /// Creates a new version of the customer-managed key in its vault.
+    #[wasm_bindgen(js_name = addKeyVersion)]
+    pub fn add_key_version(&self) -> Result<JsValue, JsValue> {
+        to_js(&self.run(|r| r.add_key_version())?)
+    }
+
+    /// Pins `version` (manual rotation), or with no version switches to automatic rotation.
+    #[wasm_bindgen(js_name = rotateKey)]
+    pub fn rotate_key(&self, version: Option<f64>) -> Result<JsValue, JsValue> {
+        let version = version
+            .map(|v| whole(v, "version", ErrorCode::InvalidArgument))
+            .transpose()?
+            .map(|v| u32::try_from(v).unwrap_or(u32::MAX));
+        to_js(&self.run(|r| r.rotate_key(version))?)
+    }
+
+    /// Disables the key: every push and pull fails (403) until `restoreKey(backup)`. Returns
+    /// the backup: the key material, which no longer exists inside the registry.
+    #[wasm_bindgen(js_name = disableKey)]
+    pub fn disable_key(&self) -> Result<String, JsValue> {
+        self.run(|r| r.disable_key()).map(|b| b.as_str().to_string())
+    }
+
+    /// Deletes the key (recoverable: returns the backup).
+    #[wasm_bindgen(js_name = deleteKey)]
+    pub fn delete_key(&self) -> Result<String, JsValue> {
+        self.run(|r| r.delete_key()).map(|b| b.as_str().to_string())
+    }
+
+    /// Revokes the registry identity's access to the key (returns the backup).
+    #[wasm_bindgen(js_name = revokeKeyAccess)]
+    pub fn revoke_key_access(&self) -> Result<String, JsValue> {
+        self.run(|r| r.revoke_key_access()).map(|b| b.as_str().to_string())
+    }
+
+    /// Restores access with the backup a disable, delete or revoke returned.
+    #[wasm_bindgen(js_name = restoreKey)]
+    pub fn restore_key(&self, backup: &str) -> Result<JsValue, JsValue> {
+        to_js(&self.run(|r| r.restore_key(backup))?)
+    }
+
+    /// The retention policy for untagged manifests (Premium): `enabled`, `days` 0–365
+    /// (default 7). Returns `{enabled, days, queued: [{repo, digest, untaggedAtMs, dueAtMs}],
+    /// queuedTotal}`.
+    #[wasm_bindgen(js_name = setRetentionPolicy)]
+    pub fn set_retention_policy(&self, enabled: bool, days: Option<f64>) -> Result<JsValue, JsValue> {
+        let days = days
+            .map(|d| whole(d, "days", ErrorCode::InvalidArgument))
+            .transpose()?
+            .map(|d| u32::try_from(d).unwrap_or(u32::MAX));
+        to_js(&self.run(|r| r.set_retention_policy(enabled, days))?)
+    }
+
+    /// The retention policy and its queued deletes (the first `n`, default 100).
+    pub fn retention(&self, n: Option<f64>) -> Result<JsValue, JsValue> {
+        let n = n.map(|n| whole(n, "n", ErrorCode::InvalidArgument)).transpose()?.unwrap_or(100);
+        to_js(&self.inner.borrow().retention_view(n.min(10_000) as usize))
     }
 
     /// Sets lock attributes on a repository (`reference` null), a tag or a manifest (digest):

@@ -101,7 +101,7 @@ fn fingerprint(r: &Registry) -> String {
     for repo in &catalog {
         s += &format!(
             "|{:?}|{:?}|{:?}",
-            r.tags(repo, Some(1000), None),
+            r.tag_page(repo, Some(1000), None),
             r.manifests(repo),
             r.attributes(repo, None)
         );

@@ -200,7 +200,7 @@ extern "C" {
 }
 
 /// Must equal `SCRIPTED_RUN_HASH` in tests/engine.rs: the native run of the same script.
-const SCRIPTED_RUN_HASH: &str = "5a9fb47cf16bbcc07148222cfde511972b586f69989310c4dd835babe479883b";
+const SCRIPTED_RUN_HASH: &str = "4d4b1fcf63bbd7a7740bdf0dcd2e80c0179c728a53a9770bebd62f14a87090a3";
 
 #[wasm_bindgen_test]
 fn the_browser_reaches_the_native_event_log_hash() {

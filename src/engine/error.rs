@@ -85,11 +85,18 @@ pub struct RegistryError {
     pub code: ErrorCode,
     pub http_status: u16,
     pub message: String,
+    /// For TOOMANYREQUESTS: the `Retry-After` a registry sends, in whole seconds.
+    pub retry_after_s: Option<u64>,
 }
 
 impl RegistryError {
     pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
-        Self { code, http_status: code.http_status(), message: message.into() }
+        Self { code, http_status: code.http_status(), message: message.into(), retry_after_s: None }
+    }
+
+    pub fn with_retry_after(mut self, seconds: u64) -> Self {
+        self.retry_after_s = Some(seconds);
+        self
     }
 
     /// The same error answered with another HTTP status (e.g. 413 for a manifest too large).

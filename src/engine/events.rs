@@ -8,8 +8,10 @@ use sha2::{Digest as _, Sha256};
 
 use super::clock::Millis;
 use super::digest::{Digest, hex_lower};
+use super::key_vault::KeyState;
 use super::locks::Attributes;
 use super::names::{RepoName, Tag};
+use super::throttle::RateModel;
 use super::tier::Tier;
 
 /// Events kept in memory.
@@ -77,6 +79,40 @@ pub enum EventKind {
         repo: RepoName,
         target: String,
         attributes: Attributes,
+    },
+    RateModelChanged {
+        from: RateModel,
+        to: RateModel,
+    },
+    KeyVersionAdded {
+        key_id: String,
+        adopt_at_ms: Option<Millis>,
+    },
+    KeyRotated {
+        from: String,
+        to: String,
+        automatic: bool,
+    },
+    KeyRotationFailed {
+        key_id: String,
+        reason: String,
+    },
+    KeyAccessLost {
+        state: KeyState,
+    },
+    KeyRestored {
+        from: KeyState,
+    },
+    RetentionPolicyChanged {
+        enabled: bool,
+        days: u32,
+    },
+    /// A retention job ran: the manifest was deleted, or kept (`kept` says why).
+    RetentionApplied {
+        repo: RepoName,
+        digest: Digest,
+        deleted: bool,
+        kept: Option<String>,
     },
 }
 
@@ -148,6 +184,48 @@ impl EventKind {
                 };
                 format!("attributes of {what} set: {attributes}")
             }
+            Self::RateModelChanged { from, to } => format!(
+                "request-rate model changed from {} to {}; every bucket starts full",
+                from.as_str(),
+                to.as_str()
+            ),
+            Self::KeyVersionAdded { key_id, adopt_at_ms } => match adopt_at_ms {
+                Some(at) => {
+                    format!("key version {key_id} created in the vault; automatic rotation adopts it at {at}")
+                }
+                None => format!(
+                    "key version {key_id} created in the vault; manual rotation: the registry stays on its pinned version"
+                ),
+            },
+            Self::KeyRotated { from, to, automatic } => format!(
+                "{} rotation: new data keys are wrapped with {to} (was {from}); data wrapped before stays readable",
+                if *automatic { "automatic" } else { "manual" }
+            ),
+            Self::KeyRotationFailed { key_id, reason } => {
+                format!("automatic rotation to {key_id} failed: {reason}")
+            }
+            Self::KeyAccessLost { state } => format!(
+                "customer-managed key {}: the registry's key material is gone, every push and pull now fails with 403 until access is restored",
+                state.as_str()
+            ),
+            Self::KeyRestored { from } => format!(
+                "access to the customer-managed key restored (it was {}): pushes and pulls work again, nothing was lost",
+                from.as_str()
+            ),
+            Self::RetentionPolicyChanged { enabled, days } => {
+                if *enabled {
+                    format!(
+                        "retention policy enabled: manifests untagged from now on are deleted {days} day(s) after untagging; manifests untagged earlier are never touched"
+                    )
+                } else {
+                    "retention policy disabled: queued retention deletes will not apply".to_string()
+                }
+            }
+            Self::RetentionApplied { repo, digest, deleted, kept } => match (deleted, kept) {
+                (true, _) => format!("retention policy deleted untagged manifest {repo}@{}", digest.short()),
+                (false, Some(why)) => format!("retention policy kept {repo}@{}: {why}", digest.short()),
+                (false, None) => format!("retention policy kept {repo}@{}", digest.short()),
+            },
             Self::RecordTampered { account, key, bit } => {
                 format!("bit {bit} of {key} flipped in storage account {account}")
             }

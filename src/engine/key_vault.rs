@@ -6,6 +6,12 @@
 use aes_gcm::aead::{Aead, KeyInit, Payload};
 use aes_gcm::{Aes256Gcm, Key, Nonce};
 
+use serde::Serialize;
+use sha2::{Digest as _, Sha256};
+use zeroize::Zeroize;
+
+use super::clock::Millis;
+use super::digest::hex_lower;
 use super::error::{ErrorCode, RegistryError, Result, err};
 
 /// Bytes of a wrapped data key: 12-byte nonce, 32-byte key, 16-byte GCM tag.
@@ -20,66 +26,337 @@ pub(crate) fn random_bytes<const N: usize>() -> Result<[u8; N]> {
     Ok(out)
 }
 
+/// What the registry's key is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub enum KeyKind {
+    /// ACR's default: a key the service manages; it cannot be disabled.
+    ServiceManaged,
+    /// A key in the customer's vault (Premium, chosen at creation, never turned off).
+    CustomerManaged,
+}
+
+/// How a customer-managed key's versions are adopted.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase", tag = "mode")]
+pub enum Rotation {
+    /// Key id without a version: a new version is adopted within one virtual hour.
+    Automatic,
+    /// Key id with a version: stays on it until rotated by hand.
+    Manual { pinned: u32 },
+}
+
+/// How a customer-managed key is set up at registry creation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RotationMode {
+    /// A key id without a version: new versions are adopted within an hour.
+    Automatic,
+    /// A versioned key id: version 1 until rotated by hand.
+    Manual,
+}
+
+/// Whether the registry can use its key.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub enum KeyState {
+    Enabled,
+    /// Disabled in the vault.
+    Disabled,
+    /// Deleted (recoverable through the vault's soft delete).
+    Deleted,
+    /// The registry's identity lost its get/wrapKey/unwrapKey access.
+    AccessRevoked,
+}
+
+impl KeyState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Enabled => "enabled",
+            Self::Disabled => "disabled",
+            Self::Deleted => "deleted",
+            Self::AccessRevoked => "access revoked",
+        }
+    }
+}
+
 struct KeyVersion {
-    material: [u8; 32],
+    /// The key material, present only while the registry can use the key: when access is
+    /// lost it is zeroed and handed out in a `KeyBackup`, so nothing here can unwrap.
+    material: Option<[u8; 32]>,
+    /// SHA-256 of the material (domain-separated): recognises a backup, unwraps nothing.
+    fingerprint: [u8; 32],
     nonce_salt: [u8; 4],
     wraps: u64,
+    created_at: Millis,
+}
+
+const BACKUP_PREFIX: &str = "stowage-key-backup-v1:";
+
+fn fingerprint(material: &[u8; 32]) -> [u8; 32] {
+    let mut h = Sha256::new();
+    h.update(b"stowage key fingerprint\0");
+    h.update(material);
+    h.finalize().into()
 }
 
 /// A vault holding one key with versions. A key id names the vault, the key and the version,
 /// e.g. `service-managed/keys/registry/1`; every sealed record stores the id that wrapped it.
 pub struct KeyVault {
+    kind: KeyKind,
     vault: String,
     key: String,
-    /// Version n is at index n - 1; the newest is current.
+    /// Version n is at index n - 1.
     versions: Vec<KeyVersion>,
+    /// The version new data keys are wrapped with.
+    in_use: u32,
+    rotation: Rotation,
+    state: KeyState,
+}
+
+impl Drop for KeyVault {
+    fn drop(&mut self) {
+        for v in &mut self.versions {
+            if let Some(m) = v.material.as_mut() {
+                m.zeroize();
+            }
+        }
+    }
+}
+
+/// The key material of every version, as text: what the customer's vault holds while the
+/// registry has lost access. Giving it back (`restore`) is the only way to use the key again.
+#[derive(Clone, PartialEq, Eq, Serialize)]
+#[serde(transparent)]
+pub struct KeyBackup(String);
+
+impl KeyBackup {
+    pub fn parse(text: &str) -> Self {
+        Self(text.trim().to_string())
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for KeyBackup {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "KeyBackup({} chars)", self.0.len())
+    }
+}
+
+impl Drop for KeyBackup {
+    fn drop(&mut self) {
+        self.0.zeroize();
+    }
 }
 
 impl KeyVault {
     /// The service-managed key every registry gets at creation (ACR's default encryption).
     pub fn service_managed() -> Result<Self> {
-        let mut vault =
-            Self { vault: "service-managed".into(), key: "registry".into(), versions: Vec::new() };
-        vault.add_version()?;
-        Ok(vault)
+        Self::create(KeyKind::ServiceManaged, "service-managed", "registry", Rotation::Automatic)
     }
 
-    /// Creates a new key version from the CSPRNG and makes it current.
-    pub fn add_version(&mut self) -> Result<u32> {
-        let key = KeyVersion { material: random_bytes()?, nonce_salt: random_bytes()?, wraps: 0 };
-        self.versions.push(key);
-        Ok(self.current())
+    /// A customer-managed key in the customer's vault, version 1 in use.
+    pub fn customer_managed(rotation_automatic: bool) -> Result<Self> {
+        let rotation = if rotation_automatic { Rotation::Automatic } else { Rotation::Manual { pinned: 1 } };
+        Self::create(KeyKind::CustomerManaged, "customer-vault", "registry-cmk", rotation)
     }
 
-    /// The current (newest) version number; versions count from 1.
-    fn current(&self) -> u32 {
+    fn create(kind: KeyKind, vault: &str, key: &str, rotation: Rotation) -> Result<Self> {
+        let mut v = Self {
+            kind,
+            vault: vault.into(),
+            key: key.into(),
+            versions: Vec::new(),
+            in_use: 1,
+            rotation,
+            state: KeyState::Enabled,
+        };
+        v.add_version(Millis(0))?;
+        Ok(v)
+    }
+
+    pub fn kind(&self) -> KeyKind {
+        self.kind
+    }
+
+    pub fn state(&self) -> KeyState {
+        self.state
+    }
+
+    pub fn rotation(&self) -> Rotation {
+        self.rotation
+    }
+
+    pub fn in_use(&self) -> u32 {
+        self.in_use
+    }
+
+    /// The newest version; versions count from 1.
+    pub fn newest(&self) -> u32 {
         self.versions.len() as u32
+    }
+
+    /// Creates a new key version from the CSPRNG. A service-managed key uses it at once; a
+    /// customer-managed one when the registry adopts it (see `Rotation`).
+    pub fn add_version(&mut self, now: Millis) -> Result<u32> {
+        self.check_usable()?;
+        if self.versions.len() >= 10_000 {
+            return err(ErrorCode::InvalidArgument, "a key may have at most 10,000 versions");
+        }
+        let material: [u8; 32] = random_bytes()?;
+        let key = KeyVersion {
+            fingerprint: fingerprint(&material),
+            material: Some(material),
+            nonce_salt: random_bytes()?,
+            wraps: 0,
+            created_at: now,
+        };
+        self.versions.push(key);
+        if self.kind == KeyKind::ServiceManaged {
+            self.in_use = self.newest();
+        }
+        Ok(self.newest())
+    }
+
+    /// Wraps new data keys with `version` from now on.
+    pub fn adopt(&mut self, version: u32, rotation: Rotation) -> Result<()> {
+        self.check_usable()?;
+        if version == 0 || version > self.newest() {
+            return err(
+                ErrorCode::InvalidArgument,
+                format!("the key has versions 1 to {}, not {version}", self.newest()),
+            );
+        }
+        self.in_use = version;
+        self.rotation = rotation;
+        Ok(())
     }
 
     pub fn key_id(&self, version: u32) -> String {
         format!("{}/keys/{}/{}", self.vault, self.key, version)
     }
 
-    pub fn current_key_id(&self) -> String {
-        self.key_id(self.current())
+    /// Versions as (key id, data keys wrapped, created at), oldest first.
+    pub fn versions(&self) -> Vec<(u32, String, u64, Millis)> {
+        self.versions.iter().zip(1..).map(|(k, v)| (v, self.key_id(v), k.wraps, k.created_at)).collect()
     }
 
-    /// How many data keys each version has wrapped, oldest version first.
+    /// Key ids and how many data keys each version wrapped.
     pub fn wrap_counts(&self) -> Vec<(String, u64)> {
         self.versions.iter().zip(1..).map(|(k, v)| (self.key_id(v), k.wraps)).collect()
     }
 
-    /// Wraps a data key with the current version; returns the key id and the wrapped key.
+    /// Whether the registry holds any key material now.
+    pub fn holds_material(&self) -> bool {
+        self.versions.iter().any(|v| v.material.is_some())
+    }
+
+    /// Ok while the key can be used; otherwise the 403 a client sees.
+    pub fn check_usable(&self) -> Result<()> {
+        if self.state == KeyState::Enabled {
+            return Ok(());
+        }
+        Err(RegistryError::new(
+            ErrorCode::Denied,
+            format!(
+                "the registry's customer-managed key {}/keys/{} is {}: the registry holds no key able to unwrap a data key, so every push and pull is refused until access to the key is restored. Nothing is lost",
+                self.vault,
+                self.key,
+                self.state.as_str()
+            ),
+        ))
+    }
+
+    /// The key stops being usable (`to`: disabled, deleted or access revoked). Its material
+    /// leaves the registry: it is zeroed here and returned, as the customer's vault keeps it.
+    pub fn lose_access(&mut self, to: KeyState) -> Result<KeyBackup> {
+        if self.kind == KeyKind::ServiceManaged {
+            return err(
+                ErrorCode::Unsupported,
+                "a service-managed key cannot be disabled, deleted or revoked; only a customer-managed key (Premium, chosen at registry creation) can",
+            );
+        }
+        if to == KeyState::Enabled {
+            return err(ErrorCode::InvalidArgument, "use restore to enable the key");
+        }
+        if self.state != KeyState::Enabled {
+            return err(
+                ErrorCode::InvalidArgument,
+                format!("the key is already {}; restore it first", self.state.as_str()),
+            );
+        }
+        let mut text = String::with_capacity(BACKUP_PREFIX.len() + 65 * self.versions.len());
+        text.push_str(BACKUP_PREFIX);
+        for (i, v) in self.versions.iter_mut().enumerate() {
+            if i > 0 {
+                text.push('.');
+            }
+            if let Some(mut m) = v.material.take() {
+                text.push_str(&hex_lower(&m));
+                m.zeroize();
+            }
+        }
+        self.state = to;
+        Ok(KeyBackup(text))
+    }
+
+    /// Access is back: the backup's material is checked against every version's fingerprint
+    /// and only then taken in. A backup of another key changes nothing.
+    pub fn restore(&mut self, backup: &KeyBackup) -> Result<()> {
+        if self.state == KeyState::Enabled {
+            return err(ErrorCode::InvalidArgument, "the key is enabled already");
+        }
+        let bad = || {
+            RegistryError::new(
+                ErrorCode::InvalidArgument,
+                "this is not a backup of the registry's key (or it is damaged); nothing was changed",
+            )
+        };
+        let body = backup.as_str().strip_prefix(BACKUP_PREFIX).ok_or_else(bad)?;
+        let parts: Vec<&str> = body.split('.').collect();
+        if parts.len() != self.versions.len() {
+            return Err(bad());
+        }
+        let mut materials = Vec::with_capacity(parts.len());
+        for (part, v) in parts.iter().zip(&self.versions) {
+            let mut m = [0u8; 32];
+            if part.len() != 64 || !part.is_ascii() {
+                return Err(bad());
+            }
+            for (i, out) in m.iter_mut().enumerate() {
+                *out = u8::from_str_radix(&part[2 * i..2 * i + 2], 16).map_err(|_| bad())?;
+            }
+            if fingerprint(&m) != v.fingerprint {
+                m.zeroize();
+                return Err(bad());
+            }
+            materials.push(m);
+        }
+        for (v, m) in self.versions.iter_mut().zip(materials) {
+            v.material = Some(m);
+        }
+        self.state = KeyState::Enabled;
+        Ok(())
+    }
+
+    /// Wraps a data key with the version in use; returns the key id and the wrapped key.
     pub fn wrap(&mut self, data_key: &[u8; 32], aad: &[u8]) -> Result<(String, Vec<u8>)> {
-        let key_id = self.current_key_id();
-        let Some(version) = self.versions.last_mut() else {
-            return err(ErrorCode::Unknown, "the key vault has no current key version");
+        self.check_usable()?;
+        let key_id = self.key_id(self.in_use);
+        let index = (self.in_use as usize).saturating_sub(1);
+        let (Some(version), true) = (self.versions.get_mut(index), true) else {
+            return err(ErrorCode::Unknown, "the key vault has no such key version");
+        };
+        let Some(material) = version.material else {
+            return err(ErrorCode::Denied, "the key vault holds no material for this key version");
         };
         version.wraps += 1;
         let mut nonce = [0u8; 12];
         nonce[..4].copy_from_slice(&version.nonce_salt);
         nonce[4..].copy_from_slice(&version.wraps.to_be_bytes());
-        let cipher = Aes256Gcm::new(&Key::<Aes256Gcm>::from(version.material));
+        let cipher = Aes256Gcm::new(&Key::<Aes256Gcm>::from(material));
         let sealed = cipher
             .encrypt(&Nonce::from(nonce), Payload { msg: data_key, aad })
             .map_err(|_| RegistryError::new(ErrorCode::Unknown, "wrapping a data key failed"))?;
@@ -89,8 +366,9 @@ impl KeyVault {
         Ok((key_id, wrapped))
     }
 
-    /// Unwraps a data key. A key id this vault does not hold, or a wrapped key that fails
-    /// authentication, is an `INTEGRITY_ERROR`: no bytes are produced.
+    /// Unwraps a data key. Without the key's material this is impossible (403); a key id
+    /// this vault does not hold, or a wrapped key that fails authentication, is an
+    /// `INTEGRITY_ERROR`: no bytes are produced.
     pub fn unwrap(&self, key_id: &str, wrapped: &[u8], aad: &[u8]) -> Result<[u8; 32]> {
         let version = self.version_of(key_id).and_then(|v| self.versions.get((v as usize).checked_sub(1)?));
         let (Some(version), true) = (version, wrapped.len() == WRAPPED_KEY_BYTES) else {
@@ -99,11 +377,15 @@ impl KeyVault {
                 format!("the data key was wrapped by {key_id:?}, which this registry's key vault cannot use"),
             );
         };
+        let Some(material) = version.material else {
+            self.check_usable()?;
+            return err(ErrorCode::Denied, format!("the registry holds no material for {key_id}"));
+        };
         let (nonce, sealed) = wrapped.split_at(12);
         let mut nonce_arr = [0u8; 12];
         nonce_arr.copy_from_slice(nonce);
-        let cipher = Aes256Gcm::new(&Key::<Aes256Gcm>::from(version.material));
-        let plain = cipher
+        let cipher = Aes256Gcm::new(&Key::<Aes256Gcm>::from(material));
+        let mut plain = cipher
             .decrypt(&Nonce::from(nonce_arr), Payload { msg: sealed, aad })
             .map_err(|_| integrity("the wrapped data key failed authentication"))?;
         let mut key = [0u8; 32];
@@ -111,6 +393,7 @@ impl KeyVault {
             return Err(integrity("the unwrapped data key has the wrong length"));
         }
         key.copy_from_slice(&plain);
+        plain.zeroize();
         Ok(key)
     }
 
@@ -149,11 +432,46 @@ mod tests {
     fn older_versions_still_unwrap_after_a_new_version() {
         let mut vault = KeyVault::service_managed().unwrap();
         let (id1, w1) = vault.wrap(&[1u8; 32], b"").unwrap();
-        vault.add_version().unwrap();
+        vault.add_version(Millis(5)).unwrap();
         let (id2, _) = vault.wrap(&[2u8; 32], b"").unwrap();
         assert_eq!(id2, "service-managed/keys/registry/2");
         assert_eq!(vault.unwrap(&id1, &w1, b""), Ok([1u8; 32]));
         let bad = vault.unwrap("service-managed/keys/registry/9", &w1, b"");
         assert_eq!(bad.map_err(|e| e.code), Err(ErrorCode::IntegrityError));
+    }
+}
+
+#[cfg(test)]
+mod cmk_tests {
+    use super::*;
+
+    #[test]
+    fn losing_access_removes_every_key_and_only_the_right_backup_brings_them_back() {
+        let mut vault = KeyVault::customer_managed(false).unwrap();
+        let (id, w) = vault.wrap(&[7u8; 32], b"aad").unwrap();
+        assert_eq!(id, "customer-vault/keys/registry-cmk/1");
+        let backup = vault.lose_access(KeyState::AccessRevoked).unwrap();
+        assert!(!vault.holds_material(), "material must leave the registry");
+        let e = vault.unwrap(&id, &w, b"aad").unwrap_err();
+        assert_eq!((e.code, e.http_status), (ErrorCode::Denied, 403));
+        assert!(e.message.contains("access revoked"), "{}", e.message);
+        assert_eq!(vault.wrap(&[1u8; 32], b"").map_err(|e| e.code), Err(ErrorCode::Denied));
+        // A damaged backup, or another key's, is refused and changes nothing.
+        let other = KeyVault::customer_managed(false).unwrap().lose_access(KeyState::Disabled).unwrap();
+        assert_eq!(vault.restore(&other).map_err(|e| e.code), Err(ErrorCode::InvalidArgument));
+        let mut damaged = backup.as_str().to_string();
+        damaged.pop();
+        damaged.push('x');
+        assert!(vault.restore(&KeyBackup::parse(&damaged)).is_err());
+        assert_eq!(vault.state(), KeyState::AccessRevoked);
+        vault.restore(&backup).unwrap();
+        assert_eq!(vault.unwrap(&id, &w, b"aad"), Ok([7u8; 32]));
+    }
+
+    #[test]
+    fn a_service_managed_key_cannot_be_disabled() {
+        let mut vault = KeyVault::service_managed().unwrap();
+        assert_eq!(vault.lose_access(KeyState::Disabled).map_err(|e| e.code), Err(ErrorCode::Unsupported));
+        assert!(vault.holds_material());
     }
 }

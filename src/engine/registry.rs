@@ -15,15 +15,17 @@ use super::digest::{Digest, hex_lower};
 use super::error::{ErrorCode, RegistryError, Result, err};
 use super::events::{Event, EventKind, EventLog};
 use super::image::{self, BuiltLayer};
-use super::key_vault::KeyVault;
+use super::key_vault::{KeyKind, KeyVault, RotationMode};
 use super::listing::{page_size, paginate};
 use super::locks::{AttributePatch, Attributes, disallowed};
 use super::manifest::{self, Descriptor, MediaType, ParsedManifest};
 use super::names::{Reference, RepoName, Tag};
 use super::repository::{LockTarget, Repository};
+use super::retention::{RetentionPolicy, premium_only};
 use super::scheduler::{Job, JobView, QUEUE_MAX, Queue};
 use super::storage_account::{RecordKey, RecordKind};
 use super::synthetic::{LAYER_MAX_BYTES, SyntheticLayer};
+use super::throttle::{self, Identity, RateModel, Throttle, ThrottleView, Ticket};
 use super::tier::{Cost, StorageEra, Tier, TierView, daily_cost};
 use super::views::*;
 
@@ -42,6 +44,11 @@ pub struct RegistryOptions {
     /// The service tier (default Standard) and which published storage limits apply.
     pub tier: Tier,
     pub storage_era: StorageEra,
+    /// Which published request-rate limits apply (default: the 2026 token buckets).
+    pub rate_model: RateModel,
+    /// A customer-managed key (Premium only, chosen now or never) and how it rotates; None
+    /// for the service-managed key.
+    pub customer_managed_key: Option<RotationMode>,
 }
 
 impl Default for RegistryOptions {
@@ -53,6 +60,8 @@ impl Default for RegistryOptions {
             gc_delay: GC_DELAY_DEFAULT,
             tier: Tier::Standard,
             storage_era: StorageEra::Y2026,
+            rate_model: RateModel::Buckets2026,
+            customer_managed_key: None,
         }
     }
 }
@@ -63,6 +72,12 @@ pub const GC_DELAY_DEFAULT: Millis = Millis(10 * 60 * 1000);
 pub const GC_DELAY_MAX: Millis = Millis(30 * 86_400_000);
 
 pub use super::image::LayerInput;
+
+/// A blob stored by a push, and the bytes the client had to send for it.
+struct PushedBlob {
+    digest: Digest,
+    uploaded_bytes: u64,
+}
 
 #[derive(Clone, Debug)]
 pub(super) struct BlobMeta {
@@ -97,6 +112,15 @@ pub struct Registry {
     pub(super) gc_delay: Millis,
     pub(super) tier: Tier,
     pub(super) storage_era: StorageEra,
+    pub(super) throttle: Throttle,
+    /// Who the current request is counted against (see `with_identity`).
+    pub(super) caller: Identity,
+    pub(super) retention: RetentionPolicy,
+}
+
+/// A uniform draw in `0..n` (0 when n is 0), by widening multiplication: portable and exact.
+pub(super) fn draw_below(rng: &mut ChaCha8Rng, n: u64) -> u64 {
+    ((u128::from(rng.next_u64()) * u128::from(n)) >> 64) as u64
 }
 
 fn check_registry_name(name: &str) -> Result<()> {
@@ -159,9 +183,16 @@ impl Registry {
             return err(ErrorCode::InvalidArgument, "the garbage-collection delay may be at most 30 days");
         }
         let store = BlobStore::new(&options.name, options.storage_accounts)?;
+        let vault = match options.customer_managed_key {
+            None => KeyVault::service_managed()?,
+            Some(_) if options.tier != Tier::Premium => {
+                return Err(premium_only(options.tier, "a customer-managed key"));
+            }
+            Some(mode) => KeyVault::customer_managed(mode == RotationMode::Automatic)?,
+        };
         Ok(Self {
             name: options.name,
-            vault: KeyVault::service_managed()?,
+            vault,
             store,
             rng: ChaCha8Rng::seed_from_u64(options.seed),
             blobs: BTreeMap::new(),
@@ -173,6 +204,9 @@ impl Registry {
             gc_delay: options.gc_delay,
             tier: options.tier,
             storage_era: options.storage_era,
+            throttle: Throttle::new(options.rate_model),
+            caller: Identity::admin(),
+            retention: RetentionPolicy::default(),
         })
     }
 
@@ -183,7 +217,15 @@ impl Registry {
     // ---- blobs -------------------------------------------------------------------------
 
     /// Pushes a blob; `claimed` is the digest the client says it has (checked, if given).
+    /// Counted as a HEAD (read) and an upload (write) against the caller's identity.
     pub fn push_blob(&mut self, repo: &str, bytes: &[u8], claimed: Option<&str>) -> Result<Digest> {
+        let ticket = self.admit(throttle::Cost { reads: 1, writes: 1, ..Default::default() })?;
+        let pushed = self.put_blob(repo, bytes, claimed)?;
+        self.complete(ticket, pushed.uploaded_bytes, 0);
+        Ok(pushed.digest)
+    }
+
+    fn put_blob(&mut self, repo: &str, bytes: &[u8], claimed: Option<&str>) -> Result<PushedBlob> {
         let repo = RepoName::parse(repo)?;
         let claimed = claimed.map(Digest::parse).transpose()?;
         let actual = Digest::of(bytes);
@@ -198,13 +240,19 @@ impl Registry {
         }
         self.check_writable(&repo)?;
         self.check_room(self.new_blob_bytes(&actual, bytes.len() as u64))?;
-        self.store_blob(repo, actual, bytes, bytes.len() as u64, None)?;
-        Ok(actual)
+        self.store_blob(repo, actual, bytes, bytes.len() as u64, None)
     }
 
     /// Pushes a synthetic layer of a declared size; without a seed one is drawn from the
     /// simulation RNG (so the same registry seed gives the same layers).
     pub fn push_synthetic_blob(&mut self, repo: &str, size_bytes: u64, seed: Option<u64>) -> Result<Digest> {
+        let ticket = self.admit(throttle::Cost { reads: 1, writes: 1, ..Default::default() })?;
+        let pushed = self.put_synthetic_blob(repo, size_bytes, seed)?;
+        self.complete(ticket, pushed.uploaded_bytes, 0);
+        Ok(pushed.digest)
+    }
+
+    fn put_synthetic_blob(&mut self, repo: &str, size_bytes: u64, seed: Option<u64>) -> Result<PushedBlob> {
         let repo = RepoName::parse(repo)?;
         SyntheticLayer::new(size_bytes, 0)?;
         self.check_writable(&repo)?;
@@ -215,8 +263,7 @@ impl Registry {
         let digest = Digest::of(&bytes);
         self.check_room(self.new_blob_bytes(&digest, size_bytes))?;
         self.rng = rng;
-        self.store_blob(repo, digest, &bytes, size_bytes, Some(layer))?;
-        Ok(digest)
+        self.store_blob(repo, digest, &bytes, size_bytes, Some(layer))
     }
 
     fn store_blob(
@@ -226,17 +273,21 @@ impl Registry {
         bytes: &[u8],
         size_bytes: u64,
         synthetic: Option<SyntheticLayer>,
-    ) -> Result<()> {
+    ) -> Result<PushedBlob> {
+        self.check_key_usable()?;
         let deduplicated = self.blobs.contains_key(&digest);
         if !deduplicated {
             let key = RecordKey { kind: RecordKind::Blob, digest };
             self.store.put(&mut self.vault, key, bytes, size_bytes)?;
             self.blobs.insert(digest, BlobMeta { size_bytes, synthetic, repos: 0 });
         }
+        // A client's HEAD finds a blob the repository already has and skips the upload; any
+        // other blob is sent whole (the registry deduplicates only once it has the bytes).
+        let had = self.repos.get(&repo).is_some_and(|r| r.has_blob(&digest));
         self.link(&repo, digest);
         let synthetic = synthetic.is_some();
         self.log(EventKind::BlobPushed { repo, digest, size_bytes, deduplicated, synthetic });
-        Ok(())
+        Ok(PushedBlob { digest, uploaded_bytes: if had { 0 } else { size_bytes } })
     }
 
     fn link(&mut self, repo: &RepoName, digest: Digest) {
@@ -254,17 +305,31 @@ impl Registry {
     /// answers 202 instead of 201.
     pub fn mount_blob(&mut self, repo: &str, from: &str, digest: &str) -> Result<bool> {
         let (repo, from, digest) = (RepoName::parse(repo)?, RepoName::parse(from)?, Digest::parse(digest)?);
+        let ticket = self.admit(throttle::Cost::writes(1))?;
         self.check_writable(&repo)?;
         if !self.repos.get(&from).is_some_and(|r| r.has_blob(&digest)) {
+            self.complete(ticket, 0, 0);
             return Ok(false);
         }
         self.link(&repo, digest);
         self.log(EventKind::BlobMounted { repo, from, digest });
+        self.complete(ticket, 0, 0);
         Ok(true)
     }
 
-    /// The blob's bytes, decrypted and re-verified against its digest.
-    pub fn pull_blob(&self, repo: &str, digest: &str) -> Result<Vec<u8>> {
+    /// A client's pull of a blob: decrypted, re-verified against its digest, counted as one
+    /// read, and taking the virtual time its size needs at the tier's download bandwidth.
+    pub fn pull_blob(&mut self, repo: &str, digest: &str) -> Result<Vec<u8>> {
+        let ticket = self.admit(throttle::Cost::reads(1))?;
+        let bytes = self.read_blob(repo, digest)?;
+        let size = Digest::parse(digest).ok().and_then(|d| self.blobs.get(&d)).map_or(0, |m| m.size_bytes);
+        self.complete(ticket, 0, size);
+        Ok(bytes)
+    }
+
+    /// The blob's bytes, decrypted and re-verified, as the registry's owner reads them in the
+    /// page: not counted against any limit and taking no virtual time.
+    pub fn read_blob(&self, repo: &str, digest: &str) -> Result<Vec<u8>> {
         let (repo, digest) = (RepoName::parse(repo)?, Digest::parse(digest)?);
         let r = self.repo(&repo)?;
         if !r.has_blob(&digest) {
@@ -273,6 +338,7 @@ impl Registry {
         if !r.attributes.read_enabled {
             return Err(disallowed(format!("repository {repo} has readEnabled=false")));
         }
+        self.check_key_usable()?;
         self.store.open(&self.vault, &RecordKey { kind: RecordKind::Blob, digest })
     }
 
@@ -281,6 +347,19 @@ impl Registry {
     /// Pushes a manifest under a tag or its digest; stored byte-exact. Every blob and child
     /// manifest it references must already be in the repository.
     pub fn push_manifest(
+        &mut self,
+        repo: &str,
+        reference: &str,
+        body: &[u8],
+        content_type: Option<&str>,
+    ) -> Result<Digest> {
+        let ticket = self.admit(throttle::Cost::writes(1))?;
+        let digest = self.put_manifest(repo, reference, body, content_type)?;
+        self.complete(ticket, body.len() as u64, 0);
+        Ok(digest)
+    }
+
+    fn put_manifest(
         &mut self,
         repo: &str,
         reference: &str,
@@ -298,6 +377,7 @@ impl Registry {
         }
         self.check_references(&repo, &parsed)?;
         self.check_writable(&repo)?;
+        self.check_key_usable()?;
         if let Reference::Tag(t) = &reference {
             self.check_tag_movable(&repo, t, Some(digest))?;
         }
@@ -327,7 +407,13 @@ impl Registry {
             .as_ref()
             .and_then(|t| r.tags.insert(t.clone(), digest))
             .filter(|old| *old != digest && !r.tags.values().any(|d| d == old));
-        self.log(EventKind::ManifestPushed { repo, digest, tag, left_dangling });
+        if tag.is_some() {
+            r.untagged_at.remove(&digest);
+        }
+        self.log(EventKind::ManifestPushed { repo: repo.clone(), digest, tag, left_dangling });
+        if let Some(old) = left_dangling {
+            self.note_untagged(&repo, old);
+        }
         Ok(digest)
     }
 
@@ -378,11 +464,21 @@ impl Registry {
         }
     }
 
-    /// The manifest a tag or digest names, decrypted and re-verified, byte-exact.
-    pub fn pull_manifest(&self, repo: &str, reference: &str) -> Result<PulledManifest> {
+    /// A client's pull of the manifest a tag or digest names: decrypted and re-verified,
+    /// byte-exact, counted as one read, taking its transfer time.
+    pub fn pull_manifest(&mut self, repo: &str, reference: &str) -> Result<PulledManifest> {
+        let ticket = self.admit(throttle::Cost::reads(1))?;
+        let pulled = self.read_manifest(repo, reference)?;
+        self.complete(ticket, 0, pulled.bytes.len() as u64);
+        Ok(pulled)
+    }
+
+    /// The manifest as the owner reads it in the page: not counted, no virtual time.
+    pub fn read_manifest(&self, repo: &str, reference: &str) -> Result<PulledManifest> {
         let (repo, reference) = (RepoName::parse(repo)?, Reference::parse(reference)?);
         let digest = self.resolve(&repo, &reference)?;
         self.check_readable(&repo, &reference, &digest)?;
+        self.check_key_usable()?;
         let bytes = self.store.open(&self.vault, &RecordKey { kind: RecordKind::Manifest, digest })?;
         let media_type = self.manifests.get(&digest).map_or(MediaType::OciManifest, |m| m.media_type);
         Ok(PulledManifest { digest, media_type, bytes })
@@ -427,6 +523,20 @@ impl Registry {
     /// exceeds the target tier's limit.
     pub fn set_tier(&mut self, tier: &str) -> Result<TierView> {
         let tier = Tier::parse(tier)?;
+        if tier != Tier::Premium {
+            let premium_in_use = [
+                (
+                    self.vault.kind() == KeyKind::CustomerManaged,
+                    "a customer-managed key is in use (it can never be turned off)",
+                ),
+                (self.retention.enabled, "the retention policy is enabled (disable it first)"),
+            ];
+            if let Some((_, why)) = premium_in_use.iter().find(|(on, _)| *on) {
+                return Err(disallowed(format!(
+                    "cannot move to {tier}: {why}; {tier} does not have this Premium feature"
+                )));
+            }
+        }
         let billed = self.store.billed_bytes();
         let limit = self.storage_era.limit_bytes(tier);
         if billed > limit {
@@ -597,8 +707,11 @@ impl Registry {
 
     /// Repositories holding at least one manifest, in lexical order; those with
     /// `listEnabled = false` are hidden, as in ACR.
-    pub fn catalog(&self, n: Option<u64>, last: Option<&str>) -> Result<CatalogPage> {
-        self.catalog_page(n, last, false)
+    pub fn catalog(&mut self, n: Option<u64>, last: Option<&str>) -> Result<CatalogPage> {
+        let ticket = self.admit(throttle::Cost::reads(1))?;
+        let page = self.catalog_page(n, last, false)?;
+        self.complete(ticket, 0, 0);
+        Ok(page)
     }
 
     /// The catalog as the registry's owner sees it in the page: hidden repositories included
@@ -620,7 +733,15 @@ impl Registry {
     }
 
     /// A repository's tags, in lexical order.
-    pub fn tags(&self, repo: &str, n: Option<u64>, last: Option<&str>) -> Result<TagPage> {
+    pub fn tags(&mut self, repo: &str, n: Option<u64>, last: Option<&str>) -> Result<TagPage> {
+        let ticket = self.admit(throttle::Cost::reads(1))?;
+        let page = self.tag_page(repo, n, last)?;
+        self.complete(ticket, 0, 0);
+        Ok(page)
+    }
+
+    /// A repository's tags as the owner sees them in the page (not counted).
+    pub fn tag_page(&self, repo: &str, n: Option<u64>, last: Option<&str>) -> Result<TagPage> {
         let repo = RepoName::parse(repo)?;
         let n = page_size(n)?;
         let r = self.repo(&repo)?;
@@ -678,6 +799,13 @@ impl Registry {
 
     /// Removes a tag only; the manifest stays stored (and billed), pullable by digest.
     pub fn untag(&mut self, repo: &str, tag: &str) -> Result<Digest> {
+        let ticket = self.admit(throttle::Cost::deletes(1))?;
+        let digest = self.remove_tag(repo, tag)?;
+        self.complete(ticket, 0, 0);
+        Ok(digest)
+    }
+
+    fn remove_tag(&mut self, repo: &str, tag: &str) -> Result<Digest> {
         let (repo, tag) = (RepoName::parse(repo)?, Tag::parse(tag)?);
         let r = self.repos.get_mut(&repo);
         let Some(r) = r else {
@@ -696,7 +824,11 @@ impl Registry {
             return err(ErrorCode::ManifestUnknown, format!("tag {repo}:{tag} is not known"));
         };
         r.forget(&LockTarget::Tag(tag.clone()));
-        self.log(EventKind::Untagged { repo, tag, digest });
+        let last_tag = !r.tags.values().any(|d| *d == digest);
+        self.log(EventKind::Untagged { repo: repo.clone(), tag, digest });
+        if last_tag {
+            self.note_untagged(&repo, digest);
+        }
         Ok(digest)
     }
 
@@ -704,6 +836,13 @@ impl Registry {
     /// tag points to). All its tags go with it, and every layer no other manifest uses is freed
     /// at once. Cannot be undone.
     pub fn delete_manifest(&mut self, repo: &str, reference: &str) -> Result<Deleted> {
+        let ticket = self.admit(throttle::Cost::deletes(1))?;
+        let deleted = self.remove_image(repo, reference)?;
+        self.complete(ticket, 0, 0);
+        Ok(deleted)
+    }
+
+    fn remove_image(&mut self, repo: &str, reference: &str) -> Result<Deleted> {
         let (repo, reference) = (RepoName::parse(repo)?, Reference::parse(reference)?);
         let digest = self.resolve(&repo, &reference)?;
         let r = self.repo(&repo)?;
@@ -720,6 +859,13 @@ impl Registry {
     /// Deletes a repository: its tags, manifests and every blob link; records nothing else
     /// uses are freed at once. Cannot be undone.
     pub fn delete_repository(&mut self, repo: &str) -> Result<Deleted> {
+        let ticket = self.admit(throttle::Cost::deletes(1))?;
+        let deleted = self.remove_repository(repo)?;
+        self.complete(ticket, 0, 0);
+        Ok(deleted)
+    }
+
+    fn remove_repository(&mut self, repo: &str) -> Result<Deleted> {
         let repo = RepoName::parse(repo)?;
         let r = self.repo(&repo)?;
         if !r.attributes.deletable() {
@@ -747,10 +893,11 @@ impl Registry {
         Ok(deleted)
     }
 
-    fn remove_manifest(&mut self, repo: &RepoName, digest: Digest, out: &mut Deleted) {
+    pub(super) fn remove_manifest(&mut self, repo: &RepoName, digest: Digest, out: &mut Deleted) {
         let Some(r) = self.repos.get_mut(repo) else { return };
         let tags = r.remove_tags_of(&digest);
         r.manifests.remove(&digest);
+        r.untagged_at.remove(&digest);
         r.forget(&LockTarget::Manifest(digest));
         let blobs: Vec<Digest> =
             self.manifests.get(&digest).map(|m| m.blobs.iter().copied().collect()).unwrap_or_default();
@@ -815,11 +962,11 @@ impl Registry {
         }
     }
 
-    fn log(&mut self, kind: EventKind) {
+    pub(super) fn log(&mut self, kind: EventKind) {
         self.events.push(self.now, kind);
     }
 
-    fn drop_if_empty(&mut self, repo: &RepoName) {
+    pub(super) fn drop_if_empty(&mut self, repo: &RepoName) {
         if self.repos.get(repo).is_some_and(Repository::is_empty) {
             self.repos.remove(repo);
         }
@@ -844,25 +991,86 @@ impl Registry {
         let (repo_name, tag_name) = (RepoName::parse(repo)?, Tag::parse(tag)?);
         self.check_writable(&repo_name)?;
         self.check_tag_movable(&repo_name, &tag_name, None)?;
+        self.check_key_usable()?;
         self.check_image_room(&layers)?;
+        // A client HEADs and uploads each layer and the config, then PUTs the manifest: one
+        // admission for all of it, so a throttled push writes nothing.
+        let blobs = u32::try_from(layers.len() + 1).unwrap_or(u32::MAX);
+        let ticket = self.admit(throttle::Cost { reads: blobs, writes: blobs + 1, ..Default::default() })?;
         let mut built = Vec::with_capacity(layers.len());
+        let mut uploaded = 0u64;
         for layer in &layers {
-            built.push(match layer {
-                LayerInput::File { bytes, .. } => {
-                    BuiltLayer::of(layer, self.push_blob(repo, bytes, None)?, None)
-                }
+            let pushed = match layer {
+                LayerInput::File { bytes, .. } => self.put_blob(repo, bytes, None)?,
                 LayerInput::Synthetic { size_bytes, seed } => {
-                    let digest = self.push_synthetic_blob(repo, *size_bytes, *seed)?;
-                    let seed = self.blobs.get(&digest).and_then(|m| m.synthetic).map(|s| s.seed);
-                    BuiltLayer::of(layer, digest, seed)
+                    self.put_synthetic_blob(repo, *size_bytes, *seed)?
                 }
-            });
+            };
+            uploaded += pushed.uploaded_bytes;
+            let seed = match layer {
+                LayerInput::File { .. } => None,
+                LayerInput::Synthetic { .. } => {
+                    self.blobs.get(&pushed.digest).and_then(|m| m.synthetic).map(|s| s.seed)
+                }
+            };
+            built.push(BuiltLayer::of(layer, pushed.digest, seed));
         }
         let config = image::config_bytes(&built);
-        let config_digest = self.push_blob(repo, &config, None)?;
+        let config_pushed = self.put_blob(repo, &config, None)?;
         let manifest = image::manifest_bytes(&config, &built);
-        let digest = self.push_manifest(repo, tag, &manifest, Some(MediaType::OciManifest.as_str()))?;
-        Ok(PushedImage { digest, config: config_digest, layers: built.iter().map(|l| l.digest).collect() })
+        let digest = self.put_manifest(repo, tag, &manifest, Some(MediaType::OciManifest.as_str()))?;
+        uploaded += config_pushed.uploaded_bytes + manifest.len() as u64;
+        let took_ms = self.complete(ticket, uploaded, 0);
+        Ok(PushedImage {
+            digest,
+            config: config_pushed.digest,
+            layers: built.iter().map(|l| l.digest).collect(),
+            uploaded_bytes: uploaded,
+            took_ms,
+        })
+    }
+
+    // ---- throttling and bandwidth ----------------------------------------------------------
+
+    /// Runs `f` with every request in it counted against `identity` (a client, a CI job, a
+    /// node of a cluster) instead of the admin user.
+    pub fn with_identity<T>(&mut self, identity: &str, f: impl FnOnce(&mut Self) -> Result<T>) -> Result<T> {
+        let identity = Identity::parse(identity)?;
+        let previous = std::mem::replace(&mut self.caller, identity);
+        let out = f(self);
+        self.caller = previous;
+        out
+    }
+
+    /// Checks the caller's and the registry's buckets for `cost`; changes nothing.
+    fn admit(&mut self, cost: throttle::Cost) -> Result<Ticket> {
+        let caller = self.caller.clone();
+        self.throttle.admit(self.tier, self.now, &caller, cost)
+    }
+
+    /// A request succeeded: its tokens are taken, and the clock moves on by the time its bytes
+    /// take at the tier's bandwidth (running any job due meanwhile). Returns that time.
+    fn complete(&mut self, ticket: Ticket, uploaded: u64, downloaded: u64) -> Millis {
+        self.throttle.charge(self.tier, self.now, ticket);
+        let (down, up) = throttle::bandwidth(self.tier);
+        let took =
+            throttle::transfer_time(uploaded, up).saturating_add(throttle::transfer_time(downloaded, down));
+        self.run_for(took);
+        took
+    }
+
+    /// The request-rate limits in force, the registry-wide buckets and the busiest identities.
+    pub fn throttle_view(&self) -> ThrottleView {
+        self.throttle.view(self.tier, self.now)
+    }
+
+    /// Switches between the 2026 token buckets, the 2019 per-minute table and no limits.
+    pub fn set_rate_model(&mut self, model: &str) -> Result<ThrottleView> {
+        let model = RateModel::parse(model)?;
+        let from = self.throttle.model();
+        self.throttle.set_model(model);
+        self.log(EventKind::RateModelChanged { from, to: model });
+        Ok(self.throttle_view())
     }
 
     // ---- virtual time --------------------------------------------------------------------
@@ -924,6 +1132,8 @@ impl Registry {
         self.now = self.now.max(at);
         match job {
             Job::Reclaim { key } => self.reclaim(key),
+            Job::AdoptKeyVersion { version } => self.adopt_key_version(version),
+            Job::Retention { repo, digest, untagged_at } => self.apply_retention(repo, digest, untagged_at),
         }
     }
 
@@ -981,7 +1191,7 @@ impl Registry {
     /// A blob's sealed form beside the first bytes of its plaintext (decrypted and verified).
     pub fn seal_view(&self, repo: &str, digest: &str) -> Result<SealView> {
         const HEAD: usize = 32;
-        let plain = self.pull_blob(repo, digest)?;
+        let plain = self.read_blob(repo, digest)?;
         let key = RecordKey { kind: RecordKind::Blob, digest: Digest::parse(digest)? };
         let Some(record) = self.store.get(&key) else {
             return err(ErrorCode::BlobUnknown, format!("{key} is not in storage"));
@@ -1060,7 +1270,7 @@ impl Registry {
     /// Storage per repository, a page at a time in catalog order (`n`, `last` as `catalog`):
     /// what each links and what only it holds (what deleting it would release).
     pub fn repository_usage(&self, n: Option<u64>, last: Option<&str>) -> Result<RepositoryUsagePage> {
-        let page = self.catalog(n, last)?;
+        let page = self.catalog_page(n, last, false)?;
         let repositories =
             page.repositories.iter().map(|name| self.repository_summary(name)).collect::<Result<_>>()?;
         Ok(RepositoryUsagePage { repositories, next: page.next })
@@ -1069,7 +1279,7 @@ impl Registry {
     /// Pulls a blob (decrypted, checked) and hashes the bytes served again, so the page can
     /// show the digest it recomputed beside the one it asked for.
     pub fn verify_blob(&self, repo: &str, digest: &str) -> Result<BlobCheck> {
-        let bytes = self.pull_blob(repo, digest)?;
+        let bytes = self.read_blob(repo, digest)?;
         let expected = Digest::parse(digest)?;
         let recomputed = Digest::of(&bytes);
         Ok(BlobCheck {

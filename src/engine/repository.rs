@@ -4,6 +4,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use super::clock::Millis;
 use super::digest::Digest;
 use super::locks::Attributes;
 use super::names::Tag;
@@ -23,6 +24,8 @@ pub struct Repository {
     pub attributes: Attributes,
     /// Tag and manifest attributes that differ from the default (locks are few: a vector).
     pub locks: Vec<(LockTarget, Attributes)>,
+    /// When each manifest that lost its last tag lost it (the retention policy's clock).
+    pub untagged_at: BTreeMap<Digest, Millis>,
 }
 
 impl Repository {

@@ -7,16 +7,22 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use super::clock::Millis;
+use super::digest::Digest;
+use super::names::RepoName;
 use super::storage_account::RecordKey;
 
 /// Most jobs the queue holds (a bound on every queue).
 pub const QUEUE_MAX: usize = 1 << 22;
 
 /// Something the registry does later.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Job {
     /// Garbage collection: reclaim a record's space if it is still released.
     Reclaim { key: RecordKey },
+    /// Automatic key rotation: the registry adopts a new version of its customer-managed key.
+    AdoptKeyVersion { version: u32 },
+    /// The retention policy's delete of a manifest untagged at `untagged_at`, if it still applies.
+    Retention { repo: RepoName, digest: Digest, untagged_at: Millis },
 }
 
 /// A job as the page and the JS API see it.
@@ -32,6 +38,12 @@ impl Job {
     pub fn view(&self, at_ms: Millis) -> JobView {
         match self {
             Job::Reclaim { key } => JobView { at_ms, kind: "reclaim", target: key.to_string() },
+            Job::AdoptKeyVersion { version } => {
+                JobView { at_ms, kind: "adopt-key-version", target: format!("version {version}") }
+            }
+            Job::Retention { repo, digest, .. } => {
+                JobView { at_ms, kind: "retention-delete", target: format!("{repo}@{digest}") }
+            }
         }
     }
 }
@@ -60,6 +72,16 @@ impl Queue {
             return None;
         }
         self.jobs.remove(&(at, seq)).map(|job| (at, job))
+    }
+
+    /// Every queued job with its time, in the order they will run.
+    pub fn iter(&self) -> impl Iterator<Item = (&Job, Millis)> {
+        self.jobs.iter().map(|((at, _), job)| (job, *at))
+    }
+
+    /// The first queued job `pick` selects, with its time.
+    pub fn find<T>(&self, pick: impl Fn(&Job) -> Option<T>) -> Option<(T, Millis)> {
+        self.jobs.iter().find_map(|((at, _), job)| pick(job).map(|t| (t, *at)))
     }
 
     pub fn next_due(&self) -> Option<Millis> {

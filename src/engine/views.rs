@@ -139,6 +139,10 @@ pub struct PushedImage {
     pub digest: Digest,
     pub config: Digest,
     pub layers: Vec<Digest>,
+    /// Bytes the client sent (layers the repository already had are skipped).
+    pub uploaded_bytes: u64,
+    /// Virtual time the upload took at the tier's bandwidth.
+    pub took_ms: Millis,
 }
 
 // ---- queries for the page ----

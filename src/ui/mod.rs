@@ -70,7 +70,7 @@ fn download(registry: Option<&Rc<RefCell<Registry>>>, repo: &str, digest: &str, 
         return Action::Fail(UiError::page("NO_REGISTRY", "the registry could not be created"));
     };
     let pulled = match registry.try_borrow() {
-        Ok(r) => r.pull_blob(repo, digest),
+        Ok(r) => r.read_blob(repo, digest),
         Err(_) => return Action::Fail(UiError::page("BUSY", "the registry is in use; try again")),
     };
     let bytes = match pulled {

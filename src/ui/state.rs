@@ -719,7 +719,7 @@ impl State {
     fn manifest_snap(&self, r: &Registry, repo: &str, view: ManifestView) -> ManifestSnap {
         let key = (repo.to_string(), view.digest.to_string());
         let json = self.open_json.contains_key(&key).then(|| {
-            r.pull_manifest(repo, &key.1)
+            r.read_manifest(repo, &key.1)
                 .map(|m| String::from_utf8_lossy(&m.bytes).into_owned())
                 .map_err(UiError::from)
         });

@@ -1,0 +1,193 @@
+//! The registry's encryption at rest as its owner manages it: the key (service-managed, or a
+//! customer-managed key in the customer's vault), its versions and rotation, and what happens
+//! when access to it is lost. The cryptography itself is in `seal` and `key_vault`.
+
+use serde::Serialize;
+
+use super::clock::Millis;
+use super::error::{ErrorCode, Result, err};
+use super::events::EventKind;
+use super::key_vault::{KeyBackup, KeyKind, KeyState, Rotation};
+use super::registry::Registry;
+use super::scheduler::Job;
+
+/// Auto-rotation adopts a new version within this long (domain.md §4.1: "within 1 hour").
+pub const AUTO_ROTATION_MAX: Millis = Millis::HOUR;
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct KeyVersionView {
+    pub version: u32,
+    pub key_id: String,
+    pub created_at_ms: Millis,
+    /// Data keys this version has wrapped since it was created.
+    pub wrapped_data_keys: u64,
+    /// Records in storage now whose data key this version wraps, and their logical bytes.
+    pub records: u64,
+    pub logical_bytes: u64,
+    pub in_use: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct KeyVaultView {
+    pub kind: KeyKind,
+    pub state: KeyState,
+    pub rotation: Rotation,
+    pub in_use: u32,
+    pub versions: Vec<KeyVersionView>,
+    /// False while access is lost: the registry then holds no key material at all.
+    pub holds_key_material: bool,
+    /// What a client's push or pull gets now, if it is refused because of the key.
+    pub client_sees: Option<String>,
+    /// A version auto-rotation will adopt, and when.
+    pub pending_adoption: Option<(u32, Millis)>,
+}
+
+impl Registry {
+    /// Refuses (403) every push and pull while the key cannot be used.
+    pub(super) fn check_key_usable(&self) -> Result<()> {
+        self.vault.check_usable()
+    }
+
+    pub fn key_vault(&self) -> KeyVaultView {
+        let mut per_version = vec![(0u64, 0u64); self.vault.newest() as usize];
+        for account in self.store.accounts() {
+            for (_, record) in account.records() {
+                let v = record.sealed.key_id.rsplit('/').next().and_then(|v| v.parse::<usize>().ok());
+                if let Some(slot) = v.and_then(|v| per_version.get_mut(v.checked_sub(1)?)) {
+                    slot.0 += 1;
+                    slot.1 += record.logical_bytes;
+                }
+            }
+        }
+        let versions = self
+            .vault
+            .versions()
+            .into_iter()
+            .map(|(version, key_id, wraps, created_at)| {
+                let (records, logical_bytes) =
+                    per_version.get(version as usize - 1).copied().unwrap_or_default();
+                KeyVersionView {
+                    version,
+                    key_id,
+                    created_at_ms: created_at,
+                    wrapped_data_keys: wraps,
+                    records,
+                    logical_bytes,
+                    in_use: version == self.vault.in_use(),
+                }
+            })
+            .collect();
+        KeyVaultView {
+            kind: self.vault.kind(),
+            state: self.vault.state(),
+            rotation: self.vault.rotation(),
+            in_use: self.vault.in_use(),
+            versions,
+            holds_key_material: self.vault.holds_material(),
+            client_sees: self.vault.check_usable().err().map(|e| e.to_string()),
+            pending_adoption: self.queue.find(|job| match job {
+                Job::AdoptKeyVersion { version } => Some(*version),
+                _ => None,
+            }),
+        }
+    }
+
+    fn check_customer_managed(&self, what: &str) -> Result<()> {
+        if self.vault.kind() == KeyKind::ServiceManaged {
+            return err(
+                ErrorCode::Unsupported,
+                format!(
+                    "{what} needs a customer-managed key, which only a Premium registry can have, chosen when it is created; this registry's key is service-managed and rotated by the service"
+                ),
+            );
+        }
+        Ok(())
+    }
+
+    /// The customer creates a new key version in the vault. With automatic rotation the
+    /// registry adopts it within an hour (the moment drawn from the seeded RNG); with manual
+    /// rotation it stays on its pinned version until `rotate_key`.
+    pub fn add_key_version(&mut self) -> Result<KeyVaultView> {
+        self.check_customer_managed("adding a key version")?;
+        let version = self.vault.add_version(self.now)?;
+        let adopt_at = match self.vault.rotation() {
+            Rotation::Automatic => {
+                let delay = Millis(super::registry::draw_below(&mut self.rng, AUTO_ROTATION_MAX.0) + 1);
+                let at = self.now.saturating_add(delay);
+                self.queue.push(at, Job::AdoptKeyVersion { version });
+                Some(at)
+            }
+            Rotation::Manual { .. } => None,
+        };
+        self.log(EventKind::KeyVersionAdded { key_id: self.vault.key_id(version), adopt_at_ms: adopt_at });
+        Ok(self.key_vault())
+    }
+
+    /// Rotates by hand: `Some(v)` pins version v (manual rotation); `None` switches to
+    /// automatic rotation and adopts the newest version now.
+    pub fn rotate_key(&mut self, version: Option<u32>) -> Result<KeyVaultView> {
+        self.check_customer_managed("rotating the key")?;
+        let from = self.vault.in_use();
+        let (to, rotation) = match version {
+            Some(v) => (v, Rotation::Manual { pinned: v }),
+            None => (self.vault.newest(), Rotation::Automatic),
+        };
+        self.vault.adopt(to, rotation)?;
+        self.log(EventKind::KeyRotated {
+            from: self.vault.key_id(from),
+            to: self.vault.key_id(to),
+            automatic: false,
+        });
+        Ok(self.key_vault())
+    }
+
+    /// Runs a queued adoption of `version` (automatic rotation).
+    pub(super) fn adopt_key_version(&mut self, version: u32) {
+        let from = self.vault.in_use();
+        if self.vault.rotation() != Rotation::Automatic || version <= from {
+            return;
+        }
+        let key_id = self.vault.key_id(version);
+        match self.vault.adopt(version, Rotation::Automatic) {
+            Ok(()) => {
+                self.log(EventKind::KeyRotated { from: self.vault.key_id(from), to: key_id, automatic: true })
+            }
+            Err(e) => self.log(EventKind::KeyRotationFailed { key_id, reason: e.message }),
+        }
+    }
+
+    /// Disables the key in the vault: every push and pull fails (403) until `restore_key`.
+    /// The returned backup is the key material, which leaves the registry.
+    pub fn disable_key(&mut self) -> Result<KeyBackup> {
+        self.lose_key(KeyState::Disabled)
+    }
+
+    /// Deletes the key (the vault's soft delete keeps it recoverable: the backup).
+    pub fn delete_key(&mut self) -> Result<KeyBackup> {
+        self.lose_key(KeyState::Deleted)
+    }
+
+    /// Removes the registry identity's access to the key.
+    pub fn revoke_key_access(&mut self) -> Result<KeyBackup> {
+        self.lose_key(KeyState::AccessRevoked)
+    }
+
+    fn lose_key(&mut self, to: KeyState) -> Result<KeyBackup> {
+        self.check_customer_managed("disabling, deleting or revoking the key")?;
+        let backup = self.vault.lose_access(to)?;
+        self.log(EventKind::KeyAccessLost { state: to });
+        Ok(backup)
+    }
+
+    /// Access to the key is restored (enabled again, recovered, or access granted back): the
+    /// backup is checked against the key's versions before anything changes.
+    pub fn restore_key(&mut self, backup: &str) -> Result<KeyVaultView> {
+        self.check_customer_managed("restoring the key")?;
+        let from = self.vault.state();
+        self.vault.restore(&KeyBackup::parse(backup))?;
+        self.log(EventKind::KeyRestored { from });
+        Ok(self.key_vault())
+    }
+}

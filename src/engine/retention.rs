@@ -1,0 +1,145 @@
+//! The retention policy for untagged manifests (Premium, domain.md §4.4): when a manifest loses
+//! its last tag while the policy is on, a delete is queued for `days` later. When it comes due
+//! it applies only if the policy is still on and the manifest is still untagged since that very
+//! untag, and not locked; otherwise the manifest is kept and the event says why. Manifests
+//! untagged before the policy was enabled are never queued. The last manifest of a repository
+//! takes the repository with it.
+
+use serde::Serialize;
+
+use super::clock::Millis;
+use super::digest::Digest;
+use super::error::{ErrorCode, Result, err};
+use super::events::EventKind;
+use super::locks::disallowed;
+use super::names::RepoName;
+use super::registry::Registry;
+use super::scheduler::Job;
+use super::tier::Tier;
+use super::views::Deleted;
+
+/// Longest retention period ACR accepts.
+pub const RETENTION_DAYS_MAX: u32 = 365;
+/// ACR's default when no period is given.
+pub const RETENTION_DAYS_DEFAULT: u32 = 7;
+/// ACR deletes "within a few seconds" with 0 days; Stowage waits this long.
+pub const RETENTION_ZERO_DELAY: Millis = Millis(5_000);
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RetentionPolicy {
+    pub enabled: bool,
+    pub days: u32,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RetentionView {
+    pub enabled: bool,
+    pub days: u32,
+    /// Queued deletes in the order they come due: (repository, manifest, when).
+    pub queued: Vec<QueuedRetention>,
+    pub queued_total: usize,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct QueuedRetention {
+    pub repo: RepoName,
+    pub digest: Digest,
+    pub untagged_at_ms: Millis,
+    pub due_at_ms: Millis,
+}
+
+/// A premium feature refused on a lower tier, naming the tier that has it.
+pub(super) fn premium_only(tier: Tier, feature: &str) -> super::error::RegistryError {
+    disallowed(format!(
+        "{feature} is a Premium feature; this registry is {tier}. Upgrade to Premium to use it"
+    ))
+}
+
+impl Registry {
+    /// Turns the policy on or off and sets its period (0–365 days). Premium only. Manifests
+    /// untagged before it was enabled are never touched; turning it off lets queued deletes lapse.
+    pub fn set_retention_policy(&mut self, enabled: bool, days: Option<u32>) -> Result<RetentionView> {
+        if self.tier != Tier::Premium {
+            return Err(premium_only(self.tier, "the retention policy for untagged manifests"));
+        }
+        let days = days.unwrap_or(RETENTION_DAYS_DEFAULT);
+        if days > RETENTION_DAYS_MAX {
+            return err(ErrorCode::InvalidArgument, format!("retention days must be 0 to 365, not {days}"));
+        }
+        self.retention = RetentionPolicy { enabled, days };
+        self.log(EventKind::RetentionPolicyChanged { enabled, days });
+        Ok(self.retention_view(100))
+    }
+
+    pub fn retention_view(&self, n: usize) -> RetentionView {
+        let mut queued = vec![];
+        let mut total = 0;
+        for (job, at) in self.queue.iter() {
+            if let Job::Retention { repo, digest, untagged_at } = job {
+                total += 1;
+                if queued.len() < n {
+                    queued.push(QueuedRetention {
+                        repo: repo.clone(),
+                        digest: *digest,
+                        untagged_at_ms: *untagged_at,
+                        due_at_ms: at,
+                    });
+                }
+            }
+        }
+        RetentionView {
+            enabled: self.retention.enabled,
+            days: self.retention.days,
+            queued,
+            queued_total: total,
+        }
+    }
+
+    /// A manifest just lost its last tag: remember when, and queue the policy's delete.
+    pub(super) fn note_untagged(&mut self, repo: &RepoName, digest: Digest) {
+        let now = self.now;
+        if let Some(r) = self.repos.get_mut(repo) {
+            r.untagged_at.insert(digest, now);
+        }
+        if !self.retention.enabled {
+            return;
+        }
+        let delay = match self.retention.days {
+            0 => RETENTION_ZERO_DELAY,
+            d => Millis(u64::from(d) * Millis::DAY.0),
+        };
+        self.queue
+            .push(now.saturating_add(delay), Job::Retention { repo: repo.clone(), digest, untagged_at: now });
+    }
+
+    /// A queued retention delete comes due.
+    pub(super) fn apply_retention(&mut self, repo: RepoName, digest: Digest, untagged_at: Millis) {
+        let kept = |why: &str| Some(why.to_string());
+        let why = match self.repos.get(&repo) {
+            _ if !self.retention.enabled => kept("the policy was disabled after the untag"),
+            None => return,
+            Some(r) if !r.manifests.contains(&digest) => return,
+            Some(r) if r.untagged_at.get(&digest) != Some(&untagged_at) || !r.tags_of(&digest).is_empty() => {
+                kept("it was tagged again after this untag")
+            }
+            Some(r) if !r.attributes.deletable() => {
+                kept("its repository is locked (deleteEnabled or writeEnabled is false)")
+            }
+            Some(r) if !r.manifest_attributes(&digest).deletable() => {
+                kept("it is locked (deleteEnabled or writeEnabled is false)")
+            }
+            Some(_) => None,
+        };
+        if let Some(why) = why {
+            self.log(EventKind::RetentionApplied { repo, digest, deleted: false, kept: Some(why) });
+            return;
+        }
+        let mut deleted = Deleted::default();
+        self.log(EventKind::RetentionApplied { repo: repo.clone(), digest, deleted: true, kept: None });
+        self.remove_manifest(&repo, digest, &mut deleted);
+        self.drop_if_empty(&repo);
+    }
+}
