@@ -385,6 +385,22 @@ impl Registry {
         to_js(&self.inner.borrow().throttle_view())
     }
 
+    /// A cluster scaling out: `nodes` (1–10,000) clients pull the image at once (2 + layers reads each),
+    /// all as identity `cluster` when `sharedIdentity` (as AKS nodes), else `node-1`….
+    /// Returns `{nodes, completed, throttled, retryAfterMaxS, firstThrottledNode,
+    /// readsPerNode, bytesPerNode, tookMs}`.
+    #[wasm_bindgen(js_name = scaleOutPull)]
+    pub fn scale_out_pull(
+        &self,
+        repo: &str,
+        reference: &str,
+        nodes: f64,
+        shared_identity: Option<bool>,
+    ) -> Result<JsValue, JsValue> {
+        let nodes = u32::try_from(whole(nodes, "nodes", ErrorCode::InvalidArgument)?).unwrap_or(u32::MAX);
+        to_js(&self.run(|r| r.scale_out_pull(repo, reference, nodes, shared_identity.unwrap_or(false)))?)
+    }
+
     /// Switches the rate model: "2026" (token buckets), "2019" (per-minute table) or "off".
     #[wasm_bindgen(js_name = setRateModel)]
     pub fn set_rate_model(&self, model: &str) -> Result<JsValue, JsValue> {

@@ -3,7 +3,9 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 use proptest::prelude::*;
-use stowage::engine::{AttributePatch, Digest, ErrorCode, LayerInput, Millis, Registry, RegistryOptions};
+use stowage::engine::{
+    AttributePatch, Digest, ErrorCode, LayerInput, Millis, Registry, RegistryOptions, RotationMode, Tier,
+};
 
 #[derive(Clone, Debug)]
 enum Op {
@@ -21,6 +23,17 @@ enum Op {
     Synthetic(String, u64, Option<u64>),
     Advance(u64),
     Lock(String, Option<String>, [Option<bool>; 4]),
+    Retention(bool, Option<u32>),
+    /// 0: disable, 1: delete, 2: revoke access to the key.
+    LoseKey(u8),
+    /// Restore with the backup kept (true) or a damaged one (false).
+    RestoreKey(bool),
+    AddKeyVersion,
+    RotateKey(Option<u32>),
+    PullAs(String, String, String),
+    ScaleOut(String, String, u32, bool),
+    RateModel(String),
+    SetTier(String),
 }
 
 fn name() -> impl Strategy<Value = String> {
@@ -91,6 +104,16 @@ fn op() -> impl Strategy<Value = Op> {
         2 => prop_oneof![Just(0u64), 1u64..1_200_000].prop_map(Op::Advance),
         2 => (name(), prop::option::of(tag()), prop::array::uniform4(prop::option::of(any::<bool>())))
             .prop_map(|(r, t, p)| Op::Lock(r, t, p)),
+        1 => Just(Op::Advance(86_400_000)),
+        2 => (any::<bool>(), prop::option::of(prop_oneof![0u32..3, Just(400)])).prop_map(|(e, d)| Op::Retention(e, d)),
+        1 => (0u8..3).prop_map(Op::LoseKey),
+        1 => any::<bool>().prop_map(Op::RestoreKey),
+        1 => Just(Op::AddKeyVersion),
+        1 => prop::option::of(0u32..4).prop_map(Op::RotateKey),
+        1 => ("[a-z@ ]{0,6}", name(), reference(&["v1", "v2"])).prop_map(|(i, r, t)| Op::PullAs(i, r, t)),
+        1 => (name(), reference(&["v1", "v2"]), 0u32..400, any::<bool>()).prop_map(|(r, t, n, s)| Op::ScaleOut(r, t, n, s)),
+        1 => prop::sample::select(vec!["2026", "2019", "off", "1999"]).prop_map(|m| Op::RateModel(m.into())),
+        1 => prop::sample::select(vec!["Basic", "Standard", "Premium", "Gold"]).prop_map(|t| Op::SetTier(t.into())),
     ]
 }
 
@@ -106,12 +129,39 @@ fn fingerprint(r: &Registry) -> String {
             r.attributes(repo, None)
         );
     }
-    s
+    s + &format!("|{:?}|{:?}", r.key_vault(), r.retention_view(1000))
 }
 
-/// Applies an op; returns whether it was refused.
-fn apply(r: &mut Registry, op: &Op) -> bool {
+/// Applies an op; returns whether it was refused. `backup` is the customer's vault: what a
+/// lost key's material was handed out as.
+fn apply(r: &mut Registry, op: &Op, backup: &mut Option<String>) -> bool {
     match op {
+        Op::Retention(enabled, days) => r.set_retention_policy(*enabled, *days).is_err(),
+        Op::LoseKey(how) => {
+            let lost = match how {
+                0 => r.disable_key(),
+                1 => r.delete_key(),
+                _ => r.revoke_key_access(),
+            };
+            match lost {
+                Ok(b) => {
+                    *backup = Some(b.as_str().to_string());
+                    false
+                }
+                Err(_) => true,
+            }
+        }
+        Op::RestoreKey(good) => {
+            let text = backup.clone().unwrap_or_default();
+            let text = if *good { text } else { text.replace('a', "b") + "0" };
+            r.restore_key(&text).is_err()
+        }
+        Op::AddKeyVersion => r.add_key_version().is_err(),
+        Op::RotateKey(v) => r.rotate_key(*v).is_err(),
+        Op::PullAs(identity, repo, t) => r.with_identity(identity, |r| r.pull_manifest(repo, t)).is_err(),
+        Op::ScaleOut(repo, t, n, shared) => r.scale_out_pull(repo, t, *n, *shared).is_err(),
+        Op::RateModel(m) => r.set_rate_model(m).is_err(),
+        Op::SetTier(t) => r.set_tier(t).is_err(),
         Op::PushBlob(repo, b, d) => r.push_blob(repo, b, d.as_deref()).is_err(),
         Op::PushManifest(repo, t, b, c) => r.push_manifest(repo, t, b, c.as_deref()).is_err(),
         Op::PushImage(repo, t, layers) => {
@@ -141,15 +191,28 @@ fn apply(r: &mut Registry, op: &Op) -> bool {
 }
 
 proptest! {
-    // 96 cases in the test run; PROPTEST_CASES=N for a longer hunt.
+    // 160 cases in the test run; PROPTEST_CASES=N for a longer hunt.
     #![proptest_config(ProptestConfig {
-        cases: std::env::var("PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(96),
+        cases: std::env::var("PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(160),
         ..ProptestConfig::default()
     })]
 
     #[test]
-    fn random_operations_never_panic_and_refusals_change_nothing(ops in prop::collection::vec(op(), 1..40)) {
-        let mut r = Registry::new(RegistryOptions::default()).expect("registry");
+    fn random_operations_never_panic_and_refusals_change_nothing(
+        ops in prop::collection::vec(op(), 1..80),
+        premium_cmk in any::<bool>(),
+    ) {
+        let options = if premium_cmk {
+            RegistryOptions {
+                tier: Tier::Premium,
+                customer_managed_key: Some(RotationMode::Automatic),
+                ..RegistryOptions::default()
+            }
+        } else {
+            RegistryOptions::default()
+        };
+        let mut r = Registry::new(options).expect("registry");
+        let mut backup = None;
         // The blobs the well-formed manifest body references, in two of the three repositories.
         for repo in ["app", "lib/x"] {
             for b in [0u8, 1] {
@@ -158,7 +221,7 @@ proptest! {
         }
         for op in &ops {
             let before = fingerprint(&r);
-            if apply(&mut r, op) {
+            if apply(&mut r, op, &mut backup) {
                 prop_assert_eq!(fingerprint(&r), before, "refused {:?} changed the registry", op);
             }
             if let Err(e) = r.audit() {
@@ -168,11 +231,12 @@ proptest! {
         // Invariant: the storage total is the sum of the accounts, and every catalogued tag pulls.
         let usage = r.usage();
         prop_assert_eq!(usage.total_billed_bytes, usage.accounts.iter().map(|a| a.billed_bytes).sum::<u64>());
-        for repo in r.catalog(Some(1000), None).map(|c| c.repositories).unwrap_or_default() {
-            for tag in r.tags(&repo, Some(1000), None).map(|t| t.tags).unwrap_or_default() {
-                let pulled = r.pull_manifest(&repo, &tag).map_err(|e| e.code);
+        // (Owner reads: a client's pulls could be throttled by now.)
+        for repo in r.catalog_with_hidden(Some(1000), None).map(|c| c.repositories).unwrap_or_default() {
+            for tag in r.tag_page(&repo, Some(1000), None).map(|t| t.tags).unwrap_or_default() {
+                let pulled = r.read_manifest(&repo, &tag).map_err(|e| e.code);
                 prop_assert!(
-                    matches!(pulled, Ok(_) | Err(ErrorCode::RegistryDisallowedOperation)),
+                    matches!(pulled, Ok(_) | Err(ErrorCode::RegistryDisallowedOperation | ErrorCode::Denied)),
                     "{}:{} does not pull: {:?}", repo, tag, pulled
                 );
             }

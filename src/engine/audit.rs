@@ -110,6 +110,11 @@ impl Registry {
             if r.is_empty() {
                 return Err(format!("empty repository {name} was kept"));
             }
+            for d in r.untagged_at.keys() {
+                if !r.manifests.contains(d) || r.tags.values().any(|t| t == d) {
+                    return Err(format!("{name}: manifest {d} has an untag time but is gone or tagged"));
+                }
+            }
             for (target, attributes) in &r.locks {
                 let present = match target {
                     LockTarget::Tag(t) => r.tags.contains_key(t),

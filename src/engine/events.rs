@@ -103,6 +103,14 @@ pub enum EventKind {
     KeyRestored {
         from: KeyState,
     },
+    ScaleOutPull {
+        repo: RepoName,
+        digest: Digest,
+        nodes: u32,
+        completed: u32,
+        throttled: u32,
+        retry_after_max_s: u64,
+    },
     RetentionPolicyChanged {
         enabled: bool,
         days: u32,
@@ -212,6 +220,16 @@ impl EventKind {
                 "access to the customer-managed key restored (it was {}): pushes and pulls work again, nothing was lost",
                 from.as_str()
             ),
+            Self::ScaleOutPull { repo, digest, nodes, completed, throttled, retry_after_max_s } => {
+                if *throttled == 0 {
+                    format!("{nodes} nodes pulled {repo}@{}: all {completed} got the image", digest.short())
+                } else {
+                    format!(
+                        "{nodes} nodes pulled {repo}@{}: {completed} got the image, {throttled} were refused with 429 TOOMANYREQUESTS (Retry-After up to {retry_after_max_s} s)",
+                        digest.short()
+                    )
+                }
+            }
             Self::RetentionPolicyChanged { enabled, days } => {
                 if *enabled {
                     format!(

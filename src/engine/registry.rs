@@ -1073,6 +1073,74 @@ impl Registry {
         Ok(self.throttle_view())
     }
 
+    /// A cluster scaling out (pain point 7): `nodes` (1–10,000) clients pull the same image at the same
+    /// virtual instant, each its manifest, config and every layer (2 + layers reads). With
+    /// `shared_identity` they all count against one identity (`cluster`, as AKS nodes share a
+    /// kubelet identity); otherwise against `node-1`, `node-2`, …. A throttled node gets
+    /// nothing; the report says how many completed and the longest Retry-After. The clock then
+    /// moves by the time the completed nodes' bytes take at the tier's download bandwidth.
+    pub fn scale_out_pull(
+        &mut self,
+        repo: &str,
+        reference: &str,
+        nodes: u32,
+        shared_identity: bool,
+    ) -> Result<ScaleOutReport> {
+        if !(1..=10_000).contains(&nodes) {
+            return err(ErrorCode::InvalidArgument, format!("nodes must be 1 to 10,000, not {nodes}"));
+        }
+        let manifest = self.read_manifest(repo, reference)?;
+        let Some(meta) = self.manifests.get(&manifest.digest) else {
+            return err(ErrorCode::ManifestUnknown, format!("manifest {repo}:{reference} is not known"));
+        };
+        let blobs: Vec<Digest> =
+            meta.parsed.config.iter().chain(&meta.parsed.layers).map(|d| d.digest).collect();
+        let mut bytes_per_node = manifest.bytes.len() as u64;
+        for d in &blobs {
+            self.read_blob(repo, &d.to_string())?;
+            bytes_per_node += self.blobs.get(d).map_or(0, |m| m.size_bytes);
+        }
+        let reads_per_node = u32::try_from(1 + blobs.len()).unwrap_or(u32::MAX);
+        let (mut completed, mut throttled, mut retry_after_max_s, mut first_throttled) =
+            (0u32, 0u32, 0u64, None);
+        for i in 1..=nodes {
+            let identity = if shared_identity { "cluster".to_string() } else { format!("node-{i}") };
+            let admitted = self.with_identity(&identity, |r| r.admit(throttle::Cost::reads(reads_per_node)));
+            match admitted {
+                Ok(ticket) => {
+                    self.throttle.charge(self.tier, self.now, ticket);
+                    completed += 1;
+                }
+                Err(e) => {
+                    throttled += 1;
+                    retry_after_max_s = retry_after_max_s.max(e.retry_after_s.unwrap_or(0));
+                    first_throttled.get_or_insert(i);
+                }
+            }
+        }
+        let (down, _) = throttle::bandwidth(self.tier);
+        let took_ms = throttle::transfer_time(bytes_per_node.saturating_mul(u64::from(completed)), down);
+        self.log(EventKind::ScaleOutPull {
+            repo: RepoName::parse(repo)?,
+            digest: manifest.digest,
+            nodes,
+            completed,
+            throttled,
+            retry_after_max_s,
+        });
+        self.run_for(took_ms);
+        Ok(ScaleOutReport {
+            nodes,
+            completed,
+            throttled,
+            retry_after_max_s,
+            first_throttled_node: first_throttled,
+            reads_per_node,
+            bytes_per_node,
+            took_ms,
+        })
+    }
+
     // ---- virtual time --------------------------------------------------------------------
 
     /// The virtual time now.

@@ -23,8 +23,9 @@ use super::tier::Tier;
 const UNIT: i64 = 60_000;
 /// A bucket holds this many seconds of its rate.
 pub const BURST_SECONDS: u64 = 10;
-/// Most identities tracked at once; full buckets are forgotten first.
-const IDENTITIES_MAX: usize = 65_536;
+/// Identity buckets kept before the full ones (which a missing bucket stands for) are
+/// forgotten; the threshold doubles when too few are full, so pruning stays amortised O(1).
+const IDENTITIES_PRUNE_AT: usize = 65_536;
 
 /// Who a request is counted against: an Entra identity, a token, the admin user or
 /// `anonymous` (every anonymous pull counts as one identity). 1–64 of `[A-Za-z0-9._@-]`.
@@ -318,11 +319,12 @@ pub struct Throttle {
     identities: BTreeMap<(Identity, Category), Bucket>,
     admitted: BTreeMap<Category, u64>,
     throttled: BTreeMap<Category, u64>,
+    prune_at: usize,
 }
 
 impl Throttle {
     pub fn new(model: RateModel) -> Self {
-        Self { model, ..Self::default() }
+        Self { model, prune_at: IDENTITIES_PRUNE_AT, ..Self::default() }
     }
 
     pub fn model(&self) -> RateModel {
@@ -407,8 +409,9 @@ impl Throttle {
                     .insert((ticket.identity.clone(), category), Bucket { units: b.units - take, at: now });
             }
         }
-        if self.identities.len() > IDENTITIES_MAX {
+        if self.identities.len() > self.prune_at {
             self.forget_full(tier, now);
+            self.prune_at = IDENTITIES_PRUNE_AT.max(2 * self.identities.len());
         }
     }
 

@@ -182,3 +182,19 @@ pub struct BlobCheck {
     pub served_bytes: u64,
     pub matches: bool,
 }
+
+/// What a cluster scale-out pull saw (`Registry::scale_out_pull`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ScaleOutReport {
+    pub nodes: u32,
+    /// Nodes that got the whole image.
+    pub completed: u32,
+    /// Nodes refused with 429 TOOMANYREQUESTS.
+    pub throttled: u32,
+    pub retry_after_max_s: u64,
+    pub first_throttled_node: Option<u32>,
+    pub reads_per_node: u32,
+    pub bytes_per_node: u64,
+    pub took_ms: Millis,
+}
