@@ -277,7 +277,8 @@ const SCRIPTED_RUN_HASH: &str = "4d4b1fcf63bbd7a7740bdf0dcd2e80c0179c728a53a9770
 
 #[wasm_bindgen_test]
 fn the_browser_reaches_the_native_event_log_hash() {
-    let result = scripted_run(registry_class(), 1).unwrap_or_else(|e| panic!("{}", js_sys::Error::from(e).message()));
+    let result =
+        scripted_run(registry_class(), 1).unwrap_or_else(|e| panic!("{}", js_sys::Error::from(e).message()));
     let result = js_sys::Array::from(&result);
     assert_eq!(result.get(0).as_string().as_deref(), Some(SCRIPTED_RUN_HASH));
     assert_eq!(result.get(1).as_f64(), Some((161_062 + 8 + 16 * 60_000) as f64));
