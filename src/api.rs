@@ -474,6 +474,79 @@ impl Registry {
         to_js(&self.inner.borrow().retention_view(n.min(10_000) as usize))
     }
 
+    /// Webhooks, private endpoints and content trust: `{tier, webhooks: [{name, actions, scope,
+    /// delivered, recent}], webhooksMax, privateEndpoints, privateEndpointsMax, contentTrust}`.
+    pub fn features(&self) -> Result<JsValue, JsValue> {
+        to_js(&self.inner.borrow().features())
+    }
+
+    /// Adds a webhook (2 / 10 / 500 per tier) for `actions` (["push", "delete"]), optionally
+    /// only for repository `scope`. Deliveries come one virtual second after the operation.
+    #[wasm_bindgen(js_name = addWebhook)]
+    pub fn add_webhook(
+        &self,
+        name: &str,
+        actions: Vec<String>,
+        scope: Option<String>,
+    ) -> Result<JsValue, JsValue> {
+        let actions: Vec<&str> = actions.iter().map(String::as_str).collect();
+        to_js(&self.run(|r| r.add_webhook(name, &actions, scope.as_deref()))?)
+    }
+
+    #[wasm_bindgen(js_name = removeWebhook)]
+    pub fn remove_webhook(&self, name: &str) -> Result<JsValue, JsValue> {
+        to_js(&self.run(|r| r.remove_webhook(name))?)
+    }
+
+    /// Adds a private endpoint (Premium, up to 200).
+    #[wasm_bindgen(js_name = addPrivateEndpoint)]
+    pub fn add_private_endpoint(&self, name: &str) -> Result<JsValue, JsValue> {
+        to_js(&self.run(|r| r.add_private_endpoint(name))?)
+    }
+
+    #[wasm_bindgen(js_name = removePrivateEndpoint)]
+    pub fn remove_private_endpoint(&self, name: &str) -> Result<JsValue, JsValue> {
+        to_js(&self.run(|r| r.remove_private_endpoint(name))?)
+    }
+
+    /// Content trust (Premium; refused with a customer-managed key).
+    #[wasm_bindgen(js_name = setContentTrust)]
+    pub fn set_content_trust(&self, enabled: bool) -> Result<JsValue, JsValue> {
+        to_js(&self.run(|r| r.set_content_trust(enabled))?)
+    }
+
+    /// Soft delete (all tiers, not with retention): `enabled`, `days` 1–90 (default 7).
+    /// Returns `{enabled, days, items: [{repo, digest, tag, manifestDeleted, deletedAtMs,
+    /// purgeAtMs}], itemsTotal, nextPurgeAtMs}`.
+    #[wasm_bindgen(js_name = setSoftDeletePolicy)]
+    pub fn set_soft_delete_policy(&self, enabled: bool, days: Option<f64>) -> Result<JsValue, JsValue> {
+        let days = days
+            .map(|d| whole(d, "days", ErrorCode::InvalidArgument))
+            .transpose()?
+            .map(|d| u32::try_from(d).unwrap_or(u32::MAX));
+        to_js(&self.run(|r| r.set_soft_delete_policy(enabled, days))?)
+    }
+
+    /// The soft-delete policy and the first `n` (default 100) items in the bins, newest first.
+    #[wasm_bindgen(js_name = softDeleted)]
+    pub fn soft_deleted(&self, n: Option<f64>) -> Result<JsValue, JsValue> {
+        let n = n.map(|n| whole(n, "n", ErrorCode::InvalidArgument)).transpose()?.unwrap_or(100);
+        to_js(&self.inner.borrow().soft_delete_view(n.min(10_000) as usize))
+    }
+
+    /// Restores `repo:tag` → `digest` from the soft-delete bin; `force` overwrites a tag that
+    /// now points elsewhere (the overwritten tag goes to the bin).
+    #[wasm_bindgen(js_name = restoreSoftDeleted)]
+    pub fn restore_soft_deleted(
+        &self,
+        repo: &str,
+        tag: &str,
+        digest: &str,
+        force: Option<bool>,
+    ) -> Result<(), JsValue> {
+        self.run(|r| r.restore_soft_deleted(repo, tag, digest, force.unwrap_or(false)))
+    }
+
     /// Sets lock attributes on a repository (`reference` null), a tag or a manifest (digest):
     /// `{writeEnabled?, deleteEnabled?, readEnabled?, listEnabled?}`; returns the attributes
     /// now in force. Violations later throw `REGISTRY_DISALLOWED_OPERATION` (405).

@@ -34,6 +34,9 @@ enum Op {
     ScaleOut(String, String, u32, bool),
     RateModel(String),
     SetTier(String),
+    SoftDelete(bool, Option<u32>),
+    Restore(String, String, String, bool),
+    Webhook(String, Vec<String>),
 }
 
 fn name() -> impl Strategy<Value = String> {
@@ -114,6 +117,10 @@ fn op() -> impl Strategy<Value = Op> {
         1 => (name(), reference(&["v1", "v2"]), 0u32..400, any::<bool>()).prop_map(|(r, t, n, s)| Op::ScaleOut(r, t, n, s)),
         1 => prop::sample::select(vec!["2026", "2019", "off", "1999"]).prop_map(|m| Op::RateModel(m.into())),
         1 => prop::sample::select(vec!["Basic", "Standard", "Premium", "Gold"]).prop_map(|t| Op::SetTier(t.into())),
+        2 => (any::<bool>(), prop::option::of(prop_oneof![0u32..3, Just(91)])).prop_map(|(e, d)| Op::SoftDelete(e, d)),
+        2 => (name(), tag(), reference(&[]), any::<bool>()).prop_map(|(r, t, d, f)| Op::Restore(r, t, d, f)),
+        1 => ("[a-z0-9]{3,7}", prop::collection::vec(prop::sample::select(vec!["push", "delete", "pull"]), 0..3))
+            .prop_map(|(n, a)| Op::Webhook(n, a.into_iter().map(String::from).collect())),
     ]
 }
 
@@ -129,7 +136,13 @@ fn fingerprint(r: &Registry) -> String {
             r.attributes(repo, None)
         );
     }
-    s + &format!("|{:?}|{:?}", r.key_vault(), r.retention_view(1000))
+    s + &format!(
+        "|{:?}|{:?}|{:?}|{:?}",
+        r.key_vault(),
+        r.retention_view(1000),
+        r.soft_delete_view(1000),
+        r.features()
+    )
 }
 
 /// Applies an op; returns whether it was refused. `backup` is the customer's vault: what a
@@ -162,6 +175,22 @@ fn apply(r: &mut Registry, op: &Op, backup: &mut Option<String>) -> bool {
         Op::ScaleOut(repo, t, n, shared) => r.scale_out_pull(repo, t, *n, *shared).is_err(),
         Op::RateModel(m) => r.set_rate_model(m).is_err(),
         Op::SetTier(t) => r.set_tier(t).is_err(),
+        Op::SoftDelete(enabled, days) => r.set_soft_delete_policy(*enabled, *days).is_err(),
+        Op::Restore(repo, t, d, force) => {
+            // Half the time restore what is really in the repository's bin, else what was drawn.
+            let from_bin = r.soft_delete_view(1000).items.into_iter().find(|i| i.repo.as_str() == repo);
+            match from_bin {
+                Some(item) if d.len() % 2 == 0 => {
+                    let tag = item.tag.map_or_else(|| t.clone(), |t| t.to_string());
+                    r.restore_soft_deleted(repo, &tag, &item.digest.to_string(), *force).is_err()
+                }
+                _ => r.restore_soft_deleted(repo, t, d, *force).is_err(),
+            }
+        }
+        Op::Webhook(n, actions) => {
+            let actions: Vec<&str> = actions.iter().map(String::as_str).collect();
+            r.add_webhook(n, &actions, None).is_err()
+        }
         Op::PushBlob(repo, b, d) => r.push_blob(repo, b, d.as_deref()).is_err(),
         Op::PushManifest(repo, t, b, c) => r.push_manifest(repo, t, b, c.as_deref()).is_err(),
         Op::PushImage(repo, t, layers) => {

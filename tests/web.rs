@@ -219,6 +219,23 @@ export function tiersAndKeys(Registry) {
   eq(codeOf(() => cmk.setTier('Standard')), 'REGISTRY_DISALLOWED_OPERATION/405', 'no downgrade with CMK');
   eq(codeOf(() => std.setRetentionPolicy(true)), 'REGISTRY_DISALLOWED_OPERATION/405', 'retention needs Premium');
   cmk.audit();
+
+  // Soft delete and webhooks.
+  const sd = new Registry();
+  eq(codeOf(() => sd.setSoftDeletePolicy(true, 0)), 'INVALID_ARGUMENT/400', 'soft delete needs 1-90 days');
+  sd.setSoftDeletePolicy(true, 1);
+  sd.addWebhook('hooks1', ['push'], 'app');
+  eq(codeOf(() => sd.addWebhook('hooks2', ['pull'])), 'INVALID_ARGUMENT/400', 'a bad webhook action');
+  const kept = sd.pushImage('app', 'v1', file('keep me'));
+  sd.deleteManifest('app', 'v1');
+  eq(sd.softDeleted().items.map(i => [i.tag, i.manifestDeleted]), [['v1', true]], 'in the bin');
+  eq(codeOf(() => sd.pullManifest('app', 'v1')), 'MANIFEST_UNKNOWN/404', 'not pullable while deleted');
+  sd.restoreSoftDeleted('app', 'v1', kept.digest);
+  eq(new TextDecoder().decode(sd.pullBlob('app', kept.layers[0])), 'keep me', 'restored');
+  sd.advance(1000);
+  eq(sd.features().webhooks.map(w => [w.name, w.delivered, w.recent.map(d => d.target)]),
+     [['hooks1', 1, ['app:v1']]], 'webhook delivered a second after the push');
+  sd.audit();
   return true;
 }
 

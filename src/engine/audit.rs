@@ -43,7 +43,7 @@ impl Registry {
             for d in r.links.keys() {
                 *blob_holders.entry(*d).or_default() += 1;
             }
-            for d in &r.manifests {
+            for d in r.manifests.iter().chain(r.deleted_manifests.keys()) {
                 *manifest_holders.entry(*d).or_default() += 1;
             }
         }
@@ -88,7 +88,10 @@ impl Registry {
     fn audit_links(&self) -> Result<(), String> {
         for (name, r) in &self.repos {
             let mut expected: BTreeMap<Digest, u32> = BTreeMap::new();
-            for d in &r.manifests {
+            for d in r.manifests.iter().chain(r.deleted_manifests.keys()) {
+                if r.manifests.contains(d) && r.deleted_manifests.contains_key(d) {
+                    return Err(format!("{name}: manifest {d} is both live and soft-deleted"));
+                }
                 let Some(meta) = self.manifests.get(d) else {
                     return Err(format!("{name} holds manifest {d} with no metadata"));
                 };

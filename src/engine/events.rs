@@ -8,6 +8,7 @@ use sha2::{Digest as _, Sha256};
 
 use super::clock::Millis;
 use super::digest::{Digest, hex_lower};
+use super::features::WebhookAction;
 use super::key_vault::KeyState;
 use super::locks::Attributes;
 use super::names::{RepoName, Tag};
@@ -102,6 +103,31 @@ pub enum EventKind {
     },
     KeyRestored {
         from: KeyState,
+    },
+    FeatureChanged {
+        what: String,
+    },
+    /// Soft delete moved a manifest (with `tags`), or only a tag, into the bin.
+    SoftDeleted {
+        repo: RepoName,
+        digest: Digest,
+        tags: Vec<Tag>,
+        manifest: bool,
+    },
+    SoftDeletePurged {
+        manifests: usize,
+        tags: usize,
+        released_bytes: u64,
+    },
+    SoftDeleteRestored {
+        repo: RepoName,
+        tag: Tag,
+        digest: Digest,
+    },
+    WebhookDelivered {
+        webhook: String,
+        action: WebhookAction,
+        target: String,
     },
     ScaleOutPull {
         repo: RepoName,
@@ -219,6 +245,36 @@ impl EventKind {
             Self::KeyRestored { from } => format!(
                 "access to the customer-managed key restored (it was {}): pushes and pulls work again, nothing was lost",
                 from.as_str()
+            ),
+            Self::FeatureChanged { what } => what.clone(),
+            Self::SoftDeleted { repo, digest, tags, manifest } => {
+                let tags: Vec<String> = tags.iter().map(|t| format!(":{t}")).collect();
+                if *manifest {
+                    format!(
+                        "manifest {repo}@{} soft-deleted{}: restorable, still stored and billed",
+                        digest.short(),
+                        if tags.is_empty() { String::new() } else { format!(" with {}", tags.join(", ")) }
+                    )
+                } else {
+                    format!(
+                        "tag {repo}{} soft-deleted: restorable with digest {}",
+                        tags.join(""),
+                        digest.short()
+                    )
+                }
+            }
+            Self::SoftDeletePurged { manifests, tags, released_bytes } => format!(
+                "soft-delete purge: {manifests} manifest(s) and {tags} tag(s) past their period destroyed, {released_bytes} bytes released"
+            ),
+            Self::SoftDeleteRestored { repo, tag, digest } => {
+                format!("restored {repo}:{tag} → {} from the soft-delete bin", digest.short())
+            }
+            Self::WebhookDelivered { webhook, action, target } => format!(
+                "webhook {webhook} delivered: {} {target}",
+                match action {
+                    WebhookAction::Push => "push",
+                    WebhookAction::Delete => "delete",
+                }
             ),
             Self::ScaleOutPull { repo, digest, nodes, completed, throttled, retry_after_max_s } => {
                 if *throttled == 0 {

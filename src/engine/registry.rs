@@ -14,6 +14,7 @@ use super::clock::Millis;
 use super::digest::{Digest, hex_lower};
 use super::error::{ErrorCode, RegistryError, Result, err};
 use super::events::{Event, EventKind, EventLog};
+use super::features::{Features, WebhookAction};
 use super::image::{self, BuiltLayer};
 use super::key_vault::{KeyKind, KeyVault, RotationMode};
 use super::listing::{page_size, paginate};
@@ -23,6 +24,7 @@ use super::names::{Reference, RepoName, Tag};
 use super::repository::{LockTarget, Repository};
 use super::retention::{RetentionPolicy, premium_only};
 use super::scheduler::{Job, JobView, QUEUE_MAX, Queue};
+use super::soft_delete::SoftDeletePolicy;
 use super::storage_account::{RecordKey, RecordKind};
 use super::synthetic::{LAYER_MAX_BYTES, SyntheticLayer};
 use super::throttle::{self, Identity, RateModel, Throttle, ThrottleView, Ticket};
@@ -116,6 +118,8 @@ pub struct Registry {
     /// Who the current request is counted against (see `with_identity`).
     pub(super) caller: Identity,
     pub(super) retention: RetentionPolicy,
+    pub(super) features: Features,
+    pub(super) soft_delete: SoftDeletePolicy,
 }
 
 /// A uniform draw in `0..n` (0 when n is 0), by widening multiplication: portable and exact.
@@ -207,6 +211,8 @@ impl Registry {
             throttle: Throttle::new(options.rate_model),
             caller: Identity::admin(),
             retention: RetentionPolicy::default(),
+            features: Features::default(),
+            soft_delete: SoftDeletePolicy::default(),
         })
     }
 
@@ -378,6 +384,7 @@ impl Registry {
         self.check_references(&repo, &parsed)?;
         self.check_writable(&repo)?;
         self.check_key_usable()?;
+        self.check_not_soft_deleted(&repo, &digest)?;
         if let Reference::Tag(t) = &reference {
             self.check_tag_movable(&repo, t, Some(digest))?;
         }
@@ -410,7 +417,12 @@ impl Registry {
         if tag.is_some() {
             r.untagged_at.remove(&digest);
         }
+        let target = match &tag {
+            Some(t) => format!("{repo}:{t}"),
+            None => format!("{repo}@{digest}"),
+        };
         self.log(EventKind::ManifestPushed { repo: repo.clone(), digest, tag, left_dangling });
+        self.fire_webhooks(WebhookAction::Push, &repo, target);
         if let Some(old) = left_dangling {
             self.note_untagged(&repo, old);
         }
@@ -484,7 +496,7 @@ impl Registry {
         Ok(PulledManifest { digest, media_type, bytes })
     }
 
-    fn repo(&self, repo: &RepoName) -> Result<&Repository> {
+    pub(super) fn repo(&self, repo: &RepoName) -> Result<&Repository> {
         self.repos.get(repo).ok_or_else(|| {
             RegistryError::new(ErrorCode::NameUnknown, format!("repository {repo} is not known"))
         })
@@ -537,6 +549,9 @@ impl Registry {
                 )));
             }
         }
+        if let Some(why) = self.feature_blocking_downgrade(tier) {
+            return Err(disallowed(format!("cannot move to {tier}: {why}")));
+        }
         let billed = self.store.billed_bytes();
         let limit = self.storage_era.limit_bytes(tier);
         if billed > limit {
@@ -573,10 +588,11 @@ impl Registry {
         Ok(())
     }
 
-    /// The storage-limit check for a whole image, before anything is written: a quick upper
-    /// bound first, and only near the limit the exact figure (hashing the files, drawing the
-    /// synthetic seeds from a copy of the RNG, building the exact config and manifest).
-    fn check_image_room(&self, layers: &[LayerInput]) -> Result<()> {
+    /// The storage-limit and soft-delete checks for a whole image, before anything is written:
+    /// a quick upper bound first, and only near the limit (or when the repository has a
+    /// soft-delete bin) the exact image (hashing the files, drawing the synthetic seeds from a
+    /// copy of the RNG, building the exact config and manifest).
+    fn check_image_room(&self, repo: &RepoName, layers: &[LayerInput]) -> Result<()> {
         let upper: u64 = layers
             .iter()
             .map(|l| match l {
@@ -586,7 +602,8 @@ impl Registry {
             .sum::<u64>()
             .saturating_add(2 * manifest::MANIFEST_MAX_BYTES as u64);
         let billed = self.store.billed_bytes();
-        if billed.saturating_add(upper) <= self.limit_bytes() {
+        let bin_empty = self.repos.get(repo).is_none_or(|r| r.deleted_manifests.is_empty());
+        if billed.saturating_add(upper) <= self.limit_bytes() && bin_empty {
             return Ok(());
         }
         let mut rng = self.rng.clone();
@@ -609,8 +626,10 @@ impl Registry {
         }
         let config = image::config_bytes(&built);
         let manifest = image::manifest_bytes(&config, &built);
+        let manifest_digest = Digest::of(&manifest);
+        self.check_not_soft_deleted(repo, &manifest_digest)?;
         new_bytes += self.new_blob_bytes(&Digest::of(&config), config.len() as u64);
-        if !self.manifests.contains_key(&Digest::of(&manifest)) {
+        if !self.manifests.contains_key(&manifest_digest) {
             new_bytes += manifest.len() as u64;
         }
         self.check_room(new_bytes)
@@ -667,7 +686,7 @@ impl Registry {
         })
     }
 
-    fn check_writable(&self, repo: &RepoName) -> Result<()> {
+    pub(super) fn check_writable(&self, repo: &RepoName) -> Result<()> {
         match self.repos.get(repo) {
             Some(r) if !r.attributes.write_enabled => {
                 Err(disallowed(format!("repository {repo} has writeEnabled=false")))
@@ -825,7 +844,10 @@ impl Registry {
         };
         r.forget(&LockTarget::Tag(tag.clone()));
         let last_tag = !r.tags.values().any(|d| *d == digest);
-        self.log(EventKind::Untagged { repo: repo.clone(), tag, digest });
+        self.log(EventKind::Untagged { repo: repo.clone(), tag: tag.clone(), digest });
+        if self.soft_delete.enabled {
+            self.soft_delete_tag(&repo, tag, digest);
+        }
         if last_tag {
             self.note_untagged(&repo, digest);
         }
@@ -851,7 +873,11 @@ impl Registry {
         }
         check_manifest_deletable(&repo, r, &digest)?;
         let mut deleted = Deleted::default();
-        self.remove_manifest(&repo, digest, &mut deleted);
+        if self.soft_delete.enabled {
+            self.soft_delete_manifest(&repo, digest, &mut deleted);
+        } else {
+            self.remove_manifest(&repo, digest, &mut deleted);
+        }
         self.drop_if_empty(&repo);
         Ok(deleted)
     }
@@ -880,14 +906,23 @@ impl Registry {
         let manifests: Vec<Digest> = r.manifests.iter().copied().collect();
         let mut deleted = Deleted::default();
         for digest in manifests {
-            self.remove_manifest(&repo, digest, &mut deleted);
+            if self.soft_delete.enabled {
+                self.soft_delete_manifest(&repo, digest, &mut deleted);
+            } else {
+                self.remove_manifest(&repo, digest, &mut deleted);
+            }
         }
-        let pending: Vec<Digest> =
-            self.repos.get(&repo).map(|r| r.links.keys().copied().collect()).unwrap_or_default();
+        // Blobs pushed but referenced by no manifest (links at 0) go now; soft-deleted
+        // manifests keep theirs.
+        let pending: Vec<Digest> = self
+            .repos
+            .get(&repo)
+            .map(|r| r.links.iter().filter(|(_, n)| **n == 0).map(|(d, _)| *d).collect())
+            .unwrap_or_default();
         for digest in pending {
             self.unlink(&repo, digest, &mut deleted);
         }
-        self.repos.remove(&repo);
+        self.drop_if_empty(&repo);
         let manifests = deleted.manifests.len();
         self.log(EventKind::RepositoryDeleted { repo, manifests });
         Ok(deleted)
@@ -897,6 +932,7 @@ impl Registry {
         let Some(r) = self.repos.get_mut(repo) else { return };
         let tags = r.remove_tags_of(&digest);
         r.manifests.remove(&digest);
+        r.deleted_manifests.remove(&digest);
         r.untagged_at.remove(&digest);
         r.forget(&LockTarget::Manifest(digest));
         let blobs: Vec<Digest> =
@@ -914,6 +950,7 @@ impl Registry {
             self.unlink(repo, b, out);
         }
         self.log(EventKind::ManifestDeleted { repo: repo.clone(), digest, tags: tags.clone() });
+        self.fire_webhooks(WebhookAction::Delete, repo, format!("{repo}@{digest}"));
         out.manifests.push(digest);
         out.tags.extend(tags);
         let Some(meta) = self.manifests.get_mut(&digest) else { return };
@@ -992,7 +1029,7 @@ impl Registry {
         self.check_writable(&repo_name)?;
         self.check_tag_movable(&repo_name, &tag_name, None)?;
         self.check_key_usable()?;
-        self.check_image_room(&layers)?;
+        self.check_image_room(&repo_name, &layers)?;
         // A client HEADs and uploads each layer and the config, then PUTs the manifest: one
         // admission for all of it, so a throttled push writes nothing.
         let blobs = u32::try_from(layers.len() + 1).unwrap_or(u32::MAX);
@@ -1202,6 +1239,8 @@ impl Registry {
             Job::Reclaim { key } => self.reclaim(key),
             Job::AdoptKeyVersion { version } => self.adopt_key_version(version),
             Job::Retention { repo, digest, untagged_at } => self.apply_retention(repo, digest, untagged_at),
+            Job::Webhook { webhook, action, target } => self.deliver_webhook(&webhook, action, target),
+            Job::SoftDeletePurge => self.purge_soft_deleted(),
         }
     }
 
@@ -1316,7 +1355,9 @@ impl Registry {
             linked_bytes += meta.size_bytes;
             unique_bytes += if meta.repos == 1 { meta.size_bytes } else { 0 };
         }
-        for meta in r.manifests.iter().filter_map(|d| self.manifests.get(d)) {
+        // Soft-deleted manifests are still stored and billed.
+        for meta in r.manifests.iter().chain(r.deleted_manifests.keys()).filter_map(|d| self.manifests.get(d))
+        {
             linked_bytes += meta.size_bytes;
             unique_bytes += if meta.repos == 1 { meta.size_bytes } else { 0 };
         }

@@ -8,6 +8,7 @@ use super::clock::Millis;
 use super::digest::Digest;
 use super::locks::Attributes;
 use super::names::Tag;
+use super::soft_delete::DeletedTag;
 
 /// What a lock is on, inside a repository.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -26,6 +27,10 @@ pub struct Repository {
     pub locks: Vec<(LockTarget, Attributes)>,
     /// When each manifest that lost its last tag lost it (the retention policy's clock).
     pub untagged_at: BTreeMap<Digest, Millis>,
+    /// Soft delete's bin: manifests deleted (when, with which tags), still held and billed.
+    pub deleted_manifests: BTreeMap<Digest, (Millis, Vec<Tag>)>,
+    /// Soft delete's bin: tags removed from manifests that may still be live.
+    pub deleted_tags: Vec<DeletedTag>,
 }
 
 impl Repository {
@@ -75,6 +80,9 @@ impl Repository {
 
     /// A repository with nothing left in it disappears.
     pub fn is_empty(&self) -> bool {
-        self.manifests.is_empty() && self.links.is_empty()
+        self.manifests.is_empty()
+            && self.links.is_empty()
+            && self.deleted_manifests.is_empty()
+            && self.deleted_tags.is_empty()
     }
 }

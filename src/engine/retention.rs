@@ -65,6 +65,11 @@ impl Registry {
         if self.tier != Tier::Premium {
             return Err(premium_only(self.tier, "the retention policy for untagged manifests"));
         }
+        if enabled && self.soft_delete.enabled {
+            return Err(disallowed(
+                "the retention policy cannot be combined with soft delete; disable soft delete first",
+            ));
+        }
         let days = days.unwrap_or(RETENTION_DAYS_DEFAULT);
         if days > RETENTION_DAYS_MAX {
             return err(ErrorCode::InvalidArgument, format!("retention days must be 0 to 365, not {days}"));

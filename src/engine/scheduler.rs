@@ -8,6 +8,7 @@ use serde::Serialize;
 
 use super::clock::Millis;
 use super::digest::Digest;
+use super::features::WebhookAction;
 use super::names::RepoName;
 use super::storage_account::RecordKey;
 
@@ -23,6 +24,10 @@ pub enum Job {
     AdoptKeyVersion { version: u32 },
     /// The retention policy's delete of a manifest untagged at `untagged_at`, if it still applies.
     Retention { repo: RepoName, digest: Digest, untagged_at: Millis },
+    /// A webhook's delivery of a push or delete.
+    Webhook { webhook: String, action: WebhookAction, target: String },
+    /// Soft delete's periodic purge (every 24 hours while anything is soft-deleted).
+    SoftDeletePurge,
 }
 
 /// A job as the page and the JS API see it.
@@ -40,6 +45,12 @@ impl Job {
             Job::Reclaim { key } => JobView { at_ms, kind: "reclaim", target: key.to_string() },
             Job::AdoptKeyVersion { version } => {
                 JobView { at_ms, kind: "adopt-key-version", target: format!("version {version}") }
+            }
+            Job::Webhook { webhook, target, .. } => {
+                JobView { at_ms, kind: "webhook", target: format!("{webhook}: {target}") }
+            }
+            Job::SoftDeletePurge => {
+                JobView { at_ms, kind: "soft-delete-purge", target: "expired soft-deleted items".into() }
             }
             Job::Retention { repo, digest, .. } => {
                 JobView { at_ms, kind: "retention-delete", target: format!("{repo}@{digest}") }

@@ -1,0 +1,253 @@
+//! Tier-gated features other than keys and retention: webhooks (2 / 10 / 500 per tier), private
+//! endpoints (Premium, up to 200) and content trust (Premium, not with a customer-managed key).
+//! A webhook is delivered as a job one virtual second after the push or delete that fires it
+//! (Stowage's choice; ACR documents no delay), and the page shows each webhook's deliveries.
+
+use std::collections::VecDeque;
+
+use serde::Serialize;
+
+use super::clock::Millis;
+use super::error::{ErrorCode, RegistryError, Result, err};
+use super::events::EventKind;
+use super::key_vault::KeyKind;
+use super::locks::disallowed;
+use super::names::RepoName;
+use super::registry::Registry;
+use super::retention::premium_only;
+use super::scheduler::Job;
+use super::tier::Tier;
+
+/// Delay between the operation and a webhook's delivery.
+pub const WEBHOOK_DELAY: Millis = Millis::SECOND;
+/// Private endpoints a Premium registry may have.
+pub const PRIVATE_ENDPOINTS_MAX: usize = 200;
+/// Deliveries each webhook remembers for the page.
+const DELIVERIES_KEPT: usize = 20;
+
+/// Webhooks a tier allows (domain.md §1.1: 2 / 10 / 500).
+pub fn webhooks_max(tier: Tier) -> usize {
+    match tier {
+        Tier::Basic => 2,
+        Tier::Standard => 10,
+        Tier::Premium => 500,
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub enum WebhookAction {
+    Push,
+    Delete,
+}
+
+impl WebhookAction {
+    pub fn parse(text: &str) -> Result<Self> {
+        match text {
+            "push" => Ok(Self::Push),
+            "delete" => Ok(Self::Delete),
+            _ => err(
+                ErrorCode::InvalidArgument,
+                format!("webhook action {text:?} is not \"push\" or \"delete\""),
+            ),
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Delivery {
+    pub at_ms: Millis,
+    pub action: WebhookAction,
+    pub target: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Webhook {
+    pub name: String,
+    pub actions: Vec<WebhookAction>,
+    /// Only events in this repository (None: every repository).
+    pub scope: Option<RepoName>,
+    pub delivered: u64,
+    pub recent: VecDeque<Delivery>,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct Features {
+    pub webhooks: Vec<Webhook>,
+    pub private_endpoints: Vec<String>,
+    pub content_trust: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FeaturesView {
+    pub tier: Tier,
+    pub webhooks: Vec<Webhook>,
+    pub webhooks_max: usize,
+    pub private_endpoints: Vec<String>,
+    pub private_endpoints_max: usize,
+    pub content_trust: bool,
+}
+
+fn check_name(name: &str, what: &str) -> Result<()> {
+    let ok = (5..=50).contains(&name.len()) && name.bytes().all(|b| b.is_ascii_alphanumeric());
+    if ok {
+        Ok(())
+    } else {
+        Err(RegistryError::new(
+            ErrorCode::InvalidArgument,
+            format!("{what} name {:?} must be 5 to 50 letters and digits", super::digest::truncate(name, 60)),
+        ))
+    }
+}
+
+impl Registry {
+    pub fn features(&self) -> FeaturesView {
+        FeaturesView {
+            tier: self.tier,
+            webhooks: self.features.webhooks.clone(),
+            webhooks_max: webhooks_max(self.tier),
+            private_endpoints: self.features.private_endpoints.clone(),
+            private_endpoints_max: if self.tier == Tier::Premium { PRIVATE_ENDPOINTS_MAX } else { 0 },
+            content_trust: self.features.content_trust,
+        }
+    }
+
+    /// Adds a webhook for `actions` ("push", "delete"), optionally only for one repository.
+    pub fn add_webhook(&mut self, name: &str, actions: &[&str], scope: Option<&str>) -> Result<FeaturesView> {
+        check_name(name, "webhook")?;
+        let mut parsed = actions.iter().map(|a| WebhookAction::parse(a)).collect::<Result<Vec<_>>>()?;
+        parsed.sort_unstable();
+        parsed.dedup();
+        if parsed.is_empty() {
+            return err(ErrorCode::InvalidArgument, "a webhook needs at least one action: push or delete");
+        }
+        let scope = scope.map(RepoName::parse).transpose()?;
+        if self.features.webhooks.iter().any(|w| w.name == name) {
+            return err(ErrorCode::InvalidArgument, format!("a webhook named {name} exists already"));
+        }
+        let max = webhooks_max(self.tier);
+        if self.features.webhooks.len() >= max {
+            let more = match self.tier {
+                Tier::Basic => " (Standard allows 10, Premium 500)",
+                Tier::Standard => " (Premium allows 500)",
+                Tier::Premium => "",
+            };
+            return Err(disallowed(format!(
+                "{} allows {max} webhooks and this registry has {max}{more}",
+                self.tier
+            )));
+        }
+        self.features.webhooks.push(Webhook {
+            name: name.to_string(),
+            actions: parsed,
+            scope,
+            delivered: 0,
+            recent: VecDeque::new(),
+        });
+        self.log(EventKind::FeatureChanged { what: format!("webhook {name} added") });
+        Ok(self.features())
+    }
+
+    pub fn remove_webhook(&mut self, name: &str) -> Result<FeaturesView> {
+        let before = self.features.webhooks.len();
+        self.features.webhooks.retain(|w| w.name != name);
+        if self.features.webhooks.len() == before {
+            return err(ErrorCode::InvalidArgument, format!("there is no webhook named {name:?}"));
+        }
+        self.log(EventKind::FeatureChanged { what: format!("webhook {name} removed") });
+        Ok(self.features())
+    }
+
+    /// Queues a delivery to every webhook that listens for `action` in `repo`.
+    pub(super) fn fire_webhooks(&mut self, action: WebhookAction, repo: &RepoName, target: String) {
+        let at = self.now.saturating_add(WEBHOOK_DELAY);
+        let names: Vec<String> = self
+            .features
+            .webhooks
+            .iter()
+            .filter(|w| w.actions.contains(&action) && w.scope.as_ref().is_none_or(|s| s == repo))
+            .map(|w| w.name.clone())
+            .collect();
+        for webhook in names {
+            self.queue.push(at, Job::Webhook { webhook, action, target: target.clone() });
+        }
+    }
+
+    pub(super) fn deliver_webhook(&mut self, name: &str, action: WebhookAction, target: String) {
+        let now = self.now;
+        let Some(w) = self.features.webhooks.iter_mut().find(|w| w.name == name) else { return };
+        w.delivered += 1;
+        if w.recent.len() == DELIVERIES_KEPT {
+            w.recent.pop_front();
+        }
+        w.recent.push_back(Delivery { at_ms: now, action, target: target.clone() });
+        self.log(EventKind::WebhookDelivered { webhook: name.to_string(), action, target });
+    }
+
+    /// Adds a private endpoint (Premium, up to 200).
+    pub fn add_private_endpoint(&mut self, name: &str) -> Result<FeaturesView> {
+        if self.tier != Tier::Premium {
+            return Err(premium_only(self.tier, "a private endpoint"));
+        }
+        check_name(name, "private endpoint")?;
+        if self.features.private_endpoints.iter().any(|p| p == name) {
+            return err(
+                ErrorCode::InvalidArgument,
+                format!("a private endpoint named {name} exists already"),
+            );
+        }
+        if self.features.private_endpoints.len() >= PRIVATE_ENDPOINTS_MAX {
+            return Err(disallowed("Premium allows 200 private endpoints and this registry has 200"));
+        }
+        self.features.private_endpoints.push(name.to_string());
+        self.log(EventKind::FeatureChanged { what: format!("private endpoint {name} added") });
+        Ok(self.features())
+    }
+
+    pub fn remove_private_endpoint(&mut self, name: &str) -> Result<FeaturesView> {
+        let before = self.features.private_endpoints.len();
+        self.features.private_endpoints.retain(|p| p != name);
+        if self.features.private_endpoints.len() == before {
+            return err(ErrorCode::InvalidArgument, format!("there is no private endpoint named {name:?}"));
+        }
+        self.log(EventKind::FeatureChanged { what: format!("private endpoint {name} removed") });
+        Ok(self.features())
+    }
+
+    /// Content trust (Premium; ACR refuses it on a registry with a customer-managed key:
+    /// `BlockedForEncryptionEnabledRegistry`).
+    pub fn set_content_trust(&mut self, enabled: bool) -> Result<FeaturesView> {
+        if enabled && self.tier != Tier::Premium {
+            return Err(premium_only(self.tier, "content trust"));
+        }
+        if enabled && self.vault.kind() == KeyKind::CustomerManaged {
+            return Err(disallowed(
+                "content trust is not supported on a registry encrypted with a customer-managed key (BlockedForEncryptionEnabledRegistry)",
+            ));
+        }
+        self.features.content_trust = enabled;
+        let what = format!("content trust {}", if enabled { "enabled" } else { "disabled" });
+        self.log(EventKind::FeatureChanged { what });
+        Ok(self.features())
+    }
+
+    /// Why moving to `tier` would break a feature in use, if it would.
+    pub(super) fn feature_blocking_downgrade(&self, tier: Tier) -> Option<String> {
+        if tier != Tier::Premium {
+            if !self.features.private_endpoints.is_empty() {
+                return Some(format!(
+                    "{} private endpoint(s) exist (remove them first)",
+                    self.features.private_endpoints.len()
+                ));
+            }
+            if self.features.content_trust {
+                return Some("content trust is enabled (disable it first)".into());
+            }
+        }
+        let (have, max) = (self.features.webhooks.len(), webhooks_max(tier));
+        (have > max).then(|| format!("{have} webhooks exist and {tier} allows {max} (remove some first)"))
+    }
+}
