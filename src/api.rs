@@ -86,6 +86,8 @@ struct JsOptions {
     storage_era: Option<String>,
     rate_model: Option<String>,
     customer_managed_key: Option<String>,
+    region: Option<String>,
+    geo_lag_ms: Option<u64>,
 }
 
 #[derive(Deserialize)]
@@ -141,6 +143,8 @@ impl Registry {
                     "storageEra",
                     "rateModel",
                     "customerManagedKey",
+                    "region",
+                    "geoLagMs",
                 ],
                 "options",
             )?;
@@ -174,6 +178,8 @@ impl Registry {
                 .transpose()
                 .map_err(|e| to_js_error(&e))?
                 .unwrap_or(d.rate_model),
+            region: o.region.unwrap_or(d.region),
+            geo_lag: o.geo_lag_ms.map_or(d.geo_lag, engine::Millis),
             customer_managed_key: match o.customer_managed_key.as_deref() {
                 None => None,
                 Some("automatic") => Some(engine::RotationMode::Automatic),
@@ -340,11 +346,57 @@ impl Registry {
         to_js(&self.run(|r| r.seal_view(repo, digest))?)
     }
 
-    /// Flips one bit of a stored record (`key` from `storageRecords`).
+    /// Flips one bit of a stored record's primary copy (`key` from `storageRecords`).
     #[wasm_bindgen(js_name = tamperRecord)]
     pub fn tamper_record(&self, key: &str, bit: f64) -> Result<(), JsValue> {
         let bit = whole(bit, "bit", ErrorCode::InvalidArgument)?;
         self.run(|r| r.tamper_record(key, bit))
+    }
+
+    /// The registry's region, its pair, the geo lag and per storage account the recovery point
+    /// window: `{region, regionDisplayName, paired, localGeoOnly, geoLagMs, accounts: [{name,
+    /// failure, uncopiedRecords, uncopiedBytes, windowMs, lostRecords, lostBytes}]}`.
+    #[wasm_bindgen(js_name = geoStorage)]
+    pub fn geo_storage(&self) -> Result<JsValue, JsValue> {
+        to_js(&self.inner.borrow().geo_storage())
+    }
+
+    /// Sets how long after a write its copy reaches the paired region (at most 30 days).
+    #[wasm_bindgen(js_name = setGeoLag)]
+    pub fn set_geo_lag(&self, ms: f64) -> Result<JsValue, JsValue> {
+        let ms = whole(ms, "ms", ErrorCode::InvalidArgument)?;
+        to_js(&self.run(|r| r.set_geo_lag(engine::Millis(ms)))?)
+    }
+
+    /// Injects a fault: `{kind: 'storageAccountFailure', account, destroyed}`, `{kind:
+    /// 'regionStorageFailure', destroyed}` or `{kind: 'bitRot', key, copy: 'primary' |
+    /// 'secondary', bit}`, starting after `delayMs` (default now) and healing by itself after
+    /// `durationMs` if given. Returns the fault as the timeline shows it.
+    #[wasm_bindgen(js_name = injectFault)]
+    pub fn inject_fault(
+        &self,
+        fault: JsValue,
+        delay_ms: Option<f64>,
+        duration_ms: Option<f64>,
+    ) -> Result<JsValue, JsValue> {
+        let fault: engine::FaultKind =
+            serde_wasm_bindgen::from_value(fault).map_err(|e| invalid_argument(format!("bad fault: {e}")))?;
+        let delay =
+            delay_ms.map(|d| whole(d, "delayMs", ErrorCode::InvalidArgument)).transpose()?.unwrap_or(0);
+        let duration = duration_ms.map(|d| whole(d, "durationMs", ErrorCode::InvalidArgument)).transpose()?;
+        to_js(&self.run(|r| r.inject_fault(fault, engine::Millis(delay), duration.map(engine::Millis)))?)
+    }
+
+    /// Heals a fault now.
+    #[wasm_bindgen(js_name = healFault)]
+    pub fn heal_fault(&self, id: f64) -> Result<JsValue, JsValue> {
+        let id = u32::try_from(whole(id, "id", ErrorCode::InvalidArgument)?).unwrap_or(u32::MAX);
+        to_js(&self.run(|r| r.heal_fault(id))?)
+    }
+
+    /// The fault timeline: `[{id, fault, text, colour, startsAtMs, endsAtMs, state, healedAtMs}]`.
+    pub fn faults(&self) -> Result<JsValue, JsValue> {
+        to_js(&self.inner.borrow().faults())
     }
 
     /// The event log, oldest first: `{seq, atMs, kind, text, …}`; from sequence number `from`

@@ -287,7 +287,8 @@ fn untag_frees_nothing_and_a_dangling_manifest_stays_pullable_by_digest() {
 
 #[test]
 fn delete_removes_the_manifest_its_tags_and_only_its_unique_layers() {
-    let mut r = registry();
+    // Geo copies land at once, so the queue holds only garbage collection here.
+    let mut r = Registry::new(RegistryOptions { geo_lag: Millis(0), ..RegistryOptions::default() }).unwrap();
     let (keep, shared) = push_by_hand(&mut r, "app", "keep", b"shared layer");
     let c = r.push_blob("app", br#"{"architecture":"amd64","os":"linux"}"#, None).unwrap();
     let unique = r.push_blob("app", b"unique layer", None).unwrap();
@@ -462,6 +463,8 @@ fn push_image_checks_everything_before_writing() {
 #[test]
 fn registry_options_are_checked() {
     for bad in [
+        RegistryOptions { region: "atlantis".into(), ..RegistryOptions::default() },
+        RegistryOptions { geo_lag: Millis(31 * 86_400_000), ..RegistryOptions::default() },
         RegistryOptions { name: "abc".into(), ..RegistryOptions::default() },
         RegistryOptions { name: "Has-Dash".into(), ..RegistryOptions::default() },
         RegistryOptions { storage_accounts: 0, ..RegistryOptions::default() },

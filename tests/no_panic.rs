@@ -4,7 +4,8 @@
 
 use proptest::prelude::*;
 use stowage::engine::{
-    AttributePatch, Digest, ErrorCode, LayerInput, Millis, Registry, RegistryOptions, RotationMode, Tier,
+    AttributePatch, Digest, ErrorCode, FaultKind, LayerInput, Millis, Registry, RegistryOptions,
+    RotationMode, StorageCopy, Tier,
 };
 
 #[derive(Clone, Debug)]
@@ -37,6 +38,9 @@ enum Op {
     SoftDelete(bool, Option<u32>),
     Restore(String, String, String, bool),
     Webhook(String, Vec<String>),
+    /// 0: one account fails, 1: the region's storage fails, 2: bit rot in a stored record.
+    Fault(u8, bool, u64, Option<u64>, u64),
+    Heal(u32),
 }
 
 fn name() -> impl Strategy<Value = String> {
@@ -119,6 +123,9 @@ fn op() -> impl Strategy<Value = Op> {
         1 => prop::sample::select(vec!["Basic", "Standard", "Premium", "Gold"]).prop_map(|t| Op::SetTier(t.into())),
         2 => (any::<bool>(), prop::option::of(prop_oneof![0u32..3, Just(91)])).prop_map(|(e, d)| Op::SoftDelete(e, d)),
         2 => (name(), tag(), reference(&[]), any::<bool>()).prop_map(|(r, t, d, f)| Op::Restore(r, t, d, f)),
+        2 => (0u8..3, any::<bool>(), prop_oneof![Just(0u64), 1u64..600_000], prop::option::of(1u64..900_000), any::<u64>())
+            .prop_map(|(k, d, delay, dur, bit)| Op::Fault(k, d, delay, dur, bit)),
+        1 => (0u32..5).prop_map(Op::Heal),
         1 => ("[a-z0-9]{3,7}", prop::collection::vec(prop::sample::select(vec!["push", "delete", "pull"]), 0..3))
             .prop_map(|(n, a)| Op::Webhook(n, a.into_iter().map(String::from).collect())),
     ]
@@ -142,7 +149,7 @@ fn fingerprint(r: &Registry) -> String {
         r.retention_view(1000),
         r.soft_delete_view(1000),
         r.features()
-    )
+    ) + &format!("|{:?}|{:?}", r.geo_storage(), r.faults())
 }
 
 /// Applies an op; returns whether it was refused. `backup` is the customer's vault: what a
@@ -187,6 +194,22 @@ fn apply(r: &mut Registry, op: &Op, backup: &mut Option<String>) -> bool {
                 _ => r.restore_soft_deleted(repo, t, d, *force).is_err(),
             }
         }
+        Op::Fault(kind, destroyed, delay, duration, bit) => {
+            let fault = match kind {
+                0 => FaultKind::StorageAccountFailure {
+                    account: r.geo_storage().accounts[(*bit % 4) as usize].name.clone(),
+                    destroyed: *destroyed,
+                },
+                1 => FaultKind::RegionStorageFailure { destroyed: *destroyed },
+                _ => {
+                    let key = r.storage_records().first().map(|rec| rec.key.clone()).unwrap_or_default();
+                    let copy = if *destroyed { StorageCopy::Secondary } else { StorageCopy::Primary };
+                    FaultKind::BitRot { key, copy, bit: bit % 700 }
+                }
+            };
+            r.inject_fault(fault, Millis(*delay), duration.map(Millis)).is_err()
+        }
+        Op::Heal(id) => r.heal_fault(*id).is_err(),
         Op::Webhook(n, actions) => {
             let actions: Vec<&str> = actions.iter().map(String::as_str).collect();
             r.add_webhook(n, &actions, None).is_err()
@@ -265,7 +288,10 @@ proptest! {
             for tag in r.tag_page(&repo, Some(1000), None).map(|t| t.tags).unwrap_or_default() {
                 let pulled = r.read_manifest(&repo, &tag).map_err(|e| e.code);
                 prop_assert!(
-                    matches!(pulled, Ok(_) | Err(ErrorCode::RegistryDisallowedOperation | ErrorCode::Denied)),
+                    matches!(
+                        pulled,
+                        Ok(_) | Err(ErrorCode::RegistryDisallowedOperation | ErrorCode::Denied | ErrorCode::Unavailable | ErrorCode::IntegrityError)
+                    ),
                     "{}:{} does not pull: {:?}", repo, tag, pulled
                 );
             }

@@ -70,14 +70,30 @@ impl Registry {
                 }
             }
         }
-        if live != self.blobs.len() + self.manifests.len() {
+        // Records lost with a destroyed primary keep their metadata (the registry's database
+        // is not in the storage account) until nothing references them.
+        let mut lost = 0;
+        for a in self.store.accounts() {
+            for key in a.lost().keys() {
+                lost += 1;
+                let known = match key.kind {
+                    RecordKind::Blob => self.blobs.contains_key(&key.digest),
+                    RecordKind::Manifest => self.manifests.contains_key(&key.digest),
+                };
+                if !known || a.get(key).is_some() {
+                    return Err(format!("lost record {key} has no metadata, or is stored too"));
+                }
+            }
+        }
+        if live + lost != self.blobs.len() + self.manifests.len() {
             return Err(format!(
-                "{live} live records for {} known objects",
+                "{live} live and {lost} lost records for {} known objects",
                 self.blobs.len() + self.manifests.len()
             ));
         }
         for d in self.blobs.keys() {
-            if self.store.get(&RecordKey { kind: RecordKind::Blob, digest: *d }).is_none() {
+            let key = RecordKey { kind: RecordKind::Blob, digest: *d };
+            if self.store.get(&key).is_none() && !self.store.is_lost(&key) {
                 return Err(format!("blob {d} has metadata but no record"));
             }
         }

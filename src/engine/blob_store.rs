@@ -4,10 +4,36 @@
 
 use super::clock::Millis;
 use super::digest::Digest;
+use super::error::RegistryError;
 use super::error::{ErrorCode, Result, err};
 use super::key_vault::{KeyVault, integrity};
 use super::seal::{open, seal};
-use super::storage_account::{RecordKey, RecordKind, StorageAccount, StoredRecord};
+use super::storage_account::{Copies, RecordKey, RecordKind, StorageAccount, StorageCopy, StoredRecord};
+
+/// Opens one copy: its damage (flipped bits) applied to a clone of the shared bytes.
+fn open_copy(
+    vault: &KeyVault,
+    record: &StoredRecord,
+    damage: &[u64],
+    aad: &[u8],
+    key: &RecordKey,
+) -> Result<Vec<u8>> {
+    let plain = if damage.is_empty() {
+        open(vault, &record.sealed, aad)?
+    } else {
+        let mut sealed = record.sealed.clone();
+        for bit in damage {
+            if let Some(byte) = sealed.ciphertext.get_mut((bit / 8) as usize) {
+                *byte ^= 1 << (bit % 8);
+            }
+        }
+        open(vault, &sealed, aad)?
+    };
+    if Digest::of(&plain) != key.digest {
+        return Err(integrity("the decrypted bytes do not match their digest"));
+    }
+    Ok(plain)
+}
 
 /// Most storage accounts a registry's store may be sharded over.
 pub const STORAGE_ACCOUNTS_MAX: usize = 16;
@@ -54,28 +80,86 @@ impl BlobStore {
         key: RecordKey,
         plaintext: &[u8],
         logical_bytes: u64,
+        now: Millis,
     ) -> Result<()> {
         let aad = key.to_string();
         let sealed = seal(vault, plaintext, aad.as_bytes())?;
         let shard = self.shard_of(&key.digest);
-        self.accounts[shard].put(key, StoredRecord { sealed, logical_bytes, released_at: None });
+        let copies = Copies { written_at: now, ..Copies::default() };
+        self.accounts[shard].put(key, StoredRecord { sealed, logical_bytes, released_at: None, copies });
         Ok(())
     }
 
+    /// Whether the record was lost with a destroyed primary (its metadata lives on).
+    pub fn is_lost(&self, key: &RecordKey) -> bool {
+        self.accounts[self.shard_of(&key.digest)].is_lost(key)
+    }
+
+    /// Nothing references a lost record any more: forget it.
+    pub fn forget_lost(&mut self, key: &RecordKey) {
+        let shard = self.shard_of(&key.digest);
+        self.accounts[shard].forget_lost(key);
+    }
+
+    pub fn account_mut(&mut self, index: usize) -> Option<&mut StorageAccount> {
+        self.accounts.get_mut(index)
+    }
+
+    pub fn account_index(&self, name: &str) -> Option<usize> {
+        self.accounts.iter().position(|a| a.name() == name)
+    }
+
+    /// The geo copy of `key` (written at `written_at`) lands in the paired region.
+    pub fn geo_copy(&mut self, key: &RecordKey, written_at: Millis) -> bool {
+        let shard = self.shard_of(&key.digest);
+        self.accounts[shard].geo_copy(key, written_at)
+    }
+
     /// Opens the record under `key` and checks its bytes hash to the key's digest.
+    /// Tries the primary copy first (unless the account's primary has failed), then the
+    /// secondary: a copy that fails authentication or its digest check is skipped, so bit rot
+    /// in one copy is served from the other and never as wrong bytes.
     pub fn open(&self, vault: &KeyVault, key: &RecordKey) -> Result<Vec<u8>> {
-        let Some(record) = self.get(key).filter(|r| r.released_at.is_none()) else {
+        let account = &self.accounts[self.shard_of(&key.digest)];
+        let Some(record) = account.get(key).filter(|r| r.released_at.is_none()) else {
+            if account.is_lost(key) {
+                return err(
+                    ErrorCode::Unavailable,
+                    format!(
+                        "{key} is lost: storage account {} was destroyed before its copy reached the paired region",
+                        account.name()
+                    ),
+                );
+            }
             let code = match key.kind {
                 RecordKind::Blob => ErrorCode::BlobUnknown,
                 RecordKind::Manifest => ErrorCode::ManifestUnknown,
             };
             return err(code, format!("{} is not in storage", key.digest));
         };
-        let plain = open(vault, &record.sealed, key.to_string().as_bytes())?;
-        if Digest::of(&plain) != key.digest {
-            return Err(integrity("the decrypted bytes do not match their digest"));
+        let failed = account.failure().is_some();
+        let copies = [
+            (record.copies.primary && !failed, &record.copies.primary_damage),
+            (record.copies.secondary, &record.copies.secondary_damage),
+        ];
+        let aad = key.to_string();
+        let mut last = None;
+        for (_, damage) in copies.iter().filter(|(usable, _)| *usable) {
+            match open_copy(vault, record, damage, aad.as_bytes(), key) {
+                Ok(plain) => return Ok(plain),
+                Err(e) if e.code == ErrorCode::IntegrityError => last = Some(e),
+                Err(e) => return Err(e),
+            }
         }
-        Ok(plain)
+        Err(last.unwrap_or_else(|| {
+            RegistryError::new(
+                ErrorCode::Unavailable,
+                format!(
+                    "{key} is unavailable: storage account {}'s primary has failed and its copy had not reached the paired region yet (inside the recovery point window); it comes back when the primary recovers",
+                    account.name()
+                ),
+            )
+        }))
     }
 
     /// Stops billing a record (nothing references it); garbage collection reclaims it later.
@@ -99,8 +183,9 @@ impl BlobStore {
         self.accounts[self.shard_of(digest)].name()
     }
 
-    /// Flips one bit of a stored ciphertext (bit rot, or an attacker with storage access).
-    pub fn flip_bit(&mut self, key: &RecordKey, bit: u64) -> Result<()> {
+    /// Flips one bit of one copy of a stored ciphertext (bit rot, or an attacker with storage
+    /// access); flipping the same bit again flips it back.
+    pub fn flip_bit(&mut self, key: &RecordKey, bit: u64, copy: StorageCopy) -> Result<()> {
         let shard = self.shard_of(&key.digest);
         let Some(record) = self.accounts[shard].get_mut(key) else {
             return err(ErrorCode::BlobUnknown, format!("no record {key} in storage"));
@@ -112,7 +197,19 @@ impl BlobStore {
                 format!("bit {bit} is past the end of the {len_bits}-bit ciphertext"),
             );
         }
-        record.sealed.ciphertext[(bit / 8) as usize] ^= 1 << (bit % 8);
+        let (present, damage) = match copy {
+            StorageCopy::Primary => (record.copies.primary, &mut record.copies.primary_damage),
+            StorageCopy::Secondary => (record.copies.secondary, &mut record.copies.secondary_damage),
+        };
+        if !present {
+            return err(ErrorCode::InvalidArgument, format!("{key} has no {copy:?} copy to damage"));
+        }
+        match damage.iter().position(|b| *b == bit) {
+            Some(i) => {
+                damage.remove(i);
+            }
+            None => damage.push(bit),
+        }
         Ok(())
     }
 }

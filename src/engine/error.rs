@@ -29,6 +29,9 @@ pub enum ErrorCode {
     IntegrityError,
     /// Stowage: an argument of the JS API that is not a registry input (options, offsets).
     InvalidArgument,
+    /// Stowage: the content exists but no copy can be read now (storage failed over inside the
+    /// recovery point window) or it was lost with a destroyed primary (HTTP 503).
+    Unavailable,
     /// Anything else (HTTP 500), e.g. the CSPRNG failed.
     Unknown,
 }
@@ -55,6 +58,7 @@ impl ErrorCode {
             Self::RegistryDisallowedOperation => "REGISTRY_DISALLOWED_OPERATION",
             Self::IntegrityError => "INTEGRITY_ERROR",
             Self::InvalidArgument => "INVALID_ARGUMENT",
+            Self::Unavailable => "UNAVAILABLE",
             Self::Unknown => "UNKNOWN",
         }
     }
@@ -68,6 +72,7 @@ impl ErrorCode {
             Self::Unsupported | Self::RegistryDisallowedOperation => 405,
             Self::TooManyRequests => 429,
             Self::IntegrityError | Self::Unknown => 500,
+            Self::Unavailable => 503,
             _ => 400,
         }
     }

@@ -107,6 +107,15 @@ pub enum EventKind {
     FeatureChanged {
         what: String,
     },
+    FaultStarted {
+        id: u32,
+        text: String,
+        lost_records: usize,
+    },
+    FaultHealed {
+        id: u32,
+        text: String,
+    },
     /// Soft delete moved a manifest (with `tags`), or only a tag, into the bin.
     SoftDeleted {
         repo: RepoName,
@@ -247,6 +256,16 @@ impl EventKind {
                 from.as_str()
             ),
             Self::FeatureChanged { what } => what.clone(),
+            Self::FaultStarted { id, text, lost_records } => {
+                if *lost_records > 0 {
+                    format!(
+                        "fault {id}: {text}; {lost_records} record(s) not yet copied to the paired region are lost"
+                    )
+                } else {
+                    format!("fault {id}: {text}")
+                }
+            }
+            Self::FaultHealed { id, text } => format!("fault {id} healed: {text}"),
             Self::SoftDeleted { repo, digest, tags, manifest } => {
                 let tags: Vec<String> = tags.iter().map(|t| format!(":{t}")).collect();
                 if *manifest {

@@ -14,6 +14,7 @@ use super::clock::Millis;
 use super::digest::{Digest, hex_lower};
 use super::error::{ErrorCode, RegistryError, Result, err};
 use super::events::{Event, EventKind, EventLog};
+use super::faults::Fault;
 use super::features::{Features, WebhookAction};
 use super::image::{self, BuiltLayer};
 use super::key_vault::{KeyKind, KeyVault, RotationMode};
@@ -21,11 +22,12 @@ use super::listing::{page_size, paginate};
 use super::locks::{AttributePatch, Attributes, disallowed};
 use super::manifest::{self, Descriptor, MediaType, ParsedManifest};
 use super::names::{Reference, RepoName, Tag};
+use super::region::{self, Region};
 use super::repository::{LockTarget, Repository};
 use super::retention::{RetentionPolicy, premium_only};
 use super::scheduler::{Job, JobView, QUEUE_MAX, Queue};
 use super::soft_delete::SoftDeletePolicy;
-use super::storage_account::{RecordKey, RecordKind};
+use super::storage_account::{RecordKey, RecordKind, StorageCopy};
 use super::synthetic::{LAYER_MAX_BYTES, SyntheticLayer};
 use super::throttle::{self, Identity, RateModel, Throttle, ThrottleView, Ticket};
 use super::tier::{Cost, StorageEra, Tier, TierView, daily_cost};
@@ -51,6 +53,10 @@ pub struct RegistryOptions {
     /// A customer-managed key (Premium only, chosen now or never) and how it rotates; None
     /// for the service-managed key.
     pub customer_managed_key: Option<RotationMode>,
+    /// The registry's region (its programmatic name, e.g. `westeurope`).
+    pub region: String,
+    /// Geo-redundant storage lag: how long after a write its copy reaches the paired region.
+    pub geo_lag: Millis,
 }
 
 impl Default for RegistryOptions {
@@ -64,9 +70,15 @@ impl Default for RegistryOptions {
             storage_era: StorageEra::Y2026,
             rate_model: RateModel::Buckets2026,
             customer_managed_key: None,
+            region: "westeurope".into(),
+            geo_lag: GEO_LAG_DEFAULT,
         }
     }
 }
+
+/// Default geo-redundant storage lag. Azure Storage's GRS copies asynchronously with a
+/// recovery point objective "typically under 15 minutes"; Stowage's default is 5 minutes.
+pub const GEO_LAG_DEFAULT: Millis = Millis(5 * 60 * 1000);
 
 /// Default delay between a record's release and its reclamation.
 pub const GC_DELAY_DEFAULT: Millis = Millis(10 * 60 * 1000);
@@ -120,6 +132,11 @@ pub struct Registry {
     pub(super) retention: RetentionPolicy,
     pub(super) features: Features,
     pub(super) soft_delete: SoftDeletePolicy,
+    /// Where the registry (its home replica and storage) is.
+    pub(super) region: &'static Region,
+    /// How long after a write its geo-redundant copy reaches the paired region.
+    pub(super) geo_lag: Millis,
+    pub(super) faults: Vec<Fault>,
 }
 
 /// A uniform draw in `0..n` (0 when n is 0), by widening multiplication: portable and exact.
@@ -186,6 +203,18 @@ impl Registry {
         if options.gc_delay > GC_DELAY_MAX {
             return err(ErrorCode::InvalidArgument, "the garbage-collection delay may be at most 30 days");
         }
+        if options.geo_lag > GC_DELAY_MAX {
+            return err(ErrorCode::InvalidArgument, "the geo-redundant storage lag may be at most 30 days");
+        }
+        let Some(region) = region::region(&options.region) else {
+            return err(
+                ErrorCode::InvalidArgument,
+                format!(
+                    "{:?} is not a region Stowage knows (e.g. westeurope, eastus)",
+                    super::digest::truncate(&options.region, 40)
+                ),
+            );
+        };
         let store = BlobStore::new(&options.name, options.storage_accounts)?;
         let vault = match options.customer_managed_key {
             None => KeyVault::service_managed()?,
@@ -213,6 +242,9 @@ impl Registry {
             retention: RetentionPolicy::default(),
             features: Features::default(),
             soft_delete: SoftDeletePolicy::default(),
+            region,
+            geo_lag: options.geo_lag,
+            faults: Vec::new(),
         })
     }
 
@@ -281,11 +313,12 @@ impl Registry {
         synthetic: Option<SyntheticLayer>,
     ) -> Result<PushedBlob> {
         self.check_key_usable()?;
-        let deduplicated = self.blobs.contains_key(&digest);
+        let key = RecordKey { kind: RecordKind::Blob, digest };
+        // A record lost with a destroyed primary is stored again by the next push of it.
+        let deduplicated = self.blobs.contains_key(&digest) && !self.store.is_lost(&key);
         if !deduplicated {
-            let key = RecordKey { kind: RecordKind::Blob, digest };
-            self.store.put(&mut self.vault, key, bytes, size_bytes)?;
-            self.blobs.insert(digest, BlobMeta { size_bytes, synthetic, repos: 0 });
+            self.put_record(key, bytes, size_bytes)?;
+            self.blobs.entry(digest).or_insert(BlobMeta { size_bytes, synthetic, repos: 0 });
         }
         // A client's HEAD finds a blob the repository already has and skips the upload; any
         // other blob is sent whole (the registry deduplicates only once it has the bytes).
@@ -388,12 +421,16 @@ impl Registry {
         if let Reference::Tag(t) = &reference {
             self.check_tag_movable(&repo, t, Some(digest))?;
         }
-        if !self.manifests.contains_key(&digest) {
+        let key = RecordKey { kind: RecordKind::Manifest, digest };
+        let lost = self.store.is_lost(&key);
+        if !self.manifests.contains_key(&digest) || lost {
             self.check_room(body.len() as u64)?;
         }
+        if lost {
+            self.put_record(key, body, body.len() as u64)?;
+        }
         if !self.manifests.contains_key(&digest) {
-            let key = RecordKey { kind: RecordKind::Manifest, digest };
-            self.store.put(&mut self.vault, key, body, body.len() as u64)?;
+            self.put_record(key, body, body.len() as u64)?;
             let blobs = parsed.required_blobs().iter().map(|d| d.digest).collect();
             let meta = ManifestMeta {
                 media_type: parsed.media_type,
@@ -572,7 +609,8 @@ impl Registry {
 
     /// Logical bytes a blob would add: none if it is already stored and live (deduplication).
     fn new_blob_bytes(&self, digest: &Digest, size_bytes: u64) -> u64 {
-        if self.blobs.contains_key(digest) { 0 } else { size_bytes }
+        let lost = self.store.is_lost(&RecordKey { kind: RecordKind::Blob, digest: *digest });
+        if self.blobs.contains_key(digest) && !lost { 0 } else { size_bytes }
     }
 
     /// At the storage limit a push is refused whole (405), as ACR does.
@@ -978,7 +1016,10 @@ impl Registry {
     /// Nothing references the record any more: billing stops now, and a garbage-collection job
     /// reclaims the space after the registry's GC delay.
     fn free(&mut self, key: RecordKey, out: &mut Deleted) {
-        let Some(logical_bytes) = self.store.release(&key, self.now) else { return };
+        let Some(logical_bytes) = self.store.release(&key, self.now) else {
+            self.store.forget_lost(&key);
+            return;
+        };
         let reclaim_at_ms = self.reclaim_at_if_released_now();
         if !self.queue.push(reclaim_at_ms, Job::Reclaim { key }) {
             // The queue is full: reclaim at once rather than leak the space.
@@ -1065,6 +1106,68 @@ impl Registry {
             uploaded_bytes: uploaded,
             took_ms,
         })
+    }
+
+    // ---- geo-redundant storage ---------------------------------------------------------------
+
+    /// Seals and stores a record in its storage account's primary copy and queues its copy
+    /// to the paired region (none for a local-geo-only region, or one without a pair).
+    fn put_record(&mut self, key: RecordKey, bytes: &[u8], logical_bytes: u64) -> Result<()> {
+        self.store.put(&mut self.vault, key, bytes, logical_bytes, self.now)?;
+        let now = self.now;
+        let failed_over = self.store.get(&key).is_some_and(|r| !r.copies.primary);
+        if !failed_over {
+            self.schedule_geo_copy(key, now);
+        }
+        Ok(())
+    }
+
+    pub(super) fn schedule_geo_copy(&mut self, key: RecordKey, written_at: Millis) {
+        if self.region.local_geo_only || self.region.paired.is_none() {
+            return;
+        }
+        let at = self.now.saturating_add(self.geo_lag);
+        self.queue.push(at, Job::GeoCopy { key, written_at });
+    }
+
+    /// The registry's region, where its storage copies to, and each account's recovery point
+    /// window (what a destroyed primary would lose now).
+    pub fn geo_storage(&self) -> GeoStorageView {
+        let accounts = self
+            .store
+            .accounts()
+            .iter()
+            .map(|a| {
+                let (records, bytes, oldest) = a.rpo_window();
+                GeoAccountView {
+                    name: a.name().to_string(),
+                    failure: a.failure(),
+                    uncopied_records: records,
+                    uncopied_bytes: bytes,
+                    window_ms: oldest.map(|t| Millis(self.now.0.saturating_sub(t.0))),
+                    lost_records: a.lost().len(),
+                    lost_bytes: a.lost().values().sum(),
+                }
+            })
+            .collect();
+        GeoStorageView {
+            region: self.region.name,
+            region_display_name: self.region.display_name,
+            paired: if self.region.local_geo_only { None } else { self.region.paired },
+            local_geo_only: self.region.local_geo_only,
+            geo_lag_ms: self.geo_lag,
+            accounts,
+        }
+    }
+
+    /// Sets the geo-redundant storage lag for writes from now on (at most 30 days).
+    pub fn set_geo_lag(&mut self, lag: Millis) -> Result<GeoStorageView> {
+        if lag > GC_DELAY_MAX {
+            return err(ErrorCode::InvalidArgument, "the geo-redundant storage lag may be at most 30 days");
+        }
+        self.geo_lag = lag;
+        self.log(EventKind::FeatureChanged { what: format!("geo-redundant storage lag set to {lag}") });
+        Ok(self.geo_storage())
     }
 
     // ---- throttling and bandwidth ----------------------------------------------------------
@@ -1241,6 +1344,11 @@ impl Registry {
             Job::Retention { repo, digest, untagged_at } => self.apply_retention(repo, digest, untagged_at),
             Job::Webhook { webhook, action, target } => self.deliver_webhook(&webhook, action, target),
             Job::SoftDeletePurge => self.purge_soft_deleted(),
+            Job::GeoCopy { key, written_at } => {
+                self.store.geo_copy(&key, written_at);
+            }
+            Job::FaultStart { id } => self.start_fault(id),
+            Job::FaultEnd { id } => self.end_fault(id),
         }
     }
 
@@ -1322,7 +1430,7 @@ impl Registry {
     /// `blobs/sha256/<hex>`): a pull of it then fails with INTEGRITY_ERROR.
     pub fn tamper_record(&mut self, key: &str, bit: u64) -> Result<()> {
         let parsed = RecordKey::parse(key)?;
-        self.store.flip_bit(&parsed, bit)?;
+        self.store.flip_bit(&parsed, bit, StorageCopy::Primary)?;
         let account = self.store.accounts()[self.store.shard_of(&parsed.digest)].name().to_string();
         self.log(EventKind::RecordTampered { account, key: parsed.to_string(), bit });
         Ok(())

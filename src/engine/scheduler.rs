@@ -19,15 +19,38 @@ pub const QUEUE_MAX: usize = 1 << 22;
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Job {
     /// Garbage collection: reclaim a record's space if it is still released.
-    Reclaim { key: RecordKey },
+    Reclaim {
+        key: RecordKey,
+    },
     /// Automatic key rotation: the registry adopts a new version of its customer-managed key.
-    AdoptKeyVersion { version: u32 },
+    AdoptKeyVersion {
+        version: u32,
+    },
     /// The retention policy's delete of a manifest untagged at `untagged_at`, if it still applies.
-    Retention { repo: RepoName, digest: Digest, untagged_at: Millis },
+    Retention {
+        repo: RepoName,
+        digest: Digest,
+        untagged_at: Millis,
+    },
     /// A webhook's delivery of a push or delete.
-    Webhook { webhook: String, action: WebhookAction, target: String },
+    Webhook {
+        webhook: String,
+        action: WebhookAction,
+        target: String,
+    },
     /// Soft delete's periodic purge (every 24 hours while anything is soft-deleted).
     SoftDeletePurge,
+    /// Geo-redundant storage: the record written at `written_at` reaches the paired region.
+    GeoCopy {
+        key: RecordKey,
+        written_at: Millis,
+    },
+    FaultStart {
+        id: u32,
+    },
+    FaultEnd {
+        id: u32,
+    },
 }
 
 /// A job as the page and the JS API see it.
@@ -49,6 +72,9 @@ impl Job {
             Job::Webhook { webhook, target, .. } => {
                 JobView { at_ms, kind: "webhook", target: format!("{webhook}: {target}") }
             }
+            Job::GeoCopy { key, .. } => JobView { at_ms, kind: "geo-copy", target: key.to_string() },
+            Job::FaultStart { id } => JobView { at_ms, kind: "fault-start", target: format!("fault {id}") },
+            Job::FaultEnd { id } => JobView { at_ms, kind: "fault-end", target: format!("fault {id}") },
             Job::SoftDeletePurge => {
                 JobView { at_ms, kind: "soft-delete-purge", target: "expired soft-deleted items".into() }
             }

@@ -1,6 +1,12 @@
 //! A storage account: the unit that actually holds bytes, like an Azure Storage account behind a
 //! registry. It holds sealed records only (there is no way to put plaintext in one) and counts
 //! the logical bytes they stand for.
+//!
+//! Each account is geo-redundant: a write is acknowledged once the primary copy is stored and
+//! copied to the paired region later (the registry queues the copy). Which copies a record has
+//! is kept per record; both copies share the sealed bytes unless bit rot damages one of them.
+//! When the account's primary fails, reads and writes go to the secondary: what was not copied
+//! yet is unavailable, or lost if the primary is destroyed.
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -65,6 +71,36 @@ pub struct StoredRecord {
     /// Set when nothing references the record any more: billing stopped at that instant, and
     /// the space is held until garbage collection reclaims it.
     pub released_at: Option<Millis>,
+    pub copies: Copies,
+}
+
+/// Where a record's copies are, and bits flipped in either (bit rot).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Copies {
+    pub primary: bool,
+    pub secondary: bool,
+    /// When it was written: the geo copy scheduled for it carries this, so a copy of an older
+    /// record of the same key is not mistaken for this one.
+    pub written_at: Millis,
+    pub primary_damage: Vec<u64>,
+    pub secondary_damage: Vec<u64>,
+}
+
+/// Which copy of a record.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum StorageCopy {
+    Primary,
+    Secondary,
+}
+
+/// An account whose primary has failed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Failure {
+    pub since: Millis,
+    /// The primary is gone for good: what it alone held is lost.
+    pub destroyed: bool,
 }
 
 #[derive(Clone, Debug, Default)]
@@ -75,9 +111,96 @@ pub struct StorageAccount {
     billed_bytes: u64,
     sealed_bytes: u64,
     released_records: usize,
+    failure: Option<Failure>,
+    /// Records the destroyed primary alone held: gone, with their logical size.
+    lost: BTreeMap<RecordKey, u64>,
 }
 
 impl StorageAccount {
+    pub fn failure(&self) -> Option<Failure> {
+        self.failure
+    }
+
+    pub fn lost(&self) -> &BTreeMap<RecordKey, u64> {
+        &self.lost
+    }
+
+    pub fn is_lost(&self, key: &RecordKey) -> bool {
+        self.lost.contains_key(key)
+    }
+
+    pub fn forget_lost(&mut self, key: &RecordKey) {
+        self.lost.remove(key);
+    }
+
+    /// The primary fails. If it is destroyed, every record without a secondary copy is lost
+    /// (removed, with its accounting). Returns how many records were lost.
+    pub fn fail(&mut self, now: Millis, destroyed: bool) -> usize {
+        self.failure = Some(Failure { since: now, destroyed });
+        if !destroyed {
+            return 0;
+        }
+        let gone: Vec<RecordKey> =
+            self.records.iter().filter(|(_, r)| !r.copies.secondary).map(|(k, _)| *k).collect();
+        for key in &gone {
+            if let Some(old) = self.records.remove(key) {
+                self.count(&old, false);
+                if old.released_at.is_none() {
+                    self.lost.insert(*key, old.logical_bytes);
+                }
+            }
+        }
+        for r in self.records.values_mut() {
+            r.copies.primary = false;
+            r.copies.primary_damage.clear();
+        }
+        gone.len()
+    }
+
+    /// The primary is back (or rebuilt from the secondary after a destruction): everything
+    /// the secondary took during the failure is copied back. Returns the records still
+    /// waiting for their geo copy, with their write times.
+    pub fn heal(&mut self) -> Vec<(RecordKey, Millis)> {
+        self.failure = None;
+        let mut waiting = vec![];
+        for (key, r) in self.records.iter_mut() {
+            if !r.copies.primary {
+                r.copies.primary = true;
+                r.copies.primary_damage = r.copies.secondary_damage.clone();
+            }
+            if !r.copies.secondary {
+                waiting.push((*key, r.copies.written_at));
+            }
+        }
+        waiting
+    }
+
+    /// The geo copy of a record lands in the paired region, if the record is still the one
+    /// written at `written_at` and the primary can be read.
+    pub fn geo_copy(&mut self, key: &RecordKey, written_at: Millis) -> bool {
+        if self.failure.is_some() {
+            return false;
+        }
+        match self.records.get_mut(key) {
+            Some(r) if r.copies.written_at == written_at && r.copies.primary && !r.copies.secondary => {
+                r.copies.secondary = true;
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// Records written but not yet copied to the paired region: (count, logical bytes, the
+    /// oldest write time). This is the recovery point window.
+    pub fn rpo_window(&self) -> (usize, u64, Option<Millis>) {
+        let mut out = (0, 0, None::<Millis>);
+        for r in self.records.values().filter(|r| !r.copies.secondary && r.released_at.is_none()) {
+            out.0 += 1;
+            out.1 += r.logical_bytes;
+            out.2 = Some(out.2.map_or(r.copies.written_at, |t| t.min(r.copies.written_at)));
+        }
+        out
+    }
     pub fn new(name: String) -> Self {
         Self { name, ..Self::default() }
     }
@@ -122,7 +245,12 @@ impl StorageAccount {
     }
 
     /// Stores a record (replacing one under the same key, e.g. a released one pushed again).
-    pub fn put(&mut self, key: RecordKey, record: StoredRecord) {
+    /// While the primary has failed the write lands in the secondary only.
+    pub fn put(&mut self, key: RecordKey, mut record: StoredRecord) {
+        let failed = self.failure.is_some();
+        record.copies.primary = !failed;
+        record.copies.secondary = failed;
+        self.lost.remove(&key);
         self.count(&record, true);
         if let Some(old) = self.records.insert(key, record) {
             self.count(&old, false);

@@ -198,3 +198,30 @@ pub struct ScaleOutReport {
     pub bytes_per_node: u64,
     pub took_ms: Millis,
 }
+
+/// The registry's geo-redundant storage (`Registry::geo_storage`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct GeoStorageView {
+    pub region: &'static str,
+    pub region_display_name: &'static str,
+    /// Where copies go; None for a local-geo-only region (Brazil South, Southeast Asia).
+    pub paired: Option<&'static str>,
+    pub local_geo_only: bool,
+    pub geo_lag_ms: Millis,
+    pub accounts: Vec<GeoAccountView>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct GeoAccountView {
+    pub name: String,
+    pub failure: Option<crate::engine::storage_account::Failure>,
+    /// The recovery point window: written here, not yet in the paired region.
+    pub uncopied_records: usize,
+    pub uncopied_bytes: u64,
+    /// How far back the oldest uncopied write is.
+    pub window_ms: Option<Millis>,
+    pub lost_records: usize,
+    pub lost_bytes: u64,
+}
