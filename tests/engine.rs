@@ -510,7 +510,7 @@ fn scripted_run(seed: u64) -> Registry {
 }
 
 /// The hash the browser test must also reach (tests/web.rs): same script, same seed.
-pub const SCRIPTED_RUN_HASH: &str = "4d4b1fcf63bbd7a7740bdf0dcd2e80c0179c728a53a9770bebd62f14a87090a3";
+pub const SCRIPTED_RUN_HASH: &str = "c704d6d65ee455151f901a1f21f7afc949bf55026bffca575d6fea38f4f4cbf1";
 
 #[test]
 fn the_same_script_and_seed_give_the_same_event_log() {

@@ -41,6 +41,12 @@ enum Op {
     /// 0: one account fails, 1: the region's storage fails, 2: bit rot in a stored record.
     Fault(u8, bool, u64, Option<u64>, u64),
     Heal(u32),
+    AddReplica(String),
+    RemoveReplica(String),
+    Routing(String, bool),
+    AddClient(String, String, bool),
+    ClientPush(String, String, String, Vec<u8>),
+    ClientPull(String, String, String),
 }
 
 fn name() -> impl Strategy<Value = String> {
@@ -88,6 +94,14 @@ fn content_type() -> impl Strategy<Value = Option<String>> {
     ]
 }
 
+fn region() -> impl Strategy<Value = String> {
+    prop::sample::select(vec!["eastus", "eastus2", "japaneast", "westeurope", "mars"]).prop_map(String::from)
+}
+
+fn client() -> impl Strategy<Value = String> {
+    prop::sample::select(vec!["ci", "node", "nobody"]).prop_map(String::from)
+}
+
 fn op() -> impl Strategy<Value = Op> {
     let small_bytes = prop::collection::vec(0u8..4, 1..2);
     prop_oneof![
@@ -126,6 +140,12 @@ fn op() -> impl Strategy<Value = Op> {
         2 => (0u8..3, any::<bool>(), prop_oneof![Just(0u64), 1u64..600_000], prop::option::of(1u64..900_000), any::<u64>())
             .prop_map(|(k, d, delay, dur, bit)| Op::Fault(k, d, delay, dur, bit)),
         1 => (0u32..5).prop_map(Op::Heal),
+        2 => region().prop_map(Op::AddReplica),
+        1 => region().prop_map(Op::RemoveReplica),
+        1 => (region(), any::<bool>()).prop_map(|(g, on)| Op::Routing(g, on)),
+        1 => (client(), region(), any::<bool>()).prop_map(|(c, g, cache)| Op::AddClient(c, g, cache)),
+        3 => (client(), name(), tag(), prop::collection::vec(0u8..3, 1..3)).prop_map(|(c, r, t, b)| Op::ClientPush(c, r, t, b)),
+        2 => (client(), name(), reference(&["v1", "v2"])).prop_map(|(c, r, t)| Op::ClientPull(c, r, t)),
         1 => ("[a-z0-9]{3,7}", prop::collection::vec(prop::sample::select(vec!["push", "delete", "pull"]), 0..3))
             .prop_map(|(n, a)| Op::Webhook(n, a.into_iter().map(String::from).collect())),
     ]
@@ -149,7 +169,7 @@ fn fingerprint(r: &Registry) -> String {
         r.retention_view(1000),
         r.soft_delete_view(1000),
         r.features()
-    ) + &format!("|{:?}|{:?}", r.geo_storage(), r.faults())
+    ) + &format!("|{:?}|{:?}|{:?}|{:?}", r.geo_storage(), r.faults(), r.replicas(), r.clients())
 }
 
 /// Applies an op; returns whether it was refused. `backup` is the customer's vault: what a
@@ -210,6 +230,20 @@ fn apply(r: &mut Registry, op: &Op, backup: &mut Option<String>) -> bool {
             r.inject_fault(fault, Millis(*delay), duration.map(Millis)).is_err()
         }
         Op::Heal(id) => r.heal_fault(*id).is_err(),
+        Op::AddReplica(g) => r.add_replica(g).is_err(),
+        Op::RemoveReplica(g) => r.remove_replica(g).is_err(),
+        Op::Routing(g, on) => r.set_replica_routing(g, *on).is_err(),
+        Op::AddClient(c, g, cache) => r.add_client(c, g, *cache, None).is_err(),
+        Op::ClientPush(c, repo, t, bytes) => {
+            let layers = vec![LayerInput::File { name: "f".into(), bytes: bytes.clone() }];
+            // A client push is several requests: one that fails leaves the earlier ones applied.
+            let _ = r.client_push_image(c, repo, t, layers);
+            false
+        }
+        Op::ClientPull(c, repo, t) => {
+            let _ = r.client_pull_image(c, repo, t);
+            false
+        }
         Op::Webhook(n, actions) => {
             let actions: Vec<&str> = actions.iter().map(String::as_str).collect();
             r.add_webhook(n, &actions, None).is_err()
@@ -276,7 +310,7 @@ proptest! {
             if apply(&mut r, op, &mut backup) {
                 prop_assert_eq!(fingerprint(&r), before, "refused {:?} changed the registry", op);
             }
-            if let Err(e) = r.audit() {
+            if let Err(e) = r.audit_every_replica() {
                 prop_assert!(false, "after {:?} the accounting is wrong: {}", op, e);
             }
         }

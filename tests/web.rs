@@ -310,7 +310,7 @@ fn throttling_keys_and_retention_work_through_the_js_api() {
 }
 
 /// Must equal `SCRIPTED_RUN_HASH` in tests/engine.rs: the native run of the same script.
-const SCRIPTED_RUN_HASH: &str = "4d4b1fcf63bbd7a7740bdf0dcd2e80c0179c728a53a9770bebd62f14a87090a3";
+const SCRIPTED_RUN_HASH: &str = "c704d6d65ee455151f901a1f21f7afc949bf55026bffca575d6fea38f4f4cbf1";
 
 #[wasm_bindgen_test]
 fn the_browser_reaches_the_native_event_log_hash() {

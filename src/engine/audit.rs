@@ -10,6 +10,15 @@ use super::repository::LockTarget;
 use super::storage_account::{RecordKey, RecordKind};
 
 impl Registry {
+    /// The audit of every replica in turn (`audit` reads the home replica only).
+    pub fn audit_every_replica(&mut self) -> Result<(), String> {
+        for i in 0..self.replicas.len() {
+            let region = self.replicas[i].region.name;
+            self.with_site(i, |r| r.audit()).map_err(|e| format!("replica {region}: {e}"))?;
+        }
+        Ok(())
+    }
+
     /// Ok when every incrementally kept number equals its recount; otherwise what differs.
     pub fn audit(&self) -> Result<(), String> {
         self.audit_accounts()?;

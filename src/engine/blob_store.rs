@@ -101,6 +101,20 @@ impl BlobStore {
         self.accounts[shard].forget_lost(key);
     }
 
+    /// Stores a record sealed elsewhere (a geo-replicated copy: the same ciphertext, no
+    /// re-encryption, the key id and wrapped key travel with it).
+    pub fn put_sealed(
+        &mut self,
+        key: RecordKey,
+        sealed: super::seal::SealedRecord,
+        logical_bytes: u64,
+        now: Millis,
+    ) {
+        let shard = self.shard_of(&key.digest);
+        let copies = Copies { written_at: now, ..Copies::default() };
+        self.accounts[shard].put(key, StoredRecord { sealed, logical_bytes, released_at: None, copies });
+    }
+
     pub fn account_mut(&mut self, index: usize) -> Option<&mut StorageAccount> {
         self.accounts.get_mut(index)
     }

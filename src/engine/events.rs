@@ -116,6 +116,16 @@ pub enum EventKind {
         id: u32,
         text: String,
     },
+    ReplicaChanged {
+        region: &'static str,
+        what: String,
+    },
+    /// A change from another replica arrived in `region`, `lag_ms` after it was made.
+    Replicated {
+        region: &'static str,
+        what: String,
+        lag_ms: Millis,
+    },
     /// Soft delete moved a manifest (with `tags`), or only a tag, into the bin.
     SoftDeleted {
         repo: RepoName,
@@ -165,6 +175,8 @@ pub struct Event {
     pub seq: u64,
     /// Virtual time of the event.
     pub at_ms: Millis,
+    /// The region (replica) it happened in.
+    pub region: &'static str,
     #[serde(flatten)]
     pub kind: EventKind,
     pub text: String,
@@ -266,6 +278,10 @@ impl EventKind {
                 }
             }
             Self::FaultHealed { id, text } => format!("fault {id} healed: {text}"),
+            Self::ReplicaChanged { region, what } => format!("replica {region}: {what}"),
+            Self::Replicated { region, what, lag_ms } => {
+                format!("replica {region} {what} ({} ms after it was made)", lag_ms.0)
+            }
             Self::SoftDeleted { repo, digest, tags, manifest } => {
                 let tags: Vec<String> = tags.iter().map(|t| format!(":{t}")).collect();
                 if *manifest {
@@ -336,17 +352,19 @@ pub struct EventLog {
 }
 
 impl EventLog {
-    pub fn push(&mut self, at_ms: Millis, kind: EventKind) {
+    /// Logs `kind`, which happened at `at_ms` in the replica in `region`.
+    pub fn push(&mut self, at_ms: Millis, region: &'static str, kind: EventKind) {
         self.next_seq += 1;
         let json = serde_json::to_vec(&kind).unwrap_or_default();
         let mut h = Sha256::new();
         h.update(self.hash);
         h.update(self.next_seq.to_be_bytes());
         h.update(at_ms.0.to_be_bytes());
+        h.update(region.as_bytes());
         h.update(&json);
         self.hash = h.finalize().into();
         let text = kind.describe();
-        self.events.push_back(Event { seq: self.next_seq, at_ms, kind, text });
+        self.events.push_back(Event { seq: self.next_seq, at_ms, region, kind, text });
         if self.events.len() > EVENTS_MAX {
             self.events.pop_front();
         }

@@ -23,14 +23,16 @@ use super::locks::{AttributePatch, Attributes, disallowed};
 use super::manifest::{self, Descriptor, MediaType, ParsedManifest};
 use super::names::{Reference, RepoName, Tag};
 use super::region::{self, Region};
+use super::replication::{Change, ReplicaInfo, ReplicaState, Site};
 use super::repository::{LockTarget, Repository};
 use super::retention::{RetentionPolicy, premium_only};
+use super::routing::Clients;
 use super::scheduler::{Job, JobView, QUEUE_MAX, Queue};
 use super::soft_delete::SoftDeletePolicy;
 use super::storage_account::{RecordKey, RecordKind, StorageCopy};
 use super::synthetic::{LAYER_MAX_BYTES, SyntheticLayer};
 use super::throttle::{self, Identity, RateModel, Throttle, ThrottleView, Ticket};
-use super::tier::{Cost, StorageEra, Tier, TierView, daily_cost};
+use super::tier::{Cost, StorageEra, Tier, TierView, daily_cost_with_replicas};
 use super::views::*;
 
 /// How a registry is created.
@@ -137,6 +139,15 @@ pub struct Registry {
     /// How long after a write its geo-redundant copy reaches the paired region.
     pub(super) geo_lag: Millis,
     pub(super) faults: Vec<Fault>,
+    /// Geo-replication: every replica (home first), the parked data of all but the active one,
+    /// and when the last change sent on each link arrives.
+    pub(super) replicas: Vec<ReplicaInfo>,
+    pub(super) sites: Vec<Option<Site>>,
+    pub(super) active: usize,
+    pub(super) link_clock: BTreeMap<(&'static str, &'static str), Millis>,
+    /// True while a replicated change is applied (it is not sent on again).
+    pub(super) replicating: bool,
+    pub(super) clients: Clients,
 }
 
 /// A uniform draw in `0..n` (0 when n is 0), by widening multiplication: portable and exact.
@@ -245,6 +256,19 @@ impl Registry {
             region,
             geo_lag: options.geo_lag,
             faults: Vec::new(),
+            replicas: vec![ReplicaInfo {
+                region,
+                state: ReplicaState::Ready,
+                routing_enabled: true,
+                created_at: Millis(0),
+                ready_at: Some(Millis(0)),
+                syncing: 0,
+            }],
+            sites: vec![None],
+            active: 0,
+            link_clock: BTreeMap::new(),
+            replicating: false,
+            clients: Clients::new(),
         })
     }
 
@@ -329,7 +353,7 @@ impl Registry {
         Ok(PushedBlob { digest, uploaded_bytes: if had { 0 } else { size_bytes } })
     }
 
-    fn link(&mut self, repo: &RepoName, digest: Digest) {
+    pub(super) fn link(&mut self, repo: &RepoName, digest: Digest) {
         let links = &mut self.repos.entry(repo.clone()).or_default().links;
         if let std::collections::btree_map::Entry::Vacant(e) = links.entry(digest) {
             e.insert(0);
@@ -451,8 +475,9 @@ impl Registry {
             .as_ref()
             .and_then(|t| r.tags.insert(t.clone(), digest))
             .filter(|old| *old != digest && !r.tags.values().any(|d| d == old));
-        if tag.is_some() {
+        if let Some(t) = &tag {
             r.untagged_at.remove(&digest);
+            r.tag_stamps.insert(t.clone(), (self.now, self.region.name));
         }
         let target = match &tag {
             Some(t) => format!("{repo}:{t}"),
@@ -502,7 +527,7 @@ impl Registry {
         )
     }
 
-    fn hold_manifest(&mut self, repo: &RepoName, digest: Digest) {
+    pub(super) fn hold_manifest(&mut self, repo: &RepoName, digest: Digest) {
         let Some(meta) = self.manifests.get_mut(&digest) else { return };
         let r = self.repos.entry(repo.clone()).or_default();
         if r.manifests.insert(digest) {
@@ -579,6 +604,7 @@ impl Registry {
                     "a customer-managed key is in use (it can never be turned off)",
                 ),
                 (self.retention.enabled, "the retention policy is enabled (disable it first)"),
+                (self.replicas.len() > 1, "geo-replicas exist (remove them first)"),
             ];
             if let Some((_, why)) = premium_in_use.iter().find(|(on, _)| *on) {
                 return Err(disallowed(format!(
@@ -604,7 +630,8 @@ impl Registry {
 
     /// What the registry costs per day now: the tier's fee plus storage beyond what it includes.
     pub fn cost(&self) -> Cost {
-        daily_cost(self.tier, self.store.billed_bytes())
+        let replicas = u32::try_from(self.replicas.len() - 1).unwrap_or(u32::MAX);
+        daily_cost_with_replicas(self.tier, self.store.billed_bytes(), replicas)
     }
 
     /// Logical bytes a blob would add: none if it is already stored and live (deduplication).
@@ -881,6 +908,7 @@ impl Registry {
             return err(ErrorCode::ManifestUnknown, format!("tag {repo}:{tag} is not known"));
         };
         r.forget(&LockTarget::Tag(tag.clone()));
+        r.tag_stamps.insert(tag.clone(), (self.now, self.region.name));
         let last_tag = !r.tags.values().any(|d| *d == digest);
         self.log(EventKind::Untagged { repo: repo.clone(), tag: tag.clone(), digest });
         if self.soft_delete.enabled {
@@ -941,8 +969,18 @@ impl Registry {
         for digest in &r.manifests {
             check_manifest_deletable(&repo, r, digest)?;
         }
-        let manifests: Vec<Digest> = r.manifests.iter().copied().collect();
+        let deleted = self.purge_repository(&repo);
+        let manifests = deleted.manifests.len();
+        self.log(EventKind::RepositoryDeleted { repo, manifests });
+        Ok(deleted)
+    }
+
+    /// Removes (or soft-deletes) everything a repository holds, without any check.
+    pub(super) fn purge_repository(&mut self, repo: &RepoName) -> Deleted {
+        let manifests: Vec<Digest> =
+            self.repos.get(repo).map(|r| r.manifests.iter().copied().collect()).unwrap_or_default();
         let mut deleted = Deleted::default();
+        let repo = repo.clone();
         for digest in manifests {
             if self.soft_delete.enabled {
                 self.soft_delete_manifest(&repo, digest, &mut deleted);
@@ -961,9 +999,7 @@ impl Registry {
             self.unlink(&repo, digest, &mut deleted);
         }
         self.drop_if_empty(&repo);
-        let manifests = deleted.manifests.len();
-        self.log(EventKind::RepositoryDeleted { repo, manifests });
-        Ok(deleted)
+        deleted
     }
 
     pub(super) fn remove_manifest(&mut self, repo: &RepoName, digest: Digest, out: &mut Deleted) {
@@ -1021,7 +1057,7 @@ impl Registry {
             return;
         };
         let reclaim_at_ms = self.reclaim_at_if_released_now();
-        if !self.queue.push(reclaim_at_ms, Job::Reclaim { key }) {
+        if !self.queue.push(reclaim_at_ms, Job::Reclaim { site: self.region.name, key }) {
             // The queue is full: reclaim at once rather than leak the space.
             self.reclaim(key);
         }
@@ -1041,7 +1077,11 @@ impl Registry {
     }
 
     pub(super) fn log(&mut self, kind: EventKind) {
-        self.events.push(self.now, kind);
+        let change = if self.replicating { None } else { Change::of(&kind) };
+        self.events.push(self.now, self.region.name, kind);
+        if let Some(change) = change {
+            self.replicate_out(change);
+        }
     }
 
     pub(super) fn drop_if_empty(&mut self, repo: &RepoName) {
@@ -1127,7 +1167,7 @@ impl Registry {
             return;
         }
         let at = self.now.saturating_add(self.geo_lag);
-        self.queue.push(at, Job::GeoCopy { key, written_at });
+        self.queue.push(at, Job::GeoCopy { site: self.region.name, key, written_at });
     }
 
     /// The registry's region, where its storage copies to, and each account's recovery point
@@ -1339,14 +1379,20 @@ impl Registry {
     fn run_job(&mut self, at: Millis, job: Job) {
         self.now = self.now.max(at);
         match job {
-            Job::Reclaim { key } => self.reclaim(key),
+            Job::Reclaim { site, key } => self.on_site(site, |r| r.reclaim(key)),
             Job::AdoptKeyVersion { version } => self.adopt_key_version(version),
-            Job::Retention { repo, digest, untagged_at } => self.apply_retention(repo, digest, untagged_at),
+            Job::Retention { site, repo, digest, untagged_at } => {
+                self.on_site(site, |r| r.apply_retention(repo, digest, untagged_at))
+            }
             Job::Webhook { webhook, action, target } => self.deliver_webhook(&webhook, action, target),
             Job::SoftDeletePurge => self.purge_soft_deleted(),
-            Job::GeoCopy { key, written_at } => {
-                self.store.geo_copy(&key, written_at);
+            Job::GeoCopy { site, key, written_at } => self.on_site(site, |r| {
+                r.store.geo_copy(&key, written_at);
+            }),
+            Job::Replicate { from, to, change, made_at, initial } => {
+                self.apply_replicated(from, to, change, made_at, initial)
             }
+            Job::ReplicaCreated { region } => self.replica_created(region),
             Job::FaultStart { id } => self.start_fault(id),
             Job::FaultEnd { id } => self.end_fault(id),
         }

@@ -31,9 +31,27 @@ pub struct Repository {
     pub deleted_manifests: BTreeMap<Digest, (Millis, Vec<Tag>)>,
     /// Soft delete's bin: tags removed from manifests that may still be live.
     pub deleted_tags: Vec<DeletedTag>,
+    /// When (and in which region) each tag was last written or removed: geo-replication's
+    /// last-writer-wins rule compares these.
+    pub tag_stamps: BTreeMap<Tag, (Millis, &'static str)>,
+}
+
+impl LockTarget {
+    /// Parses the target of an attributes event: `repository` (None), `:tag` or `@digest`.
+    pub fn parse(text: &str) -> Option<Self> {
+        if let Some(t) = text.strip_prefix(':') {
+            return super::names::Tag::parse(t).ok().map(Self::Tag);
+        }
+        text.strip_prefix('@').and_then(|d| Digest::parse(d).ok()).map(Self::Manifest)
+    }
 }
 
 impl Repository {
+    /// The last write of `tag` here: (virtual time, region); the lowest stamp if never.
+    pub fn tag_stamp(&self, tag: &Tag) -> (Millis, &'static str) {
+        self.tag_stamps.get(tag).copied().unwrap_or((Millis(0), ""))
+    }
+
     pub fn attributes_of(&self, target: &LockTarget) -> Attributes {
         self.locks.iter().find(|(t, _)| t == target).map_or_else(Attributes::default, |(_, a)| *a)
     }

@@ -83,7 +83,7 @@ impl Registry {
         let mut queued = vec![];
         let mut total = 0;
         for (job, at) in self.queue.iter() {
-            if let Job::Retention { repo, digest, untagged_at } = job {
+            if let Job::Retention { repo, digest, untagged_at, .. } = job {
                 total += 1;
                 if queued.len() < n {
                     queued.push(QueuedRetention {
@@ -116,8 +116,10 @@ impl Registry {
             0 => RETENTION_ZERO_DELAY,
             d => Millis(u64::from(d) * Millis::DAY.0),
         };
-        self.queue
-            .push(now.saturating_add(delay), Job::Retention { repo: repo.clone(), digest, untagged_at: now });
+        self.queue.push(
+            now.saturating_add(delay),
+            Job::Retention { site: self.region.name, repo: repo.clone(), digest, untagged_at: now },
+        );
     }
 
     /// A queued retention delete comes due.

@@ -10,6 +10,7 @@ use super::clock::Millis;
 use super::digest::Digest;
 use super::features::WebhookAction;
 use super::names::RepoName;
+use super::replication::Change;
 use super::storage_account::RecordKey;
 
 /// Most jobs the queue holds (a bound on every queue).
@@ -20,6 +21,7 @@ pub const QUEUE_MAX: usize = 1 << 22;
 pub enum Job {
     /// Garbage collection: reclaim a record's space if it is still released.
     Reclaim {
+        site: &'static str,
         key: RecordKey,
     },
     /// Automatic key rotation: the registry adopts a new version of its customer-managed key.
@@ -28,6 +30,7 @@ pub enum Job {
     },
     /// The retention policy's delete of a manifest untagged at `untagged_at`, if it still applies.
     Retention {
+        site: &'static str,
         repo: RepoName,
         digest: Digest,
         untagged_at: Millis,
@@ -42,8 +45,21 @@ pub enum Job {
     SoftDeletePurge,
     /// Geo-redundant storage: the record written at `written_at` reaches the paired region.
     GeoCopy {
+        site: &'static str,
         key: RecordKey,
         written_at: Millis,
+    },
+    /// Geo-replication: a change made in `from` reaches the replica in `to`.
+    Replicate {
+        from: &'static str,
+        to: &'static str,
+        change: Change,
+        made_at: Millis,
+        initial: bool,
+    },
+    /// A new replica finishes creating and starts its initial sync.
+    ReplicaCreated {
+        region: &'static str,
     },
     FaultStart {
         id: u32,
@@ -65,7 +81,15 @@ pub struct JobView {
 impl Job {
     pub fn view(&self, at_ms: Millis) -> JobView {
         match self {
-            Job::Reclaim { key } => JobView { at_ms, kind: "reclaim", target: key.to_string() },
+            Job::Reclaim { key, .. } => JobView { at_ms, kind: "reclaim", target: key.to_string() },
+            Job::Replicate { from, to, change, .. } => {
+                JobView {
+                    at_ms, kind: "replicate", target: format!("{from} → {to}: {}", change.describe())
+                }
+            }
+            Job::ReplicaCreated { region } => {
+                JobView { at_ms, kind: "replica-created", target: region.to_string() }
+            }
             Job::AdoptKeyVersion { version } => {
                 JobView { at_ms, kind: "adopt-key-version", target: format!("version {version}") }
             }

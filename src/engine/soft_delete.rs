@@ -70,6 +70,11 @@ impl Registry {
         if !(1..=SOFT_DELETE_DAYS_MAX).contains(&days) {
             return err(ErrorCode::InvalidArgument, format!("soft-delete days must be 1 to 90, not {days}"));
         }
+        if enabled && self.replicas.len() > 1 {
+            return Err(disallowed(
+                "soft delete is not supported on a geo-replicated registry; remove the replicas first",
+            ));
+        }
         if enabled && self.retention.enabled {
             return Err(disallowed(
                 "soft delete cannot be combined with the retention policy for untagged manifests; disable retention first",

@@ -131,12 +131,21 @@ pub struct Cost {
     pub overage_bytes: u64,
     pub tier_fee_micro_usd: u64,
     pub overage_micro_usd: u64,
+    /// Geo-replicas beyond the home one, each billed a full Premium daily fee.
+    pub replicas: u32,
+    pub replicas_micro_usd: u64,
     pub total_micro_usd_per_day: u64,
     pub price_source: &'static str,
 }
 
 /// The daily cost of `billed_bytes` on `tier`; overage is charged per byte, pro rata.
 pub fn daily_cost(tier: Tier, billed_bytes: u64) -> Cost {
+    daily_cost_with_replicas(tier, billed_bytes, 0)
+}
+
+/// The daily cost with `replicas` geo-replicas beyond the home one (domain.md §1.3: each adds
+/// a full Premium daily fee; storage is shown and charged for the home region).
+pub fn daily_cost_with_replicas(tier: Tier, billed_bytes: u64, replicas: u32) -> Cost {
     let overage_bytes = billed_bytes.saturating_sub(tier.included_bytes());
     let overage_micro_usd =
         (overage_bytes as u128 * OVERAGE_MICRO_USD_PER_GIB_DAY as u128 / GIB as u128) as u64;
@@ -147,7 +156,11 @@ pub fn daily_cost(tier: Tier, billed_bytes: u64) -> Cost {
         overage_bytes,
         tier_fee_micro_usd,
         overage_micro_usd,
-        total_micro_usd_per_day: tier_fee_micro_usd + overage_micro_usd,
+        replicas,
+        replicas_micro_usd: u64::from(replicas) * Tier::Premium.daily_fee_micro_usd(),
+        total_micro_usd_per_day: tier_fee_micro_usd
+            + overage_micro_usd
+            + u64::from(replicas) * Tier::Premium.daily_fee_micro_usd(),
         price_source: PRICE_SOURCE,
     }
 }

@@ -1,0 +1,287 @@
+//! Clients and the global endpoint (domain.md §3.2). A client lives in a region and has an
+//! identity; each request it makes is routed like Azure Traffic Manager's performance method:
+//! to the routable replica with the lowest measured latency, where a measurement is the
+//! latency floor plus a jitter drawn from the seeded RNG. A client without a DNS cache
+//! resolves again for every request, so one about equally far from two replicas can send a
+//! push's layers to one and its manifest to the other (pain point 1: MANIFEST_BLOB_UNKNOWN).
+//! A client with a cache keeps its answer for the DNS time-to-live.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use super::clock::Millis;
+use super::digest::Digest;
+use super::error::{ErrorCode, RegistryError, Result, err};
+use super::image::{self, BuiltLayer, LayerInput};
+use super::manifest::MediaType;
+use super::region;
+use super::registry::{Registry, draw_below};
+use super::replication::ReplicaState;
+use super::throttle::Identity;
+
+/// How long a caching client keeps a resolution (Stowage's choice: 5 virtual minutes).
+pub const DNS_TTL: Millis = Millis(5 * 60_000);
+/// Most clients a registry keeps.
+pub const CLIENTS_MAX: usize = 10_000;
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Client {
+    pub name: String,
+    pub region: &'static str,
+    pub identity: Identity,
+    pub dns_cache: bool,
+    /// The replica it resolved last and until when a caching client keeps it.
+    pub resolved: Option<(&'static str, Millis)>,
+    pub requests: u64,
+}
+
+/// Which replica served each request of a client's multi-request operation.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RoutedRequest {
+    pub request: String,
+    pub region: &'static str,
+    /// The error code, if that request failed (the operation stops there).
+    pub error: Option<&'static str>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ClientReport {
+    pub client: String,
+    pub requests: Vec<RoutedRequest>,
+    /// The manifest digest, when the operation got that far.
+    pub digest: Option<Digest>,
+    /// Set when a request failed: what the client saw.
+    pub error: Option<String>,
+    pub error_code: Option<&'static str>,
+}
+
+impl Registry {
+    /// Adds a client in `region`, counted against `identity` (default: its name).
+    pub fn add_client(
+        &mut self,
+        name: &str,
+        region_name: &str,
+        dns_cache: bool,
+        identity: Option<&str>,
+    ) -> Result<Client> {
+        let identity = Identity::parse(identity.unwrap_or(name))?;
+        Identity::parse(name)?;
+        let Some(region) = region::region(region_name) else {
+            return err(ErrorCode::InvalidArgument, format!("{region_name:?} is not a region Stowage knows"));
+        };
+        if self.clients.contains_key(name) {
+            return err(ErrorCode::InvalidArgument, format!("a client named {name} exists already"));
+        }
+        if self.clients.len() >= CLIENTS_MAX {
+            return err(ErrorCode::InvalidArgument, "a registry keeps at most 10,000 clients");
+        }
+        let client = Client {
+            name: name.to_string(),
+            region: region.name,
+            identity,
+            dns_cache,
+            resolved: None,
+            requests: 0,
+        };
+        self.clients.insert(name.to_string(), client.clone());
+        Ok(client)
+    }
+
+    pub fn clients(&self) -> Vec<Client> {
+        self.clients.values().cloned().collect()
+    }
+
+    pub fn is_client(&self, name: &str) -> bool {
+        self.clients.contains_key(name)
+    }
+
+    /// The replica a request from `client` goes to now.
+    fn route(&mut self, name: &str) -> Result<usize> {
+        let Some(client) = self.clients.get(name).cloned() else {
+            return err(ErrorCode::InvalidArgument, format!("there is no client named {name:?}"));
+        };
+        let from = region::region(client.region).ok_or_else(|| unknown(client.region))?;
+        if let Some((cached, until)) = client.resolved.filter(|_| client.dns_cache)
+            && until > self.now
+            && let Some(i) = self.site_index(cached).filter(|i| self.routable(*i))
+        {
+            return Ok(i);
+        }
+        let mut best: Option<(u64, usize)> = None;
+        for i in 0..self.replicas.len() {
+            if !self.routable(i) {
+                continue;
+            }
+            let floor = region::latency_floor_ms(from, self.replicas[i].region);
+            let measured = floor + draw_below(&mut self.rng, floor / 4 + 5);
+            if best.is_none_or(|(b, _)| measured < b) {
+                best = Some((measured, i));
+            }
+        }
+        let Some((_, i)) = best else {
+            return Err(RegistryError::new(
+                ErrorCode::Unavailable,
+                "no replica of the registry is reachable through the global endpoint",
+            ));
+        };
+        let now = self.now;
+        let region = self.replicas[i].region.name;
+        if let Some(c) = self.clients.get_mut(name) {
+            c.resolved = Some((region, now.saturating_add(DNS_TTL)));
+            c.requests += 1;
+        }
+        Ok(i)
+    }
+
+    /// Whether the global endpoint sends requests to replica `i` now.
+    pub(super) fn routable(&self, i: usize) -> bool {
+        self.replicas.get(i).is_some_and(|r| r.routing_enabled && r.state != ReplicaState::Creating)
+    }
+
+    /// Runs one request from `client`: routed to a replica, counted against its identity.
+    /// Returns the region that served it with the result.
+    pub fn with_client<T>(&mut self, name: &str, f: impl FnOnce(&mut Self) -> Result<T>) -> Result<T> {
+        let site = self.route(name)?;
+        let identity = self.clients.get(name).map(|c| c.identity.clone()).unwrap_or_else(Identity::admin);
+        let previous = std::mem::replace(&mut self.caller, identity);
+        let out = self.with_site(site, f);
+        self.caller = previous;
+        out
+    }
+
+    /// A client's push of a whole image, one request at a time as a real client does (each
+    /// blob, then the config, then the manifest), each routed afresh unless the client caches
+    /// DNS. A request that fails stops the push there; what earlier requests wrote stays.
+    pub fn client_push_image(
+        &mut self,
+        name: &str,
+        repo: &str,
+        tag: &str,
+        layers: Vec<LayerInput>,
+    ) -> Result<ClientReport> {
+        if !self.clients.contains_key(name) {
+            return err(ErrorCode::InvalidArgument, format!("there is no client named {name:?}"));
+        }
+        if layers.is_empty() {
+            return err(ErrorCode::ManifestInvalid, "an image needs at least one layer");
+        }
+        let mut report = ClientReport {
+            client: name.to_string(),
+            requests: vec![],
+            digest: None,
+            error: None,
+            error_code: None,
+        };
+        let mut built: Vec<BuiltLayer> = Vec::with_capacity(layers.len());
+        for (i, layer) in layers.iter().enumerate() {
+            let what = format!("PUT layer {}", i + 1);
+            let pushed = self.routed(name, &what, &mut report, |r| match layer {
+                LayerInput::File { bytes, .. } => r.push_blob(repo, bytes, None),
+                LayerInput::Synthetic { size_bytes, seed } => r.push_synthetic_blob(repo, *size_bytes, *seed),
+            });
+            let Some(digest) = pushed else { return Ok(report) };
+            let seed = match layer {
+                LayerInput::File { .. } => None,
+                LayerInput::Synthetic { .. } => self.synthetic_seed_anywhere(&digest),
+            };
+            built.push(BuiltLayer::of(layer, digest, seed));
+        }
+        let config = image::config_bytes(&built);
+        if self.routed(name, "PUT config", &mut report, |r| r.push_blob(repo, &config, None)).is_none() {
+            return Ok(report);
+        }
+        let manifest = image::manifest_bytes(&config, &built);
+        let media = MediaType::OciManifest.as_str();
+        let pushed = self.routed(name, "PUT manifest", &mut report, |r| {
+            r.push_manifest(repo, tag, &manifest, Some(media))
+        });
+        report.digest = pushed;
+        Ok(report)
+    }
+
+    /// A client's pull: the manifest, then every blob it references, each request routed.
+    pub fn client_pull_image(&mut self, name: &str, repo: &str, reference: &str) -> Result<ClientReport> {
+        if !self.clients.contains_key(name) {
+            return err(ErrorCode::InvalidArgument, format!("there is no client named {name:?}"));
+        }
+        let mut report = ClientReport {
+            client: name.to_string(),
+            requests: vec![],
+            digest: None,
+            error: None,
+            error_code: None,
+        };
+        let Some(pulled) =
+            self.routed(name, "GET manifest", &mut report, |r| r.pull_manifest(repo, reference))
+        else {
+            return Ok(report);
+        };
+        report.digest = Some(pulled.digest);
+        let Ok(parsed) = super::manifest::parse(&pulled.bytes, Some(pulled.media_type.as_str())) else {
+            return Ok(report);
+        };
+        let blobs: Vec<Digest> = parsed.config.iter().chain(&parsed.layers).map(|d| d.digest).collect();
+        for d in blobs {
+            let what = format!("GET blob {}", d.short());
+            if self.routed(name, &what, &mut report, |r| r.pull_blob(repo, &d.to_string())).is_none() {
+                break;
+            }
+        }
+        Ok(report)
+    }
+
+    /// One routed request of a client operation, recorded in `report`; None if it failed.
+    fn routed<T>(
+        &mut self,
+        name: &str,
+        what: &str,
+        report: &mut ClientReport,
+        f: impl FnOnce(&mut Self) -> Result<T>,
+    ) -> Option<T> {
+        let mut region = "";
+        let out = self.with_client(name, |r| {
+            region = r.region.name;
+            f(r)
+        });
+        match out {
+            Ok(v) => {
+                report.requests.push(RoutedRequest { request: what.to_string(), region, error: None });
+                Some(v)
+            }
+            Err(e) => {
+                report.requests.push(RoutedRequest {
+                    request: what.to_string(),
+                    region,
+                    error: Some(e.code.as_str()),
+                });
+                let at = if region.is_empty() { String::new() } else { format!(" (served by {region})") };
+                report.error = Some(format!("{what}{at}: {e}"));
+                report.error_code = Some(e.code.as_str());
+                None
+            }
+        }
+    }
+
+    /// The seed of a synthetic layer, wherever it is stored.
+    fn synthetic_seed_anywhere(&self, digest: &Digest) -> Option<u64> {
+        if let Some(s) = self.blobs.get(digest).and_then(|m| m.synthetic) {
+            return Some(s.seed);
+        }
+        self.sites
+            .iter()
+            .flatten()
+            .find_map(|s| s.blobs.get(digest).and_then(|m| m.synthetic))
+            .map(|s| s.seed)
+    }
+}
+
+fn unknown(region: &str) -> RegistryError {
+    RegistryError::new(ErrorCode::InvalidArgument, format!("{region:?} is not a region Stowage knows"))
+}
+
+/// For the page: clients keyed by name.
+pub(super) type Clients = BTreeMap<String, Client>;
