@@ -92,6 +92,34 @@ struct JsOptions {
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
+struct JsClient {
+    name: String,
+    region: String,
+    dns_cache: Option<bool>,
+    identity: Option<String>,
+}
+
+/// Image layers from JS: an array of `{name, bytes}` or `{syntheticSizeBytes, seed?}`.
+fn layer_inputs(layers: JsValue) -> Result<Vec<LayerInput>, JsValue> {
+    if let Some(array) = layers.dyn_ref::<js_sys::Array>() {
+        for layer in array.iter() {
+            check_keys(&layer, &["name", "bytes", "syntheticSizeBytes", "seed"], "a layer")?;
+        }
+    }
+    let layers: Vec<JsLayer> =
+        serde_wasm_bindgen::from_value(layers).map_err(|e| invalid_argument(format!("bad layers: {e}")))?;
+    layers
+        .into_iter()
+        .map(|l| match (l.bytes, l.synthetic_size_bytes) {
+            (Some(bytes), None) => Ok(LayerInput::File { name: l.name.unwrap_or_default(), bytes }),
+            (None, Some(size_bytes)) => Ok(LayerInput::Synthetic { size_bytes, seed: l.seed }),
+            _ => Err(invalid_argument("each layer needs either bytes or syntheticSizeBytes")),
+        })
+        .collect()
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
 struct JsLayer {
     name: Option<String>,
     #[serde(default, with = "serde_bytes")]
@@ -115,9 +143,12 @@ impl Registry {
         Self { inner, identity: None }
     }
 
+    /// Runs a request: as a registered client (routed to a replica) when this handle names
+    /// one, else counted against the handle's identity.
     fn run<T>(&self, f: impl FnOnce(&mut engine::Registry) -> engine::Result<T>) -> Result<T, JsValue> {
         let mut r = self.inner.try_borrow_mut().map_err(|_| invalid_argument("the registry is busy"))?;
         match &self.identity {
+            Some(name) if r.is_client(name) => r.with_client(name, f),
             Some(identity) => r.with_identity(identity, f),
             None => f(&mut r),
         }
@@ -268,22 +299,70 @@ impl Registry {
     /// Pushes an image: `layers` is an array of `{name, bytes}` or `{syntheticSizeBytes, seed?}`.
     #[wasm_bindgen(js_name = pushImage)]
     pub fn push_image(&self, repo: &str, tag: &str, layers: JsValue) -> Result<JsValue, JsValue> {
-        if let Some(array) = layers.dyn_ref::<js_sys::Array>() {
-            for layer in array.iter() {
-                check_keys(&layer, &["name", "bytes", "syntheticSizeBytes", "seed"], "a layer")?;
-            }
-        }
-        let layers: Vec<JsLayer> = serde_wasm_bindgen::from_value(layers)
-            .map_err(|e| invalid_argument(format!("bad layers: {e}")))?;
-        let inputs = layers
-            .into_iter()
-            .map(|l| match (l.bytes, l.synthetic_size_bytes) {
-                (Some(bytes), None) => Ok(LayerInput::File { name: l.name.unwrap_or_default(), bytes }),
-                (None, Some(size_bytes)) => Ok(LayerInput::Synthetic { size_bytes, seed: l.seed }),
-                _ => Err(invalid_argument("each layer needs either bytes or syntheticSizeBytes")),
-            })
-            .collect::<Result<Vec<_>, _>>()?;
+        let inputs = layer_inputs(layers)?;
         to_js(&self.run(|r| r.push_image(repo, tag, inputs))?)
+    }
+
+    /// Adds a replica in `region` (Premium): Creating, then Syncing, then Ready.
+    #[wasm_bindgen(js_name = addReplica)]
+    pub fn add_replica(&self, region: &str) -> Result<JsValue, JsValue> {
+        to_js(&self.run(|r| r.add_replica(region))?)
+    }
+
+    /// Removes a replica (never the home one) with its data.
+    #[wasm_bindgen(js_name = removeReplica)]
+    pub fn remove_replica(&self, region: &str) -> Result<JsValue, JsValue> {
+        to_js(&self.run(|r| r.remove_replica(region))?)
+    }
+
+    /// Takes a replica out of the global endpoint's routing (it keeps syncing), or back in.
+    #[wasm_bindgen(js_name = setReplicaRouting)]
+    pub fn set_replica_routing(&self, region: &str, enabled: bool) -> Result<JsValue, JsValue> {
+        to_js(&self.run(|r| r.set_replica_routing(region, enabled))?)
+    }
+
+    /// Every replica, home first: `[{region, displayName, home, state, routingEnabled,
+    /// createdAtMs, readyAtMs, syncingChanges, inboundChanges, lagMs, repositories, manifests,
+    /// billedBytes, latencyFromHomeMs}]`.
+    pub fn replicas(&self) -> Result<JsValue, JsValue> {
+        to_js(&self.inner.borrow().replicas())
+    }
+
+    /// Adds a client in `region`: `{name, region, dnsCache?, identity?}`. A handle from
+    /// `client(name)` then routes each request to the nearest routable replica.
+    #[wasm_bindgen(js_name = addClient)]
+    pub fn add_client(&self, spec: JsValue) -> Result<JsValue, JsValue> {
+        check_keys(&spec, &["name", "region", "dnsCache", "identity"], "a client")?;
+        let spec: JsClient =
+            serde_wasm_bindgen::from_value(spec).map_err(|e| invalid_argument(format!("bad client: {e}")))?;
+        let client = self.run(|r| {
+            r.add_client(&spec.name, &spec.region, spec.dns_cache.unwrap_or(true), spec.identity.as_deref())
+        })?;
+        to_js(&client)
+    }
+
+    pub fn clients(&self) -> Result<JsValue, JsValue> {
+        to_js(&self.inner.borrow().clients())
+    }
+
+    /// A client's push, one routed request at a time: `{client, requests: [{request, region,
+    /// error}], digest, error, errorCode}`. A failed request stops it; earlier ones stay.
+    #[wasm_bindgen(js_name = clientPushImage)]
+    pub fn client_push_image(
+        &self,
+        client: &str,
+        repo: &str,
+        tag: &str,
+        layers: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let inputs = layer_inputs(layers)?;
+        to_js(&self.run(|r| r.client_push_image(client, repo, tag, inputs))?)
+    }
+
+    /// A client's pull (manifest, then each blob), each request routed; same report shape.
+    #[wasm_bindgen(js_name = clientPullImage)]
+    pub fn client_pull_image(&self, client: &str, repo: &str, reference: &str) -> Result<JsValue, JsValue> {
+        to_js(&self.run(|r| r.client_pull_image(client, repo, reference))?)
     }
 
     /// `{repositories, next}`; pass `next` as `last` for the following page.

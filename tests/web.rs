@@ -256,6 +256,30 @@ export function tiersAndKeys(Registry) {
   eq(codeOf(() => geo.injectFault({ kind: 'meteor' })), 'INVALID_ARGUMENT/400', 'an unknown fault');
   eq(codeOf(() => new Registry({ region: 'atlantis' })), 'INVALID_ARGUMENT/400', 'an unknown region');
   geo.audit();
+
+  // Geo-replication: the same split-push run as tests/replication.rs, with the same count.
+  const rep = new Registry({ tier: 'Premium', region: 'eastus' });
+  rep.addReplica('eastus2');
+  eq(rep.replicas().map(v => [v.region, v.state]), [['eastus', 'ready'], ['eastus2', 'creating']], 'replicas');
+  rep.runUntilIdle();
+  eq(rep.replicas()[1].state, 'ready', 'ready after its sync');
+  rep.addClient({ name: 'no-cache', region: 'westus', dnsCache: false });
+  rep.addClient({ name: 'cached', region: 'westus', dnsCache: true });
+  eq(codeOf(() => rep.addClient({ name: 'x', region: 'mars' })), 'INVALID_ARGUMENT/400', 'an unknown region');
+  const failures = [0, 0];
+  for (let i = 0; i < 40; i++) {
+    ['no-cache', 'cached'].forEach((client, k) => {
+      const report = rep.clientPushImage(client, 'app', `${client}-${i}`, [
+        { name: 'a', bytes: enc.encode(`${client} ${i} a`) },
+        { name: 'b', bytes: enc.encode(`${client} ${i} b`) },
+      ]);
+      if (report.errorCode === 'MANIFEST_BLOB_UNKNOWN') failures[k]++;
+    });
+    rep.advance(60000);
+  }
+  eq(failures, [19, 0], 'pain point 1: the same splits as natively');
+  const handle = rep.client('cached');
+  eq(handle.pullManifest('app', 'cached-0').mediaType, 'application/vnd.oci.image.manifest.v1+json', 'a routed pull');
   return true;
 }
 
