@@ -25,7 +25,7 @@ fn push(r: &mut Registry, tag: &str, text: &str) -> (String, String) {
 }
 
 fn region_failure(destroyed: bool) -> FaultKind {
-    FaultKind::RegionStorageFailure { destroyed }
+    FaultKind::RegionStorageFailure { destroyed, region: None }
 }
 
 #[test]
@@ -166,7 +166,7 @@ fn a_scheduled_fault_starts_and_heals_by_itself_on_the_timeline() {
         )
         .unwrap_err();
     assert_eq!(e.code, ErrorCode::InvalidArgument);
-    let all = FaultKind::RegionStorageFailure { destroyed: false };
+    let all = FaultKind::RegionStorageFailure { destroyed: false, region: None };
     let f = r.inject_fault(all, MINUTE, Some(min(2))).unwrap();
     assert_eq!(
         (f.state, f.starts_at_ms, f.ends_at_ms),

@@ -137,7 +137,7 @@ fn op() -> impl Strategy<Value = Op> {
         1 => prop::sample::select(vec!["Basic", "Standard", "Premium", "Gold"]).prop_map(|t| Op::SetTier(t.into())),
         2 => (any::<bool>(), prop::option::of(prop_oneof![0u32..3, Just(91)])).prop_map(|(e, d)| Op::SoftDelete(e, d)),
         2 => (name(), tag(), reference(&[]), any::<bool>()).prop_map(|(r, t, d, f)| Op::Restore(r, t, d, f)),
-        2 => (0u8..3, any::<bool>(), prop_oneof![Just(0u64), 1u64..600_000], prop::option::of(1u64..900_000), any::<u64>())
+        3 => (0u8..10, any::<bool>(), prop_oneof![Just(0u64), 1u64..600_000], prop::option::of(1u64..900_000), any::<u64>())
             .prop_map(|(k, d, delay, dur, bit)| Op::Fault(k, d, delay, dur, bit)),
         1 => (0u32..5).prop_map(Op::Heal),
         2 => region().prop_map(Op::AddReplica),
@@ -215,17 +215,27 @@ fn apply(r: &mut Registry, op: &Op, backup: &mut Option<String>) -> bool {
             }
         }
         Op::Fault(kind, destroyed, delay, duration, bit) => {
+            let regions = ["westeurope", "eastus", "eastus2", "japaneast"];
+            let (a, b) =
+                (regions[(*bit % 4) as usize].to_string(), regions[(*bit / 4 % 4) as usize].to_string());
             let fault = match kind {
                 0 => FaultKind::StorageAccountFailure {
                     account: r.geo_storage().accounts[(*bit % 4) as usize].name.clone(),
                     destroyed: *destroyed,
                 },
-                1 => FaultKind::RegionStorageFailure { destroyed: *destroyed },
-                _ => {
+                1 => FaultKind::RegionStorageFailure { destroyed: *destroyed, region: None },
+                2 => {
                     let key = r.storage_records().first().map(|rec| rec.key.clone()).unwrap_or_default();
                     let copy = if *destroyed { StorageCopy::Secondary } else { StorageCopy::Primary };
                     FaultKind::BitRot { key, copy, bit: bit % 700 }
                 }
+                3 => FaultKind::ZoneFailure { region: a },
+                4 => FaultKind::RegionOutage { region: a, destroyed: *destroyed },
+                5 => FaultKind::NetworkPartition { from: a, to: b, one_way: *destroyed },
+                6 => FaultKind::SlowLink { from: a, to: b, factor: (*bit % 20) as u32 },
+                7 => FaultKind::ReplicationPaused { region: destroyed.then_some(a) },
+                8 => FaultKind::KeyVaultUnreachable,
+                _ => FaultKind::ThrottleBurst { divisor: (*bit % 200) as u32 },
             };
             r.inject_fault(fault, Millis(*delay), duration.map(Millis)).is_err()
         }

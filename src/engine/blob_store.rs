@@ -151,6 +151,14 @@ impl BlobStore {
             };
             return err(code, format!("{} is not in storage", key.digest));
         };
+        if account.in_failed_zone(record) {
+            return err(
+                ErrorCode::Unavailable,
+                format!(
+                    "{key} was written in the last minute before a zone of the region failed; it is unavailable until the zone recovers"
+                ),
+            );
+        }
         let failed = account.failure().is_some();
         let copies = [
             (record.copies.primary && !failed, &record.copies.primary_damage),

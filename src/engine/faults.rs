@@ -1,20 +1,32 @@
 //! Faults injected on purpose, and their timeline. A fault has a target, a start and an
 //! optional end; it is applied at its start (now, or later as a queued job) and healed at its
-//! end or by hand. Today: a storage account's primary failing (recoverable or destroyed), a
-//! whole region's storage failing, and bit rot in one copy of a record. Region outages, zones,
-//! partitions, slow links and replication faults come with geo-replication.
+//! end or by hand. Storage faults act on storage accounts (`storage_account`); the others are
+//! read from the list of active faults wherever they matter: routing, replication links,
+//! the key vault, the throttle.
+//!
+//! Stowage's choices where Azure gives ranges: Traffic Manager routes around a region that is
+//! down after a delay drawn from the seeded RNG between 60 and 120 virtual seconds ("typically
+//! 1 to 2 minutes"); a zone failure makes the last 60 seconds of writes in that region
+//! unavailable until the zone recovers ("recent writes may be lost until the zone recovers").
 
 use serde::{Deserialize, Serialize};
 
 use super::clock::Millis;
 use super::error::{ErrorCode, RegistryError, Result, err};
 use super::events::EventKind;
-use super::registry::Registry;
+use super::region;
+use super::registry::{Registry, draw_below};
+use super::replication::ReplicaState;
 use super::scheduler::Job;
 use super::storage_account::{RecordKey, StorageCopy};
 
 /// Most faults a registry's timeline keeps.
 pub const FAULTS_MAX: usize = 10_000;
+/// Failover takes between these two delays.
+pub const FAILOVER_MIN: Millis = Millis(60_000);
+pub const FAILOVER_MAX: Millis = Millis(120_000);
+/// Writes this recent are caught in a zone failure.
+pub const ZONE_RECENT: Millis = Millis(60_000);
 
 /// What fails.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -22,10 +34,36 @@ pub const FAULTS_MAX: usize = 10_000;
 pub enum FaultKind {
     /// One storage account's primary copy fails: reads and writes go to its paired-region copy.
     StorageAccountFailure { account: String, destroyed: bool },
-    /// Every storage account of the registry's region fails at once.
-    RegionStorageFailure { destroyed: bool },
-    /// One bit of one copy of a record flips (detected by authentication, never served).
+    /// Every storage account of a replica's region fails at once (the home region if none).
+    #[serde(rename_all = "camelCase")]
+    RegionStorageFailure {
+        destroyed: bool,
+        #[serde(default)]
+        region: Option<String>,
+    },
+    /// One bit of one copy of a record (in the home region) flips; detected by authentication
+    /// and never served.
     BitRot { key: String, copy: StorageCopy, bit: u64 },
+    /// One zone of a region fails: requests there fail for a moment and the last minute of
+    /// writes is unavailable until it recovers.
+    ZoneFailure { region: String },
+    /// A whole region goes dark: its replica stops serving, routing fails over after 1–2
+    /// minutes, changes made there and not yet replicated wait (or are lost if destroyed).
+    RegionOutage { region: String, destroyed: bool },
+    /// Replication between two regions stops (only from → to when one-way).
+    #[serde(rename_all = "camelCase")]
+    NetworkPartition { from: String, to: String, one_way: bool },
+    /// A link gets `factor` times the latency and 1/`factor` of the bandwidth.
+    SlowLink { from: String, to: String, factor: u32 },
+    /// Replication into a region (or everywhere) is paused.
+    ReplicationPaused {
+        #[serde(default)]
+        region: Option<String>,
+    },
+    /// The key vault cannot be reached: no data key can be wrapped or unwrapped.
+    KeyVaultUnreachable,
+    /// The request-rate buckets shrink to 1/`divisor` (infrastructure scaling out).
+    ThrottleBurst { divisor: u32 },
 }
 
 impl FaultKind {
@@ -35,19 +73,45 @@ impl FaultKind {
             Self::StorageAccountFailure { .. } => "#d97706",
             Self::RegionStorageFailure { .. } => "#dc2626",
             Self::BitRot { .. } => "#7c3aed",
+            Self::ZoneFailure { .. } => "#f59e0b",
+            Self::RegionOutage { .. } => "#991b1b",
+            Self::NetworkPartition { .. } => "#2563eb",
+            Self::SlowLink { .. } => "#0891b2",
+            Self::ReplicationPaused { .. } => "#64748b",
+            Self::KeyVaultUnreachable => "#be185d",
+            Self::ThrottleBurst { .. } => "#65a30d",
         }
     }
 
     fn describe(&self) -> String {
+        let gone = |d: bool| if d { "destroyed" } else { "fails" };
         match self {
-            Self::StorageAccountFailure { account, destroyed } => format!(
-                "storage account {account}'s primary {}",
-                if *destroyed { "destroyed" } else { "fails" }
-            ),
-            Self::RegionStorageFailure { destroyed } => {
-                format!("the region's storage {}", if *destroyed { "is destroyed" } else { "fails" })
+            Self::StorageAccountFailure { account, destroyed } => {
+                format!("storage account {account}'s primary {}", gone(*destroyed))
             }
+            Self::RegionStorageFailure { destroyed, region } => match region {
+                Some(r) => format!("the storage of {r} {}", gone(*destroyed)),
+                None => format!("the region's storage {}", if *destroyed { "is destroyed" } else { "fails" }),
+            },
             Self::BitRot { key, copy, bit } => format!("bit rot: bit {bit} of the {copy:?} copy of {key}"),
+            Self::ZoneFailure { region } => format!("a zone of {region} fails"),
+            Self::RegionOutage { region, destroyed } => {
+                format!("region {region} {}", if *destroyed { "is destroyed" } else { "goes dark" })
+            }
+            Self::NetworkPartition { from, to, one_way } => {
+                format!("network partition {from} {} {to}", if *one_way { "→" } else { "↔" })
+            }
+            Self::SlowLink { from, to, factor } => {
+                format!("slow link {from} ↔ {to} (×{factor} latency, ÷{factor} bandwidth)")
+            }
+            Self::ReplicationPaused { region } => match region {
+                Some(r) => format!("replication into {r} paused"),
+                None => "replication paused everywhere".into(),
+            },
+            Self::KeyVaultUnreachable => "the key vault is unreachable".into(),
+            Self::ThrottleBurst { divisor } => {
+                format!("request-rate buckets shrink to 1/{divisor} (scale-out)")
+            }
         }
     }
 }
@@ -72,6 +136,14 @@ pub struct Fault {
     pub ends_at_ms: Option<Millis>,
     pub state: FaultState,
     pub healed_at_ms: Option<Millis>,
+    /// For a region outage: when routing fails over away from the region.
+    pub failover_at_ms: Option<Millis>,
+}
+
+fn known_region(name: &str) -> Result<&'static str> {
+    region::region(name).map(|r| r.name).ok_or_else(|| {
+        RegistryError::new(ErrorCode::InvalidArgument, format!("{name:?} is not a region Stowage knows"))
+    })
 }
 
 impl Registry {
@@ -103,6 +175,7 @@ impl Registry {
             ends_at_ms: ends_at,
             state: FaultState::Scheduled,
             healed_at_ms: None,
+            failover_at_ms: None,
         });
         if delay.0 == 0 {
             self.start_fault(id);
@@ -118,14 +191,41 @@ impl Registry {
     fn check_fault(&self, fault: &FaultKind) -> Result<()> {
         match fault {
             FaultKind::StorageAccountFailure { account, .. } => {
-                if self.store.account_index(account).is_none() {
+                if self.account_site(account).is_none() {
                     return err(
                         ErrorCode::InvalidArgument,
                         format!("there is no storage account {account:?}"),
                     );
                 }
             }
-            FaultKind::RegionStorageFailure { .. } => {}
+            FaultKind::RegionStorageFailure { region: Some(r), .. }
+            | FaultKind::ZoneFailure { region: r }
+            | FaultKind::RegionOutage { region: r, .. }
+            | FaultKind::ReplicationPaused { region: Some(r) } => {
+                let name = known_region(r)?;
+                if self.site_index(name).is_none() {
+                    return err(ErrorCode::InvalidArgument, format!("the registry has no replica in {name}"));
+                }
+            }
+            FaultKind::RegionStorageFailure { region: None, .. }
+            | FaultKind::ReplicationPaused { region: None }
+            | FaultKind::KeyVaultUnreachable => {}
+            FaultKind::NetworkPartition { from, to, .. } | FaultKind::SlowLink { from, to, .. } => {
+                let (a, b) = (known_region(from)?, known_region(to)?);
+                if a == b {
+                    return err(ErrorCode::InvalidArgument, "a link joins two different regions");
+                }
+                if let FaultKind::SlowLink { factor, .. } = fault
+                    && !(2..=1000).contains(factor)
+                {
+                    return err(ErrorCode::InvalidArgument, "a slow link's factor is 2 to 1,000");
+                }
+            }
+            FaultKind::ThrottleBurst { divisor } => {
+                if !(2..=1000).contains(divisor) {
+                    return err(ErrorCode::InvalidArgument, "a throttle burst's divisor is 2 to 1,000");
+                }
+            }
             FaultKind::BitRot { key, bit, copy } => {
                 let parsed = RecordKey::parse(key)?;
                 let Some(record) = self.store.get(&parsed) else {
@@ -146,6 +246,14 @@ impl Registry {
         Ok(())
     }
 
+    /// The replica whose storage has the account named `account`, and the account's index.
+    fn account_site(&self, account: &str) -> Option<(usize, usize)> {
+        if let Some(a) = self.store.account_index(account) {
+            return Some((self.active, a));
+        }
+        self.sites.iter().enumerate().find_map(|(i, s)| Some((i, s.as_ref()?.store.account_index(account)?)))
+    }
+
     pub fn fault(&self, id: u32) -> Result<Fault> {
         self.faults
             .iter()
@@ -159,26 +267,124 @@ impl Registry {
         &self.faults
     }
 
+    fn active_faults(&self) -> impl Iterator<Item = &FaultKind> {
+        self.faults.iter().filter(|f| f.state == FaultState::Active).map(|f| &f.fault)
+    }
+
+    /// When a region that is down stops being routed to, if it is down.
+    pub(super) fn region_down(&self, region: &str) -> Option<Millis> {
+        self.faults.iter().filter(|f| f.state == FaultState::Active).find_map(|f| match &f.fault {
+            FaultKind::RegionOutage { region: r, .. } if r == region => f.failover_at_ms,
+            _ => None,
+        })
+    }
+
+    /// Whether changes cannot travel from → to now (partition, pause, either end down).
+    pub(super) fn link_blocked(&self, from: &str, to: &str) -> bool {
+        self.region_down(from).is_some()
+            || self.region_down(to).is_some()
+            || self.active_faults().any(|f| match f {
+                FaultKind::NetworkPartition { from: a, to: b, one_way } => {
+                    (a == from && b == to) || (!*one_way && a == to && b == from)
+                }
+                FaultKind::ReplicationPaused { region } => region.as_deref().is_none_or(|r| r == to),
+                _ => false,
+            })
+    }
+
+    /// Whether a client in `client` can reach the region `replica` (a partition cuts both).
+    pub(super) fn reachable(&self, client: &str, replica: &str) -> bool {
+        !self.active_faults().any(|f| match f {
+            FaultKind::NetworkPartition { from, to, one_way } => {
+                (from == client && to == replica) || (!*one_way && from == replica && to == client)
+            }
+            _ => false,
+        })
+    }
+
+    /// How much slower the link from → to is (1 = normal).
+    pub(super) fn link_factor(&self, from: &str, to: &str) -> u64 {
+        self.active_faults()
+            .map(|f| match f {
+                FaultKind::SlowLink { from: a, to: b, factor }
+                    if (a == from && b == to) || (a == to && b == from) =>
+                {
+                    u64::from(*factor)
+                }
+                _ => 1,
+            })
+            .product::<u64>()
+            .min(1_000_000)
+    }
+
+    pub(super) fn key_vault_unreachable(&self) -> bool {
+        self.active_faults().any(|f| matches!(f, FaultKind::KeyVaultUnreachable))
+    }
+
+    pub(super) fn throttle_divisor(&self) -> u64 {
+        self.active_faults()
+            .map(|f| match f {
+                FaultKind::ThrottleBurst { divisor } => u64::from(*divisor),
+                _ => 1,
+            })
+            .max()
+            .unwrap_or(1)
+    }
+
+    /// A data-plane request served in the active region: refused while that region is down,
+    /// or in the first seconds of a zone failure there.
+    pub(super) fn check_region_serving(&self) -> Result<()> {
+        let region = self.region.name;
+        if self.region_down(region).is_some() {
+            return err(
+                ErrorCode::Unavailable,
+                format!(
+                    "region {region} is down: the request failed (the global endpoint fails over to another replica after 1–2 minutes)"
+                ),
+            );
+        }
+        Ok(())
+    }
+
+    /// Configuration changes need the home region's control plane.
+    pub(super) fn check_control_plane(&self) -> Result<()> {
+        let home = self.replicas[0].region.name;
+        if self.region_down(home).is_some() {
+            return err(
+                ErrorCode::Unavailable,
+                format!(
+                    "the home region {home} is down: its control plane refuses configuration changes until it recovers (the data plane goes on in the other replicas)"
+                ),
+            );
+        }
+        Ok(())
+    }
+
     pub(super) fn start_fault(&mut self, id: u32) {
-        let Some(f) = self.faults.iter_mut().find(|f| f.id == id && f.state == FaultState::Scheduled) else {
+        let Some(index) = self.faults.iter().position(|f| f.id == id && f.state == FaultState::Scheduled)
+        else {
             return;
         };
-        f.state = FaultState::Active;
-        let (fault, text) = (f.fault.clone(), f.text.clone());
+        if self.check_fault(&self.faults[index].fault.clone()).is_err() {
+            // Its target is gone (a replica removed since it was scheduled).
+            self.faults[index].state = FaultState::Healed;
+            self.faults[index].healed_at_ms = Some(self.now);
+            return;
+        }
+        self.faults[index].state = FaultState::Active;
+        let (fault, text) = (self.faults[index].fault.clone(), self.faults[index].text.clone());
         let now = self.now;
         let mut lost = 0;
         match &fault {
             FaultKind::StorageAccountFailure { account, destroyed } => {
-                if let Some(a) = self.store.account_index(account).and_then(|i| self.store.account_mut(i)) {
-                    lost += a.fail(now, *destroyed);
+                if let Some((site, a)) = self.account_site(account) {
+                    lost += self
+                        .with_site(site, |r| r.store.account_mut(a).map_or(0, |a| a.fail(now, *destroyed)));
                 }
             }
-            FaultKind::RegionStorageFailure { destroyed } => {
-                for i in 0..self.store.accounts().len() {
-                    if let Some(a) = self.store.account_mut(i) {
-                        lost += a.fail(now, *destroyed);
-                    }
-                }
+            FaultKind::RegionStorageFailure { destroyed, region } => {
+                let site = region.as_deref().and_then(|r| self.site_index(r)).unwrap_or(0);
+                lost += self.with_site(site, |r| r.fail_all_accounts(*destroyed));
             }
             FaultKind::BitRot { key, copy, bit } => {
                 if let Ok(parsed) = RecordKey::parse(key) {
@@ -186,8 +392,67 @@ impl Registry {
                     let _ = self.store.flip_bit(&parsed, *bit, *copy);
                 }
             }
+            FaultKind::ZoneFailure { region } => {
+                if let Some(site) = self.site_index(region) {
+                    self.with_site(site, |r| {
+                        for i in 0..r.store.accounts().len() {
+                            if let Some(a) = r.store.account_mut(i) {
+                                a.zone_fail(Millis(now.0.saturating_sub(ZONE_RECENT.0)));
+                            }
+                        }
+                    });
+                }
+            }
+            FaultKind::RegionOutage { region, destroyed } => {
+                let delay = FAILOVER_MIN.0 + draw_below(&mut self.rng, FAILOVER_MAX.0 - FAILOVER_MIN.0 + 1);
+                let failover_at = now.saturating_add(Millis(delay));
+                self.faults[index].failover_at_ms = Some(failover_at);
+                self.queue.push(failover_at, Job::Failover { id });
+                if *destroyed && let Some(site) = self.site_index(region) {
+                    lost += self.with_site(site, |r| r.fail_all_accounts(true));
+                    lost += self.drop_outbound(region);
+                }
+            }
+            FaultKind::NetworkPartition { .. }
+            | FaultKind::SlowLink { .. }
+            | FaultKind::ReplicationPaused { .. }
+            | FaultKind::KeyVaultUnreachable
+            | FaultKind::ThrottleBurst { .. } => {}
         }
+        self.sync_fault_effects();
         self.log(EventKind::FaultStarted { id, text, lost_records: lost });
+    }
+
+    /// Pushes the state the active faults imply into the parts that keep their own.
+    fn sync_fault_effects(&mut self) {
+        let unreachable = self.key_vault_unreachable();
+        self.vault.set_unreachable(unreachable);
+        let divisor = self.throttle_divisor();
+        self.throttle.set_divisor(divisor);
+    }
+
+    fn fail_all_accounts(&mut self, destroyed: bool) -> usize {
+        let now = self.now;
+        (0..self.store.accounts().len())
+            .filter_map(|i| self.store.account_mut(i).map(|a| a.fail(now, destroyed)))
+            .sum()
+    }
+
+    /// A destroyed region's changes that had not left it yet are lost: their jobs go.
+    fn drop_outbound(&mut self, region: &str) -> usize {
+        self.queue.remove_where(|job| matches!(job, Job::Replicate { from, .. } if *from == region))
+    }
+
+    /// Routing now avoids a region that is down (Traffic Manager noticed).
+    pub(super) fn failover(&mut self, id: u32) {
+        let Some(f) = self.faults.iter().find(|f| f.id == id && f.state == FaultState::Active) else {
+            return;
+        };
+        if let FaultKind::RegionOutage { region, .. } = &f.fault {
+            let Some(region) = region::region(region).map(|r| r.name) else { return };
+            let what = "routing failed over: the global endpoint no longer sends requests here".to_string();
+            self.on_site(region, |r| r.log(EventKind::ReplicaChanged { region, what }));
+        }
     }
 
     /// Heals a fault now (by hand, or at its scheduled end).
@@ -213,41 +478,117 @@ impl Registry {
             self.log(EventKind::FaultHealed { id, text });
             return;
         }
-        let accounts: Vec<usize> = match &fault {
+        let accounts: Vec<(usize, usize)> = match &fault {
             FaultKind::StorageAccountFailure { account, .. } => {
-                self.store.account_index(account).into_iter().collect()
+                self.account_site(account).into_iter().collect()
             }
-            FaultKind::RegionStorageFailure { .. } => (0..self.store.accounts().len()).collect(),
+            FaultKind::RegionStorageFailure { region, .. } => {
+                let site = region.as_deref().and_then(|r| self.site_index(r)).unwrap_or(0);
+                self.all_accounts_of(site)
+            }
+            FaultKind::RegionOutage { region, destroyed: true } => {
+                self.site_index(region).map(|s| self.all_accounts_of(s)).unwrap_or_default()
+            }
+            FaultKind::ZoneFailure { region } => {
+                if let Some(site) = self.site_index(region) {
+                    self.with_site(site, |r| {
+                        for i in 0..r.store.accounts().len() {
+                            if let Some(a) = r.store.account_mut(i) {
+                                a.zone_heal();
+                            }
+                        }
+                    });
+                }
+                vec![]
+            }
             FaultKind::BitRot { key, copy, bit } => {
                 if let Ok(parsed) = RecordKey::parse(key) {
                     let _ = self.store.flip_bit(&parsed, *bit, *copy);
                 }
                 vec![]
             }
+            _ => vec![],
         };
-        for i in accounts {
-            // Another active fault on the same account keeps it failed.
-            if self.account_still_failed(i, id) {
+        for (site, a) in accounts {
+            if self.account_still_failed(site, a, id) {
                 continue;
             }
-            let waiting = self.store.account_mut(i).map(|a| a.heal()).unwrap_or_default();
-            for (key, written_at) in waiting {
-                self.schedule_geo_copy(key, written_at);
-            }
+            self.with_site(site, |r| {
+                let waiting = r.store.account_mut(a).map(|acc| acc.heal()).unwrap_or_default();
+                for (key, written_at) in waiting {
+                    r.schedule_geo_copy(key, written_at);
+                }
+            });
         }
+        if let FaultKind::RegionOutage { region, destroyed: true } = &fault
+            && let Some(site) = self.site_index(region)
+            && site != 0
+        {
+            self.resync_replica(site);
+        }
+        self.sync_fault_effects();
+        self.release_held_changes();
         self.log(EventKind::FaultHealed { id, text });
     }
 
-    fn account_still_failed(&self, index: usize, healing: u32) -> bool {
-        let name = self.store.accounts().get(index).map(|a| a.name().to_string()).unwrap_or_default();
+    fn all_accounts_of(&self, site: usize) -> Vec<(usize, usize)> {
+        let count = if site == self.active {
+            self.store.accounts().len()
+        } else {
+            self.sites.get(site).and_then(Option::as_ref).map_or(0, |s| s.store.accounts().len())
+        };
+        (0..count).map(|a| (site, a)).collect()
+    }
+
+    /// Whether another active fault keeps account `a` of replica `site` failed.
+    fn account_still_failed(&self, site: usize, a: usize, healing: u32) -> bool {
+        let region = self.replicas.get(site).map_or("", |r| r.region.name);
+        let name = if site == self.active {
+            self.store.accounts().get(a).map(|x| x.name().to_string())
+        } else {
+            self.sites
+                .get(site)
+                .and_then(Option::as_ref)
+                .and_then(|s| s.store.accounts().get(a))
+                .map(|x| x.name().to_string())
+        }
+        .unwrap_or_default();
         self.faults.iter().any(|f| {
             f.id != healing
                 && f.state == FaultState::Active
                 && match &f.fault {
                     FaultKind::StorageAccountFailure { account, .. } => *account == name,
-                    FaultKind::RegionStorageFailure { .. } => true,
-                    FaultKind::BitRot { .. } => false,
+                    FaultKind::RegionStorageFailure { region: r, .. } => {
+                        r.as_deref().map_or(site == 0, |r| r == region)
+                    }
+                    FaultKind::RegionOutage { region: r, destroyed: true } => r == region,
+                    _ => false,
                 }
         })
+    }
+
+    /// Whether replica `i` is down (and routed around) now.
+    pub(super) fn replica_routed_around(&self, i: usize) -> bool {
+        self.replicas.get(i).and_then(|r| self.region_down(r.region.name)).is_some_and(|at| at <= self.now)
+    }
+
+    /// A replica whose region was destroyed comes back empty and syncs again from home.
+    fn resync_replica(&mut self, site: usize) {
+        let Some(info) = self.replicas.get_mut(site) else { return };
+        info.state = ReplicaState::Creating;
+        info.ready_at = None;
+        info.syncing = 0;
+        let region = info.region.name;
+        self.with_site(site, |r| {
+            r.blobs.clear();
+            r.manifests.clear();
+            r.repos.clear();
+            if let Ok(store) =
+                super::blob_store::BlobStore::new(&format!("{}{}", r.name, region), r.store.accounts().len())
+            {
+                r.store = store;
+            }
+        });
+        self.replica_created(region);
     }
 }

@@ -117,6 +117,7 @@ impl Registry {
 
     /// Adds a webhook for `actions` ("push", "delete"), optionally only for one repository.
     pub fn add_webhook(&mut self, name: &str, actions: &[&str], scope: Option<&str>) -> Result<FeaturesView> {
+        self.check_control_plane()?;
         check_name(name, "webhook")?;
         let mut parsed = actions.iter().map(|a| WebhookAction::parse(a)).collect::<Result<Vec<_>>>()?;
         parsed.sort_unstable();
@@ -189,6 +190,7 @@ impl Registry {
 
     /// Adds a private endpoint (Premium, up to 200).
     pub fn add_private_endpoint(&mut self, name: &str) -> Result<FeaturesView> {
+        self.check_control_plane()?;
         if self.tier != Tier::Premium {
             return Err(premium_only(self.tier, "a private endpoint"));
         }
@@ -220,6 +222,7 @@ impl Registry {
     /// Content trust (Premium; ACR refuses it on a registry with a customer-managed key:
     /// `BlockedForEncryptionEnabledRegistry`).
     pub fn set_content_trust(&mut self, enabled: bool) -> Result<FeaturesView> {
+        self.check_control_plane()?;
         if enabled && self.tier != Tier::Premium {
             return Err(premium_only(self.tier, "content trust"));
         }

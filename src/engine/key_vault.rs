@@ -111,6 +111,8 @@ pub struct KeyVault {
     in_use: u32,
     rotation: Rotation,
     state: KeyState,
+    /// A fault: the vault cannot be reached (the material stays; nothing can use it).
+    unreachable: bool,
 }
 
 impl Drop for KeyVault {
@@ -172,6 +174,7 @@ impl KeyVault {
             in_use: 1,
             rotation,
             state: KeyState::Enabled,
+            unreachable: false,
         };
         v.add_version(Millis(0))?;
         Ok(v)
@@ -254,7 +257,20 @@ impl KeyVault {
     }
 
     /// Ok while the key can be used; otherwise the 403 a client sees.
+    pub fn set_unreachable(&mut self, unreachable: bool) {
+        self.unreachable = unreachable;
+    }
+
     pub fn check_usable(&self) -> Result<()> {
+        if self.unreachable {
+            return Err(RegistryError::new(
+                ErrorCode::Denied,
+                format!(
+                    "the key vault holding {}/keys/{} cannot be reached: no data key can be wrapped or unwrapped, so pushes and pulls fail until it is reachable again",
+                    self.vault, self.key
+                ),
+            ));
+        }
         if self.state == KeyState::Enabled {
             return Ok(());
         }
@@ -370,6 +386,9 @@ impl KeyVault {
     /// this vault does not hold, or a wrapped key that fails authentication, is an
     /// `INTEGRITY_ERROR`: no bytes are produced.
     pub fn unwrap(&self, key_id: &str, wrapped: &[u8], aad: &[u8]) -> Result<[u8; 32]> {
+        if self.unreachable {
+            self.check_usable()?;
+        }
         let version = self.version_of(key_id).and_then(|v| self.versions.get((v as usize).checked_sub(1)?));
         let (Some(version), true) = (version, wrapped.len() == WRAPPED_KEY_BYTES) else {
             return err(

@@ -148,6 +148,8 @@ pub struct Registry {
     /// True while a replicated change is applied (it is not sent on again).
     pub(super) replicating: bool,
     pub(super) clients: Clients,
+    /// Replication jobs held back by a fault until it heals.
+    pub(super) held: Vec<Job>,
 }
 
 /// A uniform draw in `0..n` (0 when n is 0), by widening multiplication: portable and exact.
@@ -269,6 +271,7 @@ impl Registry {
             link_clock: BTreeMap::new(),
             replicating: false,
             clients: Clients::new(),
+            held: Vec::new(),
         })
     }
 
@@ -596,6 +599,7 @@ impl Registry {
     /// Changes the tier, with no downtime. Refused (405) when the registry's billed storage
     /// exceeds the target tier's limit.
     pub fn set_tier(&mut self, tier: &str) -> Result<TierView> {
+        self.check_control_plane()?;
         let tier = Tier::parse(tier)?;
         if tier != Tier::Premium {
             let premium_in_use = [
@@ -1224,6 +1228,7 @@ impl Registry {
 
     /// Checks the caller's and the registry's buckets for `cost`; changes nothing.
     fn admit(&mut self, cost: throttle::Cost) -> Result<Ticket> {
+        self.check_region_serving()?;
         let caller = self.caller.clone();
         self.throttle.admit(self.tier, self.now, &caller, cost)
     }
@@ -1394,6 +1399,7 @@ impl Registry {
             }
             Job::ReplicaCreated { region } => self.replica_created(region),
             Job::FaultStart { id } => self.start_fault(id),
+            Job::Failover { id } => self.failover(id),
             Job::FaultEnd { id } => self.end_fault(id),
         }
     }

@@ -324,6 +324,7 @@ impl Registry {
 
     /// Takes a replica out of (or back into) the global endpoint's routing; it keeps syncing.
     pub fn set_replica_routing(&mut self, region_name: &str, enabled: bool) -> Result<Vec<ReplicaView>> {
+        self.check_control_plane()?;
         let Some(i) = self.site_index(region_name) else {
             return err(
                 ErrorCode::InvalidArgument,
@@ -334,11 +335,6 @@ impl Registry {
         let what = if enabled { "back in routing" } else { "out of routing (still syncing)" };
         self.log(EventKind::ReplicaChanged { region: self.replicas[i].region.name, what: what.into() });
         Ok(self.replicas())
-    }
-
-    /// Configuration changes need the home region's control plane.
-    pub(super) fn check_control_plane(&self) -> Result<()> {
-        Ok(())
     }
 
     pub(super) fn replica_created(&mut self, region_name: &'static str) {
@@ -396,6 +392,15 @@ impl Registry {
         }
     }
 
+    /// Changes held back by a partition, a pause or a region outage travel again, in order.
+    pub(super) fn release_held_changes(&mut self) {
+        let held = std::mem::take(&mut self.held);
+        let now = self.now;
+        for job in held {
+            self.queue.push(now, job);
+        }
+    }
+
     /// Sends a change made in the active replica to every other one.
     pub(super) fn replicate_out(&mut self, change: Change) {
         if self.replicas.len() < 2 {
@@ -420,7 +425,9 @@ impl Registry {
             Change::Manifest { digest, .. } => self.manifests.get(digest).map_or(0, |m| m.size_bytes),
             _ => 0,
         };
-        let travel = Millis(floor + jitter).saturating_add(transfer_time(bytes, LINK_BYTES_PER_S));
+        let factor = self.link_factor(from, to);
+        let travel = Millis((floor + jitter).saturating_mul(factor))
+            .saturating_add(transfer_time(bytes, LINK_BYTES_PER_S / factor.max(1)));
         let earliest = self.now.saturating_add(travel);
         let at = self.link_clock.get(&(from, to)).map_or(earliest, |last| earliest.max(*last));
         self.link_clock.insert((from, to), at);
@@ -437,6 +444,11 @@ impl Registry {
         initial: bool,
     ) {
         let (Some(source), Some(target)) = (self.site_index(from), self.site_index(to)) else { return };
+        if self.link_blocked(from, to) {
+            // Held until the fault heals, in order.
+            self.held.push(Job::Replicate { from, to, change, made_at, initial });
+            return;
+        }
         // What the change needs from the source replica: the record and its metadata.
         let payload = self.with_site(source, |r| r.payload_of(&change));
         let lag_ms = Millis(self.now.0.saturating_sub(made_at.0));

@@ -107,13 +107,14 @@ impl Registry {
         let from = region::region(client.region).ok_or_else(|| unknown(client.region))?;
         if let Some((cached, until)) = client.resolved.filter(|_| client.dns_cache)
             && until > self.now
-            && let Some(i) = self.site_index(cached).filter(|i| self.routable(*i))
+            && let Some(i) =
+                self.site_index(cached).filter(|i| self.routable(*i) && self.reachable(client.region, cached))
         {
             return Ok(i);
         }
         let mut best: Option<(u64, usize)> = None;
         for i in 0..self.replicas.len() {
-            if !self.routable(i) {
+            if !self.routable(i) || !self.reachable(client.region, self.replicas[i].region.name) {
                 continue;
             }
             let floor = region::latency_floor_ms(from, self.replicas[i].region);
@@ -140,6 +141,7 @@ impl Registry {
     /// Whether the global endpoint sends requests to replica `i` now.
     pub(super) fn routable(&self, i: usize) -> bool {
         self.replicas.get(i).is_some_and(|r| r.routing_enabled && r.state != ReplicaState::Creating)
+            && !self.replica_routed_around(i)
     }
 
     /// Runs one request from `client`: routed to a replica, counted against its identity.

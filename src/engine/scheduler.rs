@@ -64,6 +64,10 @@ pub enum Job {
     FaultStart {
         id: u32,
     },
+    /// Traffic Manager routes around a region that is down.
+    Failover {
+        id: u32,
+    },
     FaultEnd {
         id: u32,
     },
@@ -97,6 +101,7 @@ impl Job {
                 JobView { at_ms, kind: "webhook", target: format!("{webhook}: {target}") }
             }
             Job::GeoCopy { key, .. } => JobView { at_ms, kind: "geo-copy", target: key.to_string() },
+            Job::Failover { id } => JobView { at_ms, kind: "failover", target: format!("fault {id}") },
             Job::FaultStart { id } => JobView { at_ms, kind: "fault-start", target: format!("fault {id}") },
             Job::FaultEnd { id } => JobView { at_ms, kind: "fault-end", target: format!("fault {id}") },
             Job::SoftDeletePurge => {
@@ -133,6 +138,13 @@ impl Queue {
             return None;
         }
         self.jobs.remove(&(at, seq)).map(|job| (at, job))
+    }
+
+    /// Removes every job `drop` selects; returns how many went.
+    pub fn remove_where(&mut self, drop: impl Fn(&Job) -> bool) -> usize {
+        let before = self.jobs.len();
+        self.jobs.retain(|_, job| !drop(job));
+        before - self.jobs.len()
     }
 
     /// Every queued job with its time, in the order they will run.

@@ -66,6 +66,7 @@ impl Registry {
     /// Turns soft delete on or off, with a period of 1–90 days (default 7). Refused while the
     /// retention policy is on. Turning it off destroys nothing already in a bin.
     pub fn set_soft_delete_policy(&mut self, enabled: bool, days: Option<u32>) -> Result<SoftDeleteView> {
+        self.check_control_plane()?;
         let days = days.unwrap_or(SOFT_DELETE_DAYS_DEFAULT);
         if !(1..=SOFT_DELETE_DAYS_MAX).contains(&days) {
             return err(ErrorCode::InvalidArgument, format!("soft-delete days must be 1 to 90, not {days}"));

@@ -114,6 +114,8 @@ pub struct StorageAccount {
     failure: Option<Failure>,
     /// Records the destroyed primary alone held: gone, with their logical size.
     lost: BTreeMap<RecordKey, u64>,
+    /// A zone failure: records written from this instant until it began are unavailable.
+    zone_down_from: Option<(Millis, Millis)>,
 }
 
 impl StorageAccount {
@@ -127,6 +129,24 @@ impl StorageAccount {
 
     pub fn is_lost(&self, key: &RecordKey) -> bool {
         self.lost.contains_key(key)
+    }
+
+    /// A zone of the region fails at `now`: what was written since `recent_from` (still only
+    /// in the failed zone) cannot be read until the zone recovers.
+    pub fn zone_fail(&mut self, recent_from: Millis) {
+        let until = self.records.values().map(|r| r.copies.written_at).max().unwrap_or(recent_from);
+        self.zone_down_from = Some((recent_from, until.max(recent_from)));
+    }
+
+    pub fn zone_heal(&mut self) {
+        self.zone_down_from = None;
+    }
+
+    /// Whether a record is caught in a zone failure.
+    pub fn in_failed_zone(&self, record: &StoredRecord) -> bool {
+        self.zone_down_from.is_some_and(|(from, until)| {
+            record.copies.written_at >= from && record.copies.written_at <= until
+        })
     }
 
     pub fn forget_lost(&mut self, key: &RecordKey) {

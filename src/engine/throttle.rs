@@ -245,14 +245,14 @@ struct Bucket {
 }
 
 impl Bucket {
-    fn full(rate: u64, at: Millis) -> Self {
-        Self { units: capacity(rate), at }
+    fn full(cap: i64, at: Millis) -> Self {
+        Self { units: cap, at }
     }
 
-    /// The bucket as it is at `now`, refilled since it was last touched.
-    fn at(self, rate: u64, now: Millis) -> Self {
+    /// The bucket as it is at `now`, refilled since it was last touched (up to `cap`).
+    fn at(self, rate: u64, cap: i64, now: Millis) -> Self {
         let elapsed = now.0.saturating_sub(self.at.0) as i128;
-        let units = (self.units as i128 + elapsed * rate as i128).min(capacity(rate) as i128);
+        let units = (self.units as i128 + elapsed * rate as i128).min(cap as i128);
         Self { units: units as i64, at: now.max(self.at) }
     }
 }
@@ -320,15 +320,27 @@ pub struct Throttle {
     admitted: BTreeMap<Category, u64>,
     throttled: BTreeMap<Category, u64>,
     prune_at: usize,
+    /// A throttle-burst fault shrinks every bucket to 1/divisor (1: normal).
+    divisor: u64,
 }
 
 impl Throttle {
     pub fn new(model: RateModel) -> Self {
-        Self { model, prune_at: IDENTITIES_PRUNE_AT, ..Self::default() }
+        Self { model, prune_at: IDENTITIES_PRUNE_AT, divisor: 1, ..Self::default() }
     }
 
     pub fn model(&self) -> RateModel {
         self.model
+    }
+
+    /// Shrinks every bucket to 1/`divisor` of its size (1 restores it).
+    pub fn set_divisor(&mut self, divisor: u64) {
+        self.divisor = divisor.max(1);
+    }
+
+    /// A bucket's capacity at `rate`, in units, under the current divisor.
+    fn cap(&self, rate: u64) -> i64 {
+        capacity(rate) / self.divisor.max(1) as i64
     }
 
     /// Switches model; every bucket starts full under the new limits.
@@ -350,7 +362,8 @@ impl Throttle {
             Scope::Registry => self.registry.get(&category),
             Scope::Identity => self.identities.get(&(identity.clone(), category)),
         };
-        stored.map_or_else(|| Bucket::full(rate, now), |b| b.at(rate, now))
+        let cap = self.cap(rate);
+        stored.map_or_else(|| Bucket::full(cap, now), |b| b.at(rate, cap, now))
     }
 
     /// Admits `cost` for `identity` at `now`, or refuses with TOOMANYREQUESTS and the seconds
@@ -363,7 +376,7 @@ impl Throttle {
             for (scope, rate) in scopes {
                 let Some(rate) = rate else { continue };
                 let bucket = self.bucket(scope, identity, category, rate, now);
-                let need = (n as i64 * UNIT).min(capacity(rate));
+                let need = (n as i64 * UNIT).min(self.cap(rate));
                 if bucket.units < need {
                     let ms = Millis(((need - bucket.units) as u64).div_ceil(rate.max(1)));
                     if wait.is_none_or(|(w, ..)| ms > w) {
@@ -417,10 +430,11 @@ impl Throttle {
 
     /// Drops buckets that have refilled: a missing bucket is a full one.
     fn forget_full(&mut self, tier: Tier, now: Millis) {
-        let model = self.model;
+        let (model, divisor) = (self.model, self.divisor.max(1) as i64);
         self.identities.retain(|(_, c), b| {
             let rate = limit(model, tier, *c).and_then(|l| l.per_identity).unwrap_or(0);
-            b.at(rate, now).units < capacity(rate)
+            let cap = capacity(rate) / divisor;
+            b.at(rate, cap, now).units < cap
         });
     }
 
@@ -438,7 +452,7 @@ impl Throttle {
                     name: category.as_str(),
                     limit,
                     available: bucket.map(|b| b.units.div_euclid(UNIT)),
-                    capacity: limit.map(|l| l.per_registry * BURST_SECONDS / 60),
+                    capacity: limit.map(|l| l.per_registry * BURST_SECONDS / 60 / self.divisor.max(1)),
                     admitted: self.admitted.get(&category).copied().unwrap_or(0),
                     throttled: self.throttled.get(&category).copied().unwrap_or(0),
                 }
@@ -449,8 +463,8 @@ impl Throttle {
             .iter()
             .filter_map(|((identity, category), b)| {
                 let rate = limit(self.model, tier, *category)?.per_identity?;
-                let b = b.at(rate, now);
-                (b.units < capacity(rate)).then(|| IdentityView {
+                let b = b.at(rate, self.cap(rate), now);
+                (b.units < self.cap(rate)).then(|| IdentityView {
                     identity: identity.clone(),
                     category: *category,
                     available: b.units.div_euclid(UNIT),
