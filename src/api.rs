@@ -135,24 +135,31 @@ pub struct Registry {
     inner: Rc<RefCell<engine::Registry>>,
     /// Who requests are counted against; None: the admin user.
     identity: Option<String>,
+    /// A handle on the page's live registry: the page is told of every change made through it.
+    page: bool,
 }
 
 impl Registry {
     /// Wraps a registry the page also holds (the page's live registry).
     pub fn from_shared(inner: Rc<RefCell<engine::Registry>>) -> Self {
-        Self { inner, identity: None }
+        Self { inner, identity: None, page: false }
     }
 
     /// Runs a request: as a registered client (routed to a replica) when this handle names
     /// one, else counted against the handle's identity.
     fn run<T>(&self, f: impl FnOnce(&mut engine::Registry) -> engine::Result<T>) -> Result<T, JsValue> {
         let mut r = self.inner.try_borrow_mut().map_err(|_| invalid_argument("the registry is busy"))?;
-        match &self.identity {
+        let out = match &self.identity {
             Some(name) if r.is_client(name) => r.with_client(name, f),
             Some(identity) => r.with_identity(identity, f),
             None => f(&mut r),
         }
-        .map_err(|e| to_js_error(&e))
+        .map_err(|e| to_js_error(&e));
+        drop(r);
+        if self.page {
+            crate::ui::page_changed();
+        }
+        out
     }
 }
 
@@ -223,14 +230,14 @@ impl Registry {
             },
         };
         let r = engine::Registry::new(options).map_err(|e| to_js_error(&e))?;
-        Ok(Self { inner: Rc::new(RefCell::new(r)), identity: None })
+        Ok(Self { inner: Rc::new(RefCell::new(r)), identity: None, page: false })
     }
 
     /// The same registry, with every request made through the returned object counted against
     /// `identity` (a CI job, a cluster node, `anonymous`) instead of the admin user.
     pub fn client(&self, identity: &str) -> Result<Registry, JsValue> {
         engine::Identity::parse(identity).map_err(|e| to_js_error(&e))?;
-        Ok(Self { inner: Rc::clone(&self.inner), identity: Some(identity.to_string()) })
+        Ok(Self { inner: Rc::clone(&self.inner), identity: Some(identity.to_string()), page: self.page })
     }
 
     /// The identity requests are counted against (`admin` unless made through `client`).
@@ -749,6 +756,14 @@ impl Registry {
             to_js_error(&RegistryError::new(ErrorCode::Unknown, format!("accounting audit failed: {e}")))
         })
     }
+}
+
+/// The page's live registry, scriptable from the console (`stowage.page()`): what you do
+/// through it shows in the page at once. Take a fresh handle after "New registry".
+#[wasm_bindgen]
+pub fn page() -> Result<Registry, JsValue> {
+    let inner = crate::ui::live_registry().ok_or_else(|| invalid_argument("the page has no registry yet"))?;
+    Ok(Registry { inner, identity: None, page: true })
 }
 
 /// Mounts the Stowage page into `root`.

@@ -1381,6 +1381,17 @@ impl Registry {
         self.queue.len()
     }
 
+    /// Queued jobs per kind: (kind, how many, when the next one runs), in kind order.
+    pub fn pending_job_counts(&self) -> Vec<(&'static str, usize, Millis)> {
+        let mut counts: BTreeMap<&'static str, (usize, Millis)> = BTreeMap::new();
+        for (job, at) in self.queue.iter() {
+            let entry = counts.entry(job.kind()).or_insert((0, at));
+            entry.0 += 1;
+            entry.1 = entry.1.min(at);
+        }
+        counts.into_iter().map(|(k, (n, at))| (k, n, at)).collect()
+    }
+
     fn run_job(&mut self, at: Millis, job: Job) {
         self.now = self.now.max(at);
         match job {

@@ -83,6 +83,11 @@ pub struct JobView {
 }
 
 impl Job {
+    /// The job's kind as the page and the JS API name it.
+    pub fn kind(&self) -> &'static str {
+        self.view(Millis(0)).kind
+    }
+
     pub fn view(&self, at_ms: Millis) -> JobView {
         match self {
             Job::Reclaim { key, .. } => JobView { at_ms, kind: "reclaim", target: key.to_string() },

@@ -309,6 +309,8 @@ pub struct IdentityView {
     pub identity: Identity,
     pub category: Category,
     pub available: i64,
+    /// Requests the identity's full bucket holds.
+    pub capacity: u64,
 }
 
 /// The buckets of one registry.
@@ -468,6 +470,7 @@ impl Throttle {
                     identity: identity.clone(),
                     category: *category,
                     available: b.units.div_euclid(UNIT),
+                    capacity: (self.cap(rate) / UNIT) as u64,
                 })
             })
             .collect();

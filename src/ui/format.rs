@@ -187,3 +187,60 @@ pub fn round_bytes(bytes: u64) -> String {
         None => human_bytes(bytes),
     }
 }
+
+/// Milliseconds exactly, grouped: `214_749` → `"214,749 ms"`.
+pub fn exact_ms(ms: u64) -> String {
+    format!("{} ms", grouped(ms))
+}
+
+/// A transfer rate in decimal megabytes per second, as the tier tables give it:
+/// `30_000_000` → `"30 MB/s"`, `12_500_000` → `"12.5 MB/s"`.
+pub fn mb_per_s(bytes_per_s: u64) -> String {
+    let whole = bytes_per_s / 1_000_000;
+    let frac = bytes_per_s % 1_000_000;
+    if frac == 0 {
+        return format!("{} MB/s", grouped(whole));
+    }
+    let digits = format!("{frac:06}");
+    format!("{}.{} MB/s", grouped(whole), digits.trim_end_matches('0'))
+}
+
+/// How a rate model reads in sentences.
+pub fn rate_model_words(model: crate::engine::RateModel) -> &'static str {
+    use crate::engine::RateModel;
+    match model {
+        RateModel::Buckets2026 => "the 2026 token buckets",
+        RateModel::PerMinute2019 => "the 2019 per-minute limits",
+        RateModel::Unlimited => "no request-rate limits (not an ACR model)",
+    }
+}
+
+/// A cluster scale-out's outcome in one sentence: `"166 of 300 nodes got demo/app:v1; 134
+/// refused with 429 TOOMANYREQUESTS, Retry-After up to 1 s."`
+pub fn scale_out_sentence(r: &crate::engine::ScaleOutReport, image: &str) -> String {
+    if r.throttled == 0 {
+        return format!("{} of {} nodes got {image}; none was refused.", r.completed, r.nodes);
+    }
+    format!(
+        "{} of {} nodes got {image}; {} refused with 429 TOOMANYREQUESTS, Retry-After up to {} s.",
+        r.completed, r.nodes, r.throttled, r.retry_after_max_s
+    )
+}
+
+/// `n` queued jobs of one kind (the engine's `JobView::kind`) in words: `"3 geo-copies"`.
+pub fn job_kind_words(kind: &str, n: usize) -> String {
+    let (one, many) = match kind {
+        "reclaim" => ("garbage-collection reclaim", "garbage-collection reclaims"),
+        "retention-delete" => ("retention delete", "retention deletes"),
+        "adopt-key-version" => ("key-version adoption", "key-version adoptions"),
+        "webhook" => ("webhook delivery", "webhook deliveries"),
+        "soft-delete-purge" => ("soft-delete purge", "soft-delete purges"),
+        "geo-copy" => ("geo-copy", "geo-copies"),
+        "replicate" => ("replication", "replications"),
+        "replica-created" => ("replica creation", "replica creations"),
+        "fault-start" => ("fault start", "fault starts"),
+        "fault-end" => ("fault end", "fault ends"),
+        other => return format!("{n} × {other}"),
+    };
+    count(n, one, many)
+}

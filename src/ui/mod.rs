@@ -13,9 +13,10 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
-use crate::engine::Registry;
+use crate::engine::{KeyKind, Registry};
 use components::{
-    Accounts, Catalog, ClockBar, ConfirmDialog, EventLog, Header, Intro, PushForm, Status, tier_panel,
+    Accounts, Catalog, ClockBar, ConfirmDialog, EventLog, Header, Intro, KeyVaultPanel, NewRegistry,
+    PushForm, RatePanel, RetentionPanel, Status, tier_panel,
 };
 use state::{Action, State, UiError};
 
@@ -44,22 +45,35 @@ fn app() -> Html {
         })
     };
     let snap = &state.snapshot;
+    let cmk_state = snap.key_vault.as_ref().filter(|k| k.kind == KeyKind::CustomerManaged).map(|k| k.state);
+    // Panels with fields of their own start afresh when the registry is replaced.
+    let generation = state.generation.to_string();
     html! {
         <div class="page">
-            <Header name={state.name.clone()} usage={snap.usage.clone()} cost={snap.cost.clone()} />
+            <Header name={state.name.clone()} usage={snap.usage.clone()} cost={snap.cost.clone()}
+                {cmk_state} on_action={on_action.clone()} />
             <ClockBar clock={snap.clock.clone()} on_action={on_action.clone()} />
             <Intro />
-            <Status message={state.message.clone()} error={state.error.clone()} on_action={on_action.clone()} />
+            <Status message={state.message.clone()} error={state.error.clone()} retry={state.retry.clone()}
+                on_action={on_action.clone()} />
             <main class="columns">
                 <div class="side">
                     <PushForm pending={state.pending.clone()} reading={state.reading} on_action={on_action.clone()} />
                     { tier_panel(snap.tier.as_ref(), snap.cost.as_ref(), &on_action) }
+                    <RatePanel key={format!("rates-{generation}")} throttle={snap.throttle.clone()}
+                        tier={snap.tier.as_ref().map(|t| t.tier)} target={snap.scale_target.clone()}
+                        scale_out={state.scale_out.clone()} retry={state.retry.clone()} on_action={on_action.clone()} />
+                    <KeyVaultPanel key={format!("key-{generation}")} view={snap.key_vault.clone()}
+                        backup_chars={state.key_backup_chars()} on_action={on_action.clone()} />
+                    <RetentionPanel key={format!("retention-{generation}")} view={snap.retention.clone()}
+                        error={state.retention_error.clone()} on_action={on_action.clone()} />
                     <Accounts usage={snap.usage.clone()} keys={snap.keys.clone()} />
                     <EventLog events={snap.events.clone()} total={snap.events_total} />
                 </div>
                 <Catalog catalog={snap.catalog.clone()} on_action={on_action.clone()} />
             </main>
-            <ConfirmDialog danger={state.confirm.clone()} clock={snap.clock.clone()} on_action={on_action} />
+            <ConfirmDialog danger={state.confirm.clone()} clock={snap.clock.clone()} on_action={on_action.clone()} />
+            <NewRegistry dialog={state.new_registry.clone()} current={state.name.clone()} on_action={on_action} />
         </div>
     }
 }
@@ -83,6 +97,41 @@ fn download(registry: Option<&Rc<RefCell<Registry>>>, repo: &str, digest: &str, 
             format::exact_bytes(bytes.len() as u64)
         )),
         Err(e) => Action::Fail(UiError::page("DOWNLOAD_FAILED", format!("could not save {filename}: {e}"))),
+    }
+}
+
+thread_local! {
+    /// The registry the page shows now. The "New registry" dialog replaces it.
+    static LIVE: RefCell<Option<Rc<RefCell<Registry>>>> = const { RefCell::new(None) };
+}
+
+/// The page's live registry, shared with the page (for a console handle over it, e.g. through
+/// `api::Registry::from_shared`); `None` before the page is mounted or if it could not be
+/// created. After "New registry" it is the new one: take a fresh handle each time.
+pub fn live_registry() -> Option<Rc<RefCell<Registry>>> {
+    LIVE.with(|live| live.borrow().clone())
+}
+
+fn set_live_registry(registry: Option<Rc<RefCell<Registry>>>) {
+    LIVE.with(|live| *live.borrow_mut() = registry);
+}
+
+thread_local! {
+    /// Called when something outside the page (the console, through `stowage.page()`) changed
+    /// the live registry, so the page can show it at once.
+    static PAGE_LISTENER: RefCell<Option<yew::Callback<()>>> = const { RefCell::new(None) };
+}
+
+/// The page registers how it wants to hear of outside changes (its refresh).
+pub fn set_page_listener(listener: Option<yew::Callback<()>>) {
+    PAGE_LISTENER.with(|l| *l.borrow_mut() = listener);
+}
+
+/// The live registry was changed from outside the page.
+pub fn page_changed() {
+    let listener = PAGE_LISTENER.with(|l| l.borrow().clone());
+    if let Some(listener) = listener {
+        listener.emit(());
     }
 }
 

@@ -9,15 +9,22 @@ use std::rc::Rc;
 
 use yew::Reducible;
 
+use crate::engine::key_vault::KeyBackup;
 use crate::engine::scheduler::JobView;
 use crate::engine::{
-    AttributePatch, BlobCheck, Cost, Deleted, Event, LayerInput, LayerView, ManifestView, Millis, Registry,
-    RegistryError, RegistryOptions, RepositorySummary, SealView, TierView, Usage,
+    AttributePatch, BlobCheck, Cost, Deleted, Event, EventKind, KeyVaultView, LayerInput, LayerView,
+    ManifestView, Millis, Registry, RegistryError, RegistryOptions, RepositorySummary, RetentionView,
+    ScaleOutReport, SealView, ThrottleView, TierView, Usage,
 };
 
-use super::format::{count, dollars, duration_words, exact_bytes, human_bytes, parse_size, round_bytes};
+use super::format::{
+    count, dollars, duration_words, exact_bytes, exact_ms, human_bytes, job_kind_words, mb_per_s, parse_size,
+    round_bytes,
+};
 use super::locks::change_sentence;
 use super::small::{SmallMap, SmallSet};
+
+mod controls;
 
 /// Repositories per catalog page.
 pub const CATALOG_PAGE: u64 = 20;
@@ -29,8 +36,14 @@ pub const LAYERS_SHOWN: usize = 50;
 pub const EVENTS_SHOWN: usize = 50;
 /// Queued jobs listed in the clock bar (the count shows them all).
 pub const JOBS_SHOWN: usize = 3;
+/// Queued jobs the clock bar counts by kind; beyond this it gives only the total.
+pub const JOB_KINDS_SCAN: usize = 5_000;
 /// Layers waiting to be pushed.
 pub const PENDING_MAX: usize = 100;
+/// Queued retention deletes listed (the total shows them all).
+pub const RETENTION_SHOWN: usize = 100;
+/// Identities listed under request rates, busiest first.
+pub const IDENTITIES_SHOWN: usize = 20;
 /// The page holds every chosen file in memory; bigger files are refused (use a synthetic layer).
 pub const FILE_MAX_BYTES: u64 = 256 << 20;
 
@@ -40,19 +53,78 @@ pub struct UiError {
     pub code: String,
     pub http_status: Option<u16>,
     pub message: String,
+    /// For TOOMANYREQUESTS: the seconds the registry's `Retry-After` asks to wait.
+    pub retry_after_s: Option<u64>,
 }
 
 impl UiError {
     /// An error the page itself raises (not the registry): no HTTP status.
     pub fn page(code: &str, message: impl Into<String>) -> Self {
-        Self { code: code.into(), http_status: None, message: message.into() }
+        Self { code: code.into(), http_status: None, message: message.into(), retry_after_s: None }
     }
 }
 
 impl From<RegistryError> for UiError {
     fn from(e: RegistryError) -> Self {
-        Self { code: e.code.as_str().into(), http_status: Some(e.http_status), message: e.message }
+        Self {
+            code: e.code.as_str().into(),
+            http_status: Some(e.http_status),
+            message: e.message,
+            retry_after_s: e.retry_after_s,
+        }
     }
+}
+
+/// What waiting out a 429 does after the clock has moved.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum RetryOp {
+    /// Push the same layers again, as the same identity.
+    Push { repo: String, tag: String, identity: String },
+    /// Only wait (the refused operation was not a push).
+    Wait,
+    /// Wait after a cluster scale-out some of whose nodes were refused.
+    ScaleOut,
+}
+
+/// A `Retry-After` the page offers to wait out.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Retry {
+    pub seconds: u64,
+    pub op: RetryOp,
+}
+
+/// The "New registry" dialog while it is open, with the engine's refusal of the last attempt.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct NewRegistryDialog {
+    pub error: Option<UiError>,
+}
+
+/// The fields of the "New registry" dialog, as typed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NewRegistryForm {
+    pub name: String,
+    pub tier: String,
+    /// `"2026"`, `"2019"` or `"off"`.
+    pub rate_model: String,
+    /// `"none"`, `"automatic"` or `"manual"`.
+    pub key: String,
+    pub seed: String,
+}
+
+/// How the customer's key stops being usable.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum KeyLoss {
+    Disable,
+    Delete,
+    Revoke,
+}
+
+/// The last cluster scale-out: which image, how, and what the engine reported.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ScaleOutSnap {
+    pub image: String,
+    pub shared_identity: bool,
+    pub report: ScaleOutReport,
 }
 
 /// Bytes shared by the pending list and the push; equal when they are the same buffer.
@@ -128,9 +200,11 @@ pub enum Action {
         unit: String,
     },
     RemovePending(u64),
+    /// Pushes the pending layers; `identity` empty means the admin user.
     Push {
         repo: String,
         tag: String,
+        identity: String,
     },
     ToggleRepo(String),
     MoreManifests(String),
@@ -167,6 +241,30 @@ pub enum Action {
     RunUntilIdle,
     /// Moves the registry to another tier (Basic, Standard, Premium), with no downtime.
     SetTier(String),
+    OpenNewRegistry,
+    CloseNewRegistry,
+    /// Replaces the page's registry with a new one (the dialog asked first).
+    CreateRegistry(NewRegistryForm),
+    /// `"2026"`, `"2019"` or `"off"`.
+    SetRateModel(String),
+    /// `nodes` clients pull the scale-out image at once (`nodes` as typed).
+    ScaleOut {
+        nodes: String,
+        shared_identity: bool,
+    },
+    /// Waits out the last `Retry-After` on the virtual clock, then retries a refused push.
+    RetryAfter,
+    AddKeyVersion,
+    /// `Some(v)`: pin version v (manual rotation); `None`: automatic rotation, newest version.
+    RotateKey(Option<u32>),
+    LoseKey(KeyLoss),
+    /// Gives the key material kept in the customer's vault back to the registry.
+    RestoreKey,
+    /// The retention policy for untagged manifests (`days` as typed; empty: ACR's default).
+    SetRetention {
+        enabled: bool,
+        days: String,
+    },
 }
 
 /// Which part of an image a blob is.
@@ -234,9 +332,35 @@ pub struct ClockSnap {
     pub gc_delay: Millis,
     /// When the space of a record released now would be reclaimed.
     pub reclaim_if_released_now: Millis,
-    /// The next `JOBS_SHOWN` jobs, in the order they run.
+    /// The next `JOBS_SHOWN` garbage-collection reclaims, in the order they run.
     pub jobs: Vec<JobView>,
+    /// Every queued job, of any kind.
     pub jobs_total: usize,
+    /// Queued reclaims, and the other kinds with their counts and next times, in the order
+    /// they next run; counted over the first `JOB_KINDS_SCAN` jobs (`kinds_complete`: all).
+    pub reclaims: usize,
+    pub kinds: Vec<KindCount>,
+    pub kinds_complete: bool,
+}
+
+/// Queued jobs of one kind (the engine's `JobView::kind`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct KindCount {
+    pub kind: &'static str,
+    pub count: usize,
+    pub next_at: Millis,
+}
+
+/// Counts `jobs` by kind, in the order each kind first comes up.
+fn count_kinds<'a>(jobs: impl Iterator<Item = &'a JobView>) -> Vec<KindCount> {
+    let mut kinds: Vec<KindCount> = vec![];
+    for job in jobs {
+        match kinds.iter_mut().find(|k| k.kind == job.kind) {
+            Some(k) => k.count += 1,
+            None => kinds.push(KindCount { kind: job.kind, count: 1, next_at: job.at_ms }),
+        }
+    }
+    kinds
 }
 
 /// What the page renders, rebuilt after every action.
@@ -249,6 +373,15 @@ pub struct Snapshot {
     pub cost: Option<Cost>,
     pub clock: ClockSnap,
     pub keys: Vec<(String, u64)>,
+    /// Request-rate limits, buckets and bandwidth.
+    pub throttle: Option<ThrottleView>,
+    /// The registry's key: service- or customer-managed, its state and versions.
+    pub key_vault: Option<KeyVaultView>,
+    /// The retention policy and the first `RETENTION_SHOWN` queued deletes.
+    pub retention: Option<RetentionView>,
+    /// The image a cluster scale-out pulls: the last one pushed here while it is tagged,
+    /// otherwise the first tagged image in the catalog.
+    pub scale_target: Option<(String, String)>,
     pub catalog: CatalogSnap,
     /// Newest first.
     pub events: Vec<Event>,
@@ -285,6 +418,18 @@ pub struct State {
     /// Repositories, tags and manifests whose lock toggles are shown.
     open_locks: SmallSet<LockKey>,
     pub confirm: Option<Danger>,
+    /// Bumped when the registry is replaced: panels with their own fields start afresh.
+    pub generation: u64,
+    /// The key material of a customer-managed key while the registry has lost access to it:
+    /// the customer's Key Vault, outside the registry. `restore_key` gives it back.
+    key_backup: Option<KeyBackup>,
+    pub retry: Option<Retry>,
+    pub new_registry: Option<NewRegistryDialog>,
+    pub scale_out: Option<ScaleOutSnap>,
+    /// The engine's refusal of the last retention change, shown in its panel.
+    pub retention_error: Option<UiError>,
+    /// The image the page pushed last (repository, tag).
+    last_pushed: Option<(String, String)>,
     pub snapshot: Snapshot,
 }
 
@@ -292,10 +437,16 @@ impl State {
     pub fn new() -> Self {
         let options = RegistryOptions::default();
         let name = options.name.clone();
-        let (registry, error) = match Registry::new(options) {
+        Self::with_registry(Registry::new(options), name)
+    }
+
+    /// A page over a registry just created (or the reason it could not be).
+    fn with_registry(created: Result<Registry, RegistryError>, name: String) -> Self {
+        let (registry, error) = match created {
             Ok(r) => (Some(Rc::new(RefCell::new(r))), None),
             Err(e) => (None, Some(UiError::from(e))),
         };
+        super::set_live_registry(registry.clone());
         let mut state = Self {
             registry,
             name,
@@ -318,6 +469,13 @@ impl State {
             open_locks: Default::default(),
             confirm: None,
             snapshot: Snapshot::default(),
+            generation: 0,
+            key_backup: None,
+            retry: None,
+            new_registry: None,
+            scale_out: None,
+            retention_error: None,
+            last_pushed: None,
         };
         if let Some(name) = state.with(|r| Ok(r.name().to_string())) {
             state.name = name;
@@ -369,11 +527,13 @@ impl State {
 
     fn fail(&mut self, e: UiError) {
         self.message = None;
+        self.retry = e.retry_after_s.map(|seconds| Retry { seconds, op: RetryOp::Wait });
         self.error = Some(e);
     }
 
     fn note(&mut self, message: String) {
         self.error = None;
+        self.retry = None;
         self.message = Some(message);
     }
 
@@ -429,7 +589,7 @@ impl State {
         }
     }
 
-    fn push(&mut self, repo: &str, tag: &str) {
+    fn push(&mut self, repo: &str, tag: &str, identity: &str) {
         if self.reading > 0 {
             return self
                 .fail(UiError::page("STILL_READING", "files are still being read; push again in a moment"));
@@ -444,16 +604,37 @@ impl State {
             .collect();
         let repo = repo.trim();
         let tag = tag.trim();
-        let Some(pushed) = self.change(|r| r.push_image(repo, tag, layers)) else { return };
+        let identity = identity.trim();
+        let pushed = self.change(|r| {
+            if identity.is_empty() {
+                r.push_image(repo, tag, layers)
+            } else {
+                r.with_identity(identity, |r| r.push_image(repo, tag, layers))
+            }
+        });
+        let Some(pushed) = pushed else {
+            if let Some(retry) = &mut self.retry {
+                retry.op = RetryOp::Push { repo: repo.into(), tag: tag.into(), identity: identity.into() };
+            }
+            return;
+        };
         let n = self.pending.len();
         self.pending.clear();
+        self.last_pushed = Some((repo.to_string(), tag.to_string()));
         // Open what was just pushed, and only that, so the page shows the result.
         self.expanded = SmallSet::default();
         self.expanded.insert(repo.to_string(), ());
+        let upload = self.with(|r| Ok((r.tier().tier, r.throttle_view().upload_bytes_per_s)));
+        let bandwidth = upload
+            .map(|(tier, up)| format!(" at {tier}'s upload bandwidth of {}", mb_per_s(up)))
+            .unwrap_or_default();
+        let who = if identity.is_empty() { "admin" } else { identity };
         self.note(format!(
-            "Pushed {repo}:{tag} as manifest {} with {}.",
+            "Pushed {repo}:{tag} as manifest {} with {}, as {who}. Uploaded {} in {} of virtual time{bandwidth}.",
             pushed.digest.short(),
-            count(n, "layer", "layers")
+            count(n, "layer", "layers"),
+            exact_bytes(pushed.uploaded_bytes),
+            exact_ms(pushed.took_ms.0),
         ));
     }
 
@@ -510,13 +691,39 @@ impl State {
             Some(reg) => match reg.try_borrow_mut() {
                 Ok(mut r) => {
                     let before = r.usage();
+                    let seq = r.last_event_seq();
+                    let queued = r.pending_jobs(r.pending_job_count().min(JOB_KINDS_SCAN));
                     let out = f(&mut r);
                     let after = r.usage();
+                    let now = r.now();
+                    // The jobs queued before that were due by now, by kind (those queued and
+                    // run meanwhile are in the engine's count, not here).
+                    let ran = count_kinds(queued.iter().take_while(|j| j.at_ms <= now));
+                    // What the jobs other than garbage collection did, as the engine words it
+                    // (a delete's own events, and reclaims, are summed up instead).
+                    let mut others: Vec<String> = r
+                        .events()
+                        .rev()
+                        .take_while(|e| e.seq > seq)
+                        .filter(|e| {
+                            !matches!(
+                                e.kind,
+                                EventKind::RecordReclaimed { .. }
+                                    | EventKind::RecordReleased { .. }
+                                    | EventKind::ManifestDeleted { .. }
+                                    | EventKind::RepositoryDeleted { .. }
+                            )
+                        })
+                        .map(|e| e.text.clone())
+                        .collect();
+                    others.reverse();
                     Ok(Tick {
                         out,
-                        now: r.now(),
+                        now,
                         reclaimed_records: before.total_records.saturating_sub(after.total_records),
                         reclaimed_bytes: before.total_stored_bytes.saturating_sub(after.total_stored_bytes),
+                        ran,
+                        others,
                     })
                 }
                 Err(_) => Err(busy()),
@@ -527,7 +734,7 @@ impl State {
 
     fn advance(&mut self, by: Millis) {
         let Some(t) = self.tick(|r| r.run_for(by)) else { return };
-        let what = if t.out == 0 { "no job was due.".to_string() } else { t.reclaimed(t.out) };
+        let what = if t.out == 0 { "no job was due.".to_string() } else { t.summary(t.out) };
         self.note(format!("Moved the clock forward {} to {}: {what}", duration_words(by), t.now));
     }
 
@@ -541,7 +748,11 @@ impl State {
         match &t.out {
             None => self.note(format!("No job is queued: the clock stays at {}.", t.now)),
             Some(job) => {
-                let what = if t.reclaimed_records > 0 {
+                let what = if let Some(first) = t.others.first() {
+                    format!("{first}.")
+                } else if job.kind != "reclaim" {
+                    format!("{} ran: {}.", job_kind_words(job.kind, 1), job.target)
+                } else if t.reclaimed_records > 0 {
                     format!(
                         "garbage collection reclaimed {} ({}).",
                         job.target,
@@ -560,7 +771,7 @@ impl State {
         if t.out == 0 {
             return self.note(format!("No job is queued: the clock stays at {}.", t.now));
         }
-        self.note(format!("Ran every queued job; the clock is now {}: {}", t.now, t.reclaimed(t.out)));
+        self.note(format!("Ran every queued job; the clock is now {}: {}", t.now, t.summary(t.out)));
     }
 
     fn tamper(&mut self, digest: String, key: String) {
@@ -632,6 +843,19 @@ impl State {
         self.refresh_seals(r);
         let catalog = self.catalog_snap(r);
         let now = r.now();
+        let key_vault = r.key_vault();
+        let retention = r.retention_view(RETENTION_SHOWN);
+        let mut throttle = r.throttle_view();
+        throttle.identities.truncate(IDENTITIES_SHOWN);
+        let scale_target = self.scale_target(r, &catalog);
+        let jobs_total = r.pending_job_count();
+        let scanned = r.pending_jobs(jobs_total.min(JOB_KINDS_SCAN));
+        let kinds_complete = scanned.len() == jobs_total;
+        let mut kinds = count_kinds(scanned.iter());
+        let reclaims = kinds.iter().find(|k| k.kind == "reclaim").map_or(0, |k| k.count);
+        kinds.retain(|k| k.kind != "reclaim");
+        let jobs: Vec<JobView> =
+            scanned.into_iter().filter(|j| j.kind == "reclaim").take(JOBS_SHOWN).collect();
         self.snapshot = Snapshot {
             usage: Some(r.usage()),
             tier: Some(r.tier()),
@@ -640,14 +864,37 @@ impl State {
                 now,
                 gc_delay: r.gc_delay(),
                 reclaim_if_released_now: r.reclaim_at_if_released_now(),
-                jobs: r.pending_jobs(JOBS_SHOWN),
-                jobs_total: r.pending_job_count(),
+                jobs,
+                jobs_total,
+                reclaims,
+                kinds,
+                kinds_complete,
             },
             keys: r.key_versions(),
+            throttle: Some(throttle),
+            key_vault: Some(key_vault),
+            retention: Some(retention),
+            scale_target,
             catalog,
             events: r.events().rev().take(EVENTS_SHOWN).cloned().collect(),
             events_total: r.last_event_seq(),
         };
+    }
+
+    /// The image a scale-out pulls: the last one pushed here while its tag still names a
+    /// manifest, otherwise the first tagged image on the catalog page shown.
+    fn scale_target(&self, r: &Registry, catalog: &CatalogSnap) -> Option<(String, String)> {
+        if let Some((repo, tag)) = &self.last_pushed
+            && r.manifests(repo).is_ok_and(|ms| ms.iter().any(|m| m.tags.iter().any(|t| t.as_str() == tag)))
+        {
+            return Some((repo.clone(), tag.clone()));
+        }
+        catalog.repos.iter().filter(|repo| repo.summary.as_ref().is_some_and(|s| s.tags > 0)).find_map(
+            |repo| {
+                let page = r.tag_page(&repo.name, Some(1), None).ok()?;
+                Some((repo.name.clone(), page.tags.into_iter().next()?))
+            },
+        )
     }
 
     /// Computes the sealed views of newly opened layers, and all of them after a change.
@@ -765,10 +1012,44 @@ struct Tick<T> {
     now: Millis,
     reclaimed_records: usize,
     reclaimed_bytes: u64,
+    /// The jobs that were queued before and ran, by kind.
+    ran: Vec<KindCount>,
+    /// The engine's words for what the jobs other than garbage collection did (retention, key
+    /// rotation, soft-delete purges, webhook deliveries, faults), oldest first.
+    others: Vec<String>,
 }
 
 impl<T> Tick<T> {
-    /// `ran` jobs and what they reclaimed, as the end of a sentence.
+    /// `ran` jobs and what they did, as the end of a sentence.
+    fn summary(&self, ran: usize) -> String {
+        let only_gc = self.ran.iter().all(|k| k.kind == "reclaim");
+        if only_gc && self.others.is_empty() {
+            return self.reclaimed(ran);
+        }
+        let reclaims = self.ran.iter().find(|k| k.kind == "reclaim").map_or(0, |k| k.count);
+        let mut parts = vec![];
+        if self.reclaimed_records > 0 {
+            parts.push(format!(
+                "garbage collection reclaimed {} ({})",
+                count(self.reclaimed_records, "record", "records"),
+                exact_bytes(self.reclaimed_bytes)
+            ));
+        } else if reclaims > 0 {
+            parts.push("the records to reclaim had been pushed again, so nothing was reclaimed".to_string());
+        }
+        parts.extend(self.others.iter().take(3).cloned());
+        if self.others.len() > 3 {
+            parts.push(format!("and {} more (see the event log)", self.others.len() - 3));
+        }
+        let kinds: Vec<String> = self.ran.iter().map(|k| job_kind_words(k.kind, k.count)).collect();
+        let kinds = if kinds.is_empty() { String::new() } else { format!(" ({})", kinds.join(", ")) };
+        if parts.is_empty() {
+            return format!("{} ran{kinds}.", count(ran, "job", "jobs"));
+        }
+        format!("{} ran{kinds}: {}.", count(ran, "job", "jobs"), parts.join("; "))
+    }
+
+    /// `ran` garbage-collection jobs and what they reclaimed, as the end of a sentence.
     fn reclaimed(&self, ran: usize) -> String {
         let jobs = count(ran, "garbage-collection job", "garbage-collection jobs");
         if self.reclaimed_records == 0 {
@@ -811,7 +1092,7 @@ impl Reducible for State {
             Action::FilesRead(files) => s.files_read(files),
             Action::AddSynthetic { size, unit } => s.add_synthetic(&size, &unit),
             Action::RemovePending(id) => s.pending.retain(|p| p.id != id),
-            Action::Push { repo, tag } => s.push(&repo, &tag),
+            Action::Push { repo, tag, identity } => s.push(&repo, &tag, &identity),
             Action::ToggleRepo(name) => {
                 s.expanded.toggle(name);
             }
@@ -838,11 +1119,25 @@ impl Reducible for State {
             Action::Cancel => s.confirm = None,
             Action::Fail(e) => s.fail(e),
             Action::Note(m) => s.note(m),
-            Action::DismissError => s.error = None,
+            Action::DismissError => {
+                s.error = None;
+                s.retry = s.retry.take().filter(|r| r.op == RetryOp::ScaleOut);
+            }
             Action::Advance(by) => s.advance(by),
             Action::StepJob => s.step_job(),
             Action::RunUntilIdle => s.run_until_idle(),
             Action::SetTier(name) => s.set_tier(&name),
+            Action::OpenNewRegistry => s.new_registry = Some(NewRegistryDialog::default()),
+            Action::CloseNewRegistry => s.new_registry = None,
+            Action::CreateRegistry(form) => s.create_registry(form),
+            Action::SetRateModel(model) => s.set_rate_model(&model),
+            Action::ScaleOut { nodes, shared_identity } => s.scale_out(&nodes, shared_identity),
+            Action::RetryAfter => s.retry_after(),
+            Action::AddKeyVersion => s.add_key_version(),
+            Action::RotateKey(version) => s.rotate_key(version),
+            Action::LoseKey(how) => s.lose_key(how),
+            Action::RestoreKey => s.restore_key(),
+            Action::SetRetention { enabled, days } => s.set_retention(enabled, &days),
         }
         s.refresh();
         Rc::new(s)

@@ -25,6 +25,25 @@ const FILE_NAME = 'hello.txt';
 const FILE_BYTES = 3000;
 /** The registry's garbage-collection delay (RegistryOptions::default().gc_delay). */
 const GC_DELAY_MS = 10 * 60_000;
+/** Upload bandwidth in bytes per second (the 2019–2022 table, used in every rate model). */
+const UPLOAD = { Basic: 10_000_000, Standard: 20_000_000, Premium: 50_000_000 };
+/** Virtual time a push of `bytes` takes: the engine rounds up to a whole millisecond. */
+const uploadMs = (bytes, tier = 'Standard') => Math.ceil((bytes * 1000) / UPLOAD[tier]);
+
+/** Virtual time as the page shows it: `1d 02:03:04.005`, the day only when non-zero. */
+function clock(ms) {
+  const day = 86_400_000;
+  const days = Math.floor(ms / day);
+  const rest = ms % day;
+  const two = (n) => String(n).padStart(2, '0');
+  const time = `${two(Math.floor(rest / 3_600_000))}:${two(Math.floor(rest / 60_000) % 60)}:` +
+    `${two(Math.floor(rest / 1000) % 60)}.${String(rest % 1000).padStart(3, '0')}`;
+  return days > 0 ? `${days}d ${time}` : time;
+}
+/** `text` as a regular expression matching it literally. */
+const literal = (text) => new RegExp(text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+/** `1234567` → `1,234,567`, as the page groups figures. */
+const grouped = (n) => n.toLocaleString('en-US');
 
 /** 3000 bytes of readable text, so the plaintext head reads as words beside the ciphertext. */
 function fileContent() {
@@ -77,7 +96,7 @@ async function waitForServer(url, child, ms = 10_000) {
   throw new Error(`the server did not answer at ${url} within ${ms} ms`);
 }
 
-describe('the Stowage page', { timeout: 90_000 }, () => {
+describe('the Stowage page', { timeout: 300_000 }, () => {
   const file = fileContent();
   const layerDigest = sha256(file);
   let server;
@@ -232,6 +251,11 @@ describe('the Stowage page', { timeout: 90_000 }, () => {
 
     // Storage billed and stored is exactly the layer, the config and the manifest.
     const total = FILE_BYTES + configBytes + manifestBytes;
+    // The push sent all three at Standard's 20 MB/s: the clock moved by that time.
+    assert.equal(await clockMs(), uploadMs(total));
+    assert.match(await page.locator('#status').textContent(), literal(
+      `as admin. Uploaded ${grouped(total)} bytes in ${grouped(uploadMs(total))} ms of virtual time at ` +
+      "Standard's upload bandwidth of 20 MB/s."));
     assert.equal(await storageUsed(), total);
     assert.equal(await storageStored(), total);
     assert.equal(await page.locator('#events li .at').first().textContent(), '00:00:00.000');
@@ -308,7 +332,10 @@ describe('the Stowage page', { timeout: 90_000 }, () => {
 
   it('deletes the manifest after a confirmation: billing stops at once, the space waits', async () => {
     const total = FILE_BYTES + configBytes + manifestBytes;
-    assert.equal(await clockMs(), 0, 'nothing has moved the clock yet: the delete happens at 0');
+    // Only the push's upload has moved the clock; the delete happens then and takes no time.
+    const t0 = uploadMs(total);
+    assert.equal(await clockMs(), t0);
+    const reclaimAt = clock(t0 + GC_DELAY_MS);
     const manifest = page.locator(`[data-digest="${manifestDigest}"]`);
     await manifest.locator('.delete-manifest').click();
     const dialog = page.locator('#confirm');
@@ -316,7 +343,7 @@ describe('the Stowage page', { timeout: 90_000 }, () => {
     assert.match(await dialog.textContent(), /cannot be undone/i);
     assert.match(await dialog.textContent(), new RegExp(manifestDigest));
     assert.match(await dialog.textContent(), /stops at once/);
-    assert.match(await dialog.textContent(), /10 minutes later, at 00:10:00\.000/);
+    assert.match(await dialog.textContent(), literal(`10 minutes later, at ${reclaimAt}`));
     await shot('04a-confirm.png');
 
     // "No" changes nothing.
@@ -331,7 +358,7 @@ describe('the Stowage page', { timeout: 90_000 }, () => {
     await page.locator(`#catalog [data-repo="${REPO}"]`).waitFor({ state: 'detached' });
     assert.equal(await page.locator('#catalog [data-repo]').count(), 0);
 
-    // Billing stopped at once; the bytes are still held, three reclaims queued for 00:10:00.
+    // Billing stopped at once; the bytes are still held, three reclaims queued 10 minutes on.
     assert.equal(await storageUsed(), 0);
     assert.equal(await page.locator('#storage-used').textContent(), '0 B');
     assert.equal(await storageStored(), total);
@@ -339,11 +366,11 @@ describe('the Stowage page', { timeout: 90_000 }, () => {
       new RegExp(`stored ${human(total)}, of which ${human(total)} awaiting garbage collection`));
     assert.equal(await gcJobs(), 3);
     const backlog = page.locator('#gc-backlog');
-    assert.match(await backlog.textContent(), /3 records wait for garbage collection; next at 00:10:00\.000/);
+    assert.match(await backlog.textContent(), literal(`3 records wait for garbage collection; next at ${reclaimAt}`));
     const jobs = backlog.locator('.job');
     assert.equal(await jobs.count(), 3);
     for (const job of await jobs.all()) {
-      assert.equal(await job.getAttribute('data-at-ms'), String(GC_DELAY_MS));
+      assert.equal(await job.getAttribute('data-at-ms'), String(t0 + GC_DELAY_MS));
       assert.equal(await job.locator('.kind').textContent(), 'reclaim');
     }
     const layerHex = layerDigest.slice('sha256:'.length);
@@ -354,16 +381,15 @@ describe('the Stowage page', { timeout: 90_000 }, () => {
 
     const released = (await eventTexts()).filter((t) => t.includes('released in storage account'));
     assert.equal(released.length, 3, `three records released, got: ${released.join(' | ')}`);
-    assert.ok(released.every((t) => t.includes('stops now') && t.includes('reclaims the space at 00:10:00.000')));
+    assert.ok(released.every((t) => t.includes('stops now') && t.includes(`reclaims the space at ${reclaimAt}`)));
     assert.ok(released.some((t) => t.includes(`blobs/sha256/${layerHex}`) && t.includes(`its ${FILE_BYTES} bytes`)));
     assert.ok(released.some((t) => t.includes(`its ${configBytes} bytes`)));
     assert.ok(released.some((t) => t.includes('manifests/sha256/') && t.includes(`its ${manifestBytes} bytes`)));
-    assert.equal(await page.locator('#events li .at').first().textContent(), '00:00:00.000');
+    assert.equal(await page.locator('#events li .at').first().textContent(), clock(t0));
     assert.equal(
       await page.locator('#events li .text', { hasText: `blobs/sha256/${layerHex.slice(0, 12)}… released` }).count(), 1);
-    assert.match(await page.locator('#status').textContent(), new RegExp(
-      `Billing stops now for 3 records \\(${total.toLocaleString('en-US')} bytes\\); ` +
-      'garbage collection reclaims their space at 00:10:00\\.000'));
+    assert.match(await page.locator('#status').textContent(), literal(
+      `Billing stops now for 3 records (${grouped(total)} bytes); garbage collection reclaims their space at ${reclaimAt}`));
     await page.evaluate(() => window.scrollTo(0, 0));
     await shot('04-deleted.png');
     await shotTop('07-gc-backlog.png');
@@ -373,15 +399,17 @@ describe('the Stowage page', { timeout: 90_000 }, () => {
 
   it('virtual time: a minute later the space is still held; running until idle reclaims it', async () => {
     const total = FILE_BYTES + configBytes + manifestBytes;
-    await pressClock('#advance-1m', '00:01:00.000');
-    assert.equal(await clockMs(), 60_000);
-    assert.equal(await storageStored(), total, 'not yet: garbage collection is due at 00:10:00');
+    const t0 = uploadMs(total);
+    await pressClock('#advance-1m', clock(t0 + 60_000));
+    assert.equal(await clockMs(), t0 + 60_000);
+    assert.equal(await storageStored(), total, 'not yet: garbage collection is due 10 minutes after the delete');
     assert.equal(await storageUsed(), 0);
     assert.equal(await gcJobs(), 3);
-    assert.match(await page.locator('#status').textContent(), /forward 1 minute to 00:01:00\.000: no job was due/);
+    assert.match(await page.locator('#status').textContent(), literal(`forward 1 minute to ${clock(t0 + 60_000)}: no job was due`));
 
-    await pressClock('#run-idle', '00:10:00.000');
-    assert.equal(await clockMs(), GC_DELAY_MS, 'the clock stops at the last job: 10 minutes after the delete at 0');
+    const reclaimAt = clock(t0 + GC_DELAY_MS);
+    await pressClock('#run-idle', reclaimAt);
+    assert.equal(await clockMs(), t0 + GC_DELAY_MS, 'the clock stops at the last job: 10 minutes after the delete');
     assert.equal(await storageStored(), 0);
     assert.equal(await storageUsed(), 0);
     assert.equal(await gcJobs(), 0);
@@ -396,9 +424,12 @@ describe('the Stowage page', { timeout: 90_000 }, () => {
     assert.ok(reclaimed.some((t) => t.includes(`(${configBytes} bytes)`)));
     assert.ok(reclaimed.some((t) => t.includes('manifests/sha256/') && t.includes(`(${manifestBytes} bytes)`)));
     const times = await page.locator('#events li .at').allTextContents();
-    assert.deepEqual(times.slice(0, 3), ['00:10:00.000', '00:10:00.000', '00:10:00.000']);
-    assert.match(await page.locator('#status').textContent(), new RegExp(
-      `the clock is now 00:10:00\\.000: 3 garbage-collection jobs ran and reclaimed 3 records \\(${total.toLocaleString('en-US')} bytes\\)`));
+    assert.deepEqual(times.slice(0, 3), [reclaimAt, reclaimAt, reclaimAt]);
+    // The push also queued each record's copy to the paired region (geo-redundant storage,
+    // 5 minutes after the write); those ran on the way.
+    assert.match(await page.locator('#status').textContent(), literal(
+      `the clock is now ${reclaimAt}: 6 jobs ran (3 geo-copies, 3 garbage-collection reclaims): ` +
+      `garbage collection reclaimed 3 records (${grouped(total)} bytes).`));
     await shotTop('08-reclaimed.png');
   });
 
@@ -486,58 +517,68 @@ describe('the Stowage page', { timeout: 90_000 }, () => {
     // records (layer, config, manifest): billed drops now, stored when garbage collection runs.
     const billed = await storageUsed();
     assert.equal(await storageStored(), billed);
-    assert.equal(await clockMs(), GC_DELAY_MS);
+    // First let the pushes' geo-copies run, so the next job is the delete's reclaim.
+    await page.click('#run-idle');
+    await page.locator('#gc-backlog .backlog-also').waitFor({ state: 'detached' });
+    const now = await clockMs();
+    const reclaimAt = clock(now + GC_DELAY_MS);
     await page.locator('[data-repo="page/r19"] .delete-repo').click();
-    assert.match(await page.locator('#confirm').textContent(), /at 00:20:00\.000 on the virtual clock/);
+    assert.match(await page.locator('#confirm').textContent(), literal(`at ${reclaimAt} on the virtual clock`));
     await page.click('#confirm-yes');
     await page.locator('#catalog [data-repo="page/r19"]').waitFor({ state: 'detached' });
     assert.equal(await page.locator('#catalog [data-repo]').count(), 20);
     assert.equal(await page.locator('#catalog .pager').count(), 0, 'one page: no pager');
     const status = await page.locator('#status').textContent();
-    const m = status.match(/Billing stops now for 3 records \(([\d,]+) bytes\); garbage collection reclaims their space at 00:20:00\.000/);
+    const m = status.match(new RegExp(
+      `Billing stops now for 3 records \\(([\\d,]+) bytes\\); garbage collection reclaims their space at ${reclaimAt.replaceAll('.', '\\.')}`));
     assert.ok(m, status);
     const releasedBytes = Number(m[1].replaceAll(',', ''));
     assert.ok(releasedBytes > 100, 'the 100-byte layer, its config and its manifest');
     assert.equal(await storageUsed(), billed - releasedBytes);
-    assert.equal(await storageStored(), billed, 'still held until 00:20:00');
+    assert.equal(await storageStored(), billed, 'still held until garbage collection runs');
     assert.equal(await gcJobs(), 3);
 
     // "Next job" runs one reclaim at its time; "+10 min" runs the rest on the way.
-    await pressClock('#step-job', '00:20:00.000');
+    await pressClock('#step-job', reclaimAt);
     assert.equal(await gcJobs(), 2);
-    assert.match(await page.locator('#status').textContent(), /Ran the next job: the clock jumped to 00:20:00\.000, and garbage collection reclaimed/);
+    assert.match(await page.locator('#status').textContent(),
+      literal(`Ran the next job: the clock jumped to ${reclaimAt}, and garbage collection reclaimed`));
     const afterOne = await storageStored();
     assert.ok(afterOne < billed && afterOne > billed - releasedBytes, 'one of three records reclaimed');
-    await pressClock('#advance-10m', '00:30:00.000');
+    const later = clock(now + 2 * GC_DELAY_MS);
+    await pressClock('#advance-10m', later);
     assert.equal(await gcJobs(), 0);
     assert.equal(await storageStored(), billed - releasedBytes);
-    assert.match(await page.locator('#status').textContent(), /forward 10 minutes to 00:30:00\.000: 2 garbage-collection jobs ran and reclaimed 2 records/);
+    assert.match(await page.locator('#status').textContent(),
+      literal(`forward 10 minutes to ${later}: 2 garbage-collection jobs ran and reclaimed 2 records`));
   });
 
   it('a record pushed again before garbage collection is stored again, and its reclaim skips it', async () => {
     const billed = await storageUsed();
     const total = FILE_BYTES + configBytes + manifestBytes;
+    const now = await clockMs();
     await page.locator(`[data-repo="${REPO}"] .delete-repo`).click();
     await page.click('#confirm-yes');
     await page.locator(`#catalog [data-repo="${REPO}"]`).waitFor({ state: 'detached' });
     assert.equal(await storageUsed(), billed - total);
     assert.equal(await storageStored(), billed);
     assert.equal(await gcJobs(), 3);
-    assert.match(await page.locator('#gc-backlog').textContent(), /next at 00:40:00\.000/);
+    assert.match(await page.locator('#gc-backlog').textContent(), literal(`next at ${clock(now + GC_DELAY_MS)}`));
 
     // The same content again, a minute later: billed again, and held once.
-    await pressClock('#advance-1m', '00:31:00.000');
+    await pressClock('#advance-1m', clock(now + 60_000));
     await pushDropped(REPO, TAG);
     assert.equal(await storageUsed(), billed);
     assert.equal(await storageStored(), billed);
     assert.equal(await gcJobs(), 3, 'the reclaims stay queued');
 
     const reclaimedBefore = (await eventTexts()).filter((t) => t.includes('reclaimed')).length;
-    await pressClock('#run-idle', '00:40:00.000');
+    await pressClock('#run-idle', clock(now + GC_DELAY_MS));
     assert.equal(await gcJobs(), 0);
     assert.equal(await storageUsed(), billed);
     assert.equal(await storageStored(), billed, 'nothing reclaimed: the records are in use again');
-    assert.match(await page.locator('#status').textContent(), /3 garbage-collection jobs ran; their records had been pushed again, so nothing was reclaimed/);
+    assert.match(await page.locator('#status').textContent(), literal(
+      '6 jobs ran (3 geo-copies, 3 garbage-collection reclaims): the records to reclaim had been pushed again, so nothing was reclaimed.'));
     const reclaimedAfter = (await eventTexts()).filter((t) => t.includes('reclaimed')).length;
     assert.equal(reclaimedAfter, reclaimedBefore, 'no record was reclaimed');
     const row = layer();
@@ -703,7 +744,8 @@ describe('the Stowage page', { timeout: 90_000 }, () => {
       assert.equal(await fresh.locator('#storage-era').getAttribute('data-era'), '2026');
       assert.match(await fresh.locator('#storage-era').textContent(), /5 TB \(2018\) → 20 TiB \(2022\) → 40 TiB \(2024\)/);
       assert.match(await fresh.locator('#cost-breakdown').textContent(), /ACR SKU page list prices/);
-      assert.match(await fresh.locator('#cost-breakdown').textContent(), /geo-replication.*not simulated yet/);
+      assert.match(await fresh.locator('#cost-breakdown').textContent(),
+        /request-rate limits and the bandwidth.*Premium alone has customer-managed keys/);
 
       // Down to Basic: no downtime, an event, the fee drops.
       await choose('Basic');
@@ -755,6 +797,488 @@ describe('the Stowage page', { timeout: 90_000 }, () => {
     } finally {
       await fresh.close();
     }
+  });
+
+  // ---- a registry of one's own: new registries, keys, retention, request rates, bandwidth ----
+
+  /** A page of its own over the served bundle, its errors collected like the main page's. */
+  const openPage = async (label) => {
+    const p = await browser.newPage({ viewport: { width: 1280, height: 800 }, acceptDownloads: true });
+    p.setDefaultTimeout(20_000);
+    p.on('pageerror', (e) => pageErrors.push(`${label}: ${e}`));
+    p.on('console', (m) => {
+      if (m.type() === 'error' && !m.location().url.endsWith('/favicon.ico')) pageErrors.push(`${label}: ${m.text()}`);
+    });
+    await p.goto(page.url());
+    await p.locator('#registry-name').waitFor();
+    return p;
+  };
+  /** Fills in the "New registry" dialog; `create` presses its button. */
+  const fillNewRegistry = async (p, { name, tier = 'Standard', rate = '2026', key = 'none', seed = '1' }) => {
+    await p.click('#new-registry');
+    await p.locator('#new-registry-dialog').waitFor();
+    await p.fill('#new-name', name);
+    await p.selectOption('#new-tier', tier);
+    await p.selectOption('#new-rate-model', rate);
+    await p.selectOption('#new-key', key);
+    await p.fill('#new-seed', seed);
+  };
+  /** Replaces the page's registry through the dialog and waits for the new one. */
+  const newRegistry = async (p, options) => {
+    await fillNewRegistry(p, options);
+    await p.click('#new-registry-create');
+    await p.locator('#new-registry-dialog').waitFor({ state: 'detached' });
+    await p.locator('#registry-name', { hasText: options.name }).waitFor();
+    assert.equal(await p.locator('#registry-name').textContent(), options.name);
+  };
+  /** Pushes the test file as repo:tag (optionally as another identity) and returns the image's sizes. */
+  const pushFile = async (p, repo, tag, identity = '') => {
+    await p.setInputFiles('#push-files', { name: FILE_NAME, mimeType: 'text/plain', buffer: file });
+    await p.locator('#pending-layers li', { hasText: FILE_NAME }).waitFor();
+    await p.fill('#push-repo', repo);
+    await p.fill('#push-tag', tag);
+    await p.fill('#push-identity', identity);
+    await p.click('#push-submit');
+    await p.locator(`#catalog [data-repo="${repo}"] .tag[data-tag="${tag}"]`).waitFor();
+    const manifest = p.locator(`#catalog [data-repo="${repo}"] .manifest`, { has: p.locator(`.tag[data-tag="${tag}"]`) });
+    return {
+      digest: await manifest.getAttribute('data-digest'),
+      manifest: Number(await manifest.locator('.manifest-size').getAttribute('data-bytes')),
+      config: Number(await manifest.locator('[data-config] .size').getAttribute('data-bytes')),
+    };
+  };
+  /** Pushes one synthetic layer of `size` `unit` as repo:tag. */
+  const pushSynthetic = async (p, repo, tag, size, unit) => {
+    await p.fill('#synthetic-size', String(size));
+    await p.selectOption('#synthetic-unit', unit);
+    await p.click('#add-synthetic');
+    await p.locator('#pending-layers li[data-kind="synthetic"]').waitFor();
+    await p.fill('#push-repo', repo);
+    await p.fill('#push-tag', tag);
+    await p.click('#push-submit');
+    await p.locator(`#catalog [data-repo="${repo}"] .tag[data-tag="${tag}"]`).waitFor();
+    return p.locator(`#catalog [data-repo="${repo}"] .manifest`, { has: p.locator(`.tag[data-tag="${tag}"]`) })
+      .getAttribute('data-digest');
+  };
+  const clockOf = async (p) => Number(await p.locator('#clock-now').getAttribute('data-ms'));
+  const statusOf = (p) => p.locator('#status').textContent();
+  /** A digest as the engine shortens it: `sha256:` and 12 hex digits. */
+  const shortDigest = (d) => d.slice(0, 'sha256:'.length + 12);
+
+  describe('a customer-managed key', () => {
+    let p;
+    const NAME = 'cmkdemo';
+    before(async () => { p = await openPage('key page'); });
+    after(async () => { await p?.close(); });
+
+    it('the New registry dialog refuses a customer-managed key below Premium with the engine\'s 405, and keeps the registry', async () => {
+      await fillNewRegistry(p, { name: NAME, tier: 'Standard', key: 'automatic' });
+      const dialog = p.locator('#new-registry-dialog');
+      assert.match(await dialog.textContent(), /The current registry, stowage, and everything in it is discarded/);
+      assert.match(await dialog.locator('#new-key + small').textContent(), /Only a Premium registry can have a customer-managed key/);
+      assert.deepEqual(await p.locator('#new-rate-model option').allTextContents(),
+        ['2026 token buckets', '2019 per-minute limits', 'no limits (not an ACR model)']);
+      await p.click('#new-registry-create');
+      const error = p.locator('#new-registry-error');
+      await error.waitFor();
+      assert.equal(await error.locator('.code').textContent(), 'REGISTRY_DISALLOWED_OPERATION');
+      assert.equal(await error.locator('.http').textContent(), 'HTTP 405');
+      assert.match(await error.textContent(),
+        /a customer-managed key is a Premium feature; this registry is Standard\. Upgrade to Premium to use it/);
+      await dialog.screenshot({ path: join(SHOTS, '12-new-registry-refused.png') });
+      assert.equal(await p.locator('#registry-name').textContent(), 'stowage', 'the current registry stays');
+
+      // A name the engine refuses: its INVALID_ARGUMENT 400, in the dialog.
+      await p.fill('#new-name', 'Bad');
+      await p.click('#new-registry-create');
+      await error.locator('.code', { hasText: 'INVALID_ARGUMENT' }).waitFor();
+      assert.equal(await error.locator('.http').textContent(), 'HTTP 400');
+      assert.match(await error.textContent(), /must be 5 to 50 lowercase letters and digits/);
+      await p.click('#new-registry-cancel');
+      await dialog.waitFor({ state: 'detached' });
+      assert.equal(await p.locator('#registry-name').textContent(), 'stowage');
+    });
+
+    it('creates a Premium registry with a customer-managed key: the key vault shows version 1 wrapping every record', async () => {
+      await newRegistry(p, { name: NAME, tier: 'Premium', key: 'automatic', seed: '7' });
+      assert.equal(await p.locator('#tier-badge').textContent(), 'Premium');
+      assert.equal(await p.locator('#key-badge').textContent(), 'key enabled');
+      assert.equal(await clockOf(p), 0, 'a new registry starts at 0');
+      assert.match(await statusOf(p), /^Created registry cmkdemo: Premium, the 2026 token buckets, a customer-managed key with automatic rotation, seed 7\. The previous registry and everything in it were discarded\.$/);
+      const vault = p.locator('#key-vault');
+      assert.equal(await vault.getAttribute('data-kind'), 'customer-managed');
+      assert.equal(await p.locator('#key-state').textContent(), 'enabled');
+      assert.equal(await p.locator('#key-rotation').textContent(), 'automatic: a new version is adopted within an hour');
+
+      const sizes = await pushFile(p, REPO, TAG);
+      const total = FILE_BYTES + sizes.config + sizes.manifest;
+      assert.equal(await clockOf(p), uploadMs(total, 'Premium'));
+      const v1 = p.locator('#key-versions tbody[data-version="1"]');
+      assert.equal(await v1.getAttribute('data-records'), '3', 'layer, config and manifest');
+      assert.equal(await v1.getAttribute('data-wrapped'), '3');
+      assert.equal(await v1.getAttribute('data-bytes'), String(total));
+      assert.equal(await v1.getAttribute('data-in-use'), 'true');
+      assert.equal(await v1.locator('.key-id').textContent(), 'customer-vault/keys/registry-cmk/1');
+    });
+
+    it('access revoked: no key material in the registry, and pulls and pushes answer DENIED 403', async () => {
+      await p.click('#key-revoke');
+      await p.locator('#key-state', { hasText: 'access revoked' }).waitFor();
+      const vault = p.locator('#key-vault');
+      assert.equal(await vault.getAttribute('data-holds-key'), 'false');
+      assert.equal(await p.locator('#key-material').textContent(), 'none: the registry holds no key material at all');
+      assert.equal(await p.locator('#key-badge').textContent(), 'key access revoked');
+      assert.match(await p.locator('#key-client-sees').textContent(),
+        /DENIED: the registry's customer-managed key customer-vault\/keys\/registry-cmk is access revoked/);
+      // The material left the registry: the page keeps it as the customer's vault does, 22
+      // characters of prefix and 64 hex digits for the one version.
+      const backup = p.locator('#key-backup');
+      assert.equal(await backup.getAttribute('data-chars'), String('stowage-key-backup-v1:'.length + 64));
+      assert.match(await backup.textContent(), /held in your key vault, outside the registry: 86 characters/);
+      for (const id of ['#key-add-version', '#key-rotate', '#key-disable', '#key-delete', '#key-revoke']) {
+        assert.ok(await p.locator(id).isDisabled(), `${id} waits for the key`);
+      }
+      assert.ok(await p.locator('#key-restore').isEnabled());
+      assert.match((await p.locator('#events li .text').first().getAttribute('title')),
+        /customer-managed key access revoked: the registry's key material is gone/);
+
+      // Download: refused, no bytes.
+      const row = p.locator(`[data-repo="${REPO}"] [data-layer="${layerDigest}"]`);
+      await row.locator('.pull-layer').click();
+      const error = p.locator('#error');
+      await error.locator('.code', { hasText: 'DENIED' }).waitFor();
+      assert.match(await error.textContent(), /HTTP 403/);
+      // Verify: the same, in the layer's row.
+      await row.locator('.verify-layer').click();
+      await row.locator('.verify-result .code', { hasText: 'DENIED' }).waitFor();
+      assert.equal(await row.locator('.verify-result .http').textContent(), 'HTTP 403');
+      // Push: refused whole.
+      const seq = Number(await p.locator('#events li').first().getAttribute('data-seq'));
+      await p.fill('#synthetic-size', '1');
+      await p.selectOption('#synthetic-unit', 'KiB');
+      await p.click('#add-synthetic');
+      await p.fill('#push-tag', 'v2');
+      await p.click('#push-submit');
+      await error.locator('.code', { hasText: 'DENIED' }).waitFor();
+      assert.match(await error.textContent(), /HTTP 403/);
+      assert.match(await error.textContent(), /every push and pull is refused until access to the key is restored/);
+      assert.equal(Number(await p.locator('#events li').first().getAttribute('data-seq')), seq, 'nothing was logged');
+      assert.equal(await p.locator(`[data-repo="${REPO}"] .tag[data-tag="v2"]`).count(), 0);
+      await p.evaluate(() => window.scrollTo(0, 0));
+      const banner = await error.boundingBox();
+      await p.screenshot({ path: join(SHOTS, '13-key-revoked-denied.png'),
+        clip: { x: 0, y: 0, width: 1280, height: Math.ceil(banner.y + banner.height + 12) } });
+      await p.locator('#key-vault').scrollIntoViewIfNeeded();
+      await p.locator('#key-vault').screenshot({ path: join(SHOTS, '13b-key-revoked-panel.png') });
+    });
+
+    it('restore: the key material goes back, and the layer pulls with the exact bytes', async () => {
+      await p.click('#key-restore');
+      await p.locator('#key-state', { hasText: 'enabled' }).waitFor();
+      assert.equal(await p.locator('#key-vault').getAttribute('data-holds-key'), 'true');
+      assert.equal(await p.locator('#key-backup').count(), 0, 'the vault gave it back');
+      assert.equal(await p.locator('#key-client-sees').count(), 0);
+      assert.equal(await p.locator('#key-badge').textContent(), 'key enabled');
+      assert.match(await statusOf(p), /Access to the key is restored.*Nothing was lost: all 3 records it wraps can be read\./);
+      const row = p.locator(`[data-repo="${REPO}"] [data-layer="${layerDigest}"]`);
+      const [download] = await Promise.all([p.waitForEvent('download'), row.locator('.pull-layer').click()]);
+      assert.ok(readFileSync(await download.path()).equals(file), 'the downloaded bytes equal the pushed file');
+      await row.locator('.verify-layer').click();
+      await row.locator('.verify-result.ok').waitFor();
+      // The pending synthetic layer from the refused push goes through now.
+      await p.click('#push-submit');
+      await p.locator(`[data-repo="${REPO}"] .tag[data-tag="v2"]`).waitFor();
+      assert.equal(await p.locator('#key-versions tbody[data-version="1"]').getAttribute('data-records'), '6');
+      await p.locator('#key-vault').scrollIntoViewIfNeeded();
+      await p.locator('#key-vault').screenshot({ path: join(SHOTS, '14-key-restored.png') });
+    });
+
+    it('a new key version is adopted by automatic rotation at the time the engine drew', async () => {
+      await p.click('#key-add-version');
+      const pending = p.locator('#key-pending');
+      await pending.waitFor();
+      const at = (await pending.textContent()).match(/^version 2 is adopted at (\S+)$/)[1];
+      assert.match(await statusOf(p), new RegExp(`Created key version 2 in your key vault\\. Automatic rotation adopts version 2 at ${at.replaceAll('.', '\\.')}`));
+      assert.equal(await p.locator('#key-versions tbody[data-version="1"]').getAttribute('data-in-use'), 'true');
+      assert.match(await p.locator('#gc-backlog .backlog-also').textContent(), literal(`1 key-version adoption (next at ${at})`));
+      // Run everything queued (the adoption, and the pushes' geo-copies).
+      await p.click('#run-idle');
+      await p.locator('#key-versions tbody[data-version="2"][data-in-use="true"]').waitFor();
+      assert.equal(await p.locator('#key-pending').count(), 0);
+      assert.match(await statusOf(p), literal(
+        'automatic rotation: new data keys are wrapped with customer-vault/keys/registry-cmk/2 (was customer-vault/keys/registry-cmk/1)'));
+      const rotated = p.locator('#events li', { has: p.locator('.text[title^="automatic rotation"]') });
+      assert.equal(await rotated.locator('.at').textContent(), at, 'adopted at the drawn time');
+      assert.equal(await p.locator('#key-versions tbody[data-version="1"]').getAttribute('data-records'), '6', 'old records keep their version');
+    });
+
+    it('a downgrade of a registry with a customer-managed key is refused with 405 and the reason', async () => {
+      const seq = Number(await p.locator('#events li').first().getAttribute('data-seq'));
+      await p.click('#tier-panel button.tier-choice[data-tier="Standard"]');
+      const error = p.locator('#error');
+      await error.waitFor();
+      assert.equal(await error.locator('.code').textContent(), 'REGISTRY_DISALLOWED_OPERATION');
+      assert.match(await error.textContent(), /HTTP 405/);
+      assert.match(await error.textContent(),
+        /cannot move to Standard: a customer-managed key is in use \(it can never be turned off\); Standard does not have this Premium feature/);
+      assert.equal(await p.locator('#tier-badge').textContent(), 'Premium');
+      assert.equal(Number(await p.locator('#events li').first().getAttribute('data-seq')), seq);
+    });
+  });
+
+  describe('the retention policy', () => {
+    let p;
+    const RET = 'ret/app';
+    before(async () => { p = await openPage('retention page'); });
+    after(async () => { await p?.close(); });
+
+    it('is refused below Premium with the engine\'s 405, in its panel', async () => {
+      await p.click('#retention-enabled');
+      await p.fill('#retention-days', '0');
+      await p.click('#retention-apply');
+      const error = p.locator('#retention-error');
+      await error.waitFor();
+      assert.equal(await error.locator('.code').textContent(), 'REGISTRY_DISALLOWED_OPERATION');
+      assert.equal(await error.locator('.http').textContent(), 'HTTP 405');
+      assert.match(await error.textContent(),
+        /the retention policy for untagged manifests is a Premium feature; this registry is Standard/);
+      assert.equal(await p.locator('#retention').getAttribute('data-enabled'), 'false');
+    });
+
+    it('deletes a manifest untagged after it was enabled, 5 s after the untag with 0 days; one untagged before stays', async () => {
+      await newRegistry(p, { name: 'retentiondemo', tier: 'Premium' });
+      assert.equal(await p.locator('#retention-error').count(), 0, 'the new registry starts afresh');
+      assert.equal(await p.locator('#retention-days').inputValue(), '7', "ACR's default period is offered");
+      const untag = async (tag) => {
+        await p.locator(`[data-repo="${RET}"] .tag[data-tag="${tag}"] .untag`).click();
+        await p.click('#confirm-yes');
+        await p.locator(`[data-repo="${RET}"] .tag[data-tag="${tag}"]`).waitFor({ state: 'detached' });
+      };
+      // Untagged before the policy is enabled: never touched.
+      const before = await pushSynthetic(p, RET, 'v0', 1, 'KiB');
+      await untag('v0');
+
+      await p.click('#retention-enabled');
+      await p.fill('#retention-days', '0');
+      await p.click('#retention-apply');
+      await p.locator('#retention[data-enabled="true"][data-days="0"]').waitFor();
+      assert.match(await statusOf(p), /^Retention policy on: manifests untagged from now on are deleted a few seconds \(5 s here\) after they lose their last tag\./);
+      assert.match(await p.locator('#retention').textContent(),
+        /applies only to manifests untagged after it is enabled; locked manifests are skipped/);
+
+      const gone = await pushSynthetic(p, RET, 'v1', 2, 'KiB');
+      const kept = await pushSynthetic(p, RET, 'v2', 3, 'KiB');
+      assert.equal(new Set([before, gone, kept]).size, 3, 'three different manifests');
+      await untag('v1');
+      const untaggedAt = await clockOf(p);
+      const queue = p.locator('#retention-queue li');
+      assert.equal(await queue.count(), 1);
+      assert.equal(await p.locator('#retention-total').getAttribute('data-total'), '1');
+      assert.equal(await queue.first().getAttribute('data-digest'), gone);
+      assert.equal(await queue.first().getAttribute('data-due-ms'), String(untaggedAt + 5000));
+      assert.equal(await queue.first().locator('.manifest-ref').textContent(), `${RET}@${shortDigest(gone)}`);
+      assert.equal(await queue.first().locator('.times').textContent(),
+        `untagged ${clock(untaggedAt)} → deleted ${clock(untaggedAt + 5000)}`);
+      assert.match(await p.locator('#gc-backlog .backlog-also').textContent(),
+        literal(`Also queued: 1 retention delete (next at ${clock(untaggedAt + 5000)}), `));
+      await p.locator('#retention').scrollIntoViewIfNeeded();
+      await p.locator('#retention').screenshot({ path: join(SHOTS, '15-retention-queued.png') });
+
+      await p.click('#advance-1m');
+      await p.locator(`[data-repo="${RET}"] [data-digest="${gone}"]`).waitFor({ state: 'detached' });
+      assert.equal(await clockOf(p), untaggedAt + 60_000);
+      assert.match(await statusOf(p), literal(
+        `1 job ran (1 retention delete): retention policy deleted untagged manifest ${RET}@${shortDigest(gone)}.`));
+      const events = await p.locator('#events li .text').evaluateAll((els) => els.map((e) => e.title));
+      assert.ok(events.includes(`retention policy deleted untagged manifest ${RET}@${shortDigest(gone)}`), events.join(' | '));
+      // The manifest untagged before the policy, and the tagged one, are still there.
+      assert.equal(await p.locator(`[data-repo="${RET}"] [data-digest="${before}"] .untagged`).count(), 1);
+      assert.equal(await p.locator(`[data-repo="${RET}"] [data-digest="${kept}"] .tag[data-tag="v2"]`).count(), 1);
+      assert.equal(await p.locator('#retention-total').getAttribute('data-total'), '0');
+      // Its records wait for garbage collection like any delete's.
+      assert.match(await p.locator('#gc-backlog').textContent(), /records? wait for garbage collection/);
+      await p.evaluate(() => window.scrollTo(0, 0));
+      await p.screenshot({ path: join(SHOTS, '16-retention-applied.png') });
+
+      // A downgrade is refused while the policy is on, and the refusal says so.
+      await p.click('#tier-panel button.tier-choice[data-tier="Standard"]');
+      await p.locator('#error').waitFor();
+      assert.match(await p.locator('#error').textContent(),
+        /cannot move to Standard: the retention policy is enabled \(disable it first\)/);
+    });
+  });
+
+  describe('request rates', () => {
+    let p;
+    before(async () => { p = await openPage('rates page'); });
+    after(async () => { await p?.close(); });
+
+    it('a scale-out of 300 nodes sharing one identity on Standard (2019 limits) gets exactly the 429s the bucket gives', async () => {
+      await newRegistry(p, { name: 'throttled', tier: 'Standard', rate: '2019' });
+      assert.equal(await p.locator('#rate-model').inputValue(), '2019');
+      assert.equal(await p.locator('#rate-panel').getAttribute('data-model'), '2019');
+      // 2019 Standard: ReadOps 3,000 a minute per registry. A bucket holds 10 s of it, 500
+      // reads; one read is 60,000 units and the bucket refills 3,000 units a millisecond.
+      const RATE = 3000;
+      const UNIT = 60_000;
+      const CAPACITY = RATE * 10 * 1000;
+      const reads = p.locator('#rate-categories [data-category="DataplaneRead"]');
+      assert.equal(await reads.getAttribute('data-capacity'), '500');
+      assert.match(await reads.textContent(), /3,000\/min per registry · no per-identity limit/);
+      const writes = p.locator('#rate-categories [data-category="DataplaneWrite"]');
+      assert.equal(await writes.getAttribute('data-capacity'), '83');
+      assert.match(await p.locator('#rate-categories [data-category="DataplaneDelete"]').textContent(),
+        /no limit of its own in this model/);
+
+      // A push is 2 reads (a HEAD per blob) and 3 writes; a minute later the buckets are full.
+      const sizes = await pushFile(p, REPO, TAG);
+      const bytesPerNode = FILE_BYTES + sizes.config + sizes.manifest;
+      assert.equal(await reads.getAttribute('data-admitted'), '2');
+      await p.click('#advance-1m');
+      await p.locator('#clock-now', { hasText: '00:01:' }).waitFor();
+      const t1 = await clockOf(p);
+      assert.equal(await reads.getAttribute('data-available'), '500');
+
+      // Each node reads the manifest, the config and the layer: 3 reads, all at one instant.
+      let units = CAPACITY;
+      let completed = 0;
+      let retryMs = 0;
+      for (let node = 1; node <= 300; node++) {
+        if (units >= 3 * UNIT) { units -= 3 * UNIT; completed++; } else retryMs = Math.ceil((3 * UNIT - units) / RATE);
+      }
+      const throttled = 300 - completed;
+      const retryS = Math.max(1, Math.ceil(retryMs / 1000));
+      const tookMs = Math.ceil((completed * bytesPerNode * 1000) / 60_000_000);
+      assert.deepEqual([completed, throttled, retryS], [166, 134, 1], 'floor(500 / 3) nodes fit in the bucket');
+
+      assert.equal(await p.locator('#scale-out-image').textContent(), `${REPO}:${TAG}`);
+      await p.fill('#scale-out-nodes', '300');
+      assert.ok(await p.locator('#scale-out-shared').isChecked());
+      await p.click('#scale-out-pull');
+      const report = p.locator('#scale-out-report');
+      await report.waitFor();
+      assert.equal(await report.getAttribute('data-completed'), String(completed));
+      assert.equal(await report.getAttribute('data-throttled'), String(throttled));
+      assert.equal(await report.getAttribute('data-retry-after'), String(retryS));
+      assert.equal(await report.getAttribute('data-first-throttled'), String(completed + 1));
+      assert.equal(await report.getAttribute('data-reads-per-node'), '3');
+      assert.equal(await report.getAttribute('data-bytes-per-node'), String(bytesPerNode));
+      assert.equal(await report.getAttribute('data-took-ms'), String(tookMs));
+      assert.equal(await report.locator('.scale-sentence').textContent(),
+        `166 of 300 nodes got ${REPO}:${TAG}; 134 refused with 429 TOOMANYREQUESTS, Retry-After up to 1 s.`);
+      assert.equal(await clockOf(p), t1 + tookMs, 'the completed nodes downloaded at 60 MB/s');
+      // The bucket: what the nodes left, plus what refilled while they downloaded.
+      units = Math.min(CAPACITY, units + tookMs * RATE);
+      assert.equal(await reads.getAttribute('data-available'), String(Math.floor(units / UNIT)));
+      assert.equal(await reads.getAttribute('data-admitted'), String(2 + 3 * completed));
+      assert.equal(await reads.getAttribute('data-throttled'), String(throttled));
+      const events = await p.locator('#events li .text').evaluateAll((els) => els.map((e) => e.title));
+      assert.match(events[0], /^300 nodes pulled demo\/app@sha256:[0-9a-f]{12}: 166 got the image, 134 were refused with 429 TOOMANYREQUESTS \(Retry-After up to 1 s\)$/);
+      await p.locator('#rate-panel').scrollIntoViewIfNeeded();
+      await p.locator('#rate-panel').screenshot({ path: join(SHOTS, '17-scale-out-429.png') });
+
+      // Wait out the Retry-After: the clock moves 1 s and the bucket refills 50 reads.
+      const t2 = await clockOf(p);
+      assert.equal(await p.locator('#retry-after').textContent(), 'Wait 1 s (Retry-After)');
+      await p.click('#retry-after');
+      await p.locator('#clock-now', { hasText: clock(t2 + 1000) }).waitFor();
+      units = Math.min(CAPACITY, units + 1000 * RATE);
+      assert.equal(await reads.getAttribute('data-available'), String(Math.floor(units / UNIT)));
+      assert.match(await statusOf(p), literal(
+        `Waited 1 second, as Retry-After asked: the clock is now ${clock(t2 + 1000)}. The registry's buckets hold now: ` +
+        `DataplaneRead ${Math.floor(units / UNIT)} of 500, DataplaneWrite 83 of 83.`));
+      assert.equal(await p.locator('#retry-after').count(), 0, 'waited out');
+
+      // Another scale-out drains what refilled; a push right after is refused with a
+      // Retry-After, and "Wait" pushes again once the clock has moved.
+      const t3 = await clockOf(p);
+      await p.click('#scale-out-pull');
+      let second = 0;
+      for (let node = 1; node <= 300; node++) if (units >= 3 * UNIT) { units -= 3 * UNIT; second++; }
+      await p.locator(`#scale-out-report[data-completed="${second}"]`).waitFor();
+      const took2 = Math.ceil((second * bytesPerNode * 1000) / 60_000_000);
+      units = Math.min(CAPACITY, units + took2 * RATE);
+      // The push needs 2 reads (one per blob HEAD); the bucket holds less.
+      assert.ok(units < 2 * UNIT, `${units} units left`);
+      const wait = Math.max(1, Math.ceil(Math.ceil((2 * UNIT - units) / RATE) / 1000));
+      await p.setInputFiles('#push-files', { name: FILE_NAME, mimeType: 'text/plain', buffer: file });
+      await p.locator('#pending-layers li', { hasText: FILE_NAME }).waitFor();
+      await p.fill('#push-tag', 'v2');
+      await p.fill('#push-identity', 'ci-bot');
+      await p.click('#push-submit');
+      const error = p.locator('#error');
+      await error.waitFor();
+      assert.equal(await error.locator('.code').textContent(), 'TOOMANYREQUESTS');
+      assert.match(await error.textContent(), /HTTP 429/);
+      assert.match(await error.textContent(), new RegExp(`the registry's DataplaneRead limit is 3000 per minute \\(2019 model\\)\\. Retry after ${wait} s`));
+      assert.equal(await error.getAttribute('data-retry-after'), String(wait));
+      assert.equal(await p.locator('#retry-after').textContent(), `Wait ${wait} s, then push again`);
+      assert.equal(await p.locator('#scale-out-report #retry-after').count(), 0, 'one Wait button, in the banner');
+      await p.evaluate(() => window.scrollTo(0, 0));
+      const banner = await error.boundingBox();
+      await p.screenshot({ path: join(SHOTS, '18-push-429.png'),
+        clip: { x: 0, y: 0, width: 1280, height: Math.ceil(banner.y + banner.height + 12) } });
+      assert.equal(await clockOf(p), t3 + took2);
+
+      await p.click('#retry-after');
+      await p.locator(`#catalog [data-repo="${REPO}"] .tag[data-tag="v2"]`).waitFor();
+      assert.equal(await p.locator('#error').count(), 0);
+      // Nothing new to upload but the manifest, which the repository already has: 1 ms at most.
+      assert.match(await statusOf(p), new RegExp(
+        `^Waited ${wait} seconds?, as Retry-After asked: the clock is now ${clock(t3 + took2 + wait * 1000).replaceAll('.', '\\.')}\\. ` +
+        `Pushed demo/app:v2 as manifest sha256:[0-9a-f]{12} with 1 layer, as ci-bot\\.`));
+    });
+
+    it('switching the model to "off" lifts every limit; bandwidth stays', async () => {
+      await p.selectOption('#rate-model', 'off');
+      await p.locator('#rate-panel[data-model="off"]').waitFor();
+      assert.match(await statusOf(p), /^Requests are now counted under no request-rate limits \(not an ACR model\): every bucket starts full\. Bandwidth stays 60 MB\/s down, 20 MB\/s up\.$/);
+      for (const c of ['DataplaneRead', 'DataplaneWrite', 'DataplaneDelete', 'ListReferrers']) {
+        assert.match(await p.locator(`#rate-categories [data-category="${c}"] .rate-limits`).textContent(), /^not limited$/);
+      }
+      assert.equal(await p.locator('#bandwidth').getAttribute('data-download'), '60000000');
+    });
+  });
+
+  describe('bandwidth', () => {
+    let p;
+    before(async () => { p = await openPage('bandwidth page'); });
+    after(async () => { await p?.close(); });
+
+    it('a 2 GiB synthetic layer on Basic takes exactly its upload time at 10 MB/s', async () => {
+      await newRegistry(p, { name: 'bandwidth', tier: 'Basic' });
+      assert.match(await p.locator('#bandwidth').textContent(), /Bandwidth on Basic: download 30 MB\/s, upload 10 MB\/s/);
+      const digest = await pushSynthetic(p, 'big/app', 'v1', 2, 'GiB');
+      const manifest = p.locator(`[data-digest="${digest}"]`);
+      const manifestBytes = Number(await manifest.locator('.manifest-size').getAttribute('data-bytes'));
+      const configBytes = Number(await manifest.locator('[data-config] .size').getAttribute('data-bytes'));
+      const uploaded = 2 ** 31 + configBytes + manifestBytes;
+      const took = uploadMs(uploaded, 'Basic');
+      // 2 GiB alone is 214,748.3648 ms; the config and manifest fit in the rounding.
+      assert.equal(took, 214_749);
+      assert.equal(await clockOf(p), took);
+      assert.equal(await p.locator('#clock-now').textContent(), '00:03:34.749');
+      assert.match(await statusOf(p), literal(
+        `Pushed big/app:v1 as manifest ${shortDigest(digest)} with 1 layer, as admin. Uploaded ${grouped(uploaded)} bytes ` +
+        "in 214,749 ms of virtual time at Basic's upload bandwidth of 10 MB/s."));
+      await p.evaluate(() => window.scrollTo(0, 0));
+      await p.screenshot({ path: join(SHOTS, '19-bandwidth.png') });
+    });
+
+    it('a push as another identity draws on that identity\'s buckets (2026 model)', async () => {
+      await pushFile(p, 'small/app', 'v1', 'ci-bot');
+      assert.match(await statusOf(p), /, as ci-bot\. Uploaded /);
+      // Basic, 2026: per identity 5,000 reads and 1,000 writes a minute, 10-second buckets of
+      // 833 and 166; the push took 2 reads and 3 writes, then 1 ms of upload refilled a little.
+      const rows = p.locator('#rate-identities tbody tr');
+      assert.equal(await rows.count(), 2);
+      const cells = async (i) => rows.nth(i).locator('td').allTextContents();
+      const writesLeft = Math.floor((1000 * 10_000 - 3 * 60_000 + 1 * 1000) / 60_000);
+      const readsLeft = Math.floor((5000 * 10_000 - 2 * 60_000 + 1 * 5000) / 60_000);
+      assert.deepEqual(await cells(0), ['ci-bot', 'DataplaneWrite', String(writesLeft)]);
+      assert.deepEqual(await cells(1), ['ci-bot', 'DataplaneRead', String(readsLeft)]);
+      assert.deepEqual([writesLeft, readsLeft], [163, 831]);
+    });
   });
 
   it('the console: window.stowage scripts a registry the way the README shows', async () => {

@@ -1,8 +1,8 @@
 use yew::prelude::*;
 
 use crate::engine::Millis;
-use crate::ui::format::{count, duration_words, short_key};
-use crate::ui::state::{Action, ClockSnap};
+use crate::ui::format::{count, duration_words, grouped, job_kind_words, short_key};
+use crate::ui::state::{Action, ClockSnap, JOB_KINDS_SCAN};
 
 #[derive(Properties, PartialEq)]
 pub struct ClockProps {
@@ -61,24 +61,44 @@ pub fn clock_bar(props: &ClockProps) -> Html {
     }
 }
 
-/// How many jobs wait, and the next few: when, what, and which record.
+/// How many records wait for garbage collection and the next few reclaims (when, which
+/// record), then the other queued work by kind.
 fn backlog(c: &ClockSnap) -> Html {
     let summary = match c.jobs.first() {
         None => "Nothing waits for garbage collection.".to_string(),
         Some(next) => format!(
             "{} for garbage collection; next at {}",
-            if c.jobs_total == 1 {
+            if c.reclaims == 1 {
                 "1 record waits".to_string()
             } else {
-                format!("{} wait", count(c.jobs_total, "record", "records"))
+                format!("{} wait", count(c.reclaims, "record", "records"))
             },
             next.at_ms
         ),
     };
-    let more = c.jobs_total.saturating_sub(c.jobs.len());
+    let more = c.reclaims.saturating_sub(c.jobs.len());
+    let also = (!c.kinds.is_empty()).then(|| {
+        let kinds: Vec<String> = c
+            .kinds
+            .iter()
+            .map(|k| format!("{} (next at {})", job_kind_words(k.kind, k.count), k.next_at))
+            .collect();
+        html! {
+            <p class="backlog-also" data-kinds={c.kinds.len().to_string()}>
+                { format!("Also queued: {}.", kinds.join(", ")) }
+            </p>
+        }
+    });
+    let partial = (!c.kinds_complete).then(|| {
+        html! {
+            <p class="backlog-also">
+                { format!("{} queued in all; the counts above cover the first {}.", count(c.jobs_total, "job", "jobs"), grouped(JOB_KINDS_SCAN as u64)) }
+            </p>
+        }
+    });
     html! {
-        <div id="gc-backlog" class={classes!("backlog", (c.jobs_total > 0).then_some("busy"))}
-            data-jobs={c.jobs_total.to_string()}>
+        <div id="gc-backlog" class={classes!("backlog", (c.reclaims > 0).then_some("busy"))}
+            data-jobs={c.reclaims.to_string()} data-queued={c.jobs_total.to_string()}>
             <p class="backlog-summary">{ summary }</p>
             if !c.jobs.is_empty() {
                 <ol class="jobs">
@@ -94,6 +114,8 @@ fn backlog(c: &ClockSnap) -> Html {
                     }
                 </ol>
             }
+            { also }
+            { partial }
         </div>
     }
 }

@@ -1,7 +1,8 @@
 use yew::prelude::*;
 
-use crate::engine::{Cost, Usage};
+use crate::engine::{Cost, KeyState, Usage};
 use crate::ui::format::{count, dollars, exact_bytes, grouped, human_bytes};
+use crate::ui::state::Action;
 
 #[derive(Properties, PartialEq)]
 pub struct HeaderProps {
@@ -9,6 +10,9 @@ pub struct HeaderProps {
     pub usage: Option<Usage>,
     /// The daily cost, which names the tier too.
     pub cost: Option<Cost>,
+    /// The state of a customer-managed key (None: the service-managed key).
+    pub cmk_state: Option<KeyState>,
+    pub on_action: Callback<Action>,
 }
 
 /// The registry's name and its storage: what is billed (the main figure) and what is still held
@@ -41,6 +45,14 @@ pub fn header(props: &HeaderProps) -> Html {
                     <dt>{ "Registry" }</dt>
                     <dd id="registry-name" class="mono">{ &props.name }</dd>
                     { tier_badge(props.cost.as_ref()) }
+                    { key_badge(props.cmk_state) }
+                    <dd class="sub">
+                        <button id="new-registry" type="button" class="header-button"
+                            title="Replace this registry with a new one: choose its name, tier, request-rate model, key and seed. Asks first; the current registry is discarded."
+                            onclick={props.on_action.reform(|_| Action::OpenNewRegistry)}>
+                            { "New registry…" }
+                        </button>
+                    </dd>
                 </div>
                 { cost_fact(props.cost.as_ref()) }
                 <div class="fact storage" title="Logical bytes of every blob and manifest still in use, each counted once: what the registry bills. A delete takes bytes off this figure at once.">
@@ -68,6 +80,25 @@ fn tier_badge(cost: Option<&Cost>) -> Html {
                 { c.tier.as_str() }
             </span>
             { " tier" }
+        </dd>
+    }
+}
+
+/// A customer-managed key's state as a badge: green while enabled, red while the registry
+/// cannot use it.
+fn key_badge(state: Option<KeyState>) -> Html {
+    let Some(state) = state else { return html! {} };
+    let title = if state == KeyState::Enabled {
+        "Customer-managed key, enabled: the registry can wrap and unwrap data keys. See Encryption key."
+    } else {
+        "Customer-managed key, unusable: every push and pull is refused with 403 DENIED until access is restored. See Encryption key."
+    };
+    html! {
+        <dd class="sub">
+            <span id="key-badge" class="key-badge" data-state={state.as_str()} {title}>
+                { format!("key {}", state.as_str()) }
+            </span>
+            { " customer-managed" }
         </dd>
     }
 }

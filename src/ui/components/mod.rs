@@ -8,9 +8,13 @@ mod confirm;
 mod events;
 mod header;
 mod intro;
+mod key_vault;
 mod locks;
 mod manifest;
+mod new_registry;
 mod push_form;
+mod rates;
+mod retention;
 mod status;
 mod tier;
 
@@ -21,7 +25,11 @@ pub use confirm::ConfirmDialog;
 pub use events::EventLog;
 pub use header::Header;
 pub use intro::Intro;
+pub use key_vault::KeyVaultPanel;
+pub use new_registry::NewRegistry;
 pub use push_form::PushForm;
+pub use rates::RatePanel;
+pub use retention::RetentionPanel;
 pub use status::Status;
 pub use tier::tier_panel;
 
@@ -29,11 +37,17 @@ use yew::prelude::*;
 
 use super::state::UiError;
 
-/// An error inside a panel: its code, then what happened in words.
+/// An error inside a panel: its code and HTTP status, then what happened in words.
 pub fn inline_error(e: &UiError) -> Html {
+    inline_error_with_id(e, None)
+}
+
+/// `inline_error` with an element id, for the one error a panel or dialog shows.
+pub fn inline_error_with_id(e: &UiError, id: Option<&'static str>) -> Html {
+    let http = e.http_status.map(|s| html! { <span class="http">{ format!("HTTP {s}") }</span> });
     html! {
-        <p class="inline-error" role="alert">
-            <code class="code">{ &e.code }</code>{ " " }{ &e.message }
+        <p {id} class="inline-error" role="alert">
+            <code class="code">{ &e.code }</code>{ http }{ " " }{ &e.message }
         </p>
     }
 }

@@ -18,6 +18,7 @@ pub struct PushFormProps {
 pub fn push_form(props: &PushFormProps) -> Html {
     let repo = use_state(|| "demo/app".to_string());
     let tag = use_state(|| "v1".to_string());
+    let identity = use_state(String::new);
     let size = use_state(|| "512".to_string());
     let unit = use_state(|| "MiB".to_string());
     let dragging = use_state(|| false);
@@ -28,10 +29,15 @@ pub fn push_form(props: &PushFormProps) -> Html {
         Callback::from(move |e: InputEvent| handle.set(e.target_unchecked_into::<HtmlInputElement>().value()))
     };
     let on_submit = {
-        let (repo, tag, on_action) = (repo.clone(), tag.clone(), on_action.clone());
+        let (repo, tag, identity, on_action) =
+            (repo.clone(), tag.clone(), identity.clone(), on_action.clone());
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
-            on_action.emit(Action::Push { repo: (*repo).clone(), tag: (*tag).clone() });
+            on_action.emit(Action::Push {
+                repo: (*repo).clone(),
+                tag: (*tag).clone(),
+                identity: (*identity).clone(),
+            });
         })
     };
     let on_pick = {
@@ -114,6 +120,13 @@ pub fn push_form(props: &PushFormProps) -> Html {
                             title="The name that will point to the pushed manifest" />
                         <small>{ "e.g. v1 or latest" }</small>
                     </label>
+                    <label class="field wide">
+                        <span class="label">{ "As identity " }<span class="muted">{ "(optional)" }</span></span>
+                        <input id="push-identity" type="text" autocomplete="off" spellcheck="false"
+                            placeholder="admin" value={(*identity).clone()} oninput={text_input(&identity)}
+                            title="Who the push's requests are counted against: a CI job, a token, a developer. Empty: the registry's admin user" />
+                        <small>{ "whose request-rate buckets the push draws on, e.g. ci-bot; empty: admin" }</small>
+                    </label>
                 </div>
 
                 <div id="drop-zone" class={zone_class}
@@ -159,7 +172,8 @@ pub fn push_form(props: &PushFormProps) -> Html {
                         title="Push the layers, then a config blob, then a manifest under this tag">
                         { "Push image" }
                     </button>
-                    <small>{ "Pushes the layers, then a config blob, then a manifest tagged with the tag." }</small>
+                    <small>{ "Pushes the layers, then a config blob, then a manifest tagged with the tag. \
+                              The upload takes virtual time at the tier's upload bandwidth." }</small>
                 </div>
             </form>
         </section>

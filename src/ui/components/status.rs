@@ -1,11 +1,13 @@
 use yew::prelude::*;
 
-use crate::ui::state::{Action, UiError};
+use crate::ui::state::{Action, Retry, RetryOp, UiError};
 
 #[derive(Properties, PartialEq)]
 pub struct StatusProps {
     pub message: Option<String>,
     pub error: Option<UiError>,
+    /// A `Retry-After` to wait out (a scale-out's is offered in its report instead).
+    pub retry: Option<Retry>,
     pub on_action: Callback<Action>,
 }
 
@@ -14,19 +16,46 @@ pub struct StatusProps {
 pub fn status(props: &StatusProps) -> Html {
     if let Some(e) = &props.error {
         let http = e.http_status.map(|s| html! { <span class="http">{ format!("HTTP {s}") }</span> });
+        // Most engine messages say it themselves.
+        let aside = (!e.message.contains("othing was changed"))
+            .then(|| html! { <span class="aside">{ " Nothing was changed." }</span> });
+        let retry = props.retry.as_ref().filter(|r| r.op != RetryOp::ScaleOut && e.retry_after_s.is_some());
+        let retry_button = retry.map(|r| {
+            let label = match r.op {
+                RetryOp::Push { .. } => format!("Wait {} s, then push again", r.seconds),
+                _ => format!("Wait {} s", r.seconds),
+            };
+            html! {
+                <button id="retry-after" type="button" class="primary" data-seconds={r.seconds.to_string()}
+                    title="Move the virtual clock forward by the Retry-After the registry sent (the buckets refill meanwhile)"
+                    onclick={props.on_action.reform(|_| Action::RetryAfter)}>
+                    { label }
+                </button>
+            }
+        });
+        // The engine's TOOMANYREQUESTS message says how long to wait; say it if it does not.
+        let retry_note = e
+            .retry_after_s
+            .filter(|_| !e.message.contains("Retry after"))
+            .map(|s| html! { <strong class="retry-note">{ format!(" Retry after {s} s.") }</strong> });
         return html! {
-            <div id="error" class="banner error" role="alert">
+            <div id="error" class="banner error" role="alert"
+                data-retry-after={e.retry_after_s.map(|s| s.to_string())}>
                 <div class="banner-text">
                     <strong>{ "Refused: " }</strong>
                     <code class="code">{ &e.code }</code>
                     { http }
                     <span class="message">{ sentence(&e.message) }</span>
-                    <span class="aside">{ " Nothing was changed." }</span>
+                    { retry_note }
+                    { aside }
                 </div>
-                <button id="error-dismiss" type="button" class="quiet"
-                    title="Hide this message" onclick={props.on_action.reform(|_| Action::DismissError)}>
-                    { "Dismiss" }
-                </button>
+                <div class="banner-buttons">
+                    { retry_button }
+                    <button id="error-dismiss" type="button" class="quiet"
+                        title="Hide this message" onclick={props.on_action.reform(|_| Action::DismissError)}>
+                        { "Dismiss" }
+                    </button>
+                </div>
             </div>
         };
     }

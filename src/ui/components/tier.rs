@@ -134,12 +134,12 @@ fn bar_row(
 }
 
 /// `width: 40.00%`, for a bar's fill.
-fn width(part: u64, whole: u64) -> String {
+pub(super) fn width(part: u64, whole: u64) -> String {
     format!("width: {}", css_percent(hundredths_of_percent(part, whole)))
 }
 
 /// Hundredths of a percent, capped at 100%, as CSS.
-fn css_percent(hundredths: u64) -> String {
+pub(super) fn css_percent(hundredths: u64) -> String {
     let h = hundredths.min(10_000);
     format!("{}.{:02}%", h / 100, h % 100)
 }
@@ -175,9 +175,10 @@ fn breakdown(c: &Cost) -> Html {
                 </tfoot>
             </table>
             <p class="small muted price-source">{ format!("Prices: {}.", c.price_source) }</p>
-            <p class="small">{ "Premium-only features (geo-replication, customer-managed keys, the \
-                                retention policy for untagged manifests) are not simulated yet: here a \
-                                tier changes the fee, the included storage and the limit, nothing else." }</p>
+            <p class="small">{ "A tier also sets the request-rate limits and the bandwidth (see Request \
+                                rates). Premium alone has customer-managed keys (chosen at creation) and \
+                                the retention policy for untagged manifests; while a Premium feature is in \
+                                use, a move down is refused and the refusal names it." }</p>
         </div>
     }
 }
