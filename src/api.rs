@@ -233,6 +233,35 @@ impl Registry {
         Ok(Self { inner: Rc::new(RefCell::new(r)), identity: None, page: false })
     }
 
+    /// A registry set up by a scenario (JSON text), its steps queued at their virtual times:
+    /// run the clock (`runUntilIdle`, `advance`, `step`) to play it.
+    #[wasm_bindgen(js_name = loadScenario)]
+    pub fn load_scenario(json: &str) -> Result<Registry, JsValue> {
+        let r = engine::Registry::load_scenario(json).map_err(|e| to_js_error(&e))?;
+        Ok(Self { inner: Rc::new(RefCell::new(r)), identity: None, page: false })
+    }
+
+    /// Plays a scenario (JSON text) to its end: `{name, eventLogHash, nowMs, events, steps:
+    /// [{index, atMs, action, note, result, detail}], oracle}`. The same scenario gives the
+    /// same hash here and in the native runner.
+    #[wasm_bindgen(js_name = runScenario)]
+    pub fn run_scenario(json: &str) -> Result<JsValue, JsValue> {
+        let (_, run) = engine::Registry::run_scenario(json).map_err(|e| to_js_error(&e))?;
+        to_js(&run)
+    }
+
+    /// The loaded scenario and the steps played so far (null if none).
+    pub fn scenario(&self) -> Result<JsValue, JsValue> {
+        to_js(&self.inner.borrow().scenario_view())
+    }
+
+    /// The oracle's report now: client pushes and pulls by outcome, stale reads, wrong bytes
+    /// (always 0) and acknowledged pushes lost or unavailable.
+    pub fn oracle(&self) -> Result<JsValue, JsValue> {
+        let mut r = self.inner.try_borrow_mut().map_err(|_| invalid_argument("the registry is busy"))?;
+        to_js(&r.oracle_report())
+    }
+
     /// The same registry, with every request made through the returned object counted against
     /// `identity` (a CI job, a cluster node, `anonymous`) instead of the admin user.
     pub fn client(&self, identity: &str) -> Result<Registry, JsValue> {

@@ -321,6 +321,23 @@ extern "C" {
     fn tiers_and_keys(registry_class: JsValue) -> Result<JsValue, JsValue>;
 }
 
+#[wasm_bindgen_test]
+fn a_scenario_played_in_the_browser_reaches_the_native_hash_and_oracle() {
+    let json = include_str!("../www/scenarios/split-replica-push.json");
+    let run = Registry::run_scenario(json).unwrap_or_else(|e| panic!("{}", js_sys::Error::from(e).message()));
+    let get = |o: &JsValue, k: &str| js_sys::Reflect::get(o, &k.into()).unwrap_or(JsValue::NULL);
+    // The same constants the scenario's own expect block holds (checked natively).
+    assert_eq!(
+        get(&run, "eventLogHash").as_string().as_deref(),
+        Some("bb8c378717727a5f23df6a55935aaca4b0a2ae641ff02d87ed5e78e3ea8d4120")
+    );
+    let oracle = get(&run, "oracle");
+    assert_eq!(get(&oracle, "pushesOk").as_f64(), Some(91.0));
+    let failed = get(&oracle, "pushesFailed");
+    assert_eq!(get(&failed, "MANIFEST_BLOB_UNKNOWN").as_f64(), Some(29.0));
+    assert_eq!(get(&oracle, "wrongBytes").as_f64(), Some(0.0));
+}
+
 fn registry_class() -> JsValue {
     let reg: JsValue = Registry::new(JsValue::UNDEFINED).expect("a registry").into();
     js_sys::Reflect::get(&reg, &"constructor".into()).expect("the Registry class")

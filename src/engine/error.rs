@@ -37,6 +37,29 @@ pub enum ErrorCode {
 }
 
 impl ErrorCode {
+    pub const ALL: [ErrorCode; 20] = [
+        Self::BlobUnknown,
+        Self::BlobUploadInvalid,
+        Self::BlobUploadUnknown,
+        Self::DigestInvalid,
+        Self::ManifestBlobUnknown,
+        Self::ManifestInvalid,
+        Self::ManifestUnknown,
+        Self::NameInvalid,
+        Self::NameUnknown,
+        Self::SizeInvalid,
+        Self::Unauthorized,
+        Self::Denied,
+        Self::Unsupported,
+        Self::TooManyRequests,
+        Self::PaginationNumberInvalid,
+        Self::RegistryDisallowedOperation,
+        Self::IntegrityError,
+        Self::InvalidArgument,
+        Self::Unavailable,
+        Self::Unknown,
+    ];
+
     /// The code as it appears on the wire, e.g. `MANIFEST_BLOB_UNKNOWN`.
     pub fn as_str(self) -> &'static str {
         match self {

@@ -22,11 +22,13 @@ use super::listing::{page_size, paginate};
 use super::locks::{AttributePatch, Attributes, disallowed};
 use super::manifest::{self, Descriptor, MediaType, ParsedManifest};
 use super::names::{Reference, RepoName, Tag};
+use super::oracle::Oracle;
 use super::region::{self, Region};
 use super::replication::{Change, ReplicaInfo, ReplicaState, Site};
 use super::repository::{LockTarget, Repository};
 use super::retention::{RetentionPolicy, premium_only};
 use super::routing::Clients;
+use super::scenario::ScenarioState;
 use super::scheduler::{Job, JobView, QUEUE_MAX, Queue};
 use super::soft_delete::SoftDeletePolicy;
 use super::storage_account::{RecordKey, RecordKind, StorageCopy};
@@ -150,6 +152,9 @@ pub struct Registry {
     pub(super) clients: Clients,
     /// Replication jobs held back by a fault until it heals.
     pub(super) held: Vec<Job>,
+    pub(super) oracle: Oracle,
+    /// A scenario being run: its steps are jobs on the queue; their outcomes are kept.
+    pub(super) scenario: Option<ScenarioState>,
 }
 
 /// A uniform draw in `0..n` (0 when n is 0), by widening multiplication: portable and exact.
@@ -272,6 +277,8 @@ impl Registry {
             replicating: false,
             clients: Clients::new(),
             held: Vec::new(),
+            oracle: Oracle::default(),
+            scenario: None,
         })
     }
 
@@ -1411,6 +1418,8 @@ impl Registry {
             Job::ReplicaCreated { region } => self.replica_created(region),
             Job::FaultStart { id } => self.start_fault(id),
             Job::Failover { id } => self.failover(id),
+            Job::ScenarioStep { index } => self.run_scenario_step(index),
+            Job::Workload { op } => self.run_workload_op(op),
             Job::FaultEnd { id } => self.end_fault(id),
         }
     }

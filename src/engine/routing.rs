@@ -15,6 +15,7 @@ use super::digest::Digest;
 use super::error::{ErrorCode, RegistryError, Result, err};
 use super::image::{self, BuiltLayer, LayerInput};
 use super::manifest::MediaType;
+use super::names::{RepoName, Tag};
 use super::region;
 use super::registry::{Registry, draw_below};
 use super::replication::ReplicaState;
@@ -202,6 +203,10 @@ impl Registry {
             r.push_manifest(repo, tag, &manifest, Some(media))
         });
         report.digest = pushed;
+        if let (Some(digest), Ok(repo), Ok(tag)) = (pushed, RepoName::parse(repo), Tag::parse(tag)) {
+            let now = self.now;
+            self.oracle.push_ok(&repo, &tag, digest, now);
+        }
         Ok(report)
     }
 
@@ -220,6 +225,7 @@ impl Registry {
         let Some(pulled) =
             self.routed(name, "GET manifest", &mut report, |r| r.pull_manifest(repo, reference))
         else {
+            self.note_failed_pull(repo, reference, &report);
             return Ok(report);
         };
         report.digest = Some(pulled.digest);
@@ -229,11 +235,24 @@ impl Registry {
         let blobs: Vec<Digest> = parsed.config.iter().chain(&parsed.layers).map(|d| d.digest).collect();
         for d in blobs {
             let what = format!("GET blob {}", d.short());
-            if self.routed(name, &what, &mut report, |r| r.pull_blob(repo, &d.to_string())).is_none() {
-                break;
+            match self.routed(name, &what, &mut report, |r| r.pull_blob(repo, &d.to_string())) {
+                // The oracle hashes what was served: the registry must never serve wrong bytes.
+                Some(bytes) if Digest::of(&bytes) != d => self.oracle.wrong_bytes(),
+                Some(_) => {}
+                None => {
+                    self.note_failed_pull(repo, reference, &report);
+                    return Ok(report);
+                }
             }
         }
+        self.oracle.pull_ok();
         Ok(report)
+    }
+
+    fn note_failed_pull(&mut self, repo: &str, reference: &str, report: &ClientReport) {
+        if let Ok(repo) = RepoName::parse(repo) {
+            self.oracle.pull_failed(&repo, reference, report.error_code.unwrap_or("UNKNOWN"));
+        }
     }
 
     /// One routed request of a client operation, recorded in `report`; None if it failed.
@@ -263,6 +282,9 @@ impl Registry {
                 let at = if region.is_empty() { String::new() } else { format!(" (served by {region})") };
                 report.error = Some(format!("{what}{at}: {e}"));
                 report.error_code = Some(e.code.as_str());
+                if what.starts_with("PUT") {
+                    self.oracle.push_failed(e.code.as_str());
+                }
                 None
             }
         }

@@ -11,6 +11,7 @@ use super::digest::Digest;
 use super::features::WebhookAction;
 use super::names::RepoName;
 use super::replication::Change;
+use super::scenario::WorkloadOp;
 use super::storage_account::RecordKey;
 
 /// Most jobs the queue holds (a bound on every queue).
@@ -68,6 +69,14 @@ pub enum Job {
     Failover {
         id: u32,
     },
+    /// A step of the loaded scenario.
+    ScenarioStep {
+        index: u32,
+    },
+    /// One client operation a workload queued.
+    Workload {
+        op: WorkloadOp,
+    },
     FaultEnd {
         id: u32,
     },
@@ -106,6 +115,17 @@ impl Job {
                 JobView { at_ms, kind: "webhook", target: format!("{webhook}: {target}") }
             }
             Job::GeoCopy { key, .. } => JobView { at_ms, kind: "geo-copy", target: key.to_string() },
+            Job::ScenarioStep { index } => {
+                JobView { at_ms, kind: "scenario-step", target: format!("step {}", index + 1) }
+            }
+            Job::Workload { op } => JobView {
+                at_ms,
+                kind: "workload",
+                target: match op {
+                    WorkloadOp::Push { client, n, .. } => format!("{client} pushes v{n}"),
+                    WorkloadOp::Pull { client, .. } => format!("{client} pulls"),
+                },
+            },
             Job::Failover { id } => JobView { at_ms, kind: "failover", target: format!("fault {id}") },
             Job::FaultStart { id } => JobView { at_ms, kind: "fault-start", target: format!("fault {id}") },
             Job::FaultEnd { id } => JobView { at_ms, kind: "fault-end", target: format!("fault {id}") },

@@ -1,0 +1,156 @@
+//! The oracle: what clients were told, checked against what the registry can still serve. It
+//! counts every client push and pull by outcome, re-hashes every blob a client pulled (the
+//! registry must never serve wrong bytes), counts stale reads (a tag a client was told was
+//! pushed, not found by a later pull), and at the end looks for acknowledged pushes that no
+//! replica can serve any more (lost) or that none can serve right now (unavailable).
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use super::clock::Millis;
+use super::digest::Digest;
+use super::names::{RepoName, Tag};
+use super::registry::Registry;
+use super::storage_account::{RecordKey, RecordKind};
+
+#[derive(Clone, Debug, Default)]
+pub struct Oracle {
+    /// The last acknowledged push of each tag: its manifest and when.
+    acked: BTreeMap<(RepoName, Tag), (Digest, Millis)>,
+    pushes_ok: u64,
+    pushes_failed: BTreeMap<&'static str, u64>,
+    pulls_ok: u64,
+    pulls_failed: BTreeMap<&'static str, u64>,
+    stale_pulls: u64,
+    wrong_bytes: u64,
+    /// Acknowledged tags later deleted on purpose (not counted as lost).
+    deleted: u64,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OracleReport {
+    pub pushes_ok: u64,
+    pub pushes_failed: BTreeMap<&'static str, u64>,
+    pub pulls_ok: u64,
+    pub pulls_failed: BTreeMap<&'static str, u64>,
+    /// Pulls of a tag acknowledged earlier that found nothing (replication lag, a failover).
+    pub stale_pulls: u64,
+    /// Blobs served whose bytes did not hash to their digest: must always be 0.
+    pub wrong_bytes: u64,
+    pub acknowledged: u64,
+    /// Acknowledged pushes no replica holds any more.
+    pub lost_acknowledged: u64,
+    /// Acknowledged pushes some replica holds but none can serve now (a fault is active).
+    pub unavailable_acknowledged: u64,
+}
+
+impl Oracle {
+    pub(super) fn push_ok(&mut self, repo: &RepoName, tag: &Tag, digest: Digest, at: Millis) {
+        self.pushes_ok += 1;
+        self.acked.insert((repo.clone(), tag.clone()), (digest, at));
+    }
+
+    pub(super) fn push_failed(&mut self, code: &'static str) {
+        *self.pushes_failed.entry(code).or_default() += 1;
+    }
+
+    pub(super) fn pull_ok(&mut self) {
+        self.pulls_ok += 1;
+    }
+
+    /// A pull failed; it is stale if the tag had been acknowledged before.
+    pub(super) fn pull_failed(&mut self, repo: &RepoName, reference: &str, code: &'static str) {
+        *self.pulls_failed.entry(code).or_default() += 1;
+        let not_found = matches!(code, "MANIFEST_UNKNOWN" | "NAME_UNKNOWN" | "BLOB_UNKNOWN");
+        let acked = Tag::parse(reference).ok().is_some_and(|t| self.acked.contains_key(&(repo.clone(), t)));
+        if not_found && acked {
+            self.stale_pulls += 1;
+        }
+    }
+
+    pub(super) fn wrong_bytes(&mut self) {
+        self.wrong_bytes += 1;
+    }
+
+    /// A client deleted an image on purpose: its tags are no longer expected anywhere.
+    pub(super) fn forget(&mut self, repo: &RepoName, digest: &Digest) {
+        let before = self.acked.len();
+        self.acked.retain(|(r, _), (d, _)| !(r == repo && d == digest));
+        self.deleted += (before - self.acked.len()) as u64;
+    }
+
+    /// The newest acknowledged tag of each repository, in repository order: what a deploy
+    /// pulls (for a workload's pulls).
+    pub(super) fn newest_tags(&self) -> Vec<(RepoName, Tag)> {
+        let mut newest: BTreeMap<&RepoName, (Millis, &Tag)> = BTreeMap::new();
+        for ((repo, tag), (_, at)) in &self.acked {
+            let entry = newest.entry(repo).or_insert((*at, tag));
+            if (*at, tag) > *entry {
+                *entry = (*at, tag);
+            }
+        }
+        newest.into_iter().map(|(r, (_, t))| (r.clone(), t.clone())).collect()
+    }
+}
+
+impl Registry {
+    /// The oracle's report now: counts so far, and a check of every acknowledged push against
+    /// every replica.
+    pub fn oracle_report(&mut self) -> OracleReport {
+        let acked: Vec<(RepoName, Digest)> =
+            self.oracle.acked.iter().map(|((repo, _), (digest, _))| (repo.clone(), *digest)).collect();
+        let (mut lost, mut unavailable) = (0, 0);
+        for (repo, digest) in &acked {
+            let (mut held, mut servable) = (false, false);
+            for i in 0..self.replicas.len() {
+                let (h, s) = self.with_site(i, |r| r.holds_and_serves(repo, digest));
+                held |= h;
+                servable |= s && !r_down(self, i);
+            }
+            if !held {
+                lost += 1;
+            } else if !servable {
+                unavailable += 1;
+            }
+        }
+        let o = &self.oracle;
+        OracleReport {
+            pushes_ok: o.pushes_ok,
+            pushes_failed: o.pushes_failed.clone(),
+            pulls_ok: o.pulls_ok,
+            pulls_failed: o.pulls_failed.clone(),
+            stale_pulls: o.stale_pulls,
+            wrong_bytes: o.wrong_bytes,
+            acknowledged: acked.len() as u64,
+            lost_acknowledged: lost,
+            unavailable_acknowledged: unavailable,
+        }
+    }
+
+    /// Whether the active replica holds the manifest (and its blobs) and can read them now.
+    fn holds_and_serves(&self, repo: &RepoName, digest: &Digest) -> (bool, bool) {
+        let Some(meta) = self.manifests.get(digest) else { return (false, false) };
+        if !self.repos.get(repo).is_some_and(|r| r.manifests.contains(digest)) {
+            return (false, false);
+        }
+        let keys = std::iter::once(RecordKey { kind: RecordKind::Manifest, digest: *digest })
+            .chain(meta.blobs.iter().map(|d| RecordKey { kind: RecordKind::Blob, digest: *d }));
+        let mut held = true;
+        let mut servable = true;
+        for key in keys {
+            if self.store.is_lost(&key) || self.store.get(&key).is_none() {
+                held = false;
+            }
+            if self.store.open(&self.vault, &key).is_err() {
+                servable = false;
+            }
+        }
+        (held, held && servable)
+    }
+}
+
+fn r_down(r: &Registry, i: usize) -> bool {
+    r.replicas.get(i).is_some_and(|x| r.region_down(x.region.name).is_some())
+}

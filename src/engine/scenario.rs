@@ -1,0 +1,619 @@
+//! Scenarios: a registry, the clients around it and what happens to it, as JSON. Each step
+//! has a virtual time; loading a scenario queues its steps as jobs, so the page's clock (or
+//! `run_until_idle`) plays it and the same seed always plays it the same way. A workload step
+//! queues many client pushes and pulls at times drawn from the seeded RNG; the oracle keeps
+//! score. The native runner (`cargo run --bin stowage -- run FILE`) and the browser give the
+//! same event-log hash.
+
+use serde::{Deserialize, Serialize};
+
+use super::clock::Millis;
+use super::error::{ErrorCode, RegistryError, Result, err};
+use super::faults::FaultKind;
+use super::image::LayerInput;
+use super::key_vault::RotationMode;
+use super::locks::AttributePatch;
+use super::oracle::OracleReport;
+use super::registry::{Registry, RegistryOptions, draw_below};
+use super::scheduler::Job;
+use super::throttle::RateModel;
+use super::tier::{StorageEra, Tier};
+
+/// Most steps a scenario may have, and most operations one workload may queue.
+pub const STEPS_MAX: usize = 10_000;
+pub const WORKLOAD_OPS_MAX: u64 = 100_000;
+/// Latest step time: one virtual year.
+pub const SCENARIO_SPAN_MAX: u64 = 365 * 86_400_000;
+/// Longest scenario text accepted.
+pub const SCENARIO_BYTES_MAX: usize = 4 << 20;
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Scenario {
+    pub name: String,
+    #[serde(default)]
+    pub title: String,
+    #[serde(default)]
+    pub description: String,
+    #[serde(default)]
+    pub registry: RegistrySpec,
+    pub steps: Vec<Step>,
+    /// Stop the clock here (default: run until nothing is queued).
+    #[serde(default)]
+    pub run_until_ms: Option<u64>,
+    /// What the scenario's own test checks (exact figures), as written in the file.
+    #[serde(default)]
+    pub expect: Option<serde_json::Value>,
+}
+
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct RegistrySpec {
+    pub name: Option<String>,
+    pub seed: Option<u64>,
+    pub tier: Option<String>,
+    pub storage_era: Option<String>,
+    pub rate_model: Option<String>,
+    pub customer_managed_key: Option<String>,
+    pub region: Option<String>,
+    pub geo_lag_ms: Option<u64>,
+    pub gc_delay_ms: Option<u64>,
+    pub storage_accounts: Option<usize>,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Step {
+    pub at_ms: u64,
+    pub action: Action,
+    /// A sentence for the reader (guided scenarios).
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct LayerSpec {
+    #[serde(default)]
+    pub name: Option<String>,
+    /// A file layer's content, as text.
+    #[serde(default)]
+    pub text: Option<String>,
+    #[serde(default)]
+    pub synthetic_size_bytes: Option<u64>,
+    #[serde(default)]
+    pub seed: Option<u64>,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct WorkloadSpec {
+    pub clients: Vec<String>,
+    pub duration_ms: u64,
+    #[serde(default)]
+    pub pushes_per_minute: u32,
+    #[serde(default)]
+    pub pulls_per_minute: u32,
+    /// Repositories pushed to (`app-0`, `app-1`, …).
+    #[serde(default = "three")]
+    pub repos: u32,
+    /// Size of each shared base layer (synthetic).
+    #[serde(default = "kib")]
+    pub layer_bytes: u64,
+    /// Base layers every image shares (deduplicated), beside one layer of its own.
+    #[serde(default = "two")]
+    pub shared_layers: u32,
+}
+
+fn three() -> u32 {
+    3
+}
+fn two() -> u32 {
+    2
+}
+fn kib() -> u64 {
+    1024
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(tag = "do", rename_all = "camelCase", deny_unknown_fields)]
+pub enum Action {
+    AddReplica {
+        region: String,
+    },
+    RemoveReplica {
+        region: String,
+    },
+    #[serde(rename_all = "camelCase")]
+    ReplicaRouting {
+        region: String,
+        enabled: bool,
+    },
+    #[serde(rename_all = "camelCase")]
+    AddClient {
+        name: String,
+        region: String,
+        #[serde(default)]
+        dns_cache: Option<bool>,
+        #[serde(default)]
+        identity: Option<String>,
+    },
+    Push {
+        #[serde(default)]
+        client: Option<String>,
+        repo: String,
+        tag: String,
+        layers: Vec<LayerSpec>,
+    },
+    Pull {
+        #[serde(default)]
+        client: Option<String>,
+        repo: String,
+        reference: String,
+    },
+    Untag {
+        #[serde(default)]
+        client: Option<String>,
+        repo: String,
+        tag: String,
+    },
+    Delete {
+        #[serde(default)]
+        client: Option<String>,
+        repo: String,
+        reference: String,
+    },
+    #[serde(rename_all = "camelCase")]
+    Fault {
+        fault: FaultKind,
+        #[serde(default)]
+        delay_ms: u64,
+        #[serde(default)]
+        duration_ms: Option<u64>,
+    },
+    Heal {
+        fault: u32,
+    },
+    Workload(WorkloadSpec),
+    SetTier {
+        tier: String,
+    },
+    SetRateModel {
+        model: String,
+    },
+    SetRetention {
+        enabled: bool,
+        #[serde(default)]
+        days: Option<u32>,
+    },
+    SetSoftDelete {
+        enabled: bool,
+        #[serde(default)]
+        days: Option<u32>,
+    },
+    Lock {
+        repo: String,
+        #[serde(default)]
+        reference: Option<String>,
+        attributes: AttributePatch,
+    },
+    #[serde(rename_all = "camelCase")]
+    ScaleOutPull {
+        repo: String,
+        reference: String,
+        nodes: u32,
+        #[serde(default)]
+        shared_identity: bool,
+    },
+}
+
+impl Action {
+    fn summary(&self) -> String {
+        let by = |c: &Option<String>| c.as_ref().map_or_else(String::new, |c| format!(" by {c}"));
+        match self {
+            Self::AddReplica { region } => format!("add a replica in {region}"),
+            Self::RemoveReplica { region } => format!("remove the replica in {region}"),
+            Self::ReplicaRouting { region, enabled } => {
+                format!("routing to {region} {}", if *enabled { "on" } else { "off" })
+            }
+            Self::AddClient { name, region, .. } => format!("add client {name} in {region}"),
+            Self::Push { client, repo, tag, .. } => format!("push {repo}:{tag}{}", by(client)),
+            Self::Pull { client, repo, reference } => format!("pull {repo}:{reference}{}", by(client)),
+            Self::Untag { client, repo, tag } => format!("untag {repo}:{tag}{}", by(client)),
+            Self::Delete { client, repo, reference } => format!("delete {repo}:{reference}{}", by(client)),
+            Self::Fault { fault, .. } => {
+                format!("fault: {}", serde_json::to_string(fault).unwrap_or_default())
+            }
+            Self::Heal { fault } => format!("heal fault {fault}"),
+            Self::Workload(w) => format!(
+                "workload: {} client(s), {} pushes and {} pulls a minute for {} ms",
+                w.clients.len(),
+                w.pushes_per_minute,
+                w.pulls_per_minute,
+                w.duration_ms
+            ),
+            Self::SetTier { tier } => format!("tier {tier}"),
+            Self::SetRateModel { model } => format!("rate model {model}"),
+            Self::SetRetention { enabled, .. } => {
+                format!("retention {}", if *enabled { "on" } else { "off" })
+            }
+            Self::SetSoftDelete { enabled, .. } => {
+                format!("soft delete {}", if *enabled { "on" } else { "off" })
+            }
+            Self::Lock { repo, reference, .. } => {
+                format!("lock {repo}{}", reference.as_ref().map_or(String::new(), |r| format!(":{r}")))
+            }
+            Self::ScaleOutPull { repo, reference, nodes, .. } => {
+                format!("{nodes} nodes pull {repo}:{reference}")
+            }
+        }
+    }
+}
+
+/// One operation a workload queued.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum WorkloadOp {
+    Push { workload: u32, client: String, n: u64 },
+    Pull { workload: u32, client: String },
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StepOutcome {
+    pub index: usize,
+    pub at_ms: Millis,
+    pub action: String,
+    pub note: Option<String>,
+    /// `ok`, or the error code a client saw.
+    pub result: String,
+    pub detail: Option<String>,
+}
+
+/// A scenario loaded into a registry.
+#[derive(Clone, Debug)]
+pub struct ScenarioState {
+    pub(super) scenario: Scenario,
+    pub(super) outcomes: Vec<StepOutcome>,
+    pub(super) workload_ops: u64,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ScenarioRun {
+    pub name: String,
+    pub event_log_hash: String,
+    pub now_ms: Millis,
+    pub events: u64,
+    pub steps: Vec<StepOutcome>,
+    pub oracle: OracleReport,
+}
+
+/// The scenario's progress as the page shows it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ScenarioView {
+    pub name: String,
+    pub title: String,
+    pub description: String,
+    pub steps: usize,
+    pub done: Vec<StepOutcome>,
+    pub workload_ops: u64,
+}
+
+fn bad(message: impl Into<String>) -> RegistryError {
+    RegistryError::new(ErrorCode::InvalidArgument, message)
+}
+
+impl Scenario {
+    /// Parses and checks a scenario; every problem is a clear error and nothing is built.
+    pub fn parse(json: &str) -> Result<Self> {
+        if json.len() > SCENARIO_BYTES_MAX {
+            return err(ErrorCode::InvalidArgument, "a scenario may be at most 4 MiB of JSON");
+        }
+        let s: Scenario =
+            serde_json::from_str(json).map_err(|e| bad(format!("the scenario is not valid: {e}")))?;
+        if s.steps.len() > STEPS_MAX {
+            return err(ErrorCode::InvalidArgument, "a scenario has at most 10,000 steps");
+        }
+        let mut last = 0;
+        for (i, step) in s.steps.iter().enumerate() {
+            if step.at_ms < last {
+                return Err(bad(format!(
+                    "step {} is at {} ms, before the step ahead of it",
+                    i + 1,
+                    step.at_ms
+                )));
+            }
+            if step.at_ms > SCENARIO_SPAN_MAX {
+                return Err(bad(format!("step {} is more than a virtual year in", i + 1)));
+            }
+            last = step.at_ms;
+            if let Action::Workload(w) = &step.action {
+                let ops = (u64::from(w.pushes_per_minute) + u64::from(w.pulls_per_minute))
+                    .saturating_mul(w.duration_ms)
+                    / 60_000;
+                if ops > WORKLOAD_OPS_MAX || w.clients.is_empty() || w.repos == 0 || w.repos > 1000 {
+                    return Err(bad(format!(
+                        "step {}: a workload needs clients and 1 to 1,000 repos, and at most 100,000 operations",
+                        i + 1
+                    )));
+                }
+                if w.layer_bytes == 0 || w.layer_bytes > 1 << 30 || w.shared_layers > 16 {
+                    return Err(bad(format!(
+                        "step {}: layers are 1 byte to 1 GiB, at most 16 shared",
+                        i + 1
+                    )));
+                }
+            }
+        }
+        Ok(s)
+    }
+
+    fn options(&self) -> Result<RegistryOptions> {
+        let d = RegistryOptions::default();
+        let spec = &self.registry;
+        Ok(RegistryOptions {
+            name: spec.name.clone().unwrap_or(d.name),
+            seed: spec.seed.unwrap_or(d.seed),
+            storage_accounts: spec.storage_accounts.unwrap_or(d.storage_accounts),
+            gc_delay: spec.gc_delay_ms.map_or(d.gc_delay, Millis),
+            tier: spec.tier.as_deref().map(Tier::parse).transpose()?.unwrap_or(d.tier),
+            storage_era: spec
+                .storage_era
+                .as_deref()
+                .map(StorageEra::parse)
+                .transpose()?
+                .unwrap_or(d.storage_era),
+            rate_model: spec.rate_model.as_deref().map(RateModel::parse).transpose()?.unwrap_or(d.rate_model),
+            customer_managed_key: match spec.customer_managed_key.as_deref() {
+                None => None,
+                Some("automatic") => Some(RotationMode::Automatic),
+                Some("manual") => Some(RotationMode::Manual),
+                Some(other) => {
+                    return Err(bad(format!("customerManagedKey {other:?} is not automatic or manual")));
+                }
+            },
+            region: spec.region.clone().unwrap_or(d.region),
+            geo_lag: spec.geo_lag_ms.map_or(d.geo_lag, Millis),
+        })
+    }
+}
+
+impl Registry {
+    /// A new registry set up as the scenario says, with every step queued at its time.
+    pub fn load_scenario(json: &str) -> Result<Registry> {
+        let scenario = Scenario::parse(json)?;
+        let mut r = Registry::new(scenario.options()?)?;
+        for (i, step) in scenario.steps.iter().enumerate() {
+            r.queue.push(Millis(step.at_ms), Job::ScenarioStep { index: i as u32 });
+        }
+        r.scenario = Some(ScenarioState { scenario, outcomes: Vec::new(), workload_ops: 0 });
+        Ok(r)
+    }
+
+    /// Loads a scenario and plays it to its end (its `runUntilMs`, or until nothing is queued).
+    pub fn run_scenario(json: &str) -> Result<(Registry, ScenarioRun)> {
+        let mut r = Registry::load_scenario(json)?;
+        match r.scenario.as_ref().and_then(|s| s.scenario.run_until_ms) {
+            Some(until) => {
+                r.run_for(Millis(until));
+            }
+            None => {
+                r.run_until_idle();
+            }
+        }
+        let run = r.scenario_run();
+        Ok((r, run))
+    }
+
+    /// Where the loaded scenario is, with the oracle's report.
+    pub fn scenario_run(&mut self) -> ScenarioRun {
+        let oracle = self.oracle_report();
+        ScenarioRun {
+            name: self.scenario.as_ref().map_or_else(String::new, |s| s.scenario.name.clone()),
+            event_log_hash: self.event_log_hash(),
+            now_ms: self.now,
+            events: self.last_event_seq(),
+            steps: self.scenario.as_ref().map(|s| s.outcomes.clone()).unwrap_or_default(),
+            oracle,
+        }
+    }
+
+    pub fn scenario_view(&self) -> Option<ScenarioView> {
+        let s = self.scenario.as_ref()?;
+        Some(ScenarioView {
+            name: s.scenario.name.clone(),
+            title: s.scenario.title.clone(),
+            description: s.scenario.description.clone(),
+            steps: s.scenario.steps.len(),
+            done: s.outcomes.clone(),
+            workload_ops: s.workload_ops,
+        })
+    }
+
+    pub(super) fn run_scenario_step(&mut self, index: u32) {
+        let Some(step) = self.scenario.as_ref().and_then(|s| s.scenario.steps.get(index as usize)).cloned()
+        else {
+            return;
+        };
+        let result = self.apply_action(&step.action, index);
+        let (result, detail) = match result {
+            Ok(detail) => ("ok".to_string(), detail),
+            Err(e) => (e.code.as_str().to_string(), Some(e.message)),
+        };
+        let outcome = StepOutcome {
+            index: index as usize,
+            at_ms: self.now,
+            action: step.action.summary(),
+            note: step.note.clone(),
+            result,
+            detail,
+        };
+        if let Some(s) = self.scenario.as_mut() {
+            s.outcomes.push(outcome);
+        }
+    }
+
+    /// Applies one scenario action; Ok carries a detail worth showing.
+    fn apply_action(&mut self, action: &Action, index: u32) -> Result<Option<String>> {
+        let layers = |specs: &[LayerSpec]| -> Result<Vec<LayerInput>> {
+            specs
+                .iter()
+                .map(|l| match (&l.text, l.synthetic_size_bytes) {
+                    (Some(text), None) => Ok(LayerInput::File {
+                        name: l.name.clone().unwrap_or_default(),
+                        bytes: text.as_bytes().to_vec(),
+                    }),
+                    (None, Some(size_bytes)) => Ok(LayerInput::Synthetic { size_bytes, seed: l.seed }),
+                    _ => Err(bad("each layer needs either text or syntheticSizeBytes")),
+                })
+                .collect()
+        };
+        match action {
+            Action::AddReplica { region } => self.add_replica(region).map(|_| None),
+            Action::RemoveReplica { region } => self.remove_replica(region).map(|_| None),
+            Action::ReplicaRouting { region, enabled } => {
+                self.set_replica_routing(region, *enabled).map(|_| None)
+            }
+            Action::AddClient { name, region, dns_cache, identity } => {
+                self.add_client(name, region, dns_cache.unwrap_or(true), identity.as_deref()).map(|_| None)
+            }
+            Action::Push { client: Some(c), repo, tag, layers: l } => {
+                let report = self.client_push_image(c, repo, tag, layers(l)?)?;
+                report_result(&report)
+            }
+            Action::Push { client: None, repo, tag, layers: l } => {
+                self.push_image(repo, tag, layers(l)?).map(|p| Some(p.digest.to_string()))
+            }
+            Action::Pull { client: Some(c), repo, reference } => {
+                let report = self.client_pull_image(c, repo, reference)?;
+                report_result(&report)
+            }
+            Action::Pull { client: None, repo, reference } => {
+                self.pull_manifest(repo, reference).map(|p| Some(p.digest.to_string()))
+            }
+            Action::Untag { client, repo, tag } => {
+                self.as_client(client.as_deref(), |r| r.untag(repo, tag)).map(|_| None)
+            }
+            Action::Delete { client, repo, reference } => {
+                let deleted = self.as_client(client.as_deref(), |r| r.delete_manifest(repo, reference))?;
+                if let Ok(repo) = super::names::RepoName::parse(repo) {
+                    for d in &deleted.manifests {
+                        self.oracle.forget(&repo, d);
+                    }
+                }
+                Ok(None)
+            }
+            Action::Fault { fault, delay_ms, duration_ms } => self
+                .inject_fault(fault.clone(), Millis(*delay_ms), duration_ms.map(Millis))
+                .map(|f| Some(format!("fault {}: {}", f.id, f.text))),
+            Action::Heal { fault } => self.heal_fault(*fault).map(|_| None),
+            Action::Workload(w) => {
+                self.queue_workload(w, index).map(|n| Some(format!("{n} operations queued")))
+            }
+            Action::SetTier { tier } => self.set_tier(tier).map(|_| None),
+            Action::SetRateModel { model } => self.set_rate_model(model).map(|_| None),
+            Action::SetRetention { enabled, days } => {
+                self.set_retention_policy(*enabled, *days).map(|_| None)
+            }
+            Action::SetSoftDelete { enabled, days } => {
+                self.set_soft_delete_policy(*enabled, *days).map(|_| None)
+            }
+            Action::Lock { repo, reference, attributes } => {
+                self.set_attributes(repo, reference.as_deref(), attributes).map(|_| None)
+            }
+            Action::ScaleOutPull { repo, reference, nodes, shared_identity } => {
+                self.scale_out_pull(repo, reference, *nodes, *shared_identity).map(|r| {
+                    Some(format!(
+                        "{} of {} nodes got the image, {} throttled",
+                        r.completed, r.nodes, r.throttled
+                    ))
+                })
+            }
+        }
+    }
+
+    fn as_client<T>(&mut self, client: Option<&str>, f: impl FnOnce(&mut Self) -> Result<T>) -> Result<T> {
+        match client {
+            Some(c) => self.with_client(c, f),
+            None => f(self),
+        }
+    }
+
+    /// Queues a workload's operations at times drawn from the seeded RNG.
+    fn queue_workload(&mut self, w: &WorkloadSpec, index: u32) -> Result<u64> {
+        for c in &w.clients {
+            if !self.is_client(c) {
+                return Err(bad(format!("the workload names client {c:?}, which was not added")));
+            }
+        }
+        let pushes = u64::from(w.pushes_per_minute) * w.duration_ms / 60_000;
+        let pulls = u64::from(w.pulls_per_minute) * w.duration_ms / 60_000;
+        let start = self.now;
+        let base = self.scenario.as_ref().map_or(0, |s| s.workload_ops);
+        for n in 0..pushes + pulls {
+            let at = start.saturating_add(Millis(draw_below(&mut self.rng, w.duration_ms.max(1))));
+            let client = w.clients[draw_below(&mut self.rng, w.clients.len() as u64) as usize].clone();
+            let op = if n < pushes {
+                WorkloadOp::Push { workload: index, client, n: base + n }
+            } else {
+                WorkloadOp::Pull { workload: index, client }
+            };
+            self.queue.push(at, Job::Workload { op });
+        }
+        if let Some(s) = self.scenario.as_mut() {
+            s.workload_ops += pushes + pulls;
+        }
+        Ok(pushes + pulls)
+    }
+
+    pub(super) fn run_workload_op(&mut self, op: WorkloadOp) {
+        let spec = match &op {
+            WorkloadOp::Push { workload, .. } | WorkloadOp::Pull { workload, .. } => {
+                self.scenario.as_ref().and_then(|s| s.scenario.steps.get(*workload as usize)).and_then(|st| {
+                    match &st.action {
+                        Action::Workload(w) => Some(w.clone()),
+                        _ => None,
+                    }
+                })
+            }
+        };
+        let Some(w) = spec else { return };
+        match op {
+            WorkloadOp::Push { client, n, .. } => {
+                let repo = format!("app-{}", n % u64::from(w.repos.max(1)));
+                let mut layers: Vec<LayerInput> = (0..w.shared_layers)
+                    .map(|k| LayerInput::Synthetic {
+                        size_bytes: w.layer_bytes,
+                        seed: Some(1_000 + u64::from(k)),
+                    })
+                    .collect();
+                layers.push(LayerInput::File {
+                    name: format!("build-{n}"),
+                    bytes: format!("build {n}").into_bytes(),
+                });
+                let _ = self.client_push_image(&client, &repo, &format!("v{n}"), layers);
+            }
+            WorkloadOp::Pull { client, .. } => {
+                let acked = self.oracle.newest_tags();
+                if acked.is_empty() {
+                    return;
+                }
+                let (repo, tag) = acked[draw_below(&mut self.rng, acked.len() as u64) as usize].clone();
+                let _ = self.client_pull_image(&client, repo.as_str(), tag.as_str());
+            }
+        }
+    }
+}
+
+fn report_result(report: &super::routing::ClientReport) -> Result<Option<String>> {
+    let served: Vec<String> =
+        report.requests.iter().map(|q| format!("{} → {}", q.request, q.region)).collect();
+    match (&report.error, report.error_code) {
+        (Some(message), Some(code)) => {
+            let code = ErrorCode::ALL.into_iter().find(|c| c.as_str() == code).unwrap_or(ErrorCode::Unknown);
+            Err(RegistryError::new(code, format!("{message} [{}]", served.join(", "))))
+        }
+        _ => Ok(Some(served.join(", "))),
+    }
+}
