@@ -13,7 +13,7 @@ fn scenarios() -> Vec<(String, String)> {
         }
     }
     out.sort();
-    assert!(out.len() >= 3, "the built-in scenarios are there");
+    assert!(out.len() >= 8, "the built-in scenarios are there");
     out
 }
 
@@ -32,7 +32,18 @@ fn every_scenario_replays_to_the_same_hash_and_meets_its_expectations() {
             assert_eq!(&oracle[key], want, "{path}: oracle {key}");
         }
         assert_eq!(a.oracle.wrong_bytes, 0, "{path}: never wrong bytes");
-        assert!(a.steps.iter().all(|s| s.result == "ok"), "{path}: every step applied: {:?}", a.steps);
+        if let Some(ms) = expect["convergedAfterMs"].as_u64() {
+            let c = a.convergence.as_ref().expect("a convergence phase");
+            assert_eq!((c.converged, c.after_ms.0), (true, ms), "{path}: convergence");
+        }
+        let results: Vec<&str> = a.steps.iter().map(|s| s.result.as_str()).collect();
+        match expect["stepResults"].as_array() {
+            Some(want) => {
+                let want: Vec<&str> = want.iter().filter_map(|v| v.as_str()).collect();
+                assert_eq!(results, want, "{path}: step results");
+            }
+            None => assert!(results.iter().all(|r| *r == "ok"), "{path}: every step applied: {results:?}"),
+        }
     }
 }
 

@@ -52,6 +52,26 @@ fn main() -> ExitCode {
         o.lost_acknowledged,
         o.unavailable_acknowledged
     );
+    for region in &o.regions {
+        println!(
+            "  {:<16} readable {:>5}  stale {:>4}  unavailable {:>4}  lost {:>4}  stale deletes {:>3}",
+            region.region,
+            region.readable,
+            region.stale,
+            region.unavailable,
+            region.lost,
+            region.stale_deletes
+        );
+    }
+    if let Some(c) = &run.convergence {
+        match &c.detail {
+            None => println!(
+                "converged: every replica held the same content {} ms after every fault healed",
+                c.after_ms.0
+            ),
+            Some(why) => println!("did not converge: {why}"),
+        }
+    }
     println!("virtual time {} ms, {} events", run.now_ms.0, run.events);
     println!("event log hash {}", run.event_log_hash);
     ExitCode::SUCCESS

@@ -455,6 +455,91 @@ impl Registry {
         }
     }
 
+    /// Heals every fault that is active or scheduled; returns how many.
+    pub fn heal_all(&mut self) -> usize {
+        let open: Vec<u32> =
+            self.faults.iter().filter(|f| f.state != FaultState::Healed).map(|f| f.id).collect();
+        for id in &open {
+            self.end_fault(*id);
+        }
+        open.len()
+    }
+
+    /// Runs the queue until every replica holds the same repositories, tags and manifests, for
+    /// at most `limit`; returns how long it took.
+    pub fn converge(&mut self, limit: Millis) -> Result<Millis> {
+        let start = self.now;
+        let deadline = start.saturating_add(limit);
+        loop {
+            if self.replicas_agree() {
+                return Ok(Millis(self.now.0 - start.0));
+            }
+            match self.queue.next_due() {
+                Some(at) if at <= deadline => {
+                    self.step();
+                }
+                _ => {
+                    return err(
+                        ErrorCode::Unavailable,
+                        format!("the replicas did not converge within {limit} (virtual time)"),
+                    );
+                }
+            }
+        }
+    }
+
+    /// While waiting after a heal: if the replicas agree now, note how long it took.
+    pub(super) fn check_convergence(&mut self) {
+        let Some(since) = self.converge_watch else { return };
+        if !self.replicas_agree() {
+            return;
+        }
+        let after = Millis(self.now.0.saturating_sub(since.0));
+        self.converge_watch = None;
+        self.last_convergence = Some(after);
+        self.log(EventKind::FeatureChanged {
+            what: format!(
+                "every replica holds the same content again, {} ms after the last fault healed",
+                after.0
+            ),
+        });
+    }
+
+    /// How long the replicas took to agree after the last heal (None while still waiting).
+    pub fn last_convergence(&self) -> Option<Millis> {
+        self.last_convergence
+    }
+
+    /// Whether every replica holds the same content (tags, manifests per repository).
+    pub fn replicas_agree(&mut self) -> bool {
+        let mut first: Option<[u8; 32]> = None;
+        for i in 0..self.replicas.len() {
+            let print = self.with_site(i, |r| r.content_print());
+            match first {
+                None => first = Some(print),
+                Some(f) if f != print => return false,
+                Some(_) => {}
+            }
+        }
+        true
+    }
+
+    fn content_print(&self) -> [u8; 32] {
+        use sha2::{Digest as _, Sha256};
+        let mut h = Sha256::new();
+        for (name, r) in self.repos.iter().filter(|(_, r)| !r.manifests.is_empty()) {
+            h.update(name.as_str().as_bytes());
+            for (t, d) in &r.tags {
+                h.update(t.as_str().as_bytes());
+                h.update(d.as_bytes());
+            }
+            for d in &r.manifests {
+                h.update(d.as_bytes());
+            }
+        }
+        h.finalize().into()
+    }
+
     /// Heals a fault now (by hand, or at its scheduled end).
     pub fn heal_fault(&mut self, id: u32) -> Result<Fault> {
         let f = self.fault(id)?;
@@ -529,6 +614,10 @@ impl Registry {
         self.sync_fault_effects();
         self.release_held_changes();
         self.log(EventKind::FaultHealed { id, text });
+        if self.replicas.len() > 1 {
+            self.converge_watch = Some(self.now);
+            self.check_convergence();
+        }
     }
 
     fn all_accounts_of(&self, site: usize) -> Vec<(usize, usize)> {

@@ -24,8 +24,27 @@ pub struct Oracle {
     pulls_failed: BTreeMap<&'static str, u64>,
     stale_pulls: u64,
     wrong_bytes: u64,
-    /// Acknowledged tags later deleted on purpose (not counted as lost).
+    /// Acknowledged tags later deleted on purpose (not counted as lost), and the manifests
+    /// those deletes removed: every replica must drop them too.
     deleted: u64,
+    deleted_manifests: BTreeMap<(RepoName, Digest), Millis>,
+}
+
+/// One region's view of the acknowledged writes, right now.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RegionTally {
+    pub region: &'static str,
+    /// The tag resolves here to the acknowledged manifest and every byte of it can be read.
+    pub readable: u64,
+    /// The tag is missing here or points at an older manifest (not replicated yet).
+    pub stale: u64,
+    /// It is here but cannot be read now (a fault is active).
+    pub unavailable: u64,
+    /// It was here and its bytes are gone (a destroyed primary before the geo copy).
+    pub lost: u64,
+    /// Deleted images still pullable here (the delete has not arrived).
+    pub stale_deletes: u64,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -44,6 +63,8 @@ pub struct OracleReport {
     pub lost_acknowledged: u64,
     /// Acknowledged pushes some replica holds but none can serve now (a fault is active).
     pub unavailable_acknowledged: u64,
+    pub deletes: u64,
+    pub regions: Vec<RegionTally>,
 }
 
 impl Oracle {
@@ -75,10 +96,11 @@ impl Oracle {
     }
 
     /// A client deleted an image on purpose: its tags are no longer expected anywhere.
-    pub(super) fn forget(&mut self, repo: &RepoName, digest: &Digest) {
+    pub(super) fn forget(&mut self, repo: &RepoName, digest: &Digest, at: Millis) {
         let before = self.acked.len();
         self.acked.retain(|(r, _), (d, _)| !(r == repo && d == digest));
         self.deleted += (before - self.acked.len()) as u64;
+        self.deleted_manifests.insert((repo.clone(), *digest), at);
     }
 
     /// The newest acknowledged tag of each repository, in repository order: what a deploy
@@ -99,20 +121,58 @@ impl Registry {
     /// The oracle's report now: counts so far, and a check of every acknowledged push against
     /// every replica.
     pub fn oracle_report(&mut self) -> OracleReport {
-        let acked: Vec<(RepoName, Digest)> =
-            self.oracle.acked.iter().map(|((repo, _), (digest, _))| (repo.clone(), *digest)).collect();
+        let acked: Vec<(RepoName, Tag, Digest)> = self
+            .oracle
+            .acked
+            .iter()
+            .map(|((repo, tag), (digest, _))| (repo.clone(), tag.clone(), *digest))
+            .collect();
+        let deleted: Vec<(RepoName, Digest)> = self.oracle.deleted_manifests.keys().cloned().collect();
         let (mut lost, mut unavailable) = (0, 0);
-        for (repo, digest) in &acked {
+        let mut regions: Vec<RegionTally> = self
+            .replicas
+            .iter()
+            .map(|r| RegionTally {
+                region: r.region.name,
+                readable: 0,
+                stale: 0,
+                unavailable: 0,
+                lost: 0,
+                stale_deletes: 0,
+            })
+            .collect();
+        for (repo, tag, digest) in &acked {
             let (mut held, mut servable) = (false, false);
-            for i in 0..self.replicas.len() {
-                let (h, s) = self.with_site(i, |r| r.holds_and_serves(repo, digest));
+            for (i, tally) in regions.iter_mut().enumerate() {
+                let down = r_down(self, i);
+                let (h, s, tagged, present) = self.with_site(i, |r| {
+                    let (h, s) = r.holds_and_serves(repo, digest);
+                    let present = r.repos.get(repo).is_some_and(|x| x.manifests.contains(digest));
+                    (h, s, r.repos.get(repo).and_then(|x| x.tags.get(tag)) == Some(digest), present)
+                });
                 held |= h;
-                servable |= s && !r_down(self, i);
+                servable |= s && !down;
+                if present && !h {
+                    tally.lost += 1;
+                } else if !h || !tagged {
+                    tally.stale += 1;
+                } else if s && !down {
+                    tally.readable += 1;
+                } else {
+                    tally.unavailable += 1;
+                }
             }
             if !held {
                 lost += 1;
             } else if !servable {
                 unavailable += 1;
+            }
+        }
+        for (repo, digest) in &deleted {
+            for (i, tally) in regions.iter_mut().enumerate() {
+                if self.with_site(i, |r| r.repos.get(repo).is_some_and(|x| x.manifests.contains(digest))) {
+                    tally.stale_deletes += 1;
+                }
             }
         }
         let o = &self.oracle;
@@ -126,6 +186,8 @@ impl Registry {
             acknowledged: acked.len() as u64,
             lost_acknowledged: lost,
             unavailable_acknowledged: unavailable,
+            deletes: o.deleted_manifests.len() as u64,
+            regions,
         }
     }
 

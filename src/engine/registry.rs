@@ -153,6 +153,13 @@ pub struct Registry {
     /// Replication jobs held back by a fault until it heals.
     pub(super) held: Vec<Job>,
     pub(super) oracle: Oracle,
+    /// Within one client request: how far into its upload the change being logged lands (a
+    /// change leaves for the other replicas when its bytes have arrived, not when they start).
+    pub(super) upload_clock: Millis,
+    /// After a fault heals on a replicated registry: since when we wait for the replicas to
+    /// agree again, and how long the last such wait took.
+    pub(super) converge_watch: Option<Millis>,
+    pub(super) last_convergence: Option<Millis>,
     /// A scenario being run: its steps are jobs on the queue; their outcomes are kept.
     pub(super) scenario: Option<ScenarioState>,
 }
@@ -278,6 +285,9 @@ impl Registry {
             clients: Clients::new(),
             held: Vec::new(),
             oracle: Oracle::default(),
+            upload_clock: Millis(0),
+            converge_watch: None,
+            last_convergence: None,
             scenario: None,
         })
     }
@@ -357,6 +367,10 @@ impl Registry {
         // A client's HEAD finds a blob the repository already has and skips the upload; any
         // other blob is sent whole (the registry deduplicates only once it has the bytes).
         let had = self.repos.get(&repo).is_some_and(|r| r.has_blob(&digest));
+        if !had {
+            let (_, up) = throttle::bandwidth(self.tier);
+            self.upload_clock = self.upload_clock.saturating_add(throttle::transfer_time(size_bytes, up));
+        }
         self.link(&repo, digest);
         let synthetic = synthetic.is_some();
         self.log(EventKind::BlobPushed { repo, digest, size_bytes, deduplicated, synthetic });
@@ -493,6 +507,8 @@ impl Registry {
             Some(t) => format!("{repo}:{t}"),
             None => format!("{repo}@{digest}"),
         };
+        let (_, up) = throttle::bandwidth(self.tier);
+        self.upload_clock = self.upload_clock.saturating_add(throttle::transfer_time(body.len() as u64, up));
         self.log(EventKind::ManifestPushed { repo: repo.clone(), digest, tag, left_dangling });
         self.fire_webhooks(WebhookAction::Push, &repo, target);
         if let Some(old) = left_dangling {
@@ -1235,6 +1251,7 @@ impl Registry {
 
     /// Checks the caller's and the registry's buckets for `cost`; changes nothing.
     fn admit(&mut self, cost: throttle::Cost) -> Result<Ticket> {
+        self.upload_clock = Millis(0);
         self.check_region_serving()?;
         let caller = self.caller.clone();
         self.throttle.admit(self.tier, self.now, &caller, cost)
@@ -1243,6 +1260,7 @@ impl Registry {
     /// A request succeeded: its tokens are taken, and the clock moves on by the time its bytes
     /// take at the tier's bandwidth (running any job due meanwhile). Returns that time.
     fn complete(&mut self, ticket: Ticket, uploaded: u64, downloaded: u64) -> Millis {
+        self.upload_clock = Millis(0);
         self.throttle.charge(self.tier, self.now, ticket);
         let (down, up) = throttle::bandwidth(self.tier);
         let took =
@@ -1413,7 +1431,8 @@ impl Registry {
                 r.store.geo_copy(&key, written_at);
             }),
             Job::Replicate { from, to, change, made_at, initial } => {
-                self.apply_replicated(from, to, change, made_at, initial)
+                self.apply_replicated(from, to, change, made_at, initial);
+                self.check_convergence();
             }
             Job::ReplicaCreated { region } => self.replica_created(region),
             Job::FaultStart { id } => self.start_fault(id),

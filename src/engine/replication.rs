@@ -395,9 +395,11 @@ impl Registry {
     /// Changes held back by a partition, a pause or a region outage travel again, in order.
     pub(super) fn release_held_changes(&mut self) {
         let held = std::mem::take(&mut self.held);
-        let now = self.now;
+        self.upload_clock = Millis(0);
         for job in held {
-            self.queue.push(now, job);
+            if let Job::Replicate { from, to, change, made_at, initial } = job {
+                self.send_at(from, to, change, initial, made_at);
+            }
         }
     }
 
@@ -417,6 +419,19 @@ impl Registry {
     /// Queues `change` on the link from → to: after the links's latency and the transfer of
     /// its bytes, and never before what was sent on that link earlier.
     fn send(&mut self, from: &'static str, to: &'static str, change: Change, initial: bool) {
+        let departs = self.now.saturating_add(self.upload_clock);
+        self.send_at(from, to, change, initial, departs);
+    }
+
+    /// Queues `change`, made at `made_at`, to leave `from` now (or when its upload completes).
+    fn send_at(
+        &mut self,
+        from: &'static str,
+        to: &'static str,
+        change: Change,
+        initial: bool,
+        made_at: Millis,
+    ) {
         let (Some(a), Some(b)) = (region::region(from), region::region(to)) else { return };
         let floor = region::latency_floor_ms(a, b);
         let jitter = draw_below(&mut self.rng, floor / 10 + 1);
@@ -428,10 +443,11 @@ impl Registry {
         let factor = self.link_factor(from, to);
         let travel = Millis((floor + jitter).saturating_mul(factor))
             .saturating_add(transfer_time(bytes, LINK_BYTES_PER_S / factor.max(1)));
-        let earliest = self.now.saturating_add(travel);
+        let departs = self.now.saturating_add(self.upload_clock);
+        let earliest = departs.saturating_add(travel);
         let at = self.link_clock.get(&(from, to)).map_or(earliest, |last| earliest.max(*last));
         self.link_clock.insert((from, to), at);
-        self.queue.push(at, Job::Replicate { from, to, change, made_at: self.now, initial });
+        self.queue.push(at, Job::Replicate { from, to, change, made_at, initial });
     }
 
     /// A change arrives in `to` and is applied there (without being sent on again).

@@ -13,12 +13,14 @@ use serde::Serialize;
 use super::clock::Millis;
 use super::digest::Digest;
 use super::error::{ErrorCode, RegistryError, Result, err};
+use super::events::EventKind;
 use super::image::{self, BuiltLayer, LayerInput};
 use super::manifest::MediaType;
 use super::names::{RepoName, Tag};
 use super::region;
 use super::registry::{Registry, draw_below};
 use super::replication::ReplicaState;
+use super::scheduler::Job;
 use super::throttle::Identity;
 
 /// How long a caching client keeps a resolution (Stowage's choice: 5 virtual minutes).
@@ -237,7 +239,10 @@ impl Registry {
             let what = format!("GET blob {}", d.short());
             match self.routed(name, &what, &mut report, |r| r.pull_blob(repo, &d.to_string())) {
                 // The oracle hashes what was served: the registry must never serve wrong bytes.
-                Some(bytes) if Digest::of(&bytes) != d => self.oracle.wrong_bytes(),
+                Some(bytes) if Digest::of(&bytes) != d => {
+                    self.oracle.wrong_bytes();
+                    self.halt_on_wrong_bytes(repo, &d);
+                }
                 Some(_) => {}
                 None => {
                     self.note_failed_pull(repo, reference, &report);
@@ -247,6 +252,18 @@ impl Registry {
         }
         self.oracle.pull_ok();
         Ok(report)
+    }
+
+    /// Wrong bytes are always a bug: the run stops (its scenario steps and workload go).
+    fn halt_on_wrong_bytes(&mut self, repo: &str, digest: &Digest) {
+        let dropped =
+            self.queue.remove_where(|j| matches!(j, Job::ScenarioStep { .. } | Job::Workload { .. }));
+        self.log(EventKind::FeatureChanged {
+            what: format!(
+                "BUG: wrong bytes served for {repo}@{}; the run stops ({dropped} queued operations dropped)",
+                digest.short()
+            ),
+        });
     }
 
     fn note_failed_pull(&mut self, repo: &str, reference: &str, report: &ClientReport) {

@@ -41,6 +41,10 @@ pub struct Scenario {
     /// Stop the clock here (default: run until nothing is queued).
     #[serde(default)]
     pub run_until_ms: Option<u64>,
+    /// After the run: heal every fault and check that all replicas hold the same content
+    /// within this long (the time it took is reported).
+    #[serde(default)]
+    pub converge_within_ms: Option<u64>,
     /// What the scenario's own test checks (exact figures), as written in the file.
     #[serde(default)]
     pub expect: Option<serde_json::Value>,
@@ -286,6 +290,17 @@ pub struct ScenarioRun {
     pub events: u64,
     pub steps: Vec<StepOutcome>,
     pub oracle: OracleReport,
+    /// The final phase, if the scenario asks for it: how long after every fault healed all
+    /// replicas held the same content.
+    pub convergence: Option<Convergence>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Convergence {
+    pub converged: bool,
+    pub after_ms: Millis,
+    pub detail: Option<String>,
 }
 
 /// The scenario's progress as the page shows it.
@@ -402,7 +417,16 @@ impl Registry {
                 r.run_until_idle();
             }
         }
-        let run = r.scenario_run();
+        let converge = r.scenario.as_ref().and_then(|s| s.scenario.converge_within_ms);
+        let convergence = converge.map(|limit| {
+            r.heal_all();
+            r.converge(Millis(limit)).map(|waited| r.last_convergence().unwrap_or(waited))
+        });
+        let mut run = r.scenario_run();
+        run.convergence = convergence.map(|c| match c {
+            Ok(ms) => Convergence { converged: true, after_ms: ms, detail: None },
+            Err(e) => Convergence { converged: false, after_ms: Millis(0), detail: Some(e.message) },
+        });
         Ok((r, run))
     }
 
@@ -416,6 +440,7 @@ impl Registry {
             events: self.last_event_seq(),
             steps: self.scenario.as_ref().map(|s| s.outcomes.clone()).unwrap_or_default(),
             oracle,
+            convergence: None,
         }
     }
 
@@ -499,7 +524,7 @@ impl Registry {
                 let deleted = self.as_client(client.as_deref(), |r| r.delete_manifest(repo, reference))?;
                 if let Ok(repo) = super::names::RepoName::parse(repo) {
                     for d in &deleted.manifests {
-                        self.oracle.forget(&repo, d);
+                        self.oracle.forget(&repo, d, self.now);
                     }
                 }
                 Ok(None)
