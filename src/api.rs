@@ -87,6 +87,7 @@ struct JsOptions {
     rate_model: Option<String>,
     customer_managed_key: Option<String>,
     region: Option<String>,
+    home_region: Option<String>,
     geo_lag_ms: Option<u64>,
 }
 
@@ -182,6 +183,7 @@ impl Registry {
                     "rateModel",
                     "customerManagedKey",
                     "region",
+                    "homeRegion",
                     "geoLagMs",
                 ],
                 "options",
@@ -216,7 +218,11 @@ impl Registry {
                 .transpose()
                 .map_err(|e| to_js_error(&e))?
                 .unwrap_or(d.rate_model),
-            region: o.region.unwrap_or(d.region),
+            region: match (o.region, o.home_region) {
+                (Some(_), Some(_)) => return Err(invalid_argument("give region or homeRegion, not both")),
+                (Some(r), None) | (None, Some(r)) => r,
+                (None, None) => d.region,
+            },
             geo_lag: o.geo_lag_ms.map_or(d.geo_lag, engine::Millis),
             customer_managed_key: match o.customer_managed_key.as_deref() {
                 None => None,
@@ -262,11 +268,20 @@ impl Registry {
         to_js(&r.oracle_report())
     }
 
-    /// The same registry, with every request made through the returned object counted against
-    /// `identity` (a CI job, a cluster node, `anonymous`) instead of the admin user.
-    pub fn client(&self, identity: &str) -> Result<Registry, JsValue> {
-        engine::Identity::parse(identity).map_err(|e| to_js_error(&e))?;
-        Ok(Self { inner: Rc::clone(&self.inner), identity: Some(identity.to_string()), page: self.page })
+    /// The same registry seen by a client: `client('eastus')` is a client in that region (DNS
+    /// cached), every request routed to the nearest routable replica, so it sees
+    /// MANIFEST_UNKNOWN while a push has not replicated there; `client(name)` of a client added
+    /// with `addClient` routes as that one; any other name is just an identity the requests
+    /// are counted against (a CI job, a cluster node, `anonymous`).
+    pub fn client(&self, name: &str) -> Result<Registry, JsValue> {
+        engine::Identity::parse(name).map_err(|e| to_js_error(&e))?;
+        {
+            let mut r = self.inner.try_borrow_mut().map_err(|_| invalid_argument("the registry is busy"))?;
+            if !r.is_client(name) && engine::region::region(name).is_some() {
+                r.add_client(name, name, true, None).map_err(|e| to_js_error(&e))?;
+            }
+        }
+        Ok(Self { inner: Rc::clone(&self.inner), identity: Some(name.to_string()), page: self.page })
     }
 
     /// The identity requests are counted against (`admin` unless made through `client`).
@@ -493,13 +508,47 @@ impl Registry {
         fault: JsValue,
         delay_ms: Option<f64>,
         duration_ms: Option<f64>,
-    ) -> Result<JsValue, JsValue> {
+    ) -> Result<u32, JsValue> {
+        // `delayMs` and `durationMs` may also be given inside the fault object (read from a
+        // copy: the caller's object is left as it was).
+        let copy = js_sys::Object::new();
+        if let Some(obj) = fault.dyn_ref::<js_sys::Object>() {
+            js_sys::Object::assign(&copy, obj);
+        }
+        let take = |key: &str| -> Result<Option<f64>, JsValue> {
+            let value = js_sys::Reflect::get(&copy, &key.into()).unwrap_or(JsValue::UNDEFINED);
+            if value.is_undefined() {
+                return Ok(None);
+            }
+            let _ = js_sys::Reflect::delete_property(&copy, &key.into());
+            value.as_f64().map(Some).ok_or_else(|| invalid_argument(format!("{key} must be a number")))
+        };
+        let inner_delay = take("delayMs")?;
+        let inner_duration = take("durationMs")?;
+        let fault: JsValue = if fault.is_object() { copy.into() } else { fault };
         let fault: engine::FaultKind =
             serde_wasm_bindgen::from_value(fault).map_err(|e| invalid_argument(format!("bad fault: {e}")))?;
-        let delay =
-            delay_ms.map(|d| whole(d, "delayMs", ErrorCode::InvalidArgument)).transpose()?.unwrap_or(0);
-        let duration = duration_ms.map(|d| whole(d, "durationMs", ErrorCode::InvalidArgument)).transpose()?;
-        to_js(&self.run(|r| r.inject_fault(fault, engine::Millis(delay), duration.map(engine::Millis)))?)
+        let delay = delay_ms
+            .or(inner_delay)
+            .map(|d| whole(d, "delayMs", ErrorCode::InvalidArgument))
+            .transpose()?
+            .unwrap_or(0);
+        let duration = duration_ms
+            .or(inner_duration)
+            .map(|d| whole(d, "durationMs", ErrorCode::InvalidArgument))
+            .transpose()?;
+        Ok(self.run(|r| r.inject_fault(fault, engine::Millis(delay), duration.map(engine::Millis)))?.id)
+    }
+
+    /// Heals a fault now (`heal` is the same call).
+    pub fn heal(&self, id: f64) -> Result<JsValue, JsValue> {
+        self.heal_fault(id)
+    }
+
+    /// Heals every fault that is active or scheduled; returns how many.
+    #[wasm_bindgen(js_name = healAll)]
+    pub fn heal_all(&self) -> Result<u32, JsValue> {
+        self.run(|r| Ok(r.heal_all() as u32))
     }
 
     /// Heals a fault now.
