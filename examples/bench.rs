@@ -37,4 +37,20 @@ fn main() {
             per_s / baseline
         );
     }
+
+    // The workload benchmark: client operations per second (the same scenario the page's
+    // `stowage.benchmarkWorkload(n)` plays in Chromium).
+    let operations: u64 = std::env::var("OPS").ok().and_then(|v| v.parse().ok()).unwrap_or(1_000_000);
+    match stowage::engine::bench::workload(operations, &now) {
+        Ok(f) => println!(
+            "\nworkload: {} client operations ({} pushes, {} pulls, {} events) in {:.0} ms: {:.0} operations/s",
+            f.operations,
+            f.pushes,
+            f.pulls,
+            f.events,
+            f.ms,
+            f.ops_per_s()
+        ),
+        Err(e) => println!("\nworkload failed: {e}"),
+    }
 }

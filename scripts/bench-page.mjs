@@ -23,6 +23,10 @@ try {
   await page.waitForFunction(() => window.stowage);
   const table = await page.evaluate(([s, n]) => window.stowage.benchmark(s * 1048576, n), [sizeMiB, rounds]);
   console.log(`in Chromium, ${sizeMiB} MiB buffer, best of ${rounds} rounds\n${table}`);
+  const ops = Number(process.env.OPS ?? 1000000);
+  const w = await page.evaluate(n => window.stowage.benchmarkWorkload(n), ops);
+  console.log(`workload in Chromium: ${w.operations} client operations (${w.pushes} pushes, ${w.pulls} pulls, ` +
+    `${w.events} events) in ${Math.round(w.ms)} ms: ${Math.round(w.opsPerS)} operations/s`);
 } finally {
   await browser.close();
   server.kill();

@@ -850,6 +850,29 @@ pub fn mount_app(root: web_sys::Element) {
     crate::ui::mount(root);
 }
 
+/// Plays the workload benchmark (the same scenario as the native `cargo run --release
+/// --example bench`): `operations` client pushes and pulls on a two-region registry. Returns
+/// `{operations, pushes, pulls, events, ms, opsPerS}`.
+#[wasm_bindgen(js_name = benchmarkWorkload)]
+pub fn benchmark_workload(operations: f64) -> Result<JsValue, JsValue> {
+    let operations = whole(operations, "operations", ErrorCode::InvalidArgument)?.clamp(1, 10_000_000);
+    let perf = web_sys::window().and_then(|w| w.performance());
+    let now = move || perf.as_ref().map_or(0.0, |p| p.now());
+    let f = crate::engine::bench::workload(operations, &now).map_err(invalid_argument)?;
+    let out = js_sys::Object::new();
+    for (k, v) in [
+        ("operations", f.operations as f64),
+        ("pushes", f.pushes as f64),
+        ("pulls", f.pulls as f64),
+        ("events", f.events as f64),
+        ("ms", f.ms),
+        ("opsPerS", f.ops_per_s()),
+    ] {
+        let _ = js_sys::Reflect::set(&out, &k.into(), &v.into());
+    }
+    Ok(out.into())
+}
+
 /// Measures push (hash + seal) and pull (open + verify) throughput in this page, beside raw
 /// SHA-256 and AES-256-GCM on the same buffer: a text table, MB/s, best of `rounds`.
 #[wasm_bindgen]

@@ -77,3 +77,58 @@ pub fn fixed(x: f64, places: u32) -> String {
     }
     format!("{}.{:0width$}", n / scale, n % scale, width = places as usize)
 }
+
+/// What the workload benchmark measured.
+#[derive(Clone, Debug)]
+pub struct WorkloadFigure {
+    pub operations: u64,
+    pub pushes: u64,
+    pub pulls: u64,
+    pub events: u64,
+    pub ms: f64,
+}
+
+impl WorkloadFigure {
+    pub fn ops_per_s(&self) -> f64 {
+        self.operations as f64 / (self.ms.max(1e-3) / 1000.0)
+    }
+}
+
+/// The scenario the workload benchmark plays: a Premium registry in East US with a replica in
+/// West US, a client in each, and `operations` client operations (one push in ten, the rest
+/// pulls of the newest tags) in blocks of at most 100,000 an hour. Pushes re-tag
+/// deduplicated content, so memory stays flat however many operations run.
+pub fn workload_scenario(operations: u64) -> String {
+    let blocks = operations.div_ceil(100_000).max(1);
+    let per_minute = (operations / blocks / 60).max(10);
+    let mut steps = vec![
+        r#"{"atMs":0,"action":{"do":"addReplica","region":"westus"}}"#.to_string(),
+        r#"{"atMs":0,"action":{"do":"addClient","name":"east","region":"eastus"}}"#.to_string(),
+        r#"{"atMs":0,"action":{"do":"addClient","name":"west","region":"westus"}}"#.to_string(),
+        r#"{"atMs":0,"action":{"do":"setRateModel","model":"off"}}"#.to_string(),
+    ];
+    for b in 0..blocks {
+        steps.push(format!(
+            r#"{{"atMs":{},"action":{{"do":"workload","clients":["east","west"],"durationMs":3600000,"pushesPerMinute":{},"pullsPerMinute":{},"repos":8,"layerBytes":256,"sharedLayers":2,"uniqueLayer":false,"tags":4}}}}"#,
+            300_000 + b * 3_600_000,
+            per_minute / 10,
+            per_minute - per_minute / 10
+        ));
+    }
+    format!(
+        r#"{{"name":"benchmark","registry":{{"name":"benchmark","seed":1,"tier":"Premium","region":"eastus"}},"steps":[{}]}}"#,
+        steps.join(",")
+    )
+}
+
+/// Plays the workload scenario and times it with the caller's clock.
+pub fn workload(operations: u64, now_ms: &dyn Fn() -> f64) -> Result<WorkloadFigure, String> {
+    let json = workload_scenario(operations);
+    let start = now_ms();
+    let (_, run) = Registry::run_scenario(&json).map_err(|e| e.to_string())?;
+    let ms = now_ms() - start;
+    let o = &run.oracle;
+    let pushes = o.pushes_ok + o.pushes_failed.values().sum::<u64>();
+    let pulls = o.pulls_ok + o.pulls_failed.values().sum::<u64>();
+    Ok(WorkloadFigure { operations: pushes + pulls, pushes, pulls, events: run.events, ms })
+}

@@ -107,6 +107,17 @@ pub struct WorkloadSpec {
     /// Base layers every image shares (deduplicated), beside one layer of its own.
     #[serde(default = "two")]
     pub shared_layers: u32,
+    /// Whether each push adds a layer of its own (default true); without it, pushes after the
+    /// first are deduplicated re-tags.
+    #[serde(default = "yes")]
+    pub unique_layer: bool,
+    /// Cycle through this many tags per repository (default: a new tag per push).
+    #[serde(default)]
+    pub tags: Option<u32>,
+}
+
+fn yes() -> bool {
+    true
 }
 
 fn three() -> u32 {
@@ -613,11 +624,17 @@ impl Registry {
                         seed: Some(1_000 + u64::from(k)),
                     })
                     .collect();
-                layers.push(LayerInput::File {
-                    name: format!("build-{n}"),
-                    bytes: format!("build {n}").into_bytes(),
-                });
-                let _ = self.client_push_image(&client, &repo, &format!("v{n}"), layers);
+                if w.unique_layer || layers.is_empty() {
+                    layers.push(LayerInput::File {
+                        name: format!("build-{n}"),
+                        bytes: format!("build {n}").into_bytes(),
+                    });
+                }
+                let tag = match w.tags {
+                    Some(t) => format!("v{}", n % u64::from(t.max(1))),
+                    None => format!("v{n}"),
+                };
+                let _ = self.client_push_image(&client, &repo, &tag, layers);
             }
             WorkloadOp::Pull { client, .. } => {
                 let acked = self.oracle.newest_tags();
