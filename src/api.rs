@@ -379,6 +379,14 @@ impl Registry {
         to_js(&self.inner.borrow().replicas())
     }
 
+    /// Changes on their way between replicas, soonest first (at most `n`, default 200):
+    /// `[{from, to, what, departedAtMs, arrivesAtMs (null while a fault holds it), initialSync}]`.
+    #[wasm_bindgen(js_name = inFlight)]
+    pub fn in_flight(&self, n: Option<f64>) -> Result<JsValue, JsValue> {
+        let n = n.map(|n| whole(n, "n", ErrorCode::InvalidArgument)).transpose()?.unwrap_or(200);
+        to_js(&self.inner.borrow().replication_in_flight(n.min(10_000) as usize))
+    }
+
     /// Adds a client in `region`: `{name, region, dnsCache?, identity?}`. A handle from
     /// `client(name)` then routes each request to the nearest routable replica.
     #[wasm_bindgen(js_name = addClient)]
@@ -697,16 +705,21 @@ impl Registry {
     }
 
     /// Adds a webhook (2 / 10 / 500 per tier) for `actions` (["push", "delete"]), optionally
-    /// only for repository `scope`. Deliveries come one virtual second after the operation.
+    /// only for repository `scope`, on the replica in `region` (default: home): it fires when
+    /// the push or delete has arrived there, one virtual second later.
     #[wasm_bindgen(js_name = addWebhook)]
     pub fn add_webhook(
         &self,
         name: &str,
         actions: Vec<String>,
         scope: Option<String>,
+        region: Option<String>,
     ) -> Result<JsValue, JsValue> {
         let actions: Vec<&str> = actions.iter().map(String::as_str).collect();
-        to_js(&self.run(|r| r.add_webhook(name, &actions, scope.as_deref()))?)
+        to_js(&self.run(|r| match &region {
+            Some(region) => r.add_regional_webhook(name, &actions, scope.as_deref(), region),
+            None => r.add_webhook(name, &actions, scope.as_deref()),
+        })?)
     }
 
     #[wasm_bindgen(js_name = removeWebhook)]

@@ -184,3 +184,27 @@ fn a_replica_out_of_routing_keeps_syncing_and_a_big_registry_syncs_slowly() {
     assert_eq!(replica(&r.replicas(), "japaneast").repositories, 2, "it kept syncing");
     r.audit_every_replica().unwrap();
 }
+
+#[test]
+fn a_regional_webhook_fires_when_the_push_has_arrived_in_its_region() {
+    let mut r = two_regions();
+    r.add_webhook("homehook", &["push"], None).unwrap();
+    r.add_regional_webhook("usahook", &["push", "delete"], None, "eastus").unwrap();
+    assert_eq!(
+        r.add_regional_webhook("nowhere", &["push"], None, "japaneast").map(|_| ()).map_err(|e| e.code),
+        Err(ErrorCode::InvalidArgument)
+    );
+    r.push_image("app", "v1", file("x")).unwrap();
+    let pushed = r.now();
+    r.run_until_idle();
+    let f = r.features();
+    let at = |name: &str| f.webhooks.iter().find(|w| w.name == name).unwrap().recent[0].at_ms;
+    assert_eq!(at("homehook"), Millis(pushed.0 + 1000), "home fires a second after the push");
+    assert!(at("usahook") > at("homehook"), "East US fires once the push has crossed the Atlantic");
+    let in_flight = r.replication_in_flight(10);
+    assert!(in_flight.is_empty());
+    r.push_image("app", "v2", file("y")).unwrap();
+    let in_flight = r.replication_in_flight(10);
+    assert_eq!(in_flight.iter().map(|c| (c.from, c.to)).collect::<Vec<_>>()[0], ("westeurope", "eastus"));
+    assert!(in_flight.iter().all(|c| c.arrives_at_ms.is_some_and(|a| a > r.now())));
+}

@@ -69,6 +69,8 @@ pub struct Webhook {
     pub actions: Vec<WebhookAction>,
     /// Only events in this repository (None: every repository).
     pub scope: Option<RepoName>,
+    /// The replica it is configured on: it fires when the change has arrived there.
+    pub region: &'static str,
     pub delivered: u64,
     pub recent: VecDeque<Delivery>,
 }
@@ -117,7 +119,24 @@ impl Registry {
 
     /// Adds a webhook for `actions` ("push", "delete"), optionally only for one repository.
     pub fn add_webhook(&mut self, name: &str, actions: &[&str], scope: Option<&str>) -> Result<FeaturesView> {
+        let home = self.replicas[0].region.name;
+        self.add_regional_webhook(name, actions, scope, home)
+    }
+
+    /// Adds a webhook on the replica in `region`: it fires when a push or delete has arrived
+    /// there (webhooks are regional in ACR), whichever replica accepted it first.
+    pub fn add_regional_webhook(
+        &mut self,
+        name: &str,
+        actions: &[&str],
+        scope: Option<&str>,
+        region: &str,
+    ) -> Result<FeaturesView> {
         self.check_control_plane()?;
+        let Some(site) = self.site_index(region) else {
+            return err(ErrorCode::InvalidArgument, format!("the registry has no replica in {region:?}"));
+        };
+        let region = self.replicas[site].region.name;
         check_name(name, "webhook")?;
         let mut parsed = actions.iter().map(|a| WebhookAction::parse(a)).collect::<Result<Vec<_>>>()?;
         parsed.sort_unstable();
@@ -145,6 +164,7 @@ impl Registry {
             name: name.to_string(),
             actions: parsed,
             scope,
+            region,
             delivered: 0,
             recent: VecDeque::new(),
         });
@@ -164,12 +184,16 @@ impl Registry {
 
     /// Queues a delivery to every webhook that listens for `action` in `repo`.
     pub(super) fn fire_webhooks(&mut self, action: WebhookAction, repo: &RepoName, target: String) {
-        let at = self.now.saturating_add(WEBHOOK_DELAY);
+        let at = self.now.saturating_add(self.upload_offset()).saturating_add(WEBHOOK_DELAY);
         let names: Vec<String> = self
             .features
             .webhooks
             .iter()
-            .filter(|w| w.actions.contains(&action) && w.scope.as_ref().is_none_or(|s| s == repo))
+            .filter(|w| {
+                w.actions.contains(&action)
+                    && w.scope.as_ref().is_none_or(|s| s == repo)
+                    && w.region == self.region.name
+            })
             .map(|w| w.name.clone())
             .collect();
         for webhook in names {

@@ -47,7 +47,7 @@ pub use manifest::MediaType;
 pub use names::{Reference, RepoName, Tag};
 pub use oracle::OracleReport;
 pub use registry::{LayerInput, Registry, RegistryOptions};
-pub use replication::{ReplicaState, ReplicaView};
+pub use replication::{InFlight, ReplicaState, ReplicaView};
 pub use retention::{RetentionPolicy, RetentionView};
 pub use routing::{Client, ClientReport, RoutedRequest};
 pub use scenario::{Scenario, ScenarioRun};

@@ -153,9 +153,10 @@ pub struct Registry {
     /// Replication jobs held back by a fault until it heals.
     pub(super) held: Vec<Job>,
     pub(super) oracle: Oracle,
-    /// Within one client request: how far into its upload the change being logged lands (a
-    /// change leaves for the other replicas when its bytes have arrived, not when they start).
-    pub(super) upload_clock: Millis,
+    /// Within one client request: how many bytes of its upload have arrived when the change
+    /// being logged lands (a change leaves for the other replicas, and fires webhooks, when its
+    /// bytes have arrived, not when they start).
+    pub(super) upload_bytes: u64,
     /// After a fault heals on a replicated registry: since when we wait for the replicas to
     /// agree again, and how long the last such wait took.
     pub(super) converge_watch: Option<Millis>,
@@ -285,7 +286,7 @@ impl Registry {
             clients: Clients::new(),
             held: Vec::new(),
             oracle: Oracle::default(),
-            upload_clock: Millis(0),
+            upload_bytes: 0,
             converge_watch: None,
             last_convergence: None,
             scenario: None,
@@ -368,8 +369,7 @@ impl Registry {
         // other blob is sent whole (the registry deduplicates only once it has the bytes).
         let had = self.repos.get(&repo).is_some_and(|r| r.has_blob(&digest));
         if !had {
-            let (_, up) = throttle::bandwidth(self.tier);
-            self.upload_clock = self.upload_clock.saturating_add(throttle::transfer_time(size_bytes, up));
+            self.upload_bytes = self.upload_bytes.saturating_add(size_bytes);
         }
         self.link(&repo, digest);
         let synthetic = synthetic.is_some();
@@ -507,8 +507,7 @@ impl Registry {
             Some(t) => format!("{repo}:{t}"),
             None => format!("{repo}@{digest}"),
         };
-        let (_, up) = throttle::bandwidth(self.tier);
-        self.upload_clock = self.upload_clock.saturating_add(throttle::transfer_time(body.len() as u64, up));
+        self.upload_bytes = self.upload_bytes.saturating_add(body.len() as u64);
         self.log(EventKind::ManifestPushed { repo: repo.clone(), digest, tag, left_dangling });
         self.fire_webhooks(WebhookAction::Push, &repo, target);
         if let Some(old) = left_dangling {
@@ -1249,9 +1248,15 @@ impl Registry {
         out
     }
 
+    /// How far into the current request's upload the change being logged lands.
+    pub(super) fn upload_offset(&self) -> Millis {
+        let (_, up) = throttle::bandwidth(self.tier);
+        throttle::transfer_time(self.upload_bytes, up)
+    }
+
     /// Checks the caller's and the registry's buckets for `cost`; changes nothing.
     fn admit(&mut self, cost: throttle::Cost) -> Result<Ticket> {
-        self.upload_clock = Millis(0);
+        self.upload_bytes = 0;
         self.check_region_serving()?;
         let caller = self.caller.clone();
         self.throttle.admit(self.tier, self.now, &caller, cost)
@@ -1260,7 +1265,7 @@ impl Registry {
     /// A request succeeded: its tokens are taken, and the clock moves on by the time its bytes
     /// take at the tier's bandwidth (running any job due meanwhile). Returns that time.
     fn complete(&mut self, ticket: Ticket, uploaded: u64, downloaded: u64) -> Millis {
-        self.upload_clock = Millis(0);
+        self.upload_bytes = 0;
         self.throttle.charge(self.tier, self.now, ticket);
         let (down, up) = throttle::bandwidth(self.tier);
         let took =

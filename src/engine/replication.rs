@@ -172,7 +172,48 @@ pub struct ReplicaView {
     pub latency_from_home_ms: u64,
 }
 
+/// A change on its way between two replicas (for the map's moving dots).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct InFlight {
+    pub from: &'static str,
+    pub to: &'static str,
+    pub what: String,
+    /// When it left (its upload completed).
+    pub departed_at_ms: Millis,
+    /// When it arrives; None while a fault holds it back.
+    pub arrives_at_ms: Option<Millis>,
+    pub initial_sync: bool,
+}
+
 impl Registry {
+    /// Changes on their way between replicas, soonest first, at most `n` (held ones last).
+    pub fn replication_in_flight(&self, n: usize) -> Vec<InFlight> {
+        let queued = self.queue.iter().filter_map(|(job, at)| match job {
+            Job::Replicate { from, to, change, made_at, initial } => Some(InFlight {
+                from,
+                to,
+                what: change.describe(),
+                departed_at_ms: *made_at,
+                arrives_at_ms: Some(at),
+                initial_sync: *initial,
+            }),
+            _ => None,
+        });
+        let held = self.held.iter().filter_map(|job| match job {
+            Job::Replicate { from, to, change, made_at, initial } => Some(InFlight {
+                from,
+                to,
+                what: change.describe(),
+                departed_at_ms: *made_at,
+                arrives_at_ms: None,
+                initial_sync: *initial,
+            }),
+            _ => None,
+        });
+        queued.chain(held).take(n).collect()
+    }
+
     /// Index of the replica in `region`.
     pub(super) fn site_index(&self, region: &str) -> Option<usize> {
         self.replicas.iter().position(|r| r.region.name == region)
@@ -395,7 +436,7 @@ impl Registry {
     /// Changes held back by a partition, a pause or a region outage travel again, in order.
     pub(super) fn release_held_changes(&mut self) {
         let held = std::mem::take(&mut self.held);
-        self.upload_clock = Millis(0);
+        self.upload_bytes = 0;
         for job in held {
             if let Job::Replicate { from, to, change, made_at, initial } = job {
                 self.send_at(from, to, change, initial, made_at);
@@ -419,7 +460,7 @@ impl Registry {
     /// Queues `change` on the link from → to: after the links's latency and the transfer of
     /// its bytes, and never before what was sent on that link earlier.
     fn send(&mut self, from: &'static str, to: &'static str, change: Change, initial: bool) {
-        let departs = self.now.saturating_add(self.upload_clock);
+        let departs = self.now.saturating_add(self.upload_offset());
         self.send_at(from, to, change, initial, departs);
     }
 
@@ -443,7 +484,7 @@ impl Registry {
         let factor = self.link_factor(from, to);
         let travel = Millis((floor + jitter).saturating_mul(factor))
             .saturating_add(transfer_time(bytes, LINK_BYTES_PER_S / factor.max(1)));
-        let departs = self.now.saturating_add(self.upload_clock);
+        let departs = self.now.saturating_add(self.upload_offset());
         let earliest = departs.saturating_add(travel);
         let at = self.link_clock.get(&(from, to)).map_or(earliest, |last| earliest.max(*last));
         self.link_clock.insert((from, to), at);
@@ -547,6 +588,11 @@ impl Registry {
                 if let Some(tag) = tag {
                     self.set_tag_if_newer(repo, tag, *digest, stamp);
                 }
+                let target = match tag {
+                    Some(t) => format!("{repo}:{t}"),
+                    None => format!("{repo}@{digest}"),
+                };
+                self.fire_webhooks(super::features::WebhookAction::Push, repo, target);
                 Ok(())
             }
             (Change::Untag { repo, tag }, _) => {
