@@ -138,6 +138,13 @@ impl Registry {
             if r.is_empty() {
                 return Err(format!("empty repository {name} was kept"));
             }
+            if let Some(t) = r
+                .deleted_tags
+                .iter()
+                .find(|t| !r.manifests.contains(&t.digest) && !r.deleted_manifests.contains_key(&t.digest))
+            {
+                return Err(format!("{name}: soft-deleted tag {} names a manifest that is gone", t.tag));
+            }
             for d in r.untagged_at.keys() {
                 if !r.manifests.contains(d) || r.tags.values().any(|t| t == d) {
                     return Err(format!("{name}: manifest {d} has an untag time but is gone or tagged"));

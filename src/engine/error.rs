@@ -60,6 +60,11 @@ impl ErrorCode {
         Self::Unknown,
     ];
 
+    /// The code named on the wire, e.g. `MANIFEST_BLOB_UNKNOWN`.
+    pub fn parse(text: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|c| c.as_str() == text)
+    }
+
     /// The code as it appears on the wire, e.g. `MANIFEST_BLOB_UNKNOWN`.
     pub fn as_str(self) -> &'static str {
         match self {

@@ -1033,6 +1033,8 @@ impl Registry {
         let tags = r.remove_tags_of(&digest);
         r.manifests.remove(&digest);
         r.deleted_manifests.remove(&digest);
+        // Tags in the soft-delete bin that name it can never be restored now.
+        r.deleted_tags.retain(|t| t.digest != digest);
         r.untagged_at.remove(&digest);
         r.forget(&LockTarget::Manifest(digest));
         let blobs: Vec<Digest> =

@@ -37,6 +37,9 @@ pub struct Client {
     pub dns_cache: bool,
     /// The replica it resolved last and until when a caching client keeps it.
     pub resolved: Option<(&'static str, Millis)>,
+    /// DNS resolutions it made (a caching client makes one per time-to-live).
+    pub lookups: u64,
+    /// Requests it made.
     pub requests: u64,
 }
 
@@ -60,6 +63,8 @@ pub struct ClientReport {
     /// Set when a request failed: what the client saw.
     pub error: Option<String>,
     pub error_code: Option<&'static str>,
+    /// The HTTP status of that error.
+    pub error_status: Option<u16>,
 }
 
 impl Registry {
@@ -88,6 +93,7 @@ impl Registry {
             identity,
             dns_cache,
             resolved: None,
+            lookups: 0,
             requests: 0,
         };
         self.clients.insert(name.to_string(), client.clone());
@@ -136,7 +142,7 @@ impl Registry {
         let region = self.replicas[i].region.name;
         if let Some(c) = self.clients.get_mut(name) {
             c.resolved = Some((region, now.saturating_add(DNS_TTL)));
-            c.requests += 1;
+            c.lookups += 1;
         }
         Ok(i)
     }
@@ -151,6 +157,9 @@ impl Registry {
     /// Returns the region that served it with the result.
     pub fn with_client<T>(&mut self, name: &str, f: impl FnOnce(&mut Self) -> Result<T>) -> Result<T> {
         let site = self.route(name)?;
+        if let Some(c) = self.clients.get_mut(name) {
+            c.requests += 1;
+        }
         let identity = self.clients.get(name).map(|c| c.identity.clone()).unwrap_or_else(Identity::admin);
         let previous = std::mem::replace(&mut self.caller, identity);
         let out = self.with_site(site, f);
@@ -180,6 +189,7 @@ impl Registry {
             digest: None,
             error: None,
             error_code: None,
+            error_status: None,
         };
         let mut built: Vec<BuiltLayer> = Vec::with_capacity(layers.len());
         for (i, layer) in layers.iter().enumerate() {
@@ -223,6 +233,7 @@ impl Registry {
             digest: None,
             error: None,
             error_code: None,
+            error_status: None,
         };
         let Some(pulled) =
             self.routed(name, "GET manifest", &mut report, |r| r.pull_manifest(repo, reference))
@@ -299,6 +310,7 @@ impl Registry {
                 let at = if region.is_empty() { String::new() } else { format!(" (served by {region})") };
                 report.error = Some(format!("{what}{at}: {e}"));
                 report.error_code = Some(e.code.as_str());
+                report.error_status = Some(e.http_status);
                 if what.starts_with("PUT") {
                     self.oracle.push_failed(e.code.as_str());
                 }

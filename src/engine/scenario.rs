@@ -653,7 +653,7 @@ fn report_result(report: &super::routing::ClientReport) -> Result<Option<String>
         report.requests.iter().map(|q| format!("{} → {}", q.request, q.region)).collect();
     match (&report.error, report.error_code) {
         (Some(message), Some(code)) => {
-            let code = ErrorCode::ALL.into_iter().find(|c| c.as_str() == code).unwrap_or(ErrorCode::Unknown);
+            let code = ErrorCode::parse(code).unwrap_or(ErrorCode::Unknown);
             Err(RegistryError::new(code, format!("{message} [{}]", served.join(", "))))
         }
         _ => Ok(Some(served.join(", "))),

@@ -219,6 +219,12 @@ impl Registry {
         let in_bin = r.deleted_manifests.contains_key(&digest);
         let tag_in_bin = r.deleted_tags.iter().any(|t| t.tag == tag && t.digest == digest);
         let manifest_tag = r.deleted_manifests.get(&digest).is_some_and(|(_, tags)| tags.contains(&tag));
+        if !in_bin && !r.manifests.contains(&digest) {
+            return err(
+                ErrorCode::ManifestUnknown,
+                format!("{repo}@{} was deleted for good; its tag cannot be restored", digest.short()),
+            );
+        }
         if !in_bin && !tag_in_bin {
             return err(
                 ErrorCode::ManifestUnknown,

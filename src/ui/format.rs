@@ -240,7 +240,115 @@ pub fn job_kind_words(kind: &str, n: usize) -> String {
         "replica-created" => ("replica creation", "replica creations"),
         "fault-start" => ("fault start", "fault starts"),
         "fault-end" => ("fault end", "fault ends"),
+        "failover" => ("failover", "failovers"),
+        "scenario-step" => ("scenario step", "scenario steps"),
+        "workload" => ("workload request", "workload requests"),
         other => return format!("{n} × {other}"),
     };
     count(n, one, many)
+}
+
+/// Parses a duration typed by a person: `90s`, `5m`, `1.5h`, `2d`, `250ms`; a bare number is
+/// minutes. Empty text is `None`. Decimal arithmetic on integers, rounded to the millisecond.
+pub fn parse_duration(text: &str) -> Result<Option<crate::engine::Millis>, String> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Ok(None);
+    }
+    let split = text.find(|c: char| !(c.is_ascii_digit() || c == '.')).unwrap_or(text.len());
+    let (number, unit) = text.split_at(split);
+    let unit_ms: u64 = match unit.trim() {
+        "" | "m" | "min" | "mins" | "minute" | "minutes" => 60_000,
+        "ms" => 1,
+        "s" | "sec" | "secs" | "second" | "seconds" => 1_000,
+        "h" | "hour" | "hours" => 3_600_000,
+        "d" | "day" | "days" => 86_400_000,
+        other => return Err(format!("{other:?} is not a unit: use ms, s, m, h or d (e.g. 90s, 5m, 2h)")),
+    };
+    let bad =
+        || format!("{text:?} is not a duration: type e.g. 90s, 5m, 2h or 1d (a bare number is minutes)");
+    let (whole, frac) = number.split_once('.').unwrap_or((number, ""));
+    if (whole.is_empty() && frac.is_empty()) || frac.len() > 6 {
+        return Err(bad());
+    }
+    let whole: u128 = if whole.is_empty() { 0 } else { whole.parse().map_err(|_| bad())? };
+    let frac_value: u128 = if frac.is_empty() { 0 } else { frac.parse().map_err(|_| bad())? };
+    let scale = 10u128.pow(frac.len() as u32);
+    let unit = u128::from(unit_ms);
+    let ms = whole
+        .checked_mul(unit)
+        .and_then(|w| w.checked_add((frac_value * unit + scale / 2) / scale))
+        .filter(|ms| *ms <= u128::from(u64::MAX / 2))
+        .ok_or_else(|| format!("{text} is far too long"))?;
+    Ok(Some(crate::engine::Millis(ms as u64)))
+}
+
+/// Parses a virtual time as the clock shows it (`1d 02:03:04.005`, `00:30:00`, `00:30`), or a
+/// duration from `now` with a leading `+` (`+10m`).
+pub fn parse_instant(text: &str, now: crate::engine::Millis) -> Result<crate::engine::Millis, String> {
+    use crate::engine::Millis;
+    let text = text.trim();
+    if let Some(rest) = text.strip_prefix('+') {
+        return match parse_duration(rest)? {
+            Some(d) => Ok(now.saturating_add(d)),
+            None => Err("type a duration after +, e.g. +10m".into()),
+        };
+    }
+    let bad = || {
+        format!(
+            "{text:?} is not a time: type it as the clock shows it (e.g. 00:30:00 or 1d 02:00:00), or +10m"
+        )
+    };
+    let (days, clock) = match text.split_once('d') {
+        Some((d, rest)) => (d.trim().parse::<u64>().map_err(|_| bad())?, rest.trim()),
+        None => (0, text),
+    };
+    let (clock, milli) = match clock.split_once('.') {
+        Some((c, m)) if (1..=3).contains(&m.len()) && m.bytes().all(|b| b.is_ascii_digit()) => {
+            (c, m.parse::<u64>().map_err(|_| bad())? * 10u64.pow(3 - m.len() as u32))
+        }
+        Some(_) => return Err(bad()),
+        None => (clock, 0),
+    };
+    let parts: Vec<&str> = clock.split(':').collect();
+    if !(2..=3).contains(&parts.len()) || parts.iter().any(|p| p.is_empty() || p.len() > 2) {
+        return Err(bad());
+    }
+    let mut values = [0u64; 3];
+    for (i, p) in parts.iter().enumerate() {
+        values[i] = p.parse().map_err(|_| bad())?;
+    }
+    let [h, m, s] = values;
+    if h > 23 || m > 59 || s > 59 {
+        return Err(bad());
+    }
+    days.checked_mul(Millis::DAY.0)
+        .and_then(|d| d.checked_add(h * 3_600_000 + m * 60_000 + s * 1000 + milli))
+        .map(Millis)
+        .ok_or_else(bad)
+}
+
+/// A short duration for labels: `850 ms`, `12.3 s`, `4 min 5 s`, `2 h 3 min`, `1 d 4 h`.
+pub fn short_duration(d: crate::engine::Millis) -> String {
+    let ms = d.0;
+    if ms < 1_000 {
+        return format!("{ms} ms");
+    }
+    if ms < 60_000 {
+        let tenths = ms / 100;
+        return if tenths.is_multiple_of(10) {
+            format!("{} s", tenths / 10)
+        } else {
+            format!("{}.{} s", tenths / 10, tenths % 10)
+        };
+    }
+    let (d, h, m, s) = (ms / 86_400_000, ms / 3_600_000 % 24, ms / 60_000 % 60, ms / 1000 % 60);
+    match (d, h) {
+        (0, 0) if s == 0 => format!("{m} min"),
+        (0, 0) => format!("{m} min {s} s"),
+        (0, _) if m == 0 => format!("{h} h"),
+        (0, _) => format!("{h} h {m} min"),
+        _ if h == 0 => format!("{d} d"),
+        _ => format!("{d} d {h} h"),
+    }
 }

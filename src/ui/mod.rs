@@ -15,14 +15,23 @@ use yew::prelude::*;
 
 use crate::engine::{KeyKind, Registry};
 use components::{
-    Accounts, Catalog, ClockBar, ConfirmDialog, EventLog, Header, Intro, KeyVaultPanel, NewRegistry,
-    PushForm, RatePanel, RetentionPanel, Status, tier_panel,
+    Accounts, Catalog, ClientsPanel, ClockBar, ConfirmDialog, EventLog, FaultTimeline, FeaturesPanel, GeoMap,
+    Header, Intro, KeyVaultPanel, NewRegistry, PushForm, RatePanel, Replicas, RetentionPanel,
+    SoftDeletePanel, Status, tier_panel,
 };
-use state::{Action, State, UiError};
+use state::{Action, Panel, State, UiError};
 
 #[function_component(App)]
 fn app() -> Html {
     let state = use_reducer(State::new);
+    // A change made from the console (`stowage.page()`) refreshes the page at once.
+    {
+        let dispatcher = state.dispatcher();
+        use_effect_with((), move |_| {
+            set_page_listener(Some(Callback::from(move |()| dispatcher.dispatch(Action::Refreshed))));
+            || set_page_listener(None)
+        });
+    }
     let on_action = {
         let dispatcher = state.dispatcher();
         let registry = state.registry.clone();
@@ -53,6 +62,8 @@ fn app() -> Html {
             <Header name={state.name.clone()} usage={snap.usage.clone()} cost={snap.cost.clone()}
                 {cmk_state} on_action={on_action.clone()} />
             <ClockBar clock={snap.clock.clone()} on_action={on_action.clone()} />
+            <FaultTimeline key={format!("faults-{generation}")} faults={snap.faults.clone()} total={snap.faults_total}
+                now={snap.clock.now} error={state.error_of(Panel::Faults)} on_action={on_action.clone()} />
             <Intro />
             <Status message={state.message.clone()} error={state.error.clone()} retry={state.retry.clone()}
                 on_action={on_action.clone()} />
@@ -67,12 +78,31 @@ fn app() -> Html {
                         backup_chars={state.key_backup_chars()} on_action={on_action.clone()} />
                     <RetentionPanel key={format!("retention-{generation}")} view={snap.retention.clone()}
                         error={state.retention_error.clone()} on_action={on_action.clone()} />
-                    <Accounts usage={snap.usage.clone()} keys={snap.keys.clone()} />
+                    <SoftDeletePanel key={format!("soft-delete-{generation}")} view={snap.soft_delete.clone()}
+                        error={state.error_of(Panel::SoftDelete)} on_action={on_action.clone()} />
+                    <FeaturesPanel key={format!("features-{generation}")} view={snap.features.clone()}
+                        regions={snap.replicas.iter().map(|r| r.region).collect::<Vec<_>>()}
+                        error={state.error_of(Panel::Features)} on_action={on_action.clone()} />
+                    <Accounts key={format!("accounts-{generation}")} usage={snap.usage.clone()} keys={snap.keys.clone()}
+                        geo={snap.geo.clone()} faults={snap.faults.clone()} error={state.error_of(Panel::Accounts)}
+                        on_action={on_action.clone()} />
                     <EventLog events={snap.events.clone()} total={snap.events_total} />
                 </div>
-                <Catalog catalog={snap.catalog.clone()} on_action={on_action.clone()} />
+                <div class="main-column">
+                    <Catalog catalog={snap.catalog.clone()} on_action={on_action.clone()} />
+                    <GeoMap key={format!("geo-{generation}")} replicas={snap.replicas.clone()} clients={snap.clients.clone()}
+                        clients_total={snap.clients_total} faults={snap.faults.clone()} in_flight={snap.in_flight.clone()}
+                        tier={snap.tier.as_ref().map(|t| t.tier)} now={snap.clock.now}
+                        error={state.error_of(Panel::Geo)} on_action={on_action.clone()} />
+                    <Replicas replicas={snap.replicas.clone()} on_action={on_action.clone()} />
+                    <ClientsPanel key={format!("clients-{generation}")} clients={snap.clients.clone()}
+                        total={snap.clients_total} runs={state.client_runs.clone()} tally={state.client_tally.clone()}
+                        error={state.error_of(Panel::Clients)} on_action={on_action.clone()} />
+                </div>
             </main>
-            <ConfirmDialog danger={state.confirm.clone()} clock={snap.clock.clone()} on_action={on_action.clone()} />
+            <ConfirmDialog danger={state.confirm.clone()} clock={snap.clock.clone()}
+                soft_delete_days={snap.soft_delete.as_ref().filter(|v| v.enabled).map(|v| v.days)}
+                on_action={on_action.clone()} />
             <NewRegistry dialog={state.new_registry.clone()} current={state.name.clone()} on_action={on_action} />
         </div>
     }

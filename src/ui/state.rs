@@ -12,9 +12,10 @@ use yew::Reducible;
 use crate::engine::key_vault::KeyBackup;
 use crate::engine::scheduler::JobView;
 use crate::engine::{
-    AttributePatch, BlobCheck, Cost, Deleted, Event, EventKind, KeyVaultView, LayerInput, LayerView,
-    ManifestView, Millis, Registry, RegistryError, RegistryOptions, RepositorySummary, RetentionView,
-    ScaleOutReport, SealView, ThrottleView, TierView, Usage,
+    AttributePatch, BlobCheck, Client, Cost, Deleted, Event, EventKind, Fault, FaultKind, FeaturesView,
+    GeoStorageView, InFlight, KeyVaultView, LayerInput, LayerView, ManifestView, Millis, Registry,
+    RegistryError, RegistryOptions, ReplicaView, RepositorySummary, RetentionView, ScaleOutReport, SealView,
+    SoftDeleteView, ThrottleView, TierView, Usage,
 };
 
 use super::format::{
@@ -24,7 +25,13 @@ use super::format::{
 use super::locks::change_sentence;
 use super::small::{SmallMap, SmallSet};
 
+mod bins;
 mod controls;
+mod geo;
+mod run;
+
+pub use geo::{ClientRun, ClientTally};
+pub use run::{RUN_SPEEDS, RunSnap, TICK_MS};
 
 /// Repositories per catalog page.
 pub const CATALOG_PAGE: u64 = 20;
@@ -46,6 +53,28 @@ pub const RETENTION_SHOWN: usize = 100;
 pub const IDENTITIES_SHOWN: usize = 20;
 /// The page holds every chosen file in memory; bigger files are refused (use a synthetic layer).
 pub const FILE_MAX_BYTES: u64 = 256 << 20;
+/// Clients listed (the total shows them all).
+pub const CLIENTS_SHOWN: usize = 50;
+/// Faults on the timeline: the newest ones (the total shows them all).
+pub const FAULTS_SHOWN: usize = 50;
+/// Soft-deleted items listed (the total shows them all).
+pub const SOFT_DELETED_SHOWN: usize = 100;
+/// Replication changes on their way drawn on the map (the replicas table counts them all).
+pub const IN_FLIGHT_SHOWN: usize = 200;
+/// Client pushes and pulls made from the page that stay listed, newest first.
+pub const CLIENT_RUNS_KEPT: usize = 12;
+
+/// A panel that shows the engine's refusal of its own last action beside its controls.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Panel {
+    /// The map's region and link panels, and the replicas table.
+    Geo,
+    Clients,
+    Faults,
+    Accounts,
+    SoftDelete,
+    Features,
+}
 
 /// An error as the page shows it: a code, the HTTP status a registry would answer, and words.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -55,12 +84,21 @@ pub struct UiError {
     pub message: String,
     /// For TOOMANYREQUESTS: the seconds the registry's `Retry-After` asks to wait.
     pub retry_after_s: Option<u64>,
+    /// What stayed changed, when not everything was refused (a client's push stops at its
+    /// failed request, and what the requests before it wrote stays).
+    pub aside: Option<String>,
 }
 
 impl UiError {
     /// An error the page itself raises (not the registry): no HTTP status.
     pub fn page(code: &str, message: impl Into<String>) -> Self {
-        Self { code: code.into(), http_status: None, message: message.into(), retry_after_s: None }
+        Self {
+            code: code.into(),
+            http_status: None,
+            message: message.into(),
+            retry_after_s: None,
+            aside: None,
+        }
     }
 }
 
@@ -71,6 +109,7 @@ impl From<RegistryError> for UiError {
             http_status: Some(e.http_status),
             message: e.message,
             retry_after_s: e.retry_after_s,
+            aside: None,
         }
     }
 }
@@ -109,6 +148,8 @@ pub struct NewRegistryForm {
     /// `"none"`, `"automatic"` or `"manual"`.
     pub key: String,
     pub seed: String,
+    /// The region's programmatic name, e.g. `westeurope`.
+    pub region: String,
 }
 
 /// How the customer's key stops being usable.
@@ -265,6 +306,73 @@ pub enum Action {
         enabled: bool,
         days: String,
     },
+    /// Something outside the page (the console, through `stowage.page()`) changed the registry.
+    Refreshed,
+    AddReplica(String),
+    RemoveReplica(String),
+    SetReplicaRouting {
+        region: String,
+        enabled: bool,
+    },
+    /// Injects a fault after `delay`, lasting `duration` (both as typed; empty: now, until
+    /// healed); the refusal shows in `panel`.
+    InjectFault {
+        fault: FaultKind,
+        delay: String,
+        duration: String,
+        panel: Panel,
+    },
+    HealFault(u32),
+    /// The geo-redundant storage lag, as typed (e.g. `5m`).
+    SetGeoLag(String),
+    AddClient {
+        name: String,
+        region: String,
+        dns_cache: bool,
+    },
+    /// A client pushes two small generated text layers as `repo:tag`, each request routed.
+    ClientPush {
+        client: String,
+        repo: String,
+        tag: String,
+    },
+    ClientPull {
+        client: String,
+        repo: String,
+        reference: String,
+    },
+    /// The soft-delete policy (`days` as typed; empty: the default 7).
+    SetSoftDelete {
+        enabled: bool,
+        days: String,
+    },
+    RestoreSoftDeleted {
+        repo: String,
+        tag: String,
+        digest: String,
+        force: bool,
+    },
+    AddWebhook {
+        name: String,
+        actions: Vec<&'static str>,
+        /// Empty: every repository.
+        scope: String,
+        /// The replica it is configured on (empty: home).
+        region: String,
+    },
+    RemoveWebhook(String),
+    AddPrivateEndpoint(String),
+    RemovePrivateEndpoint(String),
+    SetContentTrust(bool),
+    /// Starts the clock running at `speed` virtual milliseconds per real millisecond (0: as fast
+    /// as it goes), until the time typed (empty: until paused).
+    Run {
+        speed: u32,
+        until: String,
+    },
+    Pause,
+    /// One tick of the running clock (sent by the page's timer every `TICK_MS`).
+    RunTick,
 }
 
 /// Which part of an image a blob is.
@@ -337,10 +445,11 @@ pub struct ClockSnap {
     /// Every queued job, of any kind.
     pub jobs_total: usize,
     /// Queued reclaims, and the other kinds with their counts and next times, in the order
-    /// they next run; counted over the first `JOB_KINDS_SCAN` jobs (`kinds_complete`: all).
+    /// they next run (the engine counts every queued job).
     pub reclaims: usize,
     pub kinds: Vec<KindCount>,
-    pub kinds_complete: bool,
+    /// The clock while it runs by itself.
+    pub running: Option<RunSnap>,
 }
 
 /// Queued jobs of one kind (the engine's `JobView::kind`).
@@ -386,6 +495,21 @@ pub struct Snapshot {
     /// Newest first.
     pub events: Vec<Event>,
     pub events_total: u64,
+    /// The home region's geo-redundant storage: each account's recovery point window.
+    pub geo: Option<GeoStorageView>,
+    /// Every replica, home first.
+    pub replicas: Vec<ReplicaView>,
+    /// The first `IN_FLIGHT_SHOWN` changes on their way between replicas, soonest first.
+    pub in_flight: Vec<InFlight>,
+    /// The first `CLIENTS_SHOWN` clients, by name.
+    pub clients: Vec<Client>,
+    pub clients_total: usize,
+    /// The newest `FAULTS_SHOWN` faults, in the order they were injected.
+    pub faults: Vec<Fault>,
+    pub faults_total: usize,
+    /// The soft-delete policy and the first `SOFT_DELETED_SHOWN` items in the bins.
+    pub soft_delete: Option<SoftDeleteView>,
+    pub features: Option<FeaturesView>,
 }
 
 #[derive(Clone)]
@@ -430,6 +554,15 @@ pub struct State {
     pub retention_error: Option<UiError>,
     /// The image the page pushed last (repository, tag).
     last_pushed: Option<(String, String)>,
+    /// The engine's refusal of a panel's last action, shown in that panel.
+    pub panel_error: Option<(Panel, UiError)>,
+    /// Client pushes and pulls made from the page, newest first (at most `CLIENT_RUNS_KEPT`).
+    pub client_runs: Vec<ClientRun>,
+    /// Every client push and pull made from the page, counted per client.
+    pub client_tally: Vec<ClientTally>,
+    client_runs_made: u64,
+    /// The clock running by itself, while it does.
+    running: Option<RunSnap>,
     pub snapshot: Snapshot,
 }
 
@@ -476,6 +609,11 @@ impl State {
             scale_out: None,
             retention_error: None,
             last_pushed: None,
+            panel_error: None,
+            client_runs: vec![],
+            client_tally: vec![],
+            client_runs_made: 0,
+            running: None,
         };
         if let Some(name) = state.with(|r| Ok(r.name().to_string())) {
             state.name = name;
@@ -513,6 +651,31 @@ impl State {
             self.checks.clear();
         }
         out
+    }
+
+    /// `change` for a panel's own action: its refusal shows in the panel too.
+    fn change_in<T>(
+        &mut self,
+        panel: Panel,
+        f: impl FnOnce(&mut Registry) -> Result<T, RegistryError>,
+    ) -> Option<T> {
+        let out = self.change(f);
+        self.panel_error = match (&out, &self.error) {
+            (None, Some(e)) => Some((panel, e.clone())),
+            _ => None,
+        };
+        out
+    }
+
+    /// A page-side refusal (input the engine never saw) shown in a panel and the banner.
+    fn fail_in(&mut self, panel: Panel, e: UiError) {
+        self.panel_error = Some((panel, e.clone()));
+        self.fail(e);
+    }
+
+    /// The error a panel shows, if its last action was refused.
+    pub fn error_of(&self, panel: Panel) -> Option<UiError> {
+        self.panel_error.as_ref().filter(|(p, _)| *p == panel).map(|(_, e)| e.clone())
     }
 
     fn settle<T>(&mut self, result: Result<T, UiError>) -> Option<T> {
@@ -640,11 +803,21 @@ impl State {
 
     fn confirm(&mut self) {
         let Some(danger) = self.confirm.take() else { return };
+        let bin_days = self.snapshot.soft_delete.as_ref().filter(|v| v.enabled).map(|v| v.days);
+        let released = |d: &Deleted| match bin_days {
+            Some(days) => format!(
+                "Soft delete is on: it went to the bin, still billed, and can be restored for {} (see Soft delete).",
+                count(days as usize, "day", "days")
+            ),
+            None => released(d),
+        };
         match danger {
             Danger::Untag { repo, tag, .. } => {
                 if let Some(digest) = self.change(|r| r.untag(&repo, &tag)) {
+                    let bin =
+                        if bin_days.is_some() { " Soft delete is on: the tag went to the bin." } else { "" };
                     self.note(format!(
-                        "Untagged {repo}:{tag}. Manifest {} is still stored and billed: untag releases nothing.",
+                        "Untagged {repo}:{tag}. Manifest {} is still stored and billed: untag releases nothing.{bin}",
                         digest.short()
                     ));
                 }
@@ -849,13 +1022,18 @@ impl State {
         throttle.identities.truncate(IDENTITIES_SHOWN);
         let scale_target = self.scale_target(r, &catalog);
         let jobs_total = r.pending_job_count();
-        let scanned = r.pending_jobs(jobs_total.min(JOB_KINDS_SCAN));
-        let kinds_complete = scanned.len() == jobs_total;
-        let mut kinds = count_kinds(scanned.iter());
+        // The engine counts every queued job by kind; the page lists the next few reclaims.
+        let mut kinds: Vec<KindCount> = r
+            .pending_job_counts()
+            .into_iter()
+            .map(|(kind, count, next_at)| KindCount { kind, count, next_at })
+            .collect();
+        kinds.sort_by_key(|k| k.next_at);
         let reclaims = kinds.iter().find(|k| k.kind == "reclaim").map_or(0, |k| k.count);
         kinds.retain(|k| k.kind != "reclaim");
-        let jobs: Vec<JobView> =
-            scanned.into_iter().filter(|j| j.kind == "reclaim").take(JOBS_SHOWN).collect();
+        let jobs = next_reclaims(r, reclaims.min(JOBS_SHOWN), jobs_total);
+        let faults = r.faults();
+        let clients = r.clients();
         self.snapshot = Snapshot {
             usage: Some(r.usage()),
             tier: Some(r.tier()),
@@ -868,7 +1046,7 @@ impl State {
                 jobs_total,
                 reclaims,
                 kinds,
-                kinds_complete,
+                running: self.running.clone(),
             },
             keys: r.key_versions(),
             throttle: Some(throttle),
@@ -878,6 +1056,15 @@ impl State {
             catalog,
             events: r.events().rev().take(EVENTS_SHOWN).cloned().collect(),
             events_total: r.last_event_seq(),
+            geo: Some(r.geo_storage()),
+            replicas: r.replicas(),
+            in_flight: r.replication_in_flight(IN_FLIGHT_SHOWN),
+            clients_total: clients.len(),
+            clients: clients.into_iter().take(CLIENTS_SHOWN).collect(),
+            faults: faults[faults.len().saturating_sub(FAULTS_SHOWN)..].to_vec(),
+            faults_total: faults.len(),
+            soft_delete: Some(r.soft_delete_view(SOFT_DELETED_SHOWN)),
+            features: Some(r.features()),
         };
     }
 
@@ -1002,6 +1189,23 @@ impl State {
             seal,
             view,
         }
+    }
+}
+
+/// The next `n` garbage-collection reclaims, in the order they run. They are usually among the
+/// first jobs; the scan widens only while it has not found them all.
+fn next_reclaims(r: &Registry, n: usize, total: usize) -> Vec<JobView> {
+    if n == 0 {
+        return vec![];
+    }
+    let mut scan = 64;
+    loop {
+        let jobs = r.pending_jobs(scan.min(total));
+        let found: Vec<JobView> = jobs.iter().filter(|j| j.kind == "reclaim").take(n).cloned().collect();
+        if found.len() == n || scan >= total.min(JOB_KINDS_SCAN) {
+            return found;
+        }
+        scan *= 4;
     }
 }
 
@@ -1138,6 +1342,32 @@ impl Reducible for State {
             Action::LoseKey(how) => s.lose_key(how),
             Action::RestoreKey => s.restore_key(),
             Action::SetRetention { enabled, days } => s.set_retention(enabled, &days),
+            Action::Refreshed => s.refreshed(),
+            Action::AddReplica(region) => s.add_replica(&region),
+            Action::RemoveReplica(region) => s.remove_replica(&region),
+            Action::SetReplicaRouting { region, enabled } => s.set_replica_routing(&region, enabled),
+            Action::InjectFault { fault, delay, duration, panel } => {
+                s.inject_fault(fault, &delay, &duration, panel)
+            }
+            Action::HealFault(id) => s.heal_fault(id),
+            Action::SetGeoLag(lag) => s.set_geo_lag(&lag),
+            Action::AddClient { name, region, dns_cache } => s.add_client(&name, &region, dns_cache),
+            Action::ClientPush { client, repo, tag } => s.client_push(&client, &repo, &tag),
+            Action::ClientPull { client, repo, reference } => s.client_pull(&client, &repo, &reference),
+            Action::SetSoftDelete { enabled, days } => s.set_soft_delete(enabled, &days),
+            Action::RestoreSoftDeleted { repo, tag, digest, force } => {
+                s.restore_soft_deleted(&repo, &tag, &digest, force)
+            }
+            Action::AddWebhook { name, actions, scope, region } => {
+                s.add_webhook(&name, &actions, &scope, &region)
+            }
+            Action::RemoveWebhook(name) => s.remove_webhook(&name),
+            Action::AddPrivateEndpoint(name) => s.add_private_endpoint(&name),
+            Action::RemovePrivateEndpoint(name) => s.remove_private_endpoint(&name),
+            Action::SetContentTrust(on) => s.set_content_trust(on),
+            Action::Run { speed, until } => s.run(speed, &until),
+            Action::Pause => s.pause(),
+            Action::RunTick => s.run_tick(),
         }
         s.refresh();
         Rc::new(s)

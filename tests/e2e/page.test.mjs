@@ -199,7 +199,7 @@ describe('the Stowage page', { timeout: 300_000 }, () => {
     assert.match(await page.locator('#clock').textContent(), /Stowage's choice/);
     assert.equal(await page.locator('#catalog [data-repo]').count(), 0);
     assert.equal(await page.locator('#error').count(), 0);
-    assert.equal(await page.locator('#accounts tbody tr').count(), 4);
+    assert.equal(await page.locator('#accounts table.usage:not(.geo-accounts) tbody tr').count(), 4);
     await shot('01-empty.png');
   });
 
@@ -814,7 +814,7 @@ describe('the Stowage page', { timeout: 300_000 }, () => {
     return p;
   };
   /** Fills in the "New registry" dialog; `create` presses its button. */
-  const fillNewRegistry = async (p, { name, tier = 'Standard', rate = '2026', key = 'none', seed = '1' }) => {
+  const fillNewRegistry = async (p, { name, tier = 'Standard', rate = '2026', key = 'none', seed = '1', region = 'westeurope' }) => {
     await p.click('#new-registry');
     await p.locator('#new-registry-dialog').waitFor();
     await p.fill('#new-name', name);
@@ -822,6 +822,7 @@ describe('the Stowage page', { timeout: 300_000 }, () => {
     await p.selectOption('#new-rate-model', rate);
     await p.selectOption('#new-key', key);
     await p.fill('#new-seed', seed);
+    await p.selectOption('#new-region', region);
   };
   /** Replaces the page's registry through the dialog and waits for the new one. */
   const newRegistry = async (p, options) => {
@@ -862,6 +863,7 @@ describe('the Stowage page', { timeout: 300_000 }, () => {
   };
   const clockOf = async (p) => Number(await p.locator('#clock-now').getAttribute('data-ms'));
   const statusOf = (p) => p.locator('#status').textContent();
+  const storageUsedOf = async (p) => Number(await p.locator('#storage-used').getAttribute('data-bytes'));
   /** A digest as the engine shortens it: `sha256:` and 12 hex digits. */
   const shortDigest = (d) => d.slice(0, 'sha256:'.length + 12);
 
@@ -904,7 +906,7 @@ describe('the Stowage page', { timeout: 300_000 }, () => {
       assert.equal(await p.locator('#tier-badge').textContent(), 'Premium');
       assert.equal(await p.locator('#key-badge').textContent(), 'key enabled');
       assert.equal(await clockOf(p), 0, 'a new registry starts at 0');
-      assert.match(await statusOf(p), /^Created registry cmkdemo: Premium, the 2026 token buckets, a customer-managed key with automatic rotation, seed 7\. The previous registry and everything in it were discarded\.$/);
+      assert.match(await statusOf(p), /^Created registry cmkdemo: Premium in westeurope, the 2026 token buckets, a customer-managed key with automatic rotation, seed 7\. The previous registry and everything in it were discarded\.$/);
       const vault = p.locator('#key-vault');
       assert.equal(await vault.getAttribute('data-kind'), 'customer-managed');
       assert.equal(await p.locator('#key-state').textContent(), 'enabled');
@@ -1275,10 +1277,426 @@ describe('the Stowage page', { timeout: 300_000 }, () => {
       const cells = async (i) => rows.nth(i).locator('td').allTextContents();
       const writesLeft = Math.floor((1000 * 10_000 - 3 * 60_000 + 1 * 1000) / 60_000);
       const readsLeft = Math.floor((5000 * 10_000 - 2 * 60_000 + 1 * 5000) / 60_000);
-      assert.deepEqual(await cells(0), ['ci-bot', 'DataplaneWrite', String(writesLeft)]);
-      assert.deepEqual(await cells(1), ['ci-bot', 'DataplaneRead', String(readsLeft)]);
+      assert.deepEqual(await cells(0), ['ci-bot', 'DataplaneWrite', `${writesLeft} of 166`]);
+      assert.deepEqual(await cells(1), ['ci-bot', 'DataplaneRead', `${readsLeft} of 833`]);
       assert.deepEqual([writesLeft, readsLeft], [163, 831]);
     });
+  });
+
+
+  // ---- geography: replicas, clients, faults; soft delete, webhooks; the console ----
+
+  /** Clicks a region on the map (zoomed to `view`) and waits for its panel. */
+  const openRegion = async (p, region, view = 'na') => {
+    await p.click(`#map-view-${view}`);
+    await p.locator(`#geo-map [data-region="${region}"] .dot`).click();
+    await p.locator(`#region-panel[data-region="${region}"]`).waitFor();
+  };
+  /** Runs the clock until `until` (as typed in "run until") at the fastest speed, and waits for the stop. */
+  const runUntil = async (p, until) => {
+    await p.selectOption('#run-speed', '0');
+    await p.fill('#run-until', until);
+    await p.click('#run-start');
+    await p.locator('#run-start').waitFor();
+  };
+  const clientRow = (p, name) => p.locator(`#client-table tr[data-client="${name}"]`);
+  /** Picks a client and pushes (or pulls) repo:tag; waits for the page's report of run `seq`. */
+  const clientRun = async (p, op, client, repo, tag, seq) => {
+    await p.selectOption('#client-pick', client);
+    await p.fill('#client-repo', repo);
+    await p.fill('#client-tag', tag);
+    await p.click(op === 'push' ? '#client-push' : '#client-pull');
+    await p.locator(`#client-report[data-seq="${seq}"]`).waitFor();
+    return p.locator('#client-report');
+  };
+
+  describe('geo-replication', () => {
+    let p;
+    const NO_CACHE = 'west-nocache';
+    const CACHED = 'west-cached';
+    const PUSHES = 10;
+    let seq = 0;
+    before(async () => { p = await openPage('geo page'); });
+    after(async () => { await p?.close(); });
+
+    it('a Premium registry in East US gets a replica in East US 2 from the map: creating, then ready', async () => {
+      await newRegistry(p, { name: 'georep', tier: 'Premium', region: 'eastus' });
+      assert.match(await statusOf(p), /^Created registry georep: Premium in eastus, the 2026 token buckets, the service-managed key, seed 1\./);
+      assert.equal(await p.locator('#geo').getAttribute('data-home'), 'eastus');
+      assert.equal(await p.locator('#replicas tbody tr').count(), 1);
+      assert.equal(await p.locator('#geo-storage').getAttribute('data-paired'), 'westus', "East US's storage pair");
+
+      await openRegion(p, 'eastus2');
+      assert.match(await p.locator('#region-panel').textContent(), /No replica here\./);
+      await p.click('#region-add-replica');
+      const row = p.locator('#replicas tr[data-region="eastus2"]');
+      await row.waitFor();
+      assert.equal(await row.getAttribute('data-state'), 'creating');
+      assert.equal(await p.locator('#geo-map [data-region="eastus2"]').getAttribute('data-state'), 'creating');
+      // The latency floor: great-circle distance over light in fibre (204 km/ms), at least 1 ms.
+      assert.equal(await row.getAttribute('data-latency-ms'), '1');
+      assert.match(await statusOf(p), /^Added a replica in East US 2 \(eastus2\): it is creating now/);
+
+      await p.click('#run-idle');
+      await p.locator('#replicas tr[data-region="eastus2"][data-state="ready"]').waitFor();
+      // Creating for 2 virtual minutes, then an initial sync of nothing: ready at once.
+      assert.equal(await clockOf(p), 120_000);
+      assert.equal(await row.locator('.state-badge').getAttribute('title'), 'created at 00:00:00.000, ready at 00:02:00.000');
+      assert.equal(await p.locator('#geo-map [data-region="eastus2"]').getAttribute('data-state'), 'ready');
+      assert.equal(await p.locator('#geo-map .link[data-link="eastus2"] .link-label').textContent(), 'in sync');
+      assert.equal(await p.locator('#geo-legend').getAttribute('data-replicas'), '1');
+    });
+
+    it(`clients in West US push ${PUSHES} times each: without a DNS cache some pushes split and get MANIFEST_BLOB_UNKNOWN, with one none`, async () => {
+      await openRegion(p, 'westus');
+      await p.fill('#client-name', NO_CACHE);
+      assert.equal(await p.locator('#client-dns').isChecked(), false);
+      await p.click('#client-add');
+      await clientRow(p, NO_CACHE).waitFor();
+      await p.fill('#client-name', CACHED);
+      await p.check('#client-dns');
+      await p.click('#client-add');
+      await clientRow(p, CACHED).waitFor();
+      assert.equal(await clientRow(p, CACHED).getAttribute('data-dns-cache'), 'true');
+      assert.equal(await p.locator('#geo-map .client-marker').count(), 2);
+
+      for (let i = 1; i <= PUSHES; i++) {
+        for (const client of [NO_CACHE, CACHED]) {
+          seq++;
+          await clientRun(p, 'push', client, 'app', `t${i}`, seq);
+        }
+        const t = await clockOf(p);
+        await p.click('#advance-1m');
+        await p.locator('#clock-now', { hasText: clock(t + 60_000) }).waitFor();
+      }
+
+      // The same run through the JS API, on a registry created the same way: the engine's count.
+      const expected = await p.evaluate(({ pushes, clients }) => {
+        const enc = new TextEncoder();
+        const r = new window.stowage.Registry({ name: 'georep', tier: 'Premium', region: 'eastus' });
+        r.addReplica('eastus2');
+        r.runUntilIdle();
+        r.addClient({ name: clients[0], region: 'westus', dnsCache: false });
+        r.addClient({ name: clients[1], region: 'westus', dnsCache: true });
+        const failures = [0, 0];
+        let split = 0;
+        for (let i = 1; i <= pushes; i++) {
+          clients.forEach((client, k) => {
+            const now = r.now();
+            const layers = [1, 2].map((n) => ({
+              name: `layer-${n}.txt`,
+              bytes: enc.encode(`layer ${n} of app:t${i}, pushed by ${client} at ${now} ms\n`),
+            }));
+            const report = r.clientPushImage(client, 'app', `t${i}`, layers);
+            if (report.errorCode === 'MANIFEST_BLOB_UNKNOWN') {
+              failures[k]++;
+              if (new Set(report.requests.map((q) => q.region)).size === 2) split++;
+            }
+          });
+          r.advance(60_000);
+        }
+        return { failures, split, hash: r.eventLogHash() };
+      }, { pushes: PUSHES, clients: [NO_CACHE, CACHED] });
+      assert.ok(expected.failures[0] > 0, 'the seeded run splits at least one push');
+      assert.equal(expected.split, expected.failures[0], 'every failed push was split across the two replicas');
+      assert.equal(expected.failures[1], 0);
+
+      const failed = async (name) => Number(await clientRow(p, name).getAttribute('data-manifest-blob-unknown'));
+      assert.equal(await failed(NO_CACHE), expected.failures[0]);
+      assert.equal(await failed(CACHED), 0);
+      assert.deepEqual(expected.failures, [8, 0], 'the seeded run: 8 of 10 pushes without a DNS cache split');
+      assert.equal(await clientRow(p, NO_CACHE).getAttribute('data-runs'), String(PUSHES));
+      assert.equal(await clientRow(p, NO_CACHE).locator('.code-count[data-code="MANIFEST_BLOB_UNKNOWN"]').textContent(),
+        `${expected.failures[0]} MANIFEST_BLOB_UNKNOWN`);
+      // Each push is 4 requests (2 layers, the config, the manifest). Without a cache each one
+      // is resolved afresh; with one, the answer is kept 5 minutes: pushes a minute apart from
+      // 00:02:00 resolve twice (at 00:02 and 00:07).
+      assert.equal(await clientRow(p, NO_CACHE).getAttribute('data-lookups'), String(4 * PUSHES));
+      assert.equal(await clientRow(p, CACHED).getAttribute('data-lookups'), '2');
+
+      // The failed runs in the list: layers in one replica, the manifest refused in the other.
+      const failedRuns = p.locator('#client-runs li[data-error="MANIFEST_BLOB_UNKNOWN"]');
+      assert.ok(await failedRuns.count() >= 1);
+      const line = await failedRuns.first().textContent();
+      assert.match(line, /manifest ✗ eastus2? MANIFEST_BLOB_UNKNOWN/);
+      assert.ok(line.includes('→ eastus,') || line.includes('→ eastus2,'), line);
+
+      // Show a split push in the table: the last failing run's requests, region by region.
+      let shown = null;
+      for (let i = PUSHES + 1; i <= PUSHES + 20 && !shown; i++) {
+        seq++;
+        const report = await clientRun(p, 'push', NO_CACHE, 'app', `t${i}`, seq);
+        if (await report.getAttribute('data-error') === 'MANIFEST_BLOB_UNKNOWN') shown = report;
+        else await p.click('#advance-1m');
+      }
+      assert.ok(shown, 'a split push within 20 more');
+      const regions = await shown.locator('tbody tr').evaluateAll((rows) => rows.map((r) => r.dataset.region));
+      assert.equal(regions.length, 4);
+      assert.equal(new Set(regions).size, 2, `split across both replicas: ${regions}`);
+      assert.equal(await shown.locator('tbody tr').last().getAttribute('data-error'), 'MANIFEST_BLOB_UNKNOWN');
+      const error = p.locator('#error');
+      assert.equal(await error.locator('.code').textContent(), 'MANIFEST_BLOB_UNKNOWN');
+      assert.match(await error.textContent(), /HTTP 400/);
+      assert.match(await error.textContent(), /What the requests before it wrote stays/);
+
+      // The map is keyboard-reachable: a focused region opens its panel with Enter.
+      await p.click('#map-view-na');
+      await p.locator('#geo-map [data-region="eastus2"]').focus();
+      await p.keyboard.press('Enter');
+      await p.locator('#region-panel[data-region="eastus2"]').waitFor();
+      assert.match(await p.locator('#region-panel .region-replica').textContent(), /^ready replica/);
+      assert.equal(await p.locator('#region-remove-replica').count(), 1);
+      const geo = await p.locator('#geo').boundingBox();
+      const clients = await p.locator('#clients').boundingBox();
+      await p.locator('#geo').scrollIntoViewIfNeeded();
+      await p.locator('#geo').screenshot({ path: join(SHOTS, '20-geo-map.png') });
+      await p.locator('#clients').screenshot({ path: join(SHOTS, '20b-split-push.png') });
+      assert.ok(clients.y > geo.y);
+    });
+
+    it('a region outage from the map: requests fail with UNAVAILABLE 503 until failover, then go to the other replica; heal', async () => {
+      await p.click('#error-dismiss');
+      // Where the caching client is pinned now: the outage goes there.
+      const pull = async () => {
+        seq++;
+        return clientRun(p, 'pull', CACHED, 'app', 't10', seq);
+      };
+      let report = await pull();
+      assert.equal(await report.getAttribute('data-error'), null);
+      const target = await report.locator('tbody tr').first().getAttribute('data-region');
+      const other = target === 'eastus' ? 'eastus2' : 'eastus';
+      await openRegion(p, target);
+      await p.click('#fault-outage');
+      const fault = p.locator('#fault-list li[data-fault="1"]');
+      await fault.waitFor();
+      const start = await clockOf(p);
+      assert.equal(await fault.getAttribute('data-state'), 'active');
+      assert.equal(await fault.locator('.fault-text').textContent(), `region ${target} goes dark`);
+      const failover = (await fault.locator('.failover').textContent()).match(/fails over at (\S+)$/)[1];
+      assert.match(await statusOf(p), new RegExp(`^Fault 1: region ${target} goes dark, starting now\\. It lasts until you heal it\\. The global endpoint fails over away from the region at ${failover.replaceAll('.', '\\.')}\\.`));
+      assert.equal(await p.locator(`#geo-map [data-region="${target}"]`).getAttribute('class').then((c) => c.includes('down')), true);
+      // The strip: shaded in the engine's colour for a region outage, from its start to now.
+      const bar = p.locator('#fault-strip .fault-bar[data-fault="1"]');
+      assert.equal(await bar.getAttribute('data-state'), 'active');
+      assert.equal(await bar.evaluate((e) => getComputedStyle(e).backgroundColor), 'rgb(153, 27, 27)');
+      assert.match(await bar.getAttribute('title'), new RegExp(`^Fault 1: region ${target} goes dark \\(active, from `));
+
+      // Before failover the global endpoint still sends the client there: 503.
+      report = await pull();
+      assert.equal(await report.getAttribute('data-error'), 'UNAVAILABLE');
+      assert.equal(await report.locator('tbody tr').first().getAttribute('data-region'), target);
+      const error = p.locator('#error');
+      assert.equal(await error.locator('.code').textContent(), 'UNAVAILABLE');
+      assert.match(await error.textContent(), /HTTP 503/);
+      assert.match(await error.textContent(), new RegExp(`region ${target} is down`));
+
+      // Run the clock to the failover (1–2 minutes, drawn by the engine): then routed around.
+      await runUntil(p, failover);
+      assert.equal(await p.locator('#clock-now').textContent(), failover);
+      assert.match(await statusOf(p), new RegExp(`^Ran until ${failover.replaceAll('.', '\\.')}`));
+      const failoverMs = await clockOf(p);
+      assert.ok(failoverMs - start >= 60_000 && failoverMs - start <= 120_000, `${failoverMs - start} ms`);
+      assert.match(await fault.locator('.failover').textContent(), /^failed over at /);
+      report = await pull();
+      assert.equal(await report.getAttribute('data-error'), null, 'the pull succeeds in the other replica');
+      const served = await report.locator('tbody tr').evaluateAll((rows) => rows.map((r) => r.dataset.region));
+      assert.deepEqual([...new Set(served)], [other]);
+      await p.evaluate(() => window.scrollTo(0, 0));
+      const strip = await p.locator('#faults').boundingBox();
+      await p.screenshot({ path: join(SHOTS, '21-region-outage.png'),
+        clip: { x: 0, y: 0, width: 1280, height: Math.ceil(strip.y + strip.height + 8) } });
+
+      const healAt = await clockOf(p);
+      await fault.locator('button.heal').click();
+      await p.locator('#fault-list li[data-fault="1"][data-state="healed"]').waitFor();
+      assert.equal(await bar.getAttribute('data-state'), 'healed');
+      assert.match(await statusOf(p), new RegExp(`^Healed fault 1 at ${clock(healAt).replaceAll('.', '\\.')}: region ${target} goes dark\\.$`));
+      assert.equal(await p.locator(`#geo-map [data-region="${target}"]`).getAttribute('class').then((c) => c.includes('down')), false);
+    });
+
+    it('a partition scheduled from the link panel: ahead on the timeline, active for its duration, then healed by itself', async () => {
+      await p.click('#map-view-world');
+      await p.locator('#geo-map .link[data-link="eastus2"]').focus();
+      await p.keyboard.press('Enter');
+      await p.locator('#link-panel[data-from="eastus"][data-to="eastus2"]').waitFor();
+      await p.fill('#link-fault-delay', '1m');
+      await p.fill('#link-fault-duration', '2m');
+      await p.selectOption('#partition-way', 'forward');
+      const t = await clockOf(p);
+      await p.click('#fault-partition');
+      const row = p.locator('#fault-list li[data-fault="2"]');
+      await row.waitFor();
+      assert.equal(await row.getAttribute('data-state'), 'scheduled');
+      assert.equal(await row.locator('.fault-text').textContent(), 'network partition eastus → eastus2');
+      assert.equal(await row.locator('.fault-when').textContent(),
+        `starts ${clock(t + 60_000)} (in 1 min) → ${clock(t + 180_000)}`);
+      assert.match(await statusOf(p), literal(
+        `Fault 2: network partition eastus → eastus2, starting in 1 min, at ${clock(t + 60_000)}. It heals by itself at ${clock(t + 180_000)}.`));
+      assert.equal(await p.locator('#fault-strip .fault-bar[data-fault="2"]').getAttribute('data-state'), 'scheduled');
+      await runUntil(p, '+90s');
+      await p.locator('#fault-list li[data-fault="2"][data-state="active"]').waitFor();
+      assert.match(await p.locator('#geo-map .link[data-link="eastus2"]').getAttribute('class'), /\bcut\b/);
+      await runUntil(p, clock(t + 180_000));
+      await p.locator('#fault-list li[data-fault="2"][data-state="healed"]').waitFor();
+      assert.equal(await row.locator('.fault-when').textContent(), `${clock(t + 60_000)} → healed ${clock(t + 180_000)}`);
+      assert.doesNotMatch(await p.locator('#geo-map .link[data-link="eastus2"]').getAttribute('class'), /\bcut\b/);
+    });
+  });
+
+  describe('geo-redundant storage', () => {
+    let p;
+    before(async () => { p = await openPage('storage page'); });
+    after(async () => { await p?.close(); });
+
+    it('storage destroyed inside the recovery point window loses what was not copied; a pull answers UNAVAILABLE 503', async () => {
+      await newRegistry(p, { name: 'grsdemo' });
+      const sizes = await pushFile(p, REPO, TAG);
+      const total = FILE_BYTES + sizes.config + sizes.manifest;
+      const pushedAt = await clockOf(p);
+      const geo = p.locator('#geo-storage');
+      assert.equal(await geo.getAttribute('data-paired'), 'northeurope');
+      assert.equal(await geo.getAttribute('data-lag-ms'), String(5 * 60_000));
+      const sum = (attr) => p.locator('#geo-storage tbody tr').evaluateAll(
+        (rows, a) => rows.reduce((n, r) => n + Number(r.getAttribute(a)), 0), attr);
+      assert.equal(await sum('data-uncopied'), 3, 'the layer, the config and the manifest: not copied yet');
+      assert.equal(await sum('data-uncopied-bytes'), total);
+
+      await openRegion(p, 'westeurope', 'europe');
+      await p.click('#fault-storage-destroyed');
+      await p.locator('#fault-list li[data-fault="1"]').waitFor();
+      assert.equal(await geo.getAttribute('data-lost'), '3');
+      assert.equal(await geo.getAttribute('data-lost-bytes'), String(total));
+      assert.equal(await sum('data-lost'), 3);
+      assert.equal(await p.locator('#geo-storage tbody tr[data-failed="destroyed"]').count(), 4);
+      assert.match(await p.locator('#geo-storage tbody tr[data-lost]:not([data-lost="0"]) td.bad').first().textContent(), /^\d · /);
+      assert.match((await p.locator('#events li .text').first().getAttribute('title')), /^fault 1: the storage of westeurope destroyed; 3 record\(s\) not yet copied to the paired region are lost$/);
+      assert.equal(await clockOf(p), pushedAt, 'inside the window: nothing was copied');
+
+      // A pull of the lost layer: the registry knows it but cannot serve it.
+      const row = p.locator(`[data-repo="${REPO}"] [data-layer="${layerDigest}"]`);
+      await row.locator('.pull-layer').click();
+      const error = p.locator('#error');
+      await error.locator('.code', { hasText: 'UNAVAILABLE' }).waitFor();
+      assert.match(await error.textContent(), /HTTP 503/);
+      await p.locator('#accounts').scrollIntoViewIfNeeded();
+      await p.locator('#accounts').screenshot({ path: join(SHOTS, '22-storage-lost.png') });
+    });
+  });
+
+  describe('soft delete', () => {
+    let p;
+    before(async () => { p = await openPage('soft delete page'); });
+    after(async () => { await p?.close(); });
+
+    it('on: a deleted image goes to the bin, still billed; restored, it pulls with the exact bytes', async () => {
+      await newRegistry(p, { name: 'softdemo' });
+      await p.check('#soft-delete-enabled');
+      await p.click('#soft-delete-apply');
+      await p.locator('#soft-delete[data-enabled="true"][data-days="7"]').waitFor();
+      assert.match(await statusOf(p), /^Soft delete on: deleted manifests and removed tags go to their repository's bin, still billed, and can be restored for 7 days/);
+      const sizes = await pushFile(p, REPO, TAG);
+      const total = FILE_BYTES + sizes.config + sizes.manifest;
+
+      await p.locator(`[data-repo="${REPO}"] [data-digest="${sizes.digest}"] .delete-manifest`).click();
+      assert.match(await p.locator('#confirm').textContent(), /Soft delete is on: it goes to the recycle bin, still billed, and can be restored for 7 days\./);
+      assert.equal(await p.locator('#confirm .irreversible').count(), 0);
+      await p.click('#confirm-yes');
+      await p.locator(`#catalog [data-repo="${REPO}"]`).waitFor({ state: 'detached' });
+      const deletedAt = await clockOf(p);
+      assert.equal(await storageUsedOf(p), total, 'still billed');
+      const item = p.locator('#soft-deleted li');
+      assert.equal(await item.count(), 1);
+      assert.equal(await item.getAttribute('data-tag'), TAG);
+      assert.equal(await item.getAttribute('data-digest'), sizes.digest);
+      assert.equal(await item.getAttribute('data-manifest-deleted'), 'true');
+      assert.equal(await p.locator('#soft-delete-total').getAttribute('data-next-purge-ms'), String(deletedAt + 86_400_000));
+      assert.equal(await item.locator('.manifest-ref').textContent(), `${REPO}:${TAG} → ${shortDigest(sizes.digest)}`);
+      await p.locator('#soft-delete').scrollIntoViewIfNeeded();
+      await p.locator('#soft-delete').screenshot({ path: join(SHOTS, '23-soft-delete-bin.png') });
+
+      await item.locator('.restore').click();
+      await p.locator(`#catalog [data-repo="${REPO}"] .tag[data-tag="${TAG}"]`).waitFor();
+      assert.equal(await p.locator('#soft-delete').getAttribute('data-total'), '0');
+      assert.match(await statusOf(p), new RegExp(`^Restored ${REPO}:${TAG} → ${shortDigest(sizes.digest)} from the bin: it is listed and pullable again\\. 0 items left in the bins\\.$`));
+      const row = p.locator(`[data-repo="${REPO}"] [data-layer="${layerDigest}"]`);
+      const [download] = await Promise.all([p.waitForEvent('download'), row.locator('.pull-layer').click()]);
+      assert.ok(readFileSync(await download.path()).equals(file), 'the restored layer pulls with the pushed bytes');
+    });
+  });
+
+  describe('webhooks', () => {
+    let p;
+    before(async () => { p = await openPage('webhook page'); });
+    after(async () => { await p?.close(); });
+
+    it('Basic allows 2 webhooks, the third is refused with 405; a push is delivered 1 s later', async () => {
+      await newRegistry(p, { name: 'hookdemo', tier: 'Basic' });
+      const add = async (name) => {
+        await p.fill('#webhook-name', name);
+        await p.click('#webhook-add');
+      };
+      await add('hookone');
+      await p.locator('#webhooks li[data-name="hookone"]').waitFor();
+      await add('hooktwo');
+      await p.locator('#webhooks li[data-name="hooktwo"]').waitFor();
+      assert.equal(await p.locator('#features').getAttribute('data-webhooks-max'), '2');
+      // Premium-only features are refused on Basic, in the panel.
+      const error = p.locator('#features-error');
+      await p.click('#endpoint-add');
+      await error.locator('.code', { hasText: 'REGISTRY_DISALLOWED_OPERATION' }).waitFor();
+      assert.match(await error.textContent(), /a private endpoint is a Premium feature; this registry is Basic/);
+      await add('hookthree');
+      await p.locator('#features-error', { hasText: 'webhooks' }).waitFor();
+      assert.equal(await error.locator('.code').textContent(), 'REGISTRY_DISALLOWED_OPERATION');
+      assert.equal(await error.locator('.http').textContent(), 'HTTP 405');
+      assert.match(await error.textContent(), /Basic allows 2 webhooks and this registry has 2 \(Standard allows 10, Premium 500\)/);
+      assert.equal(await p.locator('#features').getAttribute('data-webhooks'), '2');
+
+      // The upload takes 1 ms at 10 MB/s; the webhooks fire when the manifest is stored.
+      const before = await clockOf(p);
+      await pushFile(p, REPO, TAG);
+      const pushedAt = await clockOf(p);
+      assert.equal(pushedAt, before + 1);
+      assert.equal(await p.locator('#webhooks li[data-name="hookone"]').getAttribute('data-delivered'), '0');
+      assert.match(await p.locator('#gc-backlog .backlog-also').textContent(), literal(`2 webhook deliveries (next at ${clock(pushedAt + 1000)})`));
+      await runUntil(p, clock(pushedAt + 1000));
+      assert.equal(await clockOf(p), pushedAt + 1000);
+      assert.match(await statusOf(p), literal(`Ran until ${clock(pushedAt + 1000)}: the clock ran from ${clock(pushedAt)} and 2 jobs ran on the way.`));
+      for (const name of ['hookone', 'hooktwo']) {
+        const hook = p.locator(`#webhooks li[data-name="${name}"]`);
+        assert.equal(await hook.getAttribute('data-delivered'), '1');
+        assert.equal(await hook.locator('.deliveries li').getAttribute('data-at-ms'), String(pushedAt + 1000));
+        assert.match(await hook.locator('.deliveries li').textContent(), new RegExp(`^${clock(pushedAt + 1000).replaceAll('.', '\\.')} push ${REPO}:${TAG}`));
+      }
+      await p.locator('#features').scrollIntoViewIfNeeded();
+      await p.locator('#features').screenshot({ path: join(SHOTS, '24-webhooks.png') });
+    });
+  });
+
+  it('the clock runs by itself at a speed and pauses, in 1-minute slices at ×600', async () => {
+    const t = await clockMs();
+    await page.selectOption('#run-speed', '600');
+    await page.fill('#run-until', '');
+    await page.click('#run-start');
+    await page.locator('#run-state[data-speed="600"]').waitFor();
+    await page.waitForFunction((until) => Number(document.querySelector('#clock-now').dataset.ms) >= until, t + 3 * 60_000);
+    await page.click('#run-pause');
+    await page.locator('#run-start').waitFor();
+    const paused = await clockMs();
+    assert.equal((paused - t) % 60_000, 0, 'every tick moves 100 ms × 600');
+    assert.ok(paused - t >= 3 * 60_000);
+    assert.match(await page.locator('#status').textContent(), new RegExp(`^Paused at ${clock(paused).replaceAll('.', '\\.')}: the clock ran from ${clock(t).replaceAll('.', '\\.')}`));
+    await new Promise((r) => setTimeout(r, 300));
+    assert.equal(await clockMs(), paused, 'paused: the clock stays');
+  });
+
+  it('the console: stowage.page() changes the page\'s registry and the page shows it at once', async () => {
+    const seqBefore = await topEventSeq();
+    const pushed = await page.evaluate(() => window.stowage.page().pushImage('console/app', 'v1',
+      [{ name: 'note.txt', bytes: new TextEncoder().encode('pushed from the console') }]));
+    await page.locator('#catalog [data-repo="console/app"]').waitFor();
+    assert.ok(await topEventSeq() > seqBefore, 'the event log moved too');
+    assert.match(pushed.digest, /^sha256:[0-9a-f]{64}$/);
   });
 
   it('the console: window.stowage scripts a registry the way the README shows', async () => {

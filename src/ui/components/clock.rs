@@ -1,8 +1,11 @@
+use wasm_bindgen::JsCast;
+use wasm_bindgen::closure::Closure;
+use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
 use crate::engine::Millis;
-use crate::ui::format::{count, duration_words, grouped, job_kind_words, short_key};
-use crate::ui::state::{Action, ClockSnap, JOB_KINDS_SCAN};
+use crate::ui::format::{count, duration_words, job_kind_words, short_key};
+use crate::ui::state::{Action, ClockSnap, RUN_SPEEDS, TICK_MS};
 
 #[derive(Properties, PartialEq)]
 pub struct ClockProps {
@@ -10,14 +13,73 @@ pub struct ClockProps {
     pub on_action: Callback<Action>,
 }
 
+/// Sends a `RunTick` every `TICK_MS` while the clock runs. The interval and its closure live
+/// as long as the run: the effect's cleanup clears the one and drops the other.
+#[hook]
+fn use_run_timer(running: bool, on_action: Callback<Action>) {
+    use_effect_with(running, move |running| {
+        let timer = running.then(|| {
+            let tick = Closure::<dyn Fn()>::new(move || on_action.emit(Action::RunTick));
+            let id = web_sys::window().and_then(|w| {
+                w.set_interval_with_callback_and_timeout_and_arguments_0(
+                    tick.as_ref().unchecked_ref(),
+                    TICK_MS as i32,
+                )
+                .ok()
+            });
+            (id, tick)
+        });
+        move || {
+            if let Some((Some(id), _tick)) = timer
+                && let Some(w) = web_sys::window()
+            {
+                w.clear_interval_with_handle(id);
+            }
+        }
+    });
+}
+
 /// The clock bar: virtual time, the buttons that move it, and the garbage-collection backlog.
-/// Time never moves by itself, so what a delete leaves behind can be looked at for as long as
-/// one likes.
+/// Time moves only when asked: a button, or a run at a chosen speed that can be paused, so
+/// what a delete leaves behind can be looked at for as long as one likes.
 #[function_component(ClockBar)]
 pub fn clock_bar(props: &ClockProps) -> Html {
     let c = &props.clock;
+    let speed = use_state(|| 60u32);
+    let until = use_state(String::new);
+    use_run_timer(c.running.is_some(), props.on_action.clone());
     let delay = duration_words(c.gc_delay);
     let advance = |by: Millis| props.on_action.reform(move |_| Action::Advance(by));
+    let on_speed = {
+        let (speed, on_action, running) = (speed.clone(), props.on_action.clone(), c.running.clone());
+        Callback::from(move |e: Event| {
+            let value = e.target_unchecked_into::<HtmlSelectElement>().value().parse().unwrap_or(60);
+            speed.set(value);
+            // A change of speed while running applies at once.
+            if let Some(run) = &running {
+                let until = run.until.map(|u| u.to_string()).unwrap_or_default();
+                on_action.emit(Action::Run { speed: value, until });
+            }
+        })
+    };
+    let on_until = {
+        let until = until.clone();
+        Callback::from(move |e: InputEvent| until.set(e.target_unchecked_into::<HtmlInputElement>().value()))
+    };
+    let run = {
+        let (speed, until) = (speed.clone(), until.clone());
+        props.on_action.reform(move |_: MouseEvent| Action::Run { speed: *speed, until: (*until).clone() })
+    };
+    let running = c.running.is_some();
+    let run_state = c.running.as_ref().map(|r| {
+        let to = r.until.map_or(String::new(), |u| format!(" until {u}"));
+        html! {
+            <span id="run-state" class="run-state" data-speed={r.speed.to_string()}
+                data-until={r.until.map(|u| u.0.to_string())}>
+                { format!("running {}{to}", r.speed_words()) }
+            </span>
+        }
+    });
     html! {
         <section id="clock" class="clock" aria-labelledby="clock-title">
             <div class="clock-main">
@@ -47,12 +109,39 @@ pub fn clock_bar(props: &ClockProps) -> Html {
                         { "Run until idle" }
                     </button>
                 </div>
+                <div class="run-controls" role="group" aria-label="Run the clock">
+                    <label class="run-speed" title="Virtual time per real second while the clock runs">
+                        <span class="visually-hidden">{ "Speed" }</span>
+                        <select id="run-speed" onchange={on_speed}>
+                            { for RUN_SPEEDS.iter().map(|(value, label)| html! {
+                                <option value={value.to_string()} selected={*value == *speed}>{ *label }</option>
+                            }) }
+                        </select>
+                    </label>
+                    <input id="run-until" type="text" class="run-until" placeholder="until (e.g. +10m)"
+                        autocomplete="off" spellcheck="false" value={(*until).clone()} oninput={on_until}
+                        aria-label="Run until this virtual time"
+                        title="Optional: stop by itself at this virtual time, typed as the clock shows it (00:30:00, 1d 02:00:00) or from now (+10m, +2h)" />
+                    if running {
+                        <button id="run-pause" type="button" class="run-button running"
+                            onclick={props.on_action.reform(|_| Action::Pause)}
+                            title="Stop the clock where it is">
+                            { "❚❚ Pause" }
+                        </button>
+                    } else {
+                        <button id="run-start" type="button" class="run-button" onclick={run}
+                            title="Let virtual time run by itself at the chosen speed, in small slices so the page stays responsive; jobs run as they fall due">
+                            { "▶ Run" }
+                        </button>
+                    }
+                    { run_state }
+                </div>
             </div>
             <p class="hint">
                 { format!(
-                    "Virtual time moves only when you press these buttons. A delete stops billing at once; \
-                     garbage collection reclaims the space {delay} later in virtual time. The delay is \
-                     Stowage's choice: ACR reclaims space asynchronously and documents no delay."
+                    "Virtual time moves only when you press these buttons or let it run. A delete stops \
+                     billing at once; garbage collection reclaims the space {delay} later in virtual time. \
+                     The delay is Stowage's choice: ACR reclaims space asynchronously and documents no delay."
                 ) }
             </p>
             </div>
@@ -89,13 +178,6 @@ fn backlog(c: &ClockSnap) -> Html {
             </p>
         }
     });
-    let partial = (!c.kinds_complete).then(|| {
-        html! {
-            <p class="backlog-also">
-                { format!("{} queued in all; the counts above cover the first {}.", count(c.jobs_total, "job", "jobs"), grouped(JOB_KINDS_SCAN as u64)) }
-            </p>
-        }
-    });
     html! {
         <div id="gc-backlog" class={classes!("backlog", (c.reclaims > 0).then_some("busy"))}
             data-jobs={c.reclaims.to_string()} data-queued={c.jobs_total.to_string()}>
@@ -115,7 +197,6 @@ fn backlog(c: &ClockSnap) -> Html {
                 </ol>
             }
             { also }
-            { partial }
         </div>
     }
 }

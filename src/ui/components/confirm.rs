@@ -8,6 +8,8 @@ pub struct ConfirmProps {
     pub danger: Option<Danger>,
     /// For when a delete's space would be reclaimed.
     pub clock: ClockSnap,
+    /// The soft-delete period while soft delete is on: what is deleted goes to a bin.
+    pub soft_delete_days: Option<u32>,
     pub on_action: Callback<Action>,
 }
 
@@ -26,7 +28,22 @@ pub fn confirm_dialog(props: &ConfirmProps) -> Html {
         });
     }
     let Some(danger) = &props.danger else { return html! {} };
-    let (title, lines, yes) = describe(danger, &props.clock);
+    let (title, mut lines, yes) = describe(danger, &props.clock);
+    let undone = match props.soft_delete_days {
+        Some(days) => {
+            // Nothing is released while soft delete is on: the billing line does not apply.
+            if !matches!(danger, Danger::Untag { .. }) {
+                lines.pop();
+            }
+            html! {
+                <p class="bin-note"><strong>{ format!(
+                    "Soft delete is on: it goes to the recycle bin, still billed, and can be restored for {}.",
+                    count(days as usize, "day", "days")
+                ) }</strong></p>
+            }
+        }
+        None => html! { <p class="irreversible"><strong>{ "This cannot be undone." }</strong></p> },
+    };
     let on_key = {
         let on_action = props.on_action.clone();
         Callback::from(move |e: KeyboardEvent| {
@@ -40,7 +57,7 @@ pub fn confirm_dialog(props: &ConfirmProps) -> Html {
             <div id="confirm" class="dialog" role="alertdialog" aria-modal="true" aria-labelledby="confirm-title">
                 <h2 id="confirm-title">{ title }</h2>
                 { for lines.iter().map(|l| html! { <p>{ l }</p> }) }
-                <p class="irreversible"><strong>{ "This cannot be undone." }</strong></p>
+                { undone }
                 <div class="dialog-actions">
                     <button id="confirm-no" type="button" ref={no_ref}
                         title="Close this dialog; nothing changes" onclick={props.on_action.reform(|_| Action::Cancel)}>

@@ -22,8 +22,9 @@ pub fn intro() -> Html {
             </div>
             <div class="step">
                 <h2>{ "4 · Untag ≠ delete" }</h2>
-                <p>{ "Untag removes a name and frees nothing. Delete cannot be undone: billing for what \
-                      nothing else uses stops at once, and garbage collection reclaims the space later." }</p>
+                <p>{ "Untag removes a name and frees nothing. Delete cannot be undone (unless soft delete is \
+                      on): billing for what nothing else uses stops at once, and garbage collection reclaims \
+                      the space later." }</p>
             </div>
         </section>
     }

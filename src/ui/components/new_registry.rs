@@ -3,6 +3,7 @@ use yew::prelude::*;
 
 use super::inline_error_with_id;
 use crate::engine::Tier;
+use crate::engine::region::REGIONS;
 use crate::ui::state::{Action, NewRegistryDialog, NewRegistryForm};
 
 #[derive(Properties, PartialEq)]
@@ -34,6 +35,7 @@ pub fn new_registry(props: &NewRegistryProps) -> Html {
     let rate = use_state(|| "2026".to_string());
     let key = use_state(|| "none".to_string());
     let seed = use_state(|| "1".to_string());
+    let region = use_state(|| "westeurope".to_string());
     let first = use_node_ref();
     {
         let first = first.clone();
@@ -55,8 +57,8 @@ pub fn new_registry(props: &NewRegistryProps) -> Html {
         Callback::from(move |e: Event| handle.set(e.target_unchecked_into::<HtmlSelectElement>().value()))
     };
     let on_submit = {
-        let (name, tier, rate, key, seed) =
-            (name.clone(), tier.clone(), rate.clone(), key.clone(), seed.clone());
+        let (name, tier, rate, key, seed, region) =
+            (name.clone(), tier.clone(), rate.clone(), key.clone(), seed.clone(), region.clone());
         let on_action = props.on_action.clone();
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
@@ -66,6 +68,7 @@ pub fn new_registry(props: &NewRegistryProps) -> Html {
                 rate_model: (*rate).clone(),
                 key: (*key).clone(),
                 seed: (*seed).clone(),
+                region: (*region).clone(),
             }));
         })
     };
@@ -123,6 +126,17 @@ pub fn new_registry(props: &NewRegistryProps) -> Html {
                         <span class="label">{ "Customer-managed key" }</span>
                         <select id="new-key" onchange={pick(&key)}>{ options(&KEYS, &key) }</select>
                         <small class={classes!(cmk_without_premium.then_some("warn-text"))}>{ key_hint }</small>
+                    </label>
+                    <label class="field">
+                        <span class="label">{ "Region" }</span>
+                        <select id="new-region" onchange={pick(&region)}>
+                            { for REGIONS.iter().map(|r| html! {
+                                <option value={r.name} selected={r.name == region.as_str()}>
+                                    { format!("{} ({})", r.display_name, r.name) }
+                                </option>
+                            }) }
+                        </select>
+                        <small>{ "the home region; its storage copies to the paired region (GRS)" }</small>
                     </label>
                     <label class="field">
                         <span class="label">{ "Seed" }</span>

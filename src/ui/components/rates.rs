@@ -195,14 +195,16 @@ fn identities(t: &ThrottleView) -> Html {
                 <table id="rate-identities" class="identities">
                     <thead>
                         <tr><th scope="col">{ "identity" }</th><th scope="col">{ "category" }</th>
-                            <th scope="col" title="Requests its own bucket could admit now">{ "left" }</th></tr>
+                            <th scope="col" title="Requests its own bucket could admit now, of what it holds when full">{ "left" }</th></tr>
                     </thead>
                     <tbody>
                         { for t.identities.iter().take(crate::ui::state::IDENTITIES_SHOWN).map(|i| html! {
                             <tr data-identity={i.identity.as_str().to_string()}>
                                 <td class="mono">{ i.identity.as_str() }</td>
                                 <td class="mono small">{ i.category.as_str() }</td>
-                                <td class="num">{ i.available.to_string() }</td>
+                                <td class="num" data-available={i.available.to_string()} data-capacity={i.capacity.to_string()}>
+                                    { format!("{} of {}", i.available, grouped(i.capacity)) }
+                                </td>
                             </tr>
                         }) }
                     </tbody>

@@ -17,8 +17,11 @@ pub fn status(props: &StatusProps) -> Html {
     if let Some(e) = &props.error {
         let http = e.http_status.map(|s| html! { <span class="http">{ format!("HTTP {s}") }</span> });
         // Most engine messages say it themselves.
-        let aside = (!e.message.contains("othing was changed"))
-            .then(|| html! { <span class="aside">{ " Nothing was changed." }</span> });
+        let aside = match &e.aside {
+            Some(aside) => Some(html! { <span class="aside">{ aside }</span> }),
+            None => (!e.message.contains("othing was changed"))
+                .then(|| html! { <span class="aside">{ " Nothing was changed." }</span> }),
+        };
         let retry = props.retry.as_ref().filter(|r| r.op != RetryOp::ScaleOut && e.retry_after_s.is_some());
         let retry_button = retry.map(|r| {
             let label = match r.op {

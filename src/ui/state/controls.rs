@@ -30,6 +30,7 @@ impl NewRegistryForm {
             tier: Tier::parse(&self.tier)?,
             rate_model: RateModel::parse(&self.rate_model)?,
             customer_managed_key,
+            region: self.region.trim().to_string(),
             ..RegistryOptions::default()
         })
     }
@@ -53,8 +54,9 @@ impl State {
             Err(e) => return self.new_registry = Some(NewRegistryDialog { error: Some(e) }),
         };
         let words = format!(
-            "{}, {}, {}, seed {}",
+            "{} in {}, {}, {}, seed {}",
             options.tier,
+            options.region,
             rate_model_words(options.rate_model),
             key_words(options.customer_managed_key),
             options.seed

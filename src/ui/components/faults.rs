@@ -1,0 +1,338 @@
+//! Faults: the timeline strip under the clock bar (`#faults`), each fault shaded in the
+//! engine's colour from its start to its heal (or now; scheduled ones ahead, hatched), the list
+//! with Heal buttons, a form for the registry-wide faults, and the start/duration fields every
+//! fault form shares.
+
+use web_sys::HtmlInputElement;
+use yew::prelude::*;
+
+use super::inline_error_with_id;
+use crate::engine::{Fault, FaultKind, FaultState, Millis};
+use crate::ui::format::short_duration;
+use crate::ui::state::{Action, Panel, UiError};
+
+/// Rows of the strip; more overlapping faults share the last one.
+const LANES: usize = 5;
+/// Faults listed under the strip.
+const LISTED: usize = 20;
+
+/// When a fault form's fault starts and how long it lasts, as typed.
+#[derive(Clone, PartialEq)]
+pub struct Timing {
+    pub delay: UseStateHandle<String>,
+    pub duration: UseStateHandle<String>,
+}
+
+#[hook]
+pub fn use_timing() -> Timing {
+    Timing { delay: use_state(String::new), duration: use_state(String::new) }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct TimingProps {
+    pub timing: Timing,
+    /// Makes the fields' ids unique: `{prefix}-fault-delay`, `{prefix}-fault-duration`.
+    pub prefix: &'static str,
+}
+
+/// "Start after … lasting …": empty means now, and until healed by hand.
+#[function_component(TimingFields)]
+pub fn timing_fields(props: &TimingProps) -> Html {
+    let text = |handle: &UseStateHandle<String>| {
+        let handle = handle.clone();
+        Callback::from(move |e: InputEvent| handle.set(e.target_unchecked_into::<HtmlInputElement>().value()))
+    };
+    html! {
+        <div class="timing">
+            <label class="field inline">
+                <span class="label">{ "start after" }</span>
+                <input id={format!("{}-fault-delay", props.prefix)} type="text" class="duration" placeholder="now"
+                    autocomplete="off" spellcheck="false" value={(*props.timing.delay).clone()}
+                    oninput={text(&props.timing.delay)}
+                    title="Schedule it ahead: e.g. 30s, 5m, 2h or 1d (a bare number is minutes); empty: now" />
+            </label>
+            <label class="field inline">
+                <span class="label">{ "lasting" }</span>
+                <input id={format!("{}-fault-duration", props.prefix)} type="text" class="duration"
+                    placeholder="until healed" autocomplete="off" spellcheck="false"
+                    value={(*props.timing.duration).clone()} oninput={text(&props.timing.duration)}
+                    title="It heals by itself this long after it starts, e.g. 10m; empty: until you heal it" />
+            </label>
+        </div>
+    }
+}
+
+/// Whether a fault acts on the region named `region` (`home`: the registry's home region).
+pub fn fault_targets_region(fault: &FaultKind, region: &str, home: &str) -> bool {
+    match fault {
+        FaultKind::ZoneFailure { region: r }
+        | FaultKind::RegionOutage { region: r, .. }
+        | FaultKind::ReplicationPaused { region: Some(r) }
+        | FaultKind::RegionStorageFailure { region: Some(r), .. } => r == region,
+        FaultKind::RegionStorageFailure { region: None, .. } => region == home,
+        _ => false,
+    }
+}
+
+/// Whether a fault acts on the link between regions `a` and `b`.
+pub fn fault_targets_link(fault: &FaultKind, a: &str, b: &str) -> bool {
+    match fault {
+        FaultKind::NetworkPartition { from, to, .. } | FaultKind::SlowLink { from, to, .. } => {
+            (from == a && to == b) || (from == b && to == a)
+        }
+        _ => false,
+    }
+}
+
+pub fn fault_state_words(state: FaultState) -> &'static str {
+    match state {
+        FaultState::Scheduled => "scheduled",
+        FaultState::Active => "active",
+        FaultState::Healed => "healed",
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct TimelineProps {
+    /// The newest faults, in the order they were injected.
+    pub faults: Vec<Fault>,
+    pub total: usize,
+    pub now: Millis,
+    pub error: Option<UiError>,
+    pub on_action: Callback<Action>,
+}
+
+/// Where a fault's shading ends on the strip: its heal, its scheduled end, or now.
+fn bar_end(f: &Fault, now: Millis, hi: Millis) -> Millis {
+    match f.state {
+        FaultState::Healed => f.healed_at_ms.unwrap_or(now),
+        FaultState::Active => now.max(f.starts_at_ms),
+        FaultState::Scheduled => f.ends_at_ms.unwrap_or(hi),
+    }
+}
+
+#[function_component(FaultTimeline)]
+pub fn fault_timeline(props: &TimelineProps) -> Html {
+    let timing = use_timing();
+    let divisor = use_state(|| "10".to_string());
+    let now = props.now;
+    let global = {
+        let inject = |fault: FaultKind| {
+            let timing = timing.clone();
+            props.on_action.reform(move |_: MouseEvent| Action::InjectFault {
+                fault: fault.clone(),
+                delay: (*timing.delay).clone(),
+                duration: (*timing.duration).clone(),
+                panel: Panel::Faults,
+            })
+        };
+        let on_divisor = {
+            let divisor = divisor.clone();
+            Callback::from(move |e: InputEvent| {
+                divisor.set(e.target_unchecked_into::<HtmlInputElement>().value())
+            })
+        };
+        let burst = {
+            let (timing, divisor) = (timing.clone(), divisor.clone());
+            props.on_action.reform(move |_: MouseEvent| match divisor.trim().parse::<u32>() {
+                Ok(d) => Action::InjectFault {
+                    fault: FaultKind::ThrottleBurst { divisor: d },
+                    delay: (*timing.delay).clone(),
+                    duration: (*timing.duration).clone(),
+                    panel: Panel::Faults,
+                },
+                Err(_) => Action::Fail(UiError::page(
+                    "INVALID_INPUT",
+                    format!("{:?} is not a divisor: type a whole number from 2 to 1,000", divisor.trim()),
+                )),
+            })
+        };
+        html! {
+            <details class="global-faults">
+                <summary>{ "Registry-wide faults" }</summary>
+                <div class="global-fault-form">
+                    <TimingFields timing={timing.clone()} prefix="global" />
+                    <div class="button-row">
+                        <button id="fault-key-vault" type="button" class="warn" onclick={inject(FaultKind::KeyVaultUnreachable)}
+                            title="No data key can be wrapped or unwrapped: pushes and pulls fail until it heals">
+                            { "Key vault unreachable" }
+                        </button>
+                        <button id="fault-pause-all" type="button" class="warn"
+                            onclick={inject(FaultKind::ReplicationPaused { region: None })}
+                            title="Replication stops on every link until it heals">
+                            { "Pause all replication" }
+                        </button>
+                        <label class="field inline">
+                            <span class="label">{ "buckets ÷" }</span>
+                            <input id="burst-divisor" type="number" min="2" max="1000" step="1"
+                                value={(*divisor).clone()} oninput={on_divisor} aria-label="Throttle burst divisor" />
+                        </label>
+                        <button id="fault-throttle" type="button" class="warn" onclick={burst}
+                            title="The request-rate buckets shrink to this fraction, as while the service scales out">
+                            { "Throttle burst" }
+                        </button>
+                    </div>
+                </div>
+            </details>
+        }
+    };
+    let error = props.error.as_ref().map(|e| inline_error_with_id(e, Some("faults-error")));
+    if props.faults.is_empty() {
+        return html! {
+            <section id="faults" class="faults empty-faults" aria-labelledby="faults-title" data-total="0">
+                <h2 id="faults-title">{ "Faults" }</h2>
+                <p class="small">{ "None injected. Inject one from a region or a link on the map, next to a storage \
+                                   account, or registry-wide:" }</p>
+                { global }
+                { error }
+            </section>
+        };
+    }
+
+    // The strip covers the faults shown and now, with a margin on each side.
+    let lo = props.faults.iter().map(|f| f.starts_at_ms).min().unwrap_or(now).min(now);
+    let hi = props
+        .faults
+        .iter()
+        .map(|f| {
+            let failover = f.failover_at_ms.filter(|_| f.state != FaultState::Healed).unwrap_or_default();
+            f.ends_at_ms.unwrap_or(f.starts_at_ms).max(f.healed_at_ms.unwrap_or_default()).max(failover)
+        })
+        .max()
+        .unwrap_or(now)
+        .max(now);
+    let span = (hi.0 - lo.0).max(60_000);
+    // Room on the right for what goes on after now.
+    let (lo, hi) = (Millis(lo.0.saturating_sub(span / 20)), Millis(hi.0 + span / 4));
+    let span = hi.0 - lo.0;
+    // Percent of the strip, in hundredths, as integer arithmetic.
+    let pos = |t: Millis| (u128::from(t.0.saturating_sub(lo.0)) * 10_000 / u128::from(span)) as u64;
+    let pct = |h: u64| format!("{}.{:02}%", h / 100, h % 100);
+
+    // Lanes: each fault in the first whose last fault has ended.
+    let mut lane_ends: Vec<Millis> = vec![];
+    let bars: Vec<Html> = props
+        .faults
+        .iter()
+        .map(|f| {
+            let end = bar_end(f, now, hi);
+            // An active fault with no end goes on: its lane stays taken to the strip's end.
+            let taken = if f.state == FaultState::Active { f.ends_at_ms.unwrap_or(hi) } else { end };
+            let lane = match lane_ends.iter().position(|e| *e < f.starts_at_ms) {
+                Some(i) => i,
+                None if lane_ends.len() < LANES => {
+                    lane_ends.push(Millis(0));
+                    lane_ends.len() - 1
+                }
+                None => LANES - 1,
+            };
+            lane_ends[lane] = lane_ends[lane].max(taken);
+            let (left, right) = (pos(f.starts_at_ms), pos(end));
+            let width = right.saturating_sub(left).max(40);
+            let top = 4 + lane * 16;
+            // What is still ahead of an active fault: to its scheduled end, or on (hatched).
+            let ahead = (f.state == FaultState::Active).then(|| {
+                let to = pos(f.ends_at_ms.unwrap_or(hi)).max(right);
+                html! {
+                    <span class="fault-bar ahead" style={format!("left:{};width:{};top:{top}px;background-color:{}",
+                        pct(right), pct(to.saturating_sub(right)), f.colour)} aria-hidden="true"></span>
+                }
+            });
+            let failover = f.failover_at_ms.map(|at| html! {
+                <span class="failover-mark" style={format!("left:{};top:{top}px", pct(pos(at)))}
+                    title={format!("fault {}: routing fails over at {at}", f.id)}></span>
+            });
+            let state = fault_state_words(f.state);
+            let until = match (f.state, f.healed_at_ms, f.ends_at_ms) {
+                (FaultState::Healed, Some(h), _) => format!(", healed at {h}"),
+                (_, _, Some(e)) => format!(", until {e}"),
+                _ => ", until healed".to_string(),
+            };
+            let title = format!("Fault {}: {} ({state}, from {}{until})", f.id, f.text, f.starts_at_ms);
+            html! {
+                <>
+                    { ahead }
+                    <span class={classes!("fault-bar", state)} data-fault={f.id.to_string()} data-state={state}
+                        style={format!("left:{};width:{};top:{top}px;background-color:{}", pct(left), pct(width), f.colour)}
+                        title={title.clone()} tabindex="0" aria-label={title}>
+                        <span class="fault-bar-text">{ format!("{} {}", f.id, f.text) }</span>
+                    </span>
+                    { failover }
+                </>
+            }
+        })
+        .collect();
+    let lanes = lane_ends.len().max(1);
+
+    // Active first, then scheduled, then healed, newest first within each.
+    let mut listed: Vec<&Fault> = props.faults.iter().rev().collect();
+    listed.sort_by_key(|f| match f.state {
+        FaultState::Active => 0,
+        FaultState::Scheduled => 1,
+        FaultState::Healed => 2,
+    });
+    let more = props.total.saturating_sub(listed.len().min(LISTED));
+    let rows = listed.into_iter().take(LISTED).map(|f| {
+        let id = f.id;
+        let state = fault_state_words(f.state);
+        let when = match (f.state, f.healed_at_ms, f.ends_at_ms) {
+            (FaultState::Healed, Some(h), _) => format!("{} → healed {h}", f.starts_at_ms),
+            (FaultState::Scheduled, _, end) => format!(
+                "starts {} (in {}){}",
+                f.starts_at_ms,
+                short_duration(Millis(f.starts_at_ms.0.saturating_sub(now.0))),
+                end.map_or(String::new(), |e| format!(" → {e}"))
+            ),
+            (_, _, Some(e)) => format!("{} → heals {e}", f.starts_at_ms),
+            _ => format!("{} → until healed", f.starts_at_ms),
+        };
+        let failover = f.failover_at_ms.map(|at| {
+            let words =
+                if at <= now { format!("failed over at {at}") } else { format!("fails over at {at}") };
+            html! { <span class="failover">{ words }</span> }
+        });
+        html! {
+            <li class={classes!("fault-row", state)} data-fault={id.to_string()} data-state={state}>
+                <span class="swatch" style={format!("background:{}", f.colour)}></span>
+                <span class="fault-id mono">{ format!("#{id}") }</span>
+                <span class="fault-text">{ &f.text }</span>
+                <span class="fault-state">{ state }</span>
+                <span class="fault-when mono">{ when }</span>
+                { failover }
+                if f.state != FaultState::Healed {
+                    <button type="button" class="heal" data-fault={id.to_string()}
+                        onclick={props.on_action.reform(move |_| Action::HealFault(id))}
+                        title="End the fault now">{ "Heal" }</button>
+                }
+            </li>
+        }
+    });
+    let active = props.faults.iter().filter(|f| f.state == FaultState::Active).count();
+    html! {
+        <section id="faults" class="faults" aria-labelledby="faults-title" data-total={props.total.to_string()}
+            data-active={active.to_string()}>
+            <div class="faults-head">
+                <h2 id="faults-title">{ "Faults" }</h2>
+                <span class="small">{ format!(
+                    "{} injected, {active} active{}",
+                    props.total,
+                    if props.total > props.faults.len() { format!(" (the newest {} drawn)", props.faults.len()) } else { String::new() }
+                ) }</span>
+            </div>
+            <div id="fault-strip" class="fault-strip" style={format!("height:{}px", 8 + lanes * 16)}
+                data-from-ms={lo.0.to_string()} data-to-ms={hi.0.to_string()}>
+                { for bars }
+                <span class="now-mark" style={format!("left:{}", pct(pos(now)))} title={format!("now: {now}")}></span>
+            </div>
+            <div class="strip-scale small mono"><span>{ lo.to_string() }</span><span>{ hi.to_string() }</span></div>
+            <ol id="fault-list" class="fault-list">
+                { for rows }
+                if more > 0 {
+                    <li class="more-note">{ format!("… and {more} more") }</li>
+                }
+            </ol>
+            { global }
+            { error }
+        </section>
+    }
+}
