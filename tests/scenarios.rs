@@ -8,7 +8,7 @@ fn scenarios() -> Vec<(String, String)> {
     let mut out = vec![];
     for entry in std::fs::read_dir("www/scenarios").expect("www/scenarios") {
         let path = entry.expect("entry").path();
-        if path.extension().is_some_and(|e| e == "json") {
+        if path.extension().is_some_and(|e| e == "json") && !path.ends_with("index.json") {
             out.push((path.display().to_string(), std::fs::read_to_string(&path).expect("read")));
         }
     }
@@ -74,4 +74,26 @@ fn a_broken_or_hostile_scenario_is_refused_with_a_clear_error() {
     let (_, run) = Registry::run_scenario(json).unwrap();
     let results: Vec<&str> = run.steps.iter().map(|s| s.result.as_str()).collect();
     assert_eq!(results, ["REGISTRY_DISALLOWED_OPERATION", "NAME_UNKNOWN"]);
+}
+
+#[test]
+fn the_page_s_scenario_index_lists_every_scenario_file_with_its_title() {
+    let index: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string("www/scenarios/index.json").expect("index"))
+            .expect("json");
+    let listed: Vec<(String, String)> = index["scenarios"]
+        .as_array()
+        .expect("a list")
+        .iter()
+        .map(|s| {
+            (s["file"].as_str().unwrap_or("").to_string(), s["title"].as_str().unwrap_or("").to_string())
+        })
+        .collect();
+    let mut files = vec![];
+    for (path, json) in scenarios() {
+        let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+        let file = path.rsplit('/').next().unwrap_or("").to_string();
+        files.push((file, v["title"].as_str().unwrap_or("").to_string()));
+    }
+    assert_eq!(listed, files);
 }
