@@ -166,6 +166,13 @@ fn breakdown(c: &Cost) -> Html {
                         <th scope="row">{ format!("+ overage: {} × {per_gib}/GiB", human_bytes(c.overage_bytes)) }</th>
                         <td class="num">{ dollars(c.overage_micro_usd, 4) }</td>
                     </tr>
+                    if c.replicas > 0 {
+                        <tr id="cost-replicas" data-replicas={c.replicas.to_string()}
+                            title="Each geo-replica is billed a full Premium daily fee; storage is charged for the home region.">
+                            <th scope="row">{ format!("+ {} geo-replica(s) × Premium fee", c.replicas) }</th>
+                            <td class="num">{ dollars(c.replicas_micro_usd, 4) }</td>
+                        </tr>
+                    }
                 </tbody>
                 <tfoot>
                     <tr>
