@@ -338,7 +338,7 @@ fn a_scenario_played_in_the_browser_reaches_the_native_hash_and_oracle() {
     // The same constants the scenario's own expect block holds (checked natively).
     assert_eq!(
         get(&run, "eventLogHash").as_string().as_deref(),
-        Some("c23170d2f2455154183e393fde1b60f9f19fa140c2db9991f992345c835eb5e4")
+        Some("820e75caefb322ff46cccd014d05b1c1db2cd75c7161e9db971b0c362d860e41")
     );
     let oracle = get(&run, "oracle");
     assert_eq!(get(&oracle, "pushesOk").as_f64(), Some(76.0));

@@ -116,13 +116,14 @@ pub enum EventKind {
         id: u32,
         text: String,
     },
+    /// (`replica`, not `region`: every event has a `region` of its own, where it was logged.)
     ReplicaChanged {
-        region: &'static str,
+        replica: &'static str,
         what: String,
     },
     /// A change from another replica arrived in `region`, `lag_ms` after it was made.
     Replicated {
-        region: &'static str,
+        replica: &'static str,
         what: String,
         lag_ms: Millis,
     },
@@ -278,9 +279,9 @@ impl EventKind {
                 }
             }
             Self::FaultHealed { id, text } => format!("fault {id} healed: {text}"),
-            Self::ReplicaChanged { region, what } => format!("replica {region}: {what}"),
-            Self::Replicated { region, what, lag_ms } => {
-                format!("replica {region} {what} ({} ms after it was made)", lag_ms.0)
+            Self::ReplicaChanged { replica, what } => format!("replica {replica}: {what}"),
+            Self::Replicated { replica, what, lag_ms } => {
+                format!("replica {replica} {what} ({} ms after it was made)", lag_ms.0)
             }
             Self::SoftDeleted { repo, digest, tags, manifest } => {
                 let tags: Vec<String> = tags.iter().map(|t| format!(":{t}")).collect();

@@ -451,7 +451,7 @@ impl Registry {
         if let FaultKind::RegionOutage { region, .. } = &f.fault {
             let Some(region) = region::region(region).map(|r| r.name) else { return };
             let what = "routing failed over: the global endpoint no longer sends requests here".to_string();
-            self.on_site(region, |r| r.log(EventKind::ReplicaChanged { region, what }));
+            self.on_site(region, |r| r.log(EventKind::ReplicaChanged { replica: region, what }));
         }
     }
 

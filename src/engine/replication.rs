@@ -336,7 +336,7 @@ impl Registry {
         });
         self.queue
             .push(self.now.saturating_add(REPLICA_CREATE_TIME), Job::ReplicaCreated { region: region.name });
-        self.log(EventKind::ReplicaChanged { region: region.name, what: "added: creating".into() });
+        self.log(EventKind::ReplicaChanged { replica: region.name, what: "added: creating".into() });
         Ok(self.replicas())
     }
 
@@ -357,7 +357,7 @@ impl Registry {
         let info = self.replicas.remove(i);
         self.link_clock.retain(|(a, b), _| *a != info.region.name && *b != info.region.name);
         self.log(EventKind::ReplicaChanged {
-            region: info.region.name,
+            replica: info.region.name,
             what: "removed with its data".into(),
         });
         Ok(self.replicas())
@@ -374,7 +374,7 @@ impl Registry {
         };
         self.replicas[i].routing_enabled = enabled;
         let what = if enabled { "back in routing" } else { "out of routing (still syncing)" };
-        self.log(EventKind::ReplicaChanged { region: self.replicas[i].region.name, what: what.into() });
+        self.log(EventKind::ReplicaChanged { replica: self.replicas[i].region.name, what: what.into() });
         Ok(self.replicas())
     }
 
@@ -417,7 +417,7 @@ impl Registry {
             self.send(home, region_name, change, true);
         }
         self.log(EventKind::ReplicaChanged {
-            region: region_name,
+            replica: region_name,
             what: format!("created: syncing {} change(s) from {home}", self.replicas[i].syncing),
         });
         self.maybe_ready(i);
@@ -429,7 +429,7 @@ impl Registry {
             info.state = ReplicaState::Ready;
             info.ready_at = Some(self.now);
             let region = info.region.name;
-            self.log(EventKind::ReplicaChanged { region, what: "ready".into() });
+            self.log(EventKind::ReplicaChanged { replica: region, what: "ready".into() });
         }
     }
 
@@ -516,7 +516,7 @@ impl Registry {
                 Ok(()) => format!("applied {} from {from}", change.describe()),
                 Err(why) => format!("could not apply {} from {from}: {why}", change.describe()),
             };
-            r.log(EventKind::Replicated { region: to, what, lag_ms });
+            r.log(EventKind::Replicated { replica: to, what, lag_ms });
             r.replicating = false;
         });
         if initial {

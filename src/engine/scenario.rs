@@ -223,7 +223,8 @@ pub enum Action {
 }
 
 impl Action {
-    fn summary(&self) -> String {
+    /// The action in a few words, as the outcomes and the page word it.
+    pub fn summary(&self) -> String {
         let by = |c: &Option<String>| c.as_ref().map_or_else(String::new, |c| format!(" by {c}"));
         match self {
             Self::AddReplica { region } => format!("add a replica in {region}"),

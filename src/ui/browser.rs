@@ -59,6 +59,42 @@ pub fn save(filename: &str, bytes: &[u8]) -> Result<(), String> {
     Ok(())
 }
 
+/// Fetches `url` as text (through the global `fetch`, so it works wherever the page runs). A
+/// network failure or an HTTP status other than 2xx is an error naming the address.
+pub async fn fetch_text(url: &str) -> Result<String, UiError> {
+    use js_sys::{Function, Promise, Reflect};
+    let failed = |message: String| UiError::page("FETCH_FAILED", message);
+    let global = js_sys::global();
+    let fetch: Function = Reflect::get(&global, &"fetch".into())
+        .ok()
+        .and_then(|f| f.dyn_into().ok())
+        .ok_or_else(|| failed("this browser has no fetch".into()))?;
+    let pending: Promise = fetch
+        .call1(&global, &url.into())
+        .ok()
+        .and_then(|p| p.dyn_into().ok())
+        .ok_or_else(|| failed(format!("could not ask for {url}")))?;
+    let response = JsFuture::from(pending)
+        .await
+        .map_err(|e| failed(format!("could not fetch {url}: {}", describe(&e))))?;
+    let field = |name: &str| Reflect::get(&response, &name.into()).unwrap_or_default();
+    if field("ok").as_bool() != Some(true) {
+        let status = field("status").as_f64().unwrap_or(0.0) as u16;
+        let mut e = failed(format!("{url} answered HTTP {status}"));
+        e.http_status = Some(status);
+        return Err(e);
+    }
+    let text: Promise = field("text")
+        .dyn_into::<Function>()
+        .ok()
+        .and_then(|f| f.call0(&response).ok())
+        .and_then(|p| p.dyn_into().ok())
+        .ok_or_else(|| failed(format!("could not read {url}")))?;
+    let text =
+        JsFuture::from(text).await.map_err(|e| failed(format!("could not read {url}: {}", describe(&e))))?;
+    text.as_string().ok_or_else(|| failed(format!("{url} is not text")))
+}
+
 fn describe(value: &wasm_bindgen::JsValue) -> String {
     value
         .dyn_ref::<js_sys::Error>()

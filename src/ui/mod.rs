@@ -16,10 +16,13 @@ use yew::prelude::*;
 use crate::engine::{KeyKind, Registry};
 use components::{
     Accounts, Catalog, ClientsPanel, ClockBar, ConfirmDialog, EventLog, FaultTimeline, FeaturesPanel, GeoMap,
-    Header, Intro, KeyVaultPanel, NewRegistry, PushForm, RatePanel, Replicas, RetentionPanel,
-    SoftDeletePanel, Status, tier_panel,
+    Header, Intro, KeyVaultPanel, NewRegistry, OraclePanel, PushForm, RatePanel, Replicas, RetentionPanel,
+    ScenarioDialog, ScenarioPanel, ScenarioPicker, SoftDeletePanel, Status, tier_panel,
 };
-use state::{Action, Panel, State, UiError};
+use state::{Action, Panel, Shared, State, UiError};
+
+/// Where the built-in scenarios are, beside the page.
+const SCENARIOS: &str = "www/scenarios/";
 
 #[function_component(App)]
 fn app() -> Html {
@@ -30,6 +33,17 @@ fn app() -> Html {
         use_effect_with((), move |_| {
             set_page_listener(Some(Callback::from(move |()| dispatcher.dispatch(Action::Refreshed))));
             || set_page_listener(None)
+        });
+    }
+    // The list of built-in scenarios, fetched once.
+    {
+        let dispatcher = state.dispatcher();
+        use_effect_with((), move |_| {
+            wasm_bindgen_futures::spawn_local(async move {
+                let url = format!("{SCENARIOS}index.json");
+                let list = browser::fetch_text(&url).await.and_then(|text| state::parse_index(&text));
+                dispatcher.dispatch(Action::ScenarioIndex(list));
+            });
         });
     }
     let on_action = {
@@ -47,6 +61,14 @@ fn app() -> Html {
                     dispatcher.dispatch(Action::FilesRead(read));
                 });
             }
+            Action::FetchScenario(file) => {
+                let dispatcher = dispatcher.clone();
+                dispatcher.dispatch(Action::FetchScenario(file.clone()));
+                wasm_bindgen_futures::spawn_local(async move {
+                    let result = browser::fetch_text(&format!("{SCENARIOS}{file}")).await;
+                    dispatcher.dispatch(Action::ScenarioFetched { file, result });
+                });
+            }
             Action::Download { repo, digest, filename } => {
                 dispatcher.dispatch(download(registry.as_ref(), &repo, &digest, &filename));
             }
@@ -57,10 +79,16 @@ fn app() -> Html {
     let cmk_state = snap.key_vault.as_ref().filter(|k| k.kind == KeyKind::CustomerManaged).map(|k| k.state);
     // Panels with fields of their own start afresh when the registry is replaced.
     let generation = state.generation.to_string();
+    let oracle = html! {
+        <OraclePanel key="oracle" oracle={snap.oracle.clone()} open={state.oracle_open} on_action={on_action.clone()} />
+    };
     html! {
         <div class="page">
             <Header name={state.name.clone()} usage={snap.usage.clone()} cost={snap.cost.clone()}
                 {cmk_state} on_action={on_action.clone()} />
+            <ScenarioPicker list={state.scenario_list.clone()} fetching={state.scenario_fetching}
+                error={state.scenario_error.clone()} loaded={snap.scenario.as_ref().map(|s| s.name.clone())}
+                on_action={on_action.clone()} />
             <ClockBar clock={snap.clock.clone()} on_action={on_action.clone()} />
             <FaultTimeline key={format!("faults-{generation}")} faults={snap.faults.clone()} total={snap.faults_total}
                 now={snap.clock.now} error={state.error_of(Panel::Faults)} on_action={on_action.clone()} />
@@ -86,9 +114,13 @@ fn app() -> Html {
                     <Accounts key={format!("accounts-{generation}")} usage={snap.usage.clone()} keys={snap.keys.clone()}
                         geo={snap.geo.clone()} faults={snap.faults.clone()} error={state.error_of(Panel::Accounts)}
                         on_action={on_action.clone()} />
-                    <EventLog events={snap.events.clone()} total={snap.events_total} />
+                    <EventLog registry={state.registry.clone().map(Shared)} total={snap.events_total}
+                        regions={snap.replicas.iter().map(|r| r.region).collect::<Vec<_>>()} />
                 </div>
                 <div class="main-column">
+                    <ScenarioPanel scenario={snap.scenario.clone()} now={snap.clock.now}
+                        running={snap.clock.running.is_some()} on_action={on_action.clone()} />
+                    if snap.scenario.is_some() { { oracle.clone() } }
                     <Catalog catalog={snap.catalog.clone()} on_action={on_action.clone()} />
                     <GeoMap key={format!("geo-{generation}")} replicas={snap.replicas.clone()} clients={snap.clients.clone()}
                         clients_total={snap.clients_total} faults={snap.faults.clone()} in_flight={snap.in_flight.clone()}
@@ -98,11 +130,13 @@ fn app() -> Html {
                     <ClientsPanel key={format!("clients-{generation}")} clients={snap.clients.clone()}
                         total={snap.clients_total} runs={state.client_runs.clone()} tally={state.client_tally.clone()}
                         error={state.error_of(Panel::Clients)} on_action={on_action.clone()} />
+                    if snap.scenario.is_none() { { oracle } }
                 </div>
             </main>
             <ConfirmDialog danger={state.confirm.clone()} clock={snap.clock.clone()}
                 soft_delete_days={snap.soft_delete.as_ref().filter(|v| v.enabled).map(|v| v.days)}
                 on_action={on_action.clone()} />
+            <ScenarioDialog ask={state.scenario_ask.clone()} current={state.name.clone()} on_action={on_action.clone()} />
             <NewRegistry dialog={state.new_registry.clone()} current={state.name.clone()} on_action={on_action} />
         </div>
     }

@@ -12,10 +12,10 @@ use yew::Reducible;
 use crate::engine::key_vault::KeyBackup;
 use crate::engine::scheduler::JobView;
 use crate::engine::{
-    AttributePatch, BlobCheck, Client, Cost, Deleted, Event, EventKind, Fault, FaultKind, FeaturesView,
+    AttributePatch, BlobCheck, Client, Cost, Deleted, EventKind, Fault, FaultKind, FeaturesView,
     GeoStorageView, InFlight, KeyVaultView, LayerInput, LayerView, ManifestView, Millis, Registry,
-    RegistryError, RegistryOptions, ReplicaView, RepositorySummary, RetentionView, ScaleOutReport, SealView,
-    SoftDeleteView, ThrottleView, TierView, Usage,
+    RegistryError, RegistryOptions, ReplicaView, RepositorySummary, RetentionView, ScaleOutReport, Scenario,
+    SealView, SoftDeleteView, ThrottleView, TierView, Usage,
 };
 
 use super::format::{
@@ -29,9 +29,13 @@ mod bins;
 mod controls;
 mod geo;
 mod run;
+mod scenario;
 
 pub use geo::{ClientRun, ClientTally};
 pub use run::{RUN_SPEEDS, RunSnap, TICK_MS};
+pub use scenario::{
+    OracleSnap, ScenarioAsk, ScenarioEntry, ScenarioList, ScenarioSnap, StepSnap, parse_index,
+};
 
 /// Repositories per catalog page.
 pub const CATALOG_PAGE: u64 = 20;
@@ -39,8 +43,6 @@ pub const CATALOG_PAGE: u64 = 20;
 pub const MANIFESTS_SHOWN: usize = 20;
 /// Layers shown per manifest.
 pub const LAYERS_SHOWN: usize = 50;
-/// Events shown, newest first.
-pub const EVENTS_SHOWN: usize = 50;
 /// Queued jobs listed in the clock bar (the count shows them all).
 pub const JOBS_SHOWN: usize = 3;
 /// Queued jobs the clock bar counts by kind; beyond this it gives only the total.
@@ -373,6 +375,21 @@ pub enum Action {
     Pause,
     /// One tick of the running clock (sent by the page's timer every `TICK_MS`).
     RunTick,
+    /// The list of built-in scenarios arrived (the page fetches it when it starts).
+    ScenarioIndex(Result<Vec<ScenarioEntry>, UiError>),
+    /// Fetch a built-in scenario (the page does it, then sends `ScenarioFetched`).
+    FetchScenario(String),
+    ScenarioFetched {
+        file: String,
+        result: Result<String, UiError>,
+    },
+    /// Replace the registry with the fetched scenario's (the dialog asked first).
+    ConfirmScenario,
+    CancelScenario,
+    /// Play the loaded scenario to its end, in slices.
+    RunScenarioToEnd,
+    /// Show or hide the oracle (hidden, it is not computed).
+    ToggleOracle,
 }
 
 /// Which part of an image a blob is.
@@ -492,8 +509,7 @@ pub struct Snapshot {
     /// otherwise the first tagged image in the catalog.
     pub scale_target: Option<(String, String)>,
     pub catalog: CatalogSnap,
-    /// Newest first.
-    pub events: Vec<Event>,
+    /// Events ever logged (the log keeps the newest 10,000; the event log reads them itself).
     pub events_total: u64,
     /// The home region's geo-redundant storage: each account's recovery point window.
     pub geo: Option<GeoStorageView>,
@@ -510,6 +526,20 @@ pub struct Snapshot {
     /// The soft-delete policy and the first `SOFT_DELETED_SHOWN` items in the bins.
     pub soft_delete: Option<SoftDeleteView>,
     pub features: Option<FeaturesView>,
+    /// The loaded scenario and its steps, played and to come.
+    pub scenario: Option<ScenarioSnap>,
+    /// The oracle's report, while its panel is open.
+    pub oracle: Option<OracleSnap>,
+}
+
+/// The live registry as a component's property: equal when it is the same registry.
+#[derive(Clone)]
+pub struct Shared(pub Rc<RefCell<Registry>>);
+
+impl PartialEq for Shared {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.0, &other.0)
+    }
 }
 
 #[derive(Clone)]
@@ -563,6 +593,19 @@ pub struct State {
     client_runs_made: u64,
     /// The clock running by itself, while it does.
     running: Option<RunSnap>,
+    /// The built-in scenarios, as fetched when the page started.
+    pub scenario_list: ScenarioList,
+    /// A scenario fetched and checked, waiting for the confirmation that replaces the registry.
+    pub scenario_ask: Option<ScenarioAsk>,
+    /// Why the last scenario could not be loaded (shown in the picker).
+    pub scenario_error: Option<UiError>,
+    pub scenario_fetching: bool,
+    /// The scenario the registry was loaded from (its steps to come are listed from it).
+    scenario: Option<Rc<Scenario>>,
+    /// Whether the oracle's panel is open (closed, it is not computed).
+    pub oracle_open: bool,
+    /// (generation, version, virtual time, last event) of the oracle's last report.
+    oracle_key: Option<(u64, u64, u64, u64)>,
     pub snapshot: Snapshot,
 }
 
@@ -614,6 +657,13 @@ impl State {
             client_tally: vec![],
             client_runs_made: 0,
             running: None,
+            scenario_list: ScenarioList::Loading,
+            scenario_ask: None,
+            scenario_error: None,
+            scenario_fetching: false,
+            scenario: None,
+            oracle_open: true,
+            oracle_key: None,
         };
         if let Some(name) = state.with(|r| Ok(r.name().to_string())) {
             state.name = name;
@@ -1011,6 +1061,10 @@ impl State {
     /// Rebuilds the snapshot from the registry.
     fn refresh(&mut self) {
         let Some(reg) = self.registry.clone() else { return };
+        let oracle = match reg.try_borrow_mut() {
+            Ok(mut r) => self.oracle_snap(&mut r),
+            Err(_) => return self.fail(busy()),
+        };
         let Ok(r) = reg.try_borrow() else { return self.fail(busy()) };
         let r: &Registry = &r;
         self.refresh_seals(r);
@@ -1054,7 +1108,6 @@ impl State {
             retention: Some(retention),
             scale_target,
             catalog,
-            events: r.events().rev().take(EVENTS_SHOWN).cloned().collect(),
             events_total: r.last_event_seq(),
             geo: Some(r.geo_storage()),
             replicas: r.replicas(),
@@ -1065,6 +1118,8 @@ impl State {
             faults_total: faults.len(),
             soft_delete: Some(r.soft_delete_view(SOFT_DELETED_SHOWN)),
             features: Some(r.features()),
+            scenario: self.scenario_snap(r),
+            oracle,
         };
     }
 
@@ -1368,6 +1423,13 @@ impl Reducible for State {
             Action::Run { speed, until } => s.run(speed, &until),
             Action::Pause => s.pause(),
             Action::RunTick => s.run_tick(),
+            Action::ScenarioIndex(list) => s.scenario_index(list),
+            Action::FetchScenario(_) => s.scenario_fetching = true,
+            Action::ScenarioFetched { file, result } => s.scenario_fetched(file, result),
+            Action::ConfirmScenario => s.load_scenario(),
+            Action::CancelScenario => s.scenario_ask = None,
+            Action::RunScenarioToEnd => s.run_scenario_to_end(),
+            Action::ToggleOracle => s.oracle_open = !s.oracle_open,
         }
         s.refresh();
         Rc::new(s)

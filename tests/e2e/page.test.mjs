@@ -119,8 +119,8 @@ describe('the Stowage page', { timeout: 300_000 }, () => {
     await page.click(button);
     await page.locator('#clock-now', { hasText: time }).waitFor();
   };
-  // Each event's full sentence (the page shows record keys cut to 12 hex digits; the title has them whole).
-  const eventTexts = () => page.locator('#events li .text').evaluateAll((els) => els.map((e) => e.title));
+  // Each event's full sentence, newest first (the log lists them oldest first; the page shows record keys cut to 12 hex digits; the title has them whole).
+  const eventTexts = () => page.locator('#events li .text').evaluateAll((els) => els.map((e) => e.title).reverse());
   /** The header, the clock bar, the intro and the status line. */
   const shotTop = async (name) => {
     await page.evaluate(() => window.scrollTo(0, 0));
@@ -143,7 +143,7 @@ describe('the Stowage page', { timeout: 300_000 }, () => {
   };
   const layer = () => page.locator(`[data-repo="${REPO}"] [data-layer="${layerDigest}"]`);
   const shot = (name, options = {}) => page.screenshot({ path: join(SHOTS, name), ...options });
-  const topEventSeq = async () => Number(await page.locator('#events li').first().getAttribute('data-seq'));
+  const topEventSeq = async () => Number(await page.locator('#events li').last().getAttribute('data-seq'));
 
   before(async () => {
     assert.ok(
@@ -258,7 +258,7 @@ describe('the Stowage page', { timeout: 300_000 }, () => {
       "Standard's upload bandwidth of 20 MB/s."));
     assert.equal(await storageUsed(), total);
     assert.equal(await storageStored(), total);
-    assert.equal(await page.locator('#events li .at').first().textContent(), '00:00:00.000');
+    assert.equal(await page.locator('#events li .at').last().textContent(), '00:00:00.000');
     assert.equal(await page.locator('#storage-used').textContent(), human(total));
     assert.equal(await page.locator('#accounts tfoot td').first().textContent(), '3');
     await page.evaluate(() => window.scrollTo(0, 0));
@@ -385,7 +385,7 @@ describe('the Stowage page', { timeout: 300_000 }, () => {
     assert.ok(released.some((t) => t.includes(`blobs/sha256/${layerHex}`) && t.includes(`its ${FILE_BYTES} bytes`)));
     assert.ok(released.some((t) => t.includes(`its ${configBytes} bytes`)));
     assert.ok(released.some((t) => t.includes('manifests/sha256/') && t.includes(`its ${manifestBytes} bytes`)));
-    assert.equal(await page.locator('#events li .at').first().textContent(), clock(t0));
+    assert.equal(await page.locator('#events li .at').last().textContent(), clock(t0));
     assert.equal(
       await page.locator('#events li .text', { hasText: `blobs/sha256/${layerHex.slice(0, 12)}… released` }).count(), 1);
     assert.match(await page.locator('#status').textContent(), literal(
@@ -423,7 +423,7 @@ describe('the Stowage page', { timeout: 300_000 }, () => {
     assert.ok(reclaimed.some((t) => t.includes(`blobs/sha256/${layerHex}`) && t.includes(`(${FILE_BYTES} bytes)`)));
     assert.ok(reclaimed.some((t) => t.includes(`(${configBytes} bytes)`)));
     assert.ok(reclaimed.some((t) => t.includes('manifests/sha256/') && t.includes(`(${manifestBytes} bytes)`)));
-    const times = await page.locator('#events li .at').allTextContents();
+    const times = (await page.locator('#events li .at').allTextContents()).reverse();
     assert.deepEqual(times.slice(0, 3), [reclaimAt, reclaimAt, reclaimAt]);
     // The push also queued each record's copy to the paired region (geo-redundant storage,
     // 5 minutes after the write); those ran on the way.
@@ -627,7 +627,7 @@ describe('the Stowage page', { timeout: 300_000 }, () => {
     assert.equal(await tag.locator('.lock-badge').count(), 1);
     assert.match(await tag.locator('.lock-badge').getAttribute('title'), /writeEnabled=false/);
     assert.match(await tagLocks.locator('[data-attr="write"]').getAttribute('title'), /^writeEnabled is off\..+Click to unlock it\.$/);
-    assert.match(await page.locator('#events li .text').first().getAttribute('title'),
+    assert.match(await page.locator('#events li .text').last().getAttribute('title'),
       /^attributes of locks\/app:v1 set: write off, delete on, read on, list on$/);
 
     // The manifest's own locks are independent of its tag's: all still on, no badge.
@@ -753,7 +753,7 @@ describe('the Stowage page', { timeout: 300_000 }, () => {
       assert.equal(await cost(), 167_000);
       assert.equal(await pressed(), 'Basic');
       assert.match(await fresh.locator('#status').textContent(), /^Moved to Basic with no downtime: /);
-      const events = await fresh.locator('#events li .text').evaluateAll((els) => els.map((e) => e.title));
+      const events = await fresh.locator('#events li .text').evaluateAll((els) => els.map((e) => e.title).reverse());
       assert.match(events[0], /tier changed from Standard to Basic/);
       const gauge = fresh.locator('#storage-gauge');
       assert.equal(await gauge.getAttribute('data-included'), String(10 * GIB));
@@ -789,10 +789,10 @@ describe('the Stowage page', { timeout: 300_000 }, () => {
       assert.equal(await pressed(), 'Premium');
       assert.equal(await gauge.getAttribute('data-limit'), String(100 * 2 ** 40));
       // The current tier again: nothing to do, no event.
-      const seq = Number(await fresh.locator('#events li').first().getAttribute('data-seq'));
+      const seq = Number(await fresh.locator('#events li').last().getAttribute('data-seq'));
       await fresh.click('#tier-panel button.tier-choice[data-tier="Premium"]');
       await fresh.locator('#status', { hasText: 'already on Premium' }).waitFor();
-      assert.equal(Number(await fresh.locator('#events li').first().getAttribute('data-seq')), seq);
+      assert.equal(Number(await fresh.locator('#events li').last().getAttribute('data-seq')), seq);
       assert.equal(await fresh.locator('#error').count(), 0);
     } finally {
       await fresh.close();
@@ -941,7 +941,7 @@ describe('the Stowage page', { timeout: 300_000 }, () => {
         assert.ok(await p.locator(id).isDisabled(), `${id} waits for the key`);
       }
       assert.ok(await p.locator('#key-restore').isEnabled());
-      assert.match((await p.locator('#events li .text').first().getAttribute('title')),
+      assert.match((await p.locator('#events li .text').last().getAttribute('title')),
         /customer-managed key access revoked: the registry's key material is gone/);
 
       // Download: refused, no bytes.
@@ -955,7 +955,7 @@ describe('the Stowage page', { timeout: 300_000 }, () => {
       await row.locator('.verify-result .code', { hasText: 'DENIED' }).waitFor();
       assert.equal(await row.locator('.verify-result .http').textContent(), 'HTTP 403');
       // Push: refused whole.
-      const seq = Number(await p.locator('#events li').first().getAttribute('data-seq'));
+      const seq = Number(await p.locator('#events li').last().getAttribute('data-seq'));
       await p.fill('#synthetic-size', '1');
       await p.selectOption('#synthetic-unit', 'KiB');
       await p.click('#add-synthetic');
@@ -964,7 +964,7 @@ describe('the Stowage page', { timeout: 300_000 }, () => {
       await error.locator('.code', { hasText: 'DENIED' }).waitFor();
       assert.match(await error.textContent(), /HTTP 403/);
       assert.match(await error.textContent(), /every push and pull is refused until access to the key is restored/);
-      assert.equal(Number(await p.locator('#events li').first().getAttribute('data-seq')), seq, 'nothing was logged');
+      assert.equal(Number(await p.locator('#events li').last().getAttribute('data-seq')), seq, 'nothing was logged');
       assert.equal(await p.locator(`[data-repo="${REPO}"] .tag[data-tag="v2"]`).count(), 0);
       await p.evaluate(() => window.scrollTo(0, 0));
       const banner = await error.boundingBox();
@@ -1015,7 +1015,7 @@ describe('the Stowage page', { timeout: 300_000 }, () => {
     });
 
     it('a downgrade of a registry with a customer-managed key is refused with 405 and the reason', async () => {
-      const seq = Number(await p.locator('#events li').first().getAttribute('data-seq'));
+      const seq = Number(await p.locator('#events li').last().getAttribute('data-seq'));
       await p.click('#tier-panel button.tier-choice[data-tier="Standard"]');
       const error = p.locator('#error');
       await error.waitFor();
@@ -1024,7 +1024,7 @@ describe('the Stowage page', { timeout: 300_000 }, () => {
       assert.match(await error.textContent(),
         /cannot move to Standard: a customer-managed key is in use \(it can never be turned off\); Standard does not have this Premium feature/);
       assert.equal(await p.locator('#tier-badge').textContent(), 'Premium');
-      assert.equal(Number(await p.locator('#events li').first().getAttribute('data-seq')), seq);
+      assert.equal(Number(await p.locator('#events li').last().getAttribute('data-seq')), seq);
     });
   });
 
@@ -1091,7 +1091,7 @@ describe('the Stowage page', { timeout: 300_000 }, () => {
       assert.equal(await clockOf(p), untaggedAt + 60_000);
       assert.match(await statusOf(p), literal(
         `1 job ran (1 retention delete): retention policy deleted untagged manifest ${RET}@${shortDigest(gone)}.`));
-      const events = await p.locator('#events li .text').evaluateAll((els) => els.map((e) => e.title));
+      const events = await p.locator('#events li .text').evaluateAll((els) => els.map((e) => e.title).reverse());
       assert.ok(events.includes(`retention policy deleted untagged manifest ${RET}@${shortDigest(gone)}`), events.join(' | '));
       // The manifest untagged before the policy, and the tagged one, are still there.
       assert.equal(await p.locator(`[data-repo="${RET}"] [data-digest="${before}"] .untagged`).count(), 1);
@@ -1174,7 +1174,7 @@ describe('the Stowage page', { timeout: 300_000 }, () => {
       assert.equal(await reads.getAttribute('data-available'), String(Math.floor(units / UNIT)));
       assert.equal(await reads.getAttribute('data-admitted'), String(2 + 3 * completed));
       assert.equal(await reads.getAttribute('data-throttled'), String(throttled));
-      const events = await p.locator('#events li .text').evaluateAll((els) => els.map((e) => e.title));
+      const events = await p.locator('#events li .text').evaluateAll((els) => els.map((e) => e.title).reverse());
       assert.match(events[0], /^300 nodes pulled demo\/app@sha256:[0-9a-f]{12}: 166 got the image, 134 were refused with 429 TOOMANYREQUESTS \(Retry-After up to 1 s\)$/);
       await p.locator('#rate-panel').scrollIntoViewIfNeeded();
       await p.locator('#rate-panel').screenshot({ path: join(SHOTS, '17-scale-out-429.png') });
@@ -1569,7 +1569,7 @@ describe('the Stowage page', { timeout: 300_000 }, () => {
       assert.equal(await sum('data-lost'), 3);
       assert.equal(await p.locator('#geo-storage tbody tr[data-failed="destroyed"]').count(), 4);
       assert.match(await p.locator('#geo-storage tbody tr[data-lost]:not([data-lost="0"]) td.bad').first().textContent(), /^\d · /);
-      assert.match((await p.locator('#events li .text').first().getAttribute('title')), /^fault 1: the storage of westeurope destroyed; 3 record\(s\) not yet copied to the paired region are lost$/);
+      assert.match((await p.locator('#events li .text').last().getAttribute('title')), /^fault 1: the storage of westeurope destroyed; 3 record\(s\) not yet copied to the paired region are lost$/);
       assert.equal(await clockOf(p), pushedAt, 'inside the window: nothing was copied');
 
       // A pull of the lost layer: the registry knows it but cannot serve it.
@@ -1726,6 +1726,299 @@ describe('the Stowage page', { timeout: 300_000 }, () => {
     assert.deepEqual(result.catalog, { repositories: ['team/app'], next: null });
     assert.equal(result.keyId, 'service-managed/keys/registry/1');
     assert.equal(result.code, 'MANIFEST_UNKNOWN 404');
+  });
+
+  describe('scenarios, the oracle and the event log', () => {
+    let p;
+    const scenarioText = (name) => readFileSync(join(ROOT, 'www', 'scenarios', `${name}.json`), 'utf8');
+    const scenarioOf = (name) => JSON.parse(scenarioText(name));
+    before(async () => { p = await openPage('scenario page'); });
+    after(async () => { await p?.close(); });
+
+    /** Picks a built-in scenario, loads it after the warning, and waits for its panel. */
+    const loadScenario = async (name) => {
+      await p.locator(`#scenario-picker option[data-name="${name}"]`).waitFor({ state: 'attached' });
+      const current = await p.locator('#registry-name').textContent();
+      await p.selectOption('#scenario-picker', `${name}.json`);
+      await p.click('#scenario-load');
+      const dialog = p.locator('#scenario-dialog');
+      await dialog.waitFor();
+      assert.match(await dialog.textContent(), literal(`The current registry, ${current}, and everything in it is discarded`));
+      assert.equal(await p.locator('#scenario-confirm').textContent(), `Discard ${current} and load`);
+      await p.click('#scenario-confirm');
+      await dialog.waitFor({ state: 'detached' });
+      await p.locator(`#scenario[data-name="${name}"]`).waitFor();
+    };
+    /** The oracle panel read back in the shape of the JS API's `oracle()`. */
+    const pageOracle = () => p.evaluate(() => {
+      const n = (id) => Number(document.querySelector(id).dataset.n);
+      const codes = (id) => Object.fromEntries([...document.querySelectorAll(`${id} li[data-code]`)]
+        .map((li) => [li.dataset.code, Number(li.dataset.n)]));
+      return {
+        pushesOk: n('#oracle-pushes-ok'), pushesFailed: codes('#oracle-pushes-failed'),
+        pullsOk: n('#oracle-pulls-ok'), pullsFailed: codes('#oracle-pulls-failed'),
+        stalePulls: n('#oracle-stale-pulls'), wrongBytes: n('#oracle-wrong-bytes'),
+        acknowledged: n('#oracle-acknowledged'), lostAcknowledged: n('#oracle-lost'),
+        unavailableAcknowledged: n('#oracle-unavailable'), deletes: n('#oracle-deletes'),
+        regions: [...document.querySelectorAll('#oracle-regions tbody tr')].map((tr) => {
+          const cell = (col) => Number(tr.querySelector(`td[data-col="${col}"]`).dataset.n);
+          return { region: tr.dataset.region, readable: cell('readable'), stale: cell('stale'),
+            unavailable: cell('unavailable'), lost: cell('lost'), staleDeletes: cell('stale-deletes') };
+        }),
+      };
+    });
+    /** Waits until the oracle panel reports as of the clock now (it is computed after each move). */
+    const oracleNow = async () => {
+      const now = await p.locator('#clock-now').textContent();
+      await p.locator('#oracle .hint', { hasText: `As of ${now}.` }).waitFor();
+      return pageOracle();
+    };
+
+    it('region-outage from the picker, run to the end: the oracle shows exactly the scenario\'s expect block, every step ok', async () => {
+      const scenario = scenarioOf('region-outage');
+      await loadScenario('region-outage');
+      assert.equal(await p.locator('#registry-name').textContent(), scenario.registry.name);
+      assert.match(await statusOf(p), /^Loaded scenario region-outage \(region-outage\.json\): registry outage with 5 steps queued/);
+      const rows = p.locator('#scenario-steps tbody tr');
+      assert.equal(await rows.count(), scenario.steps.length);
+      assert.equal(await p.locator('#scenario-title').textContent(), scenario.title);
+      assert.equal(await p.locator('#scenario .scenario-description').textContent(), scenario.description);
+      // Before the clock moves: every step is to come, the first marked next, at its virtual time.
+      assert.deepEqual(await rows.evaluateAll((trs) => trs.map((tr) => tr.dataset.state)),
+        ['next', 'ahead', 'ahead', 'ahead', 'ahead']);
+      assert.deepEqual(await rows.locator('td.at').evaluateAll((tds) => tds.map((td) => Number(td.dataset.ms))),
+        scenario.steps.map((s) => s.atMs));
+      assert.equal(await rows.nth(4).locator('.step-note').textContent(), scenario.steps[4].note);
+
+      await p.click('#scenario-run');
+      await p.locator('#scenario[data-ended="true"]').waitFor({ timeout: 120_000 });
+      await p.locator('#run-start').waitFor();
+      assert.equal(await clockOf(p), scenario.runUntilMs);
+      assert.equal(await p.locator('#scenario').getAttribute('data-played'), '5');
+      assert.deepEqual(await rows.evaluateAll((trs) => trs.map((tr) => `${tr.dataset.state} ${tr.dataset.result}`)),
+        Array(5).fill('done ok'));
+      assert.equal(await rows.nth(4).locator('.step-action').textContent(),
+        'fault: {"kind":"regionOutage","region":"northeurope","destroyed":false}');
+
+      const oracle = await oracleNow();
+      for (const [key, value] of Object.entries(scenario.expect.oracle)) {
+        assert.deepEqual(oracle[key], value, key);
+      }
+      assert.equal(oracle.pushesOk, 238);
+      assert.deepEqual(oracle.pushesFailed, { UNAVAILABLE: 2 });
+      assert.equal(oracle.pullsOk, 476);
+      assert.deepEqual(oracle.pullsFailed, { UNAVAILABLE: 3 });
+      assert.equal(oracle.wrongBytes, 0);
+      assert.equal(oracle.lostAcknowledged, 0);
+      assert.equal(await p.locator('#oracle-wrong-bytes').evaluate((e) => e.closest('.oracle-figure').classList.contains('bad')), false);
+      // The page played it in slices exactly as the engine plays it in one go.
+      const engine = await p.evaluate((json) => window.stowage.Registry.runScenario(json), scenarioText('region-outage'));
+      assert.deepEqual(oracle, engine.oracle);
+      assert.equal(await p.evaluate(() => window.stowage.page().eventLogHash()), scenario.expect.eventLogHash);
+      assert.deepEqual(oracle.regions.map((r) => r.region), ['westeurope', 'northeurope']);
+      await p.evaluate(() => window.scrollTo(0, 0));
+      const top = await p.locator('#scenario').boundingBox();
+      const bottom = await p.locator('#oracle').boundingBox();
+      await p.screenshot({ path: join(SHOTS, '25-scenario-region-outage.png'), fullPage: true,
+        clip: { x: 0, y: Math.max(0, top.y - 8), width: 1280, height: Math.ceil(bottom.y + bottom.height - top.y + 16) } });
+    });
+
+    it('split-replica-push run to 30 minutes, then East US 2 goes dark from the map: the oracle matches the JS API replay exactly', async () => {
+      const scenario = scenarioOf('split-replica-push');
+      await loadScenario('split-replica-push');
+      assert.equal(await p.locator('#registry-name').textContent(), scenario.registry.name);
+      await runUntil(p, '00:30:00.000');
+      assert.equal(await clockOf(p), 1_800_000);
+      const before = await oracleNow();
+      await openRegion(p, 'eastus2');
+      await p.click('#fault-outage');
+      await p.locator('#fault-list li[data-fault="1"][data-state="active"]').waitFor();
+      assert.equal(await p.locator('#fault-list li[data-fault="1"] .fault-text').textContent(), 'region eastus2 goes dark');
+      await runUntil(p, '01:00:00.000');
+      assert.equal(await clockOf(p), 3_600_000);
+      const afterOutage = await oracleNow();
+
+      const replay = await p.evaluate((json) => {
+        const r = window.stowage.Registry.loadScenario(json);
+        r.runFor(1_800_000);
+        const before = r.oracle();
+        r.injectFault({ kind: 'regionOutage', region: 'eastus2', destroyed: false });
+        r.runFor(1_800_000);
+        return { before, after: r.oracle(), hash: r.eventLogHash(), steps: r.scenario().done.length };
+      }, scenarioText('split-replica-push'));
+      assert.deepEqual(before, replay.before, 'at 30 minutes');
+      assert.deepEqual(afterOutage, replay.after, 'after 30 minutes of outage');
+      assert.equal(await p.evaluate(() => window.stowage.page().eventLogHash()), replay.hash);
+      assert.equal(await p.locator('#scenario').getAttribute('data-played'), String(replay.steps));
+
+      // The outage shows: requests refused with UNAVAILABLE, and East US 2 cannot serve what it holds.
+      assert.equal(before.pushesFailed.UNAVAILABLE ?? 0, 0);
+      assert.equal(before.pullsFailed.UNAVAILABLE ?? 0, 0);
+      const unavailable = (afterOutage.pushesFailed.UNAVAILABLE ?? 0) + (afterOutage.pullsFailed.UNAVAILABLE ?? 0);
+      assert.ok(unavailable > 0, JSON.stringify(afterOutage));
+      const east2 = (o) => o.regions.find((r) => r.region === 'eastus2');
+      assert.equal(east2(before).unavailable, 0);
+      assert.ok(east2(afterOutage).unavailable + east2(afterOutage).stale > east2(before).stale, JSON.stringify(east2(afterOutage)));
+      assert.ok(afterOutage.pushesOk > before.pushesOk);
+      // The figures themselves (seed 7; the replay above checks them against the engine).
+      assert.deepEqual([before.pushesOk, before.pushesFailed, before.pullsOk, before.pullsFailed], [22, { MANIFEST_BLOB_UNKNOWN: 13 }, 40, {}]);
+      assert.deepEqual([afterOutage.pushesOk, afterOutage.pushesFailed, afterOutage.pullsOk, afterOutage.pullsFailed],
+        [89, { MANIFEST_BLOB_UNKNOWN: 13, UNAVAILABLE: 6 }, 95, { UNAVAILABLE: 6 }]);
+      assert.deepEqual(east2(before), { region: 'eastus2', readable: 22, stale: 0, unavailable: 0, lost: 0, staleDeletes: 0 });
+      assert.deepEqual(east2(afterOutage), { region: 'eastus2', readable: 0, stale: 67, unavailable: 22, lost: 0, staleDeletes: 0 });
+      assert.equal(await p.locator('#oracle-regions tr[data-region="eastus2"] td[data-col="unavailable"]').getAttribute('class'), 'num bad');
+      console.log(`split-replica-push at 30 min: ${JSON.stringify(before)}`);
+      console.log(`after 30 min of outage: ${JSON.stringify(afterOutage)}`);
+      await p.evaluate(() => window.scrollTo(0, 0));
+      const top = await p.locator('#scenario').boundingBox();
+      const bottom = await p.locator('#oracle').boundingBox();
+      await p.screenshot({ path: join(SHOTS, '26-split-push-outage-oracle.png'), fullPage: true,
+        clip: { x: 0, y: Math.max(0, top.y - 8), width: 1280, height: Math.ceil(bottom.y + bottom.height - top.y + 16) } });
+    });
+
+    it('the event log: filtered by region, then by text; virtualised over thousands; the bottom shows the newest', async () => {
+      await p.click('#scenario-run');
+      await p.locator('#scenario[data-ended="true"]').waitFor({ timeout: 120_000 });
+      await p.locator('#run-start').waitFor();
+      // More traffic from the console, a second apart: 100 images of 8 layers pushed in East
+      // US, each replicated to East US 2 once the outage is healed.
+      const end = await p.evaluate(() => {
+        const r = window.stowage.page();
+        r.healAll();
+        for (let i = 0; i < 100; i++) {
+          r.pushImage('console/load', `t${i}`, Array.from({ length: 8 },
+            (_, l) => ({ name: `layer-${l}.txt`, bytes: new TextEncoder().encode(`image ${i}, layer ${l}`) })));
+          r.runFor(1000);
+        }
+        r.runFor(600_000);
+        return r.now();
+      });
+      await p.locator('#clock-now', { hasText: clock(end) }).waitFor();
+      const all = await p.evaluate(() => window.stowage.page().events().map((e) => ({ seq: e.seq, kind: e.kind, region: e.region, text: e.text })));
+      assert.ok(all.length > 3000, `${all.length} events kept`);
+      console.log(`event log: ${all.length} events kept`);
+      const count = p.locator('#events-count');
+      assert.equal(Number(await count.getAttribute('data-kept')), all.length);
+      assert.equal(Number(await count.getAttribute('data-rows')), all.length);
+      const rendered = p.locator('#events-scroll li');
+      const renderedSeqs = () => rendered.evaluateAll((lis) => lis.map((li) => Number(li.dataset.seq)));
+      assert.ok(await rendered.count() < 100, `${await rendered.count()} rows rendered of ${all.length}`);
+      // Following the bottom: the newest event is the last row.
+      assert.equal((await renderedSeqs()).at(-1), all.at(-1).seq);
+
+      await p.selectOption('#events-region', 'eastus2');
+      await p.locator('#events-count[data-rows]:not([data-rows="' + all.length + '"])').waitFor();
+      const scroller = p.locator('#events-scroll');
+      /** Scrolls the log from top to bottom a view at a time: every row rendered on the way. */
+      const scrollThrough = () => scroller.evaluate(async (el) => {
+        const frame = () => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+        const seen = new Map();
+        for (let top = 0; ; top += el.clientHeight) {
+          el.scrollTop = top;
+          await frame();
+          for (const li of el.querySelectorAll('li')) {
+            seen.set(Number(li.dataset.seq), { region: li.dataset.region, tag: li.querySelector('.region-tag').textContent, kind: li.dataset.kind, text: li.querySelector('.text').title });
+          }
+          if (top >= el.scrollHeight) break;
+        }
+        return [...seen.entries()].sort((a, b) => a[0] - b[0]);
+      });
+      const listed = await scrollThrough();
+      const rowsEast2 = Number(await count.getAttribute('data-rows'));
+      assert.equal(listed.length, rowsEast2, 'every row was seen once on the way down');
+      assert.equal(await count.textContent(), `${grouped(rowsEast2)} of the ${grouped(all.length)} kept events match.`);
+      for (const [seq, row] of listed) {
+        assert.equal(row.region, 'eastus2', `#${seq}`);
+        assert.equal(row.tag, 'eastus2', `#${seq}`);
+      }
+      // The page lists exactly the events the JS API says happened in eastus2.
+      assert.deepEqual(listed.map(([seq]) => seq), all.filter((e) => e.region === 'eastus2').map((e) => e.seq));
+      assert.ok(rowsEast2 > 1000 && rowsEast2 < all.length, `${rowsEast2} of ${all.length}`);
+      await scroller.evaluate((el) => { el.scrollTop = el.scrollHeight; });
+      await p.waitForFunction((seq) => [...document.querySelectorAll('#events-scroll li')].at(-1)?.dataset.seq === String(seq), listed.at(-1)[0]);
+      let regions = await rendered.evaluateAll((lis) => lis.map((li) => li.dataset.region));
+      assert.ok(regions.length > 0 && regions.length < 100);
+      assert.deepEqual([...new Set(regions)], ['eastus2']);
+      assert.deepEqual(await rendered.locator('.region-tag').evaluateAll((els) => [...new Set(els.map((e) => e.textContent))]), ['eastus2']);
+      assert.equal((await renderedSeqs()).at(-1), listed.at(-1)[0]);
+
+      const word = 'applied manifest';
+      const narrowed = listed.filter(([, r]) => r.text.toLowerCase().includes(word)).map(([seq]) => ({ seq }));
+      assert.ok(narrowed.length > 0 && narrowed.length < listed.length, `${narrowed.length} of ${listed.length}`);
+      await p.fill('#events-filter', word);
+      await p.locator(`#events-count[data-rows="${narrowed.length}"]`).waitFor();
+      regions = await rendered.evaluateAll((lis) => lis.map((li) => li.dataset.region));
+      assert.deepEqual([...new Set(regions)], ['eastus2']);
+      for (const t of await rendered.locator('.text').evaluateAll((els) => els.map((e) => e.title))) {
+        assert.ok(t.toLowerCase().includes(word), t);
+      }
+      // Scrolled to the top: the oldest match; back to the bottom: the newest.
+      await scroller.evaluate((el) => { el.scrollTop = 0; });
+      await p.waitForFunction((seq) => document.querySelector('#events-scroll li')?.dataset.seq === String(seq), narrowed[0].seq);
+      await scroller.evaluate((el) => { el.scrollTop = el.scrollHeight; });
+      await p.waitForFunction((seq) => [...document.querySelectorAll('#events-scroll li')].at(-1)?.dataset.seq === String(seq), narrowed.at(-1).seq);
+      const last = rendered.last();
+      const box = await last.boundingBox();
+      const view = await scroller.boundingBox();
+      assert.ok(box.y + box.height <= view.y + view.height + 1 && box.y >= view.y, 'the newest row is in view');
+      await p.locator('#events').scrollIntoViewIfNeeded();
+      await p.locator('#events').screenshot({ path: join(SHOTS, '27-event-log-filtered.png') });
+
+      // Every region again, no text: all of them; the middle of the list renders only its window.
+      await p.fill('#events-filter', '');
+      await p.selectOption('#events-region', '');
+      await p.locator(`#events-count[data-rows="${all.length}"]`).waitFor();
+      await scroller.evaluate((el) => { el.scrollTop = el.scrollHeight / 2; });
+      await p.waitForFunction(() => {
+        const lis = [...document.querySelectorAll('#events-scroll li')];
+        return lis.length > 0 && Number(lis[0].dataset.seq) > 100;
+      });
+      const middle = await renderedSeqs();
+      assert.ok(middle.length < 100);
+      assert.deepEqual(middle, middle.map((_, i) => middle[0] + i), 'consecutive events, oldest first');
+    });
+
+    it('a damaged scenario file shows INVALID_ARGUMENT with the engine\'s message and leaves the registry as it was', async () => {
+      const broken = '{"name": "bit-rot", "steps": [{"atMs": 0, "action": {"do": "addReplica"';
+      await p.route('**/www/scenarios/bit-rot.json', (route) => route.fulfill({ status: 200, contentType: 'application/json', body: broken }));
+      const name = await p.locator('#registry-name').textContent();
+      const now = await clockOf(p);
+      const seq = await p.evaluate(() => window.stowage.page().events().at(-1).seq);
+      const expected = await p.evaluate((json) => {
+        try { window.stowage.Registry.loadScenario(json); return null; } catch (e) { return { code: e.code, message: e.message }; }
+      }, broken);
+      assert.equal(expected.code, 'INVALID_ARGUMENT');
+      await p.selectOption('#scenario-picker', 'bit-rot.json');
+      await p.click('#scenario-load');
+      const error = p.locator('#scenario-error');
+      await error.waitFor();
+      assert.equal(await error.locator('.code').textContent(), 'INVALID_ARGUMENT');
+      assert.match(await error.textContent(), /HTTP 400/);
+      assert.match(await error.textContent(), literal(expected.message));
+      assert.match(await error.textContent(), /bit-rot\.json was not loaded; the registry is as it was/);
+      assert.equal(await p.locator('#error .code').textContent(), 'INVALID_ARGUMENT');
+      assert.equal(await p.locator('#scenario-dialog').count(), 0, 'nothing to confirm');
+      assert.equal(await p.locator('#registry-name').textContent(), name);
+      assert.equal(await clockOf(p), now);
+      assert.equal(await p.locator('#scenario').getAttribute('data-name'), 'split-replica-push');
+      assert.equal(await p.evaluate(() => window.stowage.page().events().at(-1).seq), seq);
+      await p.evaluate(() => window.scrollTo(0, 0));
+      const box = await p.locator('#scenarios').boundingBox();
+      await p.screenshot({ path: join(SHOTS, '28-scenario-damaged.png'), clip: { x: 0, y: 0, width: 1280, height: Math.ceil(box.y + box.height + 8) } });
+
+      // A file the server does not have: the fetch fails with its status, nothing changes either.
+      await p.route('**/www/scenarios/bit-rot.json', (route) => route.fulfill({ status: 404, body: 'not found' }));
+      await p.click('#scenario-load');
+      await p.locator('#scenario-error .code', { hasText: 'FETCH_FAILED' }).waitFor();
+      assert.match(await error.textContent(), /HTTP 404 www\/scenarios\/bit-rot\.json answered HTTP 404/);
+      assert.equal(await p.locator('#registry-name').textContent(), name);
+      assert.equal(await p.locator('#scenario').getAttribute('data-name'), 'split-replica-push');
+      await p.unroute('**/www/scenarios/bit-rot.json');
+      // The browser logs the 404 this test asked for; it is not the page's error.
+      const logged = pageErrors.findIndex((e) => e.startsWith('scenario page: Failed to load resource') && e.includes('404'));
+      assert.ok(logged >= 0);
+      pageErrors.splice(logged, 1);
+    });
   });
 
   it('raised no page errors', () => {

@@ -1,54 +1,224 @@
+use std::rc::Rc;
+
+use web_sys::{HtmlElement, HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
-use crate::engine::Event;
-use crate::ui::format::shorten_record_keys;
-use crate::ui::state::EVENTS_SHOWN;
+use crate::engine::Event as LogEvent;
+use crate::engine::events::EVENTS_MAX;
+use crate::ui::format::{grouped, shorten_record_keys};
+use crate::ui::state::Shared;
+
+/// Each row's height in pixels (two lines: seq, time, region and kind; then the sentence).
+pub const ROW_PX: f64 = 46.0;
+/// The scroll container's height (`.event-scroll` in style.css).
+pub const VIEW_PX: f64 = 460.0;
+/// Rows rendered beyond the visible ones, above and below.
+const OVERSCAN: usize = 6;
 
 #[derive(Properties, PartialEq)]
 pub struct EventLogProps {
-    /// Newest first.
-    pub events: Vec<Event>,
+    pub registry: Option<Shared>,
+    /// Events ever logged: a new one re-renders the log.
     pub total: u64,
+    /// The replicas' regions (offered in the filter beside those in the log).
+    pub regions: Vec<&'static str>,
 }
 
-/// What the registry did, newest first, each at its virtual time.
+/// Which events the filters keep: their sequence numbers, oldest first (None: all of them).
+#[derive(PartialEq)]
+struct Matches {
+    seqs: Option<Vec<u64>>,
+    /// Events kept in the log.
+    kept: usize,
+    /// Regions the kept events happened in.
+    regions: Vec<&'static str>,
+}
+
+fn matches(registry: &Option<Shared>, region: &str, text: &str) -> Matches {
+    let Some(Ok(r)) = registry.as_ref().map(|s| s.0.try_borrow()) else {
+        return Matches { seqs: Some(vec![]), kept: 0, regions: vec![] };
+    };
+    let mut regions: Vec<&'static str> = vec![];
+    let mut kept = 0;
+    for e in r.events() {
+        kept += 1;
+        if !regions.contains(&e.region) {
+            regions.push(e.region);
+        }
+    }
+    let text = text.trim().to_lowercase();
+    let seqs = (!region.is_empty() || !text.is_empty()).then(|| {
+        r.events()
+            .filter(|e| region.is_empty() || e.region == region)
+            .filter(|e| text.is_empty() || e.text.to_lowercase().contains(&text))
+            .map(|e| e.seq)
+            .collect()
+    });
+    Matches { seqs, kept, regions }
+}
+
+/// The kind an event is, as the JS API names it (`blobPushed`, `faultStarted`, …): the
+/// variant's name, from its `Debug` form.
+fn kind_of(e: &LogEvent) -> String {
+    let debug = format!("{:?}", e.kind);
+    let name = debug.split([' ', '(', '{']).next().unwrap_or_default();
+    let mut chars = name.chars();
+    chars.next().map_or_else(String::new, |c| c.to_ascii_lowercase().to_string() + chars.as_str())
+}
+
+/// What the registry did, oldest first and the newest at the bottom, each at its virtual time
+/// and in its region. Filtered by region and by text; virtualised: only the rows in view (and
+/// a few around them) are rendered, however many of the 10,000 kept events match. At the
+/// bottom it follows new events as they come.
 #[function_component(EventLog)]
 pub fn event_log(props: &EventLogProps) -> Html {
-    let body = if props.events.is_empty() {
-        html! { <p class="empty">{ "Nothing has happened yet." }</p> }
+    let region = use_state(String::new);
+    let text = use_state(String::new);
+    let scroll_top = use_state(|| 0.0f64);
+    // Stuck to the bottom: new events scroll into view.
+    let follow = use_state(|| true);
+    let scroller = use_node_ref();
+    let found = {
+        let registry = props.registry.clone();
+        use_memo(
+            (props.total, props.registry.clone(), (*region).clone(), (*text).clone()),
+            move |(_, _, region, text)| Rc::new(matches(&registry, region, text)),
+        )
+    };
+    let rows = found.seqs.as_ref().map_or(found.kept, Vec::len);
+    let height = rows as f64 * ROW_PX;
+    // Follow the bottom once rendered.
+    {
+        let (scroller, follow) = (scroller.clone(), *follow);
+        use_effect(move || {
+            if follow && let Some(el) = scroller.cast::<HtmlElement>() {
+                let bottom = (el.scroll_height() - el.client_height()).max(0);
+                if el.scroll_top() != bottom {
+                    el.set_scroll_top(bottom);
+                }
+            }
+        });
+    }
+    let on_scroll = {
+        let (scroll_top, follow) = (scroll_top.clone(), follow.clone());
+        Callback::from(move |e: Event| {
+            let el = e.target_unchecked_into::<HtmlElement>();
+            let top = f64::from(el.scroll_top());
+            let at_bottom =
+                top + f64::from(el.client_height()) >= f64::from(el.scroll_height()) - ROW_PX / 2.0;
+            follow.set(at_bottom);
+            scroll_top.set(top);
+        })
+    };
+    let on_region = {
+        let (region, follow) = (region.clone(), follow.clone());
+        Callback::from(move |e: Event| {
+            region.set(e.target_unchecked_into::<HtmlSelectElement>().value());
+            follow.set(true);
+        })
+    };
+    let on_text = {
+        let (text, follow) = (text.clone(), follow.clone());
+        Callback::from(move |e: InputEvent| {
+            text.set(e.target_unchecked_into::<HtmlInputElement>().value());
+            follow.set(true);
+        })
+    };
+
+    // The rows in view: at the bottom while following, else where the container is scrolled.
+    let visible = (VIEW_PX / ROW_PX).ceil() as usize;
+    let top = if *follow { (height - VIEW_PX).max(0.0) } else { scroll_top.min((height - VIEW_PX).max(0.0)) };
+    let first = ((top / ROW_PX) as usize).saturating_sub(OVERSCAN).min(rows);
+    let last = (first + visible + 2 * OVERSCAN + 1).min(rows);
+    let rendered: Vec<Html> = match props.registry.as_ref().map(|s| s.0.try_borrow()) {
+        Some(Ok(r)) => {
+            let first_seq = r.events().next().map_or(0, |e| e.seq);
+            (first..last)
+                .filter_map(|i| {
+                    let pos = match &found.seqs {
+                        None => i,
+                        Some(seqs) => usize::try_from(seqs[i].checked_sub(first_seq)?).ok()?,
+                    };
+                    r.events().nth(pos).map(|e| row(e, i))
+                })
+                .collect()
+        }
+        _ => vec![],
+    };
+
+    let mut regions = found.regions.clone();
+    for r in &props.regions {
+        if !regions.contains(r) {
+            regions.push(r);
+        }
+    }
+    regions.sort_unstable();
+    let filtered = found.seqs.is_some();
+    let count_words = if filtered {
+        format!("{} of the {} kept events match.", grouped(rows as u64), grouped(found.kept as u64))
+    } else if props.total > found.kept as u64 {
+        format!(
+            "The newest {} of {} events (the log keeps {}).",
+            grouped(found.kept as u64),
+            grouped(props.total),
+            grouped(EVENTS_MAX as u64)
+        )
+    } else {
+        format!("{} events.", grouped(found.kept as u64))
+    };
+    let body = if rows == 0 {
+        let words = if filtered { "No event matches." } else { "Nothing has happened yet." };
+        html! { <p class="empty">{ words }</p> }
     } else {
         html! {
-            <ol class="events">
-                { for props.events.iter().map(|e| html! {
-                    <li key={e.seq} data-seq={e.seq.to_string()}>
-                        <span class="seq">{ format!("#{}", e.seq) }</span>
-                        <div class="event-body">
-                            <span class="at mono" data-ms={e.at_ms.0.to_string()} title="Virtual time of the event">
-                                { e.at_ms.to_string() }
-                            </span>
-                            <span class="text" title={e.text.clone()}>{ shorten_record_keys(&e.text) }</span>
-                        </div>
-                    </li>
-                }) }
-            </ol>
+            <div id="events-scroll" class="event-scroll" ref={scroller} onscroll={on_scroll}
+                tabindex="0" aria-label="Events, oldest first">
+                <ol class="events" style={format!("height: {height}px")} data-rows={rows.to_string()}>
+                    { for rendered }
+                </ol>
+            </div>
         }
     };
     html! {
         <section id="events" class="panel events-panel" aria-labelledby="events-title">
             <h2 id="events-title">{ "Event log" }</h2>
-            <p class="hint">{ hint(props.total) }</p>
+            <p class="hint">{ "Everything the registry did, oldest first with the newest at the bottom, at the \
+                virtual time and in the region it happened." }</p>
+            <div class="event-filters">
+                <label>
+                    <span class="visually-hidden">{ "Region" }</span>
+                    <select id="events-region" onchange={on_region} aria-label="Only the events of a region">
+                        <option value="" selected={region.is_empty()}>{ "every region" }</option>
+                        { for regions.iter().map(|r| html! {
+                            <option value={*r} selected={region.as_str() == *r}>{ *r }</option>
+                        }) }
+                    </select>
+                </label>
+                <input id="events-filter" type="search" placeholder="filter by text" autocomplete="off"
+                    spellcheck="false" value={(*text).clone()} oninput={on_text} aria-label="Only events whose text contains" />
+            </div>
+            <p id="events-count" class="small muted" data-rows={rows.to_string()} data-kept={found.kept.to_string()}>
+                { count_words }
+            </p>
             { body }
         </section>
     }
 }
 
-fn hint(total: u64) -> String {
-    if total <= EVENTS_SHOWN as u64 {
-        "Everything the registry did, newest first, at the virtual time it happened.".into()
-    } else {
-        format!(
-            "Everything the registry did, newest first, at the virtual time it happened: the last \
-             {EVENTS_SHOWN} of {total}."
-        )
+fn row(e: &LogEvent, i: usize) -> Html {
+    let kind = kind_of(e);
+    html! {
+        <li key={e.seq} data-seq={e.seq.to_string()} data-region={e.region} data-kind={kind.clone()}
+            style={format!("top: {}px", i as f64 * ROW_PX)}>
+            <div class="event-meta">
+                <span class="seq">{ format!("#{}", e.seq) }</span>
+                <span class="at mono" data-ms={e.at_ms.0.to_string()} title="Virtual time of the event">
+                    { e.at_ms.to_string() }
+                </span>
+                <span class="region-tag mono" title="The region it happened in">{ e.region }</span>
+                <span class="kind-tag">{ kind }</span>
+            </div>
+            <span class="text" title={e.text.clone()}>{ shorten_record_keys(&e.text) }</span>
+        </li>
     }
 }

@@ -66,15 +66,24 @@ impl State {
             Ok(r) => r,
             Err(e) => return self.new_registry = Some(NewRegistryDialog { error: Some(e.into()) }),
         };
-        let mut fresh = State::with_registry(Ok(created), name.clone());
-        // The layers chosen for a push are the page's, not the registry's: they stay.
-        fresh.pending = std::mem::take(&mut self.pending);
-        fresh.next_id = self.next_id;
-        fresh.generation = self.generation + 1;
-        *self = fresh;
+        self.replace_registry(created, name.clone());
         self.note(format!(
             "Created registry {name}: {words}. The previous registry and everything in it were discarded."
         ));
+    }
+
+    /// The page starts afresh over `registry`; what is the page's, not the registry's, stays:
+    /// the layers chosen for a push, the list of scenarios and whether the oracle is shown.
+    pub(super) fn replace_registry(&mut self, registry: Registry, name: String) {
+        let mut fresh = State::with_registry(Ok(registry), name);
+        fresh.pending = std::mem::take(&mut self.pending);
+        fresh.next_id = self.next_id;
+        fresh.generation = self.generation + 1;
+        fresh.scenario_list = std::mem::take(&mut self.scenario_list);
+        fresh.oracle_open = self.oracle_open;
+        *self = fresh;
+        // The panels computed over the old registry are computed again over the new one.
+        self.refresh();
     }
 
     pub(super) fn set_rate_model(&mut self, model: &str) {

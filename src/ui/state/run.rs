@@ -86,6 +86,12 @@ impl State {
                 Err(message) => return self.fail(UiError::page("INVALID_INPUT", message)),
             }
         };
+        self.start_run(speed, until);
+    }
+
+    /// Starts the clock running at `speed` until `until` (None: until paused).
+    pub(super) fn start_run(&mut self, speed: u32, until: Option<Millis>) {
+        let Some(now) = self.with(|r| Ok(r.now())) else { return };
         if !RUN_SPEEDS.iter().any(|(s, _)| *s == speed) {
             return self
                 .fail(UiError::page("INVALID_INPUT", format!("×{speed} is not a speed the clock offers")));

@@ -1,0 +1,225 @@
+use web_sys::HtmlSelectElement;
+use yew::prelude::*;
+
+use super::inline_error;
+use crate::engine::Millis;
+use crate::ui::format::{count, grouped};
+use crate::ui::state::{Action, ScenarioAsk, ScenarioList, ScenarioSnap, StepSnap, UiError};
+
+#[derive(Properties, PartialEq)]
+pub struct ScenarioPickerProps {
+    pub list: ScenarioList,
+    pub fetching: bool,
+    /// Why the last scenario could not be loaded.
+    pub error: Option<UiError>,
+    /// The scenario loaded now, if any.
+    pub loaded: Option<String>,
+    pub on_action: Callback<Action>,
+}
+
+/// The built-in scenarios: pick one and load it in place of the registry (after a warning).
+#[function_component(ScenarioPicker)]
+pub fn scenario_picker(props: &ScenarioPickerProps) -> Html {
+    let chosen = use_state(String::new);
+    let entries = match &props.list {
+        ScenarioList::Ready(l) => l.as_slice(),
+        _ => &[],
+    };
+    // The choice, or the first scenario while none was picked.
+    let file = Some((*chosen).clone())
+        .filter(|f| entries.iter().any(|e| &e.file == f))
+        .or_else(|| entries.first().map(|e| e.file.clone()));
+    let on_pick = {
+        let chosen = chosen.clone();
+        Callback::from(move |e: Event| chosen.set(e.target_unchecked_into::<HtmlSelectElement>().value()))
+    };
+    let on_load = {
+        let (file, on_action) = (file.clone(), props.on_action.clone());
+        Callback::from(move |_: MouseEvent| {
+            if let Some(file) = &file {
+                on_action.emit(Action::FetchScenario(file.clone()));
+            }
+        })
+    };
+    let status = match &props.list {
+        ScenarioList::Loading => html! { <span class="muted small">{ "loading the list…" }</span> },
+        ScenarioList::Failed(e) => inline_error(e),
+        ScenarioList::Ready(_) => match &props.loaded {
+            Some(name) => html! {
+                <span class="small scenario-loaded">{ "Playing " }<strong>{ name }</strong>
+                    { ": see the scenario and oracle panels." }</span>
+            },
+            None => html! {
+                <span class="muted small">{ "A scenario builds a registry, its clients and what happens to them, \
+                    at virtual times; the clock plays it." }</span>
+            },
+        },
+    };
+    html! {
+        <section id="scenarios" class="scenario-bar" aria-label="Scenarios">
+            <label class="scenario-pick">
+                <span class="label">{ "Scenario" }</span>
+                <select id="scenario-picker" onchange={on_pick} disabled={entries.is_empty()}>
+                    { for entries.iter().map(|e| html! {
+                        <option value={e.file.clone()} data-name={e.name.clone()}
+                            selected={file.as_deref() == Some(e.file.as_str())}>
+                            { format!("{} ({})", e.title, e.name) }
+                        </option>
+                    }) }
+                </select>
+            </label>
+            <button id="scenario-load" type="button" class="primary" onclick={on_load}
+                disabled={file.is_none() || props.fetching}
+                title="Fetch the scenario, check it, and replace the registry with it (after a warning)">
+                { if props.fetching { "Loading…" } else { "Load…" } }
+            </button>
+            { status }
+            { props.error.as_ref().map(|e| html! {
+                <div id="scenario-error" class="scenario-error">
+                    { inline_error(e) }
+                    { e.aside.as_ref().map(|a| html! { <p class="small muted">{ a }</p> }) }
+                </div>
+            }) }
+        </section>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct ScenarioDialogProps {
+    pub ask: Option<ScenarioAsk>,
+    /// The registry the page shows now (it is discarded on load).
+    pub current: String,
+    pub on_action: Callback<Action>,
+}
+
+/// The warning "New registry" gives, before a scenario replaces the registry.
+#[function_component(ScenarioDialog)]
+pub fn scenario_dialog(props: &ScenarioDialogProps) -> Html {
+    let Some(ask) = &props.ask else { return html! {} };
+    let current = &props.current;
+    let on_key = {
+        let on_action = props.on_action.clone();
+        Callback::from(move |e: KeyboardEvent| {
+            if e.key() == "Escape" {
+                on_action.emit(Action::CancelScenario);
+            }
+        })
+    };
+    html! {
+        <div class="overlay" onkeydown={on_key}>
+            <div id="scenario-dialog" class="dialog new-registry" role="dialog" aria-modal="true"
+                aria-labelledby="scenario-dialog-title" data-file={ask.file.clone()}>
+                <h2 id="scenario-dialog-title">{ format!("Load scenario {}", ask.name) }</h2>
+                <p><strong>{ &ask.title }</strong>{ format!(" ({}, {})", ask.file, count(ask.steps, "step", "steps")) }</p>
+                <p class="replace-warning">
+                    <strong>{ format!("The current registry, {current}, and everything in it is discarded") }</strong>
+                    { ": its repositories, manifests, layers, locks, key, event log and virtual time. Layers \
+                       waiting in the push form stay." }
+                </p>
+                <div class="dialog-actions">
+                    <button id="scenario-cancel" type="button" title="Close this dialog; the current registry stays"
+                        onclick={props.on_action.reform(|_| Action::CancelScenario)}>
+                        { "Cancel" }
+                    </button>
+                    <button id="scenario-confirm" type="button" class="danger solid" autofocus=true
+                        title="Discard the current registry and load the scenario's"
+                        onclick={props.on_action.reform(|_| Action::ConfirmScenario)}>
+                        { format!("Discard {current} and load") }
+                    </button>
+                </div>
+            </div>
+        </div>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct ScenarioPanelProps {
+    pub scenario: Option<ScenarioSnap>,
+    pub now: Millis,
+    pub running: bool,
+    pub on_action: Callback<Action>,
+}
+
+/// The loaded scenario: what it is, its steps at their virtual times (played ones with their
+/// result), the next one marked, and "Run to the end".
+#[function_component(ScenarioPanel)]
+pub fn scenario_panel(props: &ScenarioPanelProps) -> Html {
+    let Some(s) = &props.scenario else { return html! {} };
+    let end = s.run_until.map_or("until nothing is queued".to_string(), |u| format!("until {u}"));
+    let progress = format!(
+        "{} of {} played{}",
+        grouped(s.played as u64),
+        count(s.total, "step", "steps"),
+        if s.failed > 0 { format!(", {} refused", grouped(s.failed as u64)) } else { String::new() }
+    );
+    let workload = (s.workload_ops > 0)
+        .then(|| format!("; workloads queued {} client operations", grouped(s.workload_ops)));
+    let hidden = s.total - s.steps.len();
+    html! {
+        <section id="scenario" class="panel scenario-panel" aria-labelledby="scenario-title"
+            data-name={s.name.clone()} data-played={s.played.to_string()} data-total={s.total.to_string()}
+            data-ended={s.ended.to_string()}>
+            <div class="panel-head scenario-head">
+                <div>
+                    <h2 id="scenario-title">{ &s.title }</h2>
+                    <p class="hint mono">{ &s.name }</p>
+                </div>
+                <button id="scenario-run" type="button" class="primary" disabled={props.running || s.ended}
+                    onclick={props.on_action.reform(|_| Action::RunScenarioToEnd)}
+                    title="Run the clock as fast as it goes to the scenario's end, in slices (pause it from the clock bar)">
+                    { if s.ended { "At the end" } else if props.running { "Running…" } else { "Run to the end" } }
+                </button>
+            </div>
+            <p class="scenario-description">{ &s.description }</p>
+            <p id="scenario-progress" class="small">
+                <strong>{ progress }</strong>{ format!("; the clock is at {}, the scenario runs {end}", props.now) }
+                { workload }{ "." }
+            </p>
+            <div class="table-scroll">
+                <table id="scenario-steps" class="scenario-steps">
+                    <thead><tr>
+                        <th scope="col">{ "#" }</th>
+                        <th scope="col">{ "at" }</th>
+                        <th scope="col">{ "step" }</th>
+                        <th scope="col">{ "result" }</th>
+                    </tr></thead>
+                    <tbody>{ for s.steps.iter().map(|step| step_row(step, s.next)) }</tbody>
+                </table>
+            </div>
+            { (hidden > 0).then(|| html! {
+                <p class="hint">{ format!("{} more not listed.", count(hidden, "step", "steps")) }</p>
+            }) }
+        </section>
+    }
+}
+
+fn step_row(step: &StepSnap, next: Option<usize>) -> Html {
+    let state = match (&step.outcome, next == Some(step.index)) {
+        (Some(_), _) => "done",
+        (None, true) => "next",
+        (None, false) => "ahead",
+    };
+    let result = match &step.outcome {
+        Some(o) if o.result == "ok" => html! { <span class="result ok">{ "ok" }</span> },
+        Some(o) => html! { <code class="code result bad">{ &o.result }</code> },
+        None if state == "next" => html! { <span class="result next-mark">{ "next" }</span> },
+        None => html! { <span class="muted small">{ "to come" }</span> },
+    };
+    let detail = step.outcome.as_ref().and_then(|o| o.detail.clone());
+    html! {
+        <tr key={step.index} data-step={step.index.to_string()} data-state={state}
+            data-result={step.outcome.as_ref().map(|o| o.result.clone())}
+            class={classes!(state, step.outcome.as_ref().filter(|o| o.result != "ok").map(|_| "refused"))}>
+            <td class="num">{ step.index + 1 }</td>
+            <td class="mono at" data-ms={step.at.0.to_string()}>{ step.at.to_string() }</td>
+            <td>
+                <span class="step-action">{ &step.action }</span>
+                { step.note.as_ref().map(|n| html! { <span class="step-note">{ n }</span> }) }
+            </td>
+            <td>
+                { result }
+                { detail.map(|d| html! { <span class="step-detail small">{ d }</span> }) }
+            </td>
+        </tr>
+    }
+}

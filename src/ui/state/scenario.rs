@@ -1,0 +1,245 @@
+//! Scenarios and the oracle on the page: the list of built-in scenarios (fetched by the page),
+//! loading one in place of the live registry after the same warning "New registry" gives,
+//! playing it with the clock, and the oracle's report, computed only when the clock or the
+//! registry moved and only while its panel is open (it walks every acknowledged push over
+//! every replica).
+
+use std::rc::Rc;
+
+use serde::Deserialize;
+
+use crate::engine::scenario::StepOutcome;
+use crate::engine::{Millis, OracleReport, Registry, Scenario};
+use crate::ui::format::count;
+
+use super::{State, UiError};
+
+/// Steps listed in the scenario panel: a window around the next one (the count shows them all).
+pub const STEPS_SHOWN: usize = 200;
+
+/// One built-in scenario, as `www/scenarios/index.json` lists it.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+pub struct ScenarioEntry {
+    pub file: String,
+    pub name: String,
+    pub title: String,
+}
+
+#[derive(Deserialize)]
+struct ScenarioIndex {
+    scenarios: Vec<ScenarioEntry>,
+}
+
+/// Where the list of built-in scenarios is.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub enum ScenarioList {
+    #[default]
+    Loading,
+    Ready(Vec<ScenarioEntry>),
+    Failed(UiError),
+}
+
+/// Parses `index.json`: `{"scenarios": [{"file", "name", "title"}]}`. A file name is a plain
+/// name in the same folder.
+pub fn parse_index(text: &str) -> Result<Vec<ScenarioEntry>, UiError> {
+    let index: ScenarioIndex = serde_json::from_str(text)
+        .map_err(|e| UiError::page("INVALID_ARGUMENT", format!("the list of scenarios is not valid: {e}")))?;
+    if let Some(bad) = index.scenarios.iter().find(|s| s.file.contains('/') || s.file.contains("..")) {
+        return Err(UiError::page(
+            "INVALID_ARGUMENT",
+            format!("the list of scenarios names {:?}, not a file beside it", bad.file),
+        ));
+    }
+    Ok(index.scenarios)
+}
+
+/// A scenario fetched and checked, waiting for the person to confirm the registry's replacement.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ScenarioAsk {
+    pub file: String,
+    pub name: String,
+    pub title: String,
+    pub steps: usize,
+    pub json: Rc<str>,
+}
+
+/// One step of the loaded scenario as the panel lists it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StepSnap {
+    pub index: usize,
+    pub at: Millis,
+    pub action: String,
+    pub note: Option<String>,
+    /// Once played: the result (`ok` or an error code) and the engine's detail.
+    pub outcome: Option<StepOutcome>,
+}
+
+/// The loaded scenario and where it is.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ScenarioSnap {
+    pub name: String,
+    pub title: String,
+    pub description: String,
+    pub total: usize,
+    pub played: usize,
+    pub failed: usize,
+    /// The steps listed (a window of at most `STEPS_SHOWN`, around the next one).
+    pub steps: Vec<StepSnap>,
+    /// The index of the next step to play, if any is left.
+    pub next: Option<usize>,
+    /// Where "Run to the end" stops (None: when nothing is queued).
+    pub run_until: Option<Millis>,
+    pub workload_ops: u64,
+    /// The clock has reached the end.
+    pub ended: bool,
+}
+
+/// The oracle's report as the page shows it, with the last convergence time.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OracleSnap {
+    pub report: OracleReport,
+    pub convergence: Option<Millis>,
+    /// The virtual time it was computed at.
+    pub at: Millis,
+}
+
+
+impl State {
+    pub(super) fn scenario_index(&mut self, list: Result<Vec<ScenarioEntry>, UiError>) {
+        self.scenario_list = match list {
+            Ok(l) => ScenarioList::Ready(l),
+            Err(e) => ScenarioList::Failed(e),
+        };
+    }
+
+    /// A scenario file arrived (or could not be fetched): checked by the engine, then the
+    /// person is asked to confirm. A refusal shows in the picker and changes nothing.
+    pub(super) fn scenario_fetched(&mut self, file: String, result: Result<String, UiError>) {
+        self.scenario_fetching = false;
+        let json = match result {
+            Ok(j) => j,
+            Err(e) => return self.scenario_refused(e),
+        };
+        let scenario = match Registry::load_scenario(&json).and_then(|_| Scenario::parse(&json)) {
+            Ok(s) => s,
+            Err(e) => {
+                let mut e = UiError::from(e);
+                e.aside = Some(format!("{file} was not loaded; the registry is as it was"));
+                return self.scenario_refused(e);
+            }
+        };
+        self.scenario_error = None;
+        self.scenario_ask = Some(ScenarioAsk {
+            file,
+            name: scenario.name.clone(),
+            title: scenario.title.clone(),
+            steps: scenario.steps.len(),
+            json: json.into(),
+        });
+    }
+
+    fn scenario_refused(&mut self, e: UiError) {
+        self.scenario_ask = None;
+        self.scenario_error = Some(e.clone());
+        self.fail(e);
+    }
+
+    /// Replaces the live registry with the scenario's, its steps queued at their times.
+    pub(super) fn load_scenario(&mut self) {
+        let Some(ask) = self.scenario_ask.take() else { return };
+        let (registry, scenario) = match Registry::load_scenario(&ask.json).and_then(|r| {
+            let s = Scenario::parse(&ask.json)?;
+            Ok((r, s))
+        }) {
+            Ok(pair) => pair,
+            Err(e) => return self.scenario_refused(e.into()),
+        };
+        let name = registry.name().to_string();
+        let until = scenario.run_until_ms.map(|u| format!(", until {}", Millis(u))).unwrap_or_default();
+        let steps = count(scenario.steps.len(), "step", "steps");
+        self.replace_registry(registry, name.clone());
+        self.scenario = Some(Rc::new(scenario));
+        self.note(format!(
+            "Loaded scenario {} ({}): registry {name} with {steps} queued at their virtual times. \
+             Run the clock to play it{until}.",
+            ask.name, ask.file
+        ));
+    }
+
+    /// Plays the loaded scenario to its end in slices, as the clock's run does.
+    pub(super) fn run_scenario_to_end(&mut self) {
+        let Some(scenario) = self.scenario.clone() else {
+            return self.fail(UiError::page("NO_SCENARIO", "no scenario is loaded: pick one and load it"));
+        };
+        let Some(now) = self.with(|r| Ok(r.now())) else { return };
+        match scenario.run_until_ms.map(Millis) {
+            Some(until) if now >= until => {
+                self.note(format!("The scenario has reached its end ({until}): the clock stays at {now}."))
+            }
+            Some(until) => self.start_run(0, Some(until)),
+            None => self.run_until_idle(),
+        }
+    }
+
+    /// The scenario panel's snapshot.
+    pub(super) fn scenario_snap(&self, r: &Registry) -> Option<ScenarioSnap> {
+        let scenario = self.scenario.as_ref()?;
+        let view = r.scenario_view()?;
+        let played = view.done.len();
+        let next = (played < scenario.steps.len()).then_some(played);
+        let start =
+            played.saturating_sub(STEPS_SHOWN / 10).min(scenario.steps.len().saturating_sub(STEPS_SHOWN));
+        let steps = scenario
+            .steps
+            .iter()
+            .enumerate()
+            .skip(start)
+            .take(STEPS_SHOWN)
+            .map(|(index, step)| {
+                let outcome = view.done.iter().find(|o| o.index == index).cloned();
+                StepSnap {
+                    index,
+                    at: outcome.as_ref().map_or(Millis(step.at_ms), |o| o.at_ms),
+                    action: outcome.as_ref().map_or_else(|| step.action.summary(), |o| o.action.clone()),
+                    note: step.note.clone(),
+                    outcome,
+                }
+            })
+            .collect();
+        let run_until = scenario.run_until_ms.map(Millis);
+        let ended = match run_until {
+            Some(until) => r.now() >= until,
+            None => next.is_none() && r.pending_job_count() == 0,
+        };
+        Some(ScenarioSnap {
+            name: view.name,
+            title: view.title,
+            description: view.description,
+            total: view.steps,
+            played,
+            failed: view.done.iter().filter(|o| o.result != "ok").count(),
+            steps,
+            next,
+            run_until,
+            workload_ops: view.workload_ops,
+            ended,
+        })
+    }
+
+    /// The oracle's report, recomputed only when the registry or the clock moved since the last
+    /// one, and only while its panel is open.
+    pub(super) fn oracle_snap(&mut self, r: &mut Registry) -> Option<OracleSnap> {
+        if !self.oracle_open {
+            self.oracle_key = None;
+            return None;
+        }
+        let key = (self.generation, self.version, r.now().0, r.last_event_seq());
+        if self.oracle_key == Some(key)
+            && let Some(old) = self.snapshot.oracle.take()
+        {
+            return Some(old);
+        }
+        self.oracle_key = Some(key);
+        Some(OracleSnap { report: r.oracle_report(), convergence: r.last_convergence(), at: r.now() })
+    }
+}
