@@ -103,7 +103,6 @@ pub struct OracleSnap {
     pub at: Millis,
 }
 
-
 impl State {
     pub(super) fn scenario_index(&mut self, list: Result<Vec<ScenarioEntry>, UiError>) {
         self.scenario_list = match list {
