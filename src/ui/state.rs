@@ -152,6 +152,8 @@ pub struct NewRegistryForm {
     pub seed: String,
     /// The region's programmatic name, e.g. `westeurope`.
     pub region: String,
+    /// `"2018"`, `"2022"`, `"2024"` or `"2026"`: which published storage limits apply.
+    pub storage_era: String,
 }
 
 /// How the customer's key stops being usable.

@@ -16,6 +16,14 @@ pub struct NewRegistryProps {
 }
 
 /// The rate models a person can pick, with their labels.
+/// The storage limits in force: which published table (domain.md §1.2).
+const ERAS: [(&str, &str); 4] = [
+    ("2026", "2026: 40 / 40 / 100 TiB"),
+    ("2024", "2024: 40 TiB"),
+    ("2022", "2022: 20 TiB"),
+    ("2018", "2018: 5 TB"),
+];
+
 const RATE_MODELS: [(&str, &str); 3] = [
     ("2026", "2026 token buckets"),
     ("2019", "2019 per-minute limits"),
@@ -36,6 +44,7 @@ pub fn new_registry(props: &NewRegistryProps) -> Html {
     let key = use_state(|| "none".to_string());
     let seed = use_state(|| "1".to_string());
     let region = use_state(|| "westeurope".to_string());
+    let era = use_state(|| "2026".to_string());
     let first = use_node_ref();
     {
         let first = first.clone();
@@ -57,8 +66,15 @@ pub fn new_registry(props: &NewRegistryProps) -> Html {
         Callback::from(move |e: Event| handle.set(e.target_unchecked_into::<HtmlSelectElement>().value()))
     };
     let on_submit = {
-        let (name, tier, rate, key, seed, region) =
-            (name.clone(), tier.clone(), rate.clone(), key.clone(), seed.clone(), region.clone());
+        let (name, tier, rate, key, seed, region, era) = (
+            name.clone(),
+            tier.clone(),
+            rate.clone(),
+            key.clone(),
+            seed.clone(),
+            region.clone(),
+            era.clone(),
+        );
         let on_action = props.on_action.clone();
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
@@ -69,6 +85,7 @@ pub fn new_registry(props: &NewRegistryProps) -> Html {
                 key: (*key).clone(),
                 seed: (*seed).clone(),
                 region: (*region).clone(),
+                storage_era: (*era).clone(),
             }));
         })
     };
@@ -121,6 +138,11 @@ pub fn new_registry(props: &NewRegistryProps) -> Html {
                         <span class="label">{ "Request rates" }</span>
                         <select id="new-rate-model" onchange={pick(&rate)}>{ options(&RATE_MODELS, &rate) }</select>
                         <small>{ "2026: per registry and per identity; 2019: per registry" }</small>
+                    </label>
+                    <label class="field">
+                        <span class="label">{ "Storage limits" }</span>
+                        <select id="new-era" onchange={pick(&era)}>{ options(&ERAS, &era) }</select>
+                        <small>{ "the registry storage limit as published in that year" }</small>
                     </label>
                     <label class="field">
                         <span class="label">{ "Customer-managed key" }</span>

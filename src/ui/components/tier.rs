@@ -198,7 +198,15 @@ fn era_line(era: StorageEra) -> Html {
         StorageEra::Y2024 => "2024",
         StorageEra::Y2026 => "2026",
     };
-    let limits = Tier::ALL.map(|t| round_bytes(era.limit_bytes(t))).join(" / ");
+    // The 2018 limit was published in decimal terabytes (5 TB), the later ones in TiB.
+    let words = |b: u64| {
+        if b.is_multiple_of(1_000_000_000_000) {
+            format!("{} TB", b / 1_000_000_000_000)
+        } else {
+            round_bytes(b)
+        }
+    };
+    let limits = Tier::ALL.map(|t| words(era.limit_bytes(t))).join(" / ");
     html! {
         <p id="storage-era" class="era small" data-era={year}>
             <strong>{ format!("Limits as published in {year}: ") }</strong>

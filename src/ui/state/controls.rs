@@ -4,7 +4,7 @@
 //! decides; these call it and put the outcome in words.
 
 use crate::engine::throttle::RateModel;
-use crate::engine::{KeyState, Millis, Registry, RegistryOptions, Rotation, RotationMode, Tier};
+use crate::engine::{KeyState, Millis, Registry, RegistryOptions, Rotation, RotationMode, StorageEra, Tier};
 use crate::ui::format::{count, exact_bytes, exact_ms, mb_per_s, rate_model_words, scale_out_sentence};
 
 use super::{KeyLoss, NewRegistryDialog, NewRegistryForm, Retry, RetryOp, ScaleOutSnap, State, UiError};
@@ -31,6 +31,7 @@ impl NewRegistryForm {
             rate_model: RateModel::parse(&self.rate_model)?,
             customer_managed_key,
             region: self.region.trim().to_string(),
+            storage_era: StorageEra::parse(&self.storage_era)?,
             ..RegistryOptions::default()
         })
     }
