@@ -9,18 +9,8 @@ use stowage::engine::{
     Tier,
 };
 
-fn premium(region: &str) -> Registry {
-    Registry::new(RegistryOptions {
-        tier: Tier::Premium,
-        region: region.into(),
-        ..RegistryOptions::default()
-    })
-    .expect("registry")
-}
-
-fn file(text: &str) -> Vec<LayerInput> {
-    vec![LayerInput::File { name: "f".into(), bytes: text.as_bytes().to_vec() }]
-}
+mod common;
+use common::{file, premium};
 
 fn with_replica(home: &str, other: &str) -> Registry {
     let mut r = premium(home);

@@ -3,22 +3,10 @@
 //! replica, and pain point 1 (a push split across replicas gets MANIFEST_BLOB_UNKNOWN).
 #![cfg(not(target_arch = "wasm32"))]
 
-use stowage::engine::{
-    ErrorCode, LayerInput, Millis, Registry, RegistryOptions, ReplicaState, ReplicaView, Tier,
-};
+use stowage::engine::{ErrorCode, LayerInput, Millis, Registry, RegistryOptions, ReplicaState, ReplicaView};
 
-fn premium(region: &str) -> Registry {
-    Registry::new(RegistryOptions {
-        tier: Tier::Premium,
-        region: region.into(),
-        ..RegistryOptions::default()
-    })
-    .expect("registry")
-}
-
-fn file(text: &str) -> Vec<LayerInput> {
-    vec![LayerInput::File { name: "f".into(), bytes: text.as_bytes().to_vec() }]
-}
+mod common;
+use common::{file, premium};
 
 fn replica<'a>(views: &'a [ReplicaView], region: &str) -> &'a ReplicaView {
     views.iter().find(|v| v.region == region).expect("replica")

@@ -177,20 +177,10 @@ impl Registry {
         tag: &str,
         layers: Vec<LayerInput>,
     ) -> Result<ClientReport> {
-        if !self.clients.contains_key(name) {
-            return err(ErrorCode::InvalidArgument, format!("there is no client named {name:?}"));
-        }
+        let mut report = self.new_report(name)?;
         if layers.is_empty() {
             return err(ErrorCode::ManifestInvalid, "an image needs at least one layer");
         }
-        let mut report = ClientReport {
-            client: name.to_string(),
-            requests: vec![],
-            digest: None,
-            error: None,
-            error_code: None,
-            error_status: None,
-        };
         let mut built: Vec<BuiltLayer> = Vec::with_capacity(layers.len());
         for (i, layer) in layers.iter().enumerate() {
             let what = format!("PUT layer {}", i + 1);
@@ -224,17 +214,7 @@ impl Registry {
 
     /// A client's pull: the manifest, then every blob it references, each request routed.
     pub fn client_pull_image(&mut self, name: &str, repo: &str, reference: &str) -> Result<ClientReport> {
-        if !self.clients.contains_key(name) {
-            return err(ErrorCode::InvalidArgument, format!("there is no client named {name:?}"));
-        }
-        let mut report = ClientReport {
-            client: name.to_string(),
-            requests: vec![],
-            digest: None,
-            error: None,
-            error_code: None,
-            error_status: None,
-        };
+        let mut report = self.new_report(name)?;
         let Some(pulled) =
             self.routed(name, "GET manifest", &mut report, |r| r.pull_manifest(repo, reference))
         else {
@@ -281,6 +261,21 @@ impl Registry {
         if let Ok(repo) = RepoName::parse(repo) {
             self.oracle.pull_failed(&repo, reference, report.error_code.unwrap_or("UNKNOWN"));
         }
+    }
+
+    /// An empty report of a client operation; refused if there is no such client.
+    fn new_report(&self, name: &str) -> Result<ClientReport> {
+        if !self.clients.contains_key(name) {
+            return err(ErrorCode::InvalidArgument, format!("there is no client named {name:?}"));
+        }
+        Ok(ClientReport {
+            client: name.to_string(),
+            requests: vec![],
+            digest: None,
+            error: None,
+            error_code: None,
+            error_status: None,
+        })
     }
 
     /// One routed request of a client operation, recorded in `report`; None if it failed.
