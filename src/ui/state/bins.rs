@@ -7,24 +7,26 @@ use crate::ui::format::count;
 
 use super::{Panel, SOFT_DELETED_SHOWN, State, UiError};
 
+/// A number of days as typed: empty for the engine's default; anything but a whole number is
+/// refused here (the engine checks the range, `range` words it for the message).
+pub(super) fn optional_days(text: &str, range: &str) -> Result<Option<u32>, UiError> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Ok(None);
+    }
+    text.parse::<u32>().map(Some).map_err(|_| {
+        UiError::page(
+            "INVALID_INPUT",
+            format!("{text:?} is not a number of days; type a whole number from {range}"),
+        )
+    })
+}
+
 impl State {
     pub(super) fn set_soft_delete(&mut self, enabled: bool, days: &str) {
-        let days = days.trim();
-        let days = if days.is_empty() {
-            None
-        } else {
-            match days.parse::<u32>() {
-                Ok(d) => Some(d),
-                Err(_) => {
-                    return self.fail_in(
-                        Panel::SoftDelete,
-                        UiError::page(
-                            "INVALID_INPUT",
-                            format!("{days:?} is not a number of days; type a whole number from 1 to 90"),
-                        ),
-                    );
-                }
-            }
+        let days = match optional_days(days, "1 to 90") {
+            Ok(days) => days,
+            Err(e) => return self.fail_in(Panel::SoftDelete, e),
         };
         let Some(v) = self.change_in(Panel::SoftDelete, |r| r.set_soft_delete_policy(enabled, days)) else {
             return;

@@ -253,20 +253,11 @@ impl State {
     }
 
     pub(super) fn set_retention(&mut self, enabled: bool, days: &str) {
-        let days = days.trim();
-        let days = if days.is_empty() {
-            None
-        } else {
-            match days.parse::<u32>() {
-                Ok(d) => Some(d),
-                Err(_) => {
-                    let e = UiError::page(
-                        "INVALID_INPUT",
-                        format!("{days:?} is not a number of days; type a whole number from 0 to 365"),
-                    );
-                    self.retention_error = Some(e.clone());
-                    return self.fail(e);
-                }
+        let days = match super::bins::optional_days(days, "0 to 365") {
+            Ok(days) => days,
+            Err(e) => {
+                self.retention_error = Some(e.clone());
+                return self.fail(e);
             }
         };
         let Some(v) = self.change(|r| r.set_retention_policy(enabled, days)) else {
