@@ -30,6 +30,19 @@ pub struct Oracle {
     deleted_manifests: BTreeMap<(RepoName, Digest), Millis>,
 }
 
+/// Lost pushes listed in a report.
+const LOST_LISTED: usize = 100;
+
+/// An acknowledged push no replica can hold any more.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LostPush {
+    pub repo: RepoName,
+    pub tag: Tag,
+    pub digest: Digest,
+    pub acknowledged_at_ms: Millis,
+}
+
 /// One region's view of the acknowledged writes, right now.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -61,6 +74,8 @@ pub struct OracleReport {
     pub acknowledged: u64,
     /// Acknowledged pushes no replica holds any more.
     pub lost_acknowledged: u64,
+    /// The first of them (at most 100): which, and when each was acknowledged.
+    pub lost_pushes: Vec<LostPush>,
     /// Acknowledged pushes some replica holds but none can serve now (a fault is active).
     pub unavailable_acknowledged: u64,
     pub deletes: u64,
@@ -129,6 +144,7 @@ impl Registry {
             .collect();
         let deleted: Vec<(RepoName, Digest)> = self.oracle.deleted_manifests.keys().cloned().collect();
         let (mut lost, mut unavailable) = (0, 0);
+        let mut lost_pushes = vec![];
         let mut regions: Vec<RegionTally> = self
             .replicas
             .iter()
@@ -164,6 +180,16 @@ impl Registry {
             }
             if !held {
                 lost += 1;
+                if lost_pushes.len() < LOST_LISTED {
+                    let at =
+                        self.oracle.acked.get(&(repo.clone(), tag.clone())).map_or(Millis(0), |(_, at)| *at);
+                    lost_pushes.push(LostPush {
+                        repo: repo.clone(),
+                        tag: tag.clone(),
+                        digest: *digest,
+                        acknowledged_at_ms: at,
+                    });
+                }
             } else if !servable {
                 unavailable += 1;
             }
@@ -185,6 +211,7 @@ impl Registry {
             wrong_bytes: o.wrong_bytes,
             acknowledged: acked.len() as u64,
             lost_acknowledged: lost,
+            lost_pushes,
             unavailable_acknowledged: unavailable,
             deletes: o.deleted_manifests.len() as u64,
             regions,
