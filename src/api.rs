@@ -46,6 +46,12 @@ fn whole(value: f64, what: &str, code: ErrorCode) -> Result<u64, JsValue> {
     }
 }
 
+/// A whole number that must fit 32 bits; larger ones become `u32::MAX`, which the engine
+/// refuses as out of range with its own message.
+fn whole_u32(value: f64, what: &str) -> Result<u32, JsValue> {
+    Ok(u32::try_from(whole(value, what, ErrorCode::InvalidArgument)?).unwrap_or(u32::MAX))
+}
+
 /// Bytes from a `Uint8Array`, an `ArrayBuffer` or a string (UTF-8).
 fn bytes_of(value: &JsValue, what: &str) -> Result<Vec<u8>, JsValue> {
     if let Some(s) = value.as_string() {
@@ -562,7 +568,7 @@ impl Registry {
     /// Heals a fault now.
     #[wasm_bindgen(js_name = healFault)]
     pub fn heal_fault(&self, id: f64) -> Result<JsValue, JsValue> {
-        let id = u32::try_from(whole(id, "id", ErrorCode::InvalidArgument)?).unwrap_or(u32::MAX);
+        let id = whole_u32(id, "id")?;
         to_js(&self.run(|r| r.heal_fault(id))?)
     }
 
@@ -621,7 +627,7 @@ impl Registry {
         nodes: f64,
         shared_identity: Option<bool>,
     ) -> Result<JsValue, JsValue> {
-        let nodes = u32::try_from(whole(nodes, "nodes", ErrorCode::InvalidArgument)?).unwrap_or(u32::MAX);
+        let nodes = whole_u32(nodes, "nodes")?;
         to_js(&self.run(|r| r.scale_out_pull(repo, reference, nodes, shared_identity.unwrap_or(false)))?)
     }
 
@@ -648,10 +654,7 @@ impl Registry {
     /// Pins `version` (manual rotation), or with no version switches to automatic rotation.
     #[wasm_bindgen(js_name = rotateKey)]
     pub fn rotate_key(&self, version: Option<f64>) -> Result<JsValue, JsValue> {
-        let version = version
-            .map(|v| whole(v, "version", ErrorCode::InvalidArgument))
-            .transpose()?
-            .map(|v| u32::try_from(v).unwrap_or(u32::MAX));
+        let version = version.map(|v| whole_u32(v, "version")).transpose()?;
         to_js(&self.run(|r| r.rotate_key(version))?)
     }
 
@@ -685,10 +688,7 @@ impl Registry {
     /// queuedTotal}`.
     #[wasm_bindgen(js_name = setRetentionPolicy)]
     pub fn set_retention_policy(&self, enabled: bool, days: Option<f64>) -> Result<JsValue, JsValue> {
-        let days = days
-            .map(|d| whole(d, "days", ErrorCode::InvalidArgument))
-            .transpose()?
-            .map(|d| u32::try_from(d).unwrap_or(u32::MAX));
+        let days = days.map(|v| whole_u32(v, "days")).transpose()?;
         to_js(&self.run(|r| r.set_retention_policy(enabled, days))?)
     }
 
@@ -749,10 +749,7 @@ impl Registry {
     /// purgeAtMs}], itemsTotal, nextPurgeAtMs}`.
     #[wasm_bindgen(js_name = setSoftDeletePolicy)]
     pub fn set_soft_delete_policy(&self, enabled: bool, days: Option<f64>) -> Result<JsValue, JsValue> {
-        let days = days
-            .map(|d| whole(d, "days", ErrorCode::InvalidArgument))
-            .transpose()?
-            .map(|d| u32::try_from(d).unwrap_or(u32::MAX));
+        let days = days.map(|v| whole_u32(v, "days")).transpose()?;
         to_js(&self.run(|r| r.set_soft_delete_policy(enabled, days))?)
     }
 

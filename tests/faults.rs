@@ -100,6 +100,9 @@ fn a_partition_holds_replication_and_a_slow_link_delays_it() {
     r.run_for(Millis::HOUR);
     let eastus = r.replicas().into_iter().find(|v| v.region == "eastus").unwrap();
     assert_eq!(eastus.manifests, 0, "nothing crossed the partition");
+    // The held changes still show as East US's lag: three changes (layer, config, manifest), an
+    // hour old.
+    assert_eq!((eastus.inbound_changes, eastus.lag_ms.map(|l| l >= Millis::HOUR)), (3, Some(true)));
     r.heal_fault(p.id).unwrap();
     r.run_until_idle();
     assert_eq!(r.replicas()[1].manifests, 1);

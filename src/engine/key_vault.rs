@@ -362,7 +362,7 @@ impl KeyVault {
         self.check_usable()?;
         let key_id = self.key_id(self.in_use);
         let index = (self.in_use as usize).saturating_sub(1);
-        let (Some(version), true) = (self.versions.get_mut(index), true) else {
+        let Some(version) = self.versions.get_mut(index) else {
             return err(ErrorCode::Unknown, "the key vault has no such key version");
         };
         let Some(material) = version.material else {

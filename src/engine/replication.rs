@@ -161,7 +161,8 @@ pub struct ReplicaView {
     pub ready_at_ms: Option<Millis>,
     /// Initial-sync changes still on their way.
     pub syncing_changes: u64,
-    /// Changes from other replicas still on their way here (its replication lag in items).
+    /// Changes from other replicas still on their way here, queued or held back by a fault
+    /// (its replication lag in items).
     pub inbound_changes: u64,
     /// How long ago the oldest change still on its way here was made.
     pub lag_ms: Option<Millis>,
@@ -258,6 +259,15 @@ impl Registry {
 
     pub fn replicas(&self) -> Vec<ReplicaView> {
         let home = self.replicas[0].region;
+        // Changes on their way to each region, queued or held back by a fault, and the oldest.
+        let mut inbound: BTreeMap<&str, (u64, Millis)> = BTreeMap::new();
+        for job in self.queue.iter().map(|(job, _)| job).chain(&self.held) {
+            if let Job::Replicate { to, made_at, .. } = job {
+                let entry = inbound.entry(to).or_insert((0, *made_at));
+                entry.0 += 1;
+                entry.1 = entry.1.min(*made_at);
+            }
+        }
         self.replicas
             .iter()
             .enumerate()
@@ -266,15 +276,7 @@ impl Registry {
                     Some(site) => (live_repos(&site.repos), site.manifests.len(), site.store.billed_bytes()),
                     None => (live_repos(&self.repos), self.manifests.len(), self.store.billed_bytes()),
                 };
-                let (mut inbound, mut oldest) = (0u64, None::<Millis>);
-                for (job, _) in self.queue.iter() {
-                    if let Job::Replicate { to, made_at, .. } = job
-                        && *to == info.region.name
-                    {
-                        inbound += 1;
-                        oldest = Some(oldest.map_or(*made_at, |o| o.min(*made_at)));
-                    }
-                }
+                let (inbound, oldest) = inbound.get(info.region.name).copied().unzip();
                 ReplicaView {
                     region: info.region.name,
                     display_name: info.region.display_name,
@@ -284,7 +286,7 @@ impl Registry {
                     created_at_ms: info.created_at,
                     ready_at_ms: info.ready_at,
                     syncing_changes: info.syncing,
-                    inbound_changes: inbound,
+                    inbound_changes: inbound.unwrap_or(0),
                     lag_ms: oldest.map(|t| Millis(self.now.0.saturating_sub(t.0))),
                     repositories,
                     manifests,

@@ -94,48 +94,42 @@ pub struct JobView {
 impl Job {
     /// The job's kind as the page and the JS API name it.
     pub fn kind(&self) -> &'static str {
-        self.view(Millis(0)).kind
+        match self {
+            Job::Reclaim { .. } => "reclaim",
+            Job::Replicate { .. } => "replicate",
+            Job::ReplicaCreated { .. } => "replica-created",
+            Job::AdoptKeyVersion { .. } => "adopt-key-version",
+            Job::Webhook { .. } => "webhook",
+            Job::GeoCopy { .. } => "geo-copy",
+            Job::ScenarioStep { .. } => "scenario-step",
+            Job::Workload { .. } => "workload",
+            Job::Failover { .. } => "failover",
+            Job::FaultStart { .. } => "fault-start",
+            Job::FaultEnd { .. } => "fault-end",
+            Job::SoftDeletePurge => "soft-delete-purge",
+            Job::Retention { .. } => "retention-delete",
+        }
+    }
+
+    /// What the job is about, in a few words.
+    fn target(&self) -> String {
+        match self {
+            Job::Reclaim { key, .. } | Job::GeoCopy { key, .. } => key.to_string(),
+            Job::Replicate { from, to, change, .. } => format!("{from} → {to}: {}", change.describe()),
+            Job::ReplicaCreated { region } => region.to_string(),
+            Job::AdoptKeyVersion { version } => format!("version {version}"),
+            Job::Webhook { webhook, target, .. } => format!("{webhook}: {target}"),
+            Job::ScenarioStep { index } => format!("step {}", index + 1),
+            Job::Workload { op: WorkloadOp::Push { client, n, .. } } => format!("{client} pushes v{n}"),
+            Job::Workload { op: WorkloadOp::Pull { client, .. } } => format!("{client} pulls"),
+            Job::Failover { id } | Job::FaultStart { id } | Job::FaultEnd { id } => format!("fault {id}"),
+            Job::SoftDeletePurge => "expired soft-deleted items".into(),
+            Job::Retention { repo, digest, .. } => format!("{repo}@{digest}"),
+        }
     }
 
     pub fn view(&self, at_ms: Millis) -> JobView {
-        match self {
-            Job::Reclaim { key, .. } => JobView { at_ms, kind: "reclaim", target: key.to_string() },
-            Job::Replicate { from, to, change, .. } => {
-                JobView {
-                    at_ms, kind: "replicate", target: format!("{from} → {to}: {}", change.describe())
-                }
-            }
-            Job::ReplicaCreated { region } => {
-                JobView { at_ms, kind: "replica-created", target: region.to_string() }
-            }
-            Job::AdoptKeyVersion { version } => {
-                JobView { at_ms, kind: "adopt-key-version", target: format!("version {version}") }
-            }
-            Job::Webhook { webhook, target, .. } => {
-                JobView { at_ms, kind: "webhook", target: format!("{webhook}: {target}") }
-            }
-            Job::GeoCopy { key, .. } => JobView { at_ms, kind: "geo-copy", target: key.to_string() },
-            Job::ScenarioStep { index } => {
-                JobView { at_ms, kind: "scenario-step", target: format!("step {}", index + 1) }
-            }
-            Job::Workload { op } => JobView {
-                at_ms,
-                kind: "workload",
-                target: match op {
-                    WorkloadOp::Push { client, n, .. } => format!("{client} pushes v{n}"),
-                    WorkloadOp::Pull { client, .. } => format!("{client} pulls"),
-                },
-            },
-            Job::Failover { id } => JobView { at_ms, kind: "failover", target: format!("fault {id}") },
-            Job::FaultStart { id } => JobView { at_ms, kind: "fault-start", target: format!("fault {id}") },
-            Job::FaultEnd { id } => JobView { at_ms, kind: "fault-end", target: format!("fault {id}") },
-            Job::SoftDeletePurge => {
-                JobView { at_ms, kind: "soft-delete-purge", target: "expired soft-deleted items".into() }
-            }
-            Job::Retention { repo, digest, .. } => {
-                JobView { at_ms, kind: "retention-delete", target: format!("{repo}@{digest}") }
-            }
-        }
+        JobView { at_ms, kind: self.kind(), target: self.target() }
     }
 }
 
