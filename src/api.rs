@@ -267,6 +267,14 @@ impl Registry {
         to_js(&self.inner.borrow().scenario_view())
     }
 
+    /// The loaded scenario's final phase (if it has `convergeWithinMs`): heals every fault and
+    /// runs until every replica holds the same content. `{converged, afterMs, detail}`, or null.
+    #[wasm_bindgen(js_name = playConvergencePhase)]
+    pub fn play_convergence_phase(&self) -> Result<JsValue, JsValue> {
+        let mut r = self.inner.try_borrow_mut().map_err(|_| invalid_argument("the registry is busy"))?;
+        to_js(&r.play_convergence_phase())
+    }
+
     /// The oracle's report now: client pushes and pulls by outcome, stale reads, wrong bytes
     /// (always 0) and acknowledged pushes lost or unavailable.
     pub fn oracle(&self) -> Result<JsValue, JsValue> {

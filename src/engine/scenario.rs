@@ -291,6 +291,8 @@ pub struct ScenarioState {
     pub(super) scenario: Scenario,
     pub(super) outcomes: Vec<StepOutcome>,
     pub(super) workload_ops: u64,
+    /// The final phase's result, once played.
+    pub(super) convergence: Option<Convergence>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -325,6 +327,12 @@ pub struct ScenarioView {
     pub steps: usize,
     pub done: Vec<StepOutcome>,
     pub workload_ops: u64,
+    /// Where the scenario's clock stops (None: when nothing is queued).
+    pub run_until_ms: Option<Millis>,
+    /// The final phase's time limit, if the scenario has one.
+    pub converge_within_ms: Option<Millis>,
+    /// The final phase's result, once played.
+    pub convergence: Option<Convergence>,
 }
 
 fn bad(message: impl Into<String>) -> RegistryError {
@@ -414,7 +422,8 @@ impl Registry {
         for (i, step) in scenario.steps.iter().enumerate() {
             r.queue.push(Millis(step.at_ms), Job::ScenarioStep { index: i as u32 });
         }
-        r.scenario = Some(ScenarioState { scenario, outcomes: Vec::new(), workload_ops: 0 });
+        r.scenario =
+            Some(ScenarioState { scenario, outcomes: Vec::new(), workload_ops: 0, convergence: None });
         Ok(r)
     }
 
@@ -429,17 +438,31 @@ impl Registry {
                 r.run_until_idle();
             }
         }
-        let converge = r.scenario.as_ref().and_then(|s| s.scenario.converge_within_ms);
-        let convergence = converge.map(|limit| {
-            r.heal_all();
-            r.converge(Millis(limit)).map(|waited| r.last_convergence().unwrap_or(waited))
-        });
-        let mut run = r.scenario_run();
-        run.convergence = convergence.map(|c| match c {
-            Ok(ms) => Convergence { converged: true, after_ms: ms, detail: None },
-            Err(e) => Convergence { converged: false, after_ms: Millis(0), detail: Some(e.message) },
-        });
+        r.play_convergence_phase();
+        let run = r.scenario_run();
         Ok((r, run))
+    }
+
+    /// The scenario's final phase, if it has one and it has not been played: heals every fault
+    /// and runs the queue until every replica holds the same content, within the scenario's
+    /// limit. The result is kept with the scenario (and reported by `scenario_run`).
+    pub fn play_convergence_phase(&mut self) -> Option<Convergence> {
+        let s = self.scenario.as_ref()?;
+        if let Some(done) = &s.convergence {
+            return Some(done.clone());
+        }
+        let limit = Millis(s.scenario.converge_within_ms?);
+        self.heal_all();
+        let c = match self.converge(limit) {
+            Ok(waited) => {
+                Convergence { converged: true, after_ms: self.last_convergence().unwrap_or(waited), detail: None }
+            }
+            Err(e) => Convergence { converged: false, after_ms: Millis(0), detail: Some(e.message) },
+        };
+        if let Some(s) = self.scenario.as_mut() {
+            s.convergence = Some(c.clone());
+        }
+        Some(c)
     }
 
     /// Where the loaded scenario is, with the oracle's report.
@@ -452,7 +475,7 @@ impl Registry {
             events: self.last_event_seq(),
             steps: self.scenario.as_ref().map(|s| s.outcomes.clone()).unwrap_or_default(),
             oracle,
-            convergence: None,
+            convergence: self.scenario.as_ref().and_then(|s| s.convergence.clone()),
         }
     }
 
@@ -465,6 +488,9 @@ impl Registry {
             steps: s.scenario.steps.len(),
             done: s.outcomes.clone(),
             workload_ops: s.workload_ops,
+            run_until_ms: s.scenario.run_until_ms.map(Millis),
+            converge_within_ms: s.scenario.converge_within_ms.map(Millis),
+            convergence: s.convergence.clone(),
         })
     }
 
