@@ -166,3 +166,41 @@ fn an_unreachable_key_vault_and_a_throttle_burst_refuse_and_then_heal() {
         "16 reads fit in the shrunken bucket: 5 nodes of 3"
     );
 }
+
+#[test]
+fn after_a_destruction_the_replicas_repair_each_other_and_converge() {
+    let mut r = with_replica("westeurope", "eastus");
+    r.add_replica("japaneast").unwrap();
+    r.run_until_idle();
+    r.add_client("virginia", "eastus", true, None).unwrap();
+    r.add_client("tokyo", "japaneast", true, None).unwrap();
+    let pushed = r.client_push_image("virginia", "app", "v1", file("made in Virginia")).unwrap();
+    assert_eq!(pushed.error, None);
+    // The manifest reaches West Europe before Japan East; destroy East US between the two.
+    let manifest = |to: &str| {
+        r.replication_in_flight(100)
+            .into_iter()
+            .filter(|f| f.to == to && f.what.starts_with("manifest"))
+            .find_map(|f| f.arrives_at_ms)
+            .unwrap()
+    };
+    let (europe, japan) = (manifest("westeurope"), manifest("japaneast"));
+    assert_eq!((r.now(), europe, japan), (Millis(240_003), Millis(240_037), Millis(240_063)));
+    r.run_for(Millis(europe.0 - r.now().0));
+    let f = r.inject_fault(outage("eastus", true), Millis(0), None).unwrap();
+    r.run_until_idle();
+    let tokyo = r.client_pull_image("tokyo", "app", "v1").unwrap();
+    assert_eq!(tokyo.error_code, Some("NAME_UNKNOWN"), "Japan East never got it");
+    assert!(!r.replicas_agree());
+    r.heal_fault(f.id).unwrap();
+    // West Europe sends Japan East the blob, manifest and tag; East US, rebuilt from home, gets
+    // them twice (from home's resync and from the sweep), which it applies once.
+    let repair = r.events().find(|e| e.text.contains("repair after a destruction")).map(|e| e.text.clone());
+    assert!(repair.is_some_and(|t| t.contains("sent 8 missing change(s)")));
+    assert_eq!(r.converge(Millis::HOUR).unwrap(), Millis(49));
+    let tokyo = r.client_pull_image("tokyo", "app", "v1").unwrap();
+    assert_eq!(tokyo.error_code, None, "{:?}", tokyo.error);
+    assert!(r.with_client("virginia", |r| r.pull_manifest("app", "v1")).is_ok(), "East US rebuilt");
+    assert_eq!(r.oracle_report().lost_acknowledged, 0);
+    r.audit_every_replica().unwrap();
+}

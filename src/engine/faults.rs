@@ -12,6 +12,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::clock::Millis;
+use super::digest::Digest;
 use super::error::{ErrorCode, RegistryError, Result, err};
 use super::events::EventKind;
 use super::region;
@@ -67,6 +68,16 @@ pub enum FaultKind {
 }
 
 impl FaultKind {
+    /// Whether the fault destroys stored data (rather than only hiding or slowing it).
+    pub fn destroys(&self) -> bool {
+        matches!(
+            self,
+            Self::StorageAccountFailure { destroyed: true, .. }
+                | Self::RegionStorageFailure { destroyed: true, .. }
+                | Self::RegionOutage { destroyed: true, .. }
+        )
+    }
+
     /// The colour the timeline shades this fault in (a CSS colour the page uses as is).
     pub fn colour(&self) -> &'static str {
         match self {
@@ -527,13 +538,20 @@ impl Registry {
     fn content_print(&self) -> [u8; 32] {
         use sha2::{Digest as _, Sha256};
         let mut h = Sha256::new();
-        for (name, r) in self.repos.iter().filter(|(_, r)| !r.manifests.is_empty()) {
+        // Manifests whose bytes are gone here are left out: their metadata outlives a destroyed
+        // primary, but no replica can send them, so they cannot count against agreement.
+        let held = |d: &Digest| self.keeps_every_record(d);
+        for (name, r) in self.repos.iter() {
+            let manifests: Vec<&Digest> = r.manifests.iter().filter(|d| held(d)).collect();
+            if manifests.is_empty() {
+                continue;
+            }
             h.update(name.as_str().as_bytes());
-            for (t, d) in &r.tags {
+            for (t, d) in r.tags.iter().filter(|(_, d)| held(d)) {
                 h.update(t.as_str().as_bytes());
                 h.update(d.as_bytes());
             }
-            for d in &r.manifests {
+            for d in manifests {
                 h.update(d.as_bytes());
             }
         }
@@ -613,6 +631,9 @@ impl Registry {
         }
         self.sync_fault_effects();
         self.release_held_changes();
+        if fault.destroys() && self.replicas.len() > 1 {
+            self.repair_from_peers();
+        }
         self.log(EventKind::FaultHealed { id, text });
         if self.replicas.len() > 1 {
             self.converge_watch = Some(self.now);

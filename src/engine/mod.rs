@@ -20,6 +20,7 @@ pub mod names;
 pub mod oracle;
 pub mod region;
 pub mod registry;
+pub mod repair;
 pub mod replication;
 pub mod repository;
 pub mod retention;

@@ -218,6 +218,14 @@ impl Registry {
         }
     }
 
+    /// Whether the active replica still has every record of a manifest (none lost).
+    pub(super) fn keeps_every_record(&self, digest: &Digest) -> bool {
+        let Some(meta) = self.manifests.get(digest) else { return false };
+        std::iter::once(RecordKey { kind: RecordKind::Manifest, digest: *digest })
+            .chain(meta.blobs.iter().map(|d| RecordKey { kind: RecordKind::Blob, digest: *d }))
+            .all(|key| !self.store.is_lost(&key))
+    }
+
     /// Whether the active replica holds the manifest (and its blobs) and can read them now.
     fn holds_and_serves(&self, repo: &RepoName, digest: &Digest) -> (bool, bool) {
         let Some(meta) = self.manifests.get(digest) else { return (false, false) };

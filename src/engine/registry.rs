@@ -520,6 +520,11 @@ impl Registry {
         let r = self.repos.get(repo);
         let mut missing = vec![];
         for d in parsed.required_blobs() {
+            let key = RecordKey { kind: RecordKind::Blob, digest: d.digest };
+            if self.store.is_lost(&key) {
+                missing.push(format!("blob {} (lost with a destroyed storage account)", d.digest));
+                continue;
+            }
             match self.blobs.get(&d.digest) {
                 Some(meta) if r.is_some_and(|r| r.has_blob(&d.digest)) => {
                     if meta.size_bytes != d.size {

@@ -467,7 +467,7 @@ impl Registry {
     }
 
     /// Queues `change`, made at `made_at`, to leave `from` now (or when its upload completes).
-    fn send_at(
+    pub(super) fn send_at(
         &mut self,
         from: &'static str,
         to: &'static str,

@@ -454,9 +454,11 @@ impl Registry {
         let limit = Millis(s.scenario.converge_within_ms?);
         self.heal_all();
         let c = match self.converge(limit) {
-            Ok(waited) => {
-                Convergence { converged: true, after_ms: self.last_convergence().unwrap_or(waited), detail: None }
-            }
+            Ok(waited) => Convergence {
+                converged: true,
+                after_ms: self.last_convergence().unwrap_or(waited),
+                detail: None,
+            },
             Err(e) => Convergence { converged: false, after_ms: Millis(0), detail: Some(e.message) },
         };
         if let Some(s) = self.scenario.as_mut() {
