@@ -38,6 +38,7 @@ fn open_copy(
 /// Most storage accounts a registry's store may be sharded over.
 pub const STORAGE_ACCOUNTS_MAX: usize = 16;
 
+#[derive(Clone)]
 pub struct BlobStore {
     accounts: Vec<StorageAccount>,
 }

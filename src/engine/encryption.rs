@@ -109,7 +109,7 @@ impl Registry {
     /// The customer creates a new key version in the vault. With automatic rotation the
     /// registry adopts it within an hour (the moment drawn from the seeded RNG); with manual
     /// rotation it stays on its pinned version until `rotate_key`.
-    pub fn add_key_version(&mut self) -> Result<KeyVaultView> {
+    pub(super) fn add_key_version_direct(&mut self) -> Result<KeyVaultView> {
         self.check_customer_managed("adding a key version")?;
         let version = self.vault.add_version(self.now)?;
         let adopt_at = match self.vault.rotation() {
@@ -127,7 +127,7 @@ impl Registry {
 
     /// Rotates by hand: `Some(v)` pins version v (manual rotation); `None` switches to
     /// automatic rotation and adopts the newest version now.
-    pub fn rotate_key(&mut self, version: Option<u32>) -> Result<KeyVaultView> {
+    pub(super) fn rotate_key_direct(&mut self, version: Option<u32>) -> Result<KeyVaultView> {
         self.check_customer_managed("rotating the key")?;
         let from = self.vault.in_use();
         let (to, rotation) = match version {
@@ -160,17 +160,17 @@ impl Registry {
 
     /// Disables the key in the vault: every push and pull fails (403) until `restore_key`.
     /// The returned backup is the key material, which leaves the registry.
-    pub fn disable_key(&mut self) -> Result<KeyBackup> {
+    pub(super) fn disable_key_direct(&mut self) -> Result<KeyBackup> {
         self.lose_key(KeyState::Disabled)
     }
 
     /// Deletes the key (the vault's soft delete keeps it recoverable: the backup).
-    pub fn delete_key(&mut self) -> Result<KeyBackup> {
+    pub(super) fn delete_key_direct(&mut self) -> Result<KeyBackup> {
         self.lose_key(KeyState::Deleted)
     }
 
     /// Removes the registry identity's access to the key.
-    pub fn revoke_key_access(&mut self) -> Result<KeyBackup> {
+    pub(super) fn revoke_key_access_direct(&mut self) -> Result<KeyBackup> {
         self.lose_key(KeyState::AccessRevoked)
     }
 
@@ -183,7 +183,7 @@ impl Registry {
 
     /// Access to the key is restored (enabled again, recovered, or access granted back): the
     /// backup is checked against the key's versions before anything changes.
-    pub fn restore_key(&mut self, backup: &str) -> Result<KeyVaultView> {
+    pub(super) fn restore_key_direct(&mut self, backup: &str) -> Result<KeyVaultView> {
         self.check_customer_managed("restoring the key")?;
         let from = self.vault.state();
         self.vault.restore(&KeyBackup::parse(backup))?;

@@ -160,7 +160,7 @@ fn known_region(name: &str) -> Result<&'static str> {
 impl Registry {
     /// Injects a fault starting after `delay` (now if zero) and, with `duration`, healing by
     /// itself that long after it starts. Checked whole before anything is scheduled.
-    pub fn inject_fault(
+    pub(super) fn inject_fault_direct(
         &mut self,
         fault: FaultKind,
         delay: Millis,
@@ -467,7 +467,7 @@ impl Registry {
     }
 
     /// Heals every fault that is active or scheduled; returns how many.
-    pub fn heal_all(&mut self) -> usize {
+    pub(super) fn heal_all_direct(&mut self) -> usize {
         let open: Vec<u32> =
             self.faults.iter().filter(|f| f.state != FaultState::Healed).map(|f| f.id).collect();
         for id in &open {
@@ -478,7 +478,7 @@ impl Registry {
 
     /// Runs the queue until every replica holds the same repositories, tags and manifests, for
     /// at most `limit`; returns how long it took.
-    pub fn converge(&mut self, limit: Millis) -> Result<Millis> {
+    pub(super) fn converge_direct(&mut self, limit: Millis) -> Result<Millis> {
         let start = self.now;
         let deadline = start.saturating_add(limit);
         loop {
@@ -559,7 +559,7 @@ impl Registry {
     }
 
     /// Heals a fault now (by hand, or at its scheduled end).
-    pub fn heal_fault(&mut self, id: u32) -> Result<Fault> {
+    pub(super) fn heal_fault_direct(&mut self, id: u32) -> Result<Fault> {
         let f = self.fault(id)?;
         if f.state == FaultState::Healed {
             return err(ErrorCode::InvalidArgument, format!("fault {id} is healed already"));

@@ -125,7 +125,7 @@ impl Registry {
 
     /// Adds a webhook on the replica in `region`: it fires when a push or delete has arrived
     /// there (webhooks are regional in ACR), whichever replica accepted it first.
-    pub fn add_regional_webhook(
+    pub(super) fn add_regional_webhook_direct(
         &mut self,
         name: &str,
         actions: &[&str],
@@ -172,7 +172,7 @@ impl Registry {
         Ok(self.features())
     }
 
-    pub fn remove_webhook(&mut self, name: &str) -> Result<FeaturesView> {
+    pub(super) fn remove_webhook_direct(&mut self, name: &str) -> Result<FeaturesView> {
         let before = self.features.webhooks.len();
         self.features.webhooks.retain(|w| w.name != name);
         if self.features.webhooks.len() == before {
@@ -213,7 +213,7 @@ impl Registry {
     }
 
     /// Adds a private endpoint (Premium, up to 200).
-    pub fn add_private_endpoint(&mut self, name: &str) -> Result<FeaturesView> {
+    pub(super) fn add_private_endpoint_direct(&mut self, name: &str) -> Result<FeaturesView> {
         self.check_control_plane()?;
         if self.tier != Tier::Premium {
             return Err(premium_only(self.tier, "a private endpoint"));
@@ -233,7 +233,7 @@ impl Registry {
         Ok(self.features())
     }
 
-    pub fn remove_private_endpoint(&mut self, name: &str) -> Result<FeaturesView> {
+    pub(super) fn remove_private_endpoint_direct(&mut self, name: &str) -> Result<FeaturesView> {
         let before = self.features.private_endpoints.len();
         self.features.private_endpoints.retain(|p| p != name);
         if self.features.private_endpoints.len() == before {
@@ -245,7 +245,7 @@ impl Registry {
 
     /// Content trust (Premium; ACR refuses it on a registry with a customer-managed key:
     /// `BlockedForEncryptionEnabledRegistry`).
-    pub fn set_content_trust(&mut self, enabled: bool) -> Result<FeaturesView> {
+    pub(super) fn set_content_trust_direct(&mut self, enabled: bool) -> Result<FeaturesView> {
         self.check_control_plane()?;
         if enabled && self.tier != Tier::Premium {
             return Err(premium_only(self.tier, "content trust"));

@@ -79,6 +79,7 @@ impl KeyState {
     }
 }
 
+#[derive(Clone)]
 struct KeyVersion {
     /// The key material, present only while the registry can use the key: when access is
     /// lost it is zeroed and handed out in a `KeyBackup`, so nothing here can unwrap.
@@ -101,6 +102,7 @@ fn fingerprint(material: &[u8; 32]) -> [u8; 32] {
 
 /// A vault holding one key with versions. A key id names the vault, the key and the version,
 /// e.g. `service-managed/keys/registry/1`; every sealed record stores the id that wrapped it.
+#[derive(Clone)]
 pub struct KeyVault {
     kind: KeyKind,
     vault: String,

@@ -66,12 +66,16 @@ fn onoff(b: bool) -> &'static str {
 }
 
 /// A change to some attributes; absent ones keep their value.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct AttributePatch {
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub write_enabled: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub delete_enabled: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub read_enabled: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub list_enabled: Option<bool>,
 }
 

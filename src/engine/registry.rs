@@ -116,6 +116,7 @@ pub(super) struct ManifestMeta {
     pub(super) repos: u32,
 }
 
+#[derive(Clone)]
 pub struct Registry {
     pub(super) name: String,
     pub(super) vault: KeyVault,
@@ -152,6 +153,11 @@ pub struct Registry {
     pub(super) clients: Clients,
     /// Replication jobs held back by a fault until it heals.
     pub(super) held: Vec<Job>,
+    /// Everything done to the registry, to save, share and replay (see `journal`).
+    pub(super) journal: super::journal::Journal,
+    pub(super) recorder: super::journal::Recorder,
+    /// Checkpoints for time travel, and the run's future while looking at the past.
+    pub(super) history: super::history::History,
     pub(super) oracle: Oracle,
     /// Within one client request: how many bytes of its upload have arrived when the change
     /// being logged lands (a change leaves for the other replicas, and fires webhooks, when its
@@ -226,6 +232,7 @@ fn check_manifest_fits(layers: &[LayerInput]) -> Result<()> {
 impl Registry {
     pub fn new(options: RegistryOptions) -> Result<Self> {
         check_registry_name(&options.name)?;
+        let spec = super::scenario::RegistrySpec::from_options(&options);
         if options.gc_delay > GC_DELAY_MAX {
             return err(ErrorCode::InvalidArgument, "the garbage-collection delay may be at most 30 days");
         }
@@ -285,6 +292,12 @@ impl Registry {
             replicating: false,
             clients: Clients::new(),
             held: Vec::new(),
+            journal: super::journal::Journal {
+                origin: Some(super::journal::Origin::Options { registry: spec }),
+                ..Default::default()
+            },
+            recorder: Default::default(),
+            history: Default::default(),
             oracle: Oracle::default(),
             upload_bytes: 0,
             converge_watch: None,
@@ -301,7 +314,12 @@ impl Registry {
 
     /// Pushes a blob; `claimed` is the digest the client says it has (checked, if given).
     /// Counted as a HEAD (read) and an upload (write) against the caller's identity.
-    pub fn push_blob(&mut self, repo: &str, bytes: &[u8], claimed: Option<&str>) -> Result<Digest> {
+    pub(super) fn push_blob_direct(
+        &mut self,
+        repo: &str,
+        bytes: &[u8],
+        claimed: Option<&str>,
+    ) -> Result<Digest> {
         let ticket = self.admit(throttle::Cost { reads: 1, writes: 1, ..Default::default() })?;
         let pushed = self.put_blob(repo, bytes, claimed)?;
         self.complete(ticket, pushed.uploaded_bytes, 0);
@@ -328,7 +346,12 @@ impl Registry {
 
     /// Pushes a synthetic layer of a declared size; without a seed one is drawn from the
     /// simulation RNG (so the same registry seed gives the same layers).
-    pub fn push_synthetic_blob(&mut self, repo: &str, size_bytes: u64, seed: Option<u64>) -> Result<Digest> {
+    pub(super) fn push_synthetic_blob_direct(
+        &mut self,
+        repo: &str,
+        size_bytes: u64,
+        seed: Option<u64>,
+    ) -> Result<Digest> {
         let ticket = self.admit(throttle::Cost { reads: 1, writes: 1, ..Default::default() })?;
         let pushed = self.put_synthetic_blob(repo, size_bytes, seed)?;
         self.complete(ticket, pushed.uploaded_bytes, 0);
@@ -390,7 +413,7 @@ impl Registry {
     /// Cross-repository mount: links a blob `from` already has into `repo` without copying.
     /// Returns false (the client must upload) when `from` does not have it, as a registry
     /// answers 202 instead of 201.
-    pub fn mount_blob(&mut self, repo: &str, from: &str, digest: &str) -> Result<bool> {
+    pub(super) fn mount_blob_direct(&mut self, repo: &str, from: &str, digest: &str) -> Result<bool> {
         let (repo, from, digest) = (RepoName::parse(repo)?, RepoName::parse(from)?, Digest::parse(digest)?);
         let ticket = self.admit(throttle::Cost::writes(1))?;
         self.check_writable(&repo)?;
@@ -406,7 +429,7 @@ impl Registry {
 
     /// A client's pull of a blob: decrypted, re-verified against its digest, counted as one
     /// read, and taking the virtual time its size needs at the tier's download bandwidth.
-    pub fn pull_blob(&mut self, repo: &str, digest: &str) -> Result<Vec<u8>> {
+    pub(super) fn pull_blob_direct(&mut self, repo: &str, digest: &str) -> Result<Vec<u8>> {
         let ticket = self.admit(throttle::Cost::reads(1))?;
         let bytes = self.read_blob(repo, digest)?;
         let size = Digest::parse(digest).ok().and_then(|d| self.blobs.get(&d)).map_or(0, |m| m.size_bytes);
@@ -433,7 +456,7 @@ impl Registry {
 
     /// Pushes a manifest under a tag or its digest; stored byte-exact. Every blob and child
     /// manifest it references must already be in the repository.
-    pub fn push_manifest(
+    pub(super) fn push_manifest_direct(
         &mut self,
         repo: &str,
         reference: &str,
@@ -570,7 +593,7 @@ impl Registry {
 
     /// A client's pull of the manifest a tag or digest names: decrypted and re-verified,
     /// byte-exact, counted as one read, taking its transfer time.
-    pub fn pull_manifest(&mut self, repo: &str, reference: &str) -> Result<PulledManifest> {
+    pub(super) fn pull_manifest_direct(&mut self, repo: &str, reference: &str) -> Result<PulledManifest> {
         let ticket = self.admit(throttle::Cost::reads(1))?;
         let pulled = self.read_manifest(repo, reference)?;
         self.complete(ticket, 0, pulled.bytes.len() as u64);
@@ -625,7 +648,7 @@ impl Registry {
 
     /// Changes the tier, with no downtime. Refused (405) when the registry's billed storage
     /// exceeds the target tier's limit.
-    pub fn set_tier(&mut self, tier: &str) -> Result<TierView> {
+    pub(super) fn set_tier_direct(&mut self, tier: &str) -> Result<TierView> {
         self.check_control_plane()?;
         let tier = Tier::parse(tier)?;
         if tier != Tier::Premium {
@@ -735,7 +758,7 @@ impl Registry {
 
     /// Sets attributes on a repository (`reference` None), a tag or a manifest (by digest);
     /// returns the attributes now in force. Unlocking is always allowed.
-    pub fn set_attributes(
+    pub(super) fn set_attributes_direct(
         &mut self,
         repo: &str,
         reference: Option<&str>,
@@ -822,7 +845,7 @@ impl Registry {
 
     /// Repositories holding at least one manifest, in lexical order; those with
     /// `listEnabled = false` are hidden, as in ACR.
-    pub fn catalog(&mut self, n: Option<u64>, last: Option<&str>) -> Result<CatalogPage> {
+    pub(super) fn catalog_direct(&mut self, n: Option<u64>, last: Option<&str>) -> Result<CatalogPage> {
         let ticket = self.admit(throttle::Cost::reads(1))?;
         let page = self.catalog_page(n, last, false)?;
         self.complete(ticket, 0, 0);
@@ -848,7 +871,7 @@ impl Registry {
     }
 
     /// A repository's tags, in lexical order.
-    pub fn tags(&mut self, repo: &str, n: Option<u64>, last: Option<&str>) -> Result<TagPage> {
+    pub(super) fn tags_direct(&mut self, repo: &str, n: Option<u64>, last: Option<&str>) -> Result<TagPage> {
         let ticket = self.admit(throttle::Cost::reads(1))?;
         let page = self.tag_page(repo, n, last)?;
         self.complete(ticket, 0, 0);
@@ -913,7 +936,7 @@ impl Registry {
     // ---- deletes -----------------------------------------------------------------------
 
     /// Removes a tag only; the manifest stays stored (and billed), pullable by digest.
-    pub fn untag(&mut self, repo: &str, tag: &str) -> Result<Digest> {
+    pub(super) fn untag_direct(&mut self, repo: &str, tag: &str) -> Result<Digest> {
         let ticket = self.admit(throttle::Cost::deletes(1))?;
         let digest = self.remove_tag(repo, tag)?;
         self.complete(ticket, 0, 0);
@@ -954,7 +977,7 @@ impl Registry {
     /// Deletes a manifest named by digest, or by tag (ACR's `--image repo:tag`: the manifest the
     /// tag points to). All its tags go with it, and every layer no other manifest uses is freed
     /// at once. Cannot be undone.
-    pub fn delete_manifest(&mut self, repo: &str, reference: &str) -> Result<Deleted> {
+    pub(super) fn delete_manifest_direct(&mut self, repo: &str, reference: &str) -> Result<Deleted> {
         let ticket = self.admit(throttle::Cost::deletes(1))?;
         let deleted = self.remove_image(repo, reference)?;
         self.complete(ticket, 0, 0);
@@ -981,7 +1004,7 @@ impl Registry {
 
     /// Deletes a repository: its tags, manifests and every blob link; records nothing else
     /// uses are freed at once. Cannot be undone.
-    pub fn delete_repository(&mut self, repo: &str) -> Result<Deleted> {
+    pub(super) fn delete_repository_direct(&mut self, repo: &str) -> Result<Deleted> {
         let ticket = self.admit(throttle::Cost::deletes(1))?;
         let deleted = self.remove_repository(repo)?;
         self.complete(ticket, 0, 0);
@@ -1127,7 +1150,12 @@ impl Registry {
 
     /// Pushes a whole image the way a client does (layers, then config, then the manifest
     /// under `tag`). Names, tag and sizes are all checked before anything is written.
-    pub fn push_image(&mut self, repo: &str, tag: &str, layers: Vec<LayerInput>) -> Result<PushedImage> {
+    pub(super) fn push_image_direct(
+        &mut self,
+        repo: &str,
+        tag: &str,
+        layers: Vec<LayerInput>,
+    ) -> Result<PushedImage> {
         RepoName::parse(repo)?;
         Tag::parse(tag)?;
         if layers.is_empty() {
@@ -1234,7 +1262,7 @@ impl Registry {
     }
 
     /// Sets the geo-redundant storage lag for writes from now on (at most 30 days).
-    pub fn set_geo_lag(&mut self, lag: Millis) -> Result<GeoStorageView> {
+    pub(super) fn set_geo_lag_direct(&mut self, lag: Millis) -> Result<GeoStorageView> {
         if lag > GC_DELAY_MAX {
             return err(ErrorCode::InvalidArgument, "the geo-redundant storage lag may be at most 30 days");
         }
@@ -1247,7 +1275,11 @@ impl Registry {
 
     /// Runs `f` with every request in it counted against `identity` (a client, a CI job, a
     /// node of a cluster) instead of the admin user.
-    pub fn with_identity<T>(&mut self, identity: &str, f: impl FnOnce(&mut Self) -> Result<T>) -> Result<T> {
+    pub(super) fn with_identity_direct<T>(
+        &mut self,
+        identity: &str,
+        f: impl FnOnce(&mut Self) -> Result<T>,
+    ) -> Result<T> {
         let identity = Identity::parse(identity)?;
         let previous = std::mem::replace(&mut self.caller, identity);
         let out = f(self);
@@ -1287,7 +1319,7 @@ impl Registry {
     }
 
     /// Switches between the 2026 token buckets, the 2019 per-minute table and no limits.
-    pub fn set_rate_model(&mut self, model: &str) -> Result<ThrottleView> {
+    pub(super) fn set_rate_model_direct(&mut self, model: &str) -> Result<ThrottleView> {
         let model = RateModel::parse(model)?;
         let from = self.throttle.model();
         self.throttle.set_model(model);
@@ -1301,7 +1333,7 @@ impl Registry {
     /// kubelet identity); otherwise against `node-1`, `node-2`, …. A throttled node gets
     /// nothing; the report says how many completed and the longest Retry-After. The clock then
     /// moves by the time the completed nodes' bytes take at the tier's download bandwidth.
-    pub fn scale_out_pull(
+    pub(super) fn scale_out_pull_direct(
         &mut self,
         repo: &str,
         reference: &str,
@@ -1371,7 +1403,7 @@ impl Registry {
     }
 
     /// Runs the next queued job, moving the clock to its time; returns that time.
-    pub fn step(&mut self) -> Option<Millis> {
+    pub(super) fn step_direct(&mut self) -> Option<Millis> {
         let (at, job) = self.queue.pop_due(Millis(u64::MAX))?;
         self.run_job(at, job);
         Some(at)
@@ -1379,7 +1411,7 @@ impl Registry {
 
     /// Runs every job due within `duration`, then moves the clock to now + `duration`.
     /// Returns how many jobs ran.
-    pub fn run_for(&mut self, duration: Millis) -> usize {
+    pub(super) fn run_for_direct(&mut self, duration: Millis) -> usize {
         let until = self.now.saturating_add(duration);
         let mut ran = 0;
         while let Some((at, job)) = self.queue.pop_due(until) {
@@ -1391,7 +1423,7 @@ impl Registry {
     }
 
     /// Runs jobs until the queue is empty (at most `QUEUE_MAX` of them); returns how many ran.
-    pub fn run_until_idle(&mut self) -> usize {
+    pub(super) fn run_until_idle_direct(&mut self) -> usize {
         let mut ran = 0;
         while ran < QUEUE_MAX && self.step().is_some() {
             ran += 1;
@@ -1531,7 +1563,7 @@ impl Registry {
 
     /// Flips one bit of a stored record's ciphertext (`key` as in `storage_records`, e.g.
     /// `blobs/sha256/<hex>`): a pull of it then fails with INTEGRITY_ERROR.
-    pub fn tamper_record(&mut self, key: &str, bit: u64) -> Result<()> {
+    pub(super) fn tamper_record_direct(&mut self, key: &str, bit: u64) -> Result<()> {
         let parsed = RecordKey::parse(key)?;
         self.store.flip_bit(&parsed, bit, StorageCopy::Primary)?;
         let account = self.store.accounts()[self.store.shard_of(&parsed.digest)].name().to_string();

@@ -39,6 +39,7 @@ pub const REPLICA_CREATE_TIME: Millis = Millis(2 * 60_000);
 pub const LINK_BYTES_PER_S: u64 = 50_000_000;
 
 /// One replica's data.
+#[derive(Clone)]
 pub(super) struct Site {
     pub(super) region: &'static Region,
     pub(super) store: BlobStore,
@@ -300,7 +301,7 @@ impl Registry {
     /// Adds a replica in `region` (Premium). It is Creating for two virtual minutes, then
     /// Syncing while every repository of the home replica is copied to it (time grows with the
     /// registry's size), then Ready.
-    pub fn add_replica(&mut self, region_name: &str) -> Result<Vec<ReplicaView>> {
+    pub(super) fn add_replica_direct(&mut self, region_name: &str) -> Result<Vec<ReplicaView>> {
         if self.tier != Tier::Premium {
             return Err(premium_only(self.tier, "geo-replication"));
         }
@@ -343,7 +344,7 @@ impl Registry {
     }
 
     /// Removes a replica (never the home one): its data is gone with it.
-    pub fn remove_replica(&mut self, region_name: &str) -> Result<Vec<ReplicaView>> {
+    pub(super) fn remove_replica_direct(&mut self, region_name: &str) -> Result<Vec<ReplicaView>> {
         let Some(i) = self.site_index(region_name) else {
             return err(
                 ErrorCode::InvalidArgument,
@@ -366,7 +367,11 @@ impl Registry {
     }
 
     /// Takes a replica out of (or back into) the global endpoint's routing; it keeps syncing.
-    pub fn set_replica_routing(&mut self, region_name: &str, enabled: bool) -> Result<Vec<ReplicaView>> {
+    pub(super) fn set_replica_routing_direct(
+        &mut self,
+        region_name: &str,
+        enabled: bool,
+    ) -> Result<Vec<ReplicaView>> {
         self.check_control_plane()?;
         let Some(i) = self.site_index(region_name) else {
             return err(

@@ -61,7 +61,11 @@ pub(super) fn premium_only(tier: Tier, feature: &str) -> super::error::RegistryE
 impl Registry {
     /// Turns the policy on or off and sets its period (0–365 days). Premium only. Manifests
     /// untagged before it was enabled are never touched; turning it off lets queued deletes lapse.
-    pub fn set_retention_policy(&mut self, enabled: bool, days: Option<u32>) -> Result<RetentionView> {
+    pub(super) fn set_retention_policy_direct(
+        &mut self,
+        enabled: bool,
+        days: Option<u32>,
+    ) -> Result<RetentionView> {
         self.check_control_plane()?;
         if self.tier != Tier::Premium {
             return Err(premium_only(self.tier, "the retention policy for untagged manifests"));

@@ -69,7 +69,7 @@ pub struct ClientReport {
 
 impl Registry {
     /// Adds a client in `region`, counted against `identity` (default: its name).
-    pub fn add_client(
+    pub(super) fn add_client_direct(
         &mut self,
         name: &str,
         region_name: &str,
@@ -155,7 +155,11 @@ impl Registry {
 
     /// Runs one request from `client`: routed to a replica, counted against its identity.
     /// Returns the region that served it with the result.
-    pub fn with_client<T>(&mut self, name: &str, f: impl FnOnce(&mut Self) -> Result<T>) -> Result<T> {
+    pub(super) fn with_client_direct<T>(
+        &mut self,
+        name: &str,
+        f: impl FnOnce(&mut Self) -> Result<T>,
+    ) -> Result<T> {
         let site = self.route(name)?;
         if let Some(c) = self.clients.get_mut(name) {
             c.requests += 1;
@@ -170,7 +174,7 @@ impl Registry {
     /// A client's push of a whole image, one request at a time as a real client does (each
     /// blob, then the config, then the manifest), each routed afresh unless the client caches
     /// DNS. A request that fails stops the push there; what earlier requests wrote stays.
-    pub fn client_push_image(
+    pub(super) fn client_push_image_direct(
         &mut self,
         name: &str,
         repo: &str,
@@ -213,7 +217,12 @@ impl Registry {
     }
 
     /// A client's pull: the manifest, then every blob it references, each request routed.
-    pub fn client_pull_image(&mut self, name: &str, repo: &str, reference: &str) -> Result<ClientReport> {
+    pub(super) fn client_pull_image_direct(
+        &mut self,
+        name: &str,
+        repo: &str,
+        reference: &str,
+    ) -> Result<ClientReport> {
         let mut report = self.new_report(name)?;
         let Some(pulled) =
             self.routed(name, "GET manifest", &mut report, |r| r.pull_manifest(repo, reference))

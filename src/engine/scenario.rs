@@ -50,7 +50,7 @@ pub struct Scenario {
     pub expect: Option<serde_json::Value>,
 }
 
-#[derive(Clone, Debug, Default, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct RegistrySpec {
     pub name: Option<String>,
@@ -385,8 +385,15 @@ impl Scenario {
     }
 
     fn options(&self) -> Result<RegistryOptions> {
+        self.registry.options()
+    }
+}
+
+impl RegistrySpec {
+    /// The options this spec names (defaults for what it leaves out); a bad value is refused.
+    pub fn options(&self) -> Result<RegistryOptions> {
         let d = RegistryOptions::default();
-        let spec = &self.registry;
+        let spec = self;
         Ok(RegistryOptions {
             name: spec.name.clone().unwrap_or(d.name),
             seed: spec.seed.unwrap_or(d.seed),
@@ -422,6 +429,7 @@ impl Registry {
         for (i, step) in scenario.steps.iter().enumerate() {
             r.queue.push(Millis(step.at_ms), Job::ScenarioStep { index: i as u32 });
         }
+        r.journal.origin = Some(super::journal::Origin::Scenario { json: json.to_string(), file: None });
         r.scenario =
             Some(ScenarioState { scenario, outcomes: Vec::new(), workload_ops: 0, convergence: None });
         Ok(r)
@@ -446,7 +454,7 @@ impl Registry {
     /// The scenario's final phase, if it has one and it has not been played: heals every fault
     /// and runs the queue until every replica holds the same content, within the scenario's
     /// limit. The result is kept with the scenario (and reported by `scenario_run`).
-    pub fn play_convergence_phase(&mut self) -> Option<Convergence> {
+    pub(super) fn play_convergence_phase_direct(&mut self) -> Option<Convergence> {
         let s = self.scenario.as_ref()?;
         if let Some(done) = &s.convergence {
             return Some(done.clone());

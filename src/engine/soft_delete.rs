@@ -65,7 +65,11 @@ pub struct SoftDeleteView {
 impl Registry {
     /// Turns soft delete on or off, with a period of 1–90 days (default 7). Refused while the
     /// retention policy is on. Turning it off destroys nothing already in a bin.
-    pub fn set_soft_delete_policy(&mut self, enabled: bool, days: Option<u32>) -> Result<SoftDeleteView> {
+    pub(super) fn set_soft_delete_policy_direct(
+        &mut self,
+        enabled: bool,
+        days: Option<u32>,
+    ) -> Result<SoftDeleteView> {
         self.check_control_plane()?;
         let days = days.unwrap_or(SOFT_DELETE_DAYS_DEFAULT);
         if !(1..=SOFT_DELETE_DAYS_MAX).contains(&days) {
@@ -212,7 +216,13 @@ impl Registry {
     /// Restores a soft-deleted manifest or tag: `tag` is pointed at `digest` again, and the
     /// manifest comes out of the bin if it was in it. A tag that now points elsewhere is only
     /// overwritten with `force` (the overwritten tag goes to the bin).
-    pub fn restore_soft_deleted(&mut self, repo: &str, tag: &str, digest: &str, force: bool) -> Result<()> {
+    pub(super) fn restore_soft_deleted_direct(
+        &mut self,
+        repo: &str,
+        tag: &str,
+        digest: &str,
+        force: bool,
+    ) -> Result<()> {
         let (repo, tag, digest) = (RepoName::parse(repo)?, Tag::parse(tag)?, Digest::parse(digest)?);
         let now = self.now;
         let r = self.repo(&repo)?;

@@ -1,0 +1,181 @@
+//! Time travel: the registry as it was at any earlier virtual time, rebuilt from the nearest
+//! checkpoint before it plus the session log (a checkpoint is a whole copy, taken every so
+//! many calls or events, never one per event). While looking at the past the later part of
+//! the log is kept, so the scrubber can go forward again; doing anything there forks a new
+//! future and drops the old one, and says so.
+
+use super::clock::Millis;
+use super::error::Result;
+use super::journal::Journal;
+use super::registry::Registry;
+
+/// A checkpoint is taken when this many calls, or this many events, have happened since the
+/// last one.
+pub const CHECKPOINT_ENTRIES: usize = 64;
+pub const CHECKPOINT_EVENTS: u64 = 4_000;
+/// Most checkpoints kept; past it every other one goes (the first stays).
+pub const CHECKPOINTS_MAX: usize = 48;
+
+#[derive(Clone)]
+struct Checkpoint {
+    /// Log entries applied when it was taken.
+    entries: usize,
+    now: Millis,
+    /// The registry then, without its log and history.
+    registry: Box<Registry>,
+}
+
+/// Checkpoints of this run, and, while looking at the past, the whole run's log.
+#[derive(Clone, Default)]
+pub struct History {
+    checkpoints: Vec<Checkpoint>,
+    /// The run's log while the registry shows an earlier time (None: at the present).
+    future: Option<Journal>,
+    /// The virtual time at the end of the run (while in the past).
+    present_ms: Millis,
+    /// The last fork: when, and how many later calls it dropped.
+    fork: Option<Fork>,
+    /// Entries at the last checkpoint (or the log's start), and events then.
+    since: (usize, u64),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Fork {
+    pub at_ms: Millis,
+    pub dropped_entries: usize,
+}
+
+/// Where the registry is in its run, as the scrubber shows it.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct HistoryView {
+    pub now_ms: Millis,
+    /// The end of the run: equal to `now_ms` unless looking at the past.
+    pub present_ms: Millis,
+    pub in_past: bool,
+    pub entries: usize,
+    pub checkpoints: usize,
+    pub fork: Option<Fork>,
+}
+
+impl Registry {
+    /// Called before a call is recorded: a checkpoint when one is due; a fork if the registry
+    /// shows the past.
+    pub(super) fn before_change(&mut self) {
+        if let Some(future) = self.history.future.take() {
+            let dropped = future.entries.len().saturating_sub(self.journal.entries.len());
+            self.history.fork = Some(super::history::Fork { at_ms: self.now, dropped_entries: dropped });
+            let keep = self.journal.entries.len();
+            self.history.checkpoints.retain(|c| c.entries <= keep);
+        }
+        let (entries, events) = self.history.since;
+        let due = self.journal.entries.len() >= entries + CHECKPOINT_ENTRIES
+            || self.last_event_seq() >= events + CHECKPOINT_EVENTS;
+        if due {
+            self.take_checkpoint();
+        }
+    }
+
+    fn take_checkpoint(&mut self) {
+        let registry = Box::new(self.bare_copy());
+        let entries = self.journal.entries.len();
+        let events = self.last_event_seq();
+        self.history.checkpoints.push(Checkpoint { entries, now: self.now, registry });
+        self.history.since = (entries, events);
+        // A new entry starts after a checkpoint: clock moves are not merged across it.
+        self.journal.seal_last();
+        if self.history.checkpoints.len() > CHECKPOINTS_MAX {
+            let mut i = 0;
+            self.history.checkpoints.retain(|_| {
+                i += 1;
+                i == 1 || i % 2 == 0
+            });
+        }
+    }
+
+    /// A copy of the registry without its log and history.
+    fn bare_copy(&mut self) -> Registry {
+        let journal = std::mem::take(&mut self.journal);
+        let history = std::mem::take(&mut self.history);
+        let copy = self.clone();
+        self.journal = journal;
+        self.history = history;
+        copy
+    }
+
+    pub fn history_view(&self) -> HistoryView {
+        HistoryView {
+            now_ms: self.now,
+            present_ms: if self.history.future.is_some() { self.history.present_ms } else { self.now },
+            in_past: self.history.future.is_some(),
+            entries: self.history.future.as_ref().map_or(self.journal.entries.len(), |f| f.entries.len()),
+            checkpoints: self.history.checkpoints.len(),
+            fork: self.history.fork,
+        }
+    }
+
+    /// Shows the registry as it was at virtual time `t` (or the end of the run, if `t` is past
+    /// it). Nothing is lost: going forward again replays the rest of the run. Doing anything
+    /// while in the past forks: the rest of the old run is dropped.
+    pub fn travel_to(&mut self, t: Millis) -> Result<HistoryView> {
+        let in_past = self.history.future.is_some();
+        let full = self.history.future.clone().unwrap_or_else(|| self.journal.clone());
+        let present = if in_past { self.history.present_ms } else { self.now };
+        if !in_past && t >= self.now {
+            return Ok(self.history_view());
+        }
+        let target = t.min(present);
+        let start = self
+            .history
+            .checkpoints
+            .iter()
+            .rev()
+            .find(|c| c.now <= target && c.entries <= full.entries.len());
+        let (mut r, from) = match start {
+            Some(c) => {
+                let mut r = (*c.registry).clone();
+                r.journal = Journal {
+                    origin: full.origin.clone(),
+                    entries: full.entries[..c.entries].to_vec(),
+                    blobs: full.blobs.clone(),
+                    ..Journal::default()
+                };
+                r.journal.seal_last();
+                (r, c.entries)
+            }
+            None => {
+                let origin = full.origin.as_ref().ok_or_else(|| {
+                    super::error::RegistryError::new(
+                        super::error::ErrorCode::InvalidArgument,
+                        "the log does not say how the registry was made",
+                    )
+                })?;
+                let mut r = Registry::from_origin(origin)?;
+                r.journal.blobs = full.blobs.clone();
+                (r, 0)
+            }
+        };
+        r.recorder = Default::default();
+        let until = if target >= present { None } else { Some(target) };
+        // Replaying records what it replays; checkpoints are not taken again meanwhile.
+        r.history.since = (usize::MAX / 2, u64::MAX / 2);
+        let reached_end = r.replay_entries(&full, &full.entries[from..], until)?;
+        let mut history = std::mem::take(&mut self.history);
+        history.present_ms = present;
+        history.future = if reached_end { None } else { Some(full) };
+        history.since = (r.journal.entries.len(), r.last_event_seq());
+        r.history = history;
+        *self = r;
+        Ok(self.history_view())
+    }
+
+    /// Back to the end of the run after looking at the past.
+    pub fn return_to_present(&mut self) -> Result<HistoryView> {
+        let present = self.history.present_ms;
+        if self.history.future.is_none() {
+            return Ok(self.history_view());
+        }
+        self.travel_to(Millis(present.0.saturating_add(1)))
+    }
+}

@@ -1,0 +1,1159 @@
+//! The session log: every call that changes a registry, in order, with the virtual time it was
+//! made at, beside the real bytes it uploaded (kept once, by digest). Replaying the log on a
+//! new registry built the same way gives the same state, event for event, because the engine
+//! is deterministic; that is what saving, sharing a link, exporting and the time scrubber
+//! rest on. The public methods of `Registry` that change something are thin wrappers here:
+//! each records its call (only the outermost one: what a call does inside is replayed by it)
+//! and then runs the method.
+
+use std::collections::BTreeMap;
+
+use base64::Engine as _;
+use serde::{Deserialize, Serialize};
+
+use super::clock::Millis;
+use super::digest::Digest;
+use super::error::{ErrorCode, RegistryError, Result, err};
+use super::faults::{Fault, FaultKind};
+use super::features::FeaturesView;
+use super::image::LayerInput;
+use super::key_vault::{KeyBackup, RotationMode};
+use super::locks::{AttributePatch, Attributes};
+use super::registry::{Registry, RegistryOptions};
+use super::replication::ReplicaView;
+use super::retention::RetentionView;
+use super::routing::{Client, ClientReport};
+use super::scenario::{Convergence, RegistrySpec};
+use super::soft_delete::SoftDeleteView;
+use super::throttle::ThrottleView;
+use super::tier::TierView;
+use super::views::*;
+use super::{GeoStorageView, KeyVaultView};
+
+/// The log format; a log from a newer Stowage is refused with a clear message.
+pub const JOURNAL_FORMAT: u32 = 1;
+/// Most entries a log may hold (a bound on replay work and on what a saved file can ask for).
+pub const ENTRIES_MAX: usize = 1_000_000;
+/// Most bytes of uploaded content a log may carry.
+pub const BLOB_BYTES_MAX: u64 = 1 << 30;
+/// Longest saved-session text accepted.
+pub const SESSION_TEXT_MAX: u64 = 2 << 30;
+
+/// How the registry the log replays on was made.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", tag = "kind", deny_unknown_fields)]
+pub enum Origin {
+    /// `Registry::new` with these options.
+    Options { registry: RegistrySpec },
+    /// `Registry::load_scenario` with this scenario text (and the file it came from, if any).
+    Scenario {
+        json: String,
+        #[serde(default)]
+        file: Option<String>,
+    },
+}
+
+/// A layer as the log keeps it: a file's bytes by digest, or a synthetic layer.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", tag = "kind", deny_unknown_fields)]
+pub enum LayerRef {
+    #[serde(rename_all = "camelCase")]
+    File { name: String, bytes: Digest },
+    #[serde(rename_all = "camelCase")]
+    Synthetic { size_bytes: u64, seed: Option<u64> },
+}
+
+/// One call that changes the registry.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", tag = "do", deny_unknown_fields)]
+pub enum Command {
+    #[serde(rename_all = "camelCase")]
+    PushBlob {
+        repo: String,
+        bytes: Digest,
+        claimed: Option<String>,
+    },
+    #[serde(rename_all = "camelCase")]
+    PushSyntheticBlob {
+        repo: String,
+        size_bytes: u64,
+        seed: Option<u64>,
+    },
+    #[serde(rename_all = "camelCase")]
+    MountBlob {
+        repo: String,
+        from: String,
+        digest: String,
+    },
+    #[serde(rename_all = "camelCase")]
+    PullBlob {
+        repo: String,
+        digest: String,
+    },
+    #[serde(rename_all = "camelCase")]
+    PushManifest {
+        repo: String,
+        reference: String,
+        body: Digest,
+        content_type: Option<String>,
+    },
+    #[serde(rename_all = "camelCase")]
+    PullManifest {
+        repo: String,
+        reference: String,
+    },
+    #[serde(rename_all = "camelCase")]
+    PushImage {
+        repo: String,
+        tag: String,
+        layers: Vec<LayerRef>,
+    },
+    #[serde(rename_all = "camelCase")]
+    Catalog {
+        n: Option<u64>,
+        last: Option<String>,
+    },
+    #[serde(rename_all = "camelCase")]
+    Tags {
+        repo: String,
+        n: Option<u64>,
+        last: Option<String>,
+    },
+    #[serde(rename_all = "camelCase")]
+    Untag {
+        repo: String,
+        tag: String,
+    },
+    #[serde(rename_all = "camelCase")]
+    DeleteManifest {
+        repo: String,
+        reference: String,
+    },
+    #[serde(rename_all = "camelCase")]
+    DeleteRepository {
+        repo: String,
+    },
+    #[serde(rename_all = "camelCase")]
+    SetAttributes {
+        repo: String,
+        reference: Option<String>,
+        patch: AttributePatch,
+    },
+    #[serde(rename_all = "camelCase")]
+    TamperRecord {
+        key: String,
+        bit: u64,
+    },
+    #[serde(rename_all = "camelCase")]
+    SetTier {
+        tier: String,
+    },
+    #[serde(rename_all = "camelCase")]
+    SetRateModel {
+        model: String,
+    },
+    #[serde(rename_all = "camelCase")]
+    ScaleOutPull {
+        repo: String,
+        reference: String,
+        nodes: u32,
+        shared_identity: bool,
+    },
+    #[serde(rename_all = "camelCase")]
+    SetGeoLag {
+        lag_ms: u64,
+    },
+    AddKeyVersion,
+    #[serde(rename_all = "camelCase")]
+    RotateKey {
+        version: Option<u32>,
+    },
+    DisableKey,
+    DeleteKey,
+    RevokeKeyAccess,
+    #[serde(rename_all = "camelCase")]
+    RestoreKey {
+        backup: String,
+    },
+    #[serde(rename_all = "camelCase")]
+    InjectFault {
+        fault: FaultKind,
+        delay_ms: u64,
+        duration_ms: Option<u64>,
+    },
+    #[serde(rename_all = "camelCase")]
+    HealFault {
+        id: u32,
+    },
+    HealAll,
+    #[serde(rename_all = "camelCase")]
+    Converge {
+        limit_ms: u64,
+    },
+    #[serde(rename_all = "camelCase")]
+    AddWebhook {
+        name: String,
+        actions: Vec<String>,
+        scope: Option<String>,
+        region: String,
+    },
+    #[serde(rename_all = "camelCase")]
+    RemoveWebhook {
+        name: String,
+    },
+    #[serde(rename_all = "camelCase")]
+    AddPrivateEndpoint {
+        name: String,
+    },
+    #[serde(rename_all = "camelCase")]
+    RemovePrivateEndpoint {
+        name: String,
+    },
+    #[serde(rename_all = "camelCase")]
+    SetContentTrust {
+        enabled: bool,
+    },
+    #[serde(rename_all = "camelCase")]
+    SetRetentionPolicy {
+        enabled: bool,
+        days: Option<u32>,
+    },
+    #[serde(rename_all = "camelCase")]
+    SetSoftDeletePolicy {
+        enabled: bool,
+        days: Option<u32>,
+    },
+    #[serde(rename_all = "camelCase")]
+    RestoreSoftDeleted {
+        repo: String,
+        tag: String,
+        digest: String,
+        force: bool,
+    },
+    #[serde(rename_all = "camelCase")]
+    AddClient {
+        name: String,
+        region: String,
+        dns_cache: bool,
+        identity: Option<String>,
+    },
+    #[serde(rename_all = "camelCase")]
+    ClientPushImage {
+        client: String,
+        repo: String,
+        tag: String,
+        layers: Vec<LayerRef>,
+    },
+    #[serde(rename_all = "camelCase")]
+    ClientPullImage {
+        client: String,
+        repo: String,
+        reference: String,
+    },
+    #[serde(rename_all = "camelCase")]
+    AddReplica {
+        region: String,
+    },
+    #[serde(rename_all = "camelCase")]
+    RemoveReplica {
+        region: String,
+    },
+    #[serde(rename_all = "camelCase")]
+    SetReplicaRouting {
+        region: String,
+        enabled: bool,
+    },
+    PlayConvergencePhase,
+    /// `n` steps of the clock, each running the next queued job.
+    #[serde(rename_all = "camelCase")]
+    Step {
+        n: u64,
+    },
+    /// Runs the clock on by `ms`, every job due on the way.
+    #[serde(rename_all = "camelCase")]
+    RunFor {
+        ms: u64,
+    },
+    RunUntilIdle,
+}
+
+impl Command {
+    /// Whether the command only moves the clock.
+    pub fn is_clock(&self) -> bool {
+        matches!(self, Self::Step { .. } | Self::RunFor { .. } | Self::RunUntilIdle)
+    }
+}
+
+/// Who a call was made as: a client (routed as it would be) or an identity.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", tag = "as", content = "name", deny_unknown_fields)]
+pub enum Context {
+    Client(String),
+    Identity(String),
+}
+
+/// One call (or, inside `with_client` / `with_identity`, the calls made there), with the
+/// virtual time it was made at.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Entry {
+    pub at_ms: Millis,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub context: Vec<Context>,
+    pub commands: Vec<Command>,
+}
+
+/// The whole log: where it starts, what happened, and the bytes uploaded.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Journal {
+    pub origin: Option<Origin>,
+    pub entries: Vec<Entry>,
+    pub blobs: BTreeMap<Digest, Vec<u8>>,
+    /// The last entry must not take more clock moves (a checkpoint follows it).
+    pub(super) sealed: bool,
+}
+
+/// The log as saved, exported and shared: blobs as base64, with what replaying it must give.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct SavedJournal {
+    /// Always "stowage-session".
+    pub kind: String,
+    pub format: u32,
+    /// The Stowage version that wrote it (shown when a log cannot be replayed).
+    pub written_by: String,
+    pub origin: Origin,
+    pub entries: Vec<Entry>,
+    #[serde(default)]
+    pub blobs: BTreeMap<String, String>,
+    /// The event-log hash replaying it must reach, and the virtual time.
+    pub state_hash: String,
+    pub now_ms: Millis,
+}
+
+fn bad(message: impl Into<String>) -> RegistryError {
+    RegistryError::new(ErrorCode::InvalidArgument, message)
+}
+
+impl Journal {
+    pub fn blob_bytes(&self) -> u64 {
+        self.blobs.values().map(|b| b.len() as u64).sum()
+    }
+
+    fn keep(&mut self, bytes: &[u8]) -> Digest {
+        let d = Digest::of(bytes);
+        self.blobs.entry(d).or_insert_with(|| bytes.to_vec());
+        d
+    }
+
+    fn layer_refs(&mut self, layers: &[LayerInput]) -> Vec<LayerRef> {
+        layers
+            .iter()
+            .map(|l| match l {
+                LayerInput::File { name, bytes } => {
+                    LayerRef::File { name: name.clone(), bytes: self.keep(bytes) }
+                }
+                LayerInput::Synthetic { size_bytes, seed } => {
+                    LayerRef::Synthetic { size_bytes: *size_bytes, seed: *seed }
+                }
+            })
+            .collect()
+    }
+
+    fn bytes(&self, d: &Digest) -> Result<&[u8]> {
+        self.blobs.get(d).map(Vec::as_slice).ok_or_else(|| bad(format!("the log lacks the bytes of {d}")))
+    }
+
+    fn layers(&self, refs: &[LayerRef]) -> Result<Vec<LayerInput>> {
+        refs.iter()
+            .map(|l| match l {
+                LayerRef::File { name, bytes } => {
+                    Ok(LayerInput::File { name: name.clone(), bytes: self.bytes(bytes)?.to_vec() })
+                }
+                LayerRef::Synthetic { size_bytes, seed } => {
+                    Ok(LayerInput::Synthetic { size_bytes: *size_bytes, seed: *seed })
+                }
+            })
+            .collect()
+    }
+
+    /// The next call starts an entry of its own (clock moves are not merged into the last).
+    pub(super) fn seal_last(&mut self) {
+        self.sealed = true;
+    }
+
+    /// Adds a call, merging clock moves that replay the same way as one.
+    fn push(&mut self, entry: Entry) {
+        let sealed = std::mem::replace(&mut self.sealed, false);
+        if let (false, Some(last), [next]) = (sealed, self.entries.last_mut(), entry.commands.as_slice())
+            && last.context.is_empty()
+            && entry.context.is_empty()
+            && let [prev] = last.commands.as_mut_slice()
+        {
+            match (prev, next) {
+                (Command::Step { n }, Command::Step { n: more }) => {
+                    *n += more;
+                    return;
+                }
+                (Command::RunFor { ms }, Command::RunFor { ms: more }) => {
+                    *ms = ms.saturating_add(*more);
+                    return;
+                }
+                _ => {}
+            }
+        }
+        self.entries.push(entry);
+    }
+
+    /// The log for saving: checked on load by replaying it to `state_hash`.
+    pub fn to_saved(&self, state_hash: String, now: Millis) -> Option<SavedJournal> {
+        let engine = base64::engine::general_purpose::STANDARD;
+        Some(SavedJournal {
+            kind: "stowage-session".into(),
+            format: JOURNAL_FORMAT,
+            written_by: env!("CARGO_PKG_VERSION").into(),
+            origin: self.origin.clone()?,
+            entries: self.entries.clone(),
+            blobs: self.blobs.iter().map(|(d, b)| (d.to_string(), engine.encode(b))).collect(),
+            state_hash,
+            now_ms: now,
+        })
+    }
+
+    /// A saved log read back; every part is checked (format, sizes, digests).
+    pub fn from_saved(saved: SavedJournal) -> Result<(Journal, String, Millis)> {
+        if saved.kind != "stowage-session" {
+            return err(ErrorCode::InvalidArgument, "this is not a saved Stowage session");
+        }
+        if saved.format > JOURNAL_FORMAT {
+            return Err(bad(format!(
+                "this session was saved by Stowage {} in format {}, newer than this page understands ({JOURNAL_FORMAT})",
+                saved.written_by, saved.format
+            )));
+        }
+        if saved.entries.len() > ENTRIES_MAX {
+            return err(ErrorCode::InvalidArgument, "the session has more than 1,000,000 entries");
+        }
+        let engine = base64::engine::general_purpose::STANDARD;
+        let mut blobs = BTreeMap::new();
+        let mut total = 0u64;
+        for (key, text) in &saved.blobs {
+            let d = Digest::parse(key)?;
+            let bytes =
+                engine.decode(text).map_err(|e| bad(format!("the bytes of {key} are not base64: {e}")))?;
+            if Digest::of(&bytes) != d {
+                return Err(RegistryError::new(
+                    ErrorCode::DigestInvalid,
+                    format!(
+                        "the bytes saved as {key} hash to {}: the session is damaged",
+                        Digest::of(&bytes)
+                    ),
+                ));
+            }
+            total += bytes.len() as u64;
+            if total > BLOB_BYTES_MAX {
+                return err(
+                    ErrorCode::InvalidArgument,
+                    "the session carries more than 1 GiB of uploaded bytes",
+                );
+            }
+            blobs.insert(d, bytes);
+        }
+        let mut last = Millis(0);
+        for e in &saved.entries {
+            if e.at_ms < last {
+                return err(ErrorCode::InvalidArgument, "the session's entries are out of time order");
+            }
+            last = e.at_ms;
+        }
+        Ok((
+            Journal { origin: Some(saved.origin), entries: saved.entries, blobs, sealed: false },
+            saved.state_hash,
+            saved.now_ms,
+        ))
+    }
+}
+
+impl RegistrySpec {
+    /// The spec that builds a registry with these options.
+    pub fn from_options(o: &RegistryOptions) -> Self {
+        RegistrySpec {
+            name: Some(o.name.clone()),
+            seed: Some(o.seed),
+            tier: Some(o.tier.as_str().to_string()),
+            storage_era: serde_json::to_value(o.storage_era).ok().and_then(|v| v.as_str().map(String::from)),
+            rate_model: Some(o.rate_model.as_str().to_string()),
+            customer_managed_key: o.customer_managed_key.map(|m| match m {
+                RotationMode::Automatic => "automatic".to_string(),
+                RotationMode::Manual => "manual".to_string(),
+            }),
+            region: Some(o.region.clone()),
+            geo_lag_ms: Some(o.geo_lag.0),
+            gc_delay_ms: Some(o.gc_delay.0),
+            storage_accounts: Some(o.storage_accounts),
+        }
+    }
+}
+
+/// What the recorder is doing: how deep in calls, and the entry `with_client` opened.
+#[derive(Clone, Debug, Default)]
+pub(super) struct Recorder {
+    depth: u32,
+    open: Option<usize>,
+    /// Off while replaying (the log being replayed is already the record).
+    pub(super) paused: bool,
+}
+
+impl Registry {
+    /// The log of everything done to this registry since it was made.
+    pub fn journal(&self) -> &Journal {
+        &self.journal
+    }
+
+    /// Records `command` (if this is the outermost call) and runs `f`.
+    fn journaled<T>(
+        &mut self,
+        command: impl FnOnce(&mut Journal) -> Command,
+        f: impl FnOnce(&mut Self) -> T,
+    ) -> T {
+        self.record(command);
+        self.nested(f)
+    }
+
+    /// Records `command` if this is the outermost call (not one made by another call).
+    fn record(&mut self, command: impl FnOnce(&mut Journal) -> Command) {
+        if self.recorder.depth == 0 && !self.recorder.paused {
+            self.before_change();
+            let c = command(&mut self.journal);
+            match self.recorder.open.and_then(|i| self.journal.entries.get_mut(i)) {
+                Some(entry) => entry.commands.push(c),
+                None => self.journal.push(Entry { at_ms: self.now, context: vec![], commands: vec![c] }),
+            }
+        }
+    }
+
+    /// Runs `f` as part of the call being recorded: what it calls is not recorded again.
+    fn nested<T>(&mut self, f: impl FnOnce(&mut Self) -> T) -> T {
+        self.recorder.depth += 1;
+        let out = f(self);
+        self.recorder.depth -= 1;
+        out
+    }
+
+    /// Opens an entry for the calls made inside `with_client` / `with_identity`.
+    fn in_context<T>(&mut self, context: Context, f: impl FnOnce(&mut Self) -> T) -> T {
+        let outermost = self.recorder.depth == 0 && self.recorder.open.is_none() && !self.recorder.paused;
+        if outermost {
+            self.before_change();
+            self.journal.push(Entry { at_ms: self.now, context: vec![context], commands: vec![] });
+            self.recorder.open = Some(self.journal.entries.len() - 1);
+        } else if let Some(entry) = self.recorder.open.and_then(|i| self.journal.entries.get_mut(i))
+            && entry.commands.is_empty()
+        {
+            entry.context.push(context);
+        }
+        let out = f(self);
+        if outermost {
+            self.recorder.open = None;
+        }
+        out
+    }
+
+    /// The session as JSON text: the log, the uploaded bytes, and the state it must replay to.
+    pub fn save_session(&self) -> Result<String> {
+        let saved = self
+            .journal
+            .to_saved(self.event_log_hash(), self.now)
+            .ok_or_else(|| bad("the log does not say how the registry was made"))?;
+        serde_json::to_string(&saved).map_err(|e| bad(format!("the session could not be written: {e}")))
+    }
+
+    /// A saved session replayed: refused whole, with the reason, if the text is damaged, from
+    /// a newer Stowage, or replays to a different state than the one saved.
+    pub fn load_session(json: &str) -> Result<Registry> {
+        if json.len() as u64 > SESSION_TEXT_MAX {
+            return err(ErrorCode::InvalidArgument, "a saved session may be at most 2 GiB of text");
+        }
+        let saved: SavedJournal = serde_json::from_str(json)
+            .map_err(|e| bad(format!("this is not a saved Stowage session: {e}")))?;
+        let written_by = saved.written_by.clone();
+        let (journal, hash, now) = Journal::from_saved(saved)?;
+        let r = Registry::replay(&journal)?;
+        if r.event_log_hash() != hash || r.now != now {
+            return Err(bad(format!(
+                "the saved session replays to a different state than the one saved (saved by Stowage {written_by}, this is {}); nothing was loaded",
+                env!("CARGO_PKG_VERSION")
+            )));
+        }
+        Ok(r)
+    }
+
+    /// Builds the registry a log starts from.
+    pub fn from_origin(origin: &Origin) -> Result<Registry> {
+        match origin {
+            Origin::Options { registry } => Registry::new(registry.options()?),
+            Origin::Scenario { json, file } => {
+                let mut r = Registry::load_scenario(json)?;
+                r.journal.origin = Some(Origin::Scenario { json: json.clone(), file: file.clone() });
+                Ok(r)
+            }
+        }
+    }
+
+    /// Replays a whole log on a new registry. Each call does what it did when it was made
+    /// (a call that failed then fails again, changing nothing).
+    pub fn replay(journal: &Journal) -> Result<Registry> {
+        let origin =
+            journal.origin.as_ref().ok_or_else(|| bad("the log does not say how the registry was made"))?;
+        let mut r = Registry::from_origin(origin)?;
+        r.replay_entries(journal, &journal.entries, None)?;
+        Ok(r)
+    }
+
+    /// Replays `entries` (recording them as it goes), stopping at virtual time `until` if
+    /// given: a clock move that would pass it stops there. True if every entry was replayed.
+    pub(super) fn replay_entries(
+        &mut self,
+        journal: &Journal,
+        entries: &[Entry],
+        until: Option<Millis>,
+    ) -> Result<bool> {
+        for entry in entries {
+            let Some(u) = until else {
+                self.replay_entry(journal, entry)?;
+                continue;
+            };
+            if entry.at_ms > u {
+                return Ok(false);
+            }
+            let clock = match entry.commands.as_slice() {
+                [c] if c.is_clock() && entry.context.is_empty() => c,
+                _ => {
+                    self.replay_entry(journal, entry)?;
+                    continue;
+                }
+            };
+            let due = |r: &Registry| r.queue.next_due().is_some_and(|at| at <= u);
+            let stopped = match clock {
+                Command::RunFor { ms } if self.now.saturating_add(Millis(*ms)) > u => true,
+                Command::Step { n } => {
+                    let mut left = *n;
+                    while left > 0 && due(self) {
+                        self.step();
+                        left -= 1;
+                    }
+                    left > 0 && self.queue.next_due().is_some()
+                }
+                Command::RunUntilIdle => {
+                    while due(self) {
+                        self.step();
+                    }
+                    self.queue.next_due().is_some()
+                }
+                other => {
+                    self.apply_command(journal, other)?;
+                    false
+                }
+            };
+            if stopped {
+                self.run_for(Millis(u.0.saturating_sub(self.now.0)));
+                return Ok(false);
+            }
+        }
+        Ok(true)
+    }
+
+    fn replay_entry(&mut self, journal: &Journal, entry: &Entry) -> Result<()> {
+        let run = |r: &mut Registry| -> Result<()> {
+            for c in &entry.commands {
+                let _ = r.apply_command(journal, c);
+            }
+            Ok(())
+        };
+        let out = match entry.context.as_slice() {
+            [] => run(self),
+            [Context::Client(c)] => self.with_client(c, run),
+            [Context::Identity(i)] => self.with_identity(i, run),
+            [Context::Identity(i), Context::Client(c)] => self.with_identity(i, |r| r.with_client(c, run)),
+            [Context::Client(c), Context::Identity(i)] => self.with_client(c, |r| r.with_identity(i, run)),
+            _ => {
+                return err(
+                    ErrorCode::InvalidArgument,
+                    "an entry of the log nests calls in a way Stowage never writes",
+                );
+            }
+        };
+        // A call that failed then fails now too; that is the record, not a fault of the log.
+        let _ = out;
+        Ok(())
+    }
+
+    /// Runs one logged call.
+    fn apply_command(&mut self, j: &Journal, c: &Command) -> Result<()> {
+        match c {
+            Command::PushBlob { repo, bytes, claimed } => {
+                self.push_blob(repo, j.bytes(bytes)?, claimed.as_deref()).map(drop)
+            }
+            Command::PushSyntheticBlob { repo, size_bytes, seed } => {
+                self.push_synthetic_blob(repo, *size_bytes, *seed).map(drop)
+            }
+            Command::MountBlob { repo, from, digest } => self.mount_blob(repo, from, digest).map(drop),
+            Command::PullBlob { repo, digest } => self.pull_blob(repo, digest).map(drop),
+            Command::PushManifest { repo, reference, body, content_type } => {
+                self.push_manifest(repo, reference, j.bytes(body)?, content_type.as_deref()).map(drop)
+            }
+            Command::PullManifest { repo, reference } => self.pull_manifest(repo, reference).map(drop),
+            Command::PushImage { repo, tag, layers } => {
+                self.push_image(repo, tag, j.layers(layers)?).map(drop)
+            }
+            Command::Catalog { n, last } => self.catalog(*n, last.as_deref()).map(drop),
+            Command::Tags { repo, n, last } => self.tags(repo, *n, last.as_deref()).map(drop),
+            Command::Untag { repo, tag } => self.untag(repo, tag).map(drop),
+            Command::DeleteManifest { repo, reference } => self.delete_manifest(repo, reference).map(drop),
+            Command::DeleteRepository { repo } => self.delete_repository(repo).map(drop),
+            Command::SetAttributes { repo, reference, patch } => {
+                self.set_attributes(repo, reference.as_deref(), patch).map(drop)
+            }
+            Command::TamperRecord { key, bit } => self.tamper_record(key, *bit),
+            Command::SetTier { tier } => self.set_tier(tier).map(drop),
+            Command::SetRateModel { model } => self.set_rate_model(model).map(drop),
+            Command::ScaleOutPull { repo, reference, nodes, shared_identity } => {
+                self.scale_out_pull(repo, reference, *nodes, *shared_identity).map(drop)
+            }
+            Command::SetGeoLag { lag_ms } => self.set_geo_lag(Millis(*lag_ms)).map(drop),
+            Command::AddKeyVersion => self.add_key_version().map(drop),
+            Command::RotateKey { version } => self.rotate_key(*version).map(drop),
+            Command::DisableKey => self.disable_key().map(drop),
+            Command::DeleteKey => self.delete_key().map(drop),
+            Command::RevokeKeyAccess => self.revoke_key_access().map(drop),
+            Command::RestoreKey { backup } => self.restore_key(backup).map(drop),
+            Command::InjectFault { fault, delay_ms, duration_ms } => {
+                self.inject_fault(fault.clone(), Millis(*delay_ms), duration_ms.map(Millis)).map(drop)
+            }
+            Command::HealFault { id } => self.heal_fault(*id).map(drop),
+            Command::HealAll => {
+                self.heal_all();
+                Ok(())
+            }
+            Command::Converge { limit_ms } => self.converge(Millis(*limit_ms)).map(drop),
+            Command::AddWebhook { name, actions, scope, region } => {
+                let actions: Vec<&str> = actions.iter().map(String::as_str).collect();
+                self.add_regional_webhook(name, &actions, scope.as_deref(), region).map(drop)
+            }
+            Command::RemoveWebhook { name } => self.remove_webhook(name).map(drop),
+            Command::AddPrivateEndpoint { name } => self.add_private_endpoint(name).map(drop),
+            Command::RemovePrivateEndpoint { name } => self.remove_private_endpoint(name).map(drop),
+            Command::SetContentTrust { enabled } => self.set_content_trust(*enabled).map(drop),
+            Command::SetRetentionPolicy { enabled, days } => {
+                self.set_retention_policy(*enabled, *days).map(drop)
+            }
+            Command::SetSoftDeletePolicy { enabled, days } => {
+                self.set_soft_delete_policy(*enabled, *days).map(drop)
+            }
+            Command::RestoreSoftDeleted { repo, tag, digest, force } => {
+                self.restore_soft_deleted(repo, tag, digest, *force)
+            }
+            Command::AddClient { name, region, dns_cache, identity } => {
+                self.add_client(name, region, *dns_cache, identity.as_deref()).map(drop)
+            }
+            Command::ClientPushImage { client, repo, tag, layers } => {
+                self.client_push_image(client, repo, tag, j.layers(layers)?).map(drop)
+            }
+            Command::ClientPullImage { client, repo, reference } => {
+                self.client_pull_image(client, repo, reference).map(drop)
+            }
+            Command::AddReplica { region } => self.add_replica(region).map(drop),
+            Command::RemoveReplica { region } => self.remove_replica(region).map(drop),
+            Command::SetReplicaRouting { region, enabled } => {
+                self.set_replica_routing(region, *enabled).map(drop)
+            }
+            Command::PlayConvergencePhase => {
+                self.play_convergence_phase();
+                Ok(())
+            }
+            Command::Step { n } => {
+                for _ in 0..*n {
+                    if self.step().is_none() {
+                        break;
+                    }
+                }
+                Ok(())
+            }
+            Command::RunFor { ms } => {
+                self.run_for(Millis(*ms));
+                Ok(())
+            }
+            Command::RunUntilIdle => {
+                self.run_until_idle();
+                Ok(())
+            }
+        }
+    }
+}
+
+// ---- the public calls that change a registry: each is recorded, then run -----------------
+
+impl Registry {
+    /// Uploads a blob's bytes into `repo` (see `push_blob_direct`).
+    pub fn push_blob(&mut self, repo: &str, bytes: &[u8], claimed: Option<&str>) -> Result<Digest> {
+        self.journaled(
+            |j| Command::PushBlob {
+                repo: repo.into(),
+                bytes: j.keep(bytes),
+                claimed: claimed.map(String::from),
+            },
+            |r| r.push_blob_direct(repo, bytes, claimed),
+        )
+    }
+
+    pub fn push_synthetic_blob(&mut self, repo: &str, size_bytes: u64, seed: Option<u64>) -> Result<Digest> {
+        self.journaled(
+            |_| Command::PushSyntheticBlob { repo: repo.into(), size_bytes, seed },
+            |r| r.push_synthetic_blob_direct(repo, size_bytes, seed),
+        )
+    }
+
+    pub fn mount_blob(&mut self, repo: &str, from: &str, digest: &str) -> Result<bool> {
+        self.journaled(
+            |_| Command::MountBlob { repo: repo.into(), from: from.into(), digest: digest.into() },
+            |r| r.mount_blob_direct(repo, from, digest),
+        )
+    }
+
+    pub fn pull_blob(&mut self, repo: &str, digest: &str) -> Result<Vec<u8>> {
+        self.journaled(
+            |_| Command::PullBlob { repo: repo.into(), digest: digest.into() },
+            |r| r.pull_blob_direct(repo, digest),
+        )
+    }
+
+    pub fn push_manifest(
+        &mut self,
+        repo: &str,
+        reference: &str,
+        body: &[u8],
+        content_type: Option<&str>,
+    ) -> Result<Digest> {
+        self.journaled(
+            |j| Command::PushManifest {
+                repo: repo.into(),
+                reference: reference.into(),
+                body: j.keep(body),
+                content_type: content_type.map(String::from),
+            },
+            |r| r.push_manifest_direct(repo, reference, body, content_type),
+        )
+    }
+
+    pub fn pull_manifest(&mut self, repo: &str, reference: &str) -> Result<PulledManifest> {
+        self.journaled(
+            |_| Command::PullManifest { repo: repo.into(), reference: reference.into() },
+            |r| r.pull_manifest_direct(repo, reference),
+        )
+    }
+
+    pub fn push_image(&mut self, repo: &str, tag: &str, layers: Vec<LayerInput>) -> Result<PushedImage> {
+        self.record(|j| Command::PushImage {
+            repo: repo.into(),
+            tag: tag.into(),
+            layers: j.layer_refs(&layers),
+        });
+        self.nested(|r| r.push_image_direct(repo, tag, layers))
+    }
+
+    pub fn catalog(&mut self, n: Option<u64>, last: Option<&str>) -> Result<CatalogPage> {
+        self.journaled(
+            |_| Command::Catalog { n, last: last.map(String::from) },
+            |r| r.catalog_direct(n, last),
+        )
+    }
+
+    pub fn tags(&mut self, repo: &str, n: Option<u64>, last: Option<&str>) -> Result<TagPage> {
+        self.journaled(
+            |_| Command::Tags { repo: repo.into(), n, last: last.map(String::from) },
+            |r| r.tags_direct(repo, n, last),
+        )
+    }
+
+    pub fn untag(&mut self, repo: &str, tag: &str) -> Result<Digest> {
+        self.journaled(
+            |_| Command::Untag { repo: repo.into(), tag: tag.into() },
+            |r| r.untag_direct(repo, tag),
+        )
+    }
+
+    pub fn delete_manifest(&mut self, repo: &str, reference: &str) -> Result<Deleted> {
+        self.journaled(
+            |_| Command::DeleteManifest { repo: repo.into(), reference: reference.into() },
+            |r| r.delete_manifest_direct(repo, reference),
+        )
+    }
+
+    pub fn delete_repository(&mut self, repo: &str) -> Result<Deleted> {
+        self.journaled(
+            |_| Command::DeleteRepository { repo: repo.into() },
+            |r| r.delete_repository_direct(repo),
+        )
+    }
+
+    pub fn set_attributes(
+        &mut self,
+        repo: &str,
+        reference: Option<&str>,
+        patch: &AttributePatch,
+    ) -> Result<Attributes> {
+        self.journaled(
+            |_| Command::SetAttributes {
+                repo: repo.into(),
+                reference: reference.map(String::from),
+                patch: *patch,
+            },
+            |r| r.set_attributes_direct(repo, reference, patch),
+        )
+    }
+
+    pub fn tamper_record(&mut self, key: &str, bit: u64) -> Result<()> {
+        self.journaled(
+            |_| Command::TamperRecord { key: key.into(), bit },
+            |r| r.tamper_record_direct(key, bit),
+        )
+    }
+
+    pub fn set_tier(&mut self, tier: &str) -> Result<TierView> {
+        self.journaled(|_| Command::SetTier { tier: tier.into() }, |r| r.set_tier_direct(tier))
+    }
+
+    pub fn set_rate_model(&mut self, model: &str) -> Result<ThrottleView> {
+        self.journaled(|_| Command::SetRateModel { model: model.into() }, |r| r.set_rate_model_direct(model))
+    }
+
+    pub fn scale_out_pull(
+        &mut self,
+        repo: &str,
+        reference: &str,
+        nodes: u32,
+        shared_identity: bool,
+    ) -> Result<ScaleOutReport> {
+        self.journaled(
+            |_| Command::ScaleOutPull {
+                repo: repo.into(),
+                reference: reference.into(),
+                nodes,
+                shared_identity,
+            },
+            |r| r.scale_out_pull_direct(repo, reference, nodes, shared_identity),
+        )
+    }
+
+    pub fn set_geo_lag(&mut self, lag: Millis) -> Result<GeoStorageView> {
+        self.journaled(|_| Command::SetGeoLag { lag_ms: lag.0 }, |r| r.set_geo_lag_direct(lag))
+    }
+
+    pub fn add_key_version(&mut self) -> Result<KeyVaultView> {
+        self.journaled(|_| Command::AddKeyVersion, |r| r.add_key_version_direct())
+    }
+
+    pub fn rotate_key(&mut self, version: Option<u32>) -> Result<KeyVaultView> {
+        self.journaled(|_| Command::RotateKey { version }, |r| r.rotate_key_direct(version))
+    }
+
+    pub fn disable_key(&mut self) -> Result<KeyBackup> {
+        self.journaled(|_| Command::DisableKey, |r| r.disable_key_direct())
+    }
+
+    pub fn delete_key(&mut self) -> Result<KeyBackup> {
+        self.journaled(|_| Command::DeleteKey, |r| r.delete_key_direct())
+    }
+
+    pub fn revoke_key_access(&mut self) -> Result<KeyBackup> {
+        self.journaled(|_| Command::RevokeKeyAccess, |r| r.revoke_key_access_direct())
+    }
+
+    pub fn restore_key(&mut self, backup: &str) -> Result<KeyVaultView> {
+        self.journaled(|_| Command::RestoreKey { backup: backup.into() }, |r| r.restore_key_direct(backup))
+    }
+
+    pub fn inject_fault(
+        &mut self,
+        fault: FaultKind,
+        delay: Millis,
+        duration: Option<Millis>,
+    ) -> Result<Fault> {
+        self.record(|_| Command::InjectFault {
+            fault: fault.clone(),
+            delay_ms: delay.0,
+            duration_ms: duration.map(|d| d.0),
+        });
+        self.nested(|r| r.inject_fault_direct(fault, delay, duration))
+    }
+
+    pub fn heal_fault(&mut self, id: u32) -> Result<Fault> {
+        self.journaled(|_| Command::HealFault { id }, |r| r.heal_fault_direct(id))
+    }
+
+    pub fn heal_all(&mut self) -> usize {
+        self.journaled(|_| Command::HealAll, |r| r.heal_all_direct())
+    }
+
+    pub fn converge(&mut self, limit: Millis) -> Result<Millis> {
+        self.journaled(|_| Command::Converge { limit_ms: limit.0 }, |r| r.converge_direct(limit))
+    }
+
+    pub fn add_regional_webhook(
+        &mut self,
+        name: &str,
+        actions: &[&str],
+        scope: Option<&str>,
+        region: &str,
+    ) -> Result<FeaturesView> {
+        self.journaled(
+            |_| Command::AddWebhook {
+                name: name.into(),
+                actions: actions.iter().map(|a| a.to_string()).collect(),
+                scope: scope.map(String::from),
+                region: region.into(),
+            },
+            |r| r.add_regional_webhook_direct(name, actions, scope, region),
+        )
+    }
+
+    pub fn remove_webhook(&mut self, name: &str) -> Result<FeaturesView> {
+        self.journaled(|_| Command::RemoveWebhook { name: name.into() }, |r| r.remove_webhook_direct(name))
+    }
+
+    pub fn add_private_endpoint(&mut self, name: &str) -> Result<FeaturesView> {
+        self.journaled(
+            |_| Command::AddPrivateEndpoint { name: name.into() },
+            |r| r.add_private_endpoint_direct(name),
+        )
+    }
+
+    pub fn remove_private_endpoint(&mut self, name: &str) -> Result<FeaturesView> {
+        self.journaled(
+            |_| Command::RemovePrivateEndpoint { name: name.into() },
+            |r| r.remove_private_endpoint_direct(name),
+        )
+    }
+
+    pub fn set_content_trust(&mut self, enabled: bool) -> Result<FeaturesView> {
+        self.journaled(|_| Command::SetContentTrust { enabled }, |r| r.set_content_trust_direct(enabled))
+    }
+
+    pub fn set_retention_policy(&mut self, enabled: bool, days: Option<u32>) -> Result<RetentionView> {
+        self.journaled(
+            |_| Command::SetRetentionPolicy { enabled, days },
+            |r| r.set_retention_policy_direct(enabled, days),
+        )
+    }
+
+    pub fn set_soft_delete_policy(&mut self, enabled: bool, days: Option<u32>) -> Result<SoftDeleteView> {
+        self.journaled(
+            |_| Command::SetSoftDeletePolicy { enabled, days },
+            |r| r.set_soft_delete_policy_direct(enabled, days),
+        )
+    }
+
+    pub fn restore_soft_deleted(&mut self, repo: &str, tag: &str, digest: &str, force: bool) -> Result<()> {
+        self.journaled(
+            |_| Command::RestoreSoftDeleted {
+                repo: repo.into(),
+                tag: tag.into(),
+                digest: digest.into(),
+                force,
+            },
+            |r| r.restore_soft_deleted_direct(repo, tag, digest, force),
+        )
+    }
+
+    pub fn add_client(
+        &mut self,
+        name: &str,
+        region: &str,
+        dns_cache: bool,
+        identity: Option<&str>,
+    ) -> Result<Client> {
+        self.journaled(
+            |_| Command::AddClient {
+                name: name.into(),
+                region: region.into(),
+                dns_cache,
+                identity: identity.map(String::from),
+            },
+            |r| r.add_client_direct(name, region, dns_cache, identity),
+        )
+    }
+
+    pub fn client_push_image(
+        &mut self,
+        client: &str,
+        repo: &str,
+        tag: &str,
+        layers: Vec<LayerInput>,
+    ) -> Result<ClientReport> {
+        self.record(|j| Command::ClientPushImage {
+            client: client.into(),
+            repo: repo.into(),
+            tag: tag.into(),
+            layers: j.layer_refs(&layers),
+        });
+        self.nested(|r| r.client_push_image_direct(client, repo, tag, layers))
+    }
+
+    pub fn client_pull_image(&mut self, client: &str, repo: &str, reference: &str) -> Result<ClientReport> {
+        self.journaled(
+            |_| Command::ClientPullImage {
+                client: client.into(),
+                repo: repo.into(),
+                reference: reference.into(),
+            },
+            |r| r.client_pull_image_direct(client, repo, reference),
+        )
+    }
+
+    pub fn add_replica(&mut self, region: &str) -> Result<Vec<ReplicaView>> {
+        self.journaled(|_| Command::AddReplica { region: region.into() }, |r| r.add_replica_direct(region))
+    }
+
+    pub fn remove_replica(&mut self, region: &str) -> Result<Vec<ReplicaView>> {
+        self.journaled(
+            |_| Command::RemoveReplica { region: region.into() },
+            |r| r.remove_replica_direct(region),
+        )
+    }
+
+    pub fn set_replica_routing(&mut self, region: &str, enabled: bool) -> Result<Vec<ReplicaView>> {
+        self.journaled(
+            |_| Command::SetReplicaRouting { region: region.into(), enabled },
+            |r| r.set_replica_routing_direct(region, enabled),
+        )
+    }
+
+    pub fn play_convergence_phase(&mut self) -> Option<Convergence> {
+        self.journaled(|_| Command::PlayConvergencePhase, |r| r.play_convergence_phase_direct())
+    }
+
+    /// Runs the next queued job, moving the clock to its time; returns that time.
+    pub fn step(&mut self) -> Option<Millis> {
+        self.journaled(|_| Command::Step { n: 1 }, |r| r.step_direct())
+    }
+
+    /// Runs every job due within `duration`, then moves the clock to now + `duration`.
+    pub fn run_for(&mut self, duration: Millis) -> usize {
+        self.journaled(|_| Command::RunFor { ms: duration.0 }, |r| r.run_for_direct(duration))
+    }
+
+    /// Runs jobs until the queue is empty; returns how many ran.
+    pub fn run_until_idle(&mut self) -> usize {
+        self.journaled(|_| Command::RunUntilIdle, |r| r.run_until_idle_direct())
+    }
+
+    /// Runs `f` as a client in its region would be: routed, and counted against its identity.
+    pub fn with_client<T>(&mut self, name: &str, f: impl FnOnce(&mut Self) -> Result<T>) -> Result<T> {
+        self.in_context(Context::Client(name.into()), |r| r.with_client_direct(name, f))
+    }
+
+    /// Runs `f` with its requests counted against `identity`.
+    pub fn with_identity<T>(&mut self, identity: &str, f: impl FnOnce(&mut Self) -> Result<T>) -> Result<T> {
+        self.in_context(Context::Identity(identity.into()), |r| r.with_identity_direct(identity, f))
+    }
+}

@@ -1,0 +1,158 @@
+//! The session log (issue #5, "Keeping state" and "Time travel"): replaying what a person did
+//! reaches the same state hash; a saved session survives a round trip and refuses damage;
+//! the registry can be shown at any earlier virtual time and brought back; acting in the past
+//! forks a new future and drops the old one.
+#![cfg(not(target_arch = "wasm32"))]
+
+use stowage::engine::journal::{Command, Context};
+use stowage::engine::{ErrorCode, FaultKind, LayerInput, Millis, Registry};
+
+mod common;
+use common::{file, premium};
+
+/// A session that touches most of the engine: images, clients routed across replicas, a
+/// fault and its heal, retention, a revoked and restored key, and the clock run between.
+fn session() -> (Registry, Vec<(Millis, String)>) {
+    let mut r = premium("westeurope");
+    let mut marks = vec![];
+    let mut mark = |r: &mut Registry| marks.push((r.now(), r.event_log_hash()));
+    // A mark is taken once everything done at a virtual time is done (just before the clock
+    // moves): that is the state the scrubber shows for that time.
+    r.push_image("app", "v1", file("first")).unwrap();
+    r.add_replica("eastus").unwrap();
+    r.add_client("virginia", "eastus", false, None).unwrap();
+    r.run_for(Millis::MINUTE);
+    r.with_client("virginia", |r| r.pull_manifest("app", "v1")).unwrap();
+    r.client_push_image(
+        "virginia",
+        "web",
+        "v1",
+        vec![
+            LayerInput::Synthetic { size_bytes: 4096, seed: Some(3) },
+            LayerInput::File { name: "index.html".into(), bytes: b"<h1>hi</h1>".to_vec() },
+        ],
+    )
+    .unwrap();
+    let f = r
+        .inject_fault(
+            FaultKind::NetworkPartition { from: "westeurope".into(), to: "eastus".into(), one_way: false },
+            Millis(0),
+            None,
+        )
+        .unwrap();
+    r.push_image("app", "v2", file("second")).unwrap();
+    mark(&mut r);
+    r.run_for(Millis::MINUTE);
+    r.heal_fault(f.id).unwrap();
+    r.set_retention_policy(true, Some(1)).unwrap();
+    r.untag("app", "v1").unwrap();
+    let _ = r.delete_manifest("app", "nope");
+    mark(&mut r);
+    r.run_for(Millis::HOUR);
+    mark(&mut r);
+    r.step();
+    r.step();
+    r.run_for(Millis::DAY);
+    mark(&mut r);
+    (r, marks)
+}
+
+#[test]
+fn replaying_the_log_reaches_the_same_state_hash() {
+    let (r, _) = session();
+    let j = r.journal();
+    // Clock moves in a row are one entry; calls inside with_client carry the client.
+    assert!(j.entries.iter().any(|e| e.context == vec![Context::Client("virginia".into())]
+        && e.commands.len() == 1
+        && matches!(e.commands[0], Command::PullManifest { .. })));
+    assert!(j.entries.iter().any(|e| e.commands == vec![Command::Step { n: 2 }]));
+    // The failed delete is in the log too: it failed then, it fails on replay, it changes nothing.
+    assert!(
+        j.entries.iter().any(
+            |e| matches!(&e.commands[0], Command::DeleteManifest { reference, .. } if reference == "nope")
+        )
+    );
+    let again = Registry::replay(j).unwrap();
+    assert_eq!(again.event_log_hash(), r.event_log_hash());
+    assert_eq!(again.now(), r.now());
+    assert_eq!(again.journal(), j, "the replay's own log is the same log");
+}
+
+#[test]
+fn a_saved_session_round_trips_and_refuses_damage() {
+    let (r, _) = session();
+    let text = r.save_session().unwrap();
+    let back = Registry::load_session(&text).unwrap();
+    assert_eq!(back.event_log_hash(), r.event_log_hash());
+    // The uploaded bytes travel with it, by digest, and are checked.
+    let html = stowage::engine::Digest::of(b"<h1>hi</h1>").to_string();
+    assert!(text.contains(&html));
+    let mut v: serde_json::Value = serde_json::from_str(&text).unwrap();
+    v["blobs"][&html] = serde_json::Value::String("PGgxPmhvPC9oMT4=".into());
+    let e = Registry::load_session(&v.to_string()).map(|_| ()).unwrap_err();
+    assert_eq!(e.code, ErrorCode::DigestInvalid);
+    assert!(e.message.contains("the session is damaged"), "{}", e.message);
+    // A newer format, a wrong hash, garbage: each refused with its reason.
+    let mut v: serde_json::Value = serde_json::from_str(&text).unwrap();
+    v["format"] = 99.into();
+    let e = Registry::load_session(&v.to_string()).map(|_| ()).unwrap_err();
+    assert!(e.message.contains("newer than this page understands"), "{}", e.message);
+    let mut v: serde_json::Value = serde_json::from_str(&text).unwrap();
+    v["stateHash"] = "00".repeat(32).into();
+    let e = Registry::load_session(&v.to_string()).map(|_| ()).unwrap_err();
+    assert!(e.message.contains("replays to a different state"), "{}", e.message);
+    for junk in ["", "{", "[]", "{\"kind\":\"stowage-session\"}", &text[..text.len() / 2]] {
+        let e = Registry::load_session(junk).map(|_| ()).unwrap_err();
+        assert_eq!(e.code, ErrorCode::InvalidArgument, "{junk:.40}");
+    }
+}
+
+#[test]
+fn a_scenario_session_replays_from_its_scenario() {
+    let json = std::fs::read_to_string("www/scenarios/split-replica-push.json").unwrap();
+    let mut r = Registry::load_scenario(&json).unwrap();
+    r.run_for(Millis(180_000));
+    r.run_until_idle();
+    let back = Registry::load_session(&r.save_session().unwrap()).unwrap();
+    assert_eq!(back.event_log_hash(), r.event_log_hash());
+}
+
+#[test]
+fn travelling_back_shows_the_state_at_that_time_and_forward_again_the_end() {
+    let (mut r, marks) = session();
+    let end = (r.now(), r.event_log_hash());
+    for (at, hash) in marks.iter().rev() {
+        let view = r.travel_to(*at).unwrap();
+        assert!(view.in_past || *at == end.0, "{view:?}");
+        assert_eq!(view.present_ms, end.0);
+        assert_eq!((r.now(), r.event_log_hash()), (*at, hash.clone()), "at {at}");
+    }
+    // Halfway through a clock move: the same state as running the clock only that far.
+    r.travel_to(marks[2].0).unwrap();
+    let mut direct = Registry::replay(r.journal()).unwrap();
+    direct.run_for(Millis(1_800_000));
+    r.travel_to(Millis(marks[2].0.0 + 1_800_000)).unwrap();
+    assert_eq!((r.now(), r.event_log_hash()), (direct.now(), direct.event_log_hash()));
+    let view = r.return_to_present().unwrap();
+    assert!(!view.in_past);
+    assert_eq!((r.now(), r.event_log_hash()), end);
+}
+
+#[test]
+fn acting_in_the_past_forks_a_new_future_and_says_what_it_dropped() {
+    let (mut r, marks) = session();
+    let entries = r.journal().entries.len();
+    r.travel_to(marks[1].0).unwrap();
+    let kept = r.journal().entries.len();
+    assert!(kept < entries);
+    r.push_image("app", "what-if", file("another future")).unwrap();
+    let view = r.history_view();
+    assert!(!view.in_past);
+    let fork = view.fork.expect("a fork");
+    assert_eq!(fork.at_ms, marks[1].0);
+    assert_eq!(fork.dropped_entries, entries - kept);
+    assert_eq!(r.journal().entries.len(), kept + 1);
+    // The new future is a session like any other: it replays to the same state.
+    assert_eq!(Registry::replay(r.journal()).unwrap().event_log_hash(), r.event_log_hash());
+    assert!(r.pull_manifest("app", "what-if").is_ok());
+}
