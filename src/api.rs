@@ -846,6 +846,71 @@ impl Registry {
         to_js(&self.inner.borrow().pending_jobs(n.min(10_000) as usize))
     }
 
+    /// The session as JSON text: how the registry was made, every call since with its virtual
+    /// time, and the uploaded bytes. `Registry.loadSession(text)` replays it to the same state.
+    #[wasm_bindgen(js_name = saveSession)]
+    pub fn save_session(&self) -> Result<String, JsValue> {
+        self.inner.borrow().save_session().map_err(|e| to_js_error(&e))
+    }
+
+    /// A registry replayed from a saved session; refused whole (with the reason) if the text is
+    /// damaged, from a newer Stowage, or replays to a different state than the one saved.
+    #[wasm_bindgen(js_name = loadSession)]
+    pub fn load_session(json: &str) -> Result<Registry, JsValue> {
+        let r = engine::Registry::load_session(json).map_err(|e| to_js_error(&e))?;
+        Ok(Self { inner: Rc::new(RefCell::new(r)), identity: None, page: false })
+    }
+
+    /// The session log without the uploaded bytes: `{origin, entries: [{atMs, context?,
+    /// commands: [{do, ...}]}]}`.
+    #[wasm_bindgen(js_name = sessionLog)]
+    pub fn session_log(&self) -> Result<JsValue, JsValue> {
+        let r = self.inner.borrow();
+        let j = r.journal();
+        #[derive(Serialize)]
+        struct Log<'a> {
+            origin: &'a Option<engine::journal::Origin>,
+            entries: &'a [engine::journal::Entry],
+            #[serde(rename = "blobBytes")]
+            blob_bytes: u64,
+        }
+        to_js(&Log { origin: &j.origin, entries: &j.entries, blob_bytes: j.blob_bytes() })
+    }
+
+    /// Where the registry is in its run: `{nowMs, presentMs, inPast, entries, checkpoints,
+    /// fork: {atMs, droppedEntries} | null}`.
+    pub fn history(&self) -> Result<JsValue, JsValue> {
+        to_js(&self.inner.borrow().history_view())
+    }
+
+    /// Shows the registry as it was at virtual time `ms` (rebuilt from checkpoints and the
+    /// log). Going forward again replays the rest; doing anything there forks a new future.
+    #[wasm_bindgen(js_name = travelTo)]
+    pub fn travel_to(&self, ms: f64) -> Result<JsValue, JsValue> {
+        let ms = whole(ms, "ms", ErrorCode::InvalidArgument)?;
+        let view = {
+            let mut r = self.inner.try_borrow_mut().map_err(|_| invalid_argument("the registry is busy"))?;
+            r.travel_to(engine::Millis(ms)).map_err(|e| to_js_error(&e))?
+        };
+        if self.page {
+            crate::ui::page_changed();
+        }
+        to_js(&view)
+    }
+
+    /// Back to the end of the run after `travelTo`.
+    #[wasm_bindgen(js_name = returnToPresent)]
+    pub fn return_to_present(&self) -> Result<JsValue, JsValue> {
+        let view = {
+            let mut r = self.inner.try_borrow_mut().map_err(|_| invalid_argument("the registry is busy"))?;
+            r.return_to_present().map_err(|e| to_js_error(&e))?
+        };
+        if self.page {
+            crate::ui::page_changed();
+        }
+        to_js(&view)
+    }
+
     /// Recounts all accounting from scratch; throws if any kept number differs (a bug).
     pub fn audit(&self) -> Result<(), JsValue> {
         self.inner.borrow().audit().map_err(|e| {

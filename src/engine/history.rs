@@ -29,8 +29,10 @@ struct Checkpoint {
 #[derive(Clone, Default)]
 pub struct History {
     checkpoints: Vec<Checkpoint>,
-    /// The run's log while the registry shows an earlier time (None: at the present).
+    /// The run's log while the registry shows an earlier time (None: at the present), and
+    /// how many of its entries the registry has replayed whole.
     future: Option<Journal>,
+    replayed: usize,
     /// The virtual time at the end of the run (while in the past).
     present_ms: Millis,
     /// The last fork: when, and how many later calls it dropped.
@@ -64,9 +66,10 @@ impl Registry {
     /// shows the past.
     pub(super) fn before_change(&mut self) {
         if let Some(future) = self.history.future.take() {
-            let dropped = future.entries.len().saturating_sub(self.journal.entries.len());
+            let dropped = future.entries.len().saturating_sub(self.history.replayed);
             self.history.fork = Some(super::history::Fork { at_ms: self.now, dropped_entries: dropped });
-            let keep = self.journal.entries.len();
+            // Checkpoints of the old future go; those within what was replayed whole stay.
+            let keep = self.history.replayed;
             self.history.checkpoints.retain(|c| c.entries <= keep);
         }
         let (entries, events) = self.history.since;
@@ -160,9 +163,11 @@ impl Registry {
         let until = if target >= present { None } else { Some(target) };
         // Replaying records what it replays; checkpoints are not taken again meanwhile.
         r.history.since = (usize::MAX / 2, u64::MAX / 2);
-        let reached_end = r.replay_entries(&full, &full.entries[from..], until)?;
+        let replayed = from + r.replay_entries(&full, &full.entries[from..], until)?;
+        let reached_end = replayed == full.entries.len();
         let mut history = std::mem::take(&mut self.history);
         history.present_ms = present;
+        history.replayed = replayed;
         history.future = if reached_end { None } else { Some(full) };
         history.since = (r.journal.entries.len(), r.last_event_seq());
         r.history = history;

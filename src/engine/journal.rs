@@ -611,20 +611,21 @@ impl Registry {
     }
 
     /// Replays `entries` (recording them as it goes), stopping at virtual time `until` if
-    /// given: a clock move that would pass it stops there. True if every entry was replayed.
+    /// given: a clock move that would pass it stops there. Returns how many entries were
+    /// replayed whole.
     pub(super) fn replay_entries(
         &mut self,
         journal: &Journal,
         entries: &[Entry],
         until: Option<Millis>,
-    ) -> Result<bool> {
-        for entry in entries {
+    ) -> Result<usize> {
+        for (i, entry) in entries.iter().enumerate() {
             let Some(u) = until else {
                 self.replay_entry(journal, entry)?;
                 continue;
             };
             if entry.at_ms > u {
-                return Ok(false);
+                return Ok(i);
             }
             let clock = match entry.commands.as_slice() {
                 [c] if c.is_clock() && entry.context.is_empty() => c,
@@ -656,11 +657,13 @@ impl Registry {
                 }
             };
             if stopped {
-                self.run_for(Millis(u.0.saturating_sub(self.now.0)));
-                return Ok(false);
+                if u > self.now {
+                    self.run_for(Millis(u.0 - self.now.0));
+                }
+                return Ok(i);
             }
         }
-        Ok(true)
+        Ok(entries.len())
     }
 
     fn replay_entry(&mut self, journal: &Journal, entry: &Entry) -> Result<()> {
