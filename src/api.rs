@@ -275,6 +275,30 @@ impl Registry {
         to_js(&r.play_convergence_phase())
     }
 
+    /// A guided scenario's "continue": runs the clock to the next frame of its story; returns
+    /// the index of the frame now shown. Throws once the story has ended.
+    #[wasm_bindgen(js_name = guideContinue)]
+    pub fn guide_continue(&self) -> Result<JsValue, JsValue> {
+        let frame = self.run(|r| r.guide_continue())?;
+        to_js(&frame)
+    }
+
+    /// A guided scenario's "back": the previous frame, with the registry as it was then.
+    #[wasm_bindgen(js_name = guideBack)]
+    pub fn guide_back(&self) -> Result<JsValue, JsValue> {
+        let frame = self.run(|r| r.guide_back())?;
+        to_js(&frame)
+    }
+
+    /// What a keep-the-last-`keep` rule would delete in `repo`, beside what ACR's retention has
+    /// queued: `{repo, keep, kept, wouldDelete, acrQueued, retentionEnabled, retentionDays}`.
+    #[wasm_bindgen(js_name = keepLastWhatIf)]
+    pub fn keep_last_what_if(&self, repo: &str, keep: f64) -> Result<JsValue, JsValue> {
+        let keep = whole_u32(keep, "keep")?;
+        let report = self.inner.borrow().keep_last_what_if(repo, keep).map_err(|e| to_js_error(&e))?;
+        to_js(&report)
+    }
+
     /// The oracle's report now: client pushes and pulls by outcome, stale reads, wrong bytes
     /// (always 0) and acknowledged pushes lost or unavailable.
     pub fn oracle(&self) -> Result<JsValue, JsValue> {

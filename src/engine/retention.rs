@@ -155,3 +155,78 @@ impl Registry {
         self.drop_if_empty(&repo);
     }
 }
+
+/// One manifest in a keep-last-N comparison.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct WhatIfItem {
+    pub digest: Digest,
+    pub tags: Vec<super::names::Tag>,
+    /// When it was last tagged (or untagged): the order a keep-last-N rule sorts by.
+    pub at_ms: Millis,
+    /// The manifest and the blobs it references (some may be shared with others).
+    pub size_bytes: u64,
+}
+
+/// ACR has no "keep the last N images" rule (domain.md §7, pain point 6). What such a rule
+/// would delete in a repository, beside what ACR's own retention (untagged manifests only,
+/// queued at untag while the policy is on) has queued there.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct KeepLastReport {
+    pub repo: RepoName,
+    pub keep: u32,
+    /// Newest first: the manifests the rule keeps, then those it would delete.
+    pub kept: Vec<WhatIfItem>,
+    pub would_delete: Vec<WhatIfItem>,
+    /// Of those, the ones ACR's retention policy has queued for deletion.
+    pub acr_queued: Vec<Digest>,
+    pub retention_enabled: bool,
+    pub retention_days: u32,
+}
+
+impl Registry {
+    /// What keeping only the newest `keep` manifests of `repo` would delete, beside what ACR's
+    /// retention will. Changes nothing.
+    pub fn keep_last_what_if(&self, repo: &str, keep: u32) -> Result<KeepLastReport> {
+        let name = RepoName::parse(repo)?;
+        let Some(r) = self.repos.get(&name).filter(|r| !r.manifests.is_empty()) else {
+            return err(ErrorCode::NameUnknown, format!("repository {name} is not known to this registry"));
+        };
+        let mut items: Vec<WhatIfItem> = r
+            .manifests
+            .iter()
+            .map(|d| {
+                let tags = r.tags_of(d);
+                let tagged = tags.iter().map(|t| r.tag_stamp(t).0).max();
+                let at = tagged.or_else(|| r.untagged_at.get(d).copied()).unwrap_or(Millis(0));
+                let size_bytes = self.manifests.get(d).map_or(0, |m| {
+                    m.size_bytes
+                        + m.blobs.iter().filter_map(|b| self.blobs.get(b)).map(|b| b.size_bytes).sum::<u64>()
+                });
+                WhatIfItem { digest: *d, tags, at_ms: at, size_bytes }
+            })
+            .collect();
+        items.sort_by(|a, b| b.at_ms.cmp(&a.at_ms).then(a.digest.cmp(&b.digest)));
+        let split = (keep as usize).min(items.len());
+        let would_delete = items.split_off(split);
+        let acr_queued = would_delete
+            .iter()
+            .filter(|i| {
+                self.queue.iter().any(
+                    |(job, _)| matches!(job, Job::Retention { repo, digest, .. } if *repo == name && *digest == i.digest),
+                )
+            })
+            .map(|i| i.digest)
+            .collect();
+        Ok(KeepLastReport {
+            repo: name,
+            keep,
+            kept: items,
+            would_delete,
+            acr_queued,
+            retention_enabled: self.retention.enabled,
+            retention_days: self.retention.days,
+        })
+    }
+}

@@ -48,6 +48,85 @@ pub struct Scenario {
     /// What the scenario's own test checks (exact figures), as written in the file.
     #[serde(default)]
     pub expect: Option<serde_json::Value>,
+    /// A guided scenario's story: frames at virtual times, each shown once the clock has
+    /// reached it, waiting for the reader's "continue".
+    #[serde(default)]
+    pub guide: Vec<Frame>,
+}
+
+/// Most frames a guide may have, and the longest text of one.
+pub const FRAMES_MAX: usize = 40;
+pub const FRAME_TEXT_MAX: usize = 1_200;
+
+/// Text in the page's languages: a plain string (English), or `{"en", "nl", "fr"}`.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(untagged)]
+pub enum Localized {
+    One(String),
+    Many(std::collections::BTreeMap<String, String>),
+}
+
+impl Localized {
+    /// The text in `lang`, falling back to English.
+    pub fn get(&self, lang: &str) -> &str {
+        match self {
+            Self::One(s) => s,
+            Self::Many(m) => m.get(lang).or_else(|| m.get("en")).map_or("", String::as_str),
+        }
+    }
+
+    fn check(&self, what: &str) -> Result<()> {
+        let texts: Vec<&String> = match self {
+            Self::One(s) => vec![s],
+            Self::Many(m) => {
+                if !m.contains_key("en") || m.keys().any(|k| !["en", "nl", "fr"].contains(&k.as_str())) {
+                    return Err(bad(format!(
+                        "{what} needs \"en\" and may have only \"en\", \"nl\" and \"fr\""
+                    )));
+                }
+                m.values().collect()
+            }
+        };
+        if texts.iter().any(|t| t.chars().count() > FRAME_TEXT_MAX || t.trim().is_empty()) {
+            return Err(bad(format!("{what} must be 1 to {FRAME_TEXT_MAX} characters")));
+        }
+        Ok(())
+    }
+}
+
+/// The parts of the page a frame asks the reader to look at (the page highlights them).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Look {
+    Map,
+    Replicas,
+    Clients,
+    Oracle,
+    Events,
+    Timeline,
+    Catalog,
+    Storage,
+    Usage,
+    Rates,
+    KeyVault,
+    Retention,
+    SoftDelete,
+    Features,
+    Cost,
+    Scenario,
+    Push,
+}
+
+/// One frame of a guided scenario's story.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Frame {
+    /// Shown once the clock reaches this time (the steps due by then have played).
+    pub at_ms: u64,
+    pub title: Localized,
+    pub text: Localized,
+    #[serde(default)]
+    pub look: Vec<Look>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize, Serialize)]
@@ -220,6 +299,49 @@ pub enum Action {
         #[serde(default)]
         shared_identity: bool,
     },
+    DeleteRepository {
+        #[serde(default)]
+        client: Option<String>,
+        repo: String,
+    },
+    /// The key becomes unusable: `revoke` (access), `disable` or `delete`. The backup it hands
+    /// out is kept for `restoreKey`.
+    LoseKey {
+        how: String,
+    },
+    RestoreKey,
+    /// Restores a soft-deleted tag (the newest bin item with it).
+    Restore {
+        repo: String,
+        tag: String,
+        #[serde(default)]
+        force: bool,
+    },
+    /// Lists the catalog as a client would (one page).
+    Catalog {
+        #[serde(default)]
+        n: Option<u64>,
+        #[serde(default)]
+        last: Option<String>,
+    },
+    /// Stowage's per-repository storage breakdown (ACR has none), largest first.
+    RepositoryUsage,
+    /// What a keep-the-last-N rule would delete, beside ACR's retention.
+    KeepLastWhatIf {
+        repo: String,
+        keep: u32,
+    },
+    /// Pushes `count` small images: into `{prefix}-000`… (one tag each), or, with `tags`, as
+    /// `v1`…`vN` into the single repository `prefix`.
+    #[serde(rename_all = "camelCase")]
+    PushSeries {
+        prefix: String,
+        count: u32,
+        #[serde(default)]
+        tags: bool,
+        #[serde(default = "kib")]
+        layer_bytes: u64,
+    },
 }
 
 impl Action {
@@ -262,6 +384,20 @@ impl Action {
             Self::ScaleOutPull { repo, reference, nodes, .. } => {
                 format!("{nodes} nodes pull {repo}:{reference}")
             }
+            Self::DeleteRepository { client, repo } => format!("delete repository {repo}{}", by(client)),
+            Self::LoseKey { how } => format!("the key: {how}"),
+            Self::RestoreKey => "restore the key from its backup".into(),
+            Self::Restore { repo, tag, .. } => format!("restore {repo}:{tag} from the bin"),
+            Self::Catalog { n, .. } => format!("list the catalog ({} per page)", n.unwrap_or(100)),
+            Self::RepositoryUsage => "storage per repository".into(),
+            Self::KeepLastWhatIf { repo, keep } => format!("what if {repo} kept only its last {keep}"),
+            Self::PushSeries { prefix, count, tags, .. } => {
+                if *tags {
+                    format!("push {count} tags into {prefix}")
+                } else {
+                    format!("push {count} repositories {prefix}-…")
+                }
+            }
         }
     }
 }
@@ -293,6 +429,8 @@ pub struct ScenarioState {
     pub(super) workload_ops: u64,
     /// The final phase's result, once played.
     pub(super) convergence: Option<Convergence>,
+    /// The backup a `loseKey` step handed out, for `restoreKey`.
+    pub(super) key_backup: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -333,6 +471,10 @@ pub struct ScenarioView {
     pub converge_within_ms: Option<Millis>,
     /// The final phase's result, once played.
     pub convergence: Option<Convergence>,
+    /// A guided scenario's story, and the frame the reader is at (the last one the clock
+    /// has reached).
+    pub guide: Vec<Frame>,
+    pub frame: Option<usize>,
 }
 
 fn bad(message: impl Into<String>) -> RegistryError {
@@ -380,6 +522,21 @@ impl Scenario {
                     )));
                 }
             }
+        }
+        if s.guide.len() > FRAMES_MAX {
+            return err(ErrorCode::InvalidArgument, "a guide has at most 40 frames");
+        }
+        let mut previous: Option<u64> = None;
+        for (i, f) in s.guide.iter().enumerate() {
+            if previous.is_some_and(|p| f.at_ms <= p) || f.at_ms > SCENARIO_SPAN_MAX {
+                return Err(bad(format!(
+                    "frame {} must come after the frame before it, within a year",
+                    i + 1
+                )));
+            }
+            previous = Some(f.at_ms);
+            f.title.check(&format!("frame {}'s title", i + 1))?;
+            f.text.check(&format!("frame {}'s text", i + 1))?;
         }
         Ok(s)
     }
@@ -430,8 +587,13 @@ impl Registry {
             r.queue.push(Millis(step.at_ms), Job::ScenarioStep { index: i as u32 });
         }
         r.journal.origin = Some(super::journal::Origin::Scenario { json: json.to_string(), file: None });
-        r.scenario =
-            Some(ScenarioState { scenario, outcomes: Vec::new(), workload_ops: 0, convergence: None });
+        r.scenario = Some(ScenarioState {
+            scenario,
+            outcomes: Vec::new(),
+            workload_ops: 0,
+            convergence: None,
+            key_backup: None,
+        });
         Ok(r)
     }
 
@@ -501,7 +663,43 @@ impl Registry {
             run_until_ms: s.scenario.run_until_ms.map(Millis),
             converge_within_ms: s.scenario.converge_within_ms.map(Millis),
             convergence: s.convergence.clone(),
+            guide: s.scenario.guide.clone(),
+            frame: self.guide_frame(),
         })
+    }
+
+    /// The frame of the guide the reader is at: the last one whose time the clock has reached.
+    pub fn guide_frame(&self) -> Option<usize> {
+        let guide = &self.scenario.as_ref()?.scenario.guide;
+        guide.iter().rposition(|f| Millis(f.at_ms) <= self.now)
+    }
+
+    /// When the next frame of the guide is shown (None: the story has ended).
+    pub fn next_frame_at(&self) -> Option<Millis> {
+        let guide = &self.scenario.as_ref()?.scenario.guide;
+        guide.iter().map(|f| Millis(f.at_ms)).find(|at| *at > self.now)
+    }
+
+    /// "Continue": runs the clock to the next frame of the guide; returns the frame shown.
+    pub fn guide_continue(&mut self) -> Result<Option<usize>> {
+        let Some(at) = self.next_frame_at() else {
+            return err(ErrorCode::InvalidArgument, "the story has ended: the registry is yours to explore");
+        };
+        self.run_for(Millis(at.0 - self.now.0));
+        Ok(self.guide_frame())
+    }
+
+    /// "Back": shows the previous frame, as the registry was then (time travel).
+    pub fn guide_back(&mut self) -> Result<Option<usize>> {
+        let guide = self.scenario.as_ref().map(|s| s.scenario.guide.clone()).unwrap_or_default();
+        let Some(current) = self.guide_frame() else {
+            return err(ErrorCode::InvalidArgument, "there is no earlier frame");
+        };
+        let Some(previous) = current.checked_sub(1).and_then(|i| guide.get(i)) else {
+            return err(ErrorCode::InvalidArgument, "this is the first frame");
+        };
+        self.travel_to(Millis(previous.at_ms))?;
+        Ok(self.guide_frame())
     }
 
     pub(super) fn run_scenario_step(&mut self, index: u32) {
@@ -602,6 +800,120 @@ impl Registry {
                         r.completed, r.nodes, r.throttled
                     ))
                 })
+            }
+            Action::DeleteRepository { client, repo } => {
+                let deleted = self.as_client(client.as_deref(), |r| r.delete_repository(repo))?;
+                if let Ok(name) = super::names::RepoName::parse(repo) {
+                    for d in &deleted.manifests {
+                        self.oracle.forget(&name, d, self.now);
+                    }
+                }
+                Ok(Some(format!("{} manifest(s) deleted", deleted.manifests.len())))
+            }
+            Action::LoseKey { how } => {
+                let backup = match how.as_str() {
+                    "revoke" => self.revoke_key_access(),
+                    "disable" => self.disable_key(),
+                    "delete" => self.delete_key(),
+                    other => {
+                        return Err(bad(format!("loseKey how {other:?} is not revoke, disable or delete")));
+                    }
+                }?;
+                if let Some(s) = self.scenario.as_mut() {
+                    s.key_backup = Some(backup.as_str().to_string());
+                }
+                Ok(None)
+            }
+            Action::RestoreKey => {
+                let backup = self.scenario.as_ref().and_then(|s| s.key_backup.clone());
+                let backup = backup.ok_or_else(|| bad("no key was lost in this scenario"))?;
+                self.restore_key(&backup).map(|_| None)
+            }
+            Action::Restore { repo, tag, force } => {
+                let item = self
+                    .soft_delete_view(usize::MAX)
+                    .items
+                    .into_iter()
+                    .filter(|i| i.repo.as_str() == repo && i.tag.as_ref().is_some_and(|t| t.as_str() == tag))
+                    .max_by_key(|i| i.deleted_at_ms)
+                    .ok_or_else(|| {
+                        RegistryError::new(
+                            ErrorCode::ManifestUnknown,
+                            format!("{repo}:{tag} is not in the bin"),
+                        )
+                    })?;
+                let digest = item.digest.to_string();
+                self.restore_soft_deleted(repo, tag, &digest, *force).map(|_| None)
+            }
+            Action::Catalog { n, last } => {
+                let page = self.catalog(*n, last.as_deref())?;
+                let (first, end) = (page.repositories.first(), page.repositories.last());
+                Ok(Some(format!(
+                    "{} repositories ({} … {}){}",
+                    page.repositories.len(),
+                    first.map_or("", |r| r.as_str()),
+                    end.map_or("", |r| r.as_str()),
+                    page.next.map_or(", the last page".to_string(), |n| format!(", more after {n}"))
+                )))
+            }
+            Action::RepositoryUsage => {
+                let mut all = vec![];
+                let mut last: Option<String> = None;
+                loop {
+                    let page = self.repository_usage(Some(1000), last.as_deref())?;
+                    all.extend(page.repositories);
+                    match page.next {
+                        Some(n) => last = Some(n),
+                        None => break,
+                    }
+                }
+                all.sort_by(|a, b| b.linked_bytes.cmp(&a.linked_bytes).then(a.name.cmp(&b.name)));
+                let words: Vec<String> = all
+                    .iter()
+                    .take(5)
+                    .map(|r| format!("{} {} B ({} B only there)", r.name, r.linked_bytes, r.unique_bytes))
+                    .collect();
+                Ok(Some(words.join("; ")))
+            }
+            Action::KeepLastWhatIf { repo, keep } => {
+                let w = self.keep_last_what_if(repo, *keep)?;
+                let names = |items: &[super::retention::WhatIfItem]| -> String {
+                    items
+                        .iter()
+                        .map(|i| match i.tags.first() {
+                            Some(t) => t.to_string(),
+                            None => i.digest.short(),
+                        })
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                };
+                Ok(Some(format!(
+                    "keep-last-{keep} would delete {} ({}); ACR's retention has {} of them queued",
+                    w.would_delete.len(),
+                    names(&w.would_delete),
+                    w.acr_queued.len()
+                )))
+            }
+            Action::PushSeries { prefix, count, tags, layer_bytes } => {
+                if *count == 0 || *count > 2_000 || *layer_bytes == 0 || *layer_bytes > 1 << 20 {
+                    return Err(bad("a push series is 1 to 2,000 images of 1 byte to 1 MiB"));
+                }
+                for i in 0..*count {
+                    let (repo, tag) = if *tags {
+                        (prefix.clone(), format!("v{}", i + 1))
+                    } else {
+                        (format!("{prefix}-{i:03}"), "v1".into())
+                    };
+                    let layers = vec![
+                        LayerInput::Synthetic { size_bytes: *layer_bytes, seed: Some(7) },
+                        LayerInput::File {
+                            name: "build".into(),
+                            bytes: format!("{repo}:{tag}").into_bytes(),
+                        },
+                    ];
+                    self.push_image(&repo, &tag, layers)?;
+                }
+                Ok(Some(format!("{count} images pushed")))
             }
         }
     }
