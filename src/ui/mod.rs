@@ -124,6 +124,8 @@ fn app() -> Html {
                     <Catalog catalog={snap.catalog.clone()} on_action={on_action.clone()} />
                     <GeoMap key={format!("geo-{generation}")} replicas={snap.replicas.clone()} clients={snap.clients.clone()}
                         clients_total={snap.clients_total} faults={snap.faults.clone()} in_flight={snap.in_flight.clone()}
+                        in_flight_by_link={snap.in_flight_by_link.clone()} registry={state.registry.clone().map(Shared)}
+                        usage={snap.usage.clone()}
                         tier={snap.tier.as_ref().map(|t| t.tier)} now={snap.clock.now}
                         error={state.error_of(Panel::Geo)} on_action={on_action.clone()} />
                     <Replicas replicas={snap.replicas.clone()} on_action={on_action.clone()} />

@@ -11,11 +11,12 @@ use yew::Reducible;
 
 use crate::engine::key_vault::KeyBackup;
 use crate::engine::scheduler::JobView;
+use crate::engine::storage_account::{RecordKey, RecordKind};
 use crate::engine::{
-    AttributePatch, BlobCheck, Client, Cost, Deleted, EventKind, Fault, FaultKind, FeaturesView,
+    AttributePatch, BlobCheck, Client, Cost, Deleted, EventKind, Fault, FaultKind, FaultState, FeaturesView,
     GeoStorageView, InFlight, KeyVaultView, LayerInput, LayerView, ManifestView, Millis, Registry,
     RegistryError, RegistryOptions, ReplicaView, RepositorySummary, RetentionView, ScaleOutReport, Scenario,
-    SealView, SoftDeleteView, ThrottleView, TierView, Usage,
+    SealView, SoftDeleteView, StorageCopy, ThrottleView, TierView, Usage,
 };
 
 use super::format::{
@@ -34,7 +35,8 @@ mod scenario;
 pub use geo::{ClientRun, ClientTally};
 pub use run::{RUN_SPEEDS, RunSnap, TICK_MS};
 pub use scenario::{
-    OracleSnap, ScenarioAsk, ScenarioEntry, ScenarioList, ScenarioSnap, StepSnap, parse_index,
+    OracleSnap, ScenarioAsk, ScenarioEntry, ScenarioList, ScenarioSnap, StepSnap, convergence_words,
+    parse_index,
 };
 
 /// Repositories per catalog page.
@@ -197,6 +199,9 @@ pub struct ReadFile {
     pub name: String,
     pub bytes: Vec<u8>,
 }
+
+/// Changes on their way from one region to another: (from, to, how many).
+pub type LinkChanges = (&'static str, &'static str, usize);
 
 /// A repository and blob digest: which layer a toggle or a check is about.
 pub type LayerKey = (String, String);
@@ -388,8 +393,11 @@ pub enum Action {
     /// Replace the registry with the fetched scenario's (the dialog asked first).
     ConfirmScenario,
     CancelScenario,
-    /// Play the loaded scenario to its end, in slices.
+    /// Play the loaded scenario to its end, in slices (then its final phase, if it has one).
     RunScenarioToEnd,
+    /// Play the loaded scenario's final phase now: heal every fault and run until the replicas
+    /// agree (offered once the clock reached the end by hand).
+    PlayFinalPhase,
     /// Show or hide the oracle (hidden, it is not computed).
     ToggleOracle,
 }
@@ -519,6 +527,8 @@ pub struct Snapshot {
     pub replicas: Vec<ReplicaView>,
     /// The first `IN_FLIGHT_SHOWN` changes on their way between replicas, soonest first.
     pub in_flight: Vec<InFlight>,
+    /// Every change on its way, counted per direction: (from, to, changes), queued or held.
+    pub in_flight_by_link: Vec<LinkChanges>,
     /// The first `CLIENTS_SHOWN` clients, by name.
     pub clients: Vec<Client>,
     pub clients_total: usize,
@@ -1042,15 +1052,19 @@ impl State {
     }
 
     fn verify(&mut self, key: LayerKey) {
-        let result = match &self.registry {
+        let (result, rot) = match &self.registry {
             None => return,
             Some(reg) => match reg.try_borrow() {
-                Ok(r) => r.verify_blob(&key.0, &key.1).map_err(UiError::from),
-                Err(_) => Err(busy()),
+                Ok(r) => {
+                    (r.verify_blob(&key.0, &key.1).map_err(UiError::from), rot_words(r.faults(), &key.1))
+                }
+                Err(_) => (Err(busy()), String::new()),
             },
         };
         match &result {
-            Ok(c) if c.matches => self.note(format!("Pulled {} again: digest matches.", c.expected.short())),
+            Ok(c) if c.matches => {
+                self.note(format!("Pulled {} again: digest matches.{rot}", c.expected.short()))
+            }
             Ok(c) => self.fail(UiError::page(
                 "DIGEST_INVALID",
                 format!("{} hashed to {}", c.expected.short(), c.recomputed.short()),
@@ -1090,6 +1104,7 @@ impl State {
         let jobs = next_reclaims(r, reclaims.min(JOBS_SHOWN), jobs_total);
         let faults = r.faults();
         let clients = r.clients();
+        let (in_flight, in_flight_by_link) = in_flight_by_link(r);
         self.snapshot = Snapshot {
             usage: Some(r.usage()),
             tier: Some(r.tier()),
@@ -1113,7 +1128,8 @@ impl State {
             events_total: r.last_event_seq(),
             geo: Some(r.geo_storage()),
             replicas: r.replicas(),
-            in_flight: r.replication_in_flight(IN_FLIGHT_SHOWN),
+            in_flight,
+            in_flight_by_link,
             clients_total: clients.len(),
             clients: clients.into_iter().take(CLIENTS_SHOWN).collect(),
             faults: faults[faults.len().saturating_sub(FAULTS_SHOWN)..].to_vec(),
@@ -1266,6 +1282,21 @@ fn next_reclaims(r: &Registry, n: usize, total: usize) -> Vec<JobView> {
     }
 }
 
+/// The first `IN_FLIGHT_SHOWN` changes on their way between replicas (drawn on the map), and
+/// every one counted per direction (each link's label counts them all).
+fn in_flight_by_link(r: &Registry) -> (Vec<InFlight>, Vec<LinkChanges>) {
+    let mut all = r.replication_in_flight(usize::MAX);
+    let mut counts: Vec<LinkChanges> = vec![];
+    for c in &all {
+        match counts.iter_mut().find(|(f, t, _)| *f == c.from && *t == c.to) {
+            Some((_, _, n)) => *n += 1,
+            None => counts.push((c.from, c.to, 1)),
+        }
+    }
+    all.truncate(IN_FLIGHT_SHOWN);
+    (all, counts)
+}
+
 /// What a clock call did: its own result, the time after it, and what garbage collection
 /// reclaimed meanwhile.
 struct Tick<T> {
@@ -1321,6 +1352,41 @@ impl<T> Tick<T> {
             count(self.reclaimed_records, "record", "records"),
             exact_bytes(self.reclaimed_bytes)
         )
+    }
+}
+
+/// The active bit-rot faults in blob `digest`'s copies, as a sentence to follow a pull that
+/// succeeded (empty when there are none): a damaged copy fails authentication and is never
+/// served, so the bytes came from a copy that passed it.
+fn rot_words(faults: &[Fault], digest: &str) -> String {
+    let rotted: Vec<String> = faults
+        .iter()
+        .filter(|f| f.state == FaultState::Active)
+        .filter_map(|f| match &f.fault {
+            FaultKind::BitRot { key, copy, .. } => RecordKey::parse(key)
+                .ok()
+                .filter(|k| k.kind == RecordKind::Blob && k.digest.to_string() == digest)
+                .map(|_| format!("its {} copy has bit rot (fault {})", copy_words(*copy), f.id)),
+            _ => None,
+        })
+        .collect();
+    if rotted.is_empty() {
+        return String::new();
+    }
+    let mut text = rotted.join(" and ");
+    if let Some(first) = text.get(..1) {
+        text = first.to_uppercase() + &text[1..];
+    }
+    format!(
+        " {text}: a damaged copy fails authentication and is never served, so these bytes came from a copy that passed it."
+    )
+}
+
+/// A storage copy in words: the primary, or the paired region's copy.
+pub fn copy_words(copy: StorageCopy) -> &'static str {
+    match copy {
+        StorageCopy::Primary => "primary",
+        StorageCopy::Secondary => "secondary (paired-region)",
     }
 }
 
@@ -1431,6 +1497,7 @@ impl Reducible for State {
             Action::ConfirmScenario => s.load_scenario(),
             Action::CancelScenario => s.scenario_ask = None,
             Action::RunScenarioToEnd => s.run_scenario_to_end(),
+            Action::PlayFinalPhase => s.play_final_phase_by_hand(),
             Action::ToggleOracle => s.oracle_open = !s.oracle_open,
         }
         s.refresh();

@@ -1743,6 +1743,217 @@ describe('the Stowage page', { timeout: 300_000 }, () => {
     assert.equal(result.code, 'MANIFEST_UNKNOWN 404');
   });
 
+
+  describe('replica-to-replica links', () => {
+    let p;
+    before(async () => { p = await openPage('links page'); });
+    after(async () => { await p?.close(); });
+    /** Opens a region's panel from the keyboard (dots of close regions overlap on the world view). */
+    const openRegionByKey = async (region) => {
+      await p.click('#map-view-world');
+      await p.locator(`#geo-map [data-region="${region}"]`).focus();
+      await p.keyboard.press('Enter');
+      await p.locator(`#region-panel[data-region="${region}"]`).waitFor();
+    };
+    const link = (id) => p.locator(`#geo-map .link[data-link="${id}"]`);
+
+    it('every pair of replicas is a link; a partition of East US ↔ Japan East holds the changes East US sends there, drawn on that link', async () => {
+      await newRegistry(p, { name: 'peerlinks', tier: 'Premium', region: 'westeurope' });
+      for (const region of ['eastus', 'japaneast']) {
+        await openRegionByKey(region);
+        await p.click('#region-add-replica');
+        await p.locator(`#replicas tr[data-region="${region}"]`).waitFor();
+      }
+      await p.click('#run-idle');
+      await p.locator('#replicas tr[data-region="japaneast"][data-state="ready"]').waitFor();
+      // Three replicas, three links: two to home (keyed by the replica), one between the replicas.
+      const links = await p.locator('#geo-map .link').evaluateAll((gs) => gs.map((g) =>
+        [g.dataset.link, g.dataset.from, g.dataset.to, g.classList.contains('peer-link') ? 'peer' : 'home']));
+      assert.deepEqual(links, [
+        ['eastus~japaneast', 'eastus', 'japaneast', 'peer'],
+        ['eastus', 'westeurope', 'eastus', 'home'],
+        ['japaneast', 'westeurope', 'japaneast', 'home'],
+      ]);
+      assert.equal(await link('eastus').locator('.link-label').textContent(), 'in sync');
+      assert.equal(await link('japaneast').locator('.link-label').textContent(), 'in sync');
+      assert.equal(await link('eastus~japaneast').locator('.link-label').textContent(), 'none in flight');
+
+      // The link panel works for two replicas: cut it both ways.
+      await link('eastus~japaneast').focus();
+      await p.keyboard.press('Enter');
+      const panel = p.locator('#link-panel[data-from="eastus"][data-to="japaneast"]');
+      await panel.waitFor();
+      assert.equal(await panel.locator('h3').textContent(), 'East US ↔ Japan East');
+      assert.match(await panel.locator('.link-about').textContent(),
+        /each replica sends its changes straight to the other; in flight now: 0 eastus → japaneast, 0 japaneast → eastus\.$/);
+      await p.click('#fault-partition');
+      const fault = p.locator('#fault-list li[data-fault="1"]');
+      await fault.waitFor();
+      assert.equal(await fault.locator('.fault-text').textContent(), 'network partition eastus ↔ japaneast');
+      assert.match(await link('eastus~japaneast').getAttribute('class'), /\bcut\b/);
+      assert.doesNotMatch(await link('eastus').getAttribute('class'), /\bcut\b/);
+      assert.equal(await link('eastus~japaneast').locator('.link-label').textContent(), 'partitioned · none in flight');
+
+      // A client in East US pushes: East US sends the change to each other replica itself.
+      await openRegionByKey('eastus');
+      await p.fill('#client-name', 'east');
+      await p.click('#client-add');
+      await p.locator('#client-table tr[data-client="east"]').waitFor();
+      const report = await clientRun(p, 'push', 'east', 'app', 'v1', 1);
+      assert.equal(await report.getAttribute('data-error'), null);
+      // On their way: East US sends each change (two layers, the config, the manifest) to each
+      // other replica itself, the dots on the link each one travels.
+      const inFlightNow = () => p.evaluate(() => window.stowage.page().inFlight(1000));
+      const dotsNow = () => p.locator('#geo-map .in-flight').evaluateAll((cs) => cs.map((c) =>
+        ({ link: c.dataset.link, from: c.dataset.from, to: c.dataset.to, held: c.classList.contains('held'), cx: c.getAttribute('cx'), cy: c.getAttribute('cy') })));
+      let inFlight = await inFlightNow();
+      assert.deepEqual(inFlight.map((c) => `${c.from}→${c.to}`),
+        [...Array(4).fill('eastus→westeurope'), ...Array(4).fill('eastus→japaneast')]);
+      assert.ok(inFlight.every((c) => c.arrivesAtMs !== null), 'queued: the partition holds them when they reach it');
+      assert.equal(await link('eastus~japaneast').locator('.link-label').textContent(), 'partitioned · 4 changes in flight');
+      // The label of home ↔ a replica is the replica's lag: East US itself waits for nothing.
+      assert.equal(await link('eastus').locator('.link-label').textContent(), 'in sync');
+      let dots = await dotsNow();
+      assert.deepEqual(dots.map((d) => `${d.link} ${d.from}→${d.to}`),
+        [...Array(4).fill('eastus eastus→westeurope'), ...Array(4).fill('eastus~japaneast eastus→japaneast')]);
+
+      // A minute later: West Europe has them; the four to Japan East wait at East US.
+      const t = await clockOf(p);
+      await p.click('#advance-1m');
+      await p.locator('#clock-now', { hasText: clock(t + 60_000) }).waitFor();
+      inFlight = await inFlightNow();
+      assert.deepEqual(inFlight.map((c) => `${c.from}→${c.to} ${c.arrivesAtMs}`), Array(4).fill('eastus→japaneast null'));
+      assert.equal(await link('eastus~japaneast').locator('.link-label').textContent(), 'partitioned · 4 changes in flight');
+      assert.equal(await link('eastus').locator('.link-label').textContent(), 'in sync');
+      // Held dots wait together on the link just outside East US's halo, towards Japan East.
+      const centre = (region) => p.locator(`#geo-map [data-region="${region}"] .dot`)
+        .evaluate((c) => [Number(c.getAttribute('cx')), Number(c.getAttribute('cy'))]);
+      const [[ex, ey], [jx, jy]] = [await centre('eastus'), await centre('japaneast')];
+      dots = await dotsNow();
+      assert.equal(dots.length, 4);
+      assert.ok(dots.every((d) => d.link === 'eastus~japaneast' && d.from === 'eastus' && d.to === 'japaneast' && d.held &&
+        d.cx === dots[0].cx && d.cy === dots[0].cy), JSON.stringify(dots));
+      const [hx, hy] = [Number(dots[0].cx), Number(dots[0].cy)];
+      const along = ((hx - ex) * (jx - ex) + (hy - ey) * (jy - ey)) / ((jx - ex) ** 2 + (jy - ey) ** 2);
+      const off = Math.abs((hx - ex) * (jy - ey) - (hy - ey) * (jx - ex)) / Math.hypot(jx - ex, jy - ey);
+      assert.ok(along > 0 && along < 0.1 && off < 0.01, `on the link near East US: ${along}, ${off}`);
+      assert.equal(await p.locator('#replicas tr[data-region="japaneast"]').getAttribute('data-inbound'), '4');
+
+      // Healed: the held changes travel, and the link is in sync again.
+      await link('eastus~japaneast').focus();
+      await p.keyboard.press('Enter');
+      await panel.waitFor();
+      assert.match(await panel.locator('.link-about').textContent(), /in flight now: 4 eastus → japaneast, 0 japaneast → eastus\.$/);
+      assert.equal(await panel.locator('li[data-fault="1"]').count(), 1, 'the partition, with Heal');
+      await p.locator('#geo').scrollIntoViewIfNeeded();
+      await p.locator('#geo').screenshot({ path: join(SHOTS, '29-peer-links.png') });
+      await panel.locator('li[data-fault="1"] button.heal').click();
+      await p.locator('#fault-list li[data-fault="1"][data-state="healed"]').waitFor();
+      await p.click('#run-idle');
+      await p.locator('#geo-map .link[data-link="eastus~japaneast"] .link-label', { hasText: 'none in flight' }).waitFor();
+      assert.doesNotMatch(await link('eastus~japaneast').getAttribute('class'), /\bcut\b/);
+      assert.equal(await p.locator('#geo-map .in-flight').count(), 0);
+      assert.equal(await p.locator('#replicas tr[data-region="japaneast"]').getAttribute('data-manifests'),
+        await p.locator('#replicas tr[data-region="eastus"]').getAttribute('data-manifests'));
+    });
+  });
+
+  describe('bit rot from the map', () => {
+    let p;
+    before(async () => { p = await openPage('bit rot page'); });
+    after(async () => { await p?.close(); });
+    const layerKey = `blobs/sha256/${layerDigest.slice('sha256:'.length)}`;
+    const row = () => p.locator(`[data-repo="${REPO}"] [data-layer="${layerDigest}"]`);
+    const verify = async () => {
+      await row().locator('.verify-layer').click();
+      await row().locator('.verify-result').waitFor();
+    };
+
+    it('rots a bit of a blob\'s primary copy from the home region\'s panel: caught by authentication, then served from the paired-region copy', async () => {
+      await newRegistry(p, { name: 'rotdemo', region: 'westeurope' });
+      await pushFile(p, REPO, TAG);
+      await openRegion(p, 'westeurope', 'europe');
+      const rot = p.locator('#bit-rot');
+      assert.equal(await rot.locator('legend').textContent(), 'Rot a bit in a stored record');
+      assert.match(await rot.textContent(), /3 records stored here\./);
+      // The engine's records of the home region: the layer, the config and the manifest.
+      const records = await p.evaluate(() => window.stowage.page().storageRecords().map((r) => r.key));
+      assert.deepEqual(await p.locator('#rot-record option').evaluateAll((os) => os.map((o) => o.value)), records);
+      assert.ok(records.includes(layerKey));
+      assert.match(await p.locator(`#rot-record option[value="${layerKey}"]`).textContent(),
+        new RegExp(`^blob ${layerDigest.slice(0, 19)} · 2\\.9 KiB · `));
+      await p.selectOption('#rot-record', layerKey);
+
+      // The paired-region copy is made 5 minutes after the write: not yet.
+      await p.selectOption('#rot-copy', 'secondary');
+      await p.click('#fault-bit-rot');
+      await p.locator('#geo-error .code', { hasText: 'INVALID_ARGUMENT' }).waitFor();
+      assert.match(await p.locator('#geo-error').textContent(), literal(`${layerKey} has no Secondary copy yet`));
+      assert.equal(await p.locator('#fault-list li').count(), 0);
+
+      // The primary copy, while it is the only one: no copy passes authentication.
+      await p.selectOption('#rot-copy', 'primary');
+      await p.click('#fault-bit-rot');
+      const fault = p.locator('#fault-list li[data-fault="1"]');
+      await fault.waitFor();
+      const text = `bit rot: bit 0 of the Primary copy of ${layerKey}`;
+      assert.equal(await fault.locator('.fault-text').textContent(), text);
+      assert.equal(await fault.getAttribute('data-state'), 'active');
+      assert.equal(await statusOf(p), `Fault 1: ${text}, starting now. It lasts until you heal it.`);
+      assert.equal(await p.locator('#fault-strip .fault-bar[data-fault="1"]').evaluate((e) => getComputedStyle(e).backgroundColor), 'rgb(124, 58, 237)');
+      assert.equal(await p.locator('#events li .text').last().getAttribute('title'), `fault 1: ${text}`);
+      assert.match(await p.locator('#geo-map [data-region="westeurope"]').getAttribute('class'), /\bfaulted\b/);
+      assert.equal(await p.locator('#region-panel .panel-faults li[data-fault="1"]').count(), 1);
+      await verify();
+      assert.match(await row().locator('.verify-result').textContent(), /INTEGRITY_ERROR/);
+      assert.equal(await p.locator('#error .code').textContent(), 'INTEGRITY_ERROR');
+      assert.match(await p.locator('#error').textContent(),
+        literal('the ciphertext failed authentication: the stored record was tampered with or corrupted, so no bytes are served'));
+
+      // Healed (the bit flips back), then copied to the paired region: both copies intact.
+      await p.locator('#region-panel .panel-faults li[data-fault="1"] button.heal').click();
+      await p.locator('#fault-list li[data-fault="1"][data-state="healed"]').waitFor();
+      await verify();
+      assert.equal(await row().locator('.verify-result').getAttribute('class'), 'verify-result ok');
+      const t = await clockOf(p);
+      await p.click('#advance-10m');
+      await p.locator('#clock-now', { hasText: clock(t + 600_000) }).waitFor();
+      const uncopied = await p.locator('#geo-storage tbody tr').evaluateAll((rows) => rows.reduce((n, r) => n + Number(r.dataset.uncopied), 0));
+      assert.equal(uncopied, 0, 'every record has its paired-region copy now');
+
+      // Rot the primary again: the pull authenticates it, rejects it, and serves the other copy.
+      await p.fill('#rot-bit', '7');
+      await p.click('#fault-bit-rot');
+      await p.locator('#fault-list li[data-fault="2"]').waitFor();
+      assert.equal(await p.locator('#fault-list li[data-fault="2"] .fault-text').textContent(),
+        `bit rot: bit 7 of the Primary copy of ${layerKey}`);
+      await verify();
+      assert.equal(await row().locator('.verify-result').getAttribute('class'), 'verify-result ok');
+      assert.match(await row().locator('.verify-result').textContent(), new RegExp(`^digest matches ✓ ${layerDigest}`));
+      assert.equal(await statusOf(p), `Pulled ${layerDigest.slice(0, 19)} again: digest matches. Its primary copy has bit rot (fault 2): ` +
+        'a damaged copy fails authentication and is never served, so these bytes came from a copy that passed it.');
+      // The timeline (the first rot healed, the second active) and the status line.
+      await p.evaluate(() => window.scrollTo(0, 0));
+      const status = await p.locator('#status').boundingBox();
+      await p.screenshot({ path: join(SHOTS, '30a-bit-rot-timeline.png'), fullPage: true,
+        clip: { x: 0, y: 0, width: 1280, height: Math.ceil(status.y + status.height + 8) } });
+      const [download] = await Promise.all([p.waitForEvent('download'), row().locator('.pull-layer').click()]);
+      assert.ok(readFileSync(await download.path()).equals(file), 'the exact bytes, from the intact copy');
+      await p.locator('#region-panel').scrollIntoViewIfNeeded();
+      await p.locator('#geo').screenshot({ path: join(SHOTS, '30-bit-rot-panel.png') });
+
+      // Both copies rotted: nothing passes, nothing is served.
+      await p.selectOption('#rot-copy', 'secondary');
+      await p.click('#fault-bit-rot');
+      await p.locator('#fault-list li[data-fault="3"]').waitFor();
+      assert.equal(await p.locator('#fault-list li[data-fault="3"] .fault-text').textContent(),
+        `bit rot: bit 7 of the Secondary copy of ${layerKey}`);
+      await verify();
+      assert.match(await row().locator('.verify-result').textContent(), /INTEGRITY_ERROR/);
+    });
+
+  });
+
   describe('scenarios, the oracle and the event log', () => {
     let p;
     const scenarioText = (name) => readFileSync(join(ROOT, 'www', 'scenarios', `${name}.json`), 'utf8');
@@ -2040,6 +2251,63 @@ describe('the Stowage page', { timeout: 300_000 }, () => {
       const logged = pageErrors.findIndex((e) => e.startsWith('scenario page: Failed to load resource') && e.includes('404'));
       assert.ok(logged >= 0);
       pageErrors.splice(logged, 1);
+    });
+
+    it('partition-during-replication from the picker, run to the end: the final phase heals every fault and reports the convergence the expect block gives', async () => {
+      const scenario = scenarioOf('partition-during-replication');
+      assert.equal(scenario.convergeWithinMs, 600_000);
+      assert.equal(scenario.expect.convergedAfterMs, 36);
+      await loadScenario('partition-during-replication');
+      const convergence = p.locator('#scenario-convergence');
+      // Before the end: the panel says what the final phase will do.
+      assert.equal(await convergence.getAttribute('data-converged'), 'pending');
+      assert.equal(await convergence.textContent(),
+        'At the end, a final phase heals every fault and runs until the replicas agree (within 10 minutes): "Run to the end" plays it.');
+
+      await p.click('#scenario-run');
+      await p.locator('#scenario[data-ended="true"]').waitFor({ timeout: 120_000 });
+      await p.locator('#scenario-convergence[data-converged="true"]').waitFor({ timeout: 120_000 });
+      await p.locator('#run-start').waitFor();
+      assert.equal(await clockOf(p), scenario.runUntilMs);
+      assert.equal(await convergence.getAttribute('data-after-ms'), String(scenario.expect.convergedAfterMs));
+      assert.equal(await convergence.textContent(),
+        `Final phase: every fault healed; the replicas agreed ${scenario.expect.convergedAfterMs} ms later.`);
+      assert.match(await statusOf(p), literal(
+        `Ran until ${clock(scenario.runUntilMs)}: the clock ran from 00:00:00.000 and `));
+      assert.match(await statusOf(p), literal(
+        `ran on the way. Final phase: every fault healed; the replicas agreed ${scenario.expect.convergedAfterMs} ms later.`));
+      assert.equal(await p.locator('#scenario-converge').count(), 0, 'played: nothing left to offer');
+      // Every fault is healed, and the engine reports the same phase as the JS API's own run.
+      assert.deepEqual(await p.locator('#fault-list li').evaluateAll((lis) => lis.map((li) => li.dataset.state)), ['healed']);
+      const engine = await p.evaluate((json) => window.stowage.Registry.runScenario(json), scenarioText('partition-during-replication'));
+      assert.deepEqual(engine.convergence, { converged: true, afterMs: scenario.expect.convergedAfterMs, detail: null });
+      assert.deepEqual(await p.evaluate(() => window.stowage.page().scenario().convergence), engine.convergence);
+      const oracle = await oracleNow();
+      for (const [key, value] of Object.entries(scenario.expect.oracle)) {
+        assert.deepEqual(oracle[key], value, key);
+      }
+      await p.locator('#scenario').scrollIntoViewIfNeeded();
+      await p.locator('#scenario').screenshot({ path: join(SHOTS, '31-scenario-convergence.png') });
+    });
+
+    it('a scenario run to its end by hand offers the final phase as a button, which plays it', async () => {
+      const scenario = scenarioOf('partition-during-replication');
+      await loadScenario('partition-during-replication');
+      await runUntil(p, clock(scenario.runUntilMs));
+      await p.locator('#scenario[data-ended="true"]').waitFor();
+      const convergence = p.locator('#scenario-convergence');
+      assert.equal(await convergence.getAttribute('data-converged'), 'pending');
+      assert.equal(await convergence.locator('span').textContent(),
+        'Final phase still to play: heal every fault, then run until the replicas agree (within 10 minutes).');
+      assert.equal(await p.locator('#scenario-converge').textContent(), 'Play the final phase');
+      await p.locator('#scenario').scrollIntoViewIfNeeded();
+      await p.locator('#scenario').screenshot({ path: join(SHOTS, '31b-scenario-final-phase-button.png') });
+      await p.click('#scenario-converge');
+      await p.locator('#scenario-convergence[data-converged="true"]').waitFor();
+      assert.equal(await convergence.textContent(),
+        `Final phase: every fault healed; the replicas agreed ${scenario.expect.convergedAfterMs} ms later.`);
+      assert.equal(await statusOf(p), `Final phase: every fault healed; the replicas agreed ${scenario.expect.convergedAfterMs} ms later.`);
+      assert.equal(await p.locator('#scenario-converge').count(), 0);
     });
   });
 

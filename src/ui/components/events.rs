@@ -87,26 +87,32 @@ pub fn event_log(props: &EventLogProps) -> Html {
     };
     let rows = found.seqs.as_ref().map_or(found.kept, Vec::len);
     let height = rows as f64 * ROW_PX;
+    // Where this component itself last scrolled the log to (following the bottom): a scroll
+    // event that finds it there is its own, and does not stop the following even when more
+    // rows have been rendered since.
+    let scrolled_to = use_mut_ref(|| None::<i32>);
     // Follow the bottom once rendered.
     {
-        let (scroller, follow) = (scroller.clone(), *follow);
+        let (scroller, follow, scrolled_to) = (scroller.clone(), *follow, scrolled_to.clone());
         use_effect(move || {
             if follow && let Some(el) = scroller.cast::<HtmlElement>() {
                 let bottom = (el.scroll_height() - el.client_height()).max(0);
                 if el.scroll_top() != bottom {
                     el.set_scroll_top(bottom);
                 }
+                *scrolled_to.borrow_mut() = Some(el.scroll_top());
             }
         });
     }
     let on_scroll = {
-        let (scroll_top, follow) = (scroll_top.clone(), follow.clone());
+        let (scroll_top, follow, scrolled_to) = (scroll_top.clone(), follow.clone(), scrolled_to.clone());
         Callback::from(move |e: Event| {
             let el = e.target_unchecked_into::<HtmlElement>();
+            let own = *follow && *scrolled_to.borrow() == Some(el.scroll_top());
             let top = f64::from(el.scroll_top());
             let at_bottom =
                 top + f64::from(el.client_height()) >= f64::from(el.scroll_height()) - ROW_PX / 2.0;
-            follow.set(at_bottom);
+            follow.set(own || at_bottom);
             scroll_top.set(top);
         })
     };

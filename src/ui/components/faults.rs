@@ -69,7 +69,8 @@ pub fn fault_targets_region(fault: &FaultKind, region: &str, home: &str) -> bool
         | FaultKind::RegionOutage { region: r, .. }
         | FaultKind::ReplicationPaused { region: Some(r) }
         | FaultKind::RegionStorageFailure { region: Some(r), .. } => r == region,
-        FaultKind::RegionStorageFailure { region: None, .. } => region == home,
+        // Bit rot is in the home region's storage (the one the registry reads records from).
+        FaultKind::RegionStorageFailure { region: None, .. } | FaultKind::BitRot { .. } => region == home,
         _ => false,
     }
 }

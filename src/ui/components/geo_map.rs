@@ -1,9 +1,11 @@
 //! The world map (`#geo`), the centre of the geographic features: every region Stowage knows
-//! as a dot, the home region and the replicas highlighted with their state, a line from home to
-//! each replica labelled with its replication lag, each replica region's geo-redundant storage
-//! pair dashed, and clients as small squares in their region. A region or a link opens a small
-//! panel under the map with what can be done there: replicas, routing, faults and clients.
-//! Every figure is the engine's (its views and its region catalogue).
+//! as a dot, the home region and the replicas highlighted with their state, a line between
+//! every two replicas (from home labelled with the replica's replication lag; replica to
+//! replica, lighter, with the changes in flight on it), changes in flight as dots along their
+//! link, each replica region's geo-redundant storage pair dashed, and clients as small squares
+//! in their region. A region or a link opens a small panel under the map with what can be done
+//! there: replicas, routing, faults (bit rot in the home region's stored records too) and
+//! clients. Every figure is the engine's (its views and its region catalogue).
 
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
@@ -12,11 +14,13 @@ use super::faults::{TimingFields, fault_targets_link, fault_targets_region, use_
 use super::inline_error_with_id;
 use super::world::{VIEWS, fixed, graticule_path, land_path, project};
 use crate::engine::region::{self, REGIONS, Region};
+use crate::engine::storage_account::RecordKind;
 use crate::engine::{
-    Client, Fault, FaultKind, FaultState, InFlight, Millis, ReplicaState, ReplicaView, Tier,
+    Client, Fault, FaultKind, FaultState, InFlight, Millis, ReplicaState, ReplicaView, StorageCopy, Tier,
+    Usage,
 };
-use crate::ui::format::short_duration;
-use crate::ui::state::{Action, Panel, UiError};
+use crate::ui::format::{human_bytes, short_duration};
+use crate::ui::state::{Action, LinkChanges, Panel, Shared, UiError};
 
 #[derive(Properties, PartialEq)]
 pub struct GeoMapProps {
@@ -27,6 +31,12 @@ pub struct GeoMapProps {
     pub faults: Vec<Fault>,
     /// Changes on their way between replicas, drawn as dots along their link.
     pub in_flight: Vec<InFlight>,
+    /// Every change on its way, counted per direction (from, to, changes).
+    pub in_flight_by_link: Vec<LinkChanges>,
+    /// The live registry: the home region's panel lists its stored records from it.
+    pub registry: Option<Shared>,
+    /// What storage holds: the record list is read again only when it changes.
+    pub usage: Option<Usage>,
     pub tier: Option<Tier>,
     pub now: Millis,
     /// The engine's refusal of the last action taken from the map.
@@ -38,7 +48,8 @@ pub struct GeoMapProps {
 #[derive(Clone, Copy, Debug, PartialEq)]
 enum Selected {
     Region(&'static Region),
-    /// Home ↔ a replica.
+    /// Between two replicas: home ↔ a replica (home first), or replica ↔ replica (in
+    /// alphabetical order).
     Link(&'static Region, &'static Region),
 }
 
@@ -92,40 +103,70 @@ pub fn geo_map(props: &GeoMapProps) -> Html {
         })
     });
 
-    // Home → each replica, labelled with the replica's lag.
-    let links = props.replicas.iter().skip(1).filter_map(|r| {
-        let to = region::region(r.region)?;
-        let ((x1, y1), (x2, y2)) = (project(home.longitude, home.latitude), project(to.longitude, to.latitude));
-        let on_link: Vec<&&Fault> = active.iter().filter(|f| fault_targets_link(&f.fault, home.name, to.name)).collect();
+    // Every pair of replicas is a link: changes made in one are sent to every other one. Home ↔
+    // a replica is labelled with the replica's lag; replica ↔ replica (lighter, drawn under)
+    // with the changes in flight on it. Each opens the link panel.
+    let changes = |a: &str, b: &str| {
+        props
+            .in_flight_by_link
+            .iter()
+            .filter(|(f, t, _)| *f == a && *t == b)
+            .map(|(_, _, n)| *n)
+            .sum::<usize>()
+    };
+    let sites: Vec<(&'static Region, &ReplicaView)> =
+        props.replicas.iter().filter_map(|r| Some((region::region(r.region)?, r))).collect();
+    let mut pairs_of_sites: Vec<(&'static Region, &'static Region, Option<&ReplicaView>)> = vec![];
+    for (i, (a, _)) in sites.iter().enumerate() {
+        for (b, view) in sites.iter().skip(i + 1) {
+            if a.name == home.name {
+                pairs_of_sites.push((home, *b, Some(*view)));
+            } else if b.name != home.name {
+                let (x, y) = if a.name <= b.name { (*a, *b) } else { (*b, *a) };
+                pairs_of_sites.push((x, y, None));
+            }
+        }
+    }
+    // Replica ↔ replica first, so the home links are drawn over them.
+    pairs_of_sites.sort_by_key(|(_, _, home_link)| home_link.is_some());
+    let links = pairs_of_sites.iter().map(|&(a, b, home_link)| {
+        let ((x1, y1), (x2, y2)) = (project(a.longitude, a.latitude), project(b.longitude, b.latitude));
+        let on_link: Vec<&&Fault> = active.iter().filter(|f| fault_targets_link(&f.fault, a.name, b.name)).collect();
         let cut = on_link.iter().any(|f| matches!(f.fault, FaultKind::NetworkPartition { .. }));
         let slow = on_link.iter().any(|f| matches!(f.fault, FaultKind::SlowLink { .. }));
-        let lag = link_label(r, cut, slow);
-        let is_selected = *selected == Some(Selected::Link(home, to));
-        // The label sits above the line's middle; beside the replica when the line is short.
-        let short = libm::hypot(x2 - x1, y2 - y1) < 16.0 * dot;
-        let (mx, my, anchor) = if short {
-            (x2 + 2.6 * dot, y2 + 0.5 * dot, "start")
-        } else {
-            ((x1 + x2) / 2.0, (y1 + y2) / 2.0 - 1.6 * dot, "middle")
+        let label = match home_link {
+            Some(r) => link_label(r, cut, slow),
+            None => peer_label(changes(a.name, b.name) + changes(b.name, a.name), cut, slow),
         };
-        let pick = select(Selected::Link(home, to));
+        let is_selected = *selected == Some(Selected::Link(a, b));
+        // The label sits above the line's middle (a replica ↔ replica label below it); beside
+        // the far end when the line is short.
+        let short = libm::hypot(x2 - x1, y2 - y1) < 16.0 * dot;
+        let (mx, my, anchor) = match (short, home_link.is_some()) {
+            (true, _) => (x2 + 2.6 * dot, y2 + if home_link.is_some() { 0.5 } else { 2.4 } * dot, "start"),
+            (false, true) => ((x1 + x2) / 2.0, (y1 + y2) / 2.0 - 1.6 * dot, "middle"),
+            (false, false) => ((x1 + x2) / 2.0, (y1 + y2) / 2.0 + 2.6 * dot, "middle"),
+        };
+        let pick = select(Selected::Link(a, b));
         let click = pick.reform(|_: MouseEvent| ());
-        Some(html! {
-            <g class={classes!("link", cut.then_some("cut"), slow.then_some("slow"), is_selected.then_some("selected"))}
-                data-link={to.name} tabindex="0" role="button"
-                aria-label={format!("Link {} ↔ {}: {lag}", home.display_name, to.display_name)}
+        html! {
+            <g class={classes!("link", if home_link.is_some() { "home-link" } else { "peer-link" },
+                    cut.then_some("cut"), slow.then_some("slow"), is_selected.then_some("selected"))}
+                data-link={link_id(home.name, a.name, b.name)} data-from={a.name} data-to={b.name}
+                tabindex="0" role="button"
+                aria-label={format!("Link {} ↔ {}: {label}", a.display_name, b.display_name)}
                 onclick={click} onkeydown={on_key(pick)}>
-                <title>{ format!("{} ↔ {}: {lag}. Click for partition and slow link.", home.display_name, to.display_name) }</title>
+                <title>{ format!("{} ↔ {}: {label}. Click for partition and slow link.", a.display_name, b.display_name) }</title>
                 <line class="link-hit" x1={fixed(x1)} y1={fixed(y1)} x2={fixed(x2)} y2={fixed(y2)} />
                 <line class="link-line" x1={fixed(x1)} y1={fixed(y1)} x2={fixed(x2)} y2={fixed(y2)} />
                 <text class="link-label" x={fixed(mx)} y={fixed(my)} font-size={fixed(4.2 * k)}
-                    text-anchor={anchor}>{ lag }</text>
+                    text-anchor={anchor}>{ label }</text>
             </g>
-        })
+        }
     });
 
     // Changes on their way: a dot as far along its link as its time in flight has gone; one a
-    // fault holds back waits at its start.
+    // fault holds back waits at its start, just outside the sender's halo so it shows.
     let now = props.now.0;
     let moving = props.in_flight.iter().filter_map(|c| {
         let (a, b) = (region::region(c.from)?, region::region(c.to)?);
@@ -136,13 +177,14 @@ pub fn geo_map(props: &GeoMapProps) -> Html {
                 done as f64 / (at.0 - c.departed_at_ms.0) as f64
             }
             Some(_) => 1.0,
-            None => 0.0,
+            None => (2.6 * dot / libm::hypot(x2 - x1, y2 - y1).max(f64::EPSILON)).min(0.5),
         };
         let (x, y) = (x1 + (x2 - x1) * t, y1 + (y2 - y1) * t);
         let when = c.arrives_at_ms.map_or("held back by a fault".to_string(), |at| format!("arrives at {at}"));
         Some(html! {
             <circle class={classes!("in-flight", c.arrives_at_ms.is_none().then_some("held"))}
-                cx={fixed(x)} cy={fixed(y)} r={fixed(dot * 0.55)} data-from={c.from} data-to={c.to}>
+                cx={fixed(x)} cy={fixed(y)} r={fixed(dot * 0.55)} data-from={c.from} data-to={c.to}
+                data-link={link_id(home.name, c.from, c.to)}>
                 <title>{ format!("{} → {}: {}, left at {}, {when}", c.from, c.to, c.what, c.departed_at_ms) }</title>
             </circle>
         })
@@ -268,20 +310,22 @@ pub fn geo_map(props: &GeoMapProps) -> Html {
 
     let panel = match *selected {
         Some(Selected::Region(r)) => html! {
-            <RegionPanel key={r.name} region={r} home={home} replicas={props.replicas.clone()}
+            <RegionPanel key={r.name} region={r} home={home} registry={props.registry.clone()} usage={props.usage.clone()}
+                replicas={props.replicas.clone()}
                 clients={props.clients.clone()} faults={active.iter().map(|f| (*f).clone()).collect::<Vec<_>>()}
                 tier={props.tier} error={props.error.clone()} on_action={props.on_action.clone()}
                 on_close={{ let s = selected.clone(); Callback::from(move |()| s.set(None)) }} />
         },
         Some(Selected::Link(a, b)) => html! {
-            <LinkPanel key={format!("{}-{}", a.name, b.name)} from={a} to={b}
-                replica={replica_of(b.name).cloned()} faults={active.iter().map(|f| (*f).clone()).collect::<Vec<_>>()}
+            <LinkPanel key={format!("{}-{}", a.name, b.name)} from={a} to={b} home={a.name == home.name}
+                replica={replica_of(b.name).cloned()} changes={(changes(a.name, b.name), changes(b.name, a.name))}
+                faults={active.iter().map(|f| (*f).clone()).collect::<Vec<_>>()}
                 error={props.error.clone()} on_action={props.on_action.clone()}
                 on_close={{ let s = selected.clone(); Callback::from(move |()| s.set(None)) }} />
         },
         None => html! {
             <p class="hint map-hint">{ "Click a region (or focus it and press Enter) to add a replica or a client there, \
-                                        or to inject a fault; click the line to a replica for a partition or a slow link." }</p>
+                                        or to inject a fault; click the line between two replicas for a partition or a slow link." }</p>
         },
     };
     let legend = legend(props, home);
@@ -306,6 +350,32 @@ pub fn geo_map(props: &GeoMapProps) -> Html {
             { legend }
             { panel }
         </section>
+    }
+}
+
+/// A link's `data-link`: the replica's region for home ↔ a replica, else both regions in
+/// alphabetical order joined by `~` (e.g. `eastus~japaneast`).
+fn link_id(home: &str, a: &str, b: &str) -> String {
+    match (a == home, b == home) {
+        (true, _) => b.to_string(),
+        (_, true) => a.to_string(),
+        _ if a <= b => format!("{a}~{b}"),
+        _ => format!("{b}~{a}"),
+    }
+}
+
+/// What a replica ↔ replica link's label says: the changes in flight on it (both ways, queued
+/// or held back), and what a fault does to it.
+fn peer_label(in_flight: usize, cut: bool, slow: bool) -> String {
+    let changes = match in_flight {
+        0 => "none in flight".to_string(),
+        1 => "1 change in flight".to_string(),
+        n => format!("{n} changes in flight"),
+    };
+    match (cut, slow) {
+        (true, _) => format!("partitioned · {changes}"),
+        (false, true) => format!("slow · {changes}"),
+        _ => changes,
     }
 }
 
@@ -351,6 +421,10 @@ fn legend(props: &GeoMapProps, home: &Region) -> Html {
 struct RegionPanelProps {
     region: &'static Region,
     home: &'static Region,
+    /// The live registry: the home region's stored records are read from it.
+    registry: Option<Shared>,
+    /// What storage holds: the records are read again only when it changes.
+    usage: Option<Usage>,
     replicas: Vec<ReplicaView>,
     clients: Vec<Client>,
     /// Active faults.
@@ -372,6 +446,17 @@ fn region_panel(props: &RegionPanelProps) -> Html {
     let replica = props.replicas.iter().find(|v| v.region == r.name);
     let on_action = &props.on_action;
     let name = r.name.to_string();
+    let is_home = r.name == props.home.name;
+    // The home region's stored records, read again only when what storage holds changed.
+    let records = {
+        let registry = props.registry.clone();
+        use_memo((props.usage.clone(), is_home), move |(_, is_home)| {
+            if *is_home { record_choices(registry.as_ref()) } else { RecordChoices::default() }
+        })
+    };
+    let rot_key = use_state(String::new);
+    let rot_copy = use_state(|| "primary".to_string());
+    let rot_bit = use_state(|| "0".to_string());
 
     let replica_part = match replica {
         None => {
@@ -482,6 +567,101 @@ fn region_panel(props: &RegionPanelProps) -> Html {
         }
     });
 
+    let rot_part = replica.map(|_| {
+        if !is_home {
+            return html! {
+                <p id="bit-rot-home-only" class="small muted">
+                    { format!("Bit rot: the registry reaches only the home region's stored records, so a bit can be rotted \
+                               from {}'s panel only.", props.home.display_name) }
+                </p>
+            };
+        }
+        // The choice, or the first record while none was picked (or the one picked is gone).
+        let chosen = records
+            .list
+            .iter()
+            .find(|c| c.key == *rot_key)
+            .or_else(|| records.list.first())
+            .map(|c| c.key.clone());
+        let on_record = {
+            let rot_key = rot_key.clone();
+            Callback::from(move |e: Event| rot_key.set(e.target_unchecked_into::<HtmlSelectElement>().value()))
+        };
+        let on_copy = {
+            let rot_copy = rot_copy.clone();
+            Callback::from(move |e: Event| rot_copy.set(e.target_unchecked_into::<HtmlSelectElement>().value()))
+        };
+        let on_bit = {
+            let rot_bit = rot_bit.clone();
+            Callback::from(move |e: InputEvent| rot_bit.set(e.target_unchecked_into::<HtmlInputElement>().value()))
+        };
+        let rot = {
+            let (key, copy, bit) = (chosen.clone(), rot_copy.clone(), rot_bit.clone());
+            on_action.reform(move |_: MouseEvent| {
+                let Some(key) = key.clone() else {
+                    return Action::Fail(UiError::page(
+                        "INVALID_INPUT",
+                        "this region stores no record yet: push something first",
+                    ));
+                };
+                let copy = if copy.as_str() == "secondary" { StorageCopy::Secondary } else { StorageCopy::Primary };
+                match bit.trim().parse::<u64>() {
+                    Ok(bit) => Action::InjectFault {
+                        fault: FaultKind::BitRot { key, copy, bit },
+                        delay: String::new(),
+                        duration: String::new(),
+                        panel: Panel::Geo,
+                    },
+                    Err(_) => Action::Fail(UiError::page(
+                        "INVALID_INPUT",
+                        format!("{:?} is not a bit offset: type a whole number, 0 for the first bit", bit.trim()),
+                    )),
+                }
+            })
+        };
+        let listed = match (records.list.len(), records.total) {
+            (_, 0) => "No record is stored here yet.".to_string(),
+            (n, total) if n < total => format!("The first {n} of {total} records are listed."),
+            (_, total) => format!("{total} records stored here."),
+        };
+        html! {
+            <fieldset id="bit-rot" class="fault-set">
+                <legend>{ "Rot a bit in a stored record" }</legend>
+                <p class="small muted">
+                    { "Flips one bit of one copy of a record in this region's storage, as a failing disk would; Heal flips \
+                       it back. A read authenticates each copy (AES-GCM) and never serves a damaged one: it is served \
+                       from the other copy if that one is intact, and fails with INTEGRITY_ERROR otherwise. The \
+                       secondary copy is the paired region's, made once geo-redundant storage has copied the record. " }
+                    { listed }
+                </p>
+                <div class="button-row">
+                    <select id="rot-record" onchange={on_record} disabled={records.list.is_empty()}
+                        aria-label="Which stored record">
+                        { for records.list.iter().map(|c| html! {
+                            <option value={c.key.clone()} selected={chosen.as_deref() == Some(c.key.as_str())}>
+                                { &c.label }
+                            </option>
+                        }) }
+                    </select>
+                    <select id="rot-copy" onchange={on_copy} aria-label="Which copy">
+                        <option value="primary" selected={rot_copy.as_str() != "secondary"}>{ "primary copy" }</option>
+                        <option value="secondary" selected={rot_copy.as_str() == "secondary"}>{ "secondary (paired-region) copy" }</option>
+                    </select>
+                    <label class="field inline">
+                        <span class="label">{ "bit" }</span>
+                        <input id="rot-bit" type="number" min="0" step="1" class="bit" value={(*rot_bit).clone()}
+                            oninput={on_bit} aria-label="Which bit of the ciphertext"
+                            title="The bit's offset in the record's ciphertext, from 0" />
+                    </label>
+                    <button id="fault-bit-rot" type="button" class="warn" onclick={rot} disabled={chosen.is_none()}
+                        title="Flip the bit now; it stays flipped until you heal the fault">
+                        { "Rot the bit" }
+                    </button>
+                </div>
+            </fieldset>
+        }
+    });
+
     let add_client = {
         let (client_name, dns_cache, name) = (client_name.clone(), dns_cache.clone(), name.clone());
         on_action.reform(move |e: SubmitEvent| {
@@ -522,6 +702,7 @@ fn region_panel(props: &RegionPanelProps) -> Html {
             </p>
             { replica_part }
             { faults_part }
+            { rot_part }
             { active_faults(props.faults.iter().filter(|f| fault_targets_region(&f.fault, r.name, props.home.name)), on_action) }
             <form class="add-client" onsubmit={add_client}>
                 <h4>{ "Clients here" }</h4>
@@ -549,18 +730,61 @@ fn region_panel(props: &RegionPanelProps) -> Html {
     }
 }
 
+/// Records stored listed in the bit-rot picker; the count shows them all.
+const RECORDS_LISTED: usize = 500;
+
+/// A stored record as the bit-rot picker offers it.
+#[derive(Clone, Debug, PartialEq)]
+struct RecordChoice {
+    key: String,
+    label: String,
+}
+
+#[derive(Clone, Debug, Default, PartialEq)]
+struct RecordChoices {
+    list: Vec<RecordChoice>,
+    total: usize,
+}
+
+/// The home region's stored records, as the engine lists them (every storage account's).
+fn record_choices(registry: Option<&Shared>) -> RecordChoices {
+    let Some(Ok(r)) = registry.map(|s| s.0.try_borrow()) else { return RecordChoices::default() };
+    let records = r.storage_records();
+    let total = records.len();
+    let list = records
+        .into_iter()
+        .take(RECORDS_LISTED)
+        .map(|v| {
+            let kind = match v.kind {
+                RecordKind::Blob => "blob",
+                RecordKind::Manifest => "manifest",
+            };
+            let label =
+                format!("{kind} {} · {} · {}", v.digest.short(), human_bytes(v.logical_bytes), v.account);
+            RecordChoice { key: v.key, label }
+        })
+        .collect();
+    RecordChoices { list, total }
+}
+
 #[derive(Properties, PartialEq)]
 struct LinkPanelProps {
     from: &'static Region,
     to: &'static Region,
+    /// `from` is the home region (and `to` its replica); else two replicas.
+    home: bool,
+    /// The replica at `to`.
     replica: Option<ReplicaView>,
+    /// Changes in flight from → to and to → from.
+    changes: (usize, usize),
     faults: Vec<Fault>,
     error: Option<UiError>,
     on_action: Callback<Action>,
     on_close: Callback<()>,
 }
 
-/// A link between home and a replica: partition it, or slow it down.
+/// A link between two replicas (home and a replica, or two replicas): partition it, or slow it
+/// down.
 #[function_component(LinkPanel)]
 fn link_panel(props: &LinkPanelProps) -> Html {
     let timing = use_timing();
@@ -607,7 +831,15 @@ fn link_panel(props: &LinkPanelProps) -> Html {
         })
     };
     let latency = region::latency_floor_ms(a, b);
-    let lag = props.replica.as_ref().map(|r| link_label(r, false, false)).unwrap_or_default();
+    let about = if props.home {
+        let lag = props.replica.as_ref().map(|r| link_label(r, false, false)).unwrap_or_default();
+        format!("replication into {}: {lag}.", b.display_name)
+    } else {
+        format!(
+            "each replica sends its changes straight to the other; in flight now: {} {} → {}, {} {} → {}.",
+            props.changes.0, a.name, b.name, props.changes.1, b.name, a.name
+        )
+    };
     let close = props.on_close.reform(|_: MouseEvent| ());
     html! {
         <div id="link-panel" class="map-panel" data-from={a.name} data-to={b.name} role="region"
@@ -616,7 +848,7 @@ fn link_panel(props: &LinkPanelProps) -> Html {
                 <h3>{ format!("{} ↔ {}", a.display_name, b.display_name) }</h3>
                 <button id="link-close" type="button" class="quiet" onclick={close} title="Close this panel">{ "Close" }</button>
             </div>
-            <p class="small muted">{ format!("Latency floor {latency} ms each way (light in fibre); replication into {}: {lag}.", b.display_name) }</p>
+            <p class="small muted link-about">{ format!("Latency floor {latency} ms each way (light in fibre); {about}") }</p>
             <fieldset class="fault-set">
                 <legend>{ "Inject a fault on this link" }</legend>
                 <TimingFields timing={timing.clone()} prefix="link" />

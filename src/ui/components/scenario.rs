@@ -3,8 +3,10 @@ use yew::prelude::*;
 
 use super::inline_error;
 use crate::engine::Millis;
-use crate::ui::format::{count, grouped};
-use crate::ui::state::{Action, ScenarioAsk, ScenarioList, ScenarioSnap, StepSnap, UiError};
+use crate::ui::format::{count, duration_words, grouped};
+use crate::ui::state::{
+    Action, ScenarioAsk, ScenarioList, ScenarioSnap, StepSnap, UiError, convergence_words,
+};
 
 #[derive(Properties, PartialEq)]
 pub struct ScenarioPickerProps {
@@ -140,8 +142,39 @@ pub struct ScenarioPanelProps {
     pub on_action: Callback<Action>,
 }
 
+/// The scenario's final phase (`convergeWithinMs`): what it will do, the button to play it
+/// once the clock reached the end by hand, or its result.
+fn final_phase(s: &ScenarioSnap, running: bool, on_action: &Callback<Action>) -> Html {
+    let Some(limit) = s.converge_within else { return html! {} };
+    match &s.convergence {
+        Some(c) => html! {
+            <p id="scenario-convergence" class={classes!("scenario-convergence", if c.converged { "ok" } else { "bad" })}
+                data-converged={c.converged.to_string()} data-after-ms={c.after_ms.0.to_string()}>
+                { convergence_words(c, Some(limit)) }
+            </p>
+        },
+        None if s.ended => html! {
+            <div id="scenario-convergence" class="scenario-convergence pending" data-converged="pending">
+                <span>{ format!("Final phase still to play: heal every fault, then run until the replicas agree (within {}).",
+                    duration_words(limit)) }</span>
+                <button id="scenario-converge" type="button" class="primary" disabled={running}
+                    onclick={on_action.reform(|_| Action::PlayFinalPhase)}
+                    title="Heal every fault now and run the clock until every replica holds the same content">
+                    { "Play the final phase" }
+                </button>
+            </div>
+        },
+        None => html! {
+            <p id="scenario-convergence" class="scenario-convergence hint" data-converged="pending">
+                { format!("At the end, a final phase heals every fault and runs until the replicas agree (within {}): \
+                           \"Run to the end\" plays it.", duration_words(limit)) }
+            </p>
+        },
+    }
+}
+
 /// The loaded scenario: what it is, its steps at their virtual times (played ones with their
-/// result), the next one marked, and "Run to the end".
+/// result), the next one marked, "Run to the end", and its final phase.
 #[function_component(ScenarioPanel)]
 pub fn scenario_panel(props: &ScenarioPanelProps) -> Html {
     let Some(s) = &props.scenario else { return html! {} };
@@ -175,6 +208,7 @@ pub fn scenario_panel(props: &ScenarioPanelProps) -> Html {
                 <strong>{ progress }</strong>{ format!("; the clock is at {}, the scenario runs {end}", props.now) }
                 { workload }{ "." }
             </p>
+            { final_phase(s, props.running, &props.on_action) }
             <div class="table-scroll">
                 <table id="scenario-steps" class="scenario-steps">
                     <thead><tr>

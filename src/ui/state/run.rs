@@ -28,6 +28,9 @@ pub struct RunSnap {
     /// When it started, and the jobs run since.
     pub started_at: Millis,
     pub jobs: usize,
+    /// Started by the scenario's "Run to the end": reaching the end plays the scenario's final
+    /// phase (if it has one).
+    pub scenario_end: bool,
 }
 
 impl RunSnap {
@@ -97,7 +100,7 @@ impl State {
                 .fail(UiError::page("INVALID_INPUT", format!("×{speed} is not a speed the clock offers")));
         }
         let (started_at, jobs) = self.running.as_ref().map_or((now, 0), |r| (r.started_at, r.jobs));
-        let run = RunSnap { speed, until, started_at, jobs };
+        let run = RunSnap { speed, until, started_at, jobs, scenario_end: false };
         self.note(running_words(&run, now));
         self.running = Some(run);
     }
@@ -139,11 +142,16 @@ impl State {
         let (reached, now) = done;
         if reached {
             self.running = None;
-            self.note(format!(
+            let ran = format!(
                 "Ran until {now}: the clock ran from {} and {} ran on the way.",
                 run.started_at,
                 count(run.jobs, "job", "jobs")
-            ));
+            );
+            match run.scenario_end.then(|| self.play_final_phase()).flatten() {
+                Some(phase) => self.note(format!("{ran} {phase}")),
+                None if self.error.is_none() => self.note(ran),
+                None => {}
+            }
         } else {
             // Only the running line changes; an error shown stays until dismissed.
             if self.error.is_none() {

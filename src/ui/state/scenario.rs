@@ -8,9 +8,9 @@ use std::rc::Rc;
 
 use serde::Deserialize;
 
-use crate::engine::scenario::StepOutcome;
+use crate::engine::scenario::{Convergence, StepOutcome};
 use crate::engine::{Millis, OracleReport, Registry, Scenario};
-use crate::ui::format::count;
+use crate::ui::format::{count, duration_words, exact_ms};
 
 use super::{State, UiError};
 
@@ -92,6 +92,24 @@ pub struct ScenarioSnap {
     pub workload_ops: u64,
     /// The clock has reached the end.
     pub ended: bool,
+    /// The final phase's time limit, if the scenario has one (`convergeWithinMs`).
+    pub converge_within: Option<Millis>,
+    /// The final phase's result, once played.
+    pub convergence: Option<Convergence>,
+}
+
+/// The final phase's result in words: how long after every fault healed the replicas agreed,
+/// or why they did not.
+pub fn convergence_words(c: &Convergence, limit: Option<Millis>) -> String {
+    if c.converged {
+        return format!(
+            "Final phase: every fault healed; the replicas agreed {} later.",
+            exact_ms(c.after_ms.0)
+        );
+    }
+    let within = limit.map(|l| format!(" within {}", duration_words(l))).unwrap_or_default();
+    let detail = c.detail.as_deref().map(|d| format!(": {d}")).unwrap_or_default();
+    format!("Final phase: every fault healed, but the replicas did not agree{within}{detail}.")
 }
 
 /// The oracle's report as the page shows it, with the last convergence time.
@@ -173,10 +191,60 @@ impl State {
         let Some(now) = self.with(|r| Ok(r.now())) else { return };
         match scenario.run_until_ms.map(Millis) {
             Some(until) if now >= until => {
-                self.note(format!("The scenario has reached its end ({until}): the clock stays at {now}."))
+                let end = format!("The scenario has reached its end ({until}).");
+                match self.play_final_phase() {
+                    Some(phase) => self.note(format!("{end} {phase}")),
+                    None if self.error.is_none() => self.note(format!("{end} The clock stays at {now}.")),
+                    None => {}
+                }
             }
-            Some(until) => self.start_run(0, Some(until)),
-            None => self.run_until_idle(),
+            Some(until) => {
+                self.start_run(0, Some(until));
+                if let Some(run) = &mut self.running {
+                    run.scenario_end = true;
+                }
+            }
+            None => {
+                self.run_until_idle();
+                if self.error.is_none()
+                    && let Some(phase) = self.play_final_phase()
+                {
+                    let ran = self.message.take().unwrap_or_default();
+                    self.note(format!("{ran} {phase}").trim_start().to_string());
+                }
+            }
+        }
+    }
+
+    /// Plays the loaded scenario's final phase if it has one and it has not been played yet:
+    /// the engine heals every fault and runs until the replicas agree, within the scenario's
+    /// limit. Returns what happened in words (None: no phase to play, or a refusal, which is the
+    /// page's error).
+    pub(super) fn play_final_phase(&mut self) -> Option<String> {
+        let view = self.with(|r| Ok(r.scenario_view()))??;
+        let limit = view.converge_within_ms?;
+        if view.convergence.is_some() {
+            return None;
+        }
+        let c = self.change(|r| Ok(r.play_convergence_phase()))??;
+        Some(convergence_words(&c, Some(limit)))
+    }
+
+    /// The "Play the final phase" button: after the clock was run to the end by hand.
+    pub(super) fn play_final_phase_by_hand(&mut self) {
+        if self.scenario.is_none() {
+            return self.fail(UiError::page("NO_SCENARIO", "no scenario is loaded: pick one and load it"));
+        }
+        if self.running.is_some() {
+            return self
+                .fail(UiError::page("RUNNING", "the clock is running: pause it, then play the final phase"));
+        }
+        match self.play_final_phase() {
+            Some(phase) => self.note(phase),
+            None if self.error.is_some() => {}
+            None => {
+                self.note("The scenario has no final phase to play, or it was played already.".to_string())
+            }
         }
     }
 
@@ -222,6 +290,8 @@ impl State {
             run_until,
             workload_ops: view.workload_ops,
             ended,
+            converge_within: view.converge_within_ms,
+            convergence: view.convergence,
         })
     }
 
