@@ -94,7 +94,8 @@ impl FaultKind {
         }
     }
 
-    fn describe(&self) -> String {
+    /// The fault in a few words, as the timeline and the event log say it.
+    pub fn describe(&self) -> String {
         let gone = |d: bool| if d { "destroyed" } else { "fails" };
         match self {
             Self::StorageAccountFailure { account, destroyed } => {

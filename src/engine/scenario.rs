@@ -359,9 +359,7 @@ impl Action {
             Self::Pull { client, repo, reference } => format!("pull {repo}:{reference}{}", by(client)),
             Self::Untag { client, repo, tag } => format!("untag {repo}:{tag}{}", by(client)),
             Self::Delete { client, repo, reference } => format!("delete {repo}:{reference}{}", by(client)),
-            Self::Fault { fault, .. } => {
-                format!("fault: {}", serde_json::to_string(fault).unwrap_or_default())
-            }
+            Self::Fault { fault, .. } => format!("fault: {}", fault.describe()),
             Self::Heal { fault } => format!("heal fault {fault}"),
             Self::Workload(w) => format!(
                 "workload: {} client(s), {} pushes and {} pulls a minute for {} ms",

@@ -2024,7 +2024,7 @@ describe('the Stowage page', { timeout: 300_000 }, () => {
       assert.deepEqual(await rows.evaluateAll((trs) => trs.map((tr) => `${tr.dataset.state} ${tr.dataset.result}`)),
         Array(5).fill('done ok'));
       assert.equal(await rows.nth(4).locator('.step-action').textContent(),
-        'fault: {"kind":"regionOutage","region":"northeurope","destroyed":false}');
+        'fault: region northeurope goes dark');
 
       const oracle = await oracleNow();
       for (const [key, value] of Object.entries(scenario.expect.oracle)) {
