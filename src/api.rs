@@ -922,6 +922,19 @@ impl Registry {
         to_js(&view)
     }
 
+    /// "Step back": the registry as it was at the last event before now.
+    #[wasm_bindgen(js_name = stepBack)]
+    pub fn step_back(&self) -> Result<JsValue, JsValue> {
+        let view = {
+            let mut r = self.inner.try_borrow_mut().map_err(|_| invalid_argument("the registry is busy"))?;
+            r.step_back().map_err(|e| to_js_error(&e))?
+        };
+        if self.page {
+            crate::ui::page_changed();
+        }
+        to_js(&view)
+    }
+
     /// Back to the end of the run after `travelTo`.
     #[wasm_bindgen(js_name = returnToPresent)]
     pub fn return_to_present(&self) -> Result<JsValue, JsValue> {

@@ -156,3 +156,17 @@ fn acting_in_the_past_forks_a_new_future_and_says_what_it_dropped() {
     assert_eq!(Registry::replay(r.journal()).unwrap().event_log_hash(), r.event_log_hash());
     assert!(r.pull_manifest("app", "what-if").is_ok());
 }
+
+#[test]
+fn stepping_back_goes_to_the_last_event_before_now() {
+    let (mut r, _) = session();
+    let before: Vec<Millis> = r.events().map(|e| e.at_ms).collect();
+    let last = *before.last().unwrap();
+    let previous = before.iter().rev().find(|at| **at < r.now()).copied().unwrap();
+    assert_eq!(previous, last, "the day's run ended after the last event");
+    let view = r.step_back().unwrap();
+    assert_eq!((view.now_ms, view.in_past), (last, true));
+    let earlier = r.events().map(|e| e.at_ms).filter(|at| *at < last).max().unwrap();
+    r.step_back().unwrap();
+    assert_eq!(r.now(), earlier);
+}

@@ -175,6 +175,13 @@ impl Registry {
         Ok(self.history_view())
     }
 
+    /// "Step back": the registry as it was at the last event before now (or at the start).
+    pub fn step_back(&mut self) -> Result<HistoryView> {
+        let now = self.now;
+        let target = self.events().rev().map(|e| e.at_ms).find(|at| *at < now).unwrap_or(Millis(0));
+        self.travel_to(target)
+    }
+
     /// Back to the end of the run after looking at the past.
     pub fn return_to_present(&mut self) -> Result<HistoryView> {
         let present = self.history.present_ms;
