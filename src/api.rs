@@ -870,6 +870,31 @@ impl Registry {
         to_js(&self.inner.borrow().pending_jobs(n.min(10_000) as usize))
     }
 
+    /// The registry's tagged images (or one repository's) as an OCI image layout in a tar
+    /// (`skopeo copy oci-archive:FILE:REPO:TAG ...` reads it): `{bytes: Uint8Array, images,
+    /// skipped: ["repo:tag", ...]}` — images with synthetic layers are left out.
+    #[wasm_bindgen(js_name = exportOciLayout)]
+    pub fn export_oci_layout(&self, repo: Option<String>) -> Result<JsValue, JsValue> {
+        let export = self.inner.borrow().export_oci_layout(repo.as_deref()).map_err(|e| to_js_error(&e))?;
+        let out = js_sys::Object::new();
+        let _ =
+            js_sys::Reflect::set(&out, &"bytes".into(), &js_sys::Uint8Array::from(export.bytes.as_slice()));
+        let _ = js_sys::Reflect::set(&out, &"images".into(), &JsValue::from(export.images as f64));
+        let _ = js_sys::Reflect::set(&out, &"skipped".into(), &to_js(&export.skipped)?);
+        Ok(out.into())
+    }
+
+    /// Imports an OCI image layout tar or a `docker save` tarball, every digest checked first;
+    /// images without a repository name go to `defaultRepo` (default "imported"). Applies whole
+    /// or not at all: `{format, images: [{repo, tag, digest}], blobs, blobBytes}`.
+    #[wasm_bindgen(js_name = importArchive)]
+    pub fn import_archive(&self, bytes: &JsValue, default_repo: Option<String>) -> Result<JsValue, JsValue> {
+        let bytes = bytes_of(bytes, "bytes")?;
+        let repo = default_repo.unwrap_or_else(|| "imported".into());
+        let report = self.run(|r| r.import_archive(&bytes, &repo))?;
+        to_js(&report)
+    }
+
     /// The session as JSON text: how the registry was made, every call since with its virtual
     /// time, and the uploaded bytes. `Registry.loadSession(text)` replays it to the same state.
     #[wasm_bindgen(js_name = saveSession)]

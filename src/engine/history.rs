@@ -98,13 +98,25 @@ impl Registry {
     }
 
     /// A copy of the registry without its log and history.
-    fn bare_copy(&mut self) -> Registry {
+    pub(super) fn bare_copy(&mut self) -> Registry {
         let journal = std::mem::take(&mut self.journal);
         let history = std::mem::take(&mut self.history);
         let copy = self.clone();
         self.journal = journal;
         self.history = history;
         copy
+    }
+
+    /// Puts back a `bare_copy` (an operation that must apply whole failed), keeping the log
+    /// and history as they are.
+    pub(super) fn restore_copy(&mut self, copy: Registry) {
+        let journal = std::mem::take(&mut self.journal);
+        let history = std::mem::take(&mut self.history);
+        let recorder = std::mem::take(&mut self.recorder);
+        *self = copy;
+        self.journal = journal;
+        self.history = history;
+        self.recorder = recorder;
     }
 
     pub fn history_view(&self) -> HistoryView {

@@ -264,6 +264,12 @@ pub enum Command {
         enabled: bool,
     },
     PlayConvergencePhase,
+    /// An OCI layout or docker save tarball (its bytes kept by digest).
+    #[serde(rename_all = "camelCase")]
+    ImportArchive {
+        archive: Digest,
+        default_repo: String,
+    },
     /// `n` steps of the clock, each running the next queued job.
     #[serde(rename_all = "camelCase")]
     Step {
@@ -774,6 +780,9 @@ impl Registry {
                 self.play_convergence_phase();
                 Ok(())
             }
+            Command::ImportArchive { archive, default_repo } => {
+                self.import_archive(j.bytes(archive)?, default_repo).map(drop)
+            }
             Command::Step { n } => {
                 for _ in 0..*n {
                     if self.step().is_none() {
@@ -1133,6 +1142,14 @@ impl Registry {
 
     pub fn play_convergence_phase(&mut self) -> Option<Convergence> {
         self.journaled(|_| Command::PlayConvergencePhase, |r| r.play_convergence_phase_direct())
+    }
+
+    /// Imports an OCI layout tar or a docker save tarball (see `import_archive_direct`).
+    pub fn import_archive(&mut self, bytes: &[u8], default_repo: &str) -> Result<super::oci::ImportReport> {
+        self.journaled(
+            |j| Command::ImportArchive { archive: j.keep(bytes), default_repo: default_repo.into() },
+            |r| r.import_archive_direct(bytes, default_repo),
+        )
     }
 
     /// Runs the next queued job, moving the clock to its time; returns that time.

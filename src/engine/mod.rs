@@ -19,6 +19,7 @@ pub mod listing;
 pub mod locks;
 pub mod manifest;
 pub mod names;
+pub mod oci;
 pub mod oracle;
 pub mod region;
 pub mod registry;
