@@ -895,6 +895,21 @@ impl Registry {
         to_js(&report)
     }
 
+    /// Fills a new, empty registry with the large preset: `repos` repositories (default
+    /// 100,000) of `tagsPerRepo` tags (default 10) over 1,000 shared images with synthetic
+    /// layers. `{repositories, tags, images, billedBytes}`.
+    #[wasm_bindgen(js_name = loadLargePreset)]
+    pub fn load_large_preset(
+        &self,
+        repos: Option<f64>,
+        tags_per_repo: Option<f64>,
+    ) -> Result<JsValue, JsValue> {
+        let repos = repos.map(|n| whole_u32(n, "repos")).transpose()?.unwrap_or(100_000);
+        let tags = tags_per_repo.map(|n| whole_u32(n, "tagsPerRepo")).transpose()?.unwrap_or(10);
+        let report = self.run(|r| r.load_large_preset(repos, tags))?;
+        to_js(&report)
+    }
+
     /// The session as JSON text: how the registry was made, every call since with its virtual
     /// time, and the uploaded bytes. `Registry.loadSession(text)` replays it to the same state.
     #[wasm_bindgen(js_name = saveSession)]

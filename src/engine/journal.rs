@@ -270,6 +270,11 @@ pub enum Command {
         archive: Digest,
         default_repo: String,
     },
+    #[serde(rename_all = "camelCase")]
+    LoadLargePreset {
+        repos: u32,
+        tags_per_repo: u32,
+    },
     /// `n` steps of the clock, each running the next queued job.
     #[serde(rename_all = "camelCase")]
     Step {
@@ -780,6 +785,9 @@ impl Registry {
                 self.play_convergence_phase();
                 Ok(())
             }
+            Command::LoadLargePreset { repos, tags_per_repo } => {
+                self.load_large_preset(*repos, *tags_per_repo).map(drop)
+            }
             Command::ImportArchive { archive, default_repo } => {
                 self.import_archive(j.bytes(archive)?, default_repo).map(drop)
             }
@@ -1149,6 +1157,18 @@ impl Registry {
         self.journaled(
             |j| Command::ImportArchive { archive: j.keep(bytes), default_repo: default_repo.into() },
             |r| r.import_archive_direct(bytes, default_repo),
+        )
+    }
+
+    /// Fills an empty registry with the large preset (see `load_large_preset_direct`).
+    pub fn load_large_preset(
+        &mut self,
+        repos: u32,
+        tags_per_repo: u32,
+    ) -> Result<super::preset::PresetReport> {
+        self.journaled(
+            |_| Command::LoadLargePreset { repos, tags_per_repo },
+            |r| r.load_large_preset_direct(repos, tags_per_repo),
         )
     }
 

@@ -20,6 +20,7 @@ pub mod locks;
 pub mod manifest;
 pub mod names;
 pub mod oci;
+pub mod preset;
 pub mod oracle;
 pub mod region;
 pub mod registry;

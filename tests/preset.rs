@@ -1,0 +1,39 @@
+//! The large-registry preset (issue #5, "Scale"): 100,000 repositories and 1,000,000 tags
+//! load into an empty registry with exact accounting, and a catalog page is a lookup, not a
+//! scan. (Timings are measured by `cargo run --release --example bench`, not asserted here.)
+#![cfg(not(target_arch = "wasm32"))]
+
+use stowage::engine::preset::preset_repo;
+use stowage::engine::{ErrorCode, Registry, RegistryOptions, Tier};
+
+#[test]
+fn the_large_preset_loads_lists_and_accounts_exactly() {
+    let mut r = Registry::new(RegistryOptions { tier: Tier::Premium, ..RegistryOptions::default() }).unwrap();
+    let report = r.load_large_preset(100_000, 10).unwrap();
+    assert_eq!((report.repositories, report.tags, report.images), (100_000, 1_000_000, 1_000));
+    let first = r.catalog_with_hidden(None, None).unwrap();
+    assert_eq!(first.repositories.len(), 100);
+    assert_eq!(first.repositories[0], "team00/service-000000");
+    assert_eq!(first.next.as_deref(), Some(first.repositories[99].as_str()));
+    // Team 49's services are every 50th number: after 098999 come 20 more, the last page.
+    let last = r.catalog_with_hidden(Some(1000), Some("team49/service-098999")).unwrap();
+    assert_eq!(last.repositories.len(), 20);
+    assert_eq!(last.repositories.last().map(String::as_str), Some("team49/service-099999"));
+    assert_eq!(last.next, None);
+    let tags = r.tag_page(&preset_repo(12_345), None, None).unwrap();
+    assert_eq!(tags.tags.len(), 10);
+    assert_eq!(r.manifests(&preset_repo(12_345)).unwrap().len(), 2);
+    // Three distinct layers per image, the two base layers shared: 1,000 images bill
+    // 30 MiB + 20 × 12 MiB of synthetic bases, plus each image's own small layer, config and
+    // manifest.
+    let usage = r.usage();
+    assert!(usage.total_billed_bytes > (30 << 20) + 20 * (12 << 20), "{}", usage.total_billed_bytes);
+    assert_eq!(usage.total_billed_bytes, report.billed_bytes);
+    r.audit().unwrap();
+    // A second load, or one into a used registry, is refused.
+    let e = r.load_large_preset(10, 1).unwrap_err();
+    assert_eq!(e.code, ErrorCode::InvalidArgument);
+    assert!(e.message.contains("new, empty registry"), "{}", e.message);
+    // It is in the session log and replays.
+    assert_eq!(r.journal().entries.len(), 2);
+}
