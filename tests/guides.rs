@@ -66,3 +66,27 @@ fn every_guide_can_be_followed_frame_by_frame_and_stepped_back() {
         );
     }
 }
+
+#[test]
+fn the_thirteen_guided_scenarios_are_there() {
+    let names: Vec<String> =
+        guided().into_iter().map(|(path, _)| path.rsplit('/').next().unwrap_or("").to_string()).collect();
+    assert_eq!(
+        names,
+        [
+            "catalog-truncated.json",
+            "delete-is-permanent.json",
+            "keep-last-n.json",
+            "key-revoked.json",
+            "locks-break-cleanup.json",
+            "per-repository-storage.json",
+            "replication-lag.json",
+            "retention-surprises.json",
+            "scale-out-429.json",
+            "slow-new-replica.json",
+            "split-push-guided.json",
+            "tour.json",
+            "untag-frees-nothing.json",
+        ]
+    );
+}
