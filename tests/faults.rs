@@ -197,7 +197,7 @@ fn after_a_destruction_the_replicas_repair_each_other_and_converge() {
     // them twice (from home's resync and from the sweep), which it applies once.
     let repair = r.events().find(|e| e.text.contains("repair after a destruction")).map(|e| e.text.clone());
     assert!(repair.is_some_and(|t| t.contains("sent 8 missing change(s)")));
-    assert_eq!(r.converge(Millis::HOUR).unwrap(), Millis(49));
+    assert_eq!(r.converge(Millis::HOUR).unwrap(), Millis(50));
     let tokyo = r.client_pull_image("tokyo", "app", "v1").unwrap();
     assert_eq!(tokyo.error_code, None, "{:?}", tokyo.error);
     assert!(r.with_client("virginia", |r| r.pull_manifest("app", "v1")).is_ok(), "East US rebuilt");

@@ -447,7 +447,7 @@ fn a_scenario_played_in_the_browser_reaches_the_native_hash_and_oracle() {
     // The same constants the scenario's own expect block holds (checked natively).
     assert_eq!(
         get(&run, "eventLogHash").as_string().as_deref(),
-        Some("820e75caefb322ff46cccd014d05b1c1db2cd75c7161e9db971b0c362d860e41")
+        Some("a92157bafb760a0dc308b2d53a762f7ead95f9576f5af86166749922878c8d99")
     );
     let oracle = get(&run, "oracle");
     assert_eq!(get(&oracle, "pushesOk").as_f64(), Some(76.0));

@@ -1,13 +1,14 @@
 //! The native scenario runner: `cargo run --release --bin stowage -- run www/scenarios/X.json`
 //! plays a scenario to its end and prints each step's outcome, the oracle's report and the
-//! event-log hash (the browser reaches the same hash). `--events` prints the event log too.
+//! event-log hash (the browser reaches the same hash). `--events` prints the event log too;
+//! `--json` prints the run as JSON instead of the report.
 
 use std::process::ExitCode;
 
 use stowage::engine::Registry;
 
 fn usage() -> ExitCode {
-    eprintln!("usage: stowage run SCENARIO.json [--events]");
+    eprintln!("usage: stowage run SCENARIO.json [--events | --json]");
     ExitCode::from(2)
 }
 
@@ -29,6 +30,18 @@ fn main() -> ExitCode {
             return ExitCode::from(1);
         }
     };
+    if args.iter().any(|a| a == "--json") {
+        return match serde_json::to_string_pretty(&run) {
+            Ok(text) => {
+                println!("{text}");
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("stowage: {e}");
+                ExitCode::from(1)
+            }
+        };
+    }
     println!("scenario {}", run.name);
     for step in &run.steps {
         let detail = step.detail.as_deref().map_or(String::new(), |d| format!(" ({d})"));

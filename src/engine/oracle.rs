@@ -118,6 +118,14 @@ impl Oracle {
         self.deleted_manifests.insert((repo.clone(), *digest), at);
     }
 
+    /// A deleted image came back (restored from the soft-delete bin): acknowledged again.
+    pub(super) fn restored(&mut self, repo: &RepoName, tag: &Tag, digest: Digest, at: Millis) {
+        if self.deleted_manifests.remove(&(repo.clone(), digest)).is_some() {
+            self.deleted = self.deleted.saturating_sub(1);
+            self.acked.insert((repo.clone(), tag.clone()), (digest, at));
+        }
+    }
+
     /// The newest acknowledged tag of each repository, in repository order: what a deploy
     /// pulls (for a workload's pulls).
     pub(super) fn newest_tags(&self) -> Vec<(RepoName, Tag)> {

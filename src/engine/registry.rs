@@ -147,7 +147,8 @@ pub struct Registry {
     pub(super) replicas: Vec<ReplicaInfo>,
     pub(super) sites: Vec<Option<Site>>,
     pub(super) active: usize,
-    pub(super) link_clock: BTreeMap<(&'static str, &'static str), Millis>,
+    /// Per link: when it has finished sending what it was given, and the last arrival time.
+    pub(super) link_clock: BTreeMap<(&'static str, &'static str), (Millis, Millis)>,
     /// True while a replicated change is applied (it is not sent on again).
     pub(super) replicating: bool,
     pub(super) clients: Clients,
@@ -584,6 +585,7 @@ impl Registry {
         let Some(meta) = self.manifests.get_mut(&digest) else { return };
         let r = self.repos.entry(repo.clone()).or_default();
         if r.manifests.insert(digest) {
+            r.pushed_at.insert(digest, self.now);
             meta.repos += 1;
             for b in &meta.blobs {
                 *r.links.entry(*b).or_insert(0) += 1;
@@ -1060,6 +1062,7 @@ impl Registry {
         let Some(r) = self.repos.get_mut(repo) else { return };
         let tags = r.remove_tags_of(&digest);
         r.manifests.remove(&digest);
+        r.pushed_at.remove(&digest);
         r.deleted_manifests.remove(&digest);
         // Tags in the soft-delete bin that name it can never be restored now.
         r.deleted_tags.retain(|t| t.digest != digest);

@@ -488,13 +488,16 @@ impl Registry {
             Change::Manifest { digest, .. } => self.manifests.get(digest).map_or(0, |m| m.size_bytes),
             _ => 0,
         };
+        // The link sends one change after another at its bandwidth (so a big initial sync
+        // takes time with its size); each then travels the latency, and arrives in order.
         let factor = self.link_factor(from, to);
-        let travel = Millis((floor + jitter).saturating_mul(factor))
-            .saturating_add(transfer_time(bytes, LINK_BYTES_PER_S / factor.max(1)));
+        let latency = Millis((floor + jitter).saturating_mul(factor));
+        let transfer = transfer_time(bytes, LINK_BYTES_PER_S / factor.max(1));
         let departs = self.now.saturating_add(self.upload_offset());
-        let earliest = departs.saturating_add(travel);
-        let at = self.link_clock.get(&(from, to)).map_or(earliest, |last| earliest.max(*last));
-        self.link_clock.insert((from, to), at);
+        let (free_at, last_arrival) = self.link_clock.get(&(from, to)).copied().unwrap_or_default();
+        let sent = departs.max(free_at).saturating_add(transfer);
+        let at = sent.saturating_add(latency).max(last_arrival);
+        self.link_clock.insert((from, to), (sent, at));
         self.queue.push(at, Job::Replicate { from, to, change, made_at, initial });
     }
 

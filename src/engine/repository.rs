@@ -34,6 +34,8 @@ pub struct Repository {
     /// When (and in which region) each tag was last written or removed: geo-replication's
     /// last-writer-wins rule compares these.
     pub tag_stamps: BTreeMap<Tag, (Millis, &'static str)>,
+    /// When each manifest arrived in the repository (pushed, replicated, mounted or restored).
+    pub pushed_at: BTreeMap<Digest, Millis>,
 }
 
 impl LockTarget {

@@ -162,7 +162,7 @@ impl Registry {
 pub struct WhatIfItem {
     pub digest: Digest,
     pub tags: Vec<super::names::Tag>,
-    /// When it was last tagged (or untagged): the order a keep-last-N rule sorts by.
+    /// When it was pushed (arrived in the repository): the order a keep-last-N rule sorts by.
     pub at_ms: Millis,
     /// The manifest and the blobs it references (some may be shared with others).
     pub size_bytes: u64,
@@ -198,8 +198,7 @@ impl Registry {
             .iter()
             .map(|d| {
                 let tags = r.tags_of(d);
-                let tagged = tags.iter().map(|t| r.tag_stamp(t).0).max();
-                let at = tagged.or_else(|| r.untagged_at.get(d).copied()).unwrap_or(Millis(0));
+                let at = r.pushed_at.get(d).copied().unwrap_or(Millis(0));
                 let size_bytes = self.manifests.get(d).map_or(0, |m| {
                     m.size_bytes
                         + m.blobs.iter().filter_map(|b| self.blobs.get(b)).map(|b| b.size_bytes).sum::<u64>()

@@ -718,8 +718,11 @@ impl Registry {
             result,
             detail,
         };
+        // A step that moves the clock (a transfer) may run later steps inside it: outcomes
+        // are kept in step order, whichever finished first.
         if let Some(s) = self.scenario.as_mut() {
-            s.outcomes.push(outcome);
+            let at = s.outcomes.partition_point(|o| o.index < outcome.index);
+            s.outcomes.insert(at, outcome);
         }
     }
 
@@ -841,7 +844,13 @@ impl Registry {
                         )
                     })?;
                 let digest = item.digest.to_string();
-                self.restore_soft_deleted(repo, tag, &digest, *force).map(|_| None)
+                self.restore_soft_deleted(repo, tag, &digest, *force)?;
+                if let (Ok(name), Ok(t)) =
+                    (super::names::RepoName::parse(repo), super::names::Tag::parse(tag))
+                {
+                    self.oracle.restored(&name, &t, item.digest, self.now);
+                }
+                Ok(None)
             }
             Action::Catalog { n, last } => {
                 let page = self.catalog(*n, last.as_deref())?;

@@ -152,6 +152,7 @@ impl Registry {
         let Some(r) = self.repos.get_mut(repo) else { return };
         let tags = r.remove_tags_of(&digest);
         r.manifests.remove(&digest);
+        r.pushed_at.remove(&digest);
         r.untagged_at.remove(&digest);
         r.forget(&LockTarget::Manifest(digest));
         r.deleted_manifests.insert(digest, (now, tags.clone()));
