@@ -196,3 +196,25 @@ fn a_regional_webhook_fires_when_the_push_has_arrived_in_its_region() {
     assert_eq!(in_flight.iter().map(|c| (c.from, c.to)).collect::<Vec<_>>()[0], ("westeurope", "eastus"));
     assert!(in_flight.iter().all(|c| c.arrives_at_ms.is_some_and(|a| a > r.now())));
 }
+
+#[test]
+fn an_initial_sync_takes_time_with_the_size_of_everything_it_copies() {
+    // Five 4 GiB images: the link sends them one after another (20 GiB at 50 MB/s is 430 s),
+    // not all at once in the time of one (86 s).
+    let mut r = premium("westeurope");
+    for i in 0..5 {
+        r.push_image(
+            &format!("img{i}"),
+            "v1",
+            vec![LayerInput::Synthetic { size_bytes: 4 << 30, seed: Some(i) }],
+        )
+        .unwrap();
+    }
+    r.add_replica("northeurope").unwrap();
+    let added = r.now();
+    r.run_until_idle();
+    let ready = replica(&r.replicas(), "northeurope").ready_at_ms.expect("ready");
+    let took = ready.0 - added.0;
+    // Creating takes 2 minutes; then 5 × 4 GiB at 50 MB/s = 429.5 s, plus the latency.
+    assert_eq!(took, 549_519, "120,000 + 429,496 + the trip and the manifests");
+}
