@@ -910,6 +910,13 @@ impl Registry {
         to_js(&report)
     }
 
+    /// Samples over virtual time for charts: `{samples: [{atMs, billedBytes, storedBytes, reads,
+    /// writes, lagMs: [per replica], pushesOk, pushesFailed, pullsOk, pullsFailed, stalePulls}],
+    /// regions, includedBytes, limitBytes, readsPerMinuteLimit, writesPerMinuteLimit, everyMs}`.
+    pub fn metrics(&self) -> Result<JsValue, JsValue> {
+        to_js(&self.inner.borrow().metrics())
+    }
+
     /// The session as JSON text: how the registry was made, every call since with its virtual
     /// time, and the uploaded bytes. `Registry.loadSession(text)` replays it to the same state.
     #[wasm_bindgen(js_name = saveSession)]

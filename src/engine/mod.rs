@@ -18,6 +18,7 @@ pub mod key_vault;
 pub mod listing;
 pub mod locks;
 pub mod manifest;
+pub mod metrics;
 pub mod names;
 pub mod oci;
 pub mod oracle;

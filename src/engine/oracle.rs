@@ -118,6 +118,17 @@ impl Oracle {
         self.deleted_manifests.insert((repo.clone(), *digest), at);
     }
 
+    /// (pushes ok, pushes failed, pulls ok, pulls failed, stale pulls) so far.
+    pub(super) fn counts(&self) -> (u64, u64, u64, u64, u64) {
+        (
+            self.pushes_ok,
+            super::metrics::failed_total(&self.pushes_failed),
+            self.pulls_ok,
+            super::metrics::failed_total(&self.pulls_failed),
+            self.stale_pulls,
+        )
+    }
+
     /// A deleted image came back (restored from the soft-delete bin): acknowledged again.
     pub(super) fn restored(&mut self, repo: &RepoName, tag: &Tag, digest: Digest, at: Millis) {
         if self.deleted_manifests.remove(&(repo.clone(), digest)).is_some() {

@@ -159,6 +159,8 @@ pub struct Registry {
     pub(super) recorder: super::journal::Recorder,
     /// Checkpoints for time travel, and the run's future while looking at the past.
     pub(super) history: super::history::History,
+    /// Samples over virtual time for the page's charts.
+    pub(super) metrics: super::metrics::Metrics,
     pub(super) oracle: Oracle,
     /// Within one client request: how many bytes of its upload have arrived when the change
     /// being logged lands (a change leaves for the other replicas, and fires webhooks, when its
@@ -299,6 +301,7 @@ impl Registry {
             },
             recorder: Default::default(),
             history: Default::default(),
+            metrics: Default::default(),
             oracle: Oracle::default(),
             upload_bytes: 0,
             converge_watch: None,
@@ -1141,6 +1144,7 @@ impl Registry {
         if let Some(change) = change {
             self.replicate_out(change);
         }
+        self.maybe_sample();
     }
 
     pub(super) fn drop_if_empty(&mut self, repo: &RepoName) {

@@ -331,6 +331,11 @@ impl Throttle {
         Self { model, prune_at: IDENTITIES_PRUNE_AT, divisor: 1, ..Self::default() }
     }
 
+    /// Requests of `category` admitted so far.
+    pub fn admitted(&self, category: Category) -> u64 {
+        self.admitted.get(&category).copied().unwrap_or(0)
+    }
+
     pub fn model(&self) -> RateModel {
         self.model
     }
