@@ -119,7 +119,7 @@ impl Registry {
 
     fn pending_changes(&self) -> Pending {
         let mut p = Pending::default();
-        let queued = self.queue.iter().map(|(job, _)| job);
+        let queued = self.queue.replications().map(|(job, _)| job);
         for job in queued.chain(self.held.iter()) {
             let Job::Replicate { change, .. } = job else { continue };
             match change {

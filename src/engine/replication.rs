@@ -191,7 +191,7 @@ pub struct InFlight {
 impl Registry {
     /// Changes on their way between replicas, soonest first, at most `n` (held ones last).
     pub fn replication_in_flight(&self, n: usize) -> Vec<InFlight> {
-        let queued = self.queue.iter().filter_map(|(job, at)| match job {
+        let queued = self.queue.replications().filter_map(|(job, at)| match job {
             Job::Replicate { from, to, change, made_at, initial } => Some(InFlight {
                 from,
                 to,
@@ -262,7 +262,7 @@ impl Registry {
         let home = self.replicas[0].region;
         // Changes on their way to each region, queued or held back by a fault, and the oldest.
         let mut inbound: BTreeMap<&str, (u64, Millis)> = BTreeMap::new();
-        for job in self.queue.iter().map(|(job, _)| job).chain(&self.held) {
+        for job in self.queue.replications().map(|(job, _)| job).chain(&self.held) {
             if let Job::Replicate { to, made_at, .. } = job {
                 let entry = inbound.entry(to).or_insert((0, *made_at));
                 entry.0 += 1;

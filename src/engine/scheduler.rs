@@ -137,6 +137,9 @@ impl Job {
 pub struct Queue {
     jobs: BTreeMap<(Millis, u64), Job>,
     next_seq: u64,
+    /// The keys of the replication jobs: views of changes in flight read these without
+    /// walking a queue that may hold a hundred thousand workload jobs.
+    replicate: std::collections::BTreeSet<(Millis, u64)>,
 }
 
 impl Queue {
@@ -146,6 +149,9 @@ impl Queue {
             return false;
         }
         self.next_seq += 1;
+        if matches!(job, Job::Replicate { .. }) {
+            self.replicate.insert((at, self.next_seq));
+        }
         self.jobs.insert((at, self.next_seq), job);
         true
     }
@@ -156,14 +162,27 @@ impl Queue {
         if at > until {
             return None;
         }
+        self.replicate.remove(&(at, seq));
         self.jobs.remove(&(at, seq)).map(|job| (at, job))
     }
 
     /// Removes every job `drop` selects; returns how many went.
     pub fn remove_where(&mut self, drop: impl Fn(&Job) -> bool) -> usize {
         let before = self.jobs.len();
-        self.jobs.retain(|_, job| !drop(job));
+        let replicate = &mut self.replicate;
+        self.jobs.retain(|key, job| {
+            let keep = !drop(job);
+            if !keep {
+                replicate.remove(key);
+            }
+            keep
+        });
         before - self.jobs.len()
+    }
+
+    /// The queued replication jobs with their times, in the order they will run.
+    pub fn replications(&self) -> impl Iterator<Item = (&Job, Millis)> {
+        self.replicate.iter().filter_map(|key| self.jobs.get(key).map(|job| (job, key.0)))
     }
 
     /// Every queued job with its time, in the order they will run.
