@@ -53,4 +53,9 @@ fn main() {
         ),
         Err(e) => println!("\nworkload failed: {e}"),
     }
+
+    match stowage::engine::bench::large_preset(100_000, 10, &now) {
+        Ok(f) => println!("\n{}", f.report()),
+        Err(e) => println!("\nlarge preset failed: {e}"),
+    }
 }

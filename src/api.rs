@@ -910,6 +910,29 @@ impl Registry {
         to_js(&report)
     }
 
+    /// Starts loading the large preset a slice at a time: `{done, repositories}`; call
+    /// `continueLargePreset(n)` (e.g. once per animation frame) until `done == repositories`.
+    #[wasm_bindgen(js_name = beginLargePreset)]
+    pub fn begin_large_preset(
+        &self,
+        repos: Option<f64>,
+        tags_per_repo: Option<f64>,
+    ) -> Result<JsValue, JsValue> {
+        let repos = repos.map(|n| whole_u32(n, "repos")).transpose()?.unwrap_or(100_000);
+        let tags = tags_per_repo.map(|n| whole_u32(n, "tagsPerRepo")).transpose()?.unwrap_or(10);
+        let progress = self.run(|r| r.begin_large_preset(repos, tags))?;
+        to_js(&progress)
+    }
+
+    /// Fills up to `maxRepos` more repositories of the preset being loaded: `{done,
+    /// repositories}`, or null when no load is under way.
+    #[wasm_bindgen(js_name = continueLargePreset)]
+    pub fn continue_large_preset(&self, max_repos: f64) -> Result<JsValue, JsValue> {
+        let n = whole_u32(max_repos, "maxRepos")?;
+        let progress = self.run(|r| Ok(r.continue_large_preset(n)))?;
+        to_js(&progress)
+    }
+
     /// Samples over virtual time for charts: `{samples: [{atMs, billedBytes, storedBytes, reads,
     /// writes, lagMs: [per replica], pushesOk, pushesFailed, pullsOk, pullsFailed, stalePulls}],
     /// regions, includedBytes, limitBytes, readsPerMinuteLimit, writesPerMinuteLimit, everyMs}`.

@@ -37,3 +37,34 @@ fn the_large_preset_loads_lists_and_accounts_exactly() {
     // It is in the session log and replays.
     assert_eq!(r.journal().entries.len(), 2);
 }
+
+#[test]
+fn a_preset_loaded_in_slices_is_the_same_as_one_loaded_whole_and_replays() {
+    let new =
+        || Registry::new(RegistryOptions { tier: Tier::Premium, ..RegistryOptions::default() }).unwrap();
+    let mut whole = new();
+    whole.load_large_preset(5_000, 10).unwrap();
+    let mut sliced = new();
+    assert_eq!(sliced.begin_large_preset(5_000, 10).unwrap().done, 0);
+    let mut seen = vec![];
+    while let Some(p) = sliced.continue_large_preset(1_500) {
+        seen.push(p.done);
+        if p.done == p.repositories {
+            break;
+        }
+    }
+    assert_eq!(seen, [1_500, 3_000, 4_500, 5_000]);
+    assert_eq!(sliced.continue_large_preset(1_500), None, "nothing under way any more");
+    assert_eq!(sliced.event_log_hash(), whole.event_log_hash());
+    assert_eq!(Registry::replay(sliced.journal()).unwrap().event_log_hash(), whole.event_log_hash());
+    // Anything done before a load ends finishes it first, so the log still replays.
+    let mut busy = new();
+    busy.begin_large_preset(5_000, 10).unwrap();
+    busy.continue_large_preset(100);
+    busy.run_for(stowage::engine::Millis(1_000));
+    assert_eq!(
+        busy.catalog_with_hidden(Some(1000), Some("team49/service-004899")).unwrap().repositories.len(),
+        2
+    );
+    assert_eq!(Registry::replay(busy.journal()).unwrap().event_log_hash(), busy.event_log_hash());
+}

@@ -132,3 +132,74 @@ pub fn workload(operations: u64, now_ms: &dyn Fn() -> f64) -> Result<WorkloadFig
     let pulls = o.pulls_ok + o.pulls_failed.values().sum::<u64>();
     Ok(WorkloadFigure { operations: pushes + pulls, pushes, pulls, events: run.events, ms })
 }
+
+/// The large preset, timed: the load, a catalog page and a tag page (averaged over many), and
+/// as a baseline in the same run, building a plain ordered map of as many tag names.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PresetFigure {
+    pub repositories: u32,
+    pub tags: u64,
+    pub load_ms: f64,
+    pub baseline_ms: f64,
+    pub catalog_page_ms: f64,
+    pub tag_page_ms: f64,
+}
+
+pub fn large_preset(
+    repos: u32,
+    tags_per_repo: u32,
+    now_ms: &dyn Fn() -> f64,
+) -> Result<PresetFigure, String> {
+    let tags = u64::from(repos) * u64::from(tags_per_repo);
+    let start = now_ms();
+    let mut baseline: std::collections::BTreeMap<String, u64> = std::collections::BTreeMap::new();
+    for i in 0..tags {
+        baseline.insert(format!("{}:v{}", super::preset::preset_repo((i / 10) as u32), i % 10), i);
+    }
+    let baseline_ms = now_ms() - start;
+    drop(baseline);
+    let mut r = Registry::new(super::registry::RegistryOptions {
+        tier: super::tier::Tier::Premium,
+        ..Default::default()
+    })
+    .map_err(|e| e.to_string())?;
+    let start = now_ms();
+    let report = r.load_large_preset(repos, tags_per_repo).map_err(|e| e.to_string())?;
+    let load_ms = now_ms() - start;
+    const PAGES: u32 = 1_000;
+    let start = now_ms();
+    for k in 0..PAGES {
+        let last = super::preset::preset_repo((k * 97) % repos);
+        r.catalog_with_hidden(None, Some(&last)).map_err(|e| e.to_string())?;
+    }
+    let catalog_page_ms = (now_ms() - start) / f64::from(PAGES);
+    let start = now_ms();
+    for k in 0..PAGES {
+        r.tag_page(&super::preset::preset_repo((k * 89) % repos), None, None).map_err(|e| e.to_string())?;
+    }
+    let tag_page_ms = (now_ms() - start) / f64::from(PAGES);
+    Ok(PresetFigure {
+        repositories: report.repositories,
+        tags: report.tags,
+        load_ms,
+        baseline_ms,
+        catalog_page_ms,
+        tag_page_ms,
+    })
+}
+
+impl PresetFigure {
+    pub fn report(&self) -> String {
+        format!(
+            "large preset: {} repositories, {} tags loaded in {:.0} ms ({:.2}× building a plain ordered map of {} tag names: {:.0} ms); a catalog page of 100 in {:.4} ms, a tag page in {:.4} ms",
+            self.repositories,
+            self.tags,
+            self.load_ms,
+            self.load_ms / self.baseline_ms.max(1e-3),
+            self.tags,
+            self.baseline_ms,
+            self.catalog_page_ms,
+            self.tag_page_ms
+        )
+    }
+}

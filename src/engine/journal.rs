@@ -534,6 +534,7 @@ impl Registry {
     /// Records `command` if this is the outermost call (not one made by another call).
     fn record(&mut self, command: impl FnOnce(&mut Journal) -> Command) {
         if self.recorder.depth == 0 && !self.recorder.paused {
+            self.finish_preset();
             self.before_change();
             let c = command(&mut self.journal);
             match self.recorder.open.and_then(|i| self.journal.entries.get_mut(i)) {
@@ -555,6 +556,7 @@ impl Registry {
     fn in_context<T>(&mut self, context: Context, f: impl FnOnce(&mut Self) -> T) -> T {
         let outermost = self.recorder.depth == 0 && self.recorder.open.is_none() && !self.recorder.paused;
         if outermost {
+            self.finish_preset();
             self.before_change();
             self.journal.push(Entry { at_ms: self.now, context: vec![context], commands: vec![] });
             self.recorder.open = Some(self.journal.entries.len() - 1);
@@ -1169,6 +1171,19 @@ impl Registry {
         self.journaled(
             |_| Command::LoadLargePreset { repos, tags_per_repo },
             |r| r.load_large_preset_direct(repos, tags_per_repo),
+        )
+    }
+
+    /// Starts loading the large preset a slice at a time (`continue_large_preset`); recorded
+    /// as the whole load, which is what a replay does.
+    pub fn begin_large_preset(
+        &mut self,
+        repos: u32,
+        tags_per_repo: u32,
+    ) -> Result<super::preset::PresetProgress> {
+        self.journaled(
+            |_| Command::LoadLargePreset { repos, tags_per_repo },
+            |r| r.begin_large_preset_direct(repos, tags_per_repo),
         )
     }
 

@@ -161,6 +161,8 @@ pub struct Registry {
     pub(super) history: super::history::History,
     /// Samples over virtual time for the page's charts.
     pub(super) metrics: super::metrics::Metrics,
+    /// A large preset being loaded a slice at a time.
+    pub(super) preset: Option<super::preset::PresetLoad>,
     pub(super) oracle: Oracle,
     /// Within one client request: how many bytes of its upload have arrived when the change
     /// being logged lands (a change leaves for the other replicas, and fires webhooks, when its
@@ -302,6 +304,7 @@ impl Registry {
             recorder: Default::default(),
             history: Default::default(),
             metrics: Default::default(),
+            preset: None,
             oracle: Oracle::default(),
             upload_bytes: 0,
             converge_watch: None,
