@@ -340,5 +340,13 @@ proptest! {
                 );
             }
         }
+        // Whatever was done, refused or not, the session log replays to the same state, and a
+        // saved session loads back to it.
+        let replayed = Registry::replay(r.journal()).map_err(|e| TestCaseError::fail(e.to_string()))?;
+        prop_assert_eq!(replayed.event_log_hash(), r.event_log_hash(), "the log replays");
+        prop_assert_eq!(fingerprint(&replayed), fingerprint(&r));
+        let text = r.save_session().map_err(|e| TestCaseError::fail(e.to_string()))?;
+        let loaded = Registry::load_session(&text).map_err(|e| TestCaseError::fail(e.to_string()))?;
+        prop_assert_eq!(loaded.event_log_hash(), r.event_log_hash());
     }
 }

@@ -171,9 +171,15 @@ pub enum Command {
     DisableKey,
     DeleteKey,
     RevokeKeyAccess,
+    /// A restore with a backup this registry handed out (by its order: replaying hands out
+    /// the same backups in the same order, though key material is never drawn from the
+    /// seed), or with other text (which fails again on replay).
     #[serde(rename_all = "camelCase")]
     RestoreKey {
-        backup: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        handed_out: Option<usize>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        backup: Option<String>,
     },
     #[serde(rename_all = "camelCase")]
     InjectFault {
@@ -742,7 +748,14 @@ impl Registry {
             Command::DisableKey => self.disable_key().map(drop),
             Command::DeleteKey => self.delete_key().map(drop),
             Command::RevokeKeyAccess => self.revoke_key_access().map(drop),
-            Command::RestoreKey { backup } => self.restore_key(backup).map(drop),
+            Command::RestoreKey { handed_out, backup } => {
+                let text = match (handed_out, backup) {
+                    (Some(i), _) => self.key_backups.get(*i).cloned().unwrap_or_default(),
+                    (None, Some(b)) => b.clone(),
+                    (None, None) => String::new(),
+                };
+                self.restore_key(&text).map(drop)
+            }
             Command::InjectFault { fault, delay_ms, duration_ms } => {
                 self.inject_fault(fault.clone(), Millis(*delay_ms), duration_ms.map(Millis)).map(drop)
             }
@@ -980,19 +993,32 @@ impl Registry {
     }
 
     pub fn disable_key(&mut self) -> Result<KeyBackup> {
-        self.journaled(|_| Command::DisableKey, |r| r.disable_key_direct())
+        let out = self.journaled(|_| Command::DisableKey, |r| r.disable_key_direct());
+        self.keep_backup(out)
     }
 
     pub fn delete_key(&mut self) -> Result<KeyBackup> {
-        self.journaled(|_| Command::DeleteKey, |r| r.delete_key_direct())
+        let out = self.journaled(|_| Command::DeleteKey, |r| r.delete_key_direct());
+        self.keep_backup(out)
     }
 
     pub fn revoke_key_access(&mut self) -> Result<KeyBackup> {
-        self.journaled(|_| Command::RevokeKeyAccess, |r| r.revoke_key_access_direct())
+        let out = self.journaled(|_| Command::RevokeKeyAccess, |r| r.revoke_key_access_direct());
+        self.keep_backup(out)
     }
 
     pub fn restore_key(&mut self, backup: &str) -> Result<KeyVaultView> {
-        self.journaled(|_| Command::RestoreKey { backup: backup.into() }, |r| r.restore_key_direct(backup))
+        let handed_out = self.key_backups.iter().position(|b| b == backup.trim());
+        let text = handed_out.is_none().then(|| backup.to_string());
+        self.journaled(|_| Command::RestoreKey { handed_out, backup: text }, |r| r.restore_key_direct(backup))
+    }
+
+    /// Remembers a backup the registry handed out, so a restore with it is logged by its order.
+    fn keep_backup(&mut self, out: Result<KeyBackup>) -> Result<KeyBackup> {
+        if let Ok(b) = &out {
+            self.key_backups.push(b.as_str().to_string());
+        }
+        out
     }
 
     pub fn inject_fault(

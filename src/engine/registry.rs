@@ -163,6 +163,8 @@ pub struct Registry {
     pub(super) metrics: super::metrics::Metrics,
     /// A large preset being loaded a slice at a time.
     pub(super) preset: Option<super::preset::PresetLoad>,
+    /// Every key backup handed out, in order (the session log names them by position).
+    pub(super) key_backups: Vec<String>,
     pub(super) oracle: Oracle,
     /// Within one client request: how many bytes of its upload have arrived when the change
     /// being logged lands (a change leaves for the other replicas, and fires webhooks, when its
@@ -305,6 +307,7 @@ impl Registry {
             history: Default::default(),
             metrics: Default::default(),
             preset: None,
+            key_backups: Vec::new(),
             oracle: Oracle::default(),
             upload_bytes: 0,
             converge_watch: None,
