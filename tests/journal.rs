@@ -170,3 +170,30 @@ fn stepping_back_goes_to_the_last_event_before_now() {
     r.step_back().unwrap();
     assert_eq!(r.now(), earlier);
 }
+
+#[test]
+fn stepping_back_over_a_call_that_moved_the_clock_goes_to_just_before_it() {
+    // In this story the first push (a job at 1 s) takes 15 s to upload, and the second push,
+    // due meanwhile, runs inside it: no state between 1 s and 16 s can be rebuilt, so a step
+    // back from the end of the upload lands just before the push started.
+    let json = std::fs::read_to_string("www/scenarios/untag-frees-nothing.json").unwrap();
+    let mut r = Registry::load_scenario(&json).unwrap();
+    r.run_for(Millis(60_000));
+    let mut times = vec![];
+    while r.now() > Millis(0) && times.len() < 50 {
+        times.push(r.step_back().unwrap().now_ms.0);
+    }
+    assert_eq!(times, [16_001, 999, 0]);
+    assert!(r.catalog_with_hidden(None, None).unwrap().repositories.is_empty());
+    // A push made directly (not by a scenario) that takes the clock on: back to before it.
+    let mut r = premium("westeurope");
+    r.push_image("big", "v1", vec![LayerInput::Synthetic { size_bytes: 500_000_000, seed: Some(1) }])
+        .unwrap();
+    let after = r.now();
+    assert!(after > Millis(5_000), "the upload took virtual time: {after}");
+    r.step_back().unwrap();
+    assert_eq!(r.now(), Millis(0));
+    assert!(r.catalog_with_hidden(None, None).unwrap().repositories.is_empty());
+    r.return_to_present().unwrap();
+    assert_eq!(r.now(), after);
+}

@@ -39,6 +39,24 @@ pub struct History {
     fork: Option<Fork>,
     /// Entries at the last checkpoint (or the log's start), and events then.
     since: (usize, u64),
+    /// Set by a replay that had to pass the time it was asked to stop at.
+    pub(super) overshoot: Option<Overshoot>,
+}
+
+/// Why a replay could not stop exactly at a time: a call (`Entry`, by index) or a queued job
+/// (`Job`, by its time) that moved the clock past it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Overshoot {
+    Entry(usize),
+    Job(Millis),
+}
+
+/// Where a journey into the past stops: at a virtual time (after everything done at it), or
+/// just before a call of the log.
+#[derive(Clone, Copy, Debug)]
+enum Stop {
+    At(Millis),
+    BeforeEntry(usize),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
@@ -134,19 +152,23 @@ impl Registry {
     /// it). Nothing is lost: going forward again replays the rest of the run. Doing anything
     /// while in the past forks: the rest of the old run is dropped.
     pub fn travel_to(&mut self, t: Millis) -> Result<HistoryView> {
+        if self.history.future.is_none() && t >= self.now {
+            return Ok(self.history_view());
+        }
+        self.travel(Stop::At(t))
+    }
+
+    /// Rebuilds the registry from the run's log up to `stop`.
+    fn travel(&mut self, stop: Stop) -> Result<HistoryView> {
         let in_past = self.history.future.is_some();
         let full = self.history.future.clone().unwrap_or_else(|| self.journal.clone());
         let present = if in_past { self.history.present_ms } else { self.now };
-        if !in_past && t >= self.now {
-            return Ok(self.history_view());
-        }
-        let target = t.min(present);
-        let start = self
-            .history
-            .checkpoints
-            .iter()
-            .rev()
-            .find(|c| c.now <= target && c.entries <= full.entries.len());
+        let (target, last_entry) = match stop {
+            Stop::At(t) => (t.min(present), full.entries.len()),
+            Stop::BeforeEntry(i) => (present, i.min(full.entries.len())),
+        };
+        let start =
+            self.history.checkpoints.iter().rev().find(|c| c.now <= target && c.entries <= last_entry);
         let (mut r, from) = match start {
             Some(c) => {
                 let mut r = (*c.registry).clone();
@@ -175,9 +197,15 @@ impl Registry {
         let until = if target >= present { None } else { Some(target) };
         // Replaying records what it replays; checkpoints are not taken again meanwhile.
         r.history.since = (usize::MAX / 2, u64::MAX / 2);
-        let replayed = from + r.replay_entries(&full, &full.entries[from..], until)?;
+        r.history.overshoot = None;
+        let replayed = from + r.replay_entries(&full, &full.entries[from..last_entry], until)?;
         let reached_end = replayed == full.entries.len();
+        let overshoot = r.history.overshoot.map(|o| match o {
+            Overshoot::Entry(i) => Overshoot::Entry(from + i),
+            job => job,
+        });
         let mut history = std::mem::take(&mut self.history);
+        history.overshoot = overshoot;
         history.present_ms = present;
         history.replayed = replayed;
         history.future = if reached_end { None } else { Some(full) };
@@ -188,10 +216,19 @@ impl Registry {
     }
 
     /// "Step back": the registry as it was at the last event before now (or at the start).
+    /// One call can move the clock (a push takes its transfer time, running what falls due
+    /// meanwhile), and a call is replayed whole; if the event before now lies inside such a
+    /// call, this goes back to just before the call instead.
     pub fn step_back(&mut self) -> Result<HistoryView> {
         let now = self.now;
         let target = self.events().rev().map(|e| e.at_ms).find(|at| *at < now).unwrap_or(Millis(0));
-        self.travel_to(target)
+        let view = self.travel_to(target)?;
+        match self.history.overshoot {
+            _ if self.now < now => Ok(view),
+            Some(Overshoot::Entry(i)) => self.travel(Stop::BeforeEntry(i)),
+            Some(Overshoot::Job(at)) if at.0 > 0 => self.travel_to(Millis(at.0 - 1)),
+            _ => Ok(view),
+        }
     }
 
     /// Back to the end of the run after looking at the past.

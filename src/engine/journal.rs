@@ -16,6 +16,7 @@ use super::digest::Digest;
 use super::error::{ErrorCode, RegistryError, Result, err};
 use super::faults::{Fault, FaultKind};
 use super::features::FeaturesView;
+use super::history::Overshoot;
 use super::image::LayerInput;
 use super::key_vault::{KeyBackup, RotationMode};
 use super::locks::{AttributePatch, Attributes};
@@ -650,39 +651,61 @@ impl Registry {
                 [c] if c.is_clock() && entry.context.is_empty() => c,
                 _ => {
                     self.replay_entry(journal, entry)?;
+                    if self.now > u {
+                        // The call took the clock past `u` (a transfer): the registry at `u`
+                        // is inside it, which a replay cannot stop in.
+                        self.history.overshoot = Some(Overshoot::Entry(i));
+                        return Ok(i + 1);
+                    }
                     continue;
                 }
             };
-            let due = |r: &Registry| r.queue.next_due().is_some_and(|at| at <= u);
             let stopped = match clock {
                 Command::RunFor { ms } if self.now.saturating_add(Millis(*ms)) > u => true,
-                Command::Step { n } => {
-                    let mut left = *n;
-                    while left > 0 && due(self) {
-                        self.step();
-                        left -= 1;
+                Command::Step { n } => match self.step_within(u, *n) {
+                    Err(at) => {
+                        self.history.overshoot = Some(Overshoot::Job(at));
+                        return Ok(i);
                     }
-                    left > 0 && self.queue.next_due().is_some()
-                }
-                Command::RunUntilIdle => {
-                    while due(self) {
-                        self.step();
+                    Ok(left) => left > 0 && self.queue.next_due().is_some(),
+                },
+                Command::RunUntilIdle => match self.step_within(u, u64::MAX) {
+                    Err(at) => {
+                        self.history.overshoot = Some(Overshoot::Job(at));
+                        return Ok(i);
                     }
-                    self.queue.next_due().is_some()
-                }
+                    Ok(_) => self.queue.next_due().is_some(),
+                },
                 other => {
                     self.apply_command(journal, other)?;
                     false
                 }
             };
             if stopped {
-                if u > self.now {
+                if let Err(at) = self.step_within(u, u64::MAX) {
+                    self.history.overshoot = Some(Overshoot::Job(at));
+                } else if u > self.now {
                     self.run_for(Millis(u.0 - self.now.0));
                 }
                 return Ok(i);
             }
         }
         Ok(entries.len())
+    }
+
+    /// Runs up to `n` jobs due by `u`, one at a time; returns how many of the `n` are left, or
+    /// the time of a job whose run took the clock past `u`.
+    fn step_within(&mut self, u: Millis, n: u64) -> std::result::Result<u64, Millis> {
+        let mut left = n;
+        while left > 0 {
+            let Some(at) = self.queue.next_due().filter(|at| *at <= u) else { break };
+            self.step();
+            left -= 1;
+            if self.now > u {
+                return Err(at);
+            }
+        }
+        Ok(left)
     }
 
     fn replay_entry(&mut self, journal: &Journal, entry: &Entry) -> Result<()> {
