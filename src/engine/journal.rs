@@ -681,11 +681,15 @@ impl Registry {
                     false
                 }
             };
+            // A clock move cut at the instant it started runs nothing (the state shown then);
+            // cut later, it runs what fell due by then, one job at a time.
             if stopped {
-                if let Err(at) = self.step_within(u, u64::MAX) {
-                    self.history.overshoot = Some(Overshoot::Job(at));
-                } else if u > self.now {
-                    self.run_for(Millis(u.0 - self.now.0));
+                if u > self.now {
+                    if let Err(at) = self.step_within(u, u64::MAX) {
+                        self.history.overshoot = Some(Overshoot::Job(at));
+                    } else if u > self.now {
+                        self.run_for(Millis(u.0 - self.now.0));
+                    }
                 }
                 return Ok(i);
             }
