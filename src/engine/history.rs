@@ -11,15 +11,22 @@ use super::registry::Registry;
 
 /// A checkpoint is taken when this many calls, or this many events, have happened since the
 /// last one.
+/// Calls that log no event (listings, reads) cost little to replay and never make one due.
 pub const CHECKPOINT_ENTRIES: usize = 64;
 pub const CHECKPOINT_EVENTS: u64 = 4_000;
 /// Most checkpoints kept; past it every other one goes (the first stays).
 pub const CHECKPOINTS_MAX: usize = 48;
+/// A bound on what the checkpoints hold together, in repositories, manifests, blobs and tags
+/// (a copy of a 100,000-repository registry weighs over a million): past it every other one
+/// goes, so a large registry keeps few.
+pub const CHECKPOINT_WEIGHT_MAX: u64 = 6_000_000;
 
 #[derive(Clone)]
 struct Checkpoint {
     /// Log entries applied when it was taken.
     entries: usize,
+    /// How much it holds (see `CHECKPOINT_WEIGHT_MAX`).
+    weight: u64,
     now: Millis,
     /// The registry then, without its log and history.
     registry: Box<Registry>,
@@ -91,8 +98,9 @@ impl Registry {
             self.history.checkpoints.retain(|c| c.entries <= keep);
         }
         let (entries, events) = self.history.since;
-        let due = self.journal.entries.len() >= entries + CHECKPOINT_ENTRIES
-            || self.last_event_seq() >= events + CHECKPOINT_EVENTS;
+        let new_events = self.last_event_seq().saturating_sub(events);
+        let due = (self.journal.entries.len() >= entries + CHECKPOINT_ENTRIES && new_events >= 1)
+            || new_events >= CHECKPOINT_EVENTS;
         if due {
             self.take_checkpoint();
         }
@@ -102,10 +110,19 @@ impl Registry {
         let registry = Box::new(self.bare_copy());
         let entries = self.journal.entries.len();
         let events = self.last_event_seq();
-        self.history.checkpoints.push(Checkpoint { entries, now: self.now, registry });
+        let weight = self.weight();
+        self.history.checkpoints.push(Checkpoint { entries, weight, now: self.now, registry });
         self.history.since = (entries, events);
         // A new entry starts after a checkpoint: clock moves are not merged across it.
         self.journal.seal_last();
+        let heavy = |h: &History| h.checkpoints.iter().map(|c| c.weight).sum::<u64>() > CHECKPOINT_WEIGHT_MAX;
+        while self.history.checkpoints.len() > 1 && heavy(&self.history) {
+            let mut i = 0;
+            self.history.checkpoints.retain(|_| {
+                i += 1;
+                i % 2 == 1
+            });
+        }
         if self.history.checkpoints.len() > CHECKPOINTS_MAX {
             let mut i = 0;
             self.history.checkpoints.retain(|_| {
@@ -113,6 +130,19 @@ impl Registry {
                 i == 1 || i % 2 == 0
             });
         }
+    }
+
+    /// How much a copy of the registry holds: repositories, manifests, blobs and tags of every
+    /// replica.
+    fn weight(&self) -> u64 {
+        let own =
+            |repos: &std::collections::BTreeMap<super::names::RepoName, super::repository::Repository>| {
+                repos
+                    .values()
+                    .map(|r| 1 + r.tags.len() as u64 + r.manifests.len() as u64 + r.links.len() as u64)
+                    .sum::<u64>()
+            };
+        own(&self.repos) + self.sites.iter().flatten().map(|s| own(&s.repos)).sum::<u64>()
     }
 
     /// A copy of the registry without its log and history.
