@@ -352,3 +352,150 @@ pub fn short_duration(d: crate::engine::Millis) -> String {
         _ => format!("{d} d {h} h"),
     }
 }
+
+// ---- The same figures in the page's languages (issue #5) ----
+//
+// Each `*_in` function writes what its English namesake writes, in English exactly, and in Dutch
+// and French with their decimal mark, digit grouping and unit names. The English functions
+// above stay for the parts of the page not translated yet and for the status line.
+
+use crate::i18n::{Lang, tn, tn_shown};
+
+/// A number written the English way (`1,234.5`) as `lang` writes it: `1.234,5` in Dutch,
+/// `1 234,5` in French (a narrow no-break space groups the digits).
+pub fn number_in(lang: Lang, english: &str) -> String {
+    match lang {
+        Lang::En => english.to_string(),
+        Lang::Nl => english
+            .chars()
+            .map(|c| match c {
+                ',' => '.',
+                '.' => ',',
+                c => c,
+            })
+            .collect(),
+        Lang::Fr => english
+            .chars()
+            .map(|c| match c {
+                ',' => '\u{202f}',
+                '.' => ',',
+                c => c,
+            })
+            .collect(),
+    }
+}
+
+/// A byte unit as `lang` names it: French counts in octets (`o`, `Kio`, `Mio`, `To`, `Mo/s`, …).
+pub fn unit_in(lang: Lang, unit: &str) -> String {
+    match (lang, unit.strip_suffix('B'), unit) {
+        (Lang::Fr, Some(prefix), _) => format!("{prefix}o"),
+        (Lang::Fr, None, "MB/s") => "Mo/s".to_string(),
+        _ => unit.to_string(),
+    }
+}
+
+/// `"2.9 KiB"` in `lang`: the number, then the unit (Dutch and French: a no-break space between
+/// them; English keeps the plain space it always had).
+fn amount_in(lang: Lang, english: &str) -> String {
+    let Some((number, unit)) = english.split_once(' ') else { return number_in(lang, english) };
+    let gap = if lang == Lang::En { " " } else { "\u{a0}" };
+    [number_in(lang, number), unit_in(lang, unit)].join(gap)
+}
+
+/// [`grouped`] in `lang`.
+pub fn grouped_in(lang: Lang, n: u64) -> String {
+    number_in(lang, &grouped(n))
+}
+
+/// [`human_bytes`] in `lang`.
+pub fn human_bytes_in(lang: Lang, bytes: u64) -> String {
+    amount_in(lang, &human_bytes(bytes))
+}
+
+/// [`round_bytes`] in `lang`.
+pub fn round_bytes_in(lang: Lang, bytes: u64) -> String {
+    amount_in(lang, &round_bytes(bytes))
+}
+
+/// [`exact_bytes`] in `lang`: `3,000 bytes`, `3.000 bytes`, `3 000 octets`.
+pub fn exact_bytes_in(lang: Lang, n: u64) -> String {
+    tn_shown(lang, "unit.bytes", n, &grouped_in(lang, n))
+}
+
+/// [`percent`] in `lang` (French puts a narrow no-break space before `%`).
+pub fn percent_in(lang: Lang, part: u64, whole: u64) -> String {
+    let english = percent(part, whole);
+    let number = number_in(lang, &english);
+    match lang {
+        Lang::Fr => number.replace('%', "\u{202f}%"),
+        Lang::En | Lang::Nl => number,
+    }
+}
+
+/// [`dollars`] in `lang`: `$0.667`, `$ 0,667`, `0,667 $`.
+pub fn dollars_in(lang: Lang, micro_usd: u64, decimals: u32) -> String {
+    let english = dollars(micro_usd, decimals);
+    let number = number_in(lang, english.trim_start_matches('$'));
+    match lang {
+        Lang::En => english,
+        Lang::Nl => format!("$\u{a0}{number}"),
+        Lang::Fr => format!("{number}\u{a0}$"),
+    }
+}
+
+/// [`exact_ms`] in `lang`.
+pub fn exact_ms_in(lang: Lang, ms: u64) -> String {
+    format!("{} ms", grouped_in(lang, ms))
+}
+
+/// [`mb_per_s`] in `lang`.
+pub fn mb_per_s_in(lang: Lang, bytes_per_s: u64) -> String {
+    amount_in(lang, &mb_per_s(bytes_per_s))
+}
+
+/// [`short_duration`] in `lang`: `2 h 3 min` is `2 u 3 min` in Dutch, `1 d 4 h` is `1 j 4 h` in
+/// French; decimals take the language's mark, and no-break spaces keep it on one line.
+pub fn short_duration_in(lang: Lang, d: crate::engine::Millis) -> String {
+    let english = short_duration(d);
+    if lang == Lang::En {
+        return english;
+    }
+    english
+        .split(' ')
+        .map(|word| match (lang, word) {
+            (Lang::Nl, "h") => "u".to_string(),
+            (Lang::Fr, "d") => "j".to_string(),
+            _ => number_in(lang, word),
+        })
+        .collect::<Vec<_>>()
+        .join("\u{a0}")
+}
+
+/// [`duration_words`] in `lang`: `10 minutes`, `10 minuten`, `10 minutes`.
+pub fn duration_words_in(lang: Lang, d: crate::engine::Millis) -> String {
+    let ms = d.0;
+    let units: [(u64, &'static str); 3] =
+        [(86_400_000, "unit.days"), (3_600_000, "unit.hours"), (60_000, "unit.minutes")];
+    for (size, key) in units {
+        if ms >= size && ms.is_multiple_of(size) {
+            return tn(lang, key, ms / size);
+        }
+    }
+    if ms.is_multiple_of(1_000) {
+        return tn(lang, "unit.seconds", ms / 1_000);
+    }
+    d.to_string()
+}
+
+/// [`scale_out_sentence`] in `lang`.
+pub fn scale_out_sentence_in(lang: Lang, r: &crate::engine::ScaleOutReport, image: &str) -> String {
+    let (completed, nodes) = (r.completed.to_string(), r.nodes.to_string());
+    if r.throttled == 0 {
+        return crate::i18n::tf(lang, "unit.scale_out_ok", &[&completed, &nodes, image]);
+    }
+    crate::i18n::tf(
+        lang,
+        "unit.scale_out_throttled",
+        &[&completed, &nodes, image, &r.throttled.to_string(), &r.retry_after_max_s.to_string()],
+    )
+}

@@ -3,6 +3,7 @@
 //! says what it will refuse.
 
 use crate::engine::{AttributePatch, Attributes, Digest};
+use crate::i18n::{Lang, t, tf};
 
 /// What a set of attributes belongs to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -44,7 +45,20 @@ pub enum Attr {
 impl Attr {
     pub const ALL: [Self; 4] = [Self::Write, Self::Delete, Self::Read, Self::List];
 
-    /// The toggle's label and `data-attr` value.
+    /// The toggle's label in `lang`.
+    pub fn label(self, lang: Lang) -> &'static str {
+        t(
+            lang,
+            match self {
+                Self::Write => "locks.attr_write",
+                Self::Delete => "locks.attr_delete",
+                Self::Read => "locks.attr_read",
+                Self::List => "locks.attr_list",
+            },
+        )
+    }
+
+    /// The toggle's `data-attr` value.
     pub fn name(self) -> &'static str {
         match self {
             Self::Write => "write",
@@ -95,47 +109,30 @@ impl Attr {
         p
     }
 
-    /// What turning it off does, as the end of "Off: …".
-    fn off_means(self, scope: Scope) -> &'static str {
+    /// What turning it off does, as the end of "Off: …", in `lang`.
+    fn off_means(self, lang: Lang, scope: Scope) -> &'static str {
         use Scope::{Manifest, Repository, Tag};
-        match (self, scope) {
-            (Self::Write, Repository) => {
-                "nothing can be pushed into this repository, and nothing in it untagged or deleted"
-            }
-            (Self::Write, Tag) => {
-                "the tag can't be pushed over (moved to another manifest) or untagged, and its manifest can't be deleted"
-            }
-            (Self::Write, Manifest) => "the manifest can't be deleted; its tags keep their own locks",
-            (Self::Delete, Repository) => {
-                "nothing in this repository can be untagged or deleted, nor the repository itself; pushes still work"
-            }
-            (Self::Delete, Tag) => {
-                "the tag can't be untagged, nor its manifest deleted; a push can still move it"
-            }
-            (Self::Delete, Manifest) => "the manifest can't be deleted; everything else still works",
-            (Self::Read, Repository) => "every pull from this repository, manifests and blobs, is refused",
-            (Self::Read, Tag) => {
-                "pulls by this tag are refused; the manifest still pulls by digest unless it is locked itself"
-            }
-            (Self::Read, Manifest) => {
-                "pulls of this manifest, by digest or by tag, are refused; its layers are not locked"
-            }
-            (Self::List, Repository) => {
-                "the catalog leaves this repository out, but pulls by name still work; this page, the owner's view, still shows it, marked hidden"
-            }
-            (Self::List, Tag) => "the tag list leaves this tag out, but pulls by name still work",
-            (Self::List, Manifest) => "manifest listings leave it out, but pulls by digest still work",
-        }
+        let key = match (self, scope) {
+            (Self::Write, Repository) => "locks.off_write_repository",
+            (Self::Write, Tag) => "locks.off_write_tag",
+            (Self::Write, Manifest) => "locks.off_write_manifest",
+            (Self::Delete, Repository) => "locks.off_delete_repository",
+            (Self::Delete, Tag) => "locks.off_delete_tag",
+            (Self::Delete, Manifest) => "locks.off_delete_manifest",
+            (Self::Read, Repository) => "locks.off_read_repository",
+            (Self::Read, Tag) => "locks.off_read_tag",
+            (Self::Read, Manifest) => "locks.off_read_manifest",
+            (Self::List, Repository) => "locks.off_list_repository",
+            (Self::List, Tag) => "locks.off_list_tag",
+            (Self::List, Manifest) => "locks.off_list_manifest",
+        };
+        t(lang, key)
     }
 
-    /// The toggle's title: its state, what off means here, and what a click does.
-    pub fn title(self, scope: Scope, enabled: bool) -> String {
-        let (state, click) = if enabled { ("on", "lock it") } else { ("off", "unlock it") };
-        format!(
-            "{} is {state}. Off: {}. Refusals answer HTTP 405 REGISTRY_DISALLOWED_OPERATION. Click to {click}.",
-            self.acr_name(),
-            self.off_means(scope)
-        )
+    /// The toggle's title in `lang`: its state, what off means here, and what a click does.
+    pub fn title(self, lang: Lang, scope: Scope, enabled: bool) -> String {
+        let key = if enabled { "locks.toggle_title_on" } else { "locks.toggle_title_off" };
+        tf(lang, key, &[self.acr_name(), self.off_means(lang, scope)])
     }
 }
 
@@ -195,9 +192,16 @@ impl Target {
     }
 }
 
-/// The target as an object: `demo/app:v1`, `repository demo/app`, `manifest sha256:… in demo/app`.
-pub fn target_words(repo: &str, reference: Option<&str>) -> String {
-    Target::new(repo, reference).object()
+/// The target as an object in `lang`: `demo/app:v1`, `repository demo/app`, `manifest sha256:…
+/// in demo/app`.
+pub fn target_words(lang: Lang, repo: &str, reference: Option<&str>) -> String {
+    match Scope::of(reference) {
+        Scope::Repository => tf(lang, "locks.target_repository", &[repo]),
+        Scope::Tag => [repo, ":", reference.unwrap_or_default()].concat(),
+        Scope::Manifest => {
+            tf(lang, "locks.target_manifest", &[&short_digest(reference.unwrap_or_default()), repo])
+        }
+    }
 }
 
 fn short_digest(digest: &str) -> String {

@@ -4,6 +4,8 @@
 mod browser;
 mod components;
 pub mod format;
+pub mod i18n;
+mod keep;
 mod locks;
 mod small;
 mod state;
@@ -17,7 +19,7 @@ use crate::engine::{KeyKind, Registry};
 use components::{
     Accounts, Catalog, ClientsPanel, ClockBar, ConfirmDialog, EventLog, FaultTimeline, FeaturesPanel, GeoMap,
     Header, Intro, KeyVaultPanel, NewRegistry, OraclePanel, PushForm, RatePanel, Replicas, RetentionPanel,
-    ScenarioDialog, ScenarioPanel, ScenarioPicker, SoftDeletePanel, Status, tier_panel,
+    ScenarioDialog, ScenarioPanel, ScenarioPicker, Scrubber, SoftDeletePanel, Status, StoryPanel, tier_panel,
 };
 use state::{Action, Panel, Shared, State, UiError};
 
@@ -45,6 +47,12 @@ fn app() -> Html {
                 dispatcher.dispatch(Action::ScenarioIndex(list));
             });
         });
+    }
+    // The session is saved in this browser as it changes, and restored when the page opens.
+    let keep = use_reducer(keep::Keep::default);
+    {
+        let (keep, page) = (keep.dispatcher(), state.dispatcher());
+        use_effect_with((), move |_| keep::start(keep, page));
     }
     let on_action = {
         let dispatcher = state.dispatcher();
@@ -75,6 +83,8 @@ fn app() -> Html {
             other => dispatcher.dispatch(other),
         })
     };
+    // The page's language: every translated panel reads it from the context below.
+    let (lang, set_lang) = i18n::use_language();
     let snap = &state.snapshot;
     let cmk_state = snap.key_vault.as_ref().filter(|k| k.kind == KeyKind::CustomerManaged).map(|k| k.state);
     // Panels with fields of their own start afresh when the registry is replaced.
@@ -83,22 +93,29 @@ fn app() -> Html {
         <OraclePanel key="oracle" oracle={snap.oracle.clone()} open={state.oracle_open} on_action={on_action.clone()} />
     };
     html! {
+        <ContextProvider<i18n::Lang> context={lang}>
         <div class="page">
+            <components::LanguageSwitch {lang} on_change={set_lang} />
             <Header name={state.name.clone()} usage={snap.usage.clone()} cost={snap.cost.clone()}
                 {cmk_state} on_action={on_action.clone()} />
             <ScenarioPicker list={state.scenario_list.clone()} fetching={state.scenario_fetching}
                 error={state.scenario_error.clone()} loaded={snap.scenario.as_ref().map(|s| s.name.clone())}
-                on_action={on_action.clone()} />
+                fresh={state.fresh()} on_action={on_action.clone()} />
+            <StoryPanel guide={snap.scenario.as_ref().and_then(|s| s.guide.clone())} hidden={state.story.hidden}
+                running={snap.clock.running.clone()} on_action={on_action.clone()} />
             <ClockBar clock={snap.clock.clone()} on_action={on_action.clone()} />
+            <Scrubber history={snap.history.clone()} fork={state.story.fork_notice} on_action={on_action.clone()} />
             <FaultTimeline key={format!("faults-{generation}")} faults={snap.faults.clone()} total={snap.faults_total}
                 now={snap.clock.now} error={state.error_of(Panel::Faults)} on_action={on_action.clone()} />
             <Intro />
             <Status message={state.message.clone()} error={state.error.clone()} retry={state.retry.clone()}
                 on_action={on_action.clone()} />
+            <components::PresetProgress load={state.preset.clone()} on_action={on_action.clone()} />
             <main class="columns">
                 <div class="side">
                     <PushForm pending={state.pending.clone()} reading={state.reading} on_action={on_action.clone()} />
-                    { tier_panel(snap.tier.as_ref(), snap.cost.as_ref(), &on_action) }
+                    <components::SessionPanel keep={(*keep).clone()} on_keep={Callback::from(keep::act)} />
+                    { tier_panel(lang, snap.tier.as_ref(), snap.cost.as_ref(), &on_action) }
                     <RatePanel key={format!("rates-{generation}")} throttle={snap.throttle.clone()}
                         tier={snap.tier.as_ref().map(|t| t.tier)} target={snap.scale_target.clone()}
                         scale_out={state.scale_out.clone()} retry={state.retry.clone()} on_action={on_action.clone()} />
@@ -121,7 +138,7 @@ fn app() -> Html {
                     <ScenarioPanel scenario={snap.scenario.clone()} now={snap.clock.now}
                         running={snap.clock.running.is_some()} on_action={on_action.clone()} />
                     if snap.scenario.is_some() { { oracle.clone() } }
-                    <Catalog catalog={snap.catalog.clone()} on_action={on_action.clone()} />
+                    <Catalog catalog={snap.catalog.clone()} from={state.catalog_from()} on_action={on_action.clone()} />
                     <GeoMap key={format!("geo-{generation}")} replicas={snap.replicas.clone()} clients={snap.clients.clone()}
                         clients_total={snap.clients_total} faults={snap.faults.clone()} in_flight={snap.in_flight.clone()}
                         in_flight_by_link={snap.in_flight_by_link.clone()} registry={state.registry.clone().map(Shared)}
@@ -129,6 +146,8 @@ fn app() -> Html {
                         tier={snap.tier.as_ref().map(|t| t.tier)} now={snap.clock.now}
                         error={state.error_of(Panel::Geo)} on_action={on_action.clone()} />
                     <Replicas replicas={snap.replicas.clone()} on_action={on_action.clone()} />
+                    <components::Charts registry={state.registry.clone().map(Shared)} generation={state.generation}
+                        version={state.version} now={snap.clock.now} />
                     <ClientsPanel key={format!("clients-{generation}")} clients={snap.clients.clone()}
                         total={snap.clients_total} runs={state.client_runs.clone()} tally={state.client_tally.clone()}
                         error={state.error_of(Panel::Clients)} on_action={on_action.clone()} />
@@ -141,6 +160,7 @@ fn app() -> Html {
             <ScenarioDialog ask={state.scenario_ask.clone()} current={state.name.clone()} on_action={on_action.clone()} />
             <NewRegistry dialog={state.new_registry.clone()} current={state.name.clone()} on_action={on_action} />
         </div>
+        </ContextProvider<i18n::Lang>>
     }
 }
 

@@ -29,10 +29,14 @@ use super::small::{SmallMap, SmallSet};
 mod bins;
 mod controls;
 mod geo;
+mod guide;
+mod preset;
 mod run;
 mod scenario;
 
 pub use geo::{ClientRun, ClientTally};
+pub use guide::{ContinueHow, GuideSnap, PROBE_MAX, StoryAction, StoryUi};
+pub use preset::{PRESET_REPOS, PRESET_TAGS_PER_REPO, PresetLoadSnap};
 pub use run::{RUN_SPEEDS, RunSnap, TICK_MS};
 pub use scenario::{
     OracleSnap, ScenarioAsk, ScenarioEntry, ScenarioList, ScenarioSnap, StepSnap, convergence_words,
@@ -260,6 +264,8 @@ pub enum Action {
     MoreManifests(String),
     CatalogNext,
     CatalogPrev,
+    /// Shows the catalog from the first repository after this name (empty: the first page).
+    CatalogAfter(String),
     ToggleSeal(LayerKey),
     ToggleManifestJson(LayerKey),
     Verify(LayerKey),
@@ -295,6 +301,16 @@ pub enum Action {
     CloseNewRegistry,
     /// Replaces the page's registry with a new one (the dialog asked first).
     CreateRegistry(NewRegistryForm),
+    /// Replaces the page's registry with a new one filled with the large preset, loaded a
+    /// slice per animation frame (`PresetSlice`).
+    LoadPreset(NewRegistryForm),
+    PresetSlice,
+    /// Replaces the page's registry with one the engine replayed from a saved, imported or
+    /// shared session (`ui::keep` did it), and says so.
+    Adopt {
+        registry: Box<Registry>,
+        note: String,
+    },
     /// `"2026"`, `"2019"` or `"off"`.
     SetRateModel(String),
     /// `nodes` clients pull the scale-out image at once (`nodes` as typed).
@@ -400,6 +416,8 @@ pub enum Action {
     PlayFinalPhase,
     /// Show or hide the oracle (hidden, it is not computed).
     ToggleOracle,
+    /// The guided story and time travel (the scrubber, step back).
+    Story(StoryAction),
 }
 
 /// Which part of an image a blob is.
@@ -542,6 +560,8 @@ pub struct Snapshot {
     pub scenario: Option<ScenarioSnap>,
     /// The oracle's report, while its panel is open.
     pub oracle: Option<OracleSnap>,
+    /// Where the registry is in its run (the scrubber).
+    pub history: Option<crate::engine::history::HistoryView>,
 }
 
 /// The live registry as a component's property: equal when it is the same registry.
@@ -618,6 +638,12 @@ pub struct State {
     pub oracle_open: bool,
     /// (generation, version, virtual time, last event) of the oracle's last report.
     oracle_key: Option<(u64, u64, u64, u64)>,
+    /// The story panel and the scrubber's own state.
+    pub story: StoryUi,
+    /// The large preset's load, under way or done (the progress bar).
+    pub preset: Option<PresetLoadSnap>,
+    /// Where the catalog was last shown from by name (`CatalogAfter`).
+    catalog_jump: Option<String>,
     pub snapshot: Snapshot,
 }
 
@@ -676,12 +702,30 @@ impl State {
             scenario: None,
             oracle_open: true,
             oracle_key: None,
+            story: StoryUi::default(),
+            preset: None,
+            catalog_jump: None,
         };
         if let Some(name) = state.with(|r| Ok(r.name().to_string())) {
             state.name = name;
         }
         state.refresh();
         state
+    }
+
+    /// Replaces the registry with one replayed from a session; the scenario it was made from,
+    /// if any, lists its steps again.
+    fn adopt(&mut self, registry: Registry, note: String) {
+        let scenario = match &registry.journal().origin {
+            Some(crate::engine::journal::Origin::Scenario { json, .. }) => {
+                Scenario::parse(json).ok().map(Rc::new)
+            }
+            _ => None,
+        };
+        let name = registry.name().to_string();
+        self.replace_registry(registry, name);
+        self.scenario = scenario;
+        self.note(note);
     }
 
     /// Runs a read-only query; a refusal becomes the page's error.
@@ -1105,6 +1149,8 @@ impl State {
         let faults = r.faults();
         let clients = r.clients();
         let (in_flight, in_flight_by_link) = in_flight_by_link(r);
+        let history = r.history_view();
+        self.note_fork(&history);
         self.snapshot = Snapshot {
             usage: Some(r.usage()),
             tier: Some(r.tier()),
@@ -1138,6 +1184,7 @@ impl State {
             features: Some(r.features()),
             scenario: self.scenario_snap(r),
             oracle,
+            history: Some(history),
         };
     }
 
@@ -1457,6 +1504,10 @@ impl Reducible for State {
             Action::OpenNewRegistry => s.new_registry = Some(NewRegistryDialog::default()),
             Action::CloseNewRegistry => s.new_registry = None,
             Action::CreateRegistry(form) => s.create_registry(form),
+            Action::LoadPreset(form) => s.load_preset(form),
+            Action::PresetSlice => s.preset_slice(),
+            Action::CatalogAfter(name) => s.catalog_after(&name),
+            Action::Adopt { registry, note } => s.adopt(*registry, note),
             Action::SetRateModel(model) => s.set_rate_model(&model),
             Action::ScaleOut { nodes, shared_identity } => s.scale_out(&nodes, shared_identity),
             Action::RetryAfter => s.retry_after(),
@@ -1499,6 +1550,7 @@ impl Reducible for State {
             Action::RunScenarioToEnd => s.run_scenario_to_end(),
             Action::PlayFinalPhase => s.play_final_phase_by_hand(),
             Action::ToggleOracle => s.oracle_open = !s.oracle_open,
+            Action::Story(a) => s.story(a),
         }
         s.refresh();
         Rc::new(s)

@@ -2256,7 +2256,7 @@ describe('the Stowage page', { timeout: 300_000 }, () => {
     it('partition-during-replication from the picker, run to the end: the final phase heals every fault and reports the convergence the expect block gives', async () => {
       const scenario = scenarioOf('partition-during-replication');
       assert.equal(scenario.convergeWithinMs, 600_000);
-      assert.equal(scenario.expect.convergedAfterMs, 36);
+      assert.equal(scenario.expect.convergedAfterMs, 202);
       await loadScenario('partition-during-replication');
       const convergence = p.locator('#scenario-convergence');
       // Before the end: the panel says what the final phase will do.
@@ -2308,6 +2308,356 @@ describe('the Stowage page', { timeout: 300_000 }, () => {
         `Final phase: every fault healed; the replicas agreed ${scenario.expect.convergedAfterMs} ms later.`);
       assert.equal(await statusOf(p), `Final phase: every fault healed; the replicas agreed ${scenario.expect.convergedAfterMs} ms later.`);
       assert.equal(await p.locator('#scenario-converge').count(), 0);
+    });
+  });
+
+  // ---- the guided story, the history scrubber and the keys ----
+
+  describe('guided stories, the history scrubber and the keys', () => {
+    const storyText = (name) => readFileSync(join(ROOT, 'www', 'scenarios', `${name}.json`), 'utf8');
+    const storyOf = (name) => JSON.parse(storyText(name));
+    /** The id of the panel each `look` of a frame points at (the story outlines it). */
+    const LOOK_IDS = {
+      map: 'geo', replicas: 'replicas', clients: 'clients', oracle: 'oracle', events: 'events',
+      timeline: 'faults', catalog: 'catalog', usage: 'catalog', storage: 'accounts', rates: 'rate-panel',
+      'key-vault': 'key-vault', retention: 'retention', 'soft-delete': 'soft-delete', features: 'features',
+      cost: 'tier-panel', scenario: 'scenario', push: 'push',
+    };
+    const lookIds = (frame) => [...new Set((frame.look ?? []).map((l) => LOOK_IDS[l]))];
+    /** A frame's text in English (a plain string, or `{en, nl, fr}`). */
+    const en = (text) => (typeof text === 'string' ? text : text.en);
+    const hashOf = (p) => p.evaluate(() => window.stowage.page().eventLogHash());
+    const historyOf = (p) => p.evaluate(() => window.stowage.page().history());
+    /** Which panels are drawn with the story's outline (solid, in --look's amber). */
+    const outlined = (p) => p.evaluate((ids) => ids.filter((id) => {
+      const el = document.getElementById(id);
+      if (!el) return false;
+      const s = getComputedStyle(el);
+      return s.outlineStyle === 'solid' && s.outlineColor === 'rgb(245, 158, 11)';
+    }), [...new Set(Object.values(LOOK_IDS))]);
+    /** Picks a scenario in the picker (once the page knows whether it is guided) and loads it. */
+    const loadStory = async (p, name) => {
+      await p.locator(`#scenario-picker option[data-name="${name}"][data-guided="true"]`).waitFor({ state: 'attached' });
+      await p.selectOption('#scenario-picker', `${name}.json`);
+      await p.click('#scenario-load');
+      await p.locator('#scenario-dialog').waitFor();
+      await p.click('#scenario-confirm');
+      await p.locator('#scenario-dialog').waitFor({ state: 'detached' });
+      await p.locator(`#scenario[data-name="${name}"]`).waitFor();
+      await p.locator('#story').waitFor();
+    };
+    /** Checks the story panel shows frame `i` of `story` as written, and outlines its panels. */
+    const checkFrame = async (p, story, i) => {
+      const frame = story.guide[i];
+      await p.locator(`#story[data-frame="${i}"]`).waitFor();
+      assert.equal(await p.locator('#story-frame').textContent(), `Frame ${i + 1} of ${story.guide.length}`);
+      assert.equal(await p.locator('#story-at').textContent(), ` · at ${clock(frame.atMs)}`);
+      assert.equal(await p.locator('#story-title').textContent(), en(frame.title));
+      assert.equal(await p.locator('#story-text').textContent(), en(frame.text));
+      assert.equal(await p.locator('#story').getAttribute('data-look'), lookIds(frame).join(' '));
+      const drawn = await p.evaluate((ids) => ids.filter((id) => document.getElementById(id)), lookIds(frame));
+      assert.deepEqual(drawn, lookIds(frame), `frame ${i + 1}: every panel it points at is on the page`);
+      assert.deepEqual((await outlined(p)).sort(), drawn.sort(), `frame ${i + 1}: the panels it points at, and only those`);
+      assert.equal(await clockOf(p), frame.atMs);
+      assert.equal(await p.locator('#story-back').isDisabled(), i === 0);
+    };
+
+    it('untag-frees-nothing from the picker: Continue frame by frame to the end, each panel outlined; Back shows the frame before exactly as it was', async () => {
+      const p = await openPage('story page');
+      try {
+        const story = storyOf('untag-frees-nothing');
+        assert.equal(story.guide.length, 5);
+        // The start screen invites the reader to pick a story; guided ones come first, marked.
+        const start = p.locator('#start');
+        await start.waitFor();
+        assert.equal(await p.locator('#start-title').textContent(), 'Start with a story');
+        const entry = p.locator('#start-list li[data-name="untag-frees-nothing"]');
+        await p.locator('#start-list li[data-name="untag-frees-nothing"][data-guided="true"]').waitFor();
+        assert.equal(await entry.locator('.guided-badge').textContent(), 'Guided · 5 frames');
+        assert.equal(await entry.locator('.start-title').textContent(), story.title);
+        const guidedFlags = await p.locator('#start-list li').evaluateAll((lis) => lis.map((li) => li.dataset.guided));
+        assert.ok(guidedFlags.indexOf('false') === -1 || guidedFlags.lastIndexOf('true') < guidedFlags.indexOf('false'),
+          'every guided story is listed before the other scenarios');
+        assert.equal(await p.locator('#scenario-picker option[data-name="untag-frees-nothing"]').textContent(),
+          `★ ${story.title} (untag-frees-nothing) · 5 frames`);
+        assert.equal(await p.locator('#scenario-picker option[data-name="bit-rot"]').getAttribute('data-guided'), 'false');
+        await p.screenshot({ path: join(SHOTS, '40-story-start-screen.png') });
+
+        await loadStory(p, 'untag-frees-nothing');
+        assert.equal(await start.count(), 0, 'the start screen goes once a scenario is loaded');
+        const seen = [];
+        for (let i = 0; i < story.guide.length; i++) {
+          if (i > 0) {
+            const gap = story.guide[i].atMs - story.guide[i - 1].atMs;
+            const speed = [1, 10, 60, 600].find((s) => gap / s <= 3000) ?? 0;
+            const label = { 1: '×1', 10: '×10', 60: '×60', 600: '×600' }[speed];
+            if (speed > 0) {
+              assert.match(await p.locator('#story-how').textContent(),
+                new RegExp(`^Continue plays the next .+ of virtual time at ${label} \\(about \\d+ seconds?\\), so you can watch it happen\\.$`));
+            }
+            await p.click('#story-continue');
+            if (i === 4) {
+              // 16 min 40 s at ×600: the run loop plays it (about 2 s), and the panel offers to skip.
+              assert.equal(speed, 600);
+              await p.locator(`#run-state[data-speed="600"][data-until="${story.guide[4].atMs}"]`).waitFor();
+              await p.locator('#story-continue[data-playing="true"]').waitFor();
+            }
+          }
+          await checkFrame(p, story, i);
+          await p.locator('#run-start').waitFor();
+          seen.push(await hashOf(p));
+          await p.screenshot({ path: join(SHOTS, `41-story-frame-${i + 1}.png`) });
+        }
+        // The last frame: the story ends and the registry is the reader's.
+        assert.equal(await p.locator('#story').getAttribute('data-ended'), 'true');
+        assert.equal(await p.locator('#story-end').textContent(),
+          'The story ends here: the registry is yours. Push, delete, fail a region or drag the history back: from now on it is a free sandbox.');
+        assert.equal(await p.locator('#story-continue').isDisabled(), true);
+        assert.equal(await statusOf(p), `Frame 5 of 5: ${story.guide[4].title}. The story ends here: the registry is yours.`);
+        // Following the story gave the scenario's own run (its runUntilMs is the last frame).
+        assert.equal(story.runUntilMs, story.guide[4].atMs);
+        assert.equal(seen[4], story.expect.eventLogHash);
+
+        // Back: frame 4, with the registry exactly as it was when first there.
+        await p.click('#story-back');
+        await checkFrame(p, story, 3);
+        assert.equal(await hashOf(p), seen[3]);
+        assert.equal(await p.locator('#history').getAttribute('data-in-past'), 'true');
+        assert.equal(await p.locator('#past-notice').textContent(),
+          `Looking at ${clock(story.guide[3].atMs)} — the run goes on to ${clock(story.guide[4].atMs)}; doing anything here starts a new future from this moment.`);
+        assert.equal(await p.locator('#story-how').textContent(),
+          'Continue replays to the next frame at once: you are looking at the past.');
+        await p.evaluate(() => window.scrollTo(0, 0));
+        await p.screenshot({ path: join(SHOTS, '42-story-back-one-frame.png') });
+        // Continue from the past replays to the last frame: nothing is dropped, no fork.
+        await p.click('#story-continue');
+        await checkFrame(p, story, 4);
+        assert.equal(await hashOf(p), seen[4]);
+        assert.equal(await p.locator('#history').getAttribute('data-in-past'), 'false');
+        assert.equal((await historyOf(p)).fork, null);
+        assert.equal(await p.locator('#fork-notice').count(), 0);
+
+        // The ended story folds away, and its outline with it.
+        await p.click('#story-hide');
+        await p.locator('#story.collapsed #story-show[aria-expanded="false"]').waitFor();
+        assert.equal(await p.locator('#story-frame').textContent(), 'Frame 5 of 5');
+        assert.deepEqual(await outlined(p), []);
+        await p.evaluate(() => window.scrollTo(0, 0));
+        await p.screenshot({ path: join(SHOTS, '43-story-hidden.png'), clip: { x: 0, y: 0, width: 1280, height: 420 } });
+        await p.click('#story-show');
+        await p.locator('#story-hide[aria-expanded="true"]').waitFor();
+      } finally {
+        await p.close();
+      }
+    });
+
+    it('the scrubber: dragged back, the page says it is in the past; a push there forks the run and says how many later actions the engine dropped', async () => {
+      const p = await openPage('scrubber page');
+      try {
+        const story = storyOf('untag-frees-nothing');
+        await loadStory(p, 'untag-frees-nothing');
+        const scrubber = p.locator('#scrubber');
+        assert.equal(await scrubber.isDisabled(), true, 'nothing to scrub before the clock moves');
+        // Play the story to its end, remembering each frame's state.
+        const seen = [await hashOf(p)];
+        for (let i = 1; i < story.guide.length; i++) {
+          await p.click('#story-continue');
+          await p.locator(`#story[data-frame="${i}"]`).waitFor();
+          await p.locator('#run-start').waitFor();
+          seen.push(await hashOf(p));
+        }
+        const end = story.guide[4].atMs;
+        assert.equal(await scrubber.getAttribute('max'), String(end));
+        assert.equal(await scrubber.inputValue(), String(end));
+        assert.equal(await p.locator('#scrub-present-time').textContent(), clock(end));
+
+        // Dragged with the mouse: on release, the page shows the time under the thumb.
+        await p.evaluate(() => window.scrollTo(0, 0));
+        const box = await scrubber.boundingBox();
+        await p.mouse.move(box.x + box.width - 4, box.y + box.height / 2);
+        await p.mouse.down();
+        await p.mouse.move(box.x + box.width * 0.5, box.y + box.height / 2, { steps: 8 });
+        await p.locator('#scrub-preview').waitFor();
+        await p.mouse.up();
+        await p.locator('#history[data-in-past="true"]').waitFor();
+        const dragged = Number(await scrubber.inputValue());
+        assert.ok(dragged > 0 && dragged < end, `dragged to ${dragged}`);
+        assert.equal(await clockOf(p), dragged);
+        assert.equal((await historyOf(p)).nowMs, dragged);
+
+        // To exactly 00:03:00.000 (the slider's own change event, as the keyboard gives it).
+        const target = story.guide[2].atMs;
+        await scrubber.evaluate((el, ms) => {
+          el.value = String(ms);
+          el.dispatchEvent(new Event('input', { bubbles: true }));
+          el.dispatchEvent(new Event('change', { bubbles: true }));
+        }, target);
+        await p.locator('#clock-now', { hasText: clock(target) }).waitFor();
+        assert.equal(await clockOf(p), target);
+        assert.equal(await p.locator('#clock-now').textContent(), '00:03:00.000');
+        assert.equal(await hashOf(p), seen[2], 'the registry as it was at 00:03:00.000');
+        assert.equal(await p.locator('#past-notice').textContent(),
+          'Looking at 00:03:00.000 — the run goes on to 00:21:40.000; doing anything here starts a new future from this moment.');
+        assert.equal(await p.locator('#story-frame').textContent(), 'Frame 3 of 5');
+        assert.match(await statusOf(p), /^Looking at the registry as it was at 00:03:00\.000, rebuilt from the run's checkpoints and log\. The run goes on to 00:21:40\.000/);
+        const before = await historyOf(p);
+        assert.deepEqual([before.inPast, before.nowMs, before.presentMs, before.fork], [true, target, end, null]);
+        await p.locator('#scrub-present').waitFor();
+        await p.evaluate(() => window.scrollTo(0, 0));
+        await p.screenshot({ path: join(SHOTS, '44-scrubber-in-the-past.png'), clip: { x: 0, y: 0, width: 1280, height: 760 } });
+
+        // A push here forks: the engine drops the old future and says how many calls it held.
+        await p.locator('#story-hide').click();
+        await pushSynthetic(p, 'web', 'v9', 1, 'MiB');
+        const after = await historyOf(p);
+        assert.equal(after.inPast, false);
+        assert.equal(after.fork.atMs, target);
+        const dropped = after.fork.droppedEntries;
+        assert.ok(dropped >= 1 && dropped <= before.entries, `dropped ${dropped} of ${before.entries}`);
+        const notice = p.locator('#fork-notice');
+        await notice.waitFor();
+        assert.equal(await notice.getAttribute('data-dropped'), String(dropped));
+        assert.equal(await notice.getAttribute('data-at-ms'), String(target));
+        assert.equal(await notice.locator('span').textContent(),
+          `You changed the past at 00:03:00.000: the old future (${dropped} later action${dropped === 1 ? '' : 's'}) was dropped.`);
+        assert.equal(await p.locator('#past-notice').count(), 0);
+        assert.equal(await p.locator('#history').getAttribute('data-in-past'), 'false');
+        const now = await clockOf(p);
+        assert.ok(now > target, 'the push took upload time');
+        assert.equal(await scrubber.getAttribute('max'), String(now), 'the new future is the run now');
+        await p.evaluate(() => window.scrollTo(0, 0));
+        await p.screenshot({ path: join(SHOTS, '45-scrubber-fork.png'), clip: { x: 0, y: 0, width: 1280, height: 760 } });
+        // Shown once: dismissed, it stays away (the next action does not bring it back).
+        await p.click('#fork-dismiss');
+        await notice.waitFor({ state: 'detached' });
+        await p.click('#advance-1m');
+        await p.locator('#clock-now', { hasText: clock(now + 60_000) }).waitFor();
+        assert.equal(await p.locator('#fork-notice').count(), 0);
+      } finally {
+        await p.close();
+      }
+    });
+
+    it('keys: → runs the next job, ← steps back, ? lists the keys (Escape closes), + and - change the speed, space runs and pauses', async () => {
+      const p = await openPage('keys page');
+      try {
+        const json = storyText('untag-frees-nothing');
+        await loadStory(p, 'untag-frees-nothing');
+        await p.click('#story-hide');
+        await p.evaluate(() => document.activeElement?.blur());
+        // The same moves on a registry of the JS API, for the exact times and states.
+        const expected = await p.evaluate((text) => {
+          const r = window.stowage.Registry.loadScenario(text);
+          const steps = [];
+          for (let i = 0; i < 2; i++) steps.push({ at: r.step(), now: r.now(), hash: r.eventLogHash() });
+          const back = r.stepBack();
+          return { steps, back: back.nowMs, backHash: r.eventLogHash() };
+        }, json);
+        assert.deepEqual(expected.steps.map((s) => s.at), [1000, 120000], 'the first jobs are the scenario steps at 1 s and 2 min');
+
+        // → twice: each runs the next job, as the engine's step() does.
+        for (const step of expected.steps) {
+          await p.keyboard.press('ArrowRight');
+          await p.locator(`#clock-now[data-ms="${step.now}"]`).waitFor();
+          assert.equal(await hashOf(p), step.hash);
+          assert.match(await statusOf(p), new RegExp(`^Ran the next job: the clock jumped to ${clock(step.now).replaceAll('.', '\\.')}`));
+        }
+        // ←: the registry as it was after the first (the history goes back one call at a time).
+        await p.keyboard.press('ArrowLeft');
+        await p.locator('#history[data-in-past="true"]').waitFor();
+        assert.equal(expected.back, expected.steps[0].now);
+        assert.equal(await clockOf(p), expected.back);
+        assert.equal(await hashOf(p), expected.backHash);
+        assert.equal(expected.backHash, expected.steps[0].hash);
+        assert.equal(await statusOf(p),
+          `Stepped back to ${clock(expected.back)}: the registry as it was then (the clock was at ${clock(expected.steps[1].now)}).`);
+        await p.click('#scrub-present');
+        await p.locator('#history[data-in-past="false"]').waitFor();
+        assert.equal(await clockOf(p), expected.steps[1].now);
+        await p.evaluate(() => document.activeElement?.blur());
+
+        // ? lists the keys; Escape closes the list.
+        await p.keyboard.press('?');
+        const help = p.locator('#key-help');
+        await help.waitFor();
+        assert.equal(await help.getAttribute('role'), 'dialog');
+        assert.deepEqual(await help.locator('.key-row kbd').allTextContents(), ['Space', '→', '←', '+', '−', '?', 'Escape']);
+        assert.equal(await p.evaluate(() => document.activeElement.id), 'key-help-close');
+        await p.screenshot({ path: join(SHOTS, '46-keys-help.png') });
+        await p.keyboard.press('Escape');
+        await help.waitFor({ state: 'detached' });
+        // The button in the clock bar opens it too.
+        await p.click('#key-help-open');
+        await help.waitFor();
+        await p.click('#key-help-close');
+        await help.waitFor({ state: 'detached' });
+        await p.evaluate(() => document.activeElement?.blur());
+
+        // + and - move through the speeds the clock offers.
+        assert.equal(await p.locator('#run-speed').inputValue(), '60');
+        await p.keyboard.press('+');
+        assert.equal(await p.locator('#run-speed').inputValue(), '600');
+        assert.equal(await statusOf(p), 'Speed ×600: space runs the clock at it.');
+        await p.keyboard.press('-');
+        await p.keyboard.press('-');
+        assert.equal(await p.locator('#run-speed').inputValue(), '10');
+        await p.keyboard.press('+');
+        assert.equal(await p.locator('#run-speed').inputValue(), '60');
+
+        // Keys typed into a field are the field's.
+        await p.click('#push-repo');
+        await p.keyboard.press('End');
+        await p.keyboard.press(' ');
+        await p.keyboard.press('?');
+        assert.equal(await p.inputValue('#push-repo'), 'demo/app ?');
+        assert.equal(await p.locator('#run-start').count(), 1, 'space in a field does not run the clock');
+        assert.equal(await p.locator('#key-help').count(), 0);
+        await p.fill('#push-repo', 'demo/app');
+        await p.evaluate(() => document.activeElement?.blur());
+
+        // Space runs the clock at the speed chosen, and pauses it.
+        const t = await clockOf(p);
+        await p.keyboard.press(' ');
+        await p.locator('#run-state[data-speed="60"]').waitFor();
+        await p.waitForFunction((from) => Number(document.querySelector('#clock-now').dataset.ms) >= from + 12_000, t);
+        await p.keyboard.press(' ');
+        await p.locator('#run-start').waitFor();
+        const paused = await clockOf(p);
+        assert.ok(paused >= t + 12_000);
+        assert.match(await statusOf(p), new RegExp(`^Paused at ${clock(paused).replaceAll('.', '\\.')}`));
+        await new Promise((r) => setTimeout(r, 300));
+        assert.equal(await clockOf(p), paused, 'paused: the clock stays');
+      } finally {
+        await p.close();
+      }
+    });
+
+    it('a second guided story, tour, followed from the start screen with Continue to its end', async () => {
+      const p = await openPage('tour page');
+      try {
+        const story = storyOf('tour');
+        await p.locator('#start-list li[data-name="tour"][data-guided="true"]').waitFor();
+        await p.click('#start-list li[data-name="tour"] .start-pick');
+        await p.locator('#scenario-dialog').waitFor();
+        await p.click('#scenario-confirm');
+        await p.locator('#scenario[data-name="tour"]').waitFor();
+        for (let i = 0; i < story.guide.length; i++) {
+          if (i > 0) await p.click('#story-continue');
+          await checkFrame(p, story, i);
+          await p.locator('#run-start').waitFor();
+          await p.screenshot({ path: join(SHOTS, `47-tour-frame-${i + 1}.png`) });
+        }
+        assert.equal(await p.locator('#story').getAttribute('data-ended'), 'true');
+        await p.locator('#story-end').waitFor();
+        assert.equal(await p.locator('#story-continue').isDisabled(), true);
+        // The steps played (and refused) as the engine plays the scenario straight through.
+        const results = await p.locator('#scenario-steps tbody tr[data-state="done"]').evaluateAll((trs) => trs.map((tr) => tr.dataset.result));
+        const straight = await p.evaluate((json) => window.stowage.Registry.runScenario(json), storyText('tour'));
+        assert.deepEqual(results, straight.steps.map((s) => s.result));
+        assert.equal(await hashOf(p), straight.eventLogHash);
+      } finally {
+        await p.close();
+      }
     });
   });
 

@@ -5,7 +5,8 @@ use super::faults::{TimingFields, use_timing};
 use super::inline_error_with_id;
 use crate::engine::region;
 use crate::engine::{Fault, FaultKind, FaultState, GeoStorageView, Usage};
-use crate::ui::format::{count, exact_bytes, grouped, human_bytes, short_duration};
+use crate::ui::format::{exact_bytes_in, grouped_in, human_bytes_in, short_duration_in};
+use crate::ui::i18n::{Lang, t, tf, tn, use_lang};
 use crate::ui::state::{Action, Panel, UiError};
 
 #[derive(Properties, PartialEq)]
@@ -26,23 +27,26 @@ pub struct AccountsProps {
 pub fn accounts(props: &AccountsProps) -> Html {
     let timing = use_timing();
     let lag = use_state(String::new);
+    let lang = use_lang();
     let Some(u) = &props.usage else { return html! {} };
     let keys = props.keys.iter().map(|(id, wraps)| {
         html! {
             <li>
                 <span class="mono">{ id }</span>
-                { format!(" has wrapped {}", count(*wraps as usize, "data key", "data keys")) }
+                { tf(lang, "accounts.key_wrapped", &[&tn(lang, "unit.data_keys", *wraps)]) }
             </li>
         }
     });
-    let bytes = |n: u64| html! { <td class="num" data-bytes={n.to_string()} title={exact_bytes(n)}>{ human_bytes(n) }</td> };
+    let bytes = |n: u64| {
+        html! { <td class="num" data-bytes={n.to_string()} title={exact_bytes_in(lang, n)}>{ human_bytes_in(lang, n) }</td> }
+    };
     let records = |all: usize, released: usize| {
         html! {
             <td class="num" data-records={all.to_string()} data-released={released.to_string()}>
-                { grouped(all as u64) }
+                { grouped_in(lang, all as u64) }
                 if released > 0 {
-                    <span class="released" title="Released: billing stopped, awaiting garbage collection">
-                        { format!(" {} released", grouped(released as u64)) }
+                    <span class="released" title={t(lang, "accounts.released_title")}>
+                        { tf(lang, "accounts.released", &[&grouped_in(lang, released as u64)]) }
                     </span>
                 }
             </td>
@@ -50,18 +54,15 @@ pub fn accounts(props: &AccountsProps) -> Html {
     };
     html! {
             <section id="accounts" class="panel accounts" aria-labelledby="accounts-title">
-                <h2 id="accounts-title">{ "Storage accounts" }</h2>
-                <p class="hint">{ "Records are spread over the accounts by digest. Billed bytes are what the registry \
-                                   charges for: records still in use. Stored bytes add released records that garbage \
-                                   collection has not reclaimed yet. Sealed bytes are the ciphertext, nonces and wrapped \
-                                   keys actually held." }</p>
+                <h2 id="accounts-title">{ t(lang, "accounts.title") }</h2>
+                <p class="hint">{ t(lang, "accounts.hint") }</p>
                 <div class="table-scroll">
     <table class="usage">
                     <thead>
-                        <tr><th scope="col">{ "account" }</th><th scope="col">{ "records" }</th>
-                            <th scope="col" title="Logical bytes of records in use: what the registry bills">{ "billed" }</th>
-                            <th scope="col" title="Logical bytes held: billed plus released records awaiting garbage collection">{ "stored" }</th>
-                            <th scope="col" title="Ciphertext, nonces and wrapped keys actually held">{ "sealed" }</th></tr>
+                        <tr><th scope="col">{ t(lang, "common.account_col") }</th><th scope="col">{ t(lang, "accounts.records_col") }</th>
+                            <th scope="col" title={t(lang, "accounts.billed_title")}>{ t(lang, "common.billed_col") }</th>
+                            <th scope="col" title={t(lang, "accounts.stored_title")}>{ t(lang, "accounts.stored_col") }</th>
+                            <th scope="col" title={t(lang, "accounts.sealed_title")}>{ t(lang, "accounts.sealed_col") }</th></tr>
                     </thead>
                     <tbody>
                         { for u.accounts.iter().map(|a| html! {
@@ -76,7 +77,7 @@ pub fn accounts(props: &AccountsProps) -> Html {
                     </tbody>
                     <tfoot>
                         <tr>
-                            <th scope="row">{ "total" }</th>
+                            <th scope="row">{ t(lang, "accounts.total") }</th>
                             { records(u.total_records, u.total_released_records) }
                             { bytes(u.total_billed_bytes) }
                             { bytes(u.total_stored_bytes) }
@@ -85,8 +86,8 @@ pub fn accounts(props: &AccountsProps) -> Html {
                     </tfoot>
                 </table>
     </div>
-                { geo(props, &timing, &lag) }
-                <h3>{ "Registry key" }</h3>
+                { geo(lang, props, &timing, &lag) }
+                <h3>{ t(lang, "accounts.registry_key") }</h3>
                 <ul class="keys">{ for keys }</ul>
             </section>
         }
@@ -94,21 +95,21 @@ pub fn accounts(props: &AccountsProps) -> Html {
 
 /// Geo-redundant storage per account: the recovery point window (written here, not yet in the
 /// paired region), what a destroyed primary lost, and the account faults.
-fn geo(props: &AccountsProps, timing: &super::faults::Timing, lag: &UseStateHandle<String>) -> Html {
+fn geo(
+    lang: Lang,
+    props: &AccountsProps,
+    timing: &super::faults::Timing,
+    lag: &UseStateHandle<String>,
+) -> Html {
     let Some(g) = &props.geo else { return html! {} };
     let pair = g.paired.and_then(region::region).map(|p| p.display_name);
     let intro = match pair {
-        Some(p) => format!(
-            "Each account in {} copies every write to {p} {} after it is made (Stowage's lag; Azure \
-             gives no RPO guarantee, typically under 15 minutes). A primary destroyed inside that window \
-             loses what was not copied yet.",
-            g.region_display_name,
-            short_duration(g.geo_lag_ms)
+        Some(p) => tf(
+            lang,
+            "accounts.geo_intro",
+            &[g.region_display_name, p, &short_duration_in(lang, g.geo_lag_ms)],
         ),
-        None => format!(
-            "{} keeps its data in its own geography: no paired-region copy, so a destroyed primary loses everything it held.",
-            g.region_display_name
-        ),
+        None => tf(lang, "accounts.geo_intro_local", &[g.region_display_name]),
     };
     let on_lag = {
         let lag = lag.clone();
@@ -132,17 +133,22 @@ fn geo(props: &AccountsProps, timing: &super::faults::Timing, lag: &UseStateHand
     };
     let rows = g.accounts.iter().map(|a| {
         let window = if a.uncopied_records == 0 {
-            "all copied".to_string()
+            t(lang, "accounts.all_copied").to_string()
         } else {
             format!(
                 "{} · {}{}",
-                count(a.uncopied_records, "record", "records"),
-                human_bytes(a.uncopied_bytes),
-                a.window_ms.map_or(String::new(), |w| format!(" · {} old", short_duration(w)))
+                tn(lang, "unit.records", a.uncopied_records as u64),
+                human_bytes_in(lang, a.uncopied_bytes),
+                a.window_ms.map_or(String::new(), |w| tf(lang, "accounts.window_old", &[&short_duration_in(lang, w)]))
             )
         };
         let failure = a.failure.map(|f| {
-            let words = if f.destroyed { format!("destroyed {}", f.since) } else { format!("failed over {}", f.since) };
+            let since = f.since.to_string();
+            let words = if f.destroyed {
+                tf(lang, "accounts.destroyed_since", &[&since])
+            } else {
+                tf(lang, "accounts.failed_since", &[&since])
+            };
             html! { <span class={classes!("account-failure", f.destroyed.then_some("destroyed"))}>{ words }</span> }
         });
         let heal = props
@@ -154,7 +160,7 @@ fn geo(props: &AccountsProps, timing: &super::faults::Timing, lag: &UseStateHand
                 let id = f.id;
                 html! {
                     <button type="button" class="heal quiet" data-fault={id.to_string()}
-                        onclick={props.on_action.reform(move |_| Action::HealFault(id))}>{ "Heal" }</button>
+                        onclick={props.on_action.reform(move |_| Action::HealFault(id))}>{ t(lang, "common.heal") }</button>
                 }
             });
         html! {
@@ -164,19 +170,19 @@ fn geo(props: &AccountsProps, timing: &super::faults::Timing, lag: &UseStateHand
                 data-failed={a.failure.map(|f| if f.destroyed { "destroyed" } else { "failed" })}>
                 <td class="mono">{ &a.name }{ failure }</td>
                 <td class="window">{ window }</td>
-                <td class={classes!("num", (a.lost_records > 0).then_some("bad"))} title={exact_bytes(a.lost_bytes)}>
+                <td class={classes!("num", (a.lost_records > 0).then_some("bad"))} title={exact_bytes_in(lang, a.lost_bytes)}>
                     { if a.lost_records == 0 { "0".to_string() } else {
-                        format!("{} · {}", grouped(a.lost_records as u64), human_bytes(a.lost_bytes))
+                        format!("{} · {}", grouped_in(lang, a.lost_records as u64), human_bytes_in(lang, a.lost_bytes))
                     } }
                 </td>
                 <td class="account-faults">
                     <button type="button" class="warn fail-account" onclick={inject(&a.name, false)}
-                        title="The primary fails: reads and writes go to the paired-region copy; writes inside the window are unavailable until it heals">
-                        { "Fail" }
+                        title={t(lang, "accounts.fail_title")}>
+                        { t(lang, "accounts.fail") }
                     </button>
                     <button type="button" class="danger destroy-account" onclick={inject(&a.name, true)}
-                        title="The primary is destroyed: what was not yet copied to the paired region is lost">
-                        { "Destroy" }
+                        title={t(lang, "accounts.destroy_title")}>
+                        { t(lang, "accounts.destroy") }
                     </button>
                     { for heal }
                 </td>
@@ -188,20 +194,20 @@ fn geo(props: &AccountsProps, timing: &super::faults::Timing, lag: &UseStateHand
     html! {
         <div id="geo-storage" class="geo-storage" data-region={g.region} data-paired={g.paired}
             data-lag-ms={g.geo_lag_ms.0.to_string()} data-lost={lost.to_string()} data-lost-bytes={lost_bytes.to_string()}>
-            <h3>{ "Geo-redundant storage" }</h3>
+            <h3>{ t(lang, "accounts.geo_title") }</h3>
             <p class="hint">{ intro }</p>
-            <div class="account-timing" role="group" aria-label="When the Fail and Destroy buttons' faults start, and how long they last">
-                <span class="small muted">{ "Fail and Destroy below:" }</span>
+            <div class="account-timing" role="group" aria-label={t(lang, "accounts.timing_label")}>
+                <span class="small muted">{ t(lang, "accounts.timing_lead") }</span>
                 <TimingFields timing={timing.clone()} prefix="account" />
             </div>
             <div class="table-scroll">
                 <table class="usage geo-accounts">
                     <thead>
                         <tr>
-                            <th scope="col">{ "account" }</th>
-                            <th scope="col" title="The recovery point window: written here, not yet in the paired region, and how old the oldest is">{ "not yet copied" }</th>
-                            <th scope="col" title="Records a destroyed primary alone held">{ "lost" }</th>
-                            <th scope="col">{ "fault" }</th>
+                            <th scope="col">{ t(lang, "common.account_col") }</th>
+                            <th scope="col" title={t(lang, "accounts.uncopied_title")}>{ t(lang, "accounts.uncopied_col") }</th>
+                            <th scope="col" title={t(lang, "accounts.lost_title")}>{ t(lang, "common.lost_col") }</th>
+                            <th scope="col">{ t(lang, "accounts.fault_col") }</th>
                         </tr>
                     </thead>
                     <tbody>{ for rows }</tbody>
@@ -209,12 +215,12 @@ fn geo(props: &AccountsProps, timing: &super::faults::Timing, lag: &UseStateHand
             </div>
             <form class="geo-lag" onsubmit={set_lag}>
                 <label class="field inline">
-                    <span class="label">{ "Copy lag" }</span>
+                    <span class="label">{ t(lang, "accounts.lag_label") }</span>
                     <input id="geo-lag" type="text" class="duration" autocomplete="off" spellcheck="false"
-                        placeholder={short_duration(g.geo_lag_ms)} value={(**lag).clone()} oninput={on_lag}
-                        title="How long after a write its copy reaches the paired region, for writes from now on: e.g. 30s, 5m, 1h (at most 30 days)" />
+                        placeholder={short_duration_in(lang, g.geo_lag_ms)} value={(**lag).clone()} oninput={on_lag}
+                        title={t(lang, "accounts.lag_title")} />
                 </label>
-                <button id="geo-lag-set" type="submit">{ "Set lag" }</button>
+                <button id="geo-lag-set" type="submit">{ t(lang, "accounts.set_lag") }</button>
             </form>
             { props.error.as_ref().map(|e| inline_error_with_id(e, Some("accounts-error"))) }
         </div>

@@ -2,7 +2,8 @@ use yew::prelude::*;
 
 use super::inline_error;
 use crate::engine::SealView;
-use crate::ui::format::{exact_bytes, hex_as_text, hex_rows, human_bytes};
+use crate::ui::format::{exact_bytes_in, hex_as_text, hex_rows, human_bytes_in};
+use crate::ui::i18n::{Lang, t, tf, tn, use_lang};
 use crate::ui::state::{Action, BlobRole, BlobSnap};
 
 #[derive(Properties, PartialEq)]
@@ -16,16 +17,18 @@ pub struct BlobProps {
 /// A config blob or a layer: what it is, where it is stored, and its controls.
 #[function_component(BlobRow)]
 pub fn blob_row(props: &BlobProps) -> Html {
+    let lang = use_lang();
     let b = &props.blob;
     let v = &b.view;
     let digest = v.digest.to_string();
     let key = (b.repo.clone(), digest.clone());
     let is_config = b.role == BlobRole::Config;
+    let layer = || tf(lang, "blob.layer_n", &[&props.index.to_string()]);
     let (label, name) = match (&v.title, &v.synthetic, is_config) {
-        (_, _, true) => ("config".to_string(), "image config (JSON)".to_string()),
-        (Some(t), _, _) => (format!("layer {}", props.index), t.clone()),
-        (None, Some(_), _) => (format!("layer {}", props.index), "synthetic layer".to_string()),
-        (None, None, _) => (format!("layer {}", props.index), "untitled layer".to_string()),
+        (_, _, true) => (t(lang, "blob.config").to_string(), t(lang, "blob.config_name").to_string()),
+        (Some(title), _, _) => (layer(), title.clone()),
+        (None, Some(_), _) => (layer(), t(lang, "blob.synthetic_name").to_string()),
+        (None, None, _) => (layer(), t(lang, "blob.untitled").to_string()),
     };
     let filename = v.title.clone().filter(|t| !t.is_empty()).unwrap_or_else(|| v.digest.hex());
 
@@ -46,32 +49,30 @@ pub fn blob_row(props: &BlobProps) -> Html {
         props.on_action.reform(move |_| Action::ToggleSeal(key.clone()))
     };
     let shared = (v.shared_with > 0).then(|| {
-        html! { <span class="shared" title="Stored once, linked from several repositories">
-            { format!("also used by {} other repositor{}", v.shared_with, if v.shared_with == 1 { "y" } else { "ies" }) }
+        html! { <span class="shared" title={t(lang, "blob.shared_title")}>
+            { tn(lang, "blob.shared", v.shared_with as u64) }
         </span> }
     });
     let synthetic = v.synthetic.map(|s| {
         html! {
             <p class="note synthetic-note">
-                <span class="badge">{ "synthetic" }</span>
-                { format!(
-                    " Declared size {} ({}); storage counts all of it, but only a 64 KiB sample \
-                     (seed {}) is actually made, sealed and served.",
-                    human_bytes(s.size_bytes), exact_bytes(s.size_bytes), s.seed
-                ) }
+                <span class="badge">{ t(lang, "blob.synthetic") }</span>
+                { tf(lang, "blob.synthetic_note", &[
+                    &human_bytes_in(lang, s.size_bytes), &exact_bytes_in(lang, s.size_bytes), &s.seed.to_string(),
+                ]) }
             </p>
         }
     });
     let check = b.check.as_ref().map(|c| match c {
         Ok(c) if c.matches => html! {
             <p class="verify-result ok">
-                { "digest matches ✓ " }<span class="mono">{ c.recomputed.to_string() }</span>
-                <span class="muted">{ format!(" — pulled, decrypted and re-hashed {}", exact_bytes(c.served_bytes)) }</span>
+                { t(lang, "blob.matches") }<span class="mono">{ c.recomputed.to_string() }</span>
+                <span class="muted">{ tf(lang, "blob.rehashed", &[&exact_bytes_in(lang, c.served_bytes)]) }</span>
             </p>
         },
         Ok(c) => html! {
             <p class="verify-result bad">
-                { "digest does NOT match ✗ " }<span class="mono">{ c.recomputed.to_string() }</span>
+                { t(lang, "blob.mismatch") }<span class="mono">{ c.recomputed.to_string() }</span>
             </p>
         },
         Err(e) => html! { <div class="verify-result bad">{ inline_error(e) }</div> },
@@ -80,14 +81,14 @@ pub fn blob_row(props: &BlobProps) -> Html {
         let digest = digest.clone();
         html! {
             <button type="button" class="tamper-layer warn"
-                title="Flip the same bit again: the stored record is intact again"
+                title={t(lang, "blob.flip_back_title")}
                 onclick={props.on_action.reform(move |_| Action::Tamper { digest: digest.clone(), key: record.clone() })}>
-                { "Flip the bit back" }
+                { t(lang, "blob.flip_back") }
             </button>
         }
     });
     let seal = b.seal.as_ref().map(|s| match s {
-        Ok(s) => seal_panel(s, &digest, b.tampered_key.is_none(), &props.on_action),
+        Ok(s) => seal_panel(lang, s, &digest, b.tampered_key.is_none(), &props.on_action),
         Err(e) => html! { <div class="sealed">{ inline_error(e) }</div> },
     });
     let seal_open = b.seal.is_some();
@@ -100,30 +101,30 @@ pub fn blob_row(props: &BlobProps) -> Html {
             <div class="blob-head">
                 <span class="role">{ label }</span>
                 <span class="blob-title">{ name }</span>
-                <span class="size" data-bytes={v.size_bytes.to_string()} title={exact_bytes(v.size_bytes)}>
-                    { format!("{} ({})", human_bytes(v.size_bytes), exact_bytes(v.size_bytes)) }
+                <span class="size" data-bytes={v.size_bytes.to_string()} title={exact_bytes_in(lang, v.size_bytes)}>
+                    { format!("{} ({})", human_bytes_in(lang, v.size_bytes), exact_bytes_in(lang, v.size_bytes)) }
                 </span>
             </div>
             <div class="digest mono">{ &digest }</div>
             <div class="blob-meta">
-                <span title="The storage account this blob's sealed record lives in (chosen from its digest)">
-                    { "stored in " }<span class="account mono">{ &v.account }</span>
+                <span title={t(lang, "blob.stored_in_title")}>
+                    { t(lang, "blob.stored_in") }<span class="account mono">{ &v.account }</span>
                 </span>
                 { shared }
             </div>
             { synthetic }
             <div class="actions">
                 <button type="button" class="pull-layer" onclick={download}
-                    title={format!("Pull this blob (decrypt it and check its digest) and save it as {filename}")}>
-                    { "Download" }
+                    title={tf(lang, "blob.download_title", &[&filename])}>
+                    { t(lang, "blob.download") }
                 </button>
                 <button type="button" class="verify-layer" onclick={verify}
-                    title="Pull this blob again and re-hash the bytes served: they must hash to its digest">
-                    { "Verify digest" }
+                    title={t(lang, "blob.verify_title")}>
+                    { t(lang, "blob.verify") }
                 </button>
                 <button type="button" class="seal-layer" aria-expanded={seal_open.to_string()} onclick={toggle_seal}
-                    title="Show how the storage account holds this blob: encrypted, beside your plaintext">
-                    { if seal_open { "Hide sealed form" } else { "Show sealed form" } }
+                    title={t(lang, "blob.seal_title")}>
+                    { if seal_open { t(lang, "blob.seal_hide") } else { t(lang, "blob.seal_show") } }
                 </button>
                 { tamper }
             </div>
@@ -133,14 +134,20 @@ pub fn blob_row(props: &BlobProps) -> Html {
     }
 }
 
-fn seal_panel(s: &SealView, digest: &str, can_tamper: bool, on_action: &Callback<Action>) -> Html {
+fn seal_panel(
+    lang: Lang,
+    s: &SealView,
+    digest: &str,
+    can_tamper: bool,
+    on_action: &Callback<Action>,
+) -> Html {
     let tamper = can_tamper.then(|| {
         let (digest, key) = (digest.to_string(), s.key.clone());
         html! {
             <button type="button" class="tamper-layer warn"
-                title="Flip one bit of the stored ciphertext, as a failing disk might: the next pull fails with INTEGRITY_ERROR. You can flip it back."
+                title={t(lang, "blob.flip_title")}
                 onclick={on_action.reform(move |_| Action::Tamper { digest: digest.clone(), key: key.clone() })}>
-                { "Flip a bit in storage" }
+                { t(lang, "blob.flip") }
             </button>
         }
     });
@@ -148,35 +155,34 @@ fn seal_panel(s: &SealView, digest: &str, can_tamper: bool, on_action: &Callback
     html! {
         <div class="sealed">
             <dl class="seal-facts">
-                <div><dt>{ "storage account" }</dt><dd class="seal-account mono">{ &s.account }</dd></div>
-                <div class="wide"><dt>{ "record" }</dt><dd class="mono small">{ &s.key }</dd></div>
-                <div><dt>{ "registry key id" }</dt><dd class="key-id mono">{ &s.key_id }</dd></div>
-                <div><dt>{ "wrapped data key" }</dt><dd class="mono small" title={s.wrapped_key_hex.clone()}>{ format!("{wrapped_head}…") }</dd></div>
-                <div><dt>{ "nonce" }</dt><dd class="mono small">{ &s.nonce_hex }</dd></div>
+                <div><dt>{ t(lang, "blob.fact_account") }</dt><dd class="seal-account mono">{ &s.account }</dd></div>
+                <div class="wide"><dt>{ t(lang, "blob.fact_record") }</dt><dd class="mono small">{ &s.key }</dd></div>
+                <div><dt>{ t(lang, "blob.fact_key_id") }</dt><dd class="key-id mono">{ &s.key_id }</dd></div>
+                <div><dt>{ t(lang, "blob.fact_wrapped") }</dt><dd class="mono small" title={s.wrapped_key_hex.clone()}>{ format!("{wrapped_head}…") }</dd></div>
+                <div><dt>{ t(lang, "blob.fact_nonce") }</dt><dd class="mono small">{ &s.nonce_hex }</dd></div>
                 <div>
-                    <dt>{ "ciphertext" }</dt>
-                    <dd>{ format!("{} for {} of plaintext (+16-byte tag)", exact_bytes(s.ciphertext_bytes), exact_bytes(s.plaintext_bytes)) }</dd>
+                    <dt>{ t(lang, "blob.fact_ciphertext") }</dt>
+                    <dd>{ tf(lang, "blob.ciphertext_words", &[
+                        &exact_bytes_in(lang, s.ciphertext_bytes), &exact_bytes_in(lang, s.plaintext_bytes),
+                    ]) }</dd>
                 </div>
             </dl>
             <div class="heads">
-                { head("cipher-head", "Stored: first bytes of ciphertext", &s.ciphertext_head_hex) }
-                { head("plain-head", "Your bytes: first bytes of plaintext", &s.plaintext_head_hex) }
+                { head(lang, "cipher-head", t(lang, "blob.cipher_head"), &s.ciphertext_head_hex) }
+                { head(lang, "plain-head", t(lang, "blob.plain_head"), &s.plaintext_head_hex) }
             </div>
-            <p class="hint">
-                { "AES-256-GCM under this blob's own data key; the data key is stored only wrapped by the \
-                   registry key above. The storage account holds the left column, never the right." }
-            </p>
+            <p class="hint">{ t(lang, "blob.seal_hint") }</p>
             { tamper }
         </div>
     }
 }
 
-fn head(class: &'static str, caption: &'static str, hex: &str) -> Html {
+fn head(lang: Lang, class: &'static str, caption: &'static str, hex: &str) -> Html {
     html! {
         <figure class={classes!("head", class)} data-hex={hex.to_string()}>
             <figcaption>{ caption }</figcaption>
             <code class="hex">{ for hex_rows(hex).into_iter().map(|row| html! { <span class="hex-row">{ row }</span> }) }</code>
-            <div class="as-text" title="The same bytes read as text (· for non-printable)"><code>{ hex_as_text(hex) }</code></div>
+            <div class="as-text" title={t(lang, "blob.as_text_title")}><code>{ hex_as_text(hex) }</code></div>
         </figure>
     }
 }

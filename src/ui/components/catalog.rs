@@ -1,25 +1,32 @@
+use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
 use super::inline_error;
 use super::locks::{lock_badges, lock_toggles, locks_button};
 use super::manifest::ManifestCard;
-use crate::ui::format::{count, human_bytes};
+use crate::ui::format::human_bytes_in;
+use crate::ui::i18n::{Lang, t, tf, tn, use_lang};
+use crate::ui::locks::Attr;
 use crate::ui::state::{Action, CATALOG_PAGE, CatalogSnap, Danger, RepoSnap};
 
 #[derive(Properties, PartialEq)]
 pub struct CatalogProps {
     pub catalog: CatalogSnap,
+    /// The name the catalog is shown after, while it is (None: paged from the first page).
+    #[prop_or_default]
+    pub from: Option<String>,
     pub on_action: Callback<Action>,
 }
 
 /// Repositories → manifests (with their tags) → config and layers, a page at a time.
 #[function_component(Catalog)]
 pub fn catalog(props: &CatalogProps) -> Html {
+    let lang = use_lang();
     let c = &props.catalog;
     let body = if let Some(e) = &c.error {
         inline_error(e)
     } else if c.repos.is_empty() {
-        html! { <p class="empty">{ "No repositories yet. Push an image with the form and it appears here." }</p> }
+        html! { <p class="empty">{ t(lang, "catalog.empty") }</p> }
     } else {
         html! {
             <ul class="repos">
@@ -27,53 +34,78 @@ pub fn catalog(props: &CatalogProps) -> Html {
             </ul>
         }
     };
+    let jump = use_state(String::new);
+    let page_words = match &props.from {
+        Some(from) => tf(lang, "catalog.page_after", &[&c.page.saturating_sub(1).to_string(), from]),
+        None => tf(lang, "catalog.page", &[&c.page.to_string()]),
+    };
+    let on_jump = {
+        let (jump, on_action) = (jump.clone(), props.on_action.clone());
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            on_action.emit(Action::CatalogAfter((*jump).clone()));
+        })
+    };
+    let on_jump_text = {
+        let jump = jump.clone();
+        Callback::from(move |e: InputEvent| jump.set(e.target_unchecked_into::<HtmlInputElement>().value()))
+    };
+    // Paging one page at a time does not reach deep into a big registry: start after a name, as
+    // the registry API's `last` does.
+    let jump_form = (c.has_prev || c.has_next).then(|| {
+        html! {
+            <form id="catalog-jump" class="catalog-jump" onsubmit={on_jump}>
+                <label for="catalog-after">{ t(lang, "catalog.after_label") }</label>
+                <input id="catalog-after" type="text" autocomplete="off" spellcheck="false"
+                    placeholder={t(lang, "catalog.after_placeholder")} value={(*jump).clone()}
+                    oninput={on_jump_text} />
+                <button id="catalog-after-go" type="submit" title={t(lang, "catalog.after_title")}>
+                    { t(lang, "catalog.after_go") }
+                </button>
+            </form>
+        }
+    });
     let pager = (c.has_prev || c.has_next).then(|| {
         html! {
-            <nav class="pager" aria-label="Catalog pages">
+            <nav class="pager" aria-label={t(lang, "catalog.pages_label")}>
                 <button id="catalog-prev" type="button" disabled={!c.has_prev}
-                    title="Show the previous page of repositories"
-                    onclick={props.on_action.reform(|_| Action::CatalogPrev)}>{ "← Previous" }</button>
-                <span>{ format!("Page {}", c.page) }</span>
+                    title={t(lang, "catalog.prev_title")}
+                    onclick={props.on_action.reform(|_| Action::CatalogPrev)}>{ t(lang, "catalog.prev") }</button>
+                <span id="catalog-page" data-page={c.page.to_string()}>{ page_words }</span>
                 <button id="catalog-next" type="button" disabled={!c.has_next}
-                    title="Show the next page of repositories (the registry lists them in pages)"
-                    onclick={props.on_action.reform(|_| Action::CatalogNext)}>{ "Next →" }</button>
+                    title={t(lang, "catalog.next_title")}
+                    onclick={props.on_action.reform(|_| Action::CatalogNext)}>{ t(lang, "catalog.next") }</button>
             </nav>
         }
     });
     html! {
         <section id="catalog" class="panel catalog" aria-labelledby="catalog-title">
             <div class="panel-head">
-                <h2 id="catalog-title">{ "Catalog" }</h2>
-                <p class="hint">{ format!(
-                    "Repositories in name order, {CATALOG_PAGE} per page. Open one to see its manifests, \
-                     the tags that point to them, and their layers. Locks ▸ on any of them shows its \
-                     four locks, explained under the list."
-                ) }</p>
+                <h2 id="catalog-title">{ t(lang, "catalog.title") }</h2>
+                <p class="hint">{ tf(lang, "catalog.hint", &[&CATALOG_PAGE.to_string()]) }</p>
             </div>
             { body }
             { pager }
-            { locks_help() }
+            { jump_form }
+            { locks_help(lang) }
         </section>
     }
 }
 
 /// What the four locks do, in one paragraph, at the catalog's foot (the lock panels link here).
-fn locks_help() -> Html {
+fn locks_help(lang: Lang) -> Html {
     html! {
         <p id="locks-help" class="locks-help">
-            <strong>{ "Locks" }</strong>
-            { " (ACR's changeable attributes): every repository, tag and manifest has four, all on until you \
-               open " }<em>{ "Locks ▸" }</em>{ " and switch one off. " }
-            <b>{ "write" }</b>{ " off: nothing is pushed over it or into it, and it can't be untagged or deleted. " }
-            <b>{ "delete" }</b>{ " off: it can't be untagged or deleted; pushes still work. " }
-            <b>{ "read" }</b>{ " off: pulls are refused (a repository's read lock covers its blobs too; a \
-               manifest's does not lock its layers). " }
-            <b>{ "list" }</b>{ " off: listings leave it out, yet a direct pull works; this page still shows it, \
-               marked hidden. " }
-            { "Tag and manifest locks are independent, as in ACR: locking a tag does not lock its manifest (though \
-               a locked tag stops its manifest being deleted, since the tag would go with it). Refusals answer " }
+            <strong>{ t(lang, "catalog.locks") }</strong>
+            { t(lang, "catalog.locks_help_lead") }<em>{ [t(lang, "catalog.locks"), " ▸"].concat() }</em>
+            { t(lang, "catalog.locks_help_switch") }
+            <b>{ Attr::Write.label(lang) }</b>{ t(lang, "catalog.locks_help_write") }
+            <b>{ Attr::Delete.label(lang) }</b>{ t(lang, "catalog.locks_help_delete") }
+            <b>{ Attr::Read.label(lang) }</b>{ t(lang, "catalog.locks_help_read") }
+            <b>{ Attr::List.label(lang) }</b>{ t(lang, "catalog.locks_help_list") }
+            { t(lang, "catalog.locks_help_independent") }
             <code>{ "HTTP 405 REGISTRY_DISALLOWED_OPERATION" }</code>
-            { "; unlocking is always allowed." }
+            { t(lang, "catalog.locks_help_unlock") }
         </p>
     }
 }
@@ -86,17 +118,22 @@ pub struct RepoRowProps {
 
 #[function_component(RepoRow)]
 pub fn repo_row(props: &RepoRowProps) -> Html {
+    let lang = use_lang();
     let r = &props.repo;
     let name = r.name.clone();
     let summary = r.summary.as_ref().map(|s| {
-        let untagged = if s.untagged > 0 { format!(" ({} untagged)", s.untagged) } else { String::new() };
+        let untagged = if s.untagged > 0 {
+            tf(lang, "catalog.untagged_count", &[&s.untagged.to_string()])
+        } else {
+            String::new()
+        };
         html! {
-            <span class="summary" title="Bytes of the blobs and manifests this repository uses, each once">
+            <span class="summary" title={t(lang, "catalog.summary_title")}>
                 { [
-                    count(s.tags, "tag", "tags"),
-                    format!("{}{untagged}", count(s.manifests, "manifest", "manifests")),
-                    count(s.blobs, "blob", "blobs"),
-                    human_bytes(s.linked_bytes),
+                    tn(lang, "unit.tags", s.tags as u64),
+                    format!("{}{untagged}", tn(lang, "unit.manifests", s.manifests as u64)),
+                    tn(lang, "unit.blobs", s.blobs as u64),
+                    human_bytes_in(lang, s.linked_bytes),
                 ]
                 .map(|part| part.replace(' ', "\u{a0}"))
                 .join(" · ") }
@@ -118,31 +155,33 @@ pub fn repo_row(props: &RepoRowProps) -> Html {
     let more = (r.expanded && r.manifests_hidden > 0).then(|| {
         let name = name.clone();
         html! {
-            <button type="button" class="more" title="Show the next manifests of this repository"
+            <button type="button" class="more" title={t(lang, "catalog.more_title")}
                 onclick={props.on_action.reform(move |_| Action::MoreManifests(name.clone()))}>
-                { format!("Show more ({} not shown)", r.manifests_hidden) }
+                { tf(lang, "catalog.more", &[&r.manifests_hidden.to_string()]) }
             </button>
         }
     });
     let attributes = r.summary.as_ref().map(|s| s.attributes);
     let hidden = attributes.is_some_and(|a| !a.list_enabled);
-    let locks = attributes.filter(|_| r.locks_open).map(|a| lock_toggles(&name, None, &a, &props.on_action));
+    let locks =
+        attributes.filter(|_| r.locks_open).map(|a| lock_toggles(lang, &name, None, &a, &props.on_action));
     html! {
         <li class={classes!("repo", r.expanded.then_some("open"), hidden.then_some("hidden-repo"))}
             data-repo={name.clone()} data-hidden={hidden.to_string()}>
             <div class="repo-head">
                 <button type="button" class="repo-toggle" aria-expanded={r.expanded.to_string()}
-                    title="Show or hide this repository's manifests and layers" onclick={toggle}>
+                    title={t(lang, "catalog.toggle_title")} onclick={toggle}>
                     <span class="chevron" aria-hidden="true">{ if r.expanded { "▾" } else { "▸" } }</span>
                     <span class="repo-name mono">{ &name }</span>
                 </button>
-                { attributes.as_ref().map(lock_badges) }
+                { attributes.as_ref().map(|a| lock_badges(lang, a)) }
                 { summary }
                 <div class="repo-actions">
-                    { attributes.is_some().then(|| locks_button(&name, None, r.locks_open, "Locks", "locks-toggle", &props.on_action)) }
-                    <button type="button" class="delete-repo danger"
-                        title="Delete the repository: all its tags and manifests. Billing for the layers no other repository uses stops at once; garbage collection reclaims their space later. Cannot be undone. Asks first."
-                        onclick={delete}>{ "Delete repository" }</button>
+                    { attributes.is_some().then(|| {
+                        locks_button(lang, &name, None, r.locks_open, t(lang, "catalog.locks"), "locks-toggle", &props.on_action)
+                    }) }
+                    <button type="button" class="delete-repo danger" title={t(lang, "catalog.delete_title")}
+                        onclick={delete}>{ t(lang, "catalog.delete") }</button>
                 </div>
             </div>
             { locks }

@@ -9,7 +9,8 @@ use yew::prelude::*;
 use super::inline_error_with_id;
 use crate::engine::Client;
 use crate::engine::region;
-use crate::ui::format::{count, grouped};
+use crate::ui::format::grouped_in;
+use crate::ui::i18n::{Lang, t, tf, tn, use_lang};
 use crate::ui::state::{Action, ClientRun, ClientTally, UiError};
 
 #[derive(Properties, PartialEq)]
@@ -28,6 +29,7 @@ fn display(name: &str) -> &str {
 
 #[function_component(ClientsPanel)]
 pub fn clients_panel(props: &ClientsProps) -> Html {
+    let lang = use_lang();
     let picked = use_state(String::new);
     let repo = use_state(|| "demo/app".to_string());
     let tag = use_state(|| "v1".to_string());
@@ -67,58 +69,54 @@ pub fn clients_panel(props: &ClientsProps) -> Html {
     html! {
         <section id="clients" class="panel clients" aria-labelledby="clients-title"
             data-total={props.total.to_string()}>
-            <h2 id="clients-title">{ "Clients" }</h2>
-            <p class="hint">{ "A client lives in a region. Each of its requests goes to the routable replica with the \
-                               lowest measured latency; without a DNS cache it resolves again for every request, so a \
-                               push's layers and its manifest can land in different replicas." }</p>
-            { client_table(props) }
+            <h2 id="clients-title">{ t(lang, "clients.title") }</h2>
+            <p class="hint">{ t(lang, "clients.hint") }</p>
+            { client_table(lang, props) }
             <div class="client-form">
                 <label class="field inline">
-                    <span class="label">{ "Client" }</span>
+                    <span class="label">{ t(lang, "clients.client") }</span>
                     <select id="client-pick" onchange={on_pick} disabled={none}>
                         { for props.clients.iter().map(|c| html! {
                             <option value={c.name.clone()} selected={c.name == client}>
-                                { format!("{} ({}{})", c.name, c.region, if c.dns_cache { ", DNS cache" } else { "" }) }
+                                { format!("{} ({}{})", c.name, c.region, if c.dns_cache { t(lang, "clients.dns_cache_suffix") } else { "" }) }
                             </option>
                         }) }
                     </select>
                 </label>
                 <label class="field inline">
-                    <span class="label">{ "Repository" }</span>
+                    <span class="label">{ t(lang, "common.repository") }</span>
                     <input id="client-repo" type="text" autocomplete="off" spellcheck="false"
                         value={(*repo).clone()} oninput={text(&repo)} />
                 </label>
                 <label class="field inline">
-                    <span class="label">{ "Tag" }</span>
+                    <span class="label">{ t(lang, "common.tag") }</span>
                     <input id="client-tag" type="text" class="short" autocomplete="off" spellcheck="false"
-                        value={(*tag).clone()} oninput={text(&tag)} title="The tag to push, or the tag or digest to pull" />
+                        value={(*tag).clone()} oninput={text(&tag)} title={t(lang, "clients.tag_title")} />
                 </label>
                 <div class="button-row">
                     <button id="client-push" type="button" class="primary" disabled={none} onclick={push}
-                        title="The client pushes two small text layers, a config and a manifest, one request at a time">
-                        { "Client push" }
+                        title={t(lang, "clients.push_title")}>
+                        { t(lang, "clients.push") }
                     </button>
                     <button id="client-pull" type="button" disabled={none} onclick={pull}
-                        title="The client pulls the manifest, then each blob, one request at a time">
-                        { "Client pull" }
+                        title={t(lang, "clients.pull_title")}>
+                        { t(lang, "clients.pull") }
                     </button>
                 </div>
-                <small>{ "A client push sends two layers, layer-1.txt and layer-2.txt, each the line \
-                          \"layer N of repo:tag, pushed by client at T ms\" (T: the virtual time), so every push is \
-                          new content." }</small>
+                <small>{ t(lang, "clients.push_note") }</small>
                 if none {
-                    <p class="small muted">{ "Add a client first: click a region on the map." }</p>
+                    <p class="small muted">{ t(lang, "clients.none") }</p>
                 }
             </div>
             { props.error.as_ref().map(|e| inline_error_with_id(e, Some("clients-error"))) }
-            { props.runs.first().map(last_run) }
-            { runs(&props.runs) }
+            { props.runs.first().map(|run| last_run(lang, run)) }
+            { runs(lang, &props.runs) }
         </section>
     }
 }
 
 /// Every client shown, with the engine's request count and the page's runs and failures.
-fn client_table(props: &ClientsProps) -> Html {
+fn client_table(lang: Lang, props: &ClientsProps) -> Html {
     if props.clients.is_empty() {
         return html! {};
     }
@@ -128,12 +126,12 @@ fn client_table(props: &ClientsProps) -> Html {
             <table id="client-table" class="client-table">
                 <thead>
                     <tr>
-                        <th scope="col">{ "client" }</th>
-                        <th scope="col" title="Where it is, and whether it caches DNS">{ "region · DNS" }</th>
-                        <th scope="col" title="The replica it resolved last (a caching client keeps it for 5 minutes)">{ "resolved" }</th>
-                        <th scope="col" title="Times the global endpoint resolved a replica for it: every request without a DNS cache, once per 5 minutes with one">{ "lookups" }</th>
-                        <th scope="col" title="Pushes and pulls run from this page">{ "runs" }</th>
-                        <th scope="col" title="Runs from this page that failed, by error code">{ "failed" }</th>
+                        <th scope="col">{ t(lang, "clients.col_client") }</th>
+                        <th scope="col" title={t(lang, "clients.col_region_title")}>{ t(lang, "clients.col_region") }</th>
+                        <th scope="col" title={t(lang, "clients.col_resolved_title")}>{ t(lang, "clients.col_resolved") }</th>
+                        <th scope="col" title={t(lang, "clients.col_lookups_title")}>{ t(lang, "clients.col_lookups") }</th>
+                        <th scope="col" title={t(lang, "clients.col_runs_title")}>{ t(lang, "clients.col_runs") }</th>
+                        <th scope="col" title={t(lang, "clients.col_failed_title")}>{ t(lang, "clients.col_failed") }</th>
                     </tr>
                 </thead>
                 <tbody>
@@ -148,14 +146,14 @@ fn client_table(props: &ClientsProps) -> Html {
                                 data-failed={failed.to_string()}
                                 data-manifest-blob-unknown={tally.map_or(0, |t| t.failed("MANIFEST_BLOB_UNKNOWN")).to_string()}>
                                 <th scope="row" class="mono">{ &c.name }</th>
-                                <td>{ display(c.region) }<span class="sub">{ if c.dns_cache { "DNS cached" } else { "no DNS cache" } }</span></td>
+                                <td>{ display(c.region) }<span class="sub">{ if c.dns_cache { t(lang, "clients.dns_cached") } else { t(lang, "clients.no_dns_cache") } }</span></td>
                                 <td class="mono">{ c.resolved.map_or("—".to_string(), |(to, until)| {
-                                    if c.dns_cache { format!("{to} until {until}") } else { to.to_string() }
+                                    if c.dns_cache { tf(lang, "clients.resolved_until", &[to, &until.to_string()]) } else { to.to_string() }
                                 }) }</td>
-                                <td class="num">{ grouped(c.lookups) }</td>
+                                <td class="num">{ grouped_in(lang, c.lookups) }</td>
                                 <td class="num">{ runs }</td>
                                 <td class={classes!("num", "failed", (failed > 0).then_some("bad"))}>
-                                    if failures.len() != 1 { { grouped(u64::from(failed)) } }
+                                    if failures.len() != 1 { { grouped_in(lang, u64::from(failed)) } }
                                     { for failures.iter().map(|(code, n)| html! {
                                         <span class="sub code-count" data-code={*code}>{ format!("{n} {code}") }</span>
                                     }) }
@@ -164,7 +162,7 @@ fn client_table(props: &ClientsProps) -> Html {
                         }
                     }) }
                     if more > 0 {
-                        <tr><td colspan="6" class="more-note">{ format!("… and {} more", grouped(more as u64)) }</td></tr>
+                        <tr><td colspan="6" class="more-note">{ tf(lang, "common.and_more", &[&grouped_in(lang, more as u64)]) }</td></tr>
                     }
                 </tbody>
             </table>
@@ -173,27 +171,35 @@ fn client_table(props: &ClientsProps) -> Html {
 }
 
 /// The last run: each request, the replica that served it, and how it went.
-fn last_run(run: &ClientRun) -> Html {
+fn last_run(lang: Lang, run: &ClientRun) -> Html {
     let r = &run.report;
     let outcome = match (&r.error_code, &r.digest) {
         (Some(code), _) => {
             html! { <><code class="code">{ *code }</code>{ format!(" {}", r.error.clone().unwrap_or_default()) }</> }
         }
-        (None, Some(d)) => html! { <>{ "OK: manifest " }<span class="mono">{ d.short() }</span></> },
+        (None, Some(d)) => {
+            html! { <>{ t(lang, "clients.ok_manifest") }<span class="mono">{ d.short() }</span></> }
+        }
         (None, None) => html! { { "OK" } },
     };
     html! {
         <div id="client-report" class={classes!("client-report", r.error_code.map(|_| "failed"))}
             data-seq={run.seq.to_string()} data-op={run.op.as_str()} data-client={r.client.clone()}
             data-error={r.error_code} data-requests={r.requests.len().to_string()}>
-            <h3>{ format!("#{} {} {} {} at {}", run.seq, r.client, run.op.as_str(), run.image, run.at) }</h3>
+            <h3>{ tf(lang, "clients.run_title", &[
+                &run.seq.to_string(), &r.client, op_words(lang, run.op.as_str()), &run.image, &run.at.to_string(),
+            ]) }</h3>
             <table class="routed">
-                <thead><tr><th scope="col">{ "request" }</th><th scope="col">{ "served by" }</th><th scope="col">{ "result" }</th></tr></thead>
+                <thead><tr>
+                    <th scope="col">{ t(lang, "clients.col_request") }</th>
+                    <th scope="col">{ t(lang, "clients.col_served_by") }</th>
+                    <th scope="col">{ t(lang, "clients.col_result") }</th>
+                </tr></thead>
                 <tbody>
                     { for r.requests.iter().map(|q| html! {
                         <tr data-region={q.region} data-error={q.error} class={classes!(q.error.map(|_| "bad"))}>
                             <td class="mono">{ &q.request }</td>
-                            <td>{ if q.region.is_empty() { "no replica".to_string() } else { format!("{} ({})", display(q.region), q.region) } }</td>
+                            <td>{ if q.region.is_empty() { t(lang, "clients.no_replica").to_string() } else { format!("{} ({})", display(q.region), q.region) } }</td>
                             <td>{ match q.error { Some(code) => html! { <code class="code">{ code }</code> }, None => html! { { "OK" } } } }</td>
                         </tr>
                     }) }
@@ -205,13 +211,13 @@ fn last_run(run: &ClientRun) -> Html {
 }
 
 /// The runs made from the page, newest first: one line each, where each request went.
-fn runs(runs: &[ClientRun]) -> Html {
+fn runs(lang: Lang, runs: &[ClientRun]) -> Html {
     if runs.len() < 2 {
         return html! {};
     }
     html! {
         <>
-            <h3>{ "Recent client runs" }</h3>
+            <h3>{ t(lang, "clients.recent") }</h3>
             <ol id="client-runs" class="client-runs small">
                 { for runs.iter().map(|run| {
                     let r = &run.report;
@@ -226,15 +232,24 @@ fn runs(runs: &[ClientRun]) -> Html {
                         <li data-seq={run.seq.to_string()} data-error={r.error_code}
                             class={classes!(r.error_code.map(|_| "bad"))}>
                             <span class="mono">{ format!("#{} {} ", run.seq, run.at) }</span>
-                            <strong>{ format!("{} {} {}", r.client, run.op.as_str(), run.image) }</strong>
+                            <strong>{ format!("{} {} {}", r.client, op_words(lang, run.op.as_str()), run.image) }</strong>
                             { format!(": {}{}", route.join(", "), match r.error_code {
                                 Some(_) => String::new(),
-                                None => format!(" · OK, {}", count(r.requests.len(), "request", "requests")),
+                                None => format!(" · OK, {}", tn(lang, "unit.requests", r.requests.len() as u64)),
                             }) }
                         </li>
                     }
                 }) }
             </ol>
         </>
+    }
+}
+
+/// A client run's operation (`push` or `pull`, as the state names it) in `lang`.
+fn op_words(lang: Lang, op: &'static str) -> &'static str {
+    match op {
+        "push" => t(lang, "clients.op_push"),
+        "pull" => t(lang, "clients.op_pull"),
+        other => other,
     }
 }

@@ -3,6 +3,7 @@ use wasm_bindgen::closure::Closure;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
+use super::keys::{KeyHelp, KeyTarget, help_button, use_keys};
 use crate::engine::Millis;
 use crate::ui::format::{count, duration_words, job_kind_words, short_key};
 use crate::ui::state::{Action, ClockSnap, RUN_SPEEDS, TICK_MS};
@@ -47,7 +48,36 @@ pub fn clock_bar(props: &ClockProps) -> Html {
     let c = &props.clock;
     let speed = use_state(|| 60u32);
     let until = use_state(String::new);
+    let help = use_state(|| false);
     use_run_timer(c.running.is_some(), props.on_action.clone());
+    // The speed shown is the running clock's (a story's "Continue" picks its own), else the
+    // one chosen.
+    let shown_speed = c.running.as_ref().map_or(*speed, |r| r.speed);
+    {
+        let target = KeyTarget {
+            speed: shown_speed,
+            until: (*until).clone(),
+            running: c.running.as_ref().map(|r| r.until),
+            help_open: *help,
+        };
+        let set_speed = {
+            let speed = speed.clone();
+            Callback::from(move |s: u32| speed.set(s))
+        };
+        let set_help = {
+            let help = help.clone();
+            Callback::from(move |open: bool| help.set(open))
+        };
+        use_keys(target, set_speed, set_help, props.on_action.clone());
+    }
+    let open_help = {
+        let help = help.clone();
+        Callback::from(move |()| help.set(true))
+    };
+    let close_help = {
+        let help = help.clone();
+        Callback::from(move |()| help.set(false))
+    };
     let delay = duration_words(c.gc_delay);
     let advance = |by: Millis| props.on_action.reform(move |_| Action::Advance(by));
     let on_speed = {
@@ -100,7 +130,7 @@ pub fn clock_bar(props: &ClockProps) -> Html {
                         title="Move the clock forward 10 virtual minutes, running every job that falls due on the way">
                         { "+10 min" }
                     </button>
-                    <button id="step-job" type="button" onclick={props.on_action.reform(|_| Action::StepJob)}
+                    <button id="step-job" type="button" aria-keyshortcuts="ArrowRight" onclick={props.on_action.reform(|_| Action::StepJob)}
                         title="Run the next queued job now: the clock jumps to the time it was due">
                         { "Next job" }
                     </button>
@@ -114,7 +144,7 @@ pub fn clock_bar(props: &ClockProps) -> Html {
                         <span class="visually-hidden">{ "Speed" }</span>
                         <select id="run-speed" onchange={on_speed}>
                             { for RUN_SPEEDS.iter().map(|(value, label)| html! {
-                                <option value={value.to_string()} selected={*value == *speed}>{ *label }</option>
+                                <option value={value.to_string()} selected={*value == shown_speed}>{ *label }</option>
                             }) }
                         </select>
                     </label>
@@ -123,18 +153,19 @@ pub fn clock_bar(props: &ClockProps) -> Html {
                         aria-label="Run until this virtual time"
                         title="Optional: stop by itself at this virtual time, typed as the clock shows it (00:30:00, 1d 02:00:00) or from now (+10m, +2h)" />
                     if running {
-                        <button id="run-pause" type="button" class="run-button running"
+                        <button id="run-pause" type="button" class="run-button running" aria-keyshortcuts="Space"
                             onclick={props.on_action.reform(|_| Action::Pause)}
                             title="Stop the clock where it is">
                             { "❚❚ Pause" }
                         </button>
                     } else {
-                        <button id="run-start" type="button" class="run-button" onclick={run}
+                        <button id="run-start" type="button" class="run-button" aria-keyshortcuts="Space" onclick={run}
                             title="Let virtual time run by itself at the chosen speed, in small slices so the page stays responsive; jobs run as they fall due">
                             { "▶ Run" }
                         </button>
                     }
                     { run_state }
+                    { help_button(open_help) }
                 </div>
             </div>
             <p class="hint">
@@ -146,6 +177,7 @@ pub fn clock_bar(props: &ClockProps) -> Html {
             </p>
             </div>
             { backlog(c) }
+            <KeyHelp open={*help} on_close={close_help} />
         </section>
     }
 }

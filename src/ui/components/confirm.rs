@@ -1,6 +1,7 @@
 use yew::prelude::*;
 
-use crate::ui::format::{count, duration_words, exact_bytes, human_bytes};
+use crate::ui::format::{duration_words_in, exact_bytes_in, human_bytes_in};
+use crate::ui::i18n::{Lang, t, tf, tn, use_lang};
 use crate::ui::state::{Action, ClockSnap, Danger};
 
 #[derive(Properties, PartialEq)]
@@ -16,6 +17,7 @@ pub struct ConfirmProps {
 /// Asks before untag and delete, saying what will happen and that it cannot be undone.
 #[function_component(ConfirmDialog)]
 pub fn confirm_dialog(props: &ConfirmProps) -> Html {
+    let lang = use_lang();
     let no_ref = use_node_ref();
     {
         let no_ref = no_ref.clone();
@@ -28,7 +30,7 @@ pub fn confirm_dialog(props: &ConfirmProps) -> Html {
         });
     }
     let Some(danger) = &props.danger else { return html! {} };
-    let (title, mut lines, yes) = describe(danger, &props.clock);
+    let (title, mut lines, yes) = describe(lang, danger, &props.clock);
     let undone = match props.soft_delete_days {
         Some(days) => {
             // Nothing is released while soft delete is on: the billing line does not apply.
@@ -36,13 +38,10 @@ pub fn confirm_dialog(props: &ConfirmProps) -> Html {
                 lines.pop();
             }
             html! {
-                <p class="bin-note"><strong>{ format!(
-                    "Soft delete is on: it goes to the recycle bin, still billed, and can be restored for {}.",
-                    count(days as usize, "day", "days")
-                ) }</strong></p>
+                <p class="bin-note"><strong>{ tf(lang, "confirm.soft_delete_on", &[&tn(lang, "unit.days", u64::from(days))]) }</strong></p>
             }
         }
-        None => html! { <p class="irreversible"><strong>{ "This cannot be undone." }</strong></p> },
+        None => html! { <p class="irreversible"><strong>{ t(lang, "confirm.irreversible") }</strong></p> },
     };
     let on_key = {
         let on_action = props.on_action.clone();
@@ -60,8 +59,8 @@ pub fn confirm_dialog(props: &ConfirmProps) -> Html {
                 { undone }
                 <div class="dialog-actions">
                     <button id="confirm-no" type="button" ref={no_ref}
-                        title="Close this dialog; nothing changes" onclick={props.on_action.reform(|_| Action::Cancel)}>
-                        { "Cancel" }
+                        title={t(lang, "confirm.cancel_title")} onclick={props.on_action.reform(|_| Action::Cancel)}>
+                        { t(lang, "confirm.cancel") }
                     </button>
                     <button id="confirm-yes" type="button" class="danger solid"
                         onclick={props.on_action.reform(|_| Action::Confirm)}>{ yes }</button>
@@ -72,61 +71,58 @@ pub fn confirm_dialog(props: &ConfirmProps) -> Html {
 }
 
 /// What billing and storage do after a delete made now.
-fn gc_line(clock: &ClockSnap, what: &str) -> String {
-    format!(
-        "Billing for {what} stops at once. The space stays held until garbage collection reclaims it \
-         {} later, at {} on the virtual clock.",
-        duration_words(clock.gc_delay),
-        clock.reclaim_if_released_now
+fn gc_line(lang: Lang, clock: &ClockSnap, what: &str) -> String {
+    tf(
+        lang,
+        "confirm.gc_line",
+        &[what, &duration_words_in(lang, clock.gc_delay), &clock.reclaim_if_released_now.to_string()],
     )
 }
 
-fn describe(danger: &Danger, clock: &ClockSnap) -> (String, Vec<String>, &'static str) {
+fn describe(lang: Lang, danger: &Danger, clock: &ClockSnap) -> (String, Vec<String>, &'static str) {
     match danger {
         Danger::Untag { repo, tag, digest } => (
-            format!("Remove tag {repo}:{tag}?"),
+            tf(lang, "confirm.untag_title", &[repo, tag]),
             vec![
-                format!(
-                    "Only the name {tag} goes. Manifest {digest} stays stored, still billed, and pullable by digest."
-                ),
-                "Untag frees no storage and stops no billing. To stop paying for it, delete the manifest."
-                    .into(),
+                tf(lang, "confirm.untag_only", &[tag, digest]),
+                t(lang, "confirm.untag_frees_nothing").into(),
             ],
-            "Untag",
+            t(lang, "confirm.untag_yes"),
         ),
         Danger::DeleteManifest { repo, digest, tags } => {
             let tags = if tags.is_empty() {
-                "It has no tags.".to_string()
+                t(lang, "confirm.no_tags").to_string()
             } else {
-                format!("Its tags go with it: {}.", tags.join(", "))
+                tf(lang, "confirm.tags_go", &[&tags.join(", ")])
             };
             (
-                format!("Delete this manifest from {repo}?"),
+                tf(lang, "confirm.delete_manifest_title", &[repo]),
                 vec![
-                    format!("Manifest {digest} is deleted. {tags}"),
-                    gc_line(clock, "the manifest and for every blob nothing else uses"),
+                    tf(lang, "confirm.manifest_deleted", &[digest, &tags]),
+                    gc_line(lang, clock, t(lang, "confirm.gc_what_manifest")),
                 ],
-                "Delete manifest",
+                t(lang, "confirm.delete_manifest_yes"),
             )
         }
         Danger::DeleteRepository { repo, manifests, tags, unique_bytes } => (
-            format!("Delete repository {repo}?"),
+            tf(lang, "confirm.delete_repository_title", &[repo]),
             vec![
-                format!(
-                    "All {} and {} in it are deleted. Blobs that other repositories also use stay, still billed.",
-                    count(*manifests, "manifest", "manifests"),
-                    count(*tags, "tag", "tags")
+                tf(
+                    lang,
+                    "confirm.repository_deleted",
+                    &[&tn(lang, "unit.manifests", *manifests as u64), &tn(lang, "unit.tags", *tags as u64)],
                 ),
                 gc_line(
+                    lang,
                     clock,
-                    &format!(
-                        "the {} ({}) no other repository holds",
-                        human_bytes(*unique_bytes),
-                        exact_bytes(*unique_bytes)
+                    &tf(
+                        lang,
+                        "confirm.gc_what_repository",
+                        &[&human_bytes_in(lang, *unique_bytes), &exact_bytes_in(lang, *unique_bytes)],
                     ),
                 ),
             ],
-            "Delete repository",
+            t(lang, "confirm.delete_repository_yes"),
         ),
     }
 }

@@ -5,7 +5,8 @@ use yew::prelude::*;
 
 use crate::engine::Event as LogEvent;
 use crate::engine::events::EVENTS_MAX;
-use crate::ui::format::{grouped, shorten_record_keys};
+use crate::ui::format::{grouped_in, shorten_record_keys};
+use crate::ui::i18n::{Lang, t, tf, use_lang};
 use crate::ui::state::Shared;
 
 /// Each row's height in pixels (two lines: seq, time, region and kind; then the sentence).
@@ -72,6 +73,7 @@ fn kind_of(e: &LogEvent) -> String {
 /// bottom it follows new events as they come.
 #[function_component(EventLog)]
 pub fn event_log(props: &EventLogProps) -> Html {
+    let lang = use_lang();
     let region = use_state(String::new);
     let text = use_state(String::new);
     let scroll_top = use_state(|| 0.0f64);
@@ -145,7 +147,7 @@ pub fn event_log(props: &EventLogProps) -> Html {
                         None => i,
                         Some(seqs) => usize::try_from(seqs[i].checked_sub(first_seq)?).ok()?,
                     };
-                    r.events().nth(pos).map(|e| row(e, i))
+                    r.events().nth(pos).map(|e| row(lang, e, i))
                 })
                 .collect()
         }
@@ -161,24 +163,27 @@ pub fn event_log(props: &EventLogProps) -> Html {
     regions.sort_unstable();
     let filtered = found.seqs.is_some();
     let count_words = if filtered {
-        format!("{} of the {} kept events match.", grouped(rows as u64), grouped(found.kept as u64))
+        tf(lang, "events.match", &[&grouped_in(lang, rows as u64), &grouped_in(lang, found.kept as u64)])
     } else if props.total > found.kept as u64 {
-        format!(
-            "The newest {} of {} events (the log keeps {}).",
-            grouped(found.kept as u64),
-            grouped(props.total),
-            grouped(EVENTS_MAX as u64)
+        tf(
+            lang,
+            "events.newest",
+            &[
+                &grouped_in(lang, found.kept as u64),
+                &grouped_in(lang, props.total),
+                &grouped_in(lang, EVENTS_MAX as u64),
+            ],
         )
     } else {
-        format!("{} events.", grouped(found.kept as u64))
+        tf(lang, "events.count", &[&grouped_in(lang, found.kept as u64)])
     };
     let body = if rows == 0 {
-        let words = if filtered { "No event matches." } else { "Nothing has happened yet." };
+        let words = if filtered { t(lang, "events.no_match") } else { t(lang, "events.nothing") };
         html! { <p class="empty">{ words }</p> }
     } else {
         html! {
             <div id="events-scroll" class="event-scroll" ref={scroller} onscroll={on_scroll}
-                tabindex="0" aria-label="Events, oldest first">
+                tabindex="0" aria-label={t(lang, "events.scroll_label")}>
                 <ol class="events" style={format!("height: {height}px")} data-rows={rows.to_string()}>
                     { for rendered }
                 </ol>
@@ -187,21 +192,20 @@ pub fn event_log(props: &EventLogProps) -> Html {
     };
     html! {
         <section id="events" class="panel events-panel" aria-labelledby="events-title">
-            <h2 id="events-title">{ "Event log" }</h2>
-            <p class="hint">{ "Everything the registry did, oldest first with the newest at the bottom, at the \
-                virtual time and in the region it happened." }</p>
+            <h2 id="events-title">{ t(lang, "events.title") }</h2>
+            <p class="hint">{ t(lang, "events.hint") }</p>
             <div class="event-filters">
                 <label>
-                    <span class="visually-hidden">{ "Region" }</span>
-                    <select id="events-region" onchange={on_region} aria-label="Only the events of a region">
-                        <option value="" selected={region.is_empty()}>{ "every region" }</option>
+                    <span class="visually-hidden">{ t(lang, "events.region") }</span>
+                    <select id="events-region" onchange={on_region} aria-label={t(lang, "events.region_label")}>
+                        <option value="" selected={region.is_empty()}>{ t(lang, "events.every_region") }</option>
                         { for regions.iter().map(|r| html! {
                             <option value={*r} selected={region.as_str() == *r}>{ *r }</option>
                         }) }
                     </select>
                 </label>
-                <input id="events-filter" type="search" placeholder="filter by text" autocomplete="off"
-                    spellcheck="false" value={(*text).clone()} oninput={on_text} aria-label="Only events whose text contains" />
+                <input id="events-filter" type="search" placeholder={t(lang, "events.filter_placeholder")} autocomplete="off"
+                    spellcheck="false" value={(*text).clone()} oninput={on_text} aria-label={t(lang, "events.filter_label")} />
             </div>
             <p id="events-count" class="small muted" data-rows={rows.to_string()} data-kept={found.kept.to_string()}>
                 { count_words }
@@ -211,17 +215,17 @@ pub fn event_log(props: &EventLogProps) -> Html {
     }
 }
 
-fn row(e: &LogEvent, i: usize) -> Html {
+fn row(lang: Lang, e: &LogEvent, i: usize) -> Html {
     let kind = kind_of(e);
     html! {
         <li key={e.seq} data-seq={e.seq.to_string()} data-region={e.region} data-kind={kind.clone()}
             style={format!("top: {}px", i as f64 * ROW_PX)}>
             <div class="event-meta">
                 <span class="seq">{ format!("#{}", e.seq) }</span>
-                <span class="at mono" data-ms={e.at_ms.0.to_string()} title="Virtual time of the event">
+                <span class="at mono" data-ms={e.at_ms.0.to_string()} title={t(lang, "events.at_title")}>
                     { e.at_ms.to_string() }
                 </span>
-                <span class="region-tag mono" title="The region it happened in">{ e.region }</span>
+                <span class="region-tag mono" title={t(lang, "events.region_title")}>{ e.region }</span>
                 <span class="kind-tag">{ kind }</span>
             </div>
             <span class="text" title={e.text.clone()}>{ shorten_record_keys(&e.text) }</span>

@@ -8,7 +8,8 @@ use yew::prelude::*;
 
 use super::inline_error_with_id;
 use crate::engine::{Fault, FaultKind, FaultState, Millis};
-use crate::ui::format::short_duration;
+use crate::ui::format::short_duration_in;
+use crate::ui::i18n::{Lang, t, tf, use_lang};
 use crate::ui::state::{Action, Panel, UiError};
 
 /// Rows of the strip; more overlapping faults share the last one.
@@ -38,6 +39,7 @@ pub struct TimingProps {
 /// "Start after … lasting …": empty means now, and until healed by hand.
 #[function_component(TimingFields)]
 pub fn timing_fields(props: &TimingProps) -> Html {
+    let lang = use_lang();
     let text = |handle: &UseStateHandle<String>| {
         let handle = handle.clone();
         Callback::from(move |e: InputEvent| handle.set(e.target_unchecked_into::<HtmlInputElement>().value()))
@@ -45,18 +47,18 @@ pub fn timing_fields(props: &TimingProps) -> Html {
     html! {
         <div class="timing">
             <label class="field inline">
-                <span class="label">{ "start after" }</span>
-                <input id={format!("{}-fault-delay", props.prefix)} type="text" class="duration" placeholder="now"
-                    autocomplete="off" spellcheck="false" value={(*props.timing.delay).clone()}
-                    oninput={text(&props.timing.delay)}
-                    title="Schedule it ahead: e.g. 30s, 5m, 2h or 1d (a bare number is minutes); empty: now" />
+                <span class="label">{ t(lang, "faults.start_after") }</span>
+                <input id={format!("{}-fault-delay", props.prefix)} type="text" class="duration"
+                    placeholder={t(lang, "faults.now")} autocomplete="off" spellcheck="false"
+                    value={(*props.timing.delay).clone()} oninput={text(&props.timing.delay)}
+                    title={t(lang, "faults.start_after_title")} />
             </label>
             <label class="field inline">
-                <span class="label">{ "lasting" }</span>
+                <span class="label">{ t(lang, "faults.lasting") }</span>
                 <input id={format!("{}-fault-duration", props.prefix)} type="text" class="duration"
-                    placeholder="until healed" autocomplete="off" spellcheck="false"
+                    placeholder={t(lang, "faults.until_healed")} autocomplete="off" spellcheck="false"
                     value={(*props.timing.duration).clone()} oninput={text(&props.timing.duration)}
-                    title="It heals by itself this long after it starts, e.g. 10m; empty: until you heal it" />
+                    title={t(lang, "faults.lasting_title")} />
             </label>
         </div>
     }
@@ -85,11 +87,21 @@ pub fn fault_targets_link(fault: &FaultKind, a: &str, b: &str) -> bool {
     }
 }
 
+/// A fault's state as its class and `data-state` name it.
 pub fn fault_state_words(state: FaultState) -> &'static str {
     match state {
         FaultState::Scheduled => "scheduled",
         FaultState::Active => "active",
         FaultState::Healed => "healed",
+    }
+}
+
+/// A fault's state in words, in `lang`.
+pub fn fault_state_label(lang: Lang, state: FaultState) -> &'static str {
+    match state {
+        FaultState::Scheduled => t(lang, "faults.state_scheduled"),
+        FaultState::Active => t(lang, "faults.state_active"),
+        FaultState::Healed => t(lang, "faults.state_healed"),
     }
 }
 
@@ -114,6 +126,7 @@ fn bar_end(f: &Fault, now: Millis, hi: Millis) -> Millis {
 
 #[function_component(FaultTimeline)]
 pub fn fault_timeline(props: &TimelineProps) -> Html {
+    let lang = use_lang();
     let timing = use_timing();
     let divisor = use_state(|| "10".to_string());
     let now = props.now;
@@ -144,33 +157,33 @@ pub fn fault_timeline(props: &TimelineProps) -> Html {
                 },
                 Err(_) => Action::Fail(UiError::page(
                     "INVALID_INPUT",
-                    format!("{:?} is not a divisor: type a whole number from 2 to 1,000", divisor.trim()),
+                    tf(lang, "faults.bad_divisor", &[&format!("{:?}", divisor.trim())]),
                 )),
             })
         };
         html! {
             <details class="global-faults">
-                <summary>{ "Registry-wide faults" }</summary>
+                <summary>{ t(lang, "faults.global") }</summary>
                 <div class="global-fault-form">
                     <TimingFields timing={timing.clone()} prefix="global" />
                     <div class="button-row">
                         <button id="fault-key-vault" type="button" class="warn" onclick={inject(FaultKind::KeyVaultUnreachable)}
-                            title="No data key can be wrapped or unwrapped: pushes and pulls fail until it heals">
-                            { "Key vault unreachable" }
+                            title={t(lang, "faults.key_vault_title")}>
+                            { t(lang, "faults.key_vault") }
                         </button>
                         <button id="fault-pause-all" type="button" class="warn"
                             onclick={inject(FaultKind::ReplicationPaused { region: None })}
-                            title="Replication stops on every link until it heals">
-                            { "Pause all replication" }
+                            title={t(lang, "faults.pause_all_title")}>
+                            { t(lang, "faults.pause_all") }
                         </button>
                         <label class="field inline">
-                            <span class="label">{ "buckets ÷" }</span>
+                            <span class="label">{ t(lang, "faults.buckets") }</span>
                             <input id="burst-divisor" type="number" min="2" max="1000" step="1"
-                                value={(*divisor).clone()} oninput={on_divisor} aria-label="Throttle burst divisor" />
+                                value={(*divisor).clone()} oninput={on_divisor} aria-label={t(lang, "faults.divisor_label")} />
                         </label>
                         <button id="fault-throttle" type="button" class="warn" onclick={burst}
-                            title="The request-rate buckets shrink to this fraction, as while the service scales out">
-                            { "Throttle burst" }
+                            title={t(lang, "faults.throttle_title")}>
+                            { t(lang, "faults.throttle") }
                         </button>
                     </div>
                 </div>
@@ -181,9 +194,8 @@ pub fn fault_timeline(props: &TimelineProps) -> Html {
     if props.faults.is_empty() {
         return html! {
             <section id="faults" class="faults empty-faults" aria-labelledby="faults-title" data-total="0">
-                <h2 id="faults-title">{ "Faults" }</h2>
-                <p class="small">{ "None injected. Inject one from a region or a link on the map, next to a storage \
-                                   account, or registry-wide:" }</p>
+                <h2 id="faults-title">{ t(lang, "faults.title") }</h2>
+                <p class="small">{ t(lang, "faults.none") }</p>
                 { global }
                 { error }
             </section>
@@ -241,15 +253,25 @@ pub fn fault_timeline(props: &TimelineProps) -> Html {
             });
             let failover = f.failover_at_ms.map(|at| html! {
                 <span class="failover-mark" style={format!("left:{};top:{top}px", pct(pos(at)))}
-                    title={format!("fault {}: routing fails over at {at}", f.id)}></span>
+                    title={tf(lang, "faults.failover_mark", &[&f.id.to_string(), &at.to_string()])}></span>
             });
             let state = fault_state_words(f.state);
             let until = match (f.state, f.healed_at_ms, f.ends_at_ms) {
-                (FaultState::Healed, Some(h), _) => format!(", healed at {h}"),
-                (_, _, Some(e)) => format!(", until {e}"),
-                _ => ", until healed".to_string(),
+                (FaultState::Healed, Some(h), _) => tf(lang, "faults.bar_healed_at", &[&h.to_string()]),
+                (_, _, Some(e)) => tf(lang, "faults.bar_until", &[&e.to_string()]),
+                _ => t(lang, "faults.bar_until_healed").to_string(),
             };
-            let title = format!("Fault {}: {} ({state}, from {}{until})", f.id, f.text, f.starts_at_ms);
+            let title = tf(
+                lang,
+                "faults.bar_title",
+                &[
+                    &f.id.to_string(),
+                    &f.text,
+                    fault_state_label(lang, f.state),
+                    &f.starts_at_ms.to_string(),
+                    &until,
+                ],
+            );
             html! {
                 <>
                     { ahead }
@@ -276,34 +298,37 @@ pub fn fault_timeline(props: &TimelineProps) -> Html {
     let rows = listed.into_iter().take(LISTED).map(|f| {
         let id = f.id;
         let state = fault_state_words(f.state);
+        let start = f.starts_at_ms.to_string();
         let when = match (f.state, f.healed_at_ms, f.ends_at_ms) {
-            (FaultState::Healed, Some(h), _) => format!("{} → healed {h}", f.starts_at_ms),
-            (FaultState::Scheduled, _, end) => format!(
-                "starts {} (in {}){}",
-                f.starts_at_ms,
-                short_duration(Millis(f.starts_at_ms.0.saturating_sub(now.0))),
-                end.map_or(String::new(), |e| format!(" → {e}"))
+            (FaultState::Healed, Some(h), _) => tf(lang, "faults.when_healed", &[&start, &h.to_string()]),
+            (FaultState::Scheduled, _, end) => tf(
+                lang,
+                "faults.when_starts",
+                &[
+                    &start,
+                    &short_duration_in(lang, Millis(f.starts_at_ms.0.saturating_sub(now.0))),
+                    &end.map_or(String::new(), |e| format!(" → {e}")),
+                ],
             ),
-            (_, _, Some(e)) => format!("{} → heals {e}", f.starts_at_ms),
-            _ => format!("{} → until healed", f.starts_at_ms),
+            (_, _, Some(e)) => tf(lang, "faults.when_heals", &[&start, &e.to_string()]),
+            _ => tf(lang, "faults.when_until_healed", &[&start]),
         };
         let failover = f.failover_at_ms.map(|at| {
-            let words =
-                if at <= now { format!("failed over at {at}") } else { format!("fails over at {at}") };
-            html! { <span class="failover">{ words }</span> }
+            let key = if at <= now { "faults.failed_over_at" } else { "faults.fails_over_at" };
+            html! { <span class="failover">{ tf(lang, key, &[&at.to_string()]) }</span> }
         });
         html! {
             <li class={classes!("fault-row", state)} data-fault={id.to_string()} data-state={state}>
                 <span class="swatch" style={format!("background:{}", f.colour)}></span>
                 <span class="fault-id mono">{ format!("#{id}") }</span>
                 <span class="fault-text">{ &f.text }</span>
-                <span class="fault-state">{ state }</span>
+                <span class="fault-state">{ fault_state_label(lang, f.state) }</span>
                 <span class="fault-when mono">{ when }</span>
                 { failover }
                 if f.state != FaultState::Healed {
                     <button type="button" class="heal" data-fault={id.to_string()}
                         onclick={props.on_action.reform(move |_| Action::HealFault(id))}
-                        title="End the fault now">{ "Heal" }</button>
+                        title={t(lang, "faults.heal_title")}>{ t(lang, "common.heal") }</button>
                 }
             </li>
         }
@@ -313,23 +338,27 @@ pub fn fault_timeline(props: &TimelineProps) -> Html {
         <section id="faults" class="faults" aria-labelledby="faults-title" data-total={props.total.to_string()}
             data-active={active.to_string()}>
             <div class="faults-head">
-                <h2 id="faults-title">{ "Faults" }</h2>
-                <span class="small">{ format!(
-                    "{} injected, {active} active{}",
-                    props.total,
-                    if props.total > props.faults.len() { format!(" (the newest {} drawn)", props.faults.len()) } else { String::new() }
-                ) }</span>
+                <h2 id="faults-title">{ t(lang, "faults.title") }</h2>
+                <span class="small">{ tf(lang, "faults.summary", &[
+                    &props.total.to_string(),
+                    &active.to_string(),
+                    &if props.total > props.faults.len() {
+                        tf(lang, "faults.newest_drawn", &[&props.faults.len().to_string()])
+                    } else {
+                        String::new()
+                    },
+                ]) }</span>
             </div>
             <div id="fault-strip" class="fault-strip" style={format!("height:{}px", 8 + lanes * 16)}
                 data-from-ms={lo.0.to_string()} data-to-ms={hi.0.to_string()}>
                 { for bars }
-                <span class="now-mark" style={format!("left:{}", pct(pos(now)))} title={format!("now: {now}")}></span>
+                <span class="now-mark" style={format!("left:{}", pct(pos(now)))} title={tf(lang, "faults.now_mark", &[&now.to_string()])}></span>
             </div>
             <div class="strip-scale small mono"><span>{ lo.to_string() }</span><span>{ hi.to_string() }</span></div>
             <ol id="fault-list" class="fault-list">
                 { for rows }
                 if more > 0 {
-                    <li class="more-note">{ format!("… and {more} more") }</li>
+                    <li class="more-note">{ tf(lang, "common.and_more", &[&more.to_string()]) }</li>
                 }
             </ol>
             { global }

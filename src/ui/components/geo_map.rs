@@ -19,7 +19,8 @@ use crate::engine::{
     Client, Fault, FaultKind, FaultState, InFlight, Millis, ReplicaState, ReplicaView, StorageCopy, Tier,
     Usage,
 };
-use crate::ui::format::{human_bytes, short_duration};
+use crate::ui::format::{human_bytes_in, short_duration_in};
+use crate::ui::i18n::{Lang, t, tf, use_lang};
 use crate::ui::state::{Action, LinkChanges, Panel, Shared, UiError};
 
 #[derive(Properties, PartialEq)]
@@ -53,11 +54,21 @@ enum Selected {
     Link(&'static Region, &'static Region),
 }
 
+/// A replica's state as its class and `data-state` name it.
 pub fn replica_state_words(state: ReplicaState) -> &'static str {
     match state {
         ReplicaState::Creating => "creating",
         ReplicaState::Syncing => "syncing",
         ReplicaState::Ready => "ready",
+    }
+}
+
+/// A replica's state in words, in `lang`.
+pub fn replica_state_label(lang: Lang, state: ReplicaState) -> &'static str {
+    match state {
+        ReplicaState::Creating => t(lang, "geo.state_creating"),
+        ReplicaState::Syncing => t(lang, "geo.state_syncing"),
+        ReplicaState::Ready => t(lang, "geo.state_ready"),
     }
 }
 
@@ -73,6 +84,7 @@ fn on_key(select: Callback<()>) -> Callback<KeyboardEvent> {
 
 #[function_component(GeoMap)]
 pub fn geo_map(props: &GeoMapProps) -> Html {
+    let lang = use_lang();
     let view = use_state(|| VIEWS[0]);
     let selected = use_state(|| None::<Selected>);
     let land = use_memo((), |_| land_path());
@@ -98,7 +110,7 @@ pub fn geo_map(props: &GeoMapProps) -> Html {
         Some(html! {
             <line class="grs-pair" x1={fixed(x1)} y1={fixed(y1)} x2={fixed(x2)} y2={fixed(y2)}
                 data-from={a.name} data-to={b.name}>
-                <title>{ format!("{}: geo-redundant storage copies to {}", a.display_name, b.display_name) }</title>
+                <title>{ tf(lang, "geo.grs_title", &[a.display_name, b.display_name]) }</title>
             </line>
         })
     });
@@ -131,12 +143,13 @@ pub fn geo_map(props: &GeoMapProps) -> Html {
     pairs_of_sites.sort_by_key(|(_, _, home_link)| home_link.is_some());
     let links = pairs_of_sites.iter().map(|&(a, b, home_link)| {
         let ((x1, y1), (x2, y2)) = (project(a.longitude, a.latitude), project(b.longitude, b.latitude));
-        let on_link: Vec<&&Fault> = active.iter().filter(|f| fault_targets_link(&f.fault, a.name, b.name)).collect();
+        let on_link: Vec<&&Fault> =
+            active.iter().filter(|f| fault_targets_link(&f.fault, a.name, b.name)).collect();
         let cut = on_link.iter().any(|f| matches!(f.fault, FaultKind::NetworkPartition { .. }));
         let slow = on_link.iter().any(|f| matches!(f.fault, FaultKind::SlowLink { .. }));
         let label = match home_link {
-            Some(r) => link_label(r, cut, slow),
-            None => peer_label(changes(a.name, b.name) + changes(b.name, a.name), cut, slow),
+            Some(r) => link_label(lang, r, cut, slow),
+            None => peer_label(lang, changes(a.name, b.name) + changes(b.name, a.name), cut, slow),
         };
         let is_selected = *selected == Some(Selected::Link(a, b));
         // The label sits above the line's middle (a replica ↔ replica label below it); beside
@@ -154,9 +167,9 @@ pub fn geo_map(props: &GeoMapProps) -> Html {
                     cut.then_some("cut"), slow.then_some("slow"), is_selected.then_some("selected"))}
                 data-link={link_id(home.name, a.name, b.name)} data-from={a.name} data-to={b.name}
                 tabindex="0" role="button"
-                aria-label={format!("Link {} ↔ {}: {label}", a.display_name, b.display_name)}
+                aria-label={tf(lang, "geo.link_aria", &[a.display_name, b.display_name, &label])}
                 onclick={click} onkeydown={on_key(pick)}>
-                <title>{ format!("{} ↔ {}: {label}. Click for partition and slow link.", a.display_name, b.display_name) }</title>
+                <title>{ tf(lang, "geo.link_title", &[a.display_name, b.display_name, &label]) }</title>
                 <line class="link-hit" x1={fixed(x1)} y1={fixed(y1)} x2={fixed(x2)} y2={fixed(y2)} />
                 <line class="link-line" x1={fixed(x1)} y1={fixed(y1)} x2={fixed(x2)} y2={fixed(y2)} />
                 <text class="link-label" x={fixed(mx)} y={fixed(my)} font-size={fixed(4.2 * k)}
@@ -171,7 +184,7 @@ pub fn geo_map(props: &GeoMapProps) -> Html {
     let moving = props.in_flight.iter().filter_map(|c| {
         let (a, b) = (region::region(c.from)?, region::region(c.to)?);
         let ((x1, y1), (x2, y2)) = (project(a.longitude, a.latitude), project(b.longitude, b.latitude));
-        let t = match c.arrives_at_ms {
+        let along = match c.arrives_at_ms {
             Some(at) if at.0 > c.departed_at_ms.0 => {
                 let done = now.saturating_sub(c.departed_at_ms.0).min(at.0 - c.departed_at_ms.0);
                 done as f64 / (at.0 - c.departed_at_ms.0) as f64
@@ -179,13 +192,15 @@ pub fn geo_map(props: &GeoMapProps) -> Html {
             Some(_) => 1.0,
             None => (2.6 * dot / libm::hypot(x2 - x1, y2 - y1).max(f64::EPSILON)).min(0.5),
         };
-        let (x, y) = (x1 + (x2 - x1) * t, y1 + (y2 - y1) * t);
-        let when = c.arrives_at_ms.map_or("held back by a fault".to_string(), |at| format!("arrives at {at}"));
+        let (x, y) = (x1 + (x2 - x1) * along, y1 + (y2 - y1) * along);
+        let when = c
+            .arrives_at_ms
+            .map_or(t(lang, "geo.held_back").to_string(), |at| tf(lang, "geo.arrives_at", &[&at.to_string()]));
         Some(html! {
             <circle class={classes!("in-flight", c.arrives_at_ms.is_none().then_some("held"))}
                 cx={fixed(x)} cy={fixed(y)} r={fixed(dot * 0.55)} data-from={c.from} data-to={c.to}
                 data-link={link_id(home.name, c.from, c.to)}>
-                <title>{ format!("{} → {}: {}, left at {}, {when}", c.from, c.to, c.what, c.departed_at_ms) }</title>
+                <title>{ tf(lang, "geo.in_flight_title", &[c.from, c.to, &c.what, &c.departed_at_ms.to_string(), &when]) }</title>
             </circle>
         })
     });
@@ -215,15 +230,23 @@ pub fn geo_map(props: &GeoMapProps) -> Html {
         let down = active.iter().any(|f| matches!(&f.fault, FaultKind::RegionOutage { region, .. } if region == r.name));
         let state = replica.map(|v| replica_state_words(v.state));
         let role = match replica {
-            Some(v) if v.home => format!("home region, {}", replica_state_words(v.state)),
-            Some(v) => format!("replica, {}{}", replica_state_words(v.state), if v.routing_enabled { "" } else { ", out of routing" }),
-            None => "no replica".to_string(),
+            Some(v) if v.home => tf(lang, "geo.role_home", &[replica_state_label(lang, v.state)]),
+            Some(v) => tf(
+                lang,
+                "geo.role_replica",
+                &[
+                    replica_state_label(lang, v.state),
+                    if v.routing_enabled { "" } else { t(lang, "geo.out_of_routing_comma") },
+                ],
+            ),
+            None => t(lang, "geo.role_none").to_string(),
         };
         let is_selected = *selected == Some(Selected::Region(r));
         let pick = select(Selected::Region(r));
         let click = pick.reform(|_: MouseEvent| ());
         let label_y = if below(r) { y + 3.4 * dot } else { y - 1.7 * dot };
-        let fault_words = if faults.is_empty() { String::new() } else { format!("; faults: {}", faults.join("; ")) };
+        let fault_words =
+            if faults.is_empty() { String::new() } else { tf(lang, "geo.faults_list", &[&faults.join("; ")]) };
         html! {
             <g class={classes!(
                     "region",
@@ -283,11 +306,13 @@ pub fn geo_map(props: &GeoMapProps) -> Html {
                     d={format!("M{} {} Q{} {} {} {}", fixed(cx), fixed(cy), fixed(qx), fixed(qy), fixed(tx), fixed(ty))} />
             }
         });
-        let dns = if c.dns_cache { "caches DNS" } else { "no DNS cache" };
-        let last = c.resolved.map_or("not routed yet".to_string(), |(to, _)| format!("last routed to {to}"));
+        let dns = if c.dns_cache { t(lang, "geo.caches_dns") } else { t(lang, "geo.no_dns_cache") };
+        let last = c
+            .resolved
+            .map_or(t(lang, "geo.not_routed").to_string(), |(to, _)| tf(lang, "geo.last_routed", &[to]));
         html! {
             <g class={classes!("client-marker", c.dns_cache.then_some("cached"))} data-client={c.name.clone()}>
-                <title>{ format!("client {} in {}: {dns}, {last}", c.name, r.display_name) }</title>
+                <title>{ tf(lang, "geo.client_title", &[&c.name, r.display_name, dns, &last]) }</title>
                 { resolved }
                 <rect x={fixed(cx - side / 2.0)} y={fixed(cy - side / 2.0)} width={fixed(side)} height={fixed(side)} />
             </g>
@@ -303,7 +328,7 @@ pub fn geo_map(props: &GeoMapProps) -> Html {
         html! {
             <button id={format!("map-view-{}", v.id)} type="button" aria-pressed={(*v == *view).to_string()}
                 class={classes!("map-view", (*v == *view).then_some("current"))} onclick={pick}>
-                { v.label }
+                { t(lang, v.label) }
             </button>
         }
     });
@@ -324,18 +349,17 @@ pub fn geo_map(props: &GeoMapProps) -> Html {
                 on_close={{ let s = selected.clone(); Callback::from(move |()| s.set(None)) }} />
         },
         None => html! {
-            <p class="hint map-hint">{ "Click a region (or focus it and press Enter) to add a replica or a client there, \
-                                        or to inject a fault; click the line between two replicas for a partition or a slow link." }</p>
+            <p class="hint map-hint">{ t(lang, "geo.map_hint") }</p>
         },
     };
-    let legend = legend(props, home);
+    let legend = legend(lang, props, home);
     html! {
         <section id="geo" class="panel geo" aria-labelledby="geo-title" data-home={home.name}>
             <div class="geo-head">
-                <h2 id="geo-title">{ "Regions" }</h2>
-                <div class="map-views" role="group" aria-label="Zoom the map">{ for views }</div>
+                <h2 id="geo-title">{ t(lang, "geo.title") }</h2>
+                <div class="map-views" role="group" aria-label={t(lang, "geo.zoom_label")}>{ for views }</div>
             </div>
-            <svg id="geo-map" class="world-map" role="group" aria-label="World map of regions, replicas and clients"
+            <svg id="geo-map" class="world-map" role="group" aria-label={t(lang, "geo.map_label")}
                 viewBox={format!("{} {} {} {}", fixed(vx), fixed(vy), fixed(vw), fixed(vh))}
                 preserveAspectRatio="xMidYMid meet">
                 <rect class="sea" x="-200" y="-100" width="760" height="400" />
@@ -366,52 +390,54 @@ fn link_id(home: &str, a: &str, b: &str) -> String {
 
 /// What a replica ↔ replica link's label says: the changes in flight on it (both ways, queued
 /// or held back), and what a fault does to it.
-fn peer_label(in_flight: usize, cut: bool, slow: bool) -> String {
+fn peer_label(lang: Lang, in_flight: usize, cut: bool, slow: bool) -> String {
     let changes = match in_flight {
-        0 => "none in flight".to_string(),
-        1 => "1 change in flight".to_string(),
-        n => format!("{n} changes in flight"),
+        0 => t(lang, "geo.none_in_flight").to_string(),
+        n => crate::ui::i18n::tn(lang, "geo.changes_in_flight", n as u64),
     };
     match (cut, slow) {
-        (true, _) => format!("partitioned · {changes}"),
-        (false, true) => format!("slow · {changes}"),
+        (true, _) => tf(lang, "geo.partitioned", &[&changes]),
+        (false, true) => tf(lang, "geo.slow", &[&changes]),
         _ => changes,
     }
 }
 
 /// What a link's label says: its replica's lag, or what a fault does to it.
-fn link_label(r: &ReplicaView, cut: bool, slow: bool) -> String {
+fn link_label(lang: Lang, r: &ReplicaView, cut: bool, slow: bool) -> String {
     let lag = match (r.lag_ms, r.inbound_changes) {
-        (Some(lag), n) if n > 0 => format!("lag {} ({n} on the way)", short_duration(lag)),
-        _ if r.state == ReplicaState::Creating => "creating".to_string(),
-        _ => "in sync".to_string(),
+        (Some(lag), n) if n > 0 => tf(lang, "geo.lag", &[&short_duration_in(lang, lag), &n.to_string()]),
+        _ if r.state == ReplicaState::Creating => {
+            replica_state_label(lang, ReplicaState::Creating).to_string()
+        }
+        _ => t(lang, "geo.in_sync").to_string(),
     };
     match (cut, slow) {
-        (true, _) => format!("partitioned · {lag}"),
-        (false, true) => format!("slow · {lag}"),
+        (true, _) => tf(lang, "geo.partitioned", &[&lag]),
+        (false, true) => tf(lang, "geo.slow", &[&lag]),
         _ => lag,
     }
 }
 
-fn legend(props: &GeoMapProps, home: &Region) -> Html {
+fn legend(lang: Lang, props: &GeoMapProps, home: &Region) -> Html {
     let replicas = props.replicas.len() - 1;
     let pair = home.paired.filter(|_| !home.local_geo_only).and_then(region::region);
     let storage = match pair {
-        Some(p) => format!("its storage copies to {} (dashed)", p.display_name),
-        None => "its data stays in its own geography (no storage pair)".to_string(),
+        Some(p) => tf(lang, "geo.legend_pair", &[p.display_name]),
+        None => t(lang, "geo.legend_local").to_string(),
     };
     let clients = match props.clients_total {
-        0 => "no clients".to_string(),
-        n if n > props.clients.len() => format!("{n} clients (the first {} drawn)", props.clients.len()),
-        1 => "1 client".to_string(),
-        n => format!("{n} clients"),
+        0 => t(lang, "geo.no_clients").to_string(),
+        n if n > props.clients.len() => {
+            tf(lang, "geo.legend_clients_drawn", &[&n.to_string(), &props.clients.len().to_string()])
+        }
+        n => crate::ui::i18n::tn(lang, "geo.legend_clients", n as u64),
     };
     html! {
         <p id="geo-legend" class="map-legend small" data-replicas={replicas.to_string()}>
-            <span class="key home-key"></span>{ format!(" home {} · {storage} · ", home.display_name) }
-            <span class="key ready-key"></span>{ " ready " }
-            <span class="key syncing-key"></span>{ " syncing " }
-            <span class="key creating-key"></span>{ " creating · " }
+            <span class="key home-key"></span>{ tf(lang, "geo.legend_home", &[home.display_name, &storage]) }
+            <span class="key ready-key"></span>{ format!(" {} ", replica_state_label(lang, ReplicaState::Ready)) }
+            <span class="key syncing-key"></span>{ format!(" {} ", replica_state_label(lang, ReplicaState::Syncing)) }
+            <span class="key creating-key"></span>{ format!(" {} · ", replica_state_label(lang, ReplicaState::Creating)) }
             <span class="key client-key"></span>{ format!(" {clients}") }
         </p>
     }
@@ -438,6 +464,7 @@ struct RegionPanelProps {
 /// A region: its replica (add, remove, routing), faults on it, and clients in it.
 #[function_component(RegionPanel)]
 fn region_panel(props: &RegionPanelProps) -> Html {
+    let lang = use_lang();
     let r = props.region;
     let timing = use_timing();
     let here = props.clients.iter().filter(|c| c.region == r.name).count();
@@ -450,8 +477,8 @@ fn region_panel(props: &RegionPanelProps) -> Html {
     // The home region's stored records, read again only when what storage holds changed.
     let records = {
         let registry = props.registry.clone();
-        use_memo((props.usage.clone(), is_home), move |(_, is_home)| {
-            if *is_home { record_choices(registry.as_ref()) } else { RecordChoices::default() }
+        use_memo((props.usage.clone(), is_home, lang), move |(_, is_home, lang)| {
+            if *is_home { record_choices(*lang, registry.as_ref()) } else { RecordChoices::default() }
         })
     };
     let rot_key = use_state(String::new);
@@ -468,15 +495,15 @@ fn region_panel(props: &RegionPanelProps) -> Html {
             html! {
                 <div class="region-replica">
                     <div class="button-row">
-                        <span>{ "No replica here." }</span>
+                        <span>{ t(lang, "geo.no_replica_here") }</span>
                         <button id="region-add-replica" type="button" class="primary" onclick={add}
-                            title="Geo-replicate the registry here: a full copy with its own storage, kept in sync asynchronously">
-                            { "Add a replica here" }
+                            title={t(lang, "geo.add_replica_title")}>
+                            { t(lang, "geo.add_replica") }
                         </button>
-                        <span class="premium-chip">{ "Premium" }</span>
+                        <span class="premium-chip">{ t(lang, "common.premium") }</span>
                     </div>
                     if !premium {
-                        <small class="warn-text">{ "This registry is not Premium: the registry will refuse (405)." }</small>
+                        <small class="warn-text">{ t(lang, "geo.not_premium") }</small>
                     }
                 </div>
             }
@@ -496,19 +523,19 @@ fn region_panel(props: &RegionPanelProps) -> Html {
             html! {
                 <div class="region-replica">
                     <p>
-                        <span class={classes!("state-badge", format!("state-{state}"))}>{ state }</span>
-                        { if v.home { " home replica: the control plane lives here" } else { " replica" } }
-                        { if v.routing_enabled { "" } else { " · out of routing" } }
+                        <span class={classes!("state-badge", format!("state-{state}"))}>{ replica_state_label(lang, v.state) }</span>
+                        { if v.home { t(lang, "geo.home_replica") } else { t(lang, "geo.replica") } }
+                        { if v.routing_enabled { "" } else { t(lang, "geo.out_of_routing") } }
                     </p>
                     if !v.home {
                         <div class="button-row">
                             <button id="region-routing" type="button" onclick={routing}
-                                title="Take the replica out of the global endpoint's routing (it keeps syncing), or put it back">
-                                { if v.routing_enabled { "Take out of routing" } else { "Put back in routing" } }
+                                title={t(lang, "geo.routing_title")}>
+                                { if v.routing_enabled { t(lang, "geo.routing_out") } else { t(lang, "geo.routing_in") } }
                             </button>
                             <button id="region-remove-replica" type="button" class="danger" onclick={remove}
-                                title="Delete this replica and all its data">
-                                { "Remove replica" }
+                                title={t(lang, "geo.remove_replica_title")}>
+                                { t(lang, "geo.remove_replica") }
                             </button>
                         </div>
                     }
@@ -530,37 +557,37 @@ fn region_panel(props: &RegionPanelProps) -> Html {
         let n = || name.clone();
         html! {
             <fieldset class="fault-set">
-                <legend>{ "Inject a fault here" }</legend>
+                <legend>{ t(lang, "geo.inject_here") }</legend>
                 <TimingFields timing={timing.clone()} prefix="region" />
                 <div class="button-row">
                     <button id="fault-zone" type="button" class="warn" onclick={inject(FaultKind::ZoneFailure { region: n() })}
-                        title="One availability zone fails: requests here fail for a moment and the last minute of writes is unavailable until it recovers">
-                        { "Zone failure" }
+                        title={t(lang, "geo.zone_title")}>
+                        { t(lang, "geo.zone") }
                     </button>
                     <button id="fault-outage" type="button" class="warn"
                         onclick={inject(FaultKind::RegionOutage { region: n(), destroyed: false })}
-                        title="The whole region goes dark, recoverably: requests fail with 503 until the global endpoint fails over (1–2 minutes); changes not yet replicated wait">
-                        { "Region outage" }
+                        title={t(lang, "geo.outage_title")}>
+                        { t(lang, "geo.outage") }
                     </button>
                     <button id="fault-outage-destroyed" type="button" class="danger"
                         onclick={inject(FaultKind::RegionOutage { region: n(), destroyed: true })}
-                        title="The region is lost for good: its storage and the changes that had not left it are gone">
-                        { "Region destroyed" }
+                        title={t(lang, "geo.region_destroyed_title")}>
+                        { t(lang, "geo.region_destroyed") }
                     </button>
                     <button id="fault-storage" type="button" class="warn"
                         onclick={inject(FaultKind::RegionStorageFailure { destroyed: false, region: Some(n()) })}
-                        title="Every storage account here fails over to its paired-region copy: what was written inside the recovery point window is unavailable until it heals">
-                        { "Storage failure" }
+                        title={t(lang, "geo.storage_failure_title")}>
+                        { t(lang, "geo.storage_failure") }
                     </button>
                     <button id="fault-storage-destroyed" type="button" class="danger"
                         onclick={inject(FaultKind::RegionStorageFailure { destroyed: true, region: Some(n()) })}
-                        title="Every storage account's primary here is destroyed: what was not yet copied to the paired region is lost">
-                        { "Storage destroyed" }
+                        title={t(lang, "geo.storage_destroyed_title")}>
+                        { t(lang, "geo.storage_destroyed") }
                     </button>
                     <button id="fault-pause" type="button" class="warn"
                         onclick={inject(FaultKind::ReplicationPaused { region: Some(n()) })}
-                        title="Changes from the other replicas stop arriving here until it heals">
-                        { "Pause replication into it" }
+                        title={t(lang, "geo.pause_title")}>
+                        { t(lang, "geo.pause") }
                     </button>
                 </div>
             </fieldset>
@@ -571,8 +598,7 @@ fn region_panel(props: &RegionPanelProps) -> Html {
         if !is_home {
             return html! {
                 <p id="bit-rot-home-only" class="small muted">
-                    { format!("Bit rot: the registry reaches only the home region's stored records, so a bit can be rotted \
-                               from {}'s panel only.", props.home.display_name) }
+                    { tf(lang, "geo.rot_home_only", &[props.home.display_name]) }
                 </p>
             };
         }
@@ -599,10 +625,7 @@ fn region_panel(props: &RegionPanelProps) -> Html {
             let (key, copy, bit) = (chosen.clone(), rot_copy.clone(), rot_bit.clone());
             on_action.reform(move |_: MouseEvent| {
                 let Some(key) = key.clone() else {
-                    return Action::Fail(UiError::page(
-                        "INVALID_INPUT",
-                        "this region stores no record yet: push something first",
-                    ));
+                    return Action::Fail(UiError::page("INVALID_INPUT", t(lang, "geo.rot_no_record")));
                 };
                 let copy = if copy.as_str() == "secondary" { StorageCopy::Secondary } else { StorageCopy::Primary };
                 match bit.trim().parse::<u64>() {
@@ -614,48 +637,45 @@ fn region_panel(props: &RegionPanelProps) -> Html {
                     },
                     Err(_) => Action::Fail(UiError::page(
                         "INVALID_INPUT",
-                        format!("{:?} is not a bit offset: type a whole number, 0 for the first bit", bit.trim()),
+                        tf(lang, "geo.rot_bad_bit", &[&format!("{:?}", bit.trim())]),
                     )),
                 }
             })
         };
         let listed = match (records.list.len(), records.total) {
-            (_, 0) => "No record is stored here yet.".to_string(),
-            (n, total) if n < total => format!("The first {n} of {total} records are listed."),
-            (_, total) => format!("{total} records stored here."),
+            (_, 0) => t(lang, "geo.rot_none_stored").to_string(),
+            (n, total) if n < total => tf(lang, "geo.rot_first_listed", &[&n.to_string(), &total.to_string()]),
+            (_, total) => tf(lang, "geo.rot_all_listed", &[&total.to_string()]),
         };
         html! {
             <fieldset id="bit-rot" class="fault-set">
-                <legend>{ "Rot a bit in a stored record" }</legend>
+                <legend>{ t(lang, "geo.rot_title") }</legend>
                 <p class="small muted">
-                    { "Flips one bit of one copy of a record in this region's storage, as a failing disk would; Heal flips \
-                       it back. A read authenticates each copy (AES-GCM) and never serves a damaged one: it is served \
-                       from the other copy if that one is intact, and fails with INTEGRITY_ERROR otherwise. The \
-                       secondary copy is the paired region's, made once geo-redundant storage has copied the record. " }
+                    { t(lang, "geo.rot_hint") }
                     { listed }
                 </p>
                 <div class="button-row">
                     <select id="rot-record" onchange={on_record} disabled={records.list.is_empty()}
-                        aria-label="Which stored record">
+                        aria-label={t(lang, "geo.rot_record_label")}>
                         { for records.list.iter().map(|c| html! {
                             <option value={c.key.clone()} selected={chosen.as_deref() == Some(c.key.as_str())}>
                                 { &c.label }
                             </option>
                         }) }
                     </select>
-                    <select id="rot-copy" onchange={on_copy} aria-label="Which copy">
-                        <option value="primary" selected={rot_copy.as_str() != "secondary"}>{ "primary copy" }</option>
-                        <option value="secondary" selected={rot_copy.as_str() == "secondary"}>{ "secondary (paired-region) copy" }</option>
+                    <select id="rot-copy" onchange={on_copy} aria-label={t(lang, "geo.rot_copy_label")}>
+                        <option value="primary" selected={rot_copy.as_str() != "secondary"}>{ t(lang, "geo.rot_primary") }</option>
+                        <option value="secondary" selected={rot_copy.as_str() == "secondary"}>{ t(lang, "geo.rot_secondary") }</option>
                     </select>
                     <label class="field inline">
-                        <span class="label">{ "bit" }</span>
+                        <span class="label">{ t(lang, "geo.rot_bit") }</span>
                         <input id="rot-bit" type="number" min="0" step="1" class="bit" value={(*rot_bit).clone()}
-                            oninput={on_bit} aria-label="Which bit of the ciphertext"
-                            title="The bit's offset in the record's ciphertext, from 0" />
+                            oninput={on_bit} aria-label={t(lang, "geo.rot_bit_label")}
+                            title={t(lang, "geo.rot_bit_title")} />
                     </label>
                     <button id="fault-bit-rot" type="button" class="warn" onclick={rot} disabled={chosen.is_none()}
-                        title="Flip the bit now; it stays flipped until you heal the fault">
-                        { "Rot the bit" }
+                        title={t(lang, "geo.rot_button_title")}>
+                        { t(lang, "geo.rot_button") }
                     </button>
                 </div>
             </fieldset>
@@ -688,41 +708,45 @@ fn region_panel(props: &RegionPanelProps) -> Html {
             aria-label={format!("{} ({})", r.display_name, r.name)}>
             <div class="map-panel-head">
                 <h3>{ r.display_name }<span class="muted mono">{ format!(" {}", r.name) }</span></h3>
-                <button id="region-close" type="button" class="quiet" onclick={close} title="Close this panel">{ "Close" }</button>
+                <button id="region-close" type="button" class="quiet" onclick={close} title={t(lang, "common.close_panel")}>
+                    { t(lang, "common.close") }
+                </button>
             </div>
             <p class="small muted">
                 { match (pair, r.local_geo_only) {
-                    (_, true) => "Keeps its data in its own geography: no storage pair.".to_string(),
-                    (Some(p), false) => format!("Storage pair: {}.", p.display_name),
-                    (None, false) => "No storage pair in the catalogue.".to_string(),
+                    (_, true) => t(lang, "geo.pair_local").to_string(),
+                    (Some(p), false) => tf(lang, "geo.pair", &[p.display_name]),
+                    (None, false) => t(lang, "geo.pair_none").to_string(),
                 } }
                 { if r.name == props.home.name { String::new() } else {
-                    format!(" One-way latency from {}: at least {latency} ms.", props.home.display_name)
+                    tf(lang, "geo.latency_from_home", &[props.home.display_name, &latency.to_string()])
                 } }
             </p>
             { replica_part }
             { faults_part }
             { rot_part }
-            { active_faults(props.faults.iter().filter(|f| fault_targets_region(&f.fault, r.name, props.home.name)), on_action) }
+            { active_faults(lang, props.faults.iter().filter(|f| fault_targets_region(&f.fault, r.name, props.home.name)), on_action) }
             <form class="add-client" onsubmit={add_client}>
-                <h4>{ "Clients here" }</h4>
+                <h4>{ t(lang, "geo.clients_here") }</h4>
                 if clients_here.is_empty() {
-                    <p class="small muted">{ "None yet." }</p>
+                    <p class="small muted">{ t(lang, "geo.none_yet") }</p>
                 } else {
-                    <p class="small">{ clients_here.iter().map(|c| format!("{}{}", c.name, if c.dns_cache { " (DNS cache)" } else { "" })).collect::<Vec<_>>().join(", ") }</p>
+                    <p class="small">{ clients_here.iter().map(|c| {
+                        format!("{}{}", c.name, if c.dns_cache { t(lang, "geo.dns_cache_suffix") } else { "" })
+                    }).collect::<Vec<_>>().join(", ") }</p>
                 }
                 <div class="button-row">
                     <label class="field inline">
-                        <span class="label">{ "Name" }</span>
+                        <span class="label">{ t(lang, "common.name") }</span>
                         <input id="client-name" type="text" autocomplete="off" spellcheck="false"
                             value={(*client_name).clone()} oninput={on_client_name}
-                            title="1–64 letters, digits, '.', '_', '@' or '-'; its requests count against this identity" />
+                            title={t(lang, "geo.client_name_title")} />
                     </label>
-                    <label class="check" title="A client with a DNS cache keeps the replica it resolved for 5 virtual minutes; without one, every request is routed afresh">
+                    <label class="check" title={t(lang, "geo.dns_cache_title")}>
                         <input id="client-dns" type="checkbox" checked={*dns_cache} onchange={on_dns} />
-                        { " DNS cache" }
+                        { t(lang, "geo.dns_cache") }
                     </label>
-                    <button id="client-add" type="submit">{ "Add a client here" }</button>
+                    <button id="client-add" type="submit">{ t(lang, "geo.add_client") }</button>
                 </div>
             </form>
             { props.error.as_ref().map(|e| inline_error_with_id(e, Some("geo-error"))) }
@@ -747,7 +771,7 @@ struct RecordChoices {
 }
 
 /// The home region's stored records, as the engine lists them (every storage account's).
-fn record_choices(registry: Option<&Shared>) -> RecordChoices {
+fn record_choices(lang: Lang, registry: Option<&Shared>) -> RecordChoices {
     let Some(Ok(r)) = registry.map(|s| s.0.try_borrow()) else { return RecordChoices::default() };
     let records = r.storage_records();
     let total = records.len();
@@ -757,10 +781,14 @@ fn record_choices(registry: Option<&Shared>) -> RecordChoices {
         .map(|v| {
             let kind = match v.kind {
                 RecordKind::Blob => "blob",
-                RecordKind::Manifest => "manifest",
+                RecordKind::Manifest => t(lang, "geo.kind_manifest"),
             };
-            let label =
-                format!("{kind} {} · {} · {}", v.digest.short(), human_bytes(v.logical_bytes), v.account);
+            let label = format!(
+                "{kind} {} · {} · {}",
+                v.digest.short(),
+                human_bytes_in(lang, v.logical_bytes),
+                v.account
+            );
             RecordChoice { key: v.key, label }
         })
         .collect();
@@ -787,6 +815,7 @@ struct LinkPanelProps {
 /// down.
 #[function_component(LinkPanel)]
 fn link_panel(props: &LinkPanelProps) -> Html {
+    let lang = use_lang();
     let timing = use_timing();
     let way = use_state(|| "both".to_string());
     let factor = use_state(|| "10".to_string());
@@ -826,68 +855,77 @@ fn link_panel(props: &LinkPanelProps) -> Html {
             },
             Err(_) => Action::Fail(UiError::page(
                 "INVALID_INPUT",
-                format!("{:?} is not a factor: type a whole number from 2 to 1,000", factor.trim()),
+                tf(lang, "geo.bad_factor", &[&format!("{:?}", factor.trim())]),
             )),
         })
     };
     let latency = region::latency_floor_ms(a, b);
     let about = if props.home {
-        let lag = props.replica.as_ref().map(|r| link_label(r, false, false)).unwrap_or_default();
-        format!("replication into {}: {lag}.", b.display_name)
+        let lag = props.replica.as_ref().map(|r| link_label(lang, r, false, false)).unwrap_or_default();
+        tf(lang, "geo.about_home", &[b.display_name, &lag])
     } else {
-        format!(
-            "each replica sends its changes straight to the other; in flight now: {} {} → {}, {} {} → {}.",
-            props.changes.0, a.name, b.name, props.changes.1, b.name, a.name
+        tf(
+            lang,
+            "geo.about_peer",
+            &[&props.changes.0.to_string(), a.name, b.name, &props.changes.1.to_string()],
         )
     };
     let close = props.on_close.reform(|_: MouseEvent| ());
     html! {
         <div id="link-panel" class="map-panel" data-from={a.name} data-to={b.name} role="region"
-            aria-label={format!("Link {} ↔ {}", a.display_name, b.display_name)}>
+            aria-label={tf(lang, "geo.link_panel_label", &[a.display_name, b.display_name])}>
             <div class="map-panel-head">
                 <h3>{ format!("{} ↔ {}", a.display_name, b.display_name) }</h3>
-                <button id="link-close" type="button" class="quiet" onclick={close} title="Close this panel">{ "Close" }</button>
+                <button id="link-close" type="button" class="quiet" onclick={close} title={t(lang, "common.close_panel")}>
+                    { t(lang, "common.close") }
+                </button>
             </div>
-            <p class="small muted link-about">{ format!("Latency floor {latency} ms each way (light in fibre); {about}") }</p>
+            <p class="small muted link-about">{ tf(lang, "geo.latency_floor", &[&latency.to_string(), &about]) }</p>
             <fieldset class="fault-set">
-                <legend>{ "Inject a fault on this link" }</legend>
+                <legend>{ t(lang, "geo.inject_link") }</legend>
                 <TimingFields timing={timing.clone()} prefix="link" />
                 <div class="button-row">
-                    <select id="partition-way" onchange={on_way} aria-label="Which way the partition cuts">
-                        <option value="both" selected={way.as_str() == "both"}>{ "both ways" }</option>
-                        <option value="forward" selected={way.as_str() == "forward"}>{ format!("one way: {} → {}", a.name, b.name) }</option>
-                        <option value="back" selected={way.as_str() == "back"}>{ format!("one way: {} → {}", b.name, a.name) }</option>
+                    <select id="partition-way" onchange={on_way} aria-label={t(lang, "geo.way_label")}>
+                        <option value="both" selected={way.as_str() == "both"}>{ t(lang, "geo.both_ways") }</option>
+                        <option value="forward" selected={way.as_str() == "forward"}>{ tf(lang, "geo.one_way", &[a.name, b.name]) }</option>
+                        <option value="back" selected={way.as_str() == "back"}>{ tf(lang, "geo.one_way", &[b.name, a.name]) }</option>
                     </select>
                     <button id="fault-partition" type="button" class="warn" onclick={partition}
-                        title="Replication (and clients) cannot cross the link until it heals; changes wait and then travel in order">
-                        { "Partition" }
+                        title={t(lang, "geo.partition_title")}>
+                        { t(lang, "geo.partition") }
                     </button>
                 </div>
                 <div class="button-row">
                     <label class="field inline">
                         <span class="label">{ "×" }</span>
                         <input id="slow-factor" type="number" min="2" max="1000" step="1" value={(*factor).clone()}
-                            oninput={on_factor} aria-label="Slow-down factor" title="2 to 1,000 times the latency, and that fraction of the bandwidth" />
+                            oninput={on_factor} aria-label={t(lang, "geo.factor_label")} title={t(lang, "geo.factor_title")} />
                     </label>
-                    <button id="fault-slow" type="button" class="warn" onclick={slow}>{ "Slow link" }</button>
+                    <button id="fault-slow" type="button" class="warn" onclick={slow}>{ t(lang, "geo.slow_link") }</button>
                 </div>
             </fieldset>
-            { active_faults(props.faults.iter().filter(|f| fault_targets_link(&f.fault, a.name, b.name)), &props.on_action) }
+            { active_faults(lang, props.faults.iter().filter(|f| fault_targets_link(&f.fault, a.name, b.name)), &props.on_action) }
             { props.error.as_ref().map(|e| inline_error_with_id(e, Some("geo-error"))) }
         </div>
     }
 }
 
 /// Active faults on what a panel is about, each with Heal.
-fn active_faults<'a>(faults: impl Iterator<Item = &'a Fault>, on_action: &Callback<Action>) -> Html {
+fn active_faults<'a>(
+    lang: Lang,
+    faults: impl Iterator<Item = &'a Fault>,
+    on_action: &Callback<Action>,
+) -> Html {
     let rows: Vec<Html> = faults
         .map(|f| {
             let id = f.id;
             html! {
                 <li data-fault={id.to_string()}>
                     <span class="swatch" style={format!("background:{}", f.colour)}></span>
-                    { format!(" {} since {} ", f.text, f.starts_at_ms) }
-                    <button type="button" class="heal quiet" onclick={on_action.reform(move |_| Action::HealFault(id))}>{ "Heal" }</button>
+                    { tf(lang, "geo.fault_since", &[&f.text, &f.starts_at_ms.to_string()]) }
+                    <button type="button" class="heal quiet" onclick={on_action.reform(move |_| Action::HealFault(id))}>
+                        { t(lang, "common.heal") }
+                    </button>
                 </li>
             }
         })

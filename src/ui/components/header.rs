@@ -1,3 +1,4 @@
+use wasm_bindgen::{JsCast, JsValue};
 use yew::prelude::*;
 
 use crate::engine::{Cost, KeyState, Usage};
@@ -34,11 +35,37 @@ pub fn header(props: &HeaderProps) -> Html {
             human_bytes(waiting)
         )
     };
+    let projector = use_state(|| {
+        let on = stored_projector();
+        apply_projector(on);
+        on
+    });
+    // Whether the choice could be kept in this browser (false: storage refused it).
+    let kept = use_state(|| true);
+    let toggle_projector = {
+        let (projector, kept) = (projector.clone(), kept.clone());
+        Callback::from(move |_: MouseEvent| {
+            let on = !*projector;
+            apply_projector(on);
+            kept.set(store_projector(on));
+            projector.set(on);
+        })
+    };
+    let projector_title = if *kept {
+        "Projector mode: large type and high contrast, for a room. This browser remembers the choice."
+    } else {
+        "Projector mode: large type and high contrast, for a room. This browser's storage refused to keep \
+         the choice (full or switched off), so it lasts until the page is reloaded."
+    };
     html! {
         <header class="top">
             <div class="brand">
                 <h1>{ "Stowage" }</h1>
                 <p class="tagline">{ "a container registry's storage, simulated in your browser" }</p>
+                <button id="projector-toggle" type="button" class="header-button projector-toggle"
+                    aria-pressed={projector.to_string()} title={projector_title} onclick={toggle_projector}>
+                    { if *projector { "Projector: on" } else { "Projector: off" } }
+                </button>
             </div>
             <dl class="facts">
                 <div class="fact">
@@ -121,4 +148,48 @@ fn cost_fact(cost: Option<&Cost>) -> Html {
             <dd class="sub">{ sub }</dd>
         </div>
     }
+}
+
+/// The class on `<html>` that turns projector mode on (style.css), and where the choice is kept.
+const PROJECTOR_CLASS: &str = "projector";
+const PROJECTOR_KEY: &str = "stowage.projector";
+
+/// Adds or removes the projector class on `<html>`, leaving its other classes.
+fn apply_projector(on: bool) {
+    let Some(root) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.document_element()) else {
+        return;
+    };
+    let mut classes: Vec<String> =
+        root.class_name().split_whitespace().filter(|c| *c != PROJECTOR_CLASS).map(String::from).collect();
+    if on {
+        classes.push(PROJECTOR_CLASS.to_string());
+    }
+    root.set_class_name(&classes.join(" "));
+}
+
+/// Calls `localStorage[method](...args)`; None when there is no storage, it is switched off
+/// (reading `localStorage` throws) or the call throws (a full quota).
+fn local_storage(method: &str, args: &[&str]) -> Option<JsValue> {
+    let window = web_sys::window()?;
+    let storage = js_sys::Reflect::get(&window, &JsValue::from_str("localStorage")).ok()?;
+    if storage.is_null() || storage.is_undefined() {
+        return None;
+    }
+    let f: js_sys::Function =
+        js_sys::Reflect::get(&storage, &JsValue::from_str(method)).ok()?.dyn_into().ok()?;
+    match args {
+        [a] => f.call1(&storage, &JsValue::from_str(a)).ok(),
+        [a, b] => f.call2(&storage, &JsValue::from_str(a), &JsValue::from_str(b)).ok(),
+        _ => None,
+    }
+}
+
+/// Whether projector mode was left on in this browser (off when storage cannot tell).
+fn stored_projector() -> bool {
+    local_storage("getItem", &[PROJECTOR_KEY]).and_then(|v| v.as_string()).as_deref() == Some("on")
+}
+
+/// Keeps the choice; false when the browser refused it (the page goes on either way).
+fn store_projector(on: bool) -> bool {
+    local_storage("setItem", &[PROJECTOR_KEY, if on { "on" } else { "off" }]).is_some()
 }

@@ -1,30 +1,28 @@
 use yew::prelude::*;
 
+use crate::ui::i18n::{t, use_lang};
+
 /// Four short facts a newcomer reads before touching anything.
 #[function_component(Intro)]
 pub fn intro() -> Html {
+    let lang = use_lang();
     html! {
-        <section class="intro" aria-label="How Stowage works">
+        <section class="intro" aria-label={t(lang, "intro.label")}>
             <div class="step">
-                <h2>{ "1 · Push" }</h2>
-                <p>{ "Each file becomes a layer: a blob named by the SHA-256 of its bytes. A manifest lists \
-                      the layers; a tag such as " }<code>{ "v1" }</code>{ " points to it." }</p>
+                <h2>{ t(lang, "intro.push_title") }</h2>
+                <p>{ t(lang, "intro.push_before") }<code>{ "v1" }</code>{ t(lang, "intro.push_after") }</p>
             </div>
             <div class="step">
-                <h2>{ "2 · Sealed at rest" }</h2>
-                <p>{ "Each blob is encrypted with AES-256-GCM under its own data key, which the registry key \
-                      wraps. Storage holds only ciphertext." }</p>
+                <h2>{ t(lang, "intro.sealed_title") }</h2>
+                <p>{ t(lang, "intro.sealed_text") }</p>
             </div>
             <div class="step">
-                <h2>{ "3 · Stored once" }</h2>
-                <p>{ "Identical content is stored once, even across repositories. Every pull decrypts it and \
-                      re-checks its digest." }</p>
+                <h2>{ t(lang, "intro.once_title") }</h2>
+                <p>{ t(lang, "intro.once_text") }</p>
             </div>
             <div class="step">
-                <h2>{ "4 · Untag ≠ delete" }</h2>
-                <p>{ "Untag removes a name and frees nothing. Delete cannot be undone (unless soft delete is \
-                      on): billing for what nothing else uses stops at once, and garbage collection reclaims \
-                      the space later." }</p>
+                <h2>{ t(lang, "intro.untag_title") }</h2>
+                <p>{ t(lang, "intro.untag_text") }</p>
             </div>
         </section>
     }

@@ -1,12 +1,14 @@
 use yew::prelude::*;
 
 use crate::engine::Attributes;
+use crate::ui::i18n::{Lang, t, tf};
 use crate::ui::locks::{Attr, LOCKING, Scope, is_locked, off_list, target_words};
 use crate::ui::state::Action;
 
 /// The "Locks" disclosure button for a repository, tag or manifest: shows or hides its toggles.
 /// `class` is its whole class list.
 pub fn locks_button(
+    lang: Lang,
     repo: &str,
     reference: Option<&str>,
     open: bool,
@@ -16,9 +18,9 @@ pub fn locks_button(
 ) -> Html {
     let key = (repo.to_string(), reference.map(str::to_string));
     let title = match Scope::of(reference) {
-        Scope::Repository => "Show or hide this repository's four locks: write, delete, read, list",
-        Scope::Tag => "Show or hide this tag's four locks: write, delete, read, list",
-        Scope::Manifest => "Show or hide this manifest's own four locks (its tags have their own)",
+        Scope::Repository => t(lang, "locks.button_repository_title"),
+        Scope::Tag => t(lang, "locks.button_tag_title"),
+        Scope::Manifest => t(lang, "locks.button_manifest_title"),
     };
     html! {
         <button type="button" {class} aria-expanded={if open { "true" } else { "false" }}
@@ -29,21 +31,17 @@ pub fn locks_button(
 }
 
 /// "locked" when a write, delete or read lock is set; "hidden from listings" when list is off.
-pub fn lock_badges(attributes: &Attributes) -> Html {
+pub fn lock_badges(lang: Lang, attributes: &Attributes) -> Html {
     let locked = is_locked(attributes).then(|| {
-        let title = format!(
-            "Locked: {}. The registry refuses what these forbid with HTTP 405 REGISTRY_DISALLOWED_OPERATION. Open Locks to change them.",
-            off_list(attributes, &LOCKING)
-        );
+        let title = tf(lang, "locks.locked_title", &[&off_list(attributes, &LOCKING)]);
         html! {
-            <span class="lock-badge" {title}>{ "locked" }</span>
+            <span class="lock-badge" {title}>{ t(lang, "locks.locked") }</span>
         }
     });
     let hidden = (!attributes.list_enabled).then(|| {
         html! {
-            <span class="hidden-badge"
-                title="listEnabled=false: listings leave it out, but a direct pull still works. This page is the owner's view, so it still shows it.">
-                { "hidden from listings" }
+            <span class="hidden-badge" title={t(lang, "locks.hidden_title")}>
+                { t(lang, "locks.hidden") }
             </span>
         }
     });
@@ -55,6 +53,7 @@ pub fn lock_badges(attributes: &Attributes) -> Html {
 /// says what turning it off refuses there. A plain function, not a component: it is cheap to
 /// render, and each component type costs the bundle its own copy of Yew's lifecycle code.
 pub fn lock_toggles(
+    lang: Lang,
     repo: &str,
     reference: Option<&str>,
     attributes: &Attributes,
@@ -62,9 +61,9 @@ pub fn lock_toggles(
 ) -> Html {
     let scope = Scope::of(reference);
     let label = match scope {
-        Scope::Repository => "Locks on this repository:",
-        Scope::Tag => "Locks on this tag:",
-        Scope::Manifest => "Locks on this manifest:",
+        Scope::Repository => t(lang, "locks.on_repository"),
+        Scope::Tag => t(lang, "locks.on_tag"),
+        Scope::Manifest => t(lang, "locks.on_manifest"),
     };
     let mut toggles = Vec::with_capacity(Attr::ALL.len());
     for attr in Attr::ALL {
@@ -78,21 +77,21 @@ pub fn lock_toggles(
         toggles.push(html! {
             <button type="button" class={if enabled { "lock-attr on" } else { "lock-attr off" }}
                 data-attr={attr.name()} aria-pressed={if enabled { "true" } else { "false" }}
-                title={attr.title(scope, enabled)} {onclick}>
+                title={attr.title(lang, scope, enabled)} {onclick}>
                 <span class="mark" aria-hidden="true">{ if enabled { "✓" } else { "✕" } }</span>
-                { attr.name() }
+                { attr.label(lang) }
             </button>
         });
     }
     html! {
         <div class="locks" data-scope={scope.as_str()} role="group"
-            aria-label={["Locks on ", &target_words(repo, reference)].concat()}>
+            aria-label={tf(lang, "locks.group_label", &[&target_words(lang, repo, reference)])}>
             <span class="locks-label">{ label }</span>
             { for toggles }
             <span class="locks-key">
-                { "✓ allowed · ✕ refused with 405 · " }
-                <a href="#locks-help" title="The paragraph under the catalog that says what each lock does">
-                    { "what each does" }
+                { t(lang, "locks.key") }
+                <a href="#locks-help" title={t(lang, "locks.help_link_title")}>
+                    { t(lang, "locks.help_link") }
                 </a>
             </span>
         </div>

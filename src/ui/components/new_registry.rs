@@ -4,7 +4,8 @@ use yew::prelude::*;
 use super::inline_error_with_id;
 use crate::engine::Tier;
 use crate::engine::region::REGIONS;
-use crate::ui::state::{Action, NewRegistryDialog, NewRegistryForm};
+use crate::ui::format::grouped;
+use crate::ui::state::{Action, NewRegistryDialog, NewRegistryForm, PRESET_REPOS, PRESET_TAGS_PER_REPO};
 
 #[derive(Properties, PartialEq)]
 pub struct NewRegistryProps {
@@ -45,6 +46,8 @@ pub fn new_registry(props: &NewRegistryProps) -> Html {
     let seed = use_state(|| "1".to_string());
     let region = use_state(|| "westeurope".to_string());
     let era = use_state(|| "2026".to_string());
+    // What the new registry starts with: nothing, or the large preset.
+    let preset = use_state(|| false);
     let first = use_node_ref();
     {
         let first = first.clone();
@@ -66,6 +69,7 @@ pub fn new_registry(props: &NewRegistryProps) -> Html {
         Callback::from(move |e: Event| handle.set(e.target_unchecked_into::<HtmlSelectElement>().value()))
     };
     let on_submit = {
+        let preset = preset.clone();
         let (name, tier, rate, key, seed, region, era) = (
             name.clone(),
             tier.clone(),
@@ -78,7 +82,7 @@ pub fn new_registry(props: &NewRegistryProps) -> Html {
         let on_action = props.on_action.clone();
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
-            on_action.emit(Action::CreateRegistry(NewRegistryForm {
+            let form = NewRegistryForm {
                 name: (*name).clone(),
                 tier: (*tier).clone(),
                 rate_model: (*rate).clone(),
@@ -86,7 +90,8 @@ pub fn new_registry(props: &NewRegistryProps) -> Html {
                 seed: (*seed).clone(),
                 region: (*region).clone(),
                 storage_era: (*era).clone(),
-            }));
+            };
+            on_action.emit(if *preset { Action::LoadPreset(form) } else { Action::CreateRegistry(form) });
         })
     };
     let on_key = {
@@ -112,6 +117,41 @@ pub fn new_registry(props: &NewRegistryProps) -> Html {
         "Premium only, and chosen now or never: a registry cannot switch keys later."
     };
     let current = &props.current;
+    let contents = {
+        let choose = |value: bool| {
+            let preset = preset.clone();
+            Callback::from(move |_: Event| preset.set(value))
+        };
+        let tags = u64::from(PRESET_REPOS) * u64::from(PRESET_TAGS_PER_REPO);
+        html! {
+            <fieldset class="field contents">
+                <legend class="label">{ "Contents" }</legend>
+                <label class="choice">
+                    <input id="new-contents-empty" type="radio" name="new-contents" checked={!*preset}
+                        onchange={choose(false)} />
+                    { "Empty" }
+                </label>
+                <label class="choice">
+                    <input id="new-contents-preset" type="radio" name="new-contents" checked={*preset}
+                        onchange={choose(true)} />
+                    { format!(
+                        "Large preset: {} repositories, {} tags",
+                        grouped(u64::from(PRESET_REPOS)),
+                        grouped(tags)
+                    ) }
+                </label>
+                <small>{ "The preset: 1,000 distinct images (two shared synthetic base layers and a small \
+                    layer of their own, sealed and stored for real), then every repository links one or \
+                    two of them with 10 tags, as a cross-repository mount would. Loaded a slice per frame \
+                    with a progress bar; the page stays usable meanwhile." }</small>
+            </fieldset>
+        }
+    };
+    let create_words = if *preset {
+        format!("Discard {current} and load the preset")
+    } else {
+        format!("Discard {current} and create")
+    };
     html! {
         <div class="overlay" onkeydown={on_key}>
             <form id="new-registry-dialog" class="dialog new-registry" role="dialog" aria-modal="true"
@@ -167,6 +207,7 @@ pub fn new_registry(props: &NewRegistryProps) -> Html {
                         <small>{ "the simulation's random draws (never key material)" }</small>
                     </label>
                 </div>
+                { contents }
                 { dialog.error.as_ref().map(|e| inline_error_with_id(e, Some("new-registry-error"))) }
                 <div class="dialog-actions">
                     <button id="new-registry-cancel" type="button" title="Close this dialog; the current registry stays"
@@ -175,7 +216,7 @@ pub fn new_registry(props: &NewRegistryProps) -> Html {
                     </button>
                     <button id="new-registry-create" type="submit" class="danger solid"
                         title="Discard the current registry and create this one">
-                        { format!("Discard {current} and create") }
+                        { create_words }
                     </button>
                 </div>
             </form>

@@ -2,7 +2,8 @@ use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
 use crate::ui::browser::files_of;
-use crate::ui::format::{SIZE_UNITS, count, exact_bytes, human_bytes};
+use crate::ui::format::{SIZE_UNITS, exact_bytes_in, human_bytes_in, unit_in};
+use crate::ui::i18n::{Lang, t, tf, tn, use_lang};
 use crate::ui::state::{Action, PendingLayer};
 
 #[derive(Properties, PartialEq)]
@@ -16,6 +17,7 @@ pub struct PushFormProps {
 /// The push form: repository, tag, layers from files or synthetic sizes, then push.
 #[function_component(PushForm)]
 pub fn push_form(props: &PushFormProps) -> Html {
+    let lang = use_lang();
     let repo = use_state(|| "demo/app".to_string());
     let tag = use_state(|| "v1".to_string());
     let identity = use_state(String::new);
@@ -88,107 +90,105 @@ pub fn push_form(props: &PushFormProps) -> Html {
 
     let total: u64 = props.pending.iter().map(|p| p.size_bytes).sum();
     let pending = if props.pending.is_empty() {
-        html! { <p class="empty">{ "No layers yet: add at least one file or synthetic layer." }</p> }
+        html! { <p class="empty">{ t(lang, "push.no_layers") }</p> }
     } else {
         html! {
             <ol id="pending-layers" class="pending">
-                { for props.pending.iter().map(|p| pending_row(p, &on_action)) }
+                { for props.pending.iter().map(|p| pending_row(lang, p, &on_action)) }
             </ol>
         }
     };
     let reading = (props.reading > 0).then(|| {
-        html! { <p class="reading">{ format!("Reading {}…", count(props.reading, "file", "files")) }</p> }
+        html! { <p class="reading">{ tf(lang, "push.reading", &[&tn(lang, "unit.files", props.reading as u64)]) }</p> }
     });
     let zone_class = if *dragging { "dropzone dragging" } else { "dropzone" };
 
     html! {
-        <section class="panel push" aria-labelledby="push-title">
-            <h2 id="push-title">{ "Push an image" }</h2>
+        <section id="push" class="panel push" aria-labelledby="push-title">
+            <h2 id="push-title">{ t(lang, "push.title") }</h2>
             <form onsubmit={on_submit}>
                 <div class="fields">
                     <label class="field">
-                        <span class="label">{ "Repository" }</span>
+                        <span class="label">{ t(lang, "common.repository") }</span>
                         <input id="push-repo" type="text" autocomplete="off" spellcheck="false"
                             value={(*repo).clone()} oninput={text_input(&repo)}
-                            title="The repository to push into; it is created by the first push" />
-                        <small>{ "lowercase letters, digits, . _ - and /, e.g. demo/app" }</small>
+                            title={t(lang, "push.repo_title")} />
+                        <small>{ t(lang, "push.repo_help") }</small>
                     </label>
                     <label class="field narrow">
-                        <span class="label">{ "Tag" }</span>
+                        <span class="label">{ t(lang, "common.tag") }</span>
                         <input id="push-tag" type="text" autocomplete="off" spellcheck="false"
                             value={(*tag).clone()} oninput={text_input(&tag)}
-                            title="The name that will point to the pushed manifest" />
-                        <small>{ "e.g. v1 or latest" }</small>
+                            title={t(lang, "push.tag_title")} />
+                        <small>{ t(lang, "push.tag_help") }</small>
                     </label>
                     <label class="field wide">
-                        <span class="label">{ "As identity " }<span class="muted">{ "(optional)" }</span></span>
+                        <span class="label">{ t(lang, "push.identity") }<span class="muted">{ t(lang, "push.optional") }</span></span>
                         <input id="push-identity" type="text" autocomplete="off" spellcheck="false"
                             placeholder="admin" value={(*identity).clone()} oninput={text_input(&identity)}
-                            title="Who the push's requests are counted against: a CI job, a token, a developer. Empty: the registry's admin user" />
-                        <small>{ "whose request-rate buckets the push draws on, e.g. ci-bot; empty: admin" }</small>
+                            title={t(lang, "push.identity_title")} />
+                        <small>{ t(lang, "push.identity_help") }</small>
                     </label>
                 </div>
 
                 <div id="drop-zone" class={zone_class}
                     ondragover={on_drag_over} ondragleave={on_drag_leave} ondrop={on_drop}>
                     <p>
-                        { "Drop files here, or " }
-                        <label for="push-files" class="button" title="Pick files from your computer; each becomes one layer">
-                            { "choose files" }
+                        { t(lang, "push.drop") }
+                        <label for="push-files" class="button" title={t(lang, "push.choose_title")}>
+                            { t(lang, "push.choose") }
                         </label>
                         <input id="push-files" class="visually-hidden" type="file" multiple=true onchange={on_pick} />
                     </p>
-                    <small>{ "Each file becomes one layer, byte for byte. Nothing leaves this page." }</small>
+                    <small>{ t(lang, "push.drop_help") }</small>
                 </div>
 
                 <div class="synthetic">
                     <label class="field inline">
-                        <span class="label">{ "Synthetic layer of" }</span>
+                        <span class="label">{ t(lang, "push.synthetic_of") }</span>
                         <input id="synthetic-size" type="number" min="0" step="any" inputmode="decimal"
                             value={(*size).clone()} oninput={text_input(&size)}
-                            title="Size of a simulated layer" />
-                        <select id="synthetic-unit" onchange={on_unit} title="Unit of the size">
+                            title={t(lang, "push.size_title")} />
+                        <select id="synthetic-unit" onchange={on_unit} title={t(lang, "push.unit_title")}>
                             { for SIZE_UNITS.iter().map(|(name, _)| html! {
-                                <option value={*name} selected={*name == unit.as_str()}>{ *name }</option>
+                                <option value={*name} selected={*name == unit.as_str()}>{ unit_in(lang, name) }</option>
                             }) }
                         </select>
                     </label>
                     <button id="add-synthetic" type="button" onclick={on_add_synthetic}
-                        title="Add a layer of this size without a real file: storage counts the full size, only a 64 KiB sample is made">
-                        { "Add synthetic layer" }
+                        title={t(lang, "push.add_synthetic_title")}>
+                        { t(lang, "push.add_synthetic") }
                     </button>
-                    <small>{ "Simulates a big layer (up to 200 GiB): its size counts in storage, \
-                              but only a 64 KiB sample of it is actually made." }</small>
+                    <small>{ t(lang, "push.synthetic_help") }</small>
                 </div>
 
-                <h3>{ format!("Layers to push: {}", props.pending.len()) }
-                    { (!props.pending.is_empty()).then(|| html! { <span class="muted">{ format!(" · {}", human_bytes(total)) }</span> }) }
+                <h3>{ tf(lang, "push.layers_to_push", &[&props.pending.len().to_string()]) }
+                    { (!props.pending.is_empty()).then(|| html! { <span class="muted">{ format!(" · {}", human_bytes_in(lang, total)) }</span> }) }
                 </h3>
                 { reading }
                 { pending }
 
                 <div class="submit">
                     <button id="push-submit" type="submit" class="primary" disabled={props.reading > 0}
-                        title="Push the layers, then a config blob, then a manifest under this tag">
-                        { "Push image" }
+                        title={t(lang, "push.submit_title")}>
+                        { t(lang, "push.submit") }
                     </button>
-                    <small>{ "Pushes the layers, then a config blob, then a manifest tagged with the tag. \
-                              The upload takes virtual time at the tier's upload bandwidth." }</small>
+                    <small>{ t(lang, "push.submit_help") }</small>
                 </div>
             </form>
         </section>
     }
 }
 
-fn pending_row(p: &PendingLayer, on_action: &Callback<Action>) -> Html {
+fn pending_row(lang: Lang, p: &PendingLayer, on_action: &Callback<Action>) -> Html {
     let id = p.id;
     let kind = if p.bytes.is_some() { "file" } else { "synthetic" };
     html! {
         <li key={id} class="pending-layer" data-kind={kind}>
             <span class="name">{ &p.name }</span>
-            <span class="size" title={exact_bytes(p.size_bytes)}>{ human_bytes(p.size_bytes) }</span>
-            <button type="button" class="remove-layer quiet" title="Take this layer out of the list (nothing was pushed yet)"
-                onclick={on_action.reform(move |_| Action::RemovePending(id))}>{ "Remove" }</button>
+            <span class="size" title={exact_bytes_in(lang, p.size_bytes)}>{ human_bytes_in(lang, p.size_bytes) }</span>
+            <button type="button" class="remove-layer quiet" title={t(lang, "push.remove_title")}
+                onclick={on_action.reform(move |_| Action::RemovePending(id))}>{ t(lang, "common.remove") }</button>
         </li>
     }
 }

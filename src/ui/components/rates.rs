@@ -8,7 +8,8 @@ use yew::prelude::*;
 use super::tier::width;
 use crate::engine::throttle::{CategoryView, RateModel};
 use crate::engine::{ThrottleView, Tier};
-use crate::ui::format::{exact_bytes, exact_ms, grouped, mb_per_s, scale_out_sentence};
+use crate::ui::format::{exact_bytes_in, exact_ms_in, grouped_in, mb_per_s_in, scale_out_sentence_in};
+use crate::ui::i18n::{Lang, t, tf, use_lang};
 use crate::ui::state::{Action, Retry, RetryOp, ScaleOutSnap};
 
 #[derive(Properties, PartialEq)]
@@ -22,17 +23,16 @@ pub struct RatePanelProps {
     pub on_action: Callback<Action>,
 }
 
-const MODELS: [(&str, &str); 3] = [
-    ("2026", "2026: token buckets per registry and per identity"),
-    ("2019", "2019: per-minute limits per registry"),
-    ("off", "no limits (not an ACR model)"),
-];
+/// The rate models offered, with their labels' keys.
+const MODELS: [(&str, &str); 3] =
+    [("2026", "rates.model_2026"), ("2019", "rates.model_2019"), ("off", "rates.model_off")];
 
 #[function_component(RatePanel)]
 pub fn rate_panel(props: &RatePanelProps) -> Html {
+    let lang = use_lang();
     let nodes = use_state(|| "300".to_string());
     let shared = use_state(|| true);
-    let Some(t) = &props.throttle else { return html! {} };
+    let Some(v) = &props.throttle else { return html! {} };
     let on_model = props
         .on_action
         .reform(|e: Event| Action::SetRateModel(e.target_unchecked_into::<HtmlSelectElement>().value()));
@@ -51,118 +51,101 @@ pub fn rate_panel(props: &RatePanelProps) -> Html {
             shared_identity: *shared,
         })
     };
-    let model = t.model.as_str();
-    let tier = props.tier.map_or("this tier", Tier::as_str);
+    let model = v.model.as_str();
+    let tier = props.tier.map_or(t(lang, "rates.this_tier"), Tier::as_str);
     let image = props.target.as_ref().map(|(repo, tag)| format!("{repo}:{tag}"));
     html! {
         <section id="rate-panel" class="panel rate-panel" aria-labelledby="rate-title" data-model={model}>
-            <h2 id="rate-title">{ "Request rates and bandwidth" }</h2>
-            <p class="hint">{ "Every client request (push, pull, list, delete) counts against the registry's \
-                               limit for its kind, and in the 2026 model against the identity making it too. \
-                               Over a limit the registry answers 429 TOOMANYREQUESTS with a Retry-After. The \
-                               page's own views of the registry are not counted." }</p>
+            <h2 id="rate-title">{ t(lang, "rates.title") }</h2>
+            <p class="hint">{ t(lang, "rates.hint") }</p>
             <label class="field inline rate-model-field">
-                <span class="label">{ "Rate model" }</span>
-                <select id="rate-model" onchange={on_model}
-                    title="Which published request-rate limits the registry enforces; a change refills every bucket">
+                <span class="label">{ t(lang, "rates.model") }</span>
+                <select id="rate-model" onchange={on_model} title={t(lang, "rates.model_title")}>
                     { for MODELS.iter().map(|(value, label)| html! {
-                        <option value={*value} selected={*value == model}>{ *label }</option>
+                        <option value={*value} selected={*value == model}>{ t(lang, label) }</option>
                     }) }
                 </select>
             </label>
             <div id="rate-categories" class="rate-categories">
-                { for t.categories.iter().map(|c| category_row(c, t.model)) }
+                { for v.categories.iter().map(|c| category_row(lang, c, v.model)) }
             </div>
-            { identities(t) }
-            <p id="bandwidth" class="bandwidth" data-download={t.download_bytes_per_s.to_string()}
-                data-upload={t.upload_bytes_per_s.to_string()}>
-                <strong>{ format!("Bandwidth on {tier}: ") }</strong>
-                { format!(
-                    "download {}, upload {}. Every push and pull takes virtual time at these rates.",
-                    mb_per_s(t.download_bytes_per_s),
-                    mb_per_s(t.upload_bytes_per_s)
-                ) }
+            { identities(lang, v) }
+            <p id="bandwidth" class="bandwidth" data-download={v.download_bytes_per_s.to_string()}
+                data-upload={v.upload_bytes_per_s.to_string()}>
+                <strong>{ tf(lang, "rates.bandwidth_on", &[tier]) }</strong>
+                { tf(lang, "rates.bandwidth", &[
+                    &mb_per_s_in(lang, v.download_bytes_per_s), &mb_per_s_in(lang, v.upload_bytes_per_s),
+                ]) }
             </p>
             <p class="small muted simplifications">
-                { format!(
-                    "Stowage's simplifications: a bucket holds {} seconds of its per-minute rate (ACR publishes \
-                     no burst size); the 2019–2022 bandwidth figures apply in both models (the 2026 table gives \
-                     none); a refused request changes nothing, buckets included.",
-                    t.burst_seconds
-                ) }
+                { tf(lang, "rates.simplifications", &[&v.burst_seconds.to_string()]) }
             </p>
             <div id="scale-out" class="scale-out">
-                <h3>{ "Cluster scale-out" }</h3>
-                <p class="hint">{ "Many nodes pull one image at the same virtual instant, each its manifest, its \
-                                   config and every layer, as AKS nodes do when a node pool scales out. Nodes \
-                                   that share the kubelet identity share its bucket." }</p>
+                <h3>{ t(lang, "rates.scale_title") }</h3>
+                <p class="hint">{ t(lang, "rates.scale_hint") }</p>
                 <div class="scale-controls">
                     <label class="field inline">
-                        <span class="label">{ "Nodes" }</span>
+                        <span class="label">{ t(lang, "rates.nodes") }</span>
                         <input id="scale-out-nodes" type="number" min="1" max="10000" step="1"
-                            value={(*nodes).clone()} oninput={on_nodes} title="How many nodes pull at once (1 to 10,000)" />
+                            value={(*nodes).clone()} oninput={on_nodes} title={t(lang, "rates.nodes_title")} />
                     </label>
-                    <label class="check" title="All nodes count against one identity, cluster, as AKS nodes share a kubelet identity; otherwise each node is its own identity">
+                    <label class="check" title={t(lang, "rates.shared_title")}>
                         <input id="scale-out-shared" type="checkbox" checked={*shared} onchange={on_shared} />
-                        { " shared kubelet identity" }
+                        { t(lang, "rates.shared") }
                     </label>
                     <button id="scale-out-pull" type="button" disabled={image.is_none()} onclick={on_pull}
-                        title="Every node pulls the image now; refused nodes get nothing">
-                        { "Pull on every node" }
+                        title={t(lang, "rates.pull_title")}>
+                        { t(lang, "rates.pull") }
                     </button>
                 </div>
                 <p class="small scale-image">
                     { match &image {
-                        Some(i) => html! { <>{ "Image: " }<span id="scale-out-image" class="mono">{ i.clone() }</span>
-                            { " (the last image pushed here, otherwise the first tagged one in the catalog)" }</> },
-                        None => html! { { "Push a tagged image first: there is nothing to pull yet." } },
+                        Some(i) => html! { <>{ t(lang, "rates.image") }<span id="scale-out-image" class="mono">{ i.clone() }</span>
+                            { t(lang, "rates.image_which") }</> },
+                        None => html! { { t(lang, "rates.no_image") } },
                     } }
                 </p>
-                { props.scale_out.as_ref().map(|s| report(s, props.retry.as_ref(), &props.on_action)) }
+                { props.scale_out.as_ref().map(|s| report(lang, s, props.retry.as_ref(), &props.on_action)) }
             </div>
         </section>
     }
 }
 
 /// One category: its limits, the registry-wide bucket as a bar, and the counts.
-fn category_row(c: &CategoryView, model: RateModel) -> Html {
+fn category_row(lang: Lang, c: &CategoryView, model: RateModel) -> Html {
     let limits = match &c.limit {
         Some(l) => {
-            let identity = l
-                .per_identity
-                .map_or("no per-identity limit".to_string(), |i| format!("{}/min per identity", grouped(i)));
-            format!("{}/min per registry · {identity}", grouped(l.per_registry))
+            let identity = l.per_identity.map_or(t(lang, "rates.no_identity_limit").to_string(), |i| {
+                tf(lang, "rates.per_identity", &[&grouped_in(lang, i)])
+            });
+            tf(lang, "rates.per_registry", &[&grouped_in(lang, l.per_registry), &identity])
         }
-        None if model == RateModel::Unlimited => "not limited".to_string(),
-        None => "no limit of its own in this model".to_string(),
+        None if model == RateModel::Unlimited => t(lang, "rates.not_limited").to_string(),
+        None => t(lang, "rates.no_own_limit").to_string(),
     };
+    let counts = tf(lang, "rates.counts", &[&grouped_in(lang, c.admitted), &grouped_in(lang, c.throttled)]);
     let bucket = match (c.available, c.capacity) {
         (Some(available), Some(capacity)) => {
             let fill = u64::try_from(available).unwrap_or(0);
             let words = if available < 0 {
-                format!(
-                    "{available} of {}: in debt, a request larger than the bucket took more than it held",
-                    grouped(capacity)
-                )
+                tf(lang, "rates.in_debt", &[&available.to_string(), &grouped_in(lang, capacity)])
             } else {
-                format!("{} of {} in the registry's bucket now", grouped(fill), grouped(capacity))
+                tf(lang, "rates.bucket_now", &[&grouped_in(lang, fill), &grouped_in(lang, capacity)])
             };
             html! {
                 <>
-                    <div class="bar rate-bar" title={format!("The registry-wide bucket holds {capacity} requests and refills at the per-minute rate")}>
+                    <div class="bar rate-bar" title={tf(lang, "rates.bar_title", &[&capacity.to_string()])}>
                         <span class={classes!("fill", (fill > 0).then_some("sliver"))} style={width(fill, capacity)}></span>
                     </div>
                     <p class="rate-words">
                         <span class="bucket-words">{ words }</span>
-                        { format!(" · {} admitted · {} throttled", grouped(c.admitted), grouped(c.throttled)) }
+                        { format!(" · {counts}") }
                     </p>
                 </>
             }
         }
         _ => html! {
-            <p class="rate-words">
-                { format!("{} admitted · {} throttled", grouped(c.admitted), grouped(c.throttled)) }
-            </p>
+            <p class="rate-words">{ counts }</p>
         },
     };
     html! {
@@ -179,31 +162,31 @@ fn category_row(c: &CategoryView, model: RateModel) -> Html {
 }
 
 /// The identities drawing on their own buckets, busiest first (at most 20).
-fn identities(t: &ThrottleView) -> Html {
-    if t.identities.is_empty() {
-        let why = if t.categories.iter().any(|c| c.limit.is_some_and(|l| l.per_identity.is_some())) {
-            "No identity is drawing on its bucket: every one is full."
+fn identities(lang: Lang, v: &ThrottleView) -> Html {
+    if v.identities.is_empty() {
+        let why = if v.categories.iter().any(|c| c.limit.is_some_and(|l| l.per_identity.is_some())) {
+            t(lang, "rates.identities_full")
         } else {
-            "This model has no per-identity limits."
+            t(lang, "rates.identities_none")
         };
         return html! { <p class="small muted identities-empty">{ why }</p> };
     }
     html! {
         <>
-            <h3>{ "Busiest identities" }</h3>
+            <h3>{ t(lang, "rates.busiest") }</h3>
             <div class="table-scroll">
                 <table id="rate-identities" class="identities">
                     <thead>
-                        <tr><th scope="col">{ "identity" }</th><th scope="col">{ "category" }</th>
-                            <th scope="col" title="Requests its own bucket could admit now, of what it holds when full">{ "left" }</th></tr>
+                        <tr><th scope="col">{ t(lang, "rates.col_identity") }</th><th scope="col">{ t(lang, "rates.col_category") }</th>
+                            <th scope="col" title={t(lang, "rates.col_left_title")}>{ t(lang, "rates.col_left") }</th></tr>
                     </thead>
                     <tbody>
-                        { for t.identities.iter().take(crate::ui::state::IDENTITIES_SHOWN).map(|i| html! {
+                        { for v.identities.iter().take(crate::ui::state::IDENTITIES_SHOWN).map(|i| html! {
                             <tr data-identity={i.identity.as_str().to_string()}>
                                 <td class="mono">{ i.identity.as_str() }</td>
                                 <td class="mono small">{ i.category.as_str() }</td>
                                 <td class="num" data-available={i.available.to_string()} data-capacity={i.capacity.to_string()}>
-                                    { format!("{} of {}", i.available, grouped(i.capacity)) }
+                                    { tf(lang, "rates.left", &[&i.available.to_string(), &grouped_in(lang, i.capacity)]) }
                                 </td>
                             </tr>
                         }) }
@@ -215,18 +198,18 @@ fn identities(t: &ThrottleView) -> Html {
 }
 
 /// The last scale-out: the sentence, the figures behind it, and the Retry-After to wait out.
-fn report(s: &ScaleOutSnap, retry: Option<&Retry>, on_action: &Callback<Action>) -> Html {
+fn report(lang: Lang, s: &ScaleOutSnap, retry: Option<&Retry>, on_action: &Callback<Action>) -> Html {
     let r = &s.report;
     let wait = retry.filter(|r| r.op == RetryOp::ScaleOut).map(|retry| {
         html! {
             <button id="retry-after" type="button" class="primary" data-seconds={retry.seconds.to_string()}
-                title="Move the virtual clock forward by the Retry-After the registry sent: the buckets refill meanwhile"
+                title={t(lang, "rates.wait_title")}
                 onclick={on_action.reform(|_| Action::RetryAfter)}>
-                { format!("Wait {} s (Retry-After)", retry.seconds) }
+                { tf(lang, "rates.wait", &[&retry.seconds.to_string()]) }
             </button>
         }
     });
-    let identity = if s.shared_identity { "one shared identity, cluster" } else { "node-1 … node-N" };
+    let identity = if s.shared_identity { t(lang, "rates.shared_identity") } else { "node-1 … node-N" };
     html! {
         <div id="scale-out-report" class={classes!("scale-report", (r.throttled > 0).then_some("throttled"))}
             data-nodes={r.nodes.to_string()} data-completed={r.completed.to_string()}
@@ -234,12 +217,12 @@ fn report(s: &ScaleOutSnap, retry: Option<&Retry>, on_action: &Callback<Action>)
             data-first-throttled={r.first_throttled_node.map(|n| n.to_string())}
             data-reads-per-node={r.reads_per_node.to_string()} data-bytes-per-node={r.bytes_per_node.to_string()}
             data-took-ms={r.took_ms.0.to_string()}>
-            <p class="scale-sentence"><strong>{ scale_out_sentence(r, &s.image) }</strong></p>
+            <p class="scale-sentence"><strong>{ scale_out_sentence_in(lang, r, &s.image) }</strong></p>
             <ul class="scale-facts small">
-                <li>{ format!("Counted against {identity}.") }</li>
-                <li>{ format!("Each node: {} reads, {}.", r.reads_per_node, exact_bytes(r.bytes_per_node)) }</li>
-                { for r.first_throttled_node.map(|n| html! { <li>{ format!("The first node refused was node {n}.") }</li> }) }
-                <li>{ format!("The nodes that got it took {} of virtual time to download.", exact_ms(r.took_ms.0)) }</li>
+                <li>{ tf(lang, "rates.counted_against", &[identity]) }</li>
+                <li>{ tf(lang, "rates.each_node", &[&r.reads_per_node.to_string(), &exact_bytes_in(lang, r.bytes_per_node)]) }</li>
+                { for r.first_throttled_node.map(|n| html! { <li>{ tf(lang, "rates.first_refused", &[&n.to_string()]) }</li> }) }
+                <li>{ tf(lang, "rates.took", &[&exact_ms_in(lang, r.took_ms.0)]) }</li>
             </ul>
             { wait }
         </div>

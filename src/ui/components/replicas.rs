@@ -4,9 +4,10 @@
 
 use yew::prelude::*;
 
-use super::geo_map::replica_state_words;
+use super::geo_map::{replica_state_label, replica_state_words};
 use crate::engine::ReplicaView;
-use crate::ui::format::{exact_bytes, grouped, human_bytes, short_duration};
+use crate::ui::format::{exact_bytes_in, grouped_in, human_bytes_in, short_duration_in};
+use crate::ui::i18n::{t, tf, use_lang};
 use crate::ui::state::Action;
 
 #[derive(Properties, PartialEq)]
@@ -17,6 +18,7 @@ pub struct ReplicasProps {
 
 #[function_component(Replicas)]
 pub fn replicas(props: &ReplicasProps) -> Html {
+    let lang = use_lang();
     let rows = props.replicas.iter().map(|r| {
         let state = replica_state_words(r.state);
         let toggle = {
@@ -25,7 +27,7 @@ pub fn replicas(props: &ReplicasProps) -> Html {
             props.on_action.reform(move |_: MouseEvent| Action::SetReplicaRouting { region: region.clone(), enabled })
         };
         let lag = match r.lag_ms {
-            Some(lag) => short_duration(lag),
+            Some(lag) => short_duration_in(lang, lag),
             None => "—".to_string(),
         };
         html! {
@@ -36,56 +38,57 @@ pub fn replicas(props: &ReplicasProps) -> Html {
                 data-latency-ms={r.latency_from_home_ms.to_string()}>
                 <th scope="row">
                     <span class="replica-name">{ r.display_name }</span>
-                    if r.home { <span class="home-chip">{ "home" }</span> }
+                    if r.home { <span class="home-chip">{ t(lang, "replicas.home") }</span> }
                     <span class="replica-sub mono">
                         { r.region }
                         if !r.home {
-                            <span class="latency" title="One-way latency floor from the home region (light in fibre)">
-                                { format!(" · {} ms from home", r.latency_from_home_ms) }
+                            <span class="latency" title={t(lang, "replicas.latency_title")}>
+                                { tf(lang, "replicas.latency", &[&r.latency_from_home_ms.to_string()]) }
                             </span>
                         }
                     </span>
                 </th>
                 <td><span class={classes!("state-badge", format!("state-{state}"))}
-                    title={r.ready_at_ms.map_or(format!("created at {}", r.created_at_ms), |at| format!("created at {}, ready at {at}", r.created_at_ms))}>
-                    { state }</span></td>
+                    title={r.ready_at_ms.map_or_else(
+                        || tf(lang, "replicas.created_at", &[&r.created_at_ms.to_string()]),
+                        |at| tf(lang, "replicas.created_ready_at", &[&r.created_at_ms.to_string(), &at.to_string()]),
+                    )}>
+                    { replica_state_label(lang, r.state) }</span></td>
                 <td>
                     if r.home {
-                        <span class="small muted">{ if r.routing_enabled { "on" } else { "off" } }</span>
+                        <span class="small muted">{ if r.routing_enabled { t(lang, "replicas.on") } else { t(lang, "replicas.off") } }</span>
                     } else {
                         <button type="button" class={classes!("routing-toggle", r.routing_enabled.then_some("on"))}
                             aria-pressed={r.routing_enabled.to_string()} onclick={toggle}
-                            title="Whether the global endpoint sends requests here; out of routing it keeps syncing">
-                            { if r.routing_enabled { "on" } else { "off" } }
+                            title={t(lang, "replicas.routing_title")}>
+                            { if r.routing_enabled { t(lang, "replicas.on") } else { t(lang, "replicas.off") } }
                         </button>
                     }
                 </td>
-                <td class="num" title="Initial-sync changes still on their way">{ grouped(r.syncing_changes) }</td>
-                <td class="num" title="Changes from other replicas still on their way, and how long ago the oldest was made">
-                    { grouped(r.inbound_changes) }<span class="lag">{ format!(" · {lag}") }</span>
+                <td class="num" title={t(lang, "replicas.syncing_cell_title")}>{ grouped_in(lang, r.syncing_changes) }</td>
+                <td class="num" title={t(lang, "replicas.inbound_cell_title")}>
+                    { grouped_in(lang, r.inbound_changes) }<span class="lag">{ format!(" · {lag}") }</span>
                 </td>
-                <td class="num">{ format!("{} · {}", grouped(r.repositories as u64), grouped(r.manifests as u64)) }</td>
-                <td class="num" title={exact_bytes(r.billed_bytes)}>{ human_bytes(r.billed_bytes) }</td>
+                <td class="num">{ format!("{} · {}", grouped_in(lang, r.repositories as u64), grouped_in(lang, r.manifests as u64)) }</td>
+                <td class="num" title={exact_bytes_in(lang, r.billed_bytes)}>{ human_bytes_in(lang, r.billed_bytes) }</td>
             </tr>
         }
     });
     html! {
         <section id="replicas" class="panel replicas" aria-labelledby="replicas-title">
-            <h2 id="replicas-title">{ "Replicas" }</h2>
-            <p class="hint">{ "Each replica holds a full copy in its own storage, billed there too. A change made in \
-                               one travels to every other after the link's latency and transfer time, in order per \
-                               link. Add one by clicking a region on the map (Premium)." }</p>
+            <h2 id="replicas-title">{ t(lang, "replicas.title") }</h2>
+            <p class="hint">{ t(lang, "replicas.hint") }</p>
             <div class="table-scroll">
                 <table class="replica-table">
                     <thead>
                         <tr>
-                            <th scope="col">{ "region" }</th>
-                            <th scope="col">{ "state" }</th>
-                            <th scope="col" title="Routed to by the global endpoint">{ "routing" }</th>
-                            <th scope="col" title="Initial-sync changes on their way">{ "syncing" }</th>
-                            <th scope="col" title="Replicated changes on their way · lag">{ "inbound · lag" }</th>
-                            <th scope="col" title="Repositories · manifests it holds">{ "repos · manifests" }</th>
-                            <th scope="col" title="Storage billed in this replica">{ "billed" }</th>
+                            <th scope="col">{ t(lang, "common.region_col") }</th>
+                            <th scope="col">{ t(lang, "common.state_word") }</th>
+                            <th scope="col" title={t(lang, "replicas.col_routing_title")}>{ t(lang, "replicas.col_routing") }</th>
+                            <th scope="col" title={t(lang, "replicas.col_syncing_title")}>{ t(lang, "replicas.col_syncing") }</th>
+                            <th scope="col" title={t(lang, "replicas.col_inbound_title")}>{ t(lang, "replicas.col_inbound") }</th>
+                            <th scope="col" title={t(lang, "replicas.col_holds_title")}>{ t(lang, "replicas.col_holds") }</th>
+                            <th scope="col" title={t(lang, "replicas.col_billed_title")}>{ t(lang, "common.billed_col") }</th>
                         </tr>
                     </thead>
                     <tbody>{ for rows }</tbody>

@@ -7,7 +7,8 @@ use yew::prelude::*;
 use super::inline_error_with_id;
 use crate::engine::RetentionView;
 use crate::engine::retention::RETENTION_DAYS_DEFAULT;
-use crate::ui::format::{count, grouped};
+use crate::ui::format::grouped_in;
+use crate::ui::i18n::{Lang, t, tf, tn, use_lang};
 use crate::ui::state::{Action, RETENTION_SHOWN, UiError};
 
 #[derive(Properties, PartialEq)]
@@ -20,6 +21,7 @@ pub struct RetentionProps {
 
 #[function_component(RetentionPanel)]
 pub fn retention_panel(props: &RetentionProps) -> Html {
+    let lang = use_lang();
     let enabled = use_state(|| props.view.as_ref().is_some_and(|v| v.enabled));
     // While the policy is off, offer ACR's default period.
     let days = use_state(|| match &props.view {
@@ -42,51 +44,48 @@ pub fn retention_panel(props: &RetentionProps) -> Html {
             .reform(move |_: MouseEvent| Action::SetRetention { enabled: *enabled, days: (*days).clone() })
     };
     let now = if v.enabled {
-        format!(
-            "On: manifests untagged from now on are deleted {} after untagging.",
-            match v.days {
-                0 => "a few seconds (5 s here)".to_string(),
-                d => count(d as usize, "day", "days"),
-            }
-        )
+        let after = match v.days {
+            0 => t(lang, "retention.seconds").to_string(),
+            d => tn(lang, "unit.days", u64::from(d)),
+        };
+        tf(lang, "retention.on", &[&after])
     } else {
-        "Off: untagged manifests stay until you delete them.".to_string()
+        t(lang, "retention.off").to_string()
     };
     html! {
         <section id="retention" class="panel retention-panel" aria-labelledby="retention-title"
             data-enabled={v.enabled.to_string()} data-days={v.days.to_string()}>
-            <h2 id="retention-title">{ "Retention of untagged manifests " }<span class="premium-chip">{ "Premium" }</span></h2>
-            <p class="hint">{ "Deletes a manifest a set number of days after it loses its last tag. It applies only \
-                               to manifests untagged after it is enabled; locked manifests are skipped." }</p>
+            <h2 id="retention-title">{ t(lang, "retention.title") }<span class="premium-chip">{ t(lang, "common.premium") }</span></h2>
+            <p class="hint">{ t(lang, "retention.hint") }</p>
             <div class="retention-controls">
                 <label class="check">
                     <input id="retention-enabled" type="checkbox" checked={*enabled} onchange={on_enabled} />
-                    { " enabled" }
+                    { t(lang, "common.enabled") }
                 </label>
                 <label class="field inline">
-                    <span class="label">{ "after" }</span>
+                    <span class="label">{ t(lang, "retention.after") }</span>
                     <input id="retention-days" type="number" min="0" max="365" step="1" value={(*days).clone()}
-                        oninput={on_days} title="Days after the untag: 0 to 365 (0 deletes within seconds)" />
-                    <span>{ "days" }</span>
+                        oninput={on_days} title={t(lang, "retention.days_title")} />
+                    <span>{ t(lang, "common.days") }</span>
                 </label>
                 <button id="retention-apply" type="button" onclick={apply}
-                    title="Set the policy on the registry (Premium only)">{ "Apply" }</button>
+                    title={t(lang, "retention.apply_title")}>{ t(lang, "common.apply") }</button>
             </div>
             <p id="retention-state" class={classes!("retention-state", v.enabled.then_some("on"))}>{ now }</p>
             { props.error.as_ref().map(|e| inline_error_with_id(e, Some("retention-error"))) }
-            { queue(v) }
+            { queue(lang, v) }
         </section>
     }
 }
 
 /// The queued deletes, in the order they come due (the first 100, and the total).
-fn queue(v: &RetentionView) -> Html {
+fn queue(lang: Lang, v: &RetentionView) -> Html {
     let total = html! {
         <p id="retention-total" class="small" data-total={v.queued_total.to_string()}>
             { if v.queued_total == 0 {
-                "No delete is queued.".to_string()
+                t(lang, "retention.none_queued").to_string()
             } else {
-                format!("{} queued.", count(v.queued_total, "delete", "deletes"))
+                tf(lang, "retention.queued", &[&tn(lang, "unit.deletes", v.queued_total as u64)])
             } }
         </p>
     };
@@ -105,13 +104,13 @@ fn queue(v: &RetentionView) -> Html {
                             { format!("{}@{}", q.repo, q.digest.short()) }
                         </span>
                         <span class="times">
-                            { "untagged " }<span class="untagged-at mono">{ q.untagged_at_ms.to_string() }</span>
-                            { " → deleted " }<span class="due-at mono">{ q.due_at_ms.to_string() }</span>
+                            { t(lang, "retention.untagged_at") }<span class="untagged-at mono">{ q.untagged_at_ms.to_string() }</span>
+                            { t(lang, "retention.deleted_at") }<span class="due-at mono">{ q.due_at_ms.to_string() }</span>
                         </span>
                     </li>
                 }) }
                 if more > 0 {
-                    <li class="more-note">{ format!("… and {} more", grouped(more as u64)) }</li>
+                    <li class="more-note">{ tf(lang, "common.and_more", &[&grouped_in(lang, more as u64)]) }</li>
                 }
             </ol>
         </>

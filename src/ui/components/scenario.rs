@@ -3,10 +3,113 @@ use yew::prelude::*;
 
 use super::inline_error;
 use crate::engine::Millis;
+use crate::ui::browser;
 use crate::ui::format::{count, duration_words, grouped};
 use crate::ui::state::{
-    Action, ScenarioAsk, ScenarioList, ScenarioSnap, StepSnap, UiError, convergence_words,
+    Action, PROBE_MAX, ScenarioAsk, ScenarioEntry, ScenarioList, ScenarioSnap, StepSnap, StoryAction,
+    UiError, convergence_words,
 };
+
+/// Every word the picker and the start screen add, in one place (to be translated).
+mod words {
+    use crate::ui::format::count;
+
+    pub const GUIDED_GROUP: &str = "Guided stories";
+    pub const OTHER_GROUP: &str = "Other scenarios";
+    pub const GUIDED_MARK: &str =
+        "★ marks a guided story: it shows one thing at a time and waits for you to continue.";
+    pub const START_TITLE: &str = "Start with a story";
+    pub const START_TEXT: &str = "Stowage runs a container registry, modelled on Azure Container Registry, in your \
+        browser: real bytes, sealed at rest, stored once, on a virtual clock you control. Pick a story below: a guided \
+        one shows one thing at a time and waits for you to continue; the others set up a situation and play it for you \
+        to explore. Or skip this and push your own files with the form.";
+    pub const START_LOADING: &str = "Loading the stories…";
+    pub const SCENARIO: &str = "Scenario";
+    pub const PICK_TITLE: &str = "Fetch this scenario and load it in place of the registry (after a warning)";
+
+    pub fn guided(frames: usize) -> String {
+        if frames == 0 {
+            "Guided".to_string()
+        } else {
+            format!("Guided · {}", count(frames, "frame", "frames"))
+        }
+    }
+    pub fn option(title: &str, name: &str, guided: bool, frames: usize) -> String {
+        if guided {
+            let frames =
+                if frames > 0 { format!(" · {}", count(frames, "frame", "frames")) } else { String::new() };
+            format!("★ {title} ({name}){frames}")
+        } else {
+            format!("{title} ({name})")
+        }
+    }
+}
+
+/// Reads the listed scenarios once the list is in, to tell which ones are guided stories (the
+/// engine parses them; the list itself need not say).
+#[hook]
+fn use_probe(list: &ScenarioList, on_action: Callback<Action>) {
+    let files: Vec<String> = match list {
+        ScenarioList::Ready(l) => l.iter().take(PROBE_MAX).map(|e| e.file.clone()).collect(),
+        _ => vec![],
+    };
+    use_effect_with(files, move |files| {
+        let files = files.clone();
+        if !files.is_empty() {
+            wasm_bindgen_futures::spawn_local(async move {
+                let mut texts = Vec::with_capacity(files.len());
+                for file in files {
+                    let text = browser::fetch_text(&format!("{}{file}", crate::ui::SCENARIOS)).await;
+                    texts.push((file, text));
+                }
+                on_action.emit(Action::Story(StoryAction::Probed(texts)));
+            });
+        }
+    });
+}
+
+/// Guided stories first, each group in the list's order.
+fn story_first(entries: &[ScenarioEntry]) -> Vec<&ScenarioEntry> {
+    entries.iter().filter(|e| e.guided).chain(entries.iter().filter(|e| !e.guided)).collect()
+}
+
+fn option(e: &ScenarioEntry, chosen: Option<&str>) -> Html {
+    html! {
+        <option value={e.file.clone()} data-name={e.name.clone()} data-guided={e.guided.to_string()}
+            selected={chosen == Some(e.file.as_str())}>
+            { words::option(&e.title, &e.name, e.guided, e.frames) }
+        </option>
+    }
+}
+
+/// The start screen's invitation: the stories, guided ones first, each a button that loads it.
+fn start_list(list: &ScenarioList, on_action: &Callback<Action>) -> Html {
+    let entries = match list {
+        ScenarioList::Ready(l) => story_first(l),
+        ScenarioList::Loading => return html! { <p class="muted">{ words::START_LOADING }</p> },
+        ScenarioList::Failed(e) => return inline_error(e),
+    };
+    html! {
+        <ul id="start-list" class="start-list">
+            { for entries.into_iter().map(|e| {
+                let file = e.file.clone();
+                html! {
+                    <li key={e.file.clone()} data-name={e.name.clone()} data-guided={e.guided.to_string()}
+                        class={classes!(e.guided.then_some("guided"))}>
+                        <button type="button" class="start-pick" title={words::PICK_TITLE}
+                            onclick={on_action.reform(move |_| Action::FetchScenario(file.clone()))}>
+                            if e.guided {
+                                <span class="guided-badge">{ words::guided(e.frames) }</span>
+                            }
+                            <strong class="start-title">{ &e.title }</strong>
+                            <span class="start-name mono">{ &e.name }</span>
+                        </button>
+                    </li>
+                }
+            }) }
+        </ul>
+    }
+}
 
 #[derive(Properties, PartialEq)]
 pub struct ScenarioPickerProps {
@@ -16,6 +119,9 @@ pub struct ScenarioPickerProps {
     pub error: Option<UiError>,
     /// The scenario loaded now, if any.
     pub loaded: Option<String>,
+    /// The page is as it opened: the start screen invites the reader to pick a story.
+    #[prop_or_default]
+    pub fresh: bool,
     pub on_action: Callback<Action>,
 }
 
@@ -23,14 +129,17 @@ pub struct ScenarioPickerProps {
 #[function_component(ScenarioPicker)]
 pub fn scenario_picker(props: &ScenarioPickerProps) -> Html {
     let chosen = use_state(String::new);
+    use_probe(&props.list, props.on_action.clone());
     let entries = match &props.list {
         ScenarioList::Ready(l) => l.as_slice(),
         _ => &[],
     };
-    // The choice, or the first scenario while none was picked.
+    let ordered = story_first(entries);
+    let any_guided = entries.iter().any(|e| e.guided);
+    // The choice, or the first scenario (the first story, if any) while none was picked.
     let file = Some((*chosen).clone())
         .filter(|f| entries.iter().any(|e| &e.file == f))
-        .or_else(|| entries.first().map(|e| e.file.clone()));
+        .or_else(|| ordered.first().map(|e| e.file.clone()));
     let on_pick = {
         let chosen = chosen.clone();
         Callback::from(move |e: Event| chosen.set(e.target_unchecked_into::<HtmlSelectElement>().value()))
@@ -53,21 +162,43 @@ pub fn scenario_picker(props: &ScenarioPickerProps) -> Html {
             },
             None => html! {
                 <span class="muted small">{ "A scenario builds a registry, its clients and what happens to them, \
-                    at virtual times; the clock plays it." }</span>
+                    at virtual times; the clock plays it." }
+                    if any_guided { { " " }{ words::GUIDED_MARK } }
+                </span>
             },
         },
     };
+    let chosen_file = file.as_deref();
+    let options = if any_guided {
+        let (guided, other): (Vec<&ScenarioEntry>, Vec<&ScenarioEntry>) =
+            ordered.iter().copied().partition(|e| e.guided);
+        html! {
+            <>
+                <optgroup label={words::GUIDED_GROUP}>{ for guided.iter().map(|e| option(e, chosen_file)) }</optgroup>
+                if !other.is_empty() {
+                    <optgroup label={words::OTHER_GROUP}>{ for other.iter().map(|e| option(e, chosen_file)) }</optgroup>
+                }
+            </>
+        }
+    } else {
+        html! { { for entries.iter().map(|e| option(e, chosen_file)) } }
+    };
+    let start = props.fresh.then(|| {
+        html! {
+            <section id="start" class="start" aria-labelledby="start-title">
+                <h2 id="start-title">{ words::START_TITLE }</h2>
+                <p class="start-text">{ words::START_TEXT }</p>
+                { start_list(&props.list, &props.on_action) }
+            </section>
+        }
+    });
     html! {
+        <>
         <section id="scenarios" class="scenario-bar" aria-label="Scenarios">
             <label class="scenario-pick">
-                <span class="label">{ "Scenario" }</span>
+                <span class="label">{ words::SCENARIO }</span>
                 <select id="scenario-picker" onchange={on_pick} disabled={entries.is_empty()}>
-                    { for entries.iter().map(|e| html! {
-                        <option value={e.file.clone()} data-name={e.name.clone()}
-                            selected={file.as_deref() == Some(e.file.as_str())}>
-                            { format!("{} ({})", e.title, e.name) }
-                        </option>
-                    }) }
+                    { options }
                 </select>
             </label>
             <button id="scenario-load" type="button" class="primary" onclick={on_load}
@@ -83,6 +214,8 @@ pub fn scenario_picker(props: &ScenarioPickerProps) -> Html {
                 </div>
             }) }
         </section>
+        { start }
+        </>
     }
 }
 

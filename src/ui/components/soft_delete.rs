@@ -7,7 +7,8 @@ use yew::prelude::*;
 use super::inline_error_with_id;
 use crate::engine::soft_delete::SOFT_DELETE_DAYS_DEFAULT;
 use crate::engine::{SoftDeleteView, SoftDeletedItem};
-use crate::ui::format::{count, grouped};
+use crate::ui::format::grouped_in;
+use crate::ui::i18n::{t, tf, tn, use_lang};
 use crate::ui::state::{Action, SOFT_DELETED_SHOWN, UiError};
 
 #[derive(Properties, PartialEq)]
@@ -19,6 +20,7 @@ pub struct SoftDeleteProps {
 
 #[function_component(SoftDeletePanel)]
 pub fn soft_delete_panel(props: &SoftDeleteProps) -> Html {
+    let lang = use_lang();
     let enabled = use_state(|| props.view.as_ref().is_some_and(|v| v.enabled));
     let days = use_state(|| match &props.view {
         Some(v) if v.enabled => v.days.to_string(),
@@ -45,55 +47,50 @@ pub fn soft_delete_panel(props: &SoftDeleteProps) -> Html {
             .reform(move |_: MouseEvent| Action::SetSoftDelete { enabled: *enabled, days: (*days).clone() })
     };
     let state = if v.enabled {
-        format!(
-            "On: deleted manifests and removed tags stay in their repository's bin, still billed, for {}.",
-            count(v.days as usize, "day", "days")
-        )
+        tf(lang, "soft_delete.on", &[&tn(lang, "unit.days", u64::from(v.days))])
     } else {
-        "Off: deletes are permanent.".to_string()
+        t(lang, "soft_delete.off").to_string()
     };
     let more = v.items_total.saturating_sub(v.items.len().min(SOFT_DELETED_SHOWN));
     html! {
         <section id="soft-delete" class="panel soft-delete-panel" aria-labelledby="soft-delete-title"
             data-enabled={v.enabled.to_string()} data-days={v.days.to_string()} data-total={v.items_total.to_string()}>
-            <h2 id="soft-delete-title">{ "Soft delete" }</h2>
-            <p class="hint">{ "While on, a delete or an untag moves what it removes into a recycle bin: still billed, \
-                               restorable by tag and digest, destroyed by the daily purge once it has been there for \
-                               the period. Not with the retention policy, nor on a geo-replicated registry." }</p>
+            <h2 id="soft-delete-title">{ t(lang, "soft_delete.title") }</h2>
+            <p class="hint">{ t(lang, "soft_delete.hint") }</p>
             <div class="retention-controls">
                 <label class="check">
                     <input id="soft-delete-enabled" type="checkbox" checked={*enabled} onchange={on_enabled} />
-                    { " enabled" }
+                    { t(lang, "common.enabled") }
                 </label>
                 <label class="field inline">
-                    <span class="label">{ "keep" }</span>
+                    <span class="label">{ t(lang, "soft_delete.keep") }</span>
                     <input id="soft-delete-days" type="number" min="1" max="90" step="1" value={(*days).clone()}
-                        oninput={on_days} title="Days an item stays in the bin: 1 to 90" />
-                    <span>{ "days" }</span>
+                        oninput={on_days} title={t(lang, "soft_delete.days_title")} />
+                    <span>{ t(lang, "common.days") }</span>
                 </label>
-                <button id="soft-delete-apply" type="button" onclick={apply}>{ "Apply" }</button>
+                <button id="soft-delete-apply" type="button" onclick={apply}>{ t(lang, "common.apply") }</button>
             </div>
             <p id="soft-delete-state" class={classes!("retention-state", v.enabled.then_some("on"))}>{ state }</p>
             { props.error.as_ref().map(|e| inline_error_with_id(e, Some("soft-delete-error"))) }
             <p id="soft-delete-total" class="small" data-total={v.items_total.to_string()}
                 data-next-purge-ms={v.next_purge_at_ms.map(|t| t.0.to_string())}>
                 { match (v.items_total, v.next_purge_at_ms) {
-                    (0, _) => "The bins are empty.".to_string(),
-                    (n, Some(at)) => format!("{} in the bins; the next purge runs at {at}.", count(n, "item", "items")),
-                    (n, None) => format!("{} in the bins.", count(n, "item", "items")),
+                    (0, _) => t(lang, "soft_delete.empty").to_string(),
+                    (n, Some(at)) => tf(lang, "soft_delete.in_bins_purge", &[&tn(lang, "unit.items", n as u64), &at.to_string()]),
+                    (n, None) => tf(lang, "soft_delete.in_bins", &[&tn(lang, "unit.items", n as u64)]),
                 } }
             </p>
             if !v.items.is_empty() {
-                <label class="check small" title="Restore a tag even where it now points at another manifest (that one's tag goes to the bin)">
+                <label class="check small" title={t(lang, "soft_delete.force_title")}>
                     <input id="soft-delete-force" type="checkbox" checked={*force} onchange={on_force} />
-                    { " force (overwrite a tag that points elsewhere now)" }
+                    { t(lang, "soft_delete.force") }
                 </label>
                 <ol id="soft-deleted" class="retention-queue">
                     { for v.items.iter().take(SOFT_DELETED_SHOWN).map(|item| html! {
                         <BinItem item={item.clone()} force={*force} on_action={props.on_action.clone()} />
                     }) }
                     if more > 0 {
-                        <li class="more-note">{ format!("… and {} more", grouped(more as u64)) }</li>
+                        <li class="more-note">{ tf(lang, "common.and_more", &[&grouped_in(lang, more as u64)]) }</li>
                     }
                 </ol>
             }
@@ -111,6 +108,7 @@ struct BinItemProps {
 /// One item in a bin. A manifest deleted without tags is restored under a tag typed here.
 #[function_component(BinItem)]
 fn bin_item(props: &BinItemProps) -> Html {
+    let lang = use_lang();
     let i = &props.item;
     let typed = use_state(|| "restored".to_string());
     let tag = i.tag.as_ref().map_or((*typed).clone(), |t| t.as_str().to_string());
@@ -128,7 +126,11 @@ fn bin_item(props: &BinItemProps) -> Html {
         let typed = typed.clone();
         Callback::from(move |e: InputEvent| typed.set(e.target_unchecked_into::<HtmlInputElement>().value()))
     };
-    let what = if i.manifest_deleted { "manifest deleted" } else { "tag removed" };
+    let what = if i.manifest_deleted {
+        t(lang, "soft_delete.manifest_deleted")
+    } else {
+        t(lang, "soft_delete.tag_removed")
+    };
     html! {
         <li data-repo={i.repo.as_str().to_string()} data-digest={i.digest.to_string()}
             data-tag={i.tag.as_ref().map(|t| t.as_str().to_string())} data-manifest-deleted={i.manifest_deleted.to_string()}>
@@ -139,17 +141,17 @@ fn bin_item(props: &BinItemProps) -> Html {
                 } }
             </span>
             <span class="times">
-                { format!("{what} at ") }<span class="mono">{ i.deleted_at_ms.to_string() }</span>
-                { i.purge_at_ms.map(|at| html! { <>{ " · purged at " }<span class="mono">{ at.to_string() }</span></> }) }
+                { tf(lang, "soft_delete.what_at", &[what]) }<span class="mono">{ i.deleted_at_ms.to_string() }</span>
+                { i.purge_at_ms.map(|at| html! { <>{ t(lang, "soft_delete.purged_at") }<span class="mono">{ at.to_string() }</span></> }) }
             </span>
             <span class="bin-actions">
                 if i.tag.is_none() {
                     <input type="text" class="bin-tag" value={(*typed).clone()} oninput={on_tag}
-                        aria-label="Tag to restore it under" title="It had no tag: restore it under this one" />
+                        aria-label={t(lang, "soft_delete.tag_label")} title={t(lang, "soft_delete.tag_title")} />
                 }
                 <button type="button" class="restore" onclick={restore}
-                    title="Bring it back: the tag points at the manifest again, and the manifest leaves the bin">
-                    { format!("Restore as {tag}") }
+                    title={t(lang, "soft_delete.restore_title")}>
+                    { tf(lang, "soft_delete.restore", &[&tag]) }
                 </button>
             </span>
         </li>

@@ -1,5 +1,6 @@
 use yew::prelude::*;
 
+use crate::ui::i18n::{t, tf, use_lang};
 use crate::ui::state::{Action, Retry, RetryOp, UiError};
 
 #[derive(Properties, PartialEq)]
@@ -14,23 +15,25 @@ pub struct StatusProps {
 /// The error banner (`#error`) or the last success (`#status`).
 #[function_component(Status)]
 pub fn status(props: &StatusProps) -> Html {
+    let lang = use_lang();
     if let Some(e) = &props.error {
         let http = e.http_status.map(|s| html! { <span class="http">{ format!("HTTP {s}") }</span> });
         // Most engine messages say it themselves.
         let aside = match &e.aside {
             Some(aside) => Some(html! { <span class="aside">{ aside }</span> }),
             None => (!e.message.contains("othing was changed"))
-                .then(|| html! { <span class="aside">{ " Nothing was changed." }</span> }),
+                .then(|| html! { <span class="aside">{ t(lang, "status.nothing_changed") }</span> }),
         };
         let retry = props.retry.as_ref().filter(|r| r.op != RetryOp::ScaleOut && e.retry_after_s.is_some());
         let retry_button = retry.map(|r| {
+            let seconds = r.seconds.to_string();
             let label = match r.op {
-                RetryOp::Push { .. } => format!("Wait {} s, then push again", r.seconds),
-                _ => format!("Wait {} s", r.seconds),
+                RetryOp::Push { .. } => tf(lang, "status.wait_push", &[&seconds]),
+                _ => tf(lang, "status.wait", &[&seconds]),
             };
             html! {
                 <button id="retry-after" type="button" class="primary" data-seconds={r.seconds.to_string()}
-                    title="Move the virtual clock forward by the Retry-After the registry sent (the buckets refill meanwhile)"
+                    title={t(lang, "status.wait_title")}
                     onclick={props.on_action.reform(|_| Action::RetryAfter)}>
                     { label }
                 </button>
@@ -40,12 +43,12 @@ pub fn status(props: &StatusProps) -> Html {
         let retry_note = e
             .retry_after_s
             .filter(|_| !e.message.contains("Retry after"))
-            .map(|s| html! { <strong class="retry-note">{ format!(" Retry after {s} s.") }</strong> });
+            .map(|s| html! { <strong class="retry-note">{ tf(lang, "status.retry_note", &[&s.to_string()]) }</strong> });
         return html! {
             <div id="error" class="banner error" role="alert"
                 data-retry-after={e.retry_after_s.map(|s| s.to_string())}>
                 <div class="banner-text">
-                    <strong>{ "Refused: " }</strong>
+                    <strong>{ t(lang, "status.refused") }</strong>
                     <code class="code">{ &e.code }</code>
                     { http }
                     <span class="message">{ sentence(&e.message) }</span>
@@ -55,17 +58,14 @@ pub fn status(props: &StatusProps) -> Html {
                 <div class="banner-buttons">
                     { retry_button }
                     <button id="error-dismiss" type="button" class="quiet"
-                        title="Hide this message" onclick={props.on_action.reform(|_| Action::DismissError)}>
-                        { "Dismiss" }
+                        title={t(lang, "status.dismiss_title")} onclick={props.on_action.reform(|_| Action::DismissError)}>
+                        { t(lang, "status.dismiss") }
                     </button>
                 </div>
             </div>
         };
     }
-    let text = props.message.clone().unwrap_or_else(|| {
-        "Start by pushing an image: the form on the left comes filled in, add a file or a synthetic layer."
-            .to_string()
-    });
+    let text = props.message.clone().unwrap_or_else(|| t(lang, "status.start").to_string());
     let class = if props.message.is_some() { "banner ok" } else { "banner idle" };
     html! { <div id="status" class={class} role="status" aria-live="polite"><span class="message">{ text }</span></div> }
 }

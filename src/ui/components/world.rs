@@ -14,16 +14,17 @@ pub const ASPECT: f64 = 2.6;
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct View {
     pub id: &'static str,
+    /// The label's key in the message catalogue.
     pub label: &'static str,
     /// West, east, south, north edges in degrees (at least this is shown).
     bounds: (i16, i16, i16, i16),
 }
 
 pub const VIEWS: [View; 4] = [
-    View { id: "world", label: "World", bounds: (-180, 180, -60, 78) },
-    View { id: "na", label: "North America", bounds: (-126, -62, 26, 51) },
-    View { id: "europe", label: "Europe", bounds: (-15, 36, 43, 63) },
-    View { id: "asia", label: "Asia", bounds: (48, 146, -4, 48) },
+    View { id: "world", label: "world.view_world", bounds: (-180, 180, -60, 78) },
+    View { id: "na", label: "world.view_na", bounds: (-126, -62, 26, 51) },
+    View { id: "europe", label: "world.view_europe", bounds: (-15, 36, 43, 63) },
+    View { id: "asia", label: "world.view_asia", bounds: (48, 146, -4, 48) },
 ];
 
 impl View {

@@ -31,6 +31,8 @@ pub struct RunSnap {
     /// Started by the scenario's "Run to the end": reaching the end plays the scenario's final
     /// phase (if it has one).
     pub scenario_end: bool,
+    /// Started by the story's "Continue": reaching the end shows the next frame.
+    pub guide: bool,
 }
 
 impl RunSnap {
@@ -100,7 +102,11 @@ impl State {
                 .fail(UiError::page("INVALID_INPUT", format!("×{speed} is not a speed the clock offers")));
         }
         let (started_at, jobs) = self.running.as_ref().map_or((now, 0), |r| (r.started_at, r.jobs));
-        let run = RunSnap { speed, until, started_at, jobs, scenario_end: false };
+        // A new speed for the same run keeps what the run was started for.
+        let same = self.running.as_ref().filter(|r| r.until == until);
+        let scenario_end = same.is_some_and(|r| r.scenario_end);
+        let guide = same.is_some_and(|r| r.guide);
+        let run = RunSnap { speed, until, started_at, jobs, scenario_end, guide };
         self.note(running_words(&run, now));
         self.running = Some(run);
     }
@@ -147,10 +153,14 @@ impl State {
                 run.started_at,
                 count(run.jobs, "job", "jobs")
             );
-            match run.scenario_end.then(|| self.play_final_phase()).flatten() {
-                Some(phase) => self.note(format!("{ran} {phase}")),
-                None if self.error.is_none() => self.note(ran),
-                None => {}
+            let phase = run.scenario_end.then(|| self.play_final_phase()).flatten();
+            // The story's "Continue" says which frame it reached.
+            let frame = run.guide.then(|| self.frame_words()).flatten();
+            match (phase, frame) {
+                (Some(phase), _) => self.note(format!("{ran} {phase}")),
+                (None, _) if self.error.is_some() => {}
+                (None, Some(frame)) => self.note(frame),
+                (None, None) => self.note(ran),
             }
         } else {
             // Only the running line changes; an error shown stays until dismissed.

@@ -12,6 +12,7 @@ use crate::engine::scenario::{Convergence, StepOutcome};
 use crate::engine::{Millis, OracleReport, Registry, Scenario};
 use crate::ui::format::{count, duration_words, exact_ms};
 
+use super::guide::GuideSnap;
 use super::{State, UiError};
 
 /// Steps listed in the scenario panel: a window around the next one (the count shows them all).
@@ -23,6 +24,13 @@ pub struct ScenarioEntry {
     pub file: String,
     pub name: String,
     pub title: String,
+    /// It tells a story (frames to follow). The page finds out by reading the file; an index
+    /// may say so ahead with `"guided": true`.
+    #[serde(default)]
+    pub guided: bool,
+    /// Its story's frames, once the page has read the file (0: none, or not read yet).
+    #[serde(skip)]
+    pub frames: usize,
 }
 
 #[derive(Deserialize)]
@@ -96,6 +104,8 @@ pub struct ScenarioSnap {
     pub converge_within: Option<Millis>,
     /// The final phase's result, once played.
     pub convergence: Option<Convergence>,
+    /// A guided scenario's story, where the reader is in it.
+    pub guide: Option<GuideSnap>,
 }
 
 /// The final phase's result in words: how long after every fault healed the replicas agreed,
@@ -292,6 +302,7 @@ impl State {
             ended,
             converge_within: view.converge_within_ms,
             convergence: view.convergence,
+            guide: self.guide_snap(r),
         })
     }
 

@@ -1,0 +1,202 @@
+//! Keys for the clock and the history: space runs or pauses, → runs the next job, ← steps
+//! back, + and - change the speed, ? lists them (Escape closes the list). Keys typed into a
+//! field, or pressed while a dialog is open, are left alone; space on a focused button presses
+//! that button, as it always does.
+
+use wasm_bindgen::JsCast;
+use wasm_bindgen::closure::Closure;
+use web_sys::KeyboardEvent;
+use yew::prelude::*;
+
+use crate::engine::Millis;
+use crate::ui::state::{Action, RUN_SPEEDS, StoryAction};
+
+/// Every word the keys show, in one place (to be translated).
+mod words {
+    pub const HELP_TITLE: &str = "Keys";
+    pub const HELP_BUTTON: &str = "Keys ?";
+    pub const HELP_BUTTON_LABEL: &str = "Show the keyboard keys (?)";
+    pub const CLOSE: &str = "Close";
+    pub const CLOSE_LABEL: &str = "Close the list of keys (Escape)";
+    pub const TYPING: &str = "Keys do nothing while you type in a field. In the past, → and space start a new \
+        future from there.";
+    pub const KEYS: [(&str, &str); 7] = [
+        ("Space", "run the clock, or pause it"),
+        ("→", "run the next queued job (the clock jumps to its time)"),
+        ("←", "step back: the registry as it was before the last thing that happened"),
+        ("+", "faster"),
+        ("−", "slower"),
+        ("?", "show or hide this list"),
+        ("Escape", "close this list"),
+    ];
+
+    pub fn speed(label: &str) -> String {
+        format!("Speed {label}: space runs the clock at it.")
+    }
+}
+
+/// What the keys act on: the clock's speed and end as the clock bar holds them, and the run.
+#[derive(Clone, PartialEq)]
+pub struct KeyTarget {
+    /// The speed chosen in the clock bar (or the running one).
+    pub speed: u32,
+    /// The run's end as typed in the clock bar.
+    pub until: String,
+    /// The running clock's end, while it runs.
+    pub running: Option<Option<Millis>>,
+    pub help_open: bool,
+}
+
+/// The speed one step faster (`up`) or slower than `speed`, in the order the clock offers them.
+fn next_speed(speed: u32, up: bool) -> u32 {
+    let i = RUN_SPEEDS.iter().position(|(s, _)| *s == speed).unwrap_or(2);
+    let j = if up { (i + 1).min(RUN_SPEEDS.len() - 1) } else { i.saturating_sub(1) };
+    RUN_SPEEDS[j].0
+}
+
+fn speed_label(speed: u32) -> &'static str {
+    RUN_SPEEDS.iter().find(|(s, _)| *s == speed).map_or("?", |(_, l)| *l)
+}
+
+/// The element the key went to, if it takes typing (or is a dialog's).
+fn typing_into(e: &KeyboardEvent) -> bool {
+    let Some(el) = e.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()) else { return false };
+    let tag = el.tag_name().to_ascii_uppercase();
+    matches!(tag.as_str(), "INPUT" | "SELECT" | "TEXTAREA")
+        || el.dyn_ref::<web_sys::HtmlElement>().is_some_and(|h| h.is_content_editable())
+}
+
+/// A control that space presses by itself.
+fn presses_itself(e: &KeyboardEvent) -> bool {
+    let Some(el) = e.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()) else { return false };
+    matches!(el.tag_name().to_ascii_uppercase().as_str(), "BUTTON" | "A" | "SUMMARY")
+}
+
+/// A dialog of the page is open (its own keys apply).
+fn dialog_open() -> bool {
+    web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.query_selector(".overlay").ok().flatten())
+        .is_some()
+}
+
+/// Listens for the keys on the whole document while the page is shown.
+#[hook]
+pub fn use_keys(
+    target: KeyTarget,
+    set_speed: Callback<u32>,
+    set_help: Callback<bool>,
+    on_action: Callback<Action>,
+) {
+    use_effect_with(target, move |t| {
+        let t = t.clone();
+        let listener = Closure::<dyn Fn(KeyboardEvent)>::new(move |e: KeyboardEvent| {
+            if e.ctrl_key() || e.meta_key() || e.alt_key() || e.default_prevented() || typing_into(&e) {
+                return;
+            }
+            let key = e.key();
+            if t.help_open {
+                if key == "Escape" || key == "?" {
+                    e.prevent_default();
+                    set_help.emit(false);
+                }
+                return;
+            }
+            if dialog_open() {
+                return;
+            }
+            let action = match key.as_str() {
+                " " | "Spacebar" if !presses_itself(&e) => Some(match t.running {
+                    Some(_) => Action::Pause,
+                    None => Action::Run { speed: t.speed, until: t.until.clone() },
+                }),
+                "ArrowRight" => Some(Action::StepJob),
+                "ArrowLeft" => Some(Action::Story(StoryAction::StepBack)),
+                "+" | "=" | "-" | "_" => {
+                    let speed = next_speed(t.speed, key == "+" || key == "=");
+                    set_speed.emit(speed);
+                    Some(match t.running {
+                        // A change of speed while running applies at once, to the same end.
+                        Some(until) => {
+                            Action::Run { speed, until: until.map(|u| u.to_string()).unwrap_or_default() }
+                        }
+                        None => Action::Note(words::speed(speed_label(speed))),
+                    })
+                }
+                "?" => {
+                    set_help.emit(true);
+                    None
+                }
+                _ => return,
+            };
+            e.prevent_default();
+            if let Some(action) = action {
+                on_action.emit(action);
+            }
+        });
+        let document = web_sys::window().and_then(|w| w.document());
+        if let Some(d) = &document {
+            let _ = d.add_event_listener_with_callback("keydown", listener.as_ref().unchecked_ref());
+        }
+        move || {
+            if let Some(d) = &document {
+                let _ = d.remove_event_listener_with_callback("keydown", listener.as_ref().unchecked_ref());
+            }
+            drop(listener);
+        }
+    });
+}
+
+#[derive(Properties, PartialEq)]
+pub struct KeyHelpProps {
+    pub open: bool,
+    pub on_close: Callback<()>,
+}
+
+/// The list of keys, over the page.
+#[function_component(KeyHelp)]
+pub fn key_help(props: &KeyHelpProps) -> Html {
+    let close_ref = use_node_ref();
+    {
+        let close_ref = close_ref.clone();
+        use_effect_with(props.open, move |open| {
+            if *open && let Some(button) = close_ref.cast::<web_sys::HtmlElement>() {
+                let _ = button.focus();
+            }
+        });
+    }
+    if !props.open {
+        return html! {};
+    }
+    let close = props.on_close.reform(|_: MouseEvent| ());
+    let stay = Callback::from(|e: MouseEvent| e.stop_propagation());
+    html! {
+        <div class="overlay key-overlay" onclick={close.clone()}>
+            <div id="key-help" class="dialog key-help" role="dialog" aria-modal="true" aria-labelledby="key-help-title"
+                onclick={stay}>
+                <h2 id="key-help-title">{ words::HELP_TITLE }</h2>
+                <dl class="key-list">
+                    { for words::KEYS.iter().map(|(key, what)| html! {
+                        <div class="key-row"><dt><kbd>{ *key }</kbd></dt><dd>{ *what }</dd></div>
+                    }) }
+                </dl>
+                <p class="hint">{ words::TYPING }</p>
+                <div class="dialog-actions">
+                    <button id="key-help-close" type="button" ref={close_ref} aria-label={words::CLOSE_LABEL}
+                        onclick={close}>{ words::CLOSE }</button>
+                </div>
+            </div>
+        </div>
+    }
+}
+
+/// The button that opens the list of keys.
+pub fn help_button(on_open: Callback<()>) -> Html {
+    html! {
+        <button id="key-help-open" type="button" class="key-help-button" aria-keyshortcuts="?"
+            aria-label={words::HELP_BUTTON_LABEL} title={words::HELP_BUTTON_LABEL}
+            onclick={on_open.reform(|_: MouseEvent| ())}>
+            { words::HELP_BUTTON }
+        </button>
+    }
+}

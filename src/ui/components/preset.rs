@@ -1,0 +1,82 @@
+//! The large preset's progress: a bar (role="progressbar") with the repositories filled so far
+//! and the real time elapsed, then how long the whole load took. While the load is under way it
+//! asks for one slice per animation frame, so the browser paints and handles input between
+//! slices and the page never freezes.
+
+use wasm_bindgen::JsCast;
+use wasm_bindgen::closure::Closure;
+use yew::prelude::*;
+
+use crate::ui::format::{exact_ms, grouped};
+use crate::ui::state::{Action, PresetLoadSnap};
+
+#[derive(Properties, PartialEq)]
+pub struct PresetProps {
+    /// The load under way or done (None: no preset was loaded into this registry).
+    pub load: Option<PresetLoadSnap>,
+    pub on_action: Callback<Action>,
+}
+
+/// Sends one `PresetSlice` each time `slice` changes to a new `Some` (the count of slices
+/// asked for so far): at the next animation frame, once that frame is painted (a 0-ms timeout
+/// from the frame's callback), so the bar shows each step before the next one works.
+#[hook]
+fn use_slice_per_frame(slice: Option<u32>, on_action: Callback<Action>) {
+    use_effect_with(slice, move |slice| {
+        if slice.is_some() {
+            let after_paint = Closure::once_into_js(move || {
+                let next = Closure::once_into_js(move || on_action.emit(Action::PresetSlice));
+                if let Some(w) = web_sys::window() {
+                    let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(next.unchecked_ref(), 0);
+                }
+            });
+            if let Some(w) = web_sys::window() {
+                let _ = w.request_animation_frame(after_paint.unchecked_ref());
+            }
+        }
+    });
+}
+
+#[function_component(PresetProgress)]
+pub fn preset_progress(props: &PresetProps) -> Html {
+    let slice = props.load.as_ref().filter(|l| !l.finished).map(|l| l.slices);
+    use_slice_per_frame(slice, props.on_action.clone());
+    let Some(l) = &props.load else { return html! {} };
+    let percent = l.percent();
+    let words = if l.finished {
+        format!("{}.", l.loaded_words())
+    } else if !l.begun {
+        "Sealing and storing the 1,000 shared images (one step: the page waits for it)…".to_string()
+    } else {
+        format!(
+            "{} of {} repositories ({} %), {} elapsed.",
+            grouped(u64::from(l.done)),
+            grouped(u64::from(l.repositories)),
+            percent,
+            exact_ms(l.elapsed_ms)
+        )
+    };
+    let detail = format!(
+        "The 1,000 shared images took {} (one step); the repositories {} over {} frames.",
+        exact_ms(l.images_ms),
+        exact_ms(l.elapsed_ms.saturating_sub(l.images_ms)),
+        grouped(u64::from(l.slices.saturating_sub(1)))
+    );
+    html! {
+        <section id="preset" class="panel preset-panel" aria-labelledby="preset-title"
+            data-finished={l.finished.to_string()} data-elapsed-ms={l.elapsed_ms.to_string()}
+            data-images-ms={l.images_ms.to_string()} data-slices={l.slices.saturating_sub(1).to_string()}>
+            <h2 id="preset-title">{ "Large preset" }</h2>
+            <div id="preset-progress" class="progress" role="progressbar" aria-labelledby="preset-title"
+                aria-valuemin="0" aria-valuemax="100" aria-valuenow={percent.to_string()}
+                aria-valuetext={words.clone()} data-done={l.done.to_string()}>
+                <div class="progress-bar" style={format!("width: {percent}%")}></div>
+            </div>
+            <p id="preset-words">{ &words }</p>
+            <p class="visually-hidden" aria-live="polite">{ if l.finished { words.as_str() } else { "" } }</p>
+            if l.finished {
+                <p class="hint">{ detail }</p>
+            }
+        </section>
+    }
+}

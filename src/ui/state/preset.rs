@@ -1,0 +1,195 @@
+//! The large-registry preset, loaded from the "New registry" dialog: the page creates the
+//! registry from the dialog's fields and shows the progress bar; at the first slice the engine
+//! pushes the shared images at once (`begin_large_preset`, the one step that cannot be cut up),
+//! then every further slice fills repositories (`continue_large_preset`). The page sends one
+//! `PresetSlice` per animation frame, after the frame is painted, and each slice works for at
+//! most `SLICE_BUDGET_MS`, so the page keeps answering and shows progress.
+//! Also: the catalog shown from a name on, to reach a page deep in a big registry at once.
+
+use crate::engine::preset::PresetProgress;
+use crate::ui::format::{count, exact_ms, grouped};
+
+use super::{NewRegistryForm, State, UiError};
+
+/// The preset the dialog offers: 100,000 repositories of 10 tags (1,000,000 tags).
+pub const PRESET_REPOS: u32 = 100_000;
+pub const PRESET_TAGS_PER_REPO: u32 = 10;
+/// Repositories filled per engine call; a slice makes calls until its budget is spent.
+const CHUNK_REPOS: u32 = 500;
+/// Real milliseconds of work per slice (one slice per animation frame).
+const SLICE_BUDGET_MS: f64 = 12.0;
+/// The longest name the catalog can be shown after (a repository name is at most 256).
+const CATALOG_AFTER_MAX: usize = 256;
+
+/// A preset load, under way or done, as the progress bar shows it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PresetLoadSnap {
+    /// Repositories filled so far, of `repositories`.
+    pub done: u32,
+    pub repositories: u32,
+    pub tags: u64,
+    /// Real milliseconds since "create" was pressed.
+    pub elapsed_ms: u64,
+    /// Real milliseconds the shared images took (sealed and hashed before the first slice).
+    pub images_ms: u64,
+    /// Slices asked for so far (each animation frame asks for one).
+    pub slices: u32,
+    /// The shared images are stored (the first slice does it).
+    pub begun: bool,
+    pub finished: bool,
+    /// When "create" was pressed (real time, `performance.now()`).
+    started_at: f64,
+}
+
+impl PresetLoadSnap {
+    /// Per cent done, 0 to 100 (rounded down, 100 only when finished).
+    pub fn percent(&self) -> u32 {
+        if self.finished {
+            return 100;
+        }
+        (u64::from(self.done) * 100 / u64::from(self.repositories.max(1))).min(99) as u32
+    }
+
+    /// "Loaded 100,000 repositories and 1,000,000 tags in N ms".
+    pub fn loaded_words(&self) -> String {
+        format!(
+            "Loaded {} repositories and {} tags in {}",
+            grouped(u64::from(self.repositories)),
+            grouped(self.tags),
+            exact_ms(self.elapsed_ms)
+        )
+    }
+}
+
+/// Real time in milliseconds (fractions kept), for timing the load.
+fn now_ms() -> f64 {
+    web_sys::window().and_then(|w| w.performance()).map_or_else(js_sys::Date::now, |p| p.now())
+}
+
+impl State {
+    /// Creates a registry from the dialog's fields; the first slice starts loading the preset
+    /// into it (after the progress bar is painted).
+    pub(super) fn load_preset(&mut self, form: NewRegistryForm) {
+        let started_at = now_ms();
+        self.create_registry(form);
+        if self.new_registry.is_some() {
+            // Refused: the dialog shows why, and the current registry stays.
+            return;
+        }
+        self.note(format!(
+            "Loading the large preset into {}: first the 1,000 shared images are sealed and stored, at once \
+             (the page waits for that step), then the {} repositories, a slice per frame.",
+            self.name,
+            grouped(u64::from(PRESET_REPOS))
+        ));
+        self.preset = Some(PresetLoadSnap {
+            done: 0,
+            repositories: PRESET_REPOS,
+            tags: u64::from(PRESET_REPOS) * u64::from(PRESET_TAGS_PER_REPO),
+            elapsed_ms: 0,
+            images_ms: 0,
+            slices: 0,
+            begun: false,
+            finished: false,
+            started_at,
+        });
+    }
+
+    /// The first slice: the engine checks the registry and stores the shared images.
+    fn preset_begin(&mut self, load: &mut PresetLoadSnap) -> bool {
+        let Some(p) = self.change(|r| r.begin_large_preset(load.repositories, PRESET_TAGS_PER_REPO)) else {
+            return false;
+        };
+        load.begun = true;
+        load.done = p.done;
+        load.repositories = p.repositories;
+        load.images_ms = (now_ms() - load.started_at) as u64;
+        load.elapsed_ms = load.images_ms;
+        true
+    }
+
+    /// One slice of the load under way: repositories for up to `SLICE_BUDGET_MS`.
+    pub(super) fn preset_slice(&mut self) {
+        let Some(mut load) = self.preset.clone().filter(|l| !l.finished) else { return };
+        load.slices += 1;
+        if !load.begun {
+            // Refused (the error says why): the load ends before it began.
+            self.preset = self.preset_begin(&mut load).then_some(load);
+            return;
+        }
+        let Some(reg) = self.registry.clone() else { return };
+        let progress = {
+            let Ok(mut r) = reg.try_borrow_mut() else {
+                // In use: the next frame tries again.
+                self.preset = Some(load);
+                return;
+            };
+            let started = now_ms();
+            let mut last: Option<PresetProgress> = None;
+            // Bounded: each call fills `CHUNK_REPOS` more, and the load has a finite number.
+            while let Some(p) = r.continue_large_preset(CHUNK_REPOS) {
+                last = Some(p);
+                if p.done >= p.repositories || now_ms() - started > SLICE_BUDGET_MS {
+                    break;
+                }
+            }
+            last
+        };
+        self.version += 1;
+        self.checks.clear();
+        // None: nothing was under way any more (anything else done to the registry finishes
+        // the load first).
+        load.done = progress.map_or(load.repositories, |p| p.done);
+        load.elapsed_ms = (now_ms() - load.started_at) as u64;
+        if load.done >= load.repositories {
+            load.finished = true;
+        }
+        if load.finished && progress.is_some() {
+            self.note(format!(
+                "{}: the 1,000 shared images took {}, the repositories {} in {}. Browse them in the catalog.",
+                load.loaded_words(),
+                exact_ms(load.images_ms),
+                exact_ms(load.elapsed_ms.saturating_sub(load.images_ms)),
+                count(load.slices.saturating_sub(1) as usize, "slice", "slices"),
+            ));
+        }
+        self.preset = Some(load);
+    }
+
+    /// Shows the catalog from the first repository after `name` on (the registry API's `last`).
+    pub(super) fn catalog_after(&mut self, name: &str) {
+        let name = name.trim();
+        if name.is_empty() {
+            self.cursor.clear();
+            self.catalog_jump = None;
+            return;
+        }
+        if name.len() > CATALOG_AFTER_MAX {
+            return self.fail(UiError::page(
+                "INVALID_INPUT",
+                format!("a repository name has at most {CATALOG_AFTER_MAX} characters"),
+            ));
+        }
+        let any =
+            self.with(|r| r.catalog_with_hidden(Some(1), Some(name)).map(|p| !p.repositories.is_empty()));
+        match any {
+            None => return,
+            Some(false) => {
+                self.cursor.clear();
+                self.catalog_jump = None;
+                return self.note(format!(
+                    "No repository comes after {name} in name order: the catalog shows its first page."
+                ));
+            }
+            Some(true) => {}
+        }
+        // "Previous" from here leads back to the first page.
+        self.cursor = vec![name.to_string()];
+        self.catalog_jump = Some(name.to_string());
+    }
+
+    /// The name the catalog is shown after, while it is (None: paged from the first page).
+    pub fn catalog_from(&self) -> Option<String> {
+        self.catalog_jump.clone().filter(|j| self.cursor.first() == Some(j))
+    }
+}

@@ -1,0 +1,473 @@
+// End-to-end test of the page's languages (issue #5): English, Dutch and French, switched with
+// the #language select in the top bar at any time; <html lang> and the title follow; the choice
+// is kept in this browser (and a browser without storage, or with a full one, still switches);
+// a first visit takes the browser's language when the page speaks it. The release build in
+// dist/ (or $DIST) is served by scripts/serve.mjs and driven in headless Chromium by
+// playwright-core, as in page.test.mjs. Screenshots go to target/e2e/i18n-*.png.
+//
+//   scripts/build.sh && node --test tests/e2e/
+
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const DIST = process.env.DIST ? resolve(process.env.DIST) : join(ROOT, 'dist');
+const SHOTS = join(ROOT, 'target', 'e2e');
+const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
+const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const VIEWPORT = { width: 1280, height: 900 };
+const REPO = 'demo/app';
+const TAG = 'v1';
+const FILE_NAME = 'hello.txt';
+/** 3000 bytes: 2.9 KiB, so a decimal mark shows. */
+const FILE = Buffer.from('Hallo, bonjour, hello! '.repeat(200).slice(0, 3000), 'utf8');
+
+/** What each language says in several panels (the English is what page.test.mjs reads too). */
+const TEXTS = {
+  en: {
+    switchLabel: 'Language',
+    title: 'Stowage — container registry storage simulator',
+    push: 'Push an image',
+    submit: 'Push image',
+    catalog: 'Catalog',
+    accounts: 'Storage accounts',
+    tier: 'Tier and cost',
+    key: 'Encryption key',
+    events: 'Event log',
+    regions: 'Regions',
+    replicas: 'Replicas',
+    faults: 'Faults',
+    download: 'Download',
+    deleteRepo: 'Delete repository',
+    confirmTitle: `Delete repository ${REPO}?`,
+    cancel: 'Cancel',
+    noReplica: 'No replica here.',
+    size: '2.9 KiB',
+    exact: '3,000 bytes',
+  },
+  nl: {
+    switchLabel: 'Taal',
+    title: 'Stowage — simulator van de opslag van een containerregister',
+    push: 'Een image pushen',
+    submit: 'Image pushen',
+    catalog: 'Catalogus',
+    accounts: 'Opslagaccounts',
+    tier: 'Servicelaag en kosten',
+    key: 'Versleutelingssleutel',
+    events: 'Gebeurtenislogboek',
+    regions: "Regio's",
+    replicas: "Replica's",
+    faults: 'Storingen',
+    download: 'Downloaden',
+    deleteRepo: 'Opslagplaats verwijderen',
+    confirmTitle: `Opslagplaats ${REPO} verwijderen?`,
+    cancel: 'Annuleren',
+    noReplica: 'Hier is geen replica.',
+    size: '2,9\u00a0KiB',
+    exact: '3.000 bytes',
+  },
+  fr: {
+    switchLabel: 'Langue',
+    title: "Stowage — simulateur du stockage d'un registre de conteneurs",
+    push: 'Envoyer une image',
+    submit: "Envoyer l'image",
+    catalog: 'Catalogue',
+    accounts: 'Comptes de stockage',
+    tier: 'Niveau de service et coût',
+    key: 'Clé de chiffrement',
+    events: 'Journal des événements',
+    regions: 'Régions',
+    replicas: 'Réplicas',
+    faults: 'Pannes',
+    download: 'Télécharger',
+    deleteRepo: 'Supprimer le référentiel',
+    confirmTitle: `Supprimer le référentiel ${REPO} ?`,
+    cancel: 'Annuler',
+    noReplica: 'Aucun réplica ici.',
+    size: '2,9\u00a0Kio',
+    exact: '3\u202f000 octets',
+  },
+};
+
+function freePort() {
+  if (process.env.PORT) return Promise.resolve(Number(process.env.PORT));
+  return new Promise((ok, fail) => {
+    const probe = createServer();
+    probe.once('error', fail);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address();
+      probe.close(() => ok(port));
+    });
+  });
+}
+
+async function waitForServer(url, child, ms = 10_000) {
+  const deadline = Date.now() + ms;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`scripts/serve.mjs exited with code ${child.exitCode}`);
+    try {
+      const res = await fetch(url);
+      if (res.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`the server did not answer at ${url} within ${ms} ms`);
+}
+
+describe('the page in English, Dutch and French', { timeout: 300_000 }, () => {
+  let server;
+  let browser;
+  let url;
+
+  /** A new browser context (its own storage) with `locale` as navigator.language, and a page in it. */
+  const open = async (locale, { init } = {}) => {
+    const context = await browser.newContext({ viewport: VIEWPORT, locale });
+    if (init) await context.addInitScript(init);
+    const page = await context.newPage();
+    page.setDefaultTimeout(10_000);
+    const errors = [];
+    page.on('pageerror', (e) => errors.push(String(e)));
+    page.on('console', (m) => {
+      if (m.type() === 'error' && !m.location().url.endsWith('/favicon.ico')) {
+        errors.push(`${m.text()} (${m.location().url})`);
+      }
+    });
+    await page.goto(url);
+    await page.locator('#registry-name').waitFor();
+    return { context, page, errors };
+  };
+  const text = async (page, selector) => (await page.locator(selector).first().textContent()).trim();
+  const htmlLang = (page) => page.evaluate(() => document.documentElement.lang);
+  const stored = (page) => page.evaluate(() => localStorage.getItem('stowage.lang'));
+  /** Chooses a language with the switch and waits until the page speaks it. */
+  const choose = async (page, code) => {
+    await page.selectOption('#language', code);
+    await page.locator('#push-title', { hasText: TEXTS[code].push }).waitFor();
+  };
+
+  /** Reads the translated panels in `code` and checks each against TEXTS. */
+  const checkPanels = async (page, code) => {
+    const want = TEXTS[code];
+    assert.equal(await htmlLang(page), code, '<html lang> follows the language');
+    assert.equal(await page.title(), want.title);
+    assert.equal(await page.locator('#language').inputValue(), code);
+    assert.equal(await text(page, 'label[for="language"]'), want.switchLabel);
+    assert.equal(await text(page, '#push-title'), want.push);
+    assert.equal(await text(page, '#push-submit'), want.submit);
+    assert.equal(await text(page, '#catalog-title'), want.catalog);
+    assert.equal(await text(page, '#accounts-title'), want.accounts);
+    assert.equal(await text(page, '#tier-title'), want.tier);
+    assert.equal(await text(page, '#key-title'), want.key);
+    assert.equal(await text(page, '#events-title'), want.events);
+    assert.equal(await text(page, '#geo-title'), want.regions);
+    assert.equal(await text(page, '#replicas-title'), want.replicas);
+    assert.equal(await text(page, '#faults-title'), want.faults);
+    const layer = page.locator(`[data-repo="${REPO}"] [data-layer]`).first();
+    assert.equal(await text(layer, '.pull-layer'), want.download);
+    assert.equal(await text(layer, '.size'), `${want.size} (${want.exact})`);
+    assert.equal(await text(page, `[data-repo="${REPO}"] .delete-repo`), want.deleteRepo);
+    // The language switch names each language in itself, whatever the page speaks.
+    assert.deepEqual(
+      await page.locator('#language option').evaluateAll((os) => os.map((o) => [o.value, o.textContent, o.lang])),
+      [['en', 'English', 'en'], ['nl', 'Nederlands', 'nl'], ['fr', 'Français', 'fr']],
+    );
+  };
+
+  /** The panels this issue translated (the others still speak English only). */
+  const PANELS = ['.lang-bar', '#faults', '.intro', '#status', '#push', '#tier-panel', '#rate-panel', '#key-vault',
+    '#retention', '#soft-delete', '#features', '#accounts', '#events', '#catalog', '#geo', '#replicas', '#clients',
+    '#oracle'];
+
+  /**
+   * Nothing is wider than the page; in each translated panel nothing sticks out past the panel's
+   * content box (a scrolling table is allowed to scroll, as it does in English); no button, label
+   * or heading has its words cut off.
+   */
+  const checkLayout = async (page, code) => {
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    assert.ok(overflow <= 0, `${code}: the page is ${overflow}px wider than the window`);
+    const problems = await page.evaluate((panels) => {
+      const out = [];
+      const name = (e) => `${e.tagName.toLowerCase()}${e.id ? '#' + e.id : ''}${typeof e.className === 'string' && e.className ? '.' + e.className.split(' ').join('.') : ''}`;
+      for (const selector of panels) {
+        for (const panel of document.querySelectorAll(selector)) {
+          // The panel's content box: nothing may reach into its padding either.
+          const style = getComputedStyle(panel);
+          const edge = panel.getBoundingClientRect().right - parseFloat(style.paddingRight) - parseFloat(style.borderRightWidth);
+          for (const e of panel.querySelectorAll('*')) {
+            const r = e.getBoundingClientRect();
+            if (r.width === 0 || r.height === 0 || e.closest('.visually-hidden')) continue;
+            // Inside something that scrolls or clips (a table's scroller, the map's SVG): not sticking out.
+            let a = e.parentElement;
+            let inside = false;
+            while (a && a !== panel) {
+              if (getComputedStyle(a).overflowX !== 'visible' || a.tagName.toLowerCase() === 'svg') inside = true;
+              a = a.parentElement;
+            }
+            if (!inside && r.right > edge + 1) {
+              out.push(`${selector}: ${name(e)} sticks out ${Math.round(r.right - edge)}px: ${(e.textContent || '').trim().slice(0, 50)}`);
+            }
+          }
+          for (const e of panel.querySelectorAll('button, label, .label, th, h2, h3, select, option')) {
+            if (e.offsetParent !== null && getComputedStyle(e).overflow !== 'visible' && e.scrollWidth > e.clientWidth + 1) {
+              out.push(`${selector}: ${name(e)} cut off: ${e.textContent.trim().slice(0, 50)}`);
+            }
+          }
+        }
+      }
+      return out;
+    }, PANELS);
+    assert.deepEqual(problems, [], `${code}: layout problems`);
+  };
+
+  /** The tables that have to be scrolled sideways to be read whole, by panel. */
+  const scrollers = (page) => page.evaluate((panels) => panels.flatMap((selector) =>
+    [...document.querySelectorAll(`${selector} .table-scroll`)]
+      .map((e, i) => (e.scrollWidth > e.clientWidth + 1 ? `${selector} table ${i + 1}` : null))
+      .filter(Boolean)), PANELS);
+
+  before(async () => {
+    assert.ok(existsSync(join(DIST, 'index.html')), `${DIST}/index.html is missing: build the page first with scripts/build.sh`);
+    mkdirSync(SHOTS, { recursive: true });
+    const port = await freePort();
+    server = spawn(process.execPath, [join(ROOT, 'scripts', 'serve.mjs'), DIST, String(port)], {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    server.stdout.resume();
+    server.stderr.resume();
+    url = `http://127.0.0.1:${port}/`;
+    await waitForServer(url, server);
+    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ARGS });
+  });
+
+  after(async () => {
+    await browser?.close();
+    if (server && server.exitCode === null) server.kill();
+  });
+
+  it('switches between English, Nederlands and Français, and keeps the choice over a reload', async () => {
+    const { context, page, errors } = await open('en-US');
+    try {
+      // An English browser opens the page in English, with nothing kept yet.
+      assert.equal(await htmlLang(page), 'en');
+      assert.equal(await page.locator('#language').inputValue(), 'en');
+      assert.equal(await stored(page), null);
+
+      // Something in the catalog, so its rows, a layer and the confirm dialog can be read.
+      await page.setInputFiles('#push-files', { name: FILE_NAME, mimeType: 'text/plain', buffer: FILE });
+      await page.locator('#pending-layers li', { hasText: FILE_NAME }).waitFor();
+      await page.fill('#push-repo', REPO);
+      await page.fill('#push-tag', TAG);
+      await page.click('#push-submit');
+      await page.locator(`#catalog [data-repo="${REPO}"] .tag[data-tag="${TAG}"]`).waitFor();
+      await checkPanels(page, 'en');
+      // The tables English has to scroll sideways; the translations may not add any.
+      const scrolledInEnglish = await scrollers(page);
+
+      for (const code of ['nl', 'fr']) {
+        await choose(page, code);
+        await checkPanels(page, code);
+        assert.equal(await stored(page), code, 'the choice is kept in this browser');
+        // A dialog opened after the switch speaks the language too.
+        await page.click(`[data-repo="${REPO}"] .delete-repo`);
+        await page.locator('#confirm').waitFor();
+        assert.equal(await text(page, '#confirm-title'), TEXTS[code].confirmTitle);
+        assert.equal(await text(page, '#confirm-no'), TEXTS[code].cancel);
+        await page.click('#confirm-no');
+        await page.locator('#confirm').waitFor({ state: 'detached' });
+        // The home region's panel on the map.
+        const home = await page.locator('#geo').getAttribute('data-home');
+        await page.locator(`#geo-map [data-region="${home}"] .dot`).click();
+        await page.locator('#region-panel').waitFor();
+        await page.click('#region-close');
+        const other = code === 'nl' ? 'northeurope' : 'francecentral';
+        await page.locator(`#geo-map [data-region="${other}"] .dot`).click();
+        await page.locator(`#region-panel[data-region="${other}"]`).waitFor();
+        assert.match(await text(page, '#region-panel'), new RegExp(TEXTS[code].noReplica));
+        await checkLayout(page, code);
+        assert.deepEqual(
+          (await scrollers(page)).filter((t) => !scrolledInEnglish.includes(t)),
+          [],
+          `${code}: tables that fit in English but have to be scrolled sideways`,
+        );
+        await page.evaluate(() => window.scrollTo(0, 0));
+        await page.screenshot({ path: join(SHOTS, `i18n-${code}.png`), fullPage: true });
+        await page.click('#region-close');
+      }
+
+      // A reload opens the page in the language chosen last.
+      await page.reload();
+      await page.locator('#push-title', { hasText: TEXTS.fr.push }).waitFor();
+      assert.equal(await htmlLang(page), 'fr');
+      assert.equal(await page.locator('#language').inputValue(), 'fr');
+      assert.equal(await text(page, '#catalog-title'), TEXTS.fr.catalog);
+
+      // And back to English, exactly as before.
+      await choose(page, 'en');
+      const toggle = page.locator(`#catalog [data-repo="${REPO}"] .repo-toggle`);
+      if ((await toggle.getAttribute('aria-expanded')) !== 'true') await toggle.click();
+      await checkPanels(page, 'en');
+      await checkLayout(page, 'en');
+      await page.evaluate(() => window.scrollTo(0, 0));
+      await page.screenshot({ path: join(SHOTS, 'i18n-en.png'), fullPage: true });
+      assert.equal(await stored(page), 'en');
+      assert.deepEqual(errors, []);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('a busy Premium registry reads well in each language: replicas, clients, faults, key versions, the oracle', async () => {
+    const { context, page, errors } = await open('en-US');
+    try {
+      // A Premium registry with a customer-managed key, through the New registry dialog.
+      await page.click('#new-registry');
+      await page.locator('#new-registry-dialog').waitFor();
+      await page.fill('#new-name', 'talen');
+      await page.selectOption('#new-tier', 'Premium');
+      await page.selectOption('#new-key', 'automatic');
+      await page.click('#new-registry-create');
+      await page.locator('#registry-name', { hasText: 'talen' }).waitFor();
+      await page.setInputFiles('#push-files', { name: FILE_NAME, mimeType: 'text/plain', buffer: FILE });
+      await page.locator('#pending-layers li', { hasText: FILE_NAME }).waitFor();
+      await page.fill('#push-repo', REPO);
+      await page.fill('#push-tag', TAG);
+      await page.click('#push-submit');
+      await page.locator(`#catalog [data-repo="${REPO}"] .tag[data-tag="${TAG}"]`).waitFor();
+      // Through the console: a replica, clients, a webhook, an endpoint, a key version, retention, a fault.
+      await page.evaluate(() => {
+        const r = window.stowage.page();
+        r.addReplica('northeurope');
+        r.addClient({ name: 'laptop-amsterdam', region: 'westeurope', dnsCache: false });
+        r.addClient({ name: 'build-paris', region: 'francecentral', dnsCache: true });
+        r.addWebhook('deploys', ['push', 'delete']);
+        r.addPrivateEndpoint('vnethub1');
+        r.addKeyVersion();
+        r.setRetentionPolicy(true, 7);
+        r.injectFault({ kind: 'slowLink', from: 'westeurope', to: 'northeurope', factor: 10 });
+        r.advance(2000);
+      });
+      await page.locator('#replicas tr[data-region="northeurope"]').waitFor();
+      // A client push and pull, a cluster scale-out, and the oracle's report.
+      await page.click('#client-push');
+      await page.locator('#client-report').waitFor();
+      await page.click('#client-pull');
+      await page.locator('#client-report[data-seq="2"]').waitFor();
+      await page.fill('#scale-out-nodes', '2000');
+      await page.click('#scale-out-pull');
+      await page.locator('#scale-out-report').waitFor();
+      if ((await page.locator('#oracle').getAttribute('data-open')) !== 'true') await page.click('#oracle-toggle');
+      await page.locator('#oracle-regions').waitFor();
+      const scrolledInEnglish = await scrollers(page);
+      await checkLayout(page, 'en');
+
+      for (const code of ['nl', 'fr', 'en']) {
+        await choose(page, code);
+        await page.click('#map-view-europe');
+        await page.locator('#geo-map .link[data-link="northeurope"]').focus();
+        await page.keyboard.press('Enter');
+        await page.locator('#link-panel').waitFor();
+        assert.equal(await htmlLang(page), code);
+        assert.equal(await text(page, '#key-add-version'), { en: 'Add key version', nl: 'Sleutelversie toevoegen', fr: 'Ajouter une version de clé' }[code]);
+        assert.equal(await text(page, '#oracle-title'), { en: 'Oracle', nl: 'Orakel', fr: 'Oracle' }[code]);
+        assert.equal(await text(page, '#fault-slow'), { en: 'Slow link', nl: 'Trage verbinding', fr: 'Liaison lente' }[code]);
+        await checkLayout(page, code);
+        assert.deepEqual(
+          (await scrollers(page)).filter((t) => !scrolledInEnglish.includes(t)),
+          [],
+          `${code}: tables that fit in English but have to be scrolled sideways`,
+        );
+        await page.evaluate(() => window.scrollTo(0, 0));
+        await page.screenshot({ path: join(SHOTS, `i18n-busy-${code}.png`), fullPage: true });
+        await page.click('#link-close');
+      }
+      assert.deepEqual(errors, []);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it("a first visit speaks the browser's language when the page does, else English", async () => {
+    for (const [locale, code] of [['nl-NL', 'nl'], ['nl-BE', 'nl'], ['fr-FR', 'fr'], ['fr-CA', 'fr'], ['de-DE', 'en'], ['en-GB', 'en']]) {
+      const { context, page, errors } = await open(locale);
+      try {
+        await page.locator('#push-title', { hasText: TEXTS[code].push }).waitFor();
+        assert.equal(await htmlLang(page), code, `${locale} opens in ${code}`);
+        assert.equal(await page.locator('#language').inputValue(), code);
+        assert.equal(await text(page, '#tier-title'), TEXTS[code].tier);
+        // Nothing is kept until a language is chosen.
+        assert.equal(await stored(page), null);
+        assert.deepEqual(errors, []);
+      } finally {
+        await context.close();
+      }
+    }
+  });
+
+  it('a kept choice wins over the browser language; a kept value the page does not speak is ignored', async () => {
+    const kept = await open('nl-NL', { init: () => localStorage.setItem('stowage.lang', 'fr') });
+    try {
+      await kept.page.locator('#push-title', { hasText: TEXTS.fr.push }).waitFor();
+      assert.equal(await htmlLang(kept.page), 'fr');
+    } finally {
+      await kept.context.close();
+    }
+    const odd = await open('nl-NL', { init: () => localStorage.setItem('stowage.lang', 'klingon') });
+    try {
+      await odd.page.locator('#push-title', { hasText: TEXTS.nl.push }).waitFor();
+      assert.equal(await htmlLang(odd.page), 'nl');
+      assert.deepEqual(odd.errors, []);
+    } finally {
+      await odd.context.close();
+    }
+  });
+
+  it('switches all the same when storage is full or switched off', async () => {
+    // A full quota: every setItem throws.
+    const full = await open('en-US', {
+      init: () => {
+        Storage.prototype.setItem = function setItem() {
+          throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
+        };
+      },
+    });
+    try {
+      await choose(full.page, 'nl');
+      assert.equal(await htmlLang(full.page), 'nl');
+      await choose(full.page, 'fr');
+      assert.equal(await text(full.page, '#accounts-title'), TEXTS.fr.accounts);
+      assert.deepEqual(full.errors, []);
+    } finally {
+      await full.context.close();
+    }
+    // Storage switched off: reading localStorage throws.
+    const off = await open('fr-FR', {
+      init: () => {
+        Object.defineProperty(window, 'localStorage', {
+          get() {
+            throw new DOMException('Access is denied for this document.', 'SecurityError');
+          },
+        });
+      },
+    });
+    try {
+      await off.page.locator('#push-title', { hasText: TEXTS.fr.push }).waitFor();
+      await choose(off.page, 'nl');
+      assert.equal(await htmlLang(off.page), 'nl');
+      assert.equal(await text(off.page, '#key-title'), TEXTS.nl.key);
+      assert.deepEqual(off.errors, []);
+    } finally {
+      await off.context.close();
+    }
+  });
+});
