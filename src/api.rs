@@ -147,6 +147,22 @@ pub struct Registry {
 }
 
 impl Registry {
+    /// Moves the registry in time (not as a client: a journey is the whole registry's) and
+    /// tells the page.
+    fn travel(
+        &self,
+        f: impl FnOnce(&mut engine::Registry) -> engine::Result<engine::history::HistoryView>,
+    ) -> Result<JsValue, JsValue> {
+        let view = {
+            let mut r = self.inner.try_borrow_mut().map_err(|_| invalid_argument("the registry is busy"))?;
+            f(&mut r).map_err(|e| to_js_error(&e))?
+        };
+        if self.page {
+            crate::ui::page_changed();
+        }
+        to_js(&view)
+    }
+
     /// Wraps a registry the page also holds (the page's live registry).
     pub fn from_shared(inner: Rc<RefCell<engine::Registry>>) -> Self {
         Self { inner, identity: None, page: false }
@@ -982,40 +998,19 @@ impl Registry {
     #[wasm_bindgen(js_name = travelTo)]
     pub fn travel_to(&self, ms: f64) -> Result<JsValue, JsValue> {
         let ms = whole(ms, "ms", ErrorCode::InvalidArgument)?;
-        let view = {
-            let mut r = self.inner.try_borrow_mut().map_err(|_| invalid_argument("the registry is busy"))?;
-            r.travel_to(engine::Millis(ms)).map_err(|e| to_js_error(&e))?
-        };
-        if self.page {
-            crate::ui::page_changed();
-        }
-        to_js(&view)
+        self.travel(|r| r.travel_to(engine::Millis(ms)))
     }
 
     /// "Step back": the registry as it was at the last event before now.
     #[wasm_bindgen(js_name = stepBack)]
     pub fn step_back(&self) -> Result<JsValue, JsValue> {
-        let view = {
-            let mut r = self.inner.try_borrow_mut().map_err(|_| invalid_argument("the registry is busy"))?;
-            r.step_back().map_err(|e| to_js_error(&e))?
-        };
-        if self.page {
-            crate::ui::page_changed();
-        }
-        to_js(&view)
+        self.travel(|r| r.step_back())
     }
 
     /// Back to the end of the run after `travelTo`.
     #[wasm_bindgen(js_name = returnToPresent)]
     pub fn return_to_present(&self) -> Result<JsValue, JsValue> {
-        let view = {
-            let mut r = self.inner.try_borrow_mut().map_err(|_| invalid_argument("the registry is busy"))?;
-            r.return_to_present().map_err(|e| to_js_error(&e))?
-        };
-        if self.page {
-            crate::ui::page_changed();
-        }
-        to_js(&view)
+        self.travel(|r| r.return_to_present())
     }
 
     /// Recounts all accounting from scratch; throws if any kept number differs (a bug).
