@@ -10,10 +10,10 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import { freePort, waitForServer } from './helpers.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const DIST = join(ROOT, 'dist');
@@ -67,33 +67,6 @@ function human(bytes) {
     unit++;
   }
   return `${value >= 100 ? value.toFixed(0) : value.toFixed(1)} ${units[unit]}`;
-}
-
-function freePort() {
-  if (process.env.PORT) return Promise.resolve(Number(process.env.PORT));
-  return new Promise((ok, fail) => {
-    const probe = createServer();
-    probe.once('error', fail);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address();
-      probe.close(() => ok(port));
-    });
-  });
-}
-
-async function waitForServer(url, child, ms = 10_000) {
-  const deadline = Date.now() + ms;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`scripts/serve.mjs exited with code ${child.exitCode}`);
-    try {
-      const res = await fetch(url);
-      if (res.ok) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`the server did not answer at ${url} within ${ms} ms`);
 }
 
 describe('the Stowage page', { timeout: 300_000 }, () => {
@@ -1298,7 +1271,6 @@ describe('the Stowage page', { timeout: 300_000 }, () => {
     });
   });
 
-
   // ---- geography: replicas, clients, faults; soft delete, webhooks; the console ----
 
   /** Clicks a region on the map (zoomed to `view`) and waits for its panel. */
@@ -1742,7 +1714,6 @@ describe('the Stowage page', { timeout: 300_000 }, () => {
     assert.equal(result.keyId, 'service-managed/keys/registry/1');
     assert.equal(result.code, 'MANIFEST_UNKNOWN 404');
   });
-
 
   describe('replica-to-replica links', () => {
     let p;

@@ -12,10 +12,10 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import { freePort, waitForServer } from './helpers.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const DIST = process.env.STOWAGE_DIST ?? join(ROOT, 'dist');
@@ -41,32 +41,6 @@ function clock(ms) {
 const grouped = (n) => n.toLocaleString('en-US');
 /** The name of preset repository `i` (src/engine/preset.rs). */
 const presetRepo = (i) => `team${String(i % 50).padStart(2, '0')}/service-${String(i).padStart(6, '0')}`;
-
-function freePort() {
-  return new Promise((ok, fail) => {
-    const probe = createServer();
-    probe.once('error', fail);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address();
-      probe.close(() => ok(port));
-    });
-  });
-}
-
-async function waitForServer(url, child, ms = 10_000) {
-  const deadline = Date.now() + ms;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`scripts/serve.mjs exited with code ${child.exitCode}`);
-    try {
-      const res = await fetch(url);
-      if (res.ok) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`the server did not answer at ${url} within ${ms} ms`);
-}
 
 describe('charts, projector mode and the large preset', { timeout: 600_000 }, () => {
   let server;
