@@ -10,9 +10,99 @@
 //! A text is a `&'static str`; `{0}`, `{1}`, … are filled by [`tf`]. A text with `|` holds a
 //! singular and a plural form (`"{0} record|{0} records"`), chosen by [`tn`].
 
+mod errors;
+mod keep;
 mod messages;
+mod notes;
+mod story;
 
-pub use messages::MESSAGES;
+/// One entry of the catalogue: a key and its English, Dutch and French texts.
+pub type Entry = (&'static str, &'static str, &'static str, &'static str);
+
+/// The catalogue, in parts so that each can grow on its own: the panels (`messages`), the
+/// story, scrubber and other panels added with issue #5 (`story`), the page's notes and status
+/// lines (`notes`), the engine's error messages (`errors`) and the keeping of sessions (`keep`).
+pub static TABLES: &[&[Entry]] =
+    &[messages::MESSAGES, story::MESSAGES, notes::MESSAGES, errors::MESSAGES, keep::MESSAGES];
+
+/// Every entry of the catalogue, table by table.
+pub fn messages() -> impl Iterator<Item = &'static Entry> {
+    TABLES.iter().flat_map(|t| t.iter())
+}
+
+/// A text in no language yet: a catalogue key and what fills its placeholders, drawn in
+/// whichever language the page speaks when it is shown (so a language switch redraws it).
+/// With `count`, the key holds a singular and a plural form (`"{0} record|{0} records"`) and
+/// the count picks one, as [`tn`] does; `{0}` is then usually the count itself, as an argument.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Msg {
+    pub key: &'static str,
+    pub args: Vec<Arg>,
+    pub count: Option<u64>,
+}
+
+/// What fills a placeholder of a [`Msg`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Arg {
+    /// Words that are the same in every language: a name, a digest, a code, a number.
+    Text(String),
+    /// A text of its own, drawn in the same language.
+    Msg(Box<Msg>),
+}
+
+impl Msg {
+    /// `key` with `args`.
+    pub fn new(key: &'static str, args: impl IntoIterator<Item = Arg>) -> Self {
+        Self { key, args: args.into_iter().collect(), count: None }
+    }
+
+    /// `key` with no placeholder.
+    pub fn key(key: &'static str) -> Self {
+        Self { key, args: vec![], count: None }
+    }
+
+    /// The same, with its singular or plural form picked by `n`.
+    pub fn counted(mut self, n: u64) -> Self {
+        self.count = Some(n);
+        self
+    }
+
+    /// The text in `lang`.
+    pub fn text(&self, lang: Lang) -> String {
+        let args: Vec<String> = self
+            .args
+            .iter()
+            .map(|a| match a {
+                Arg::Text(s) => s.clone(),
+                Arg::Msg(m) => m.text(lang),
+            })
+            .collect();
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let text = t(lang, self.key);
+        match self.count {
+            Some(n) => fill(plural_form(lang, text, n), &args),
+            None => fill(text, &args),
+        }
+    }
+}
+
+impl From<String> for Arg {
+    fn from(s: String) -> Self {
+        Self::Text(s)
+    }
+}
+
+impl From<&str> for Arg {
+    fn from(s: &str) -> Self {
+        Self::Text(s.to_string())
+    }
+}
+
+impl From<Msg> for Arg {
+    fn from(m: Msg) -> Self {
+        Self::Msg(Box::new(m))
+    }
+}
 
 /// A language the page speaks.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
@@ -53,18 +143,18 @@ impl Lang {
 }
 
 /// The entry of `key`: its texts in English, Dutch and French.
-fn entry(key: &str) -> Option<&'static (&'static str, &'static str, &'static str, &'static str)> {
+fn entry(key: &str) -> Option<&'static Entry> {
     use std::sync::OnceLock;
     // The table's positions in key order, built on first use (the table itself is in the order
     // the page shows things, so that a translator reads it panel by panel).
-    static INDEX: OnceLock<Vec<u16>> = OnceLock::new();
+    static INDEX: OnceLock<Vec<&'static Entry>> = OnceLock::new();
     let index = INDEX.get_or_init(|| {
-        let mut index: Vec<u16> = (0..MESSAGES.len()).filter_map(|i| u16::try_from(i).ok()).collect();
-        index.sort_unstable_by_key(|&i| MESSAGES[usize::from(i)].0);
+        let mut index: Vec<&'static Entry> = messages().collect();
+        index.sort_unstable_by_key(|e| e.0);
         index
     });
-    let at = index.binary_search_by(|&i| MESSAGES[usize::from(i)].0.cmp(key)).ok()?;
-    MESSAGES.get(usize::from(index[at]))
+    let at = index.binary_search_by(|e| e.0.cmp(key)).ok()?;
+    index.get(at).copied()
 }
 
 /// The text of `key` in `lang`. A key missing from the table reads as itself (the native test
@@ -94,13 +184,18 @@ pub fn tn(lang: Lang, key: &'static str, n: u64) -> String {
 
 /// [`tn`] with the number shown as `shown` (grouped, say) instead of its bare digits.
 pub fn tn_shown(lang: Lang, key: &'static str, n: u64, shown: &str) -> String {
-    let text = t(lang, key);
+    fill(plural_form(lang, t(lang, key), n), &[shown])
+}
+
+/// The singular or the plural form of `text` (`"{0} record|{0} records"`) for `n`: French takes
+/// the singular for 0 and 1, English and Dutch for 1 only. A text with one form is that form.
+fn plural_form(lang: Lang, text: &'static str, n: u64) -> &'static str {
     let (one, many) = text.split_once('|').unwrap_or((text, text));
     let singular = match lang {
         Lang::Fr => n <= 1,
         Lang::En | Lang::Nl => n == 1,
     };
-    fill(if singular { one } else { many }, &[shown])
+    if singular { one } else { many }
 }
 
 /// `text` with each `{i}` replaced by `args[i]`.

@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use stowage::i18n::{Lang, MESSAGES, fill, placeholders, t, tf, tn};
+use stowage::i18n::{Lang, fill, messages, placeholders, t, tf, tn};
 
 /// English texts Dutch or French may keep as they are, and which of the two may: names, units
 /// and technical words that read the same in those languages.
@@ -73,7 +73,7 @@ fn key_ok(key: &str) -> bool {
 #[test]
 fn keys_are_unique_and_well_formed() {
     let mut seen = BTreeSet::new();
-    for (key, ..) in MESSAGES {
+    for (key, ..) in messages() {
         assert!(key_ok(key), "{key:?} is not a key of the form panel.name (lowercase, digits, _)");
         assert!(seen.insert(*key), "{key} is in the table twice");
     }
@@ -81,7 +81,7 @@ fn keys_are_unique_and_well_formed() {
 
 #[test]
 fn every_key_has_three_texts_with_the_same_placeholders() {
-    for (key, en, nl, fr) in MESSAGES {
+    for (key, en, nl, fr) in messages() {
         for (lang, text) in [("en", en), ("nl", nl), ("fr", fr)] {
             assert!(!text.trim().is_empty(), "{key} has no {lang} text");
         }
@@ -104,7 +104,7 @@ fn dutch_and_french_are_translations() {
         |lang: Lang, en: &str| SAME_ALLOWED.iter().any(|(text, langs)| *text == en && langs.contains(&lang));
     let mut copied = vec![];
     let mut used = vec![];
-    for (key, en, nl, fr) in MESSAGES {
+    for (key, en, nl, fr) in messages() {
         for (lang, text) in [(Lang::Nl, nl), (Lang::Fr, fr)] {
             if text != en {
                 continue;
@@ -198,7 +198,7 @@ fn the_sources_use_exactly_the_keys_in_the_table() {
     sources(&root, &mut files);
     files.sort();
     assert!(files.len() > 10, "found only {} sources under {}", files.len(), root.display());
-    let table: BTreeSet<&str> = MESSAGES.iter().map(|(k, ..)| *k).collect();
+    let table: BTreeSet<&str> = messages().map(|(k, ..)| *k).collect();
     let panels: BTreeSet<&str> = table.iter().filter_map(|k| k.split('.').next()).collect();
     // Every literal shaped like a key of one of the table's panels, and where it is.
     let mut used: BTreeMap<String, String> = BTreeMap::new();

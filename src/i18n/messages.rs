@@ -9,7 +9,7 @@
 
 /// Every key with its English, Dutch and French text.
 #[rustfmt::skip]
-pub static MESSAGES: &[(&str, &str, &str, &str)] = &[
+pub static MESSAGES: &[super::Entry] = &[
     // ---- the page, the language switch ----
     ("page.title", "Stowage — container registry storage simulator",
         "Stowage — simulator van de opslag van een containerregister",
