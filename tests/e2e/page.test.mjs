@@ -16,7 +16,7 @@ import { chromium } from 'playwright-core';
 import { freePort, waitForServer } from './helpers.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const DIST = join(ROOT, 'dist');
+const DIST = process.env.DIST ? resolve(process.env.DIST) : join(ROOT, 'dist');
 const SHOTS = join(ROOT, 'target', 'e2e');
 const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
 const REPO = 'demo/app';

@@ -1,6 +1,6 @@
 // End-to-end test of issue #5's "Look and feel" and "Scale": the charts drawn from the engine's
 // metrics, projector mode, and the large preset loaded from the "New registry" dialog with the
-// catalog paged deep afterwards. The release build in dist/ (or $STOWAGE_DIST), served by
+// catalog paged deep afterwards. The release build in dist/ (or $DIST), served by
 // scripts/serve.mjs, driven in headless Chromium by playwright-core, like page.test.mjs. Every
 // chart figure is checked against the JS API's own `metrics()`; timings are printed (and kept
 // in target/e2e/scale-figures.json), with only loose bounds asserted. Screenshots go to
@@ -18,7 +18,7 @@ import { chromium } from 'playwright-core';
 import { freePort, waitForServer } from './helpers.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const DIST = process.env.STOWAGE_DIST ?? join(ROOT, 'dist');
+const DIST = process.env.DIST ? resolve(process.env.DIST) : join(ROOT, 'dist');
 const SHOTS = join(ROOT, 'target', 'e2e');
 const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
 /** The preset the dialog offers. */
