@@ -3,6 +3,8 @@
 
 use std::fmt;
 
+use crate::i18n::{Arg, Lang, Msg};
+
 /// An error code from the distribution spec (`errors[].code`), ACR, or Stowage itself.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum ErrorCode {
@@ -117,14 +119,28 @@ impl fmt::Display for ErrorCode {
 pub struct RegistryError {
     pub code: ErrorCode,
     pub http_status: u16,
+    /// The message in English.
     pub message: String,
+    /// The same message as a catalogue key and its arguments, for the page to show in its
+    /// language (`errors.untranslated` when the message has no key of its own yet).
+    pub text: Msg,
     /// For TOOMANYREQUESTS: the `Retry-After` a registry sends, in whole seconds.
     pub retry_after_s: Option<u64>,
 }
 
 impl RegistryError {
     pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
-        Self { code, http_status: code.http_status(), message: message.into(), retry_after_s: None }
+        let message = message.into();
+        let text = Msg::new("errors.untranslated", [Arg::Text(message.clone())]);
+        Self { code, http_status: code.http_status(), message, text, retry_after_s: None }
+    }
+
+    /// An error whose message is the catalogue's `key` (`src/i18n/errors.rs`) filled with
+    /// `args`; `message` is its English text.
+    pub fn keyed(code: ErrorCode, key: &'static str, args: impl IntoIterator<Item = Arg>) -> Self {
+        let text = Msg::new(key, args);
+        let message = text.text(Lang::En);
+        Self { code, http_status: code.http_status(), message, text, retry_after_s: None }
     }
 
     pub fn with_retry_after(mut self, seconds: u64) -> Self {

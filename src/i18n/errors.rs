@@ -4,4 +4,6 @@
 /// Every key of this part with its English, Dutch and French text.
 #[rustfmt::skip]
 pub static MESSAGES: &[super::Entry] = &[
+    // A message with no key of its own (from a library, say): shown as it is.
+    ("errors.untranslated", "{0}", "{0}", "{0}"),
 ];
