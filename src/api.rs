@@ -278,7 +278,9 @@ impl Registry {
         to_js(&run)
     }
 
-    /// The loaded scenario and the steps played so far (null if none).
+    /// The loaded scenario and the steps played so far (null if none). `title`, `description`
+    /// and each step's `note` are English; `localizedTitle`, `localizedDescription` and the
+    /// guide's frames give the scenario file's texts (a string, or `{en, nl, fr}`).
     pub fn scenario(&self) -> Result<JsValue, JsValue> {
         to_js(&self.inner.borrow().scenario_view())
     }
@@ -971,6 +973,15 @@ impl Registry {
         Ok(Self { inner: Rc::new(RefCell::new(r)), identity: None, page: false })
     }
 
+    /// A registry replayed from a session saved as a whole text and the parts saved after it,
+    /// in order (as the page keeps it in IndexedDB: `current`, then `part:000001`, …); refused
+    /// whole if a part is damaged or missing, or the whole replays to another state.
+    #[wasm_bindgen(js_name = loadSessionParts)]
+    pub fn load_session_parts(json: &str, parts: Vec<String>) -> Result<Registry, JsValue> {
+        let r = engine::Registry::load_session_parts(json, &parts).map_err(|e| to_js_error(&e))?;
+        Ok(Self { inner: Rc::new(RefCell::new(r)), identity: None, page: false })
+    }
+
     /// The session log without the uploaded bytes: `{origin, entries: [{atMs, context?,
     /// commands: [{do, ...}]}]}`.
     #[wasm_bindgen(js_name = sessionLog)]
@@ -1002,6 +1013,14 @@ impl Registry {
     }
 
     /// "Step back": the registry as it was at the last event before now.
+    /// While looking at the past: the registry at the next moment something happens in the
+    /// run (a queued job falls due or a call was made), keeping the rest of the run; at its end,
+    /// back at the present. At the present it changes nothing. Returns the history view.
+    #[wasm_bindgen(js_name = stepForward)]
+    pub fn step_forward(&self) -> Result<JsValue, JsValue> {
+        self.travel(|r| r.step_forward())
+    }
+
     #[wasm_bindgen(js_name = stepBack)]
     pub fn step_back(&self) -> Result<JsValue, JsValue> {
         self.travel(|r| r.step_back())

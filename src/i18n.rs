@@ -11,19 +11,30 @@
 //! singular and a plural form (`"{0} record|{0} records"`), chosen by [`tn`].
 
 mod errors;
+mod events;
 mod keep;
 mod messages;
 mod notes;
 mod story;
+mod travel;
+pub mod units;
 
 /// One entry of the catalogue: a key and its English, Dutch and French texts.
 pub type Entry = (&'static str, &'static str, &'static str, &'static str);
 
 /// The catalogue, in parts so that each can grow on its own: the panels (`messages`), the
 /// story, scrubber and other panels added with issue #5 (`story`), the page's notes and status
-/// lines (`notes`), the engine's error messages (`errors`) and the keeping of sessions (`keep`).
-pub static TABLES: &[&[Entry]] =
-    &[messages::MESSAGES, story::MESSAGES, notes::MESSAGES, errors::MESSAGES, keep::MESSAGES];
+/// lines (`notes`), the engine's error messages (`errors`), the event log's lines (`events`), the
+/// keeping of sessions (`keep`) and moving through the run's history (`travel`).
+pub static TABLES: &[&[Entry]] = &[
+    messages::MESSAGES,
+    story::MESSAGES,
+    notes::MESSAGES,
+    errors::MESSAGES,
+    events::MESSAGES,
+    keep::MESSAGES,
+    travel::MESSAGES,
+];
 
 /// Every entry of the catalogue, table by table.
 pub fn messages() -> impl Iterator<Item = &'static Entry> {
@@ -34,7 +45,7 @@ pub fn messages() -> impl Iterator<Item = &'static Entry> {
 /// whichever language the page speaks when it is shown (so a language switch redraws it).
 /// With `count`, the key holds a singular and a plural form (`"{0} record|{0} records"`) and
 /// the count picks one, as [`tn`] does; `{0}` is then usually the count itself, as an argument.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Msg {
     pub key: &'static str,
     pub args: Vec<Arg>,
@@ -48,6 +59,28 @@ pub enum Arg {
     Text(String),
     /// A text of its own, drawn in the same language.
     Msg(Box<Msg>),
+    /// A number of bytes exactly, with its noun: `3,000 bytes`, `3.000 bytes`, `3 000 octets`.
+    Bytes(u64),
+    /// A size rounded to one decimal of its unit: `2.9 KiB`, `2,9 Kio`.
+    Size(u64),
+    /// A round size for tables of limits: `10 GiB`, `4.5 TiB`.
+    RoundSize(u64),
+    /// A whole number, grouped: `1,234`, `1.234`, `1 234`.
+    Count(u64),
+    /// Virtual milliseconds exactly: `214,749 ms`.
+    Ms(u64),
+    /// Virtual milliseconds as a duration in words: `10 minutes`, `10 minuten`.
+    Duration(u64),
+    /// Virtual milliseconds as a short duration: `4 min 5 s`, `2 u 3 min`.
+    Short(u64),
+    /// Micro-dollars with that many decimals: `$0.667`, `0,667 $`.
+    Dollars(u64, u32),
+    /// Bytes per second in decimal megabytes: `30 MB/s`, `30 Mo/s`.
+    Rate(u64),
+    /// Several, each drawn, joined by a comma and a space.
+    List(Vec<Arg>),
+    /// Words given in each language, English, Dutch and French (a scenario's own title).
+    Each(Box<[String; 3]>),
 }
 
 impl Msg {
@@ -69,19 +102,37 @@ impl Msg {
 
     /// The text in `lang`.
     pub fn text(&self, lang: Lang) -> String {
-        let args: Vec<String> = self
-            .args
-            .iter()
-            .map(|a| match a {
-                Arg::Text(s) => s.clone(),
-                Arg::Msg(m) => m.text(lang),
-            })
-            .collect();
+        let args: Vec<String> = self.args.iter().map(|a| a.text(lang)).collect();
         let args: Vec<&str> = args.iter().map(String::as_str).collect();
         let text = t(lang, self.key);
         match self.count {
             Some(n) => fill(plural_form(lang, text, n), &args),
             None => fill(text, &args),
+        }
+    }
+}
+
+impl Arg {
+    /// The argument as drawn in `lang`.
+    pub fn text(&self, lang: Lang) -> String {
+        match self {
+            Arg::Text(s) => s.clone(),
+            Arg::Msg(m) => m.text(lang),
+            Arg::Bytes(n) => units::exact_bytes_in(lang, *n),
+            Arg::Size(n) => units::human_bytes_in(lang, *n),
+            Arg::RoundSize(n) => units::round_bytes_in(lang, *n),
+            Arg::Count(n) => units::grouped_in(lang, *n),
+            Arg::Ms(n) => units::exact_ms_in(lang, *n),
+            Arg::Duration(n) => units::duration_words_in(lang, crate::engine::Millis(*n)),
+            Arg::Short(n) => units::short_duration_in(lang, crate::engine::Millis(*n)),
+            Arg::Dollars(n, decimals) => units::dollars_in(lang, *n, *decimals),
+            Arg::Rate(n) => units::mb_per_s_in(lang, *n),
+            Arg::List(items) => items.iter().map(|a| a.text(lang)).collect::<Vec<_>>().join(", "),
+            Arg::Each(texts) => match lang {
+                Lang::En => texts[0].clone(),
+                Lang::Nl => texts[1].clone(),
+                Lang::Fr => texts[2].clone(),
+            },
         }
     }
 }
@@ -101,6 +152,27 @@ impl From<&str> for Arg {
 impl From<Msg> for Arg {
     fn from(m: Msg) -> Self {
         Self::Msg(Box::new(m))
+    }
+}
+
+/// Words that are no catalogue text (a name, words from outside the page, a text not
+/// translated yet): shown as they are in every language (`errors.untranslated`).
+impl From<String> for Msg {
+    fn from(s: String) -> Self {
+        Self::new("errors.untranslated", [Arg::Text(s)])
+    }
+}
+
+impl From<&str> for Msg {
+    fn from(s: &str) -> Self {
+        Self::from(s.to_string())
+    }
+}
+
+/// The English text, for logs, the JS API and tests that read a text in English.
+impl std::fmt::Display for Msg {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.text(Lang::En))
     }
 }
 

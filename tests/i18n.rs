@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use stowage::i18n::{Lang, fill, messages, placeholders, t, tf, tn};
+use stowage::i18n::{Arg, Lang, Msg, fill, messages, placeholders, t, tf, tn};
 
 /// English texts Dutch or French may keep as they are, and which of the two may: names, units
 /// and technical words that read the same in those languages.
@@ -49,6 +49,20 @@ const SAME_ALLOWED: &[(&str, &[Lang])] = &[
     ("{0} in {1}", &[Lang::Nl]),
     ("manifest {0} in {1}", &[Lang::Nl]),
     ("client {0} in {1}: {2}, {3}", &[Lang::Nl]),
+    // Engine errors put together from other texts (src/i18n/errors.rs).
+    ("{0}, {1}", &[Lang::Nl, Lang::Fr]),
+    ("{0} [{1}]", &[Lang::Nl, Lang::Fr]),
+    ("{0}: {1}: {2}", &[Lang::Nl]),
+    ("{0}: {1}", &[Lang::Nl]),
+    // The event log: a replica and what changed (src/i18n/events.rs).
+    ("replica {0}: {1}", &[Lang::Nl]),
+    ("manifest {0}", &[Lang::Nl]),
+    // Notes that join other texts (a file and its size; sentences; parts of one).
+    ("{0} ({1})", &[Lang::Nl, Lang::Fr]),
+    ("{0} {1}", &[Lang::Nl, Lang::Fr]),
+    ("{0}; {1}", &[Lang::Nl]),
+    // Why the final phase did not converge, after its sentence.
+    (": {0}", &[Lang::Nl]),
     // Counts whose nouns are the same.
     ("{0} byte|{0} bytes", &[Lang::Nl]),
     ("{0} record|{0} records", &[Lang::Nl]),
@@ -56,6 +70,7 @@ const SAME_ALLOWED: &[(&str, &[Lang])] = &[
     ("{0} blob|{0} blobs", &[Lang::Nl, Lang::Fr]),
     ("{0} item|{0} items", &[Lang::Nl]),
     ("{0} minute|{0} minutes", &[Lang::Fr]),
+    ("{0} action|{0} actions", &[Lang::Fr]),
     ("{0} client|{0} clients", &[Lang::Nl, Lang::Fr]),
 ];
 
@@ -203,6 +218,8 @@ fn the_sources_use_exactly_the_keys_in_the_table() {
         sources(&src.join(part), &mut files);
         assert!(files.len() - before > 10, "found only {} sources under src/{part}", files.len() - before);
     }
+    // The figures a text's arguments are drawn with (`Arg::Bytes`, …) use the units' keys.
+    files.push(src.join("i18n").join("units.rs"));
     files.sort();
     let table: BTreeSet<&str> = messages().map(|(k, ..)| *k).collect();
     let panels: BTreeSet<&str> = table.iter().filter_map(|k| k.split('.').next()).collect();
@@ -212,9 +229,13 @@ fn the_sources_use_exactly_the_keys_in_the_table() {
         let Ok(source) = fs::read_to_string(file) else { panic!("cannot read {}", file.display()) };
         for literal in string_literals(&source) {
             let panel = literal.split('.').next().unwrap_or_default();
-            // The engine uses only the errors' keys (it has literals such as `manifest.json`).
+            // The engine uses only the errors' and the event log's keys (it has literals such
+            // as `manifest.json`).
             let engine = file.components().any(|c| c.as_os_str() == "engine");
-            if key_ok(&literal) && panels.contains(panel) && (!engine || panel == "errors") {
+            if key_ok(&literal)
+                && panels.contains(panel)
+                && (!engine || panel == "errors" || panel == "events")
+            {
                 used.entry(literal).or_insert_with(|| file.display().to_string());
             }
         }
@@ -259,4 +280,68 @@ fn languages_by_code_and_tag() {
         ["English", "Nederlands", "Français"],
         "each language is named in itself"
     );
+}
+
+/// The page's notes (`src/i18n/notes.rs`) are drawn in the page's language with their arguments
+/// filled, figures included; the English stays the English the page always showed.
+#[test]
+fn notes_render_in_each_language() {
+    let records = Msg::new("unit.records", [Arg::Text("3".into())]).counted(3);
+    let released = Msg::new("notes.released", [records.into(), Arg::Bytes(3_000), "00:10:00.000".into()]);
+    let deleted = Msg::new(
+        "notes.deleted_repository",
+        [
+            Arg::from("demo/app"),
+            Msg::new("unit.manifests", [Arg::from("1")]).counted(1).into(),
+            released.into(),
+        ],
+    );
+    assert_eq!(
+        deleted.text(Lang::En),
+        "Deleted repository demo/app with 1 manifest. Billing stops now for 3 records (3,000 bytes); garbage \
+         collection reclaims their space at 00:10:00.000."
+    );
+    assert_eq!(
+        deleted.text(Lang::Nl),
+        "Opslagplaats demo/app verwijderd met 1 manifest. De facturering stopt nu voor 3 records (3.000 bytes); \
+         garbage collection geeft hun ruimte vrij om 00:10:00.000."
+    );
+    assert_eq!(
+        deleted.text(Lang::Fr),
+        "Référentiel demo/app supprimé avec 1 manifeste. La facturation s'arrête maintenant pour 3 \
+         enregistrements (3\u{202f}000 octets) ; le ramasse-miettes récupère leur espace à 00:10:00.000."
+    );
+    // A duration in words, and a text that is only shown as it is.
+    let moved = Msg::new(
+        "notes.advanced",
+        [Arg::Duration(600_000), "00:10:00.000".into(), Msg::key("notes.no_job_due").into()],
+    );
+    assert_eq!(moved.text(Lang::En), "Moved the clock forward 10 minutes to 00:10:00.000: no job was due.");
+    assert_eq!(
+        moved.text(Lang::Nl),
+        "Klok 10 minuten vooruitgezet naar 00:10:00.000: er was geen taak aan de beurt."
+    );
+    assert_eq!(
+        moved.text(Lang::Fr),
+        "Horloge avancée de 10 minutes jusqu'à 00:10:00.000 : aucune tâche n'était due."
+    );
+    let plain = Msg::from("words from elsewhere");
+    assert!(Lang::ALL.iter().all(|l| plain.text(*l) == "words from elsewhere"));
+    // Every note reads differently in Dutch and French than in English once filled.
+    let tier = Msg::new(
+        "notes.tier_moved",
+        [
+            Arg::from("Premium"),
+            Arg::Dollars(1_667_000, 3),
+            Arg::RoundSize(500 << 30),
+            Arg::RoundSize(40 << 40),
+            Arg::Size(3_000),
+            Arg::Dollars(1_667_212, 4),
+        ],
+    );
+    let [en, nl, fr] = Lang::ALL.map(|l| tier.text(l));
+    assert!(en.contains("$1.667 per day includes 500 GiB") && en.contains("2.9 KiB"), "{en}");
+    assert!(nl.contains("$\u{a0}1,667") && nl.contains("2,9\u{a0}KiB"), "{nl}");
+    assert!(fr.contains("1,667\u{a0}$") && fr.contains("40\u{a0}Tio") && fr.contains("2,9\u{a0}Kio"), "{fr}");
+    assert!(en != nl && en != fr && nl != fr);
 }

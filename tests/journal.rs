@@ -197,3 +197,113 @@ fn stepping_back_over_a_call_that_moved_the_clock_goes_to_just_before_it() {
     r.return_to_present().unwrap();
     assert_eq!(r.now(), after);
 }
+
+#[test]
+fn stepping_forward_in_the_past_follows_the_old_run_and_never_forks() {
+    let (mut r, marks) = session();
+    let (present, hash, entries) = (r.now(), r.event_log_hash(), r.journal().entries.len());
+    let event_times: std::collections::BTreeSet<Millis> = r.events().map(|e| e.at_ms).collect();
+    r.travel_to(Millis(0)).unwrap();
+    let mut seen = vec![(r.now(), r.event_log_hash())];
+    while r.history_view().in_past && seen.len() < 10_000 {
+        let view = r.step_forward().unwrap();
+        let last = seen.last().unwrap().clone();
+        assert!(view.now_ms >= last.0, "each step goes forward: {seen:?} then {view:?}");
+        assert_eq!(view.fork, None, "stepping forward is not a change");
+        assert_eq!(view.entries, entries, "the old run is kept whole");
+        seen.push((view.now_ms, r.event_log_hash()));
+    }
+    assert_eq!(seen.last().unwrap(), &(present, hash.clone()), "the last step is the present");
+    assert_eq!(r.journal().entries.len(), entries);
+    // Every state the scrubber shows at an event's time is met on the way, so stepping forward
+    // skips nothing that happened.
+    for t in event_times.iter().chain(marks.iter().map(|(t, _)| t)) {
+        let mut direct = r.clone();
+        direct.travel_to(*t).unwrap();
+        let state = direct.event_log_hash();
+        assert!(seen.iter().any(|(_, h)| *h == state), "the state shown at {t} is met stepping forward");
+    }
+    assert!(seen.len() > 6, "the run has more moments than its marks: {seen:?}");
+    // At the present it does nothing.
+    assert_eq!(r.step_forward().unwrap().now_ms, present);
+    assert_eq!(r.event_log_hash(), hash);
+}
+
+#[test]
+fn step_back_then_forward_returns_to_the_same_states() {
+    let (mut r, _) = session();
+    let mut back = vec![(r.now(), r.event_log_hash())];
+    for _ in 0..6 {
+        r.step_back().unwrap();
+        back.push((r.now(), r.event_log_hash()));
+    }
+    // Forward again from the earliest: every state stepped back through is met on the way.
+    let mut forward = vec![(r.now(), r.event_log_hash())];
+    while r.history_view().in_past {
+        r.step_forward().unwrap();
+        forward.push((r.now(), r.event_log_hash()));
+    }
+    for state in &back {
+        assert!(forward.contains(state), "{state:?} is met stepping forward: {forward:?}");
+    }
+}
+
+#[test]
+fn a_session_kept_as_a_text_and_parts_replays_whole_and_refuses_a_gap() {
+    let mut r = premium("westeurope");
+    r.push_image("app", "v1", file("first")).unwrap();
+    let (text, mut mark) = r.save_session_marked().unwrap();
+    let mut parts = vec![];
+    let part = |r: &Registry, mark: &mut _| {
+        let (p, next) = r.session_part(mark).unwrap().expect("a part says it");
+        *mark = next;
+        p
+    };
+    // New entries, a clock move that grows after it was saved, new uploaded bytes.
+    r.run_for(Millis::MINUTE);
+    parts.push(part(&r, &mut mark));
+    r.run_for(Millis::MINUTE);
+    let grown = part(&r, &mut mark);
+    assert!(grown.contains("\"from\":1"), "the grown clock move is said again: {grown}");
+    parts.push(grown);
+    r.push_image("app", "v2", file("second, uploaded later")).unwrap();
+    r.set_retention_policy(true, Some(1)).unwrap();
+    parts.push(part(&r, &mut mark));
+    // Nothing changed: a part with nothing in it but the state.
+    parts.push(part(&r, &mut mark));
+    let mut whole = Registry::load_session_parts(&text, &parts).unwrap();
+    assert_eq!((whole.now(), whole.event_log_hash()), (r.now(), r.event_log_hash()));
+    assert!(whole.pull_manifest("app", "v2").is_ok(), "the bytes uploaded later came with their part");
+    // A part is small: it carries what changed, not the session again.
+    let full = r.save_session().unwrap();
+    assert!(parts[2].len() < full.len() - text.len() / 2, "{} vs {}", parts[2].len(), full.len());
+
+    // Looking at the past, the whole run is kept, and the registry opens where it was looked at.
+    let present = (r.now(), r.event_log_hash());
+    r.travel_to(Millis(30_000)).unwrap();
+    parts.push(part(&r, &mut mark));
+    let reopened = Registry::load_session_parts(&text, &parts).unwrap();
+    let view = reopened.history_view();
+    assert_eq!((view.now_ms, view.present_ms, view.in_past), (Millis(30_000), present.0, true));
+    let mut back = reopened.clone();
+    back.return_to_present().unwrap();
+    assert_eq!((back.now(), back.event_log_hash()), present, "nothing of the later run was lost");
+    // The same through a whole save while in the past.
+    let again = Registry::load_session(&r.save_session().unwrap()).unwrap();
+    assert_eq!(again.history_view(), view);
+
+    // A fork: a part cannot say it.
+    r.push_image("app", "what-if", file("another future")).unwrap();
+    assert!(r.session_part(&mark).unwrap().is_none(), "after a fork the session is saved whole");
+
+    // A part missing in the middle, or damaged, is refused whole.
+    let gap = [parts[0].clone(), parts[2].clone()];
+    let e = Registry::load_session_parts(&text, &gap[1..]).err().expect("refused");
+    assert!(e.message.contains("a part is missing"), "{}", e.message);
+    let e = Registry::load_session_parts(&text, &[parts[0].replace("stowage-session-part", "other")])
+        .err()
+        .expect("refused");
+    assert_eq!(e.code, ErrorCode::InvalidArgument);
+    let e = Registry::load_session_parts(&text, &gap).err().expect("refused");
+    assert!(e.message.contains("replays to a different state"), "{}", e.message);
+}

@@ -5,7 +5,7 @@
 use super::clock::Millis;
 use super::digest::Digest;
 use super::error::RegistryError;
-use super::error::{ErrorCode, Result, err};
+use super::error::{ErrorCode, Result, arg, err_k};
 use super::key_vault::{KeyVault, integrity};
 use super::seal::{open, seal};
 use super::storage_account::{Copies, RecordKey, RecordKind, StorageAccount, StorageCopy, StoredRecord};
@@ -30,7 +30,7 @@ fn open_copy(
         open(vault, &sealed, aad)?
     };
     if Digest::of(&plain) != key.digest {
-        return Err(integrity("the decrypted bytes do not match their digest"));
+        return Err(integrity("errors.integrity_digest"));
     }
     Ok(plain)
 }
@@ -47,9 +47,10 @@ impl BlobStore {
     /// `count` accounts (1..=16) named `<prefix>01`, `<prefix>02`, …
     pub fn new(prefix: &str, count: usize) -> Result<Self> {
         if !(1..=STORAGE_ACCOUNTS_MAX).contains(&count) {
-            return err(
+            return err_k(
                 ErrorCode::InvalidArgument,
-                format!("a registry has 1 to {STORAGE_ACCOUNTS_MAX} storage accounts, not {count}"),
+                "errors.store_accounts_count",
+                [arg(STORAGE_ACCOUNTS_MAX), arg(count)],
             );
         }
         let accounts = (1..=count).map(|i| StorageAccount::new(format!("{prefix}{i:02}"))).collect();
@@ -138,27 +139,16 @@ impl BlobStore {
         let account = &self.accounts[self.shard_of(&key.digest)];
         let Some(record) = account.get(key).filter(|r| r.released_at.is_none()) else {
             if account.is_lost(key) {
-                return err(
-                    ErrorCode::Unavailable,
-                    format!(
-                        "{key} is lost: storage account {} was destroyed before its copy reached the paired region",
-                        account.name()
-                    ),
-                );
+                return err_k(ErrorCode::Unavailable, "errors.store_lost", [arg(key), arg(account.name())]);
             }
             let code = match key.kind {
                 RecordKind::Blob => ErrorCode::BlobUnknown,
                 RecordKind::Manifest => ErrorCode::ManifestUnknown,
             };
-            return err(code, format!("{} is not in storage", key.digest));
+            return err_k(code, "errors.store_not_stored", [arg(key.digest)]);
         };
         if account.in_failed_zone(record) {
-            return err(
-                ErrorCode::Unavailable,
-                format!(
-                    "{key} was written in the last minute before a zone of the region failed; it is unavailable until the zone recovers"
-                ),
-            );
+            return err_k(ErrorCode::Unavailable, "errors.store_zone_failed", [arg(key)]);
         }
         let failed = account.failure().is_some();
         let copies = [
@@ -175,12 +165,10 @@ impl BlobStore {
             }
         }
         Err(last.unwrap_or_else(|| {
-            RegistryError::new(
+            RegistryError::keyed(
                 ErrorCode::Unavailable,
-                format!(
-                    "{key} is unavailable: storage account {}'s primary has failed and its copy had not reached the paired region yet (inside the recovery point window); it comes back when the primary recovers",
-                    account.name()
-                ),
+                "errors.store_primary_failed",
+                [arg(key), arg(account.name())],
             )
         }))
     }
@@ -211,21 +199,22 @@ impl BlobStore {
     pub fn flip_bit(&mut self, key: &RecordKey, bit: u64, copy: StorageCopy) -> Result<()> {
         let shard = self.shard_of(&key.digest);
         let Some(record) = self.accounts[shard].get_mut(key) else {
-            return err(ErrorCode::BlobUnknown, format!("no record {key} in storage"));
+            return err_k(ErrorCode::BlobUnknown, "errors.store_no_record", [arg(key)]);
         };
         let len_bits = record.sealed.ciphertext.len() as u64 * 8;
         if bit >= len_bits {
-            return err(
-                ErrorCode::InvalidArgument,
-                format!("bit {bit} is past the end of the {len_bits}-bit ciphertext"),
-            );
+            return err_k(ErrorCode::InvalidArgument, "errors.store_bit_past_end", [arg(bit), arg(len_bits)]);
         }
         let (present, damage) = match copy {
             StorageCopy::Primary => (record.copies.primary, &mut record.copies.primary_damage),
             StorageCopy::Secondary => (record.copies.secondary, &mut record.copies.secondary_damage),
         };
         if !present {
-            return err(ErrorCode::InvalidArgument, format!("{key} has no {copy:?} copy to damage"));
+            let missing = match copy {
+                StorageCopy::Primary => "errors.store_no_primary_to_damage",
+                StorageCopy::Secondary => "errors.store_no_secondary_to_damage",
+            };
+            return err_k(ErrorCode::InvalidArgument, missing, [arg(key)]);
         }
         match damage.iter().position(|b| *b == bit) {
             Some(i) => {

@@ -6,7 +6,7 @@ use std::fmt;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use sha2::{Digest as _, Sha256};
 
-use super::error::{ErrorCode, RegistryError, Result};
+use super::error::{ErrorCode, RegistryError, Result, quoted};
 
 /// A SHA-256 content digest. Orders like its text form (bytes compare like lowercase hex).
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -20,26 +20,23 @@ impl Digest {
 
     /// Parses `sha256:<64 lowercase hex>`; anything else is `DIGEST_INVALID`.
     pub fn parse(text: &str) -> Result<Self> {
-        let invalid = |why: &str| {
-            RegistryError::new(
-                ErrorCode::DigestInvalid,
-                format!("digest {:?} is invalid: {why}", truncate(text, 80)),
-            )
+        let invalid = |key: &'static str| {
+            RegistryError::keyed(ErrorCode::DigestInvalid, key, [quoted(truncate(text, 80))])
         };
         let Some((algorithm, hex)) = text.split_once(':') else {
-            return Err(invalid("expected \"sha256:\" followed by 64 hex digits"));
+            return Err(invalid("errors.digest_no_algorithm"));
         };
         if algorithm != "sha256" {
-            return Err(invalid("only the sha256 algorithm is supported"));
+            return Err(invalid("errors.digest_not_sha256"));
         }
         if hex.len() != 64 {
-            return Err(invalid("a sha256 digest has exactly 64 hex digits"));
+            return Err(invalid("errors.digest_length"));
         }
         let mut out = [0u8; 32];
         for (i, pair) in hex.as_bytes().chunks_exact(2).enumerate() {
             match (nibble(pair[0]), nibble(pair[1])) {
                 (Some(hi), Some(lo)) => out[i] = hi << 4 | lo,
-                _ => return Err(invalid("hex digits must be 0-9 or lowercase a-f")),
+                _ => return Err(invalid("errors.digest_hex")),
             }
         }
         Ok(Self(out))

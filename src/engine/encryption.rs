@@ -5,11 +5,12 @@
 use serde::Serialize;
 
 use super::clock::Millis;
-use super::error::{ErrorCode, Result, err};
+use super::error::{ErrorCode, Result, err_k};
 use super::events::EventKind;
 use super::key_vault::{KeyBackup, KeyKind, KeyState, Rotation};
 use super::registry::Registry;
 use super::scheduler::Job;
+use crate::i18n::{Arg, Msg};
 
 /// Auto-rotation adopts a new version within this long (domain.md §4.1: "within 1 hour").
 pub const AUTO_ROTATION_MAX: Millis = Millis::HOUR;
@@ -40,6 +41,10 @@ pub struct KeyVaultView {
     pub holds_key_material: bool,
     /// What a client's push or pull gets now, if it is refused because of the key.
     pub client_sees: Option<String>,
+    /// The same, as catalogue texts (its code, then its words), for the page to show in its
+    /// language.
+    #[serde(skip)]
+    pub client_sees_text: Option<Msg>,
     /// A version auto-rotation will adopt, and when.
     pub pending_adoption: Option<(u32, Millis)>,
 }
@@ -87,6 +92,11 @@ impl Registry {
             versions,
             holds_key_material: self.vault.holds_material(),
             client_sees: self.vault.check_usable().err().map(|e| e.to_string()),
+            client_sees_text: self
+                .vault
+                .check_usable()
+                .err()
+                .map(|e| Msg::new("errors.coded", [Arg::Text(e.code.as_str().to_string()), e.text.into()])),
             pending_adoption: self.queue.find(|job| match job {
                 Job::AdoptKeyVersion { version } => Some(*version),
                 _ => None,
@@ -94,14 +104,10 @@ impl Registry {
         }
     }
 
-    fn check_customer_managed(&self, what: &str) -> Result<()> {
+    /// `refusal`: the `errors.cmk_…` key saying which change needs a customer-managed key.
+    fn check_customer_managed(&self, refusal: &'static str) -> Result<()> {
         if self.vault.kind() == KeyKind::ServiceManaged {
-            return err(
-                ErrorCode::Unsupported,
-                format!(
-                    "{what} needs a customer-managed key, which only a Premium registry can have, chosen when it is created; this registry's key is service-managed and rotated by the service"
-                ),
-            );
+            return err_k(ErrorCode::Unsupported, refusal, []);
         }
         Ok(())
     }
@@ -110,7 +116,7 @@ impl Registry {
     /// registry adopts it within an hour (the moment drawn from the seeded RNG); with manual
     /// rotation it stays on its pinned version until `rotate_key`.
     pub(super) fn add_key_version_direct(&mut self) -> Result<KeyVaultView> {
-        self.check_customer_managed("adding a key version")?;
+        self.check_customer_managed("errors.cmk_add_version")?;
         let version = self.vault.add_version(self.now)?;
         let adopt_at = match self.vault.rotation() {
             Rotation::Automatic => {
@@ -128,7 +134,7 @@ impl Registry {
     /// Rotates by hand: `Some(v)` pins version v (manual rotation); `None` switches to
     /// automatic rotation and adopts the newest version now.
     pub(super) fn rotate_key_direct(&mut self, version: Option<u32>) -> Result<KeyVaultView> {
-        self.check_customer_managed("rotating the key")?;
+        self.check_customer_managed("errors.cmk_rotate")?;
         let from = self.vault.in_use();
         let (to, rotation) = match version {
             Some(v) => (v, Rotation::Manual { pinned: v }),
@@ -154,7 +160,9 @@ impl Registry {
             Ok(()) => {
                 self.log(EventKind::KeyRotated { from: self.vault.key_id(from), to: key_id, automatic: true })
             }
-            Err(e) => self.log(EventKind::KeyRotationFailed { key_id, reason: e.message }),
+            Err(e) => {
+                self.log(EventKind::KeyRotationFailed { key_id, reason: e.message, reason_text: e.text })
+            }
         }
     }
 
@@ -175,7 +183,7 @@ impl Registry {
     }
 
     fn lose_key(&mut self, to: KeyState) -> Result<KeyBackup> {
-        self.check_customer_managed("disabling, deleting or revoking the key")?;
+        self.check_customer_managed("errors.cmk_lose")?;
         let backup = self.vault.lose_access(to)?;
         self.log(EventKind::KeyAccessLost { state: to });
         Ok(backup)
@@ -184,7 +192,7 @@ impl Registry {
     /// Access to the key is restored (enabled again, recovered, or access granted back): the
     /// backup is checked against the key's versions before anything changes.
     pub(super) fn restore_key_direct(&mut self, backup: &str) -> Result<KeyVaultView> {
-        self.check_customer_managed("restoring the key")?;
+        self.check_customer_managed("errors.cmk_restore")?;
         let from = self.vault.state();
         self.vault.restore(&KeyBackup::parse(backup))?;
         self.log(EventKind::KeyRestored { from });

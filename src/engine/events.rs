@@ -14,6 +14,7 @@ use super::locks::Attributes;
 use super::names::{RepoName, Tag};
 use super::throttle::RateModel;
 use super::tier::Tier;
+use crate::i18n::{Arg, Lang, Msg};
 
 /// Events kept in memory.
 pub const EVENTS_MAX: usize = 10_000;
@@ -97,6 +98,9 @@ pub enum EventKind {
     KeyRotationFailed {
         key_id: String,
         reason: String,
+        /// The same reason as a catalogue text, for the page (not in the JSON, nor the hash).
+        #[serde(skip)]
+        reason_text: Msg,
     },
     KeyAccessLost {
         state: KeyState,
@@ -184,163 +188,174 @@ pub struct Event {
 }
 
 impl EventKind {
-    /// One sentence about the event.
+    /// One sentence about the event, in English: the text the event carries (and the JS API
+    /// gives). The same words as [`EventKind::describe_msg`] draws in English, by construction.
     pub fn describe(&self) -> String {
+        self.describe_msg().text(Lang::En)
+    }
+
+    /// One sentence about the event as a catalogue text (`events.*`, `src/i18n/events.rs`), for
+    /// the page to draw in its language. Names, digests, numbers and the engine's own words
+    /// (a fault's description, a replica's change) are its arguments, shown as they are.
+    pub fn describe_msg(&self) -> Msg {
+        let m = |key: &'static str, args: Vec<Arg>| Msg::new(key, args);
         match self {
-            Self::BlobPushed { repo, digest, size_bytes, deduplicated, synthetic } => format!(
-                "{}blob {} ({size_bytes} bytes) pushed to {repo}{}",
-                if *synthetic { "synthetic " } else { "" },
-                digest.short(),
-                if *deduplicated {
-                    ", already stored: linked, not stored again"
-                } else {
-                    ", sealed and stored"
-                }
-            ),
+            Self::BlobPushed { repo, digest, size_bytes, deduplicated, synthetic } => {
+                let key = match (*synthetic, *deduplicated) {
+                    (false, false) => "events.blob_pushed",
+                    (false, true) => "events.blob_pushed_linked",
+                    (true, false) => "events.synthetic_blob_pushed",
+                    (true, true) => "events.synthetic_blob_pushed_linked",
+                };
+                m(key, vec![t(digest.short()), t(size_bytes), t(repo)])
+            }
             Self::BlobMounted { repo, from, digest } => {
-                format!("blob {} mounted into {repo} from {from} (no bytes copied)", digest.short())
+                m("events.blob_mounted", vec![t(digest.short()), t(repo), t(from)])
             }
             Self::ManifestPushed { repo, digest, tag, left_dangling } => {
-                let mut s = format!("manifest {} pushed to {repo}", digest.short());
-                if let Some(tag) = tag {
-                    s += &format!(" as :{tag}");
+                let (d, repo) = (t(digest.short()), t(repo));
+                match (tag, left_dangling) {
+                    (None, None) => m("events.manifest_pushed", vec![d, repo]),
+                    (Some(tag), None) => m("events.manifest_pushed_as", vec![d, repo, t(tag)]),
+                    (None, Some(old)) => m("events.manifest_pushed_left", vec![d, repo, t(old.short())]),
+                    (Some(tag), Some(old)) => {
+                        m("events.manifest_pushed_as_left", vec![d, repo, t(tag), t(old.short())])
+                    }
                 }
-                if let Some(old) = left_dangling {
-                    s += &format!("; {} lost that tag and is now untagged (still stored)", old.short());
-                }
-                s
             }
             Self::Untagged { repo, tag, digest } => {
-                format!("{repo}:{tag} untagged; manifest {} stays stored and billed", digest.short())
+                m("events.untagged", vec![t(repo), t(tag), t(digest.short())])
             }
-            Self::ManifestDeleted { repo, digest, tags } => format!(
-                "manifest {} deleted from {repo} with {} tag(s); cannot be recovered",
-                digest.short(),
-                tags.len()
-            ),
+            Self::ManifestDeleted { repo, digest, tags } => {
+                m("events.manifest_deleted", vec![t(digest.short()), t(repo), t(tags.len())])
+            }
             Self::RepositoryDeleted { repo, manifests } => {
-                format!("repository {repo} deleted with {manifests} manifest(s); cannot be recovered")
+                m("events.repository_deleted", vec![t(repo), t(manifests)])
             }
-            Self::RecordReleased { account, key, logical_bytes, reclaim_at_ms } => format!(
-                "{key} released in storage account {account}: billing for its {logical_bytes} bytes stops now; garbage collection reclaims the space at {reclaim_at_ms}"
-            ),
+            Self::RecordReleased { account, key, logical_bytes, reclaim_at_ms } => {
+                m("events.record_released", vec![t(key), t(account), t(logical_bytes), t(reclaim_at_ms)])
+            }
             Self::RecordReclaimed { account, key, logical_bytes } => {
-                format!(
-                    "garbage collection reclaimed {key} ({logical_bytes} bytes) from storage account {account}"
-                )
+                m("events.record_reclaimed", vec![t(key), t(logical_bytes), t(account)])
             }
-            Self::TierChanged { from, to } => {
-                format!("tier changed from {from} to {to}, with no downtime")
-            }
+            Self::TierChanged { from, to } => m("events.tier_changed", vec![t(from), t(to)]),
             Self::AttributesChanged { repo, target, attributes } => {
-                let what = if target == "repository" {
-                    format!("repository {repo}")
+                if target == "repository" {
+                    m("events.attributes_repository", vec![t(repo), t(attributes)])
                 } else {
-                    format!("{repo}{target}")
-                };
-                format!("attributes of {what} set: {attributes}")
-            }
-            Self::RateModelChanged { from, to } => format!(
-                "request-rate model changed from {} to {}; every bucket starts full",
-                from.as_str(),
-                to.as_str()
-            ),
-            Self::KeyVersionAdded { key_id, adopt_at_ms } => match adopt_at_ms {
-                Some(at) => {
-                    format!("key version {key_id} created in the vault; automatic rotation adopts it at {at}")
+                    m("events.attributes", vec![t(repo), t(target), t(attributes)])
                 }
-                None => format!(
-                    "key version {key_id} created in the vault; manual rotation: the registry stays on its pinned version"
-                ),
-            },
-            Self::KeyRotated { from, to, automatic } => format!(
-                "{} rotation: new data keys are wrapped with {to} (was {from}); data wrapped before stays readable",
-                if *automatic { "automatic" } else { "manual" }
-            ),
-            Self::KeyRotationFailed { key_id, reason } => {
-                format!("automatic rotation to {key_id} failed: {reason}")
             }
-            Self::KeyAccessLost { state } => format!(
-                "customer-managed key {}: the registry's key material is gone, every push and pull now fails with 403 until access is restored",
-                state.as_str()
-            ),
-            Self::KeyRestored { from } => format!(
-                "access to the customer-managed key restored (it was {}): pushes and pulls work again, nothing was lost",
-                from.as_str()
-            ),
-            Self::FeatureChanged { what } => what.clone(),
+            Self::RateModelChanged { from, to } => {
+                m("events.rate_model_changed", vec![t(from.as_str()), t(to.as_str())])
+            }
+            Self::KeyVersionAdded { key_id, adopt_at_ms } => match adopt_at_ms {
+                Some(at) => m("events.key_version_added_automatic", vec![t(key_id), t(at)]),
+                None => m("events.key_version_added_manual", vec![t(key_id)]),
+            },
+            Self::KeyRotated { from, to, automatic } => {
+                let key =
+                    if *automatic { "events.key_rotated_automatic" } else { "events.key_rotated_manual" };
+                m(key, vec![t(to), t(from)])
+            }
+            Self::KeyRotationFailed { key_id, reason, reason_text } => {
+                // The words the vault refused with: the catalogue's, when the event has them.
+                let reason = if reason_text.key.is_empty() { t(reason) } else { reason_text.clone().into() };
+                m("events.key_rotation_failed", vec![t(key_id), reason])
+            }
+            Self::KeyAccessLost { state } => m("events.key_access_lost", vec![key_state(*state)]),
+            Self::KeyRestored { from } => m("events.key_restored", vec![key_state(*from)]),
+            Self::FeatureChanged { what } => Msg::from(what.clone()),
             Self::FaultStarted { id, text, lost_records } => {
                 if *lost_records > 0 {
-                    format!(
-                        "fault {id}: {text}; {lost_records} record(s) not yet copied to the paired region are lost"
-                    )
+                    m("events.fault_started_lost", vec![t(id), t(text), t(lost_records)])
                 } else {
-                    format!("fault {id}: {text}")
+                    m("events.fault_started", vec![t(id), t(text)])
                 }
             }
-            Self::FaultHealed { id, text } => format!("fault {id} healed: {text}"),
-            Self::ReplicaChanged { replica, what } => format!("replica {replica}: {what}"),
+            Self::FaultHealed { id, text } => m("events.fault_healed", vec![t(id), t(text)]),
+            Self::ReplicaChanged { replica, what } => m("events.replica_changed", vec![t(replica), t(what)]),
             Self::Replicated { replica, what, lag_ms } => {
-                format!("replica {replica} {what} ({} ms after it was made)", lag_ms.0)
+                m("events.replicated", vec![t(replica), t(what), t(lag_ms.0)])
             }
             Self::SoftDeleted { repo, digest, tags, manifest } => {
                 let tags: Vec<String> = tags.iter().map(|t| format!(":{t}")).collect();
-                if *manifest {
-                    format!(
-                        "manifest {repo}@{} soft-deleted{}: restorable, still stored and billed",
-                        digest.short(),
-                        if tags.is_empty() { String::new() } else { format!(" with {}", tags.join(", ")) }
-                    )
-                } else {
-                    format!(
-                        "tag {repo}{} soft-deleted: restorable with digest {}",
-                        tags.join(""),
-                        digest.short()
-                    )
+                match (*manifest, tags.is_empty()) {
+                    (true, true) => m("events.soft_deleted_manifest", vec![t(repo), t(digest.short())]),
+                    (true, false) => m(
+                        "events.soft_deleted_manifest_with",
+                        vec![t(repo), t(digest.short()), t(tags.join(", "))],
+                    ),
+                    (false, _) => {
+                        m("events.soft_deleted_tag", vec![t(repo), t(tags.join("")), t(digest.short())])
+                    }
                 }
             }
-            Self::SoftDeletePurged { manifests, tags, released_bytes } => format!(
-                "soft-delete purge: {manifests} manifest(s) and {tags} tag(s) past their period destroyed, {released_bytes} bytes released"
-            ),
-            Self::SoftDeleteRestored { repo, tag, digest } => {
-                format!("restored {repo}:{tag} → {} from the soft-delete bin", digest.short())
+            Self::SoftDeletePurged { manifests, tags, released_bytes } => {
+                m("events.soft_delete_purged", vec![t(manifests), t(tags), t(released_bytes)])
             }
-            Self::WebhookDelivered { webhook, action, target } => format!(
-                "webhook {webhook} delivered: {} {target}",
-                match action {
+            Self::SoftDeleteRestored { repo, tag, digest } => {
+                m("events.soft_delete_restored", vec![t(repo), t(tag), t(digest.short())])
+            }
+            Self::WebhookDelivered { webhook, action, target } => {
+                let action = match action {
                     WebhookAction::Push => "push",
                     WebhookAction::Delete => "delete",
-                }
-            ),
+                };
+                m("events.webhook_delivered", vec![t(webhook), t(action), t(target)])
+            }
             Self::ScaleOutPull { repo, digest, nodes, completed, throttled, retry_after_max_s } => {
                 if *throttled == 0 {
-                    format!("{nodes} nodes pulled {repo}@{}: all {completed} got the image", digest.short())
+                    m("events.scale_out_pull", vec![t(nodes), t(repo), t(digest.short()), t(completed)])
                 } else {
-                    format!(
-                        "{nodes} nodes pulled {repo}@{}: {completed} got the image, {throttled} were refused with 429 TOOMANYREQUESTS (Retry-After up to {retry_after_max_s} s)",
-                        digest.short()
+                    m(
+                        "events.scale_out_pull_throttled",
+                        vec![
+                            t(nodes),
+                            t(repo),
+                            t(digest.short()),
+                            t(completed),
+                            t(throttled),
+                            t(retry_after_max_s),
+                        ],
                     )
                 }
             }
             Self::RetentionPolicyChanged { enabled, days } => {
                 if *enabled {
-                    format!(
-                        "retention policy enabled: manifests untagged from now on are deleted {days} day(s) after untagging; manifests untagged earlier are never touched"
-                    )
+                    m("events.retention_enabled", vec![t(days)])
                 } else {
-                    "retention policy disabled: queued retention deletes will not apply".to_string()
+                    Msg::key("events.retention_disabled")
                 }
             }
             Self::RetentionApplied { repo, digest, deleted, kept } => match (deleted, kept) {
-                (true, _) => format!("retention policy deleted untagged manifest {repo}@{}", digest.short()),
-                (false, Some(why)) => format!("retention policy kept {repo}@{}: {why}", digest.short()),
-                (false, None) => format!("retention policy kept {repo}@{}", digest.short()),
+                (true, _) => m("events.retention_deleted", vec![t(repo), t(digest.short())]),
+                (false, Some(why)) => {
+                    m("events.retention_kept_why", vec![t(repo), t(digest.short()), t(why)])
+                }
+                (false, None) => m("events.retention_kept", vec![t(repo), t(digest.short())]),
             },
             Self::RecordTampered { account, key, bit } => {
-                format!("bit {bit} of {key} flipped in storage account {account}")
+                m("events.record_tampered", vec![t(bit), t(key), t(account)])
             }
         }
     }
+}
+
+/// An argument shown as it displays, the same in every language (a name, a digest, a number).
+fn t(value: impl std::fmt::Display) -> Arg {
+    Arg::Text(value.to_string())
+}
+
+/// A key's state in words, as the key vault panel names it.
+fn key_state(state: KeyState) -> Arg {
+    let key = match state {
+        KeyState::Enabled => "key.state_enabled",
+        KeyState::Disabled => "key.state_disabled",
+        KeyState::Deleted => "key.state_deleted",
+        KeyState::AccessRevoked => "key.state_revoked",
+    };
+    Msg::key(key).into()
 }
 
 /// The log, and a running SHA-256 over every event ever logged (sequence number, virtual time
@@ -384,5 +399,367 @@ impl EventLog {
     /// The running hash of the whole log, as 64 hex digits.
     pub fn hash_hex(&self) -> String {
         hex_lower(&self.hash)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::Registry;
+
+    /// The English `describe` wrote before the event log was translated, word for word: the
+    /// catalogue's English must read the same for every event.
+    fn legacy(kind: &EventKind) -> String {
+        match kind {
+            EventKind::BlobPushed { repo, digest, size_bytes, deduplicated, synthetic } => format!(
+                "{}blob {} ({size_bytes} bytes) pushed to {repo}{}",
+                if *synthetic { "synthetic " } else { "" },
+                digest.short(),
+                if *deduplicated {
+                    ", already stored: linked, not stored again"
+                } else {
+                    ", sealed and stored"
+                }
+            ),
+            EventKind::BlobMounted { repo, from, digest } => {
+                format!("blob {} mounted into {repo} from {from} (no bytes copied)", digest.short())
+            }
+            EventKind::ManifestPushed { repo, digest, tag, left_dangling } => {
+                let mut s = format!("manifest {} pushed to {repo}", digest.short());
+                if let Some(tag) = tag {
+                    s += &format!(" as :{tag}");
+                }
+                if let Some(old) = left_dangling {
+                    s += &format!("; {} lost that tag and is now untagged (still stored)", old.short());
+                }
+                s
+            }
+            EventKind::Untagged { repo, tag, digest } => {
+                format!("{repo}:{tag} untagged; manifest {} stays stored and billed", digest.short())
+            }
+            EventKind::ManifestDeleted { repo, digest, tags } => format!(
+                "manifest {} deleted from {repo} with {} tag(s); cannot be recovered",
+                digest.short(),
+                tags.len()
+            ),
+            EventKind::RepositoryDeleted { repo, manifests } => {
+                format!("repository {repo} deleted with {manifests} manifest(s); cannot be recovered")
+            }
+            EventKind::RecordReleased { account, key, logical_bytes, reclaim_at_ms } => format!(
+                "{key} released in storage account {account}: billing for its {logical_bytes} bytes stops now; garbage collection reclaims the space at {reclaim_at_ms}"
+            ),
+            EventKind::RecordReclaimed { account, key, logical_bytes } => format!(
+                "garbage collection reclaimed {key} ({logical_bytes} bytes) from storage account {account}"
+            ),
+            EventKind::TierChanged { from, to } => {
+                format!("tier changed from {from} to {to}, with no downtime")
+            }
+            EventKind::AttributesChanged { repo, target, attributes } => {
+                let what = if target == "repository" {
+                    format!("repository {repo}")
+                } else {
+                    format!("{repo}{target}")
+                };
+                format!("attributes of {what} set: {attributes}")
+            }
+            EventKind::RateModelChanged { from, to } => format!(
+                "request-rate model changed from {} to {}; every bucket starts full",
+                from.as_str(),
+                to.as_str()
+            ),
+            EventKind::KeyVersionAdded { key_id, adopt_at_ms } => match adopt_at_ms {
+                Some(at) => {
+                    format!("key version {key_id} created in the vault; automatic rotation adopts it at {at}")
+                }
+                None => format!(
+                    "key version {key_id} created in the vault; manual rotation: the registry stays on its pinned version"
+                ),
+            },
+            EventKind::KeyRotated { from, to, automatic } => format!(
+                "{} rotation: new data keys are wrapped with {to} (was {from}); data wrapped before stays readable",
+                if *automatic { "automatic" } else { "manual" }
+            ),
+            EventKind::KeyRotationFailed { key_id, reason, .. } => {
+                format!("automatic rotation to {key_id} failed: {reason}")
+            }
+            EventKind::KeyAccessLost { state } => format!(
+                "customer-managed key {}: the registry's key material is gone, every push and pull now fails with 403 until access is restored",
+                state.as_str()
+            ),
+            EventKind::KeyRestored { from } => format!(
+                "access to the customer-managed key restored (it was {}): pushes and pulls work again, nothing was lost",
+                from.as_str()
+            ),
+            EventKind::FeatureChanged { what } => what.clone(),
+            EventKind::FaultStarted { id, text, lost_records } => {
+                if *lost_records > 0 {
+                    format!(
+                        "fault {id}: {text}; {lost_records} record(s) not yet copied to the paired region are lost"
+                    )
+                } else {
+                    format!("fault {id}: {text}")
+                }
+            }
+            EventKind::FaultHealed { id, text } => format!("fault {id} healed: {text}"),
+            EventKind::ReplicaChanged { replica, what } => format!("replica {replica}: {what}"),
+            EventKind::Replicated { replica, what, lag_ms } => {
+                format!("replica {replica} {what} ({} ms after it was made)", lag_ms.0)
+            }
+            EventKind::SoftDeleted { repo, digest, tags, manifest } => {
+                let tags: Vec<String> = tags.iter().map(|t| format!(":{t}")).collect();
+                if *manifest {
+                    format!(
+                        "manifest {repo}@{} soft-deleted{}: restorable, still stored and billed",
+                        digest.short(),
+                        if tags.is_empty() { String::new() } else { format!(" with {}", tags.join(", ")) }
+                    )
+                } else {
+                    format!(
+                        "tag {repo}{} soft-deleted: restorable with digest {}",
+                        tags.join(""),
+                        digest.short()
+                    )
+                }
+            }
+            EventKind::SoftDeletePurged { manifests, tags, released_bytes } => format!(
+                "soft-delete purge: {manifests} manifest(s) and {tags} tag(s) past their period destroyed, {released_bytes} bytes released"
+            ),
+            EventKind::SoftDeleteRestored { repo, tag, digest } => {
+                format!("restored {repo}:{tag} → {} from the soft-delete bin", digest.short())
+            }
+            EventKind::WebhookDelivered { webhook, action, target } => format!(
+                "webhook {webhook} delivered: {} {target}",
+                match action {
+                    WebhookAction::Push => "push",
+                    WebhookAction::Delete => "delete",
+                }
+            ),
+            EventKind::ScaleOutPull { repo, digest, nodes, completed, throttled, retry_after_max_s } => {
+                if *throttled == 0 {
+                    format!("{nodes} nodes pulled {repo}@{}: all {completed} got the image", digest.short())
+                } else {
+                    format!(
+                        "{nodes} nodes pulled {repo}@{}: {completed} got the image, {throttled} were refused with 429 TOOMANYREQUESTS (Retry-After up to {retry_after_max_s} s)",
+                        digest.short()
+                    )
+                }
+            }
+            EventKind::RetentionPolicyChanged { enabled, days } => {
+                if *enabled {
+                    format!(
+                        "retention policy enabled: manifests untagged from now on are deleted {days} day(s) after untagging; manifests untagged earlier are never touched"
+                    )
+                } else {
+                    "retention policy disabled: queued retention deletes will not apply".to_string()
+                }
+            }
+            EventKind::RetentionApplied { repo, digest, deleted, kept } => match (deleted, kept) {
+                (true, _) => format!("retention policy deleted untagged manifest {repo}@{}", digest.short()),
+                (false, Some(why)) => format!("retention policy kept {repo}@{}: {why}", digest.short()),
+                (false, None) => format!("retention policy kept {repo}@{}", digest.short()),
+            },
+            EventKind::RecordTampered { account, key, bit } => {
+                format!("bit {bit} of {key} flipped in storage account {account}")
+            }
+        }
+    }
+
+    /// Every branch of `describe`, one event each.
+    fn one_of_each() -> Vec<EventKind> {
+        let (Ok(repo), Ok(other), Ok(tag), Ok(tag2)) =
+            (RepoName::parse("demo/app"), RepoName::parse("demo/base"), Tag::parse("v1"), Tag::parse("v2"))
+        else {
+            panic!("names parse")
+        };
+        let (d, old) = (Digest::of(b"one"), Digest::of(b"two"));
+        let reason = crate::engine::error::RegistryError::keyed(
+            crate::engine::error::ErrorCode::Denied,
+            "errors.key_refused_disabled",
+            [Arg::Text("key/2".into())],
+        );
+        let mut kinds = vec![];
+        for (synthetic, deduplicated) in [(false, false), (false, true), (true, false), (true, true)] {
+            kinds.push(EventKind::BlobPushed {
+                repo: repo.clone(),
+                digest: d,
+                size_bytes: 31_457_280,
+                deduplicated,
+                synthetic,
+            });
+        }
+        kinds.push(EventKind::BlobMounted { repo: repo.clone(), from: other.clone(), digest: d });
+        for (tag, left) in
+            [(None, None), (Some(tag.clone()), None), (None, Some(old)), (Some(tag.clone()), Some(old))]
+        {
+            kinds.push(EventKind::ManifestPushed { repo: repo.clone(), digest: d, tag, left_dangling: left });
+        }
+        kinds.extend([
+            EventKind::Untagged { repo: repo.clone(), tag: tag.clone(), digest: d },
+            EventKind::ManifestDeleted {
+                repo: repo.clone(),
+                digest: d,
+                tags: vec![tag.clone(), tag2.clone()],
+            },
+            EventKind::RepositoryDeleted { repo: repo.clone(), manifests: 3 },
+            EventKind::RecordReleased {
+                account: "acct1".into(),
+                key: "blob/ab".into(),
+                logical_bytes: 3_000,
+                reclaim_at_ms: Millis(600_000),
+            },
+            EventKind::RecordReclaimed {
+                account: "acct1".into(),
+                key: "blob/ab".into(),
+                logical_bytes: 3_000,
+            },
+            EventKind::RecordTampered { account: "acct1".into(), key: "blob/ab".into(), bit: 7 },
+            EventKind::TierChanged { from: Tier::Standard, to: Tier::Premium },
+            EventKind::AttributesChanged {
+                repo: repo.clone(),
+                target: "repository".into(),
+                attributes: Attributes { write_enabled: false, ..Attributes::default() },
+            },
+            EventKind::AttributesChanged {
+                repo: repo.clone(),
+                target: ":v1".into(),
+                attributes: Attributes::default(),
+            },
+            EventKind::RateModelChanged { from: RateModel::Buckets2026, to: RateModel::PerMinute2019 },
+            EventKind::KeyVersionAdded { key_id: "key/2".into(), adopt_at_ms: Some(Millis(3_600_000)) },
+            EventKind::KeyVersionAdded { key_id: "key/2".into(), adopt_at_ms: None },
+            EventKind::KeyRotated { from: "key/1".into(), to: "key/2".into(), automatic: true },
+            EventKind::KeyRotated { from: "key/1".into(), to: "key/2".into(), automatic: false },
+            EventKind::KeyRotationFailed {
+                key_id: "key/2".into(),
+                reason: reason.message.clone(),
+                reason_text: reason.text.clone(),
+            },
+            EventKind::KeyRotationFailed {
+                key_id: "key/2".into(),
+                reason: "words".into(),
+                reason_text: Msg::default(),
+            },
+        ]);
+        for state in [KeyState::Enabled, KeyState::Disabled, KeyState::Deleted, KeyState::AccessRevoked] {
+            kinds.push(EventKind::KeyAccessLost { state });
+            kinds.push(EventKind::KeyRestored { from: state });
+        }
+        kinds.extend([
+            EventKind::FeatureChanged { what: "webhook ci added".into() },
+            EventKind::FaultStarted { id: 1, text: "region westeurope down".into(), lost_records: 0 },
+            EventKind::FaultStarted { id: 2, text: "storage destroyed".into(), lost_records: 4 },
+            EventKind::FaultHealed { id: 1, text: "region westeurope down".into() },
+            EventKind::ReplicaChanged { replica: "eastus", what: "ready".into() },
+            EventKind::Replicated { replica: "eastus", what: "got manifest".into(), lag_ms: Millis(1_234) },
+            EventKind::SoftDeleted { repo: repo.clone(), digest: d, tags: vec![], manifest: true },
+            EventKind::SoftDeleted {
+                repo: repo.clone(),
+                digest: d,
+                tags: vec![tag.clone(), tag2.clone()],
+                manifest: true,
+            },
+            EventKind::SoftDeleted {
+                repo: repo.clone(),
+                digest: d,
+                tags: vec![tag.clone()],
+                manifest: false,
+            },
+            EventKind::SoftDeletePurged { manifests: 2, tags: 3, released_bytes: 4_096 },
+            EventKind::SoftDeleteRestored { repo: repo.clone(), tag: tag.clone(), digest: d },
+            EventKind::WebhookDelivered {
+                webhook: "ci".into(),
+                action: WebhookAction::Push,
+                target: "demo/app:v1".into(),
+            },
+            EventKind::WebhookDelivered {
+                webhook: "ci".into(),
+                action: WebhookAction::Delete,
+                target: "demo/app".into(),
+            },
+            EventKind::ScaleOutPull {
+                repo: repo.clone(),
+                digest: d,
+                nodes: 50,
+                completed: 50,
+                throttled: 0,
+                retry_after_max_s: 0,
+            },
+            EventKind::ScaleOutPull {
+                repo: repo.clone(),
+                digest: d,
+                nodes: 50,
+                completed: 30,
+                throttled: 20,
+                retry_after_max_s: 12,
+            },
+            EventKind::RetentionPolicyChanged { enabled: true, days: 7 },
+            EventKind::RetentionPolicyChanged { enabled: false, days: 7 },
+            EventKind::RetentionApplied { repo: repo.clone(), digest: d, deleted: true, kept: None },
+            EventKind::RetentionApplied {
+                repo: repo.clone(),
+                digest: d,
+                deleted: false,
+                kept: Some("it is locked".into()),
+            },
+            EventKind::RetentionApplied { repo, digest: d, deleted: false, kept: None },
+        ]);
+        kinds
+    }
+
+    /// Checks one event's sentence: the English as before, and Dutch and French filled and,
+    /// when the sentence has words of its own, translated.
+    fn check(kind: &EventKind, text: &str) {
+        let msg = kind.describe_msg();
+        assert_eq!(msg.text(Lang::En), legacy(kind), "{kind:?}: the English changed");
+        assert_eq!(text, legacy(kind), "{kind:?}: the text the event carries");
+        for lang in [Lang::Nl, Lang::Fr] {
+            let words = msg.text(lang);
+            assert!(!words.is_empty() && !words.contains("{0}"), "{kind:?} in {lang:?}: {words}");
+            if msg.key.starts_with("events.")
+                && crate::i18n::t(lang, msg.key) != crate::i18n::t(Lang::En, msg.key)
+            {
+                assert_ne!(words, msg.text(Lang::En), "{kind:?} is not translated into {lang:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn every_event_reads_as_it_did_in_english_and_is_translated() {
+        let kinds = one_of_each();
+        for kind in &kinds {
+            check(kind, &kind.describe());
+        }
+        // Every variant is among them.
+        let variants: std::collections::BTreeSet<String> = kinds
+            .iter()
+            .map(|k| format!("{k:?}").split([' ', '{', '(']).next().unwrap_or_default().to_string())
+            .collect();
+        assert_eq!(variants.len(), 29, "{variants:?}");
+    }
+
+    /// The built-in scenarios' runs, which touch most kinds of event: every event's text is the
+    /// English it always was (their event-log hashes are checked by `tests/scenarios.rs`).
+    #[test]
+    fn the_built_in_scenarios_log_the_same_english() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("www/scenarios");
+        let Ok(entries) = std::fs::read_dir(&dir) else { panic!("{} is missing", dir.display()) };
+        let mut kinds = std::collections::BTreeSet::new();
+        let mut events = 0;
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if path.extension().is_none_or(|e| e != "json") || path.ends_with("index.json") {
+                continue;
+            }
+            let Ok(json) = std::fs::read_to_string(&path) else { panic!("cannot read {}", path.display()) };
+            let (r, _) = Registry::run_scenario(&json).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+            for e in r.events() {
+                check(&e.kind, &e.text);
+                kinds.insert(
+                    format!("{:?}", e.kind).split([' ', '{', '(']).next().unwrap_or_default().to_string(),
+                );
+                events += 1;
+            }
+        }
+        assert!(events > 100 && kinds.len() >= 15, "{events} events of {} kinds: {kinds:?}", kinds.len());
     }
 }

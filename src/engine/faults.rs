@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 
 use super::clock::Millis;
 use super::digest::Digest;
-use super::error::{ErrorCode, RegistryError, Result, err};
+use super::error::{ErrorCode, RegistryError, Result, arg, err_k, quoted};
 use super::events::EventKind;
 use super::region;
 use super::registry::{Registry, draw_below};
@@ -154,7 +154,7 @@ pub struct Fault {
 
 fn known_region(name: &str) -> Result<&'static str> {
     region::region(name).map(|r| r.name).ok_or_else(|| {
-        RegistryError::new(ErrorCode::InvalidArgument, format!("{name:?} is not a region Stowage knows"))
+        RegistryError::keyed(ErrorCode::InvalidArgument, "errors.region_unknown", [quoted(name)])
     })
 }
 
@@ -169,10 +169,10 @@ impl Registry {
     ) -> Result<Fault> {
         self.check_fault(&fault)?;
         if self.faults.len() >= FAULTS_MAX {
-            return err(ErrorCode::InvalidArgument, "the fault timeline is full (10,000 faults)");
+            return err_k(ErrorCode::InvalidArgument, "errors.fault_timeline_full", []);
         }
         if matches!(fault, FaultKind::BitRot { .. }) && duration.is_some() {
-            return err(ErrorCode::InvalidArgument, "bit rot does not heal by itself: heal it by hand");
+            return err_k(ErrorCode::InvalidArgument, "errors.fault_bit_rot_duration", []);
         }
         let id = u32::try_from(self.faults.len() + 1).unwrap_or(u32::MAX);
         let starts_at = self.now.saturating_add(delay);
@@ -204,10 +204,7 @@ impl Registry {
         match fault {
             FaultKind::StorageAccountFailure { account, .. } => {
                 if self.account_site(account).is_none() {
-                    return err(
-                        ErrorCode::InvalidArgument,
-                        format!("there is no storage account {account:?}"),
-                    );
+                    return err_k(ErrorCode::InvalidArgument, "errors.fault_no_account", [quoted(account)]);
                 }
             }
             FaultKind::RegionStorageFailure { region: Some(r), .. }
@@ -216,7 +213,7 @@ impl Registry {
             | FaultKind::ReplicationPaused { region: Some(r) } => {
                 let name = known_region(r)?;
                 if self.site_index(name).is_none() {
-                    return err(ErrorCode::InvalidArgument, format!("the registry has no replica in {name}"));
+                    return err_k(ErrorCode::InvalidArgument, "errors.no_replica_in", [arg(name)]);
                 }
             }
             FaultKind::RegionStorageFailure { region: None, .. }
@@ -225,33 +222,41 @@ impl Registry {
             FaultKind::NetworkPartition { from, to, .. } | FaultKind::SlowLink { from, to, .. } => {
                 let (a, b) = (known_region(from)?, known_region(to)?);
                 if a == b {
-                    return err(ErrorCode::InvalidArgument, "a link joins two different regions");
+                    return err_k(ErrorCode::InvalidArgument, "errors.fault_link_same_region", []);
                 }
                 if let FaultKind::SlowLink { factor, .. } = fault
                     && !(2..=1000).contains(factor)
                 {
-                    return err(ErrorCode::InvalidArgument, "a slow link's factor is 2 to 1,000");
+                    return err_k(ErrorCode::InvalidArgument, "errors.fault_slow_link_factor", []);
                 }
             }
             FaultKind::ThrottleBurst { divisor } => {
                 if !(2..=1000).contains(divisor) {
-                    return err(ErrorCode::InvalidArgument, "a throttle burst's divisor is 2 to 1,000");
+                    return err_k(ErrorCode::InvalidArgument, "errors.fault_throttle_divisor", []);
                 }
             }
             FaultKind::BitRot { key, bit, copy } => {
                 let parsed = RecordKey::parse(key)?;
                 let Some(record) = self.store.get(&parsed) else {
-                    return err(ErrorCode::InvalidArgument, format!("there is no record {key} in storage"));
+                    return err_k(ErrorCode::InvalidArgument, "errors.fault_no_record", [arg(key)]);
                 };
                 if *bit >= record.sealed.ciphertext.len() as u64 * 8 {
-                    return err(ErrorCode::InvalidArgument, format!("bit {bit} is past the end of {key}"));
+                    return err_k(
+                        ErrorCode::InvalidArgument,
+                        "errors.fault_bit_past_end",
+                        [arg(bit), arg(key)],
+                    );
                 }
                 let present = match copy {
                     StorageCopy::Primary => record.copies.primary,
                     StorageCopy::Secondary => record.copies.secondary,
                 };
                 if !present {
-                    return err(ErrorCode::InvalidArgument, format!("{key} has no {copy:?} copy yet"));
+                    let missing = match copy {
+                        StorageCopy::Primary => "errors.fault_no_primary_yet",
+                        StorageCopy::Secondary => "errors.fault_no_secondary_yet",
+                    };
+                    return err_k(ErrorCode::InvalidArgument, missing, [arg(key)]);
                 }
             }
         }
@@ -267,11 +272,9 @@ impl Registry {
     }
 
     pub fn fault(&self, id: u32) -> Result<Fault> {
-        self.faults
-            .iter()
-            .find(|f| f.id == id)
-            .cloned()
-            .ok_or_else(|| RegistryError::new(ErrorCode::InvalidArgument, format!("there is no fault {id}")))
+        self.faults.iter().find(|f| f.id == id).cloned().ok_or_else(|| {
+            RegistryError::keyed(ErrorCode::InvalidArgument, "errors.fault_unknown", [arg(id)])
+        })
     }
 
     /// The timeline: every fault injected, in order.
@@ -348,12 +351,7 @@ impl Registry {
     pub(super) fn check_region_serving(&self) -> Result<()> {
         let region = self.region.name;
         if self.region_down(region).is_some() {
-            return err(
-                ErrorCode::Unavailable,
-                format!(
-                    "region {region} is down: the request failed (the global endpoint fails over to another replica after 1–2 minutes)"
-                ),
-            );
+            return err_k(ErrorCode::Unavailable, "errors.region_down", [arg(region)]);
         }
         Ok(())
     }
@@ -362,12 +360,7 @@ impl Registry {
     pub(super) fn check_control_plane(&self) -> Result<()> {
         let home = self.replicas[0].region.name;
         if self.region_down(home).is_some() {
-            return err(
-                ErrorCode::Unavailable,
-                format!(
-                    "the home region {home} is down: its control plane refuses configuration changes until it recovers (the data plane goes on in the other replicas)"
-                ),
-            );
+            return err_k(ErrorCode::Unavailable, "errors.home_region_down", [arg(home)]);
         }
         Ok(())
     }
@@ -491,10 +484,7 @@ impl Registry {
                     self.step();
                 }
                 _ => {
-                    return err(
-                        ErrorCode::Unavailable,
-                        format!("the replicas did not converge within {limit} (virtual time)"),
-                    );
+                    return err_k(ErrorCode::Unavailable, "errors.fault_no_convergence", [arg(limit)]);
                 }
             }
         }
@@ -563,7 +553,7 @@ impl Registry {
     pub(super) fn heal_fault_direct(&mut self, id: u32) -> Result<Fault> {
         let f = self.fault(id)?;
         if f.state == FaultState::Healed {
-            return err(ErrorCode::InvalidArgument, format!("fault {id} is healed already"));
+            return err_k(ErrorCode::InvalidArgument, "errors.fault_healed_already", [arg(id)]);
         }
         self.end_fault(id);
         self.fault(id)

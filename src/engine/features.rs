@@ -8,7 +8,7 @@ use std::collections::VecDeque;
 use serde::Serialize;
 
 use super::clock::Millis;
-use super::error::{ErrorCode, RegistryError, Result, err};
+use super::error::{ErrorCode, RegistryError, Result, arg, err_k, quoted};
 use super::events::EventKind;
 use super::key_vault::KeyKind;
 use super::locks::disallowed;
@@ -17,6 +17,7 @@ use super::registry::Registry;
 use super::retention::premium_only;
 use super::scheduler::Job;
 use super::tier::Tier;
+use crate::i18n::Msg;
 
 /// Delay between the operation and a webhook's delivery.
 pub const WEBHOOK_DELAY: Millis = Millis::SECOND;
@@ -46,10 +47,7 @@ impl WebhookAction {
         match text {
             "push" => Ok(Self::Push),
             "delete" => Ok(Self::Delete),
-            _ => err(
-                ErrorCode::InvalidArgument,
-                format!("webhook action {text:?} is not \"push\" or \"delete\""),
-            ),
+            _ => err_k(ErrorCode::InvalidArgument, "errors.webhook_action", [quoted(text)]),
         }
     }
 }
@@ -93,14 +91,16 @@ pub struct FeaturesView {
     pub content_trust: bool,
 }
 
-fn check_name(name: &str, what: &str) -> Result<()> {
+/// `refusal`: the `errors.…_name` key saying what the name is of.
+fn check_name(name: &str, refusal: &'static str) -> Result<()> {
     let ok = (5..=50).contains(&name.len()) && name.bytes().all(|b| b.is_ascii_alphanumeric());
     if ok {
         Ok(())
     } else {
-        Err(RegistryError::new(
+        Err(RegistryError::keyed(
             ErrorCode::InvalidArgument,
-            format!("{what} name {:?} must be 5 to 50 letters and digits", super::digest::truncate(name, 60)),
+            refusal,
+            [quoted(super::digest::truncate(name, 60))],
         ))
     }
 }
@@ -134,31 +134,28 @@ impl Registry {
     ) -> Result<FeaturesView> {
         self.check_control_plane()?;
         let Some(site) = self.site_index(region) else {
-            return err(ErrorCode::InvalidArgument, format!("the registry has no replica in {region:?}"));
+            return err_k(ErrorCode::InvalidArgument, "errors.no_replica_in", [quoted(region)]);
         };
         let region = self.replicas[site].region.name;
-        check_name(name, "webhook")?;
+        check_name(name, "errors.webhook_name")?;
         let mut parsed = actions.iter().map(|a| WebhookAction::parse(a)).collect::<Result<Vec<_>>>()?;
         parsed.sort_unstable();
         parsed.dedup();
         if parsed.is_empty() {
-            return err(ErrorCode::InvalidArgument, "a webhook needs at least one action: push or delete");
+            return err_k(ErrorCode::InvalidArgument, "errors.webhook_no_action", []);
         }
         let scope = scope.map(RepoName::parse).transpose()?;
         if self.features.webhooks.iter().any(|w| w.name == name) {
-            return err(ErrorCode::InvalidArgument, format!("a webhook named {name} exists already"));
+            return err_k(ErrorCode::InvalidArgument, "errors.webhook_exists", [arg(name)]);
         }
         let max = webhooks_max(self.tier);
         if self.features.webhooks.len() >= max {
-            let more = match self.tier {
-                Tier::Basic => " (Standard allows 10, Premium 500)",
-                Tier::Standard => " (Premium allows 500)",
-                Tier::Premium => "",
+            let full = match self.tier {
+                Tier::Basic => "errors.webhooks_full_basic",
+                Tier::Standard => "errors.webhooks_full_standard",
+                Tier::Premium => "errors.webhooks_full_premium",
             };
-            return Err(disallowed(format!(
-                "{} allows {max} webhooks and this registry has {max}{more}",
-                self.tier
-            )));
+            return Err(disallowed(full, [arg(self.tier), arg(max)]));
         }
         self.features.webhooks.push(Webhook {
             name: name.to_string(),
@@ -176,7 +173,7 @@ impl Registry {
         let before = self.features.webhooks.len();
         self.features.webhooks.retain(|w| w.name != name);
         if self.features.webhooks.len() == before {
-            return err(ErrorCode::InvalidArgument, format!("there is no webhook named {name:?}"));
+            return err_k(ErrorCode::InvalidArgument, "errors.webhook_unknown", [quoted(name)]);
         }
         self.log(EventKind::FeatureChanged { what: format!("webhook {name} removed") });
         Ok(self.features())
@@ -216,17 +213,14 @@ impl Registry {
     pub(super) fn add_private_endpoint_direct(&mut self, name: &str) -> Result<FeaturesView> {
         self.check_control_plane()?;
         if self.tier != Tier::Premium {
-            return Err(premium_only(self.tier, "a private endpoint"));
+            return Err(premium_only(self.tier, "errors.premium_private_endpoint"));
         }
-        check_name(name, "private endpoint")?;
+        check_name(name, "errors.endpoint_name")?;
         if self.features.private_endpoints.iter().any(|p| p == name) {
-            return err(
-                ErrorCode::InvalidArgument,
-                format!("a private endpoint named {name} exists already"),
-            );
+            return err_k(ErrorCode::InvalidArgument, "errors.endpoint_exists", [arg(name)]);
         }
         if self.features.private_endpoints.len() >= PRIVATE_ENDPOINTS_MAX {
-            return Err(disallowed("Premium allows 200 private endpoints and this registry has 200"));
+            return Err(disallowed("errors.endpoints_full", []));
         }
         self.features.private_endpoints.push(name.to_string());
         self.log(EventKind::FeatureChanged { what: format!("private endpoint {name} added") });
@@ -237,7 +231,7 @@ impl Registry {
         let before = self.features.private_endpoints.len();
         self.features.private_endpoints.retain(|p| p != name);
         if self.features.private_endpoints.len() == before {
-            return err(ErrorCode::InvalidArgument, format!("there is no private endpoint named {name:?}"));
+            return err_k(ErrorCode::InvalidArgument, "errors.endpoint_unknown", [quoted(name)]);
         }
         self.log(EventKind::FeatureChanged { what: format!("private endpoint {name} removed") });
         Ok(self.features())
@@ -248,12 +242,10 @@ impl Registry {
     pub(super) fn set_content_trust_direct(&mut self, enabled: bool) -> Result<FeaturesView> {
         self.check_control_plane()?;
         if enabled && self.tier != Tier::Premium {
-            return Err(premium_only(self.tier, "content trust"));
+            return Err(premium_only(self.tier, "errors.premium_content_trust"));
         }
         if enabled && self.vault.kind() == KeyKind::CustomerManaged {
-            return Err(disallowed(
-                "content trust is not supported on a registry encrypted with a customer-managed key (BlockedForEncryptionEnabledRegistry)",
-            ));
+            return Err(disallowed("errors.content_trust_with_cmk", []));
         }
         self.features.content_trust = enabled;
         let what = format!("content trust {}", if enabled { "enabled" } else { "disabled" });
@@ -262,19 +254,17 @@ impl Registry {
     }
 
     /// Why moving to `tier` would break a feature in use, if it would.
-    pub(super) fn feature_blocking_downgrade(&self, tier: Tier) -> Option<String> {
+    pub(super) fn feature_blocking_downgrade(&self, tier: Tier) -> Option<Msg> {
         if tier != Tier::Premium {
             if !self.features.private_endpoints.is_empty() {
-                return Some(format!(
-                    "{} private endpoint(s) exist (remove them first)",
-                    self.features.private_endpoints.len()
-                ));
+                let endpoints = self.features.private_endpoints.len();
+                return Some(Msg::new("errors.tier_down_endpoints", [arg(tier), arg(endpoints)]));
             }
             if self.features.content_trust {
-                return Some("content trust is enabled (disable it first)".into());
+                return Some(Msg::new("errors.tier_down_content_trust", [arg(tier)]));
             }
         }
         let (have, max) = (self.features.webhooks.len(), webhooks_max(tier));
-        (have > max).then(|| format!("{have} webhooks exist and {tier} allows {max} (remove some first)"))
+        (have > max).then(|| Msg::new("errors.tier_down_webhooks", [arg(tier), arg(have), arg(max)]))
     }
 }

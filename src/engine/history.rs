@@ -40,8 +40,11 @@ pub struct History {
     /// how many of its entries the registry has replayed whole.
     future: Option<Journal>,
     replayed: usize,
-    /// The virtual time at the end of the run (while in the past).
+    /// The virtual time at the end of the run, and its state hash (while in the past).
     present_ms: Millis,
+    present_hash: String,
+    /// How many forks this run has had: a saved log written before one no longer continues.
+    forks: u64,
     /// The last fork: when, and how many later calls it dropped.
     fork: Option<Fork>,
     /// Entries at the last checkpoint (or the log's start), and events then.
@@ -93,6 +96,7 @@ impl Registry {
         if let Some(future) = self.history.future.take() {
             let dropped = future.entries.len().saturating_sub(self.history.replayed);
             self.history.fork = Some(super::history::Fork { at_ms: self.now, dropped_entries: dropped });
+            self.history.forks += 1;
             // Checkpoints of the old future go; those within what was replayed whole stay.
             let keep = self.history.replayed;
             self.history.checkpoints.retain(|c| c.entries <= keep);
@@ -167,6 +171,18 @@ impl Registry {
         self.recorder = recorder;
     }
 
+    /// How many times this run forked (acting in the past dropped a later part of it).
+    pub fn fork_count(&self) -> u64 {
+        self.history.forks
+    }
+
+    /// While looking at the past: the whole run's log, the end of the run and its state hash
+    /// (what a saved session holds, so that a reload keeps the later part too).
+    pub(super) fn whole_run(&self) -> Option<(&Journal, Millis, &str)> {
+        let future = self.history.future.as_ref()?;
+        Some((future, self.history.present_ms, &self.history.present_hash))
+    }
+
     pub fn history_view(&self) -> HistoryView {
         HistoryView {
             now_ms: self.now,
@@ -193,6 +209,7 @@ impl Registry {
         let in_past = self.history.future.is_some();
         let full = self.history.future.clone().unwrap_or_else(|| self.journal.clone());
         let present = if in_past { self.history.present_ms } else { self.now };
+        let present_hash = if in_past { self.history.present_hash.clone() } else { self.event_log_hash() };
         let (target, last_entry) = match stop {
             Stop::At(t) => (t.min(present), full.entries.len()),
             Stop::BeforeEntry(i) => (present, i.min(full.entries.len())),
@@ -213,9 +230,10 @@ impl Registry {
             }
             None => {
                 let origin = full.origin.as_ref().ok_or_else(|| {
-                    super::error::RegistryError::new(
+                    super::error::RegistryError::keyed(
                         super::error::ErrorCode::InvalidArgument,
-                        "the log does not say how the registry was made",
+                        "errors.session_no_origin",
+                        [],
                     )
                 })?;
                 let mut r = Registry::from_origin(origin)?;
@@ -237,6 +255,7 @@ impl Registry {
         let mut history = std::mem::take(&mut self.history);
         history.overshoot = overshoot;
         history.present_ms = present;
+        history.present_hash = present_hash;
         history.replayed = replayed;
         history.future = if reached_end { None } else { Some(full) };
         history.since = (r.journal.entries.len(), r.last_event_seq());
@@ -259,6 +278,34 @@ impl Registry {
             Some(Overshoot::Job(at)) if at.0 > 0 => self.travel_to(Millis(at.0 - 1)),
             _ => Ok(view),
         }
+    }
+
+    /// "Step forward" while looking at the past: the registry at the next moment something
+    /// happens in the run being looked at (the next queued job falls due, or the next call was
+    /// made), without dropping the rest of it. At the end of the run it is back at the present;
+    /// at the present it does nothing (running the clock on is a change, which `step` makes).
+    pub fn step_forward(&mut self) -> Result<HistoryView> {
+        let Some(future) = self.history.future.as_ref() else { return Ok(self.history_view()) };
+        let now = self.now;
+        let present = self.history.present_ms;
+        // The next call after what was replayed whole (a clock move is not a call: the jobs it
+        // runs are the queue's).
+        let next_call = future.entries[self.history.replayed.min(future.entries.len())..]
+            .iter()
+            .find(|e| !matches!(e.commands.as_slice(), [c] if c.is_clock() && e.context.is_empty()))
+            .map(|e| e.at_ms);
+        // A call made at `now` itself (after one that took the clock to now) is the next thing.
+        if next_call.is_some_and(|at| at <= now) {
+            return self.travel_to(now);
+        }
+        let next_job = self.queue.next_due();
+        let next = [next_call, next_job].into_iter().flatten().min().unwrap_or(present);
+        // At least a millisecond on: a job due at `now` itself has not run in the view of `now`.
+        let target = next.max(Millis(now.0.saturating_add(1)));
+        if target >= present {
+            return self.return_to_present();
+        }
+        self.travel_to(target)
     }
 
     /// Back to the end of the run after looking at the past.

@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 
 use super::clock::Millis;
 use super::digest::Digest;
-use super::error::{ErrorCode, RegistryError, Result, err};
+use super::error::{ErrorCode, RegistryError, Result, arg, err_k};
 use super::faults::{Fault, FaultKind};
 use super::features::FeaturesView;
 use super::history::Overshoot;
@@ -30,6 +30,7 @@ use super::throttle::ThrottleView;
 use super::tier::TierView;
 use super::views::*;
 use super::{GeoStorageView, KeyVaultView};
+use crate::i18n::Arg;
 
 /// The log format; a log from a newer Stowage is refused with a clear message.
 pub const JOURNAL_FORMAT: u32 = 1;
@@ -331,6 +332,45 @@ pub struct Journal {
     pub(super) sealed: bool,
 }
 
+/// A session's text read, bounded and parsed (not yet checked).
+fn parse_saved(json: &str) -> Result<SavedJournal> {
+    if json.len() as u64 > SESSION_TEXT_MAX {
+        return err_k(ErrorCode::InvalidArgument, "errors.session_too_large", []);
+    }
+    serde_json::from_str(json).map_err(|e| bad("errors.session_not_stowage_because", [arg(e)]))
+}
+
+/// A session's text and the parts saved after it, as one saved log (not yet checked).
+fn merge_parts(json: &str, parts: &[String]) -> Result<SavedJournal> {
+    let mut saved = parse_saved(json)?;
+    for (i, text) in parts.iter().enumerate() {
+        let part: SessionPart = serde_json::from_str(text)
+            .map_err(|e| bad("errors.session_part_damaged", [arg(i + 1), arg(e)]))?;
+        if part.kind != "stowage-session-part" {
+            return Err(bad("errors.session_part_not_part", [arg(i + 1)]));
+        }
+        if part.format > JOURNAL_FORMAT {
+            return Err(bad(
+                "errors.session_part_newer",
+                [arg(i + 1), arg(part.format), arg(JOURNAL_FORMAT)],
+            ));
+        }
+        if part.from > saved.entries.len() {
+            return Err(bad(
+                "errors.session_part_gap",
+                [arg(i + 1), arg(part.from), arg(saved.entries.len())],
+            ));
+        }
+        saved.entries.truncate(part.from);
+        saved.entries.extend(part.entries);
+        saved.blobs.extend(part.blobs);
+        saved.state_hash = part.state_hash;
+        saved.now_ms = part.now_ms;
+        saved.looking_at_ms = part.looking_at_ms;
+    }
+    Ok(saved)
+}
+
 /// The log as saved, exported and shared: blobs as base64, with what replaying it must give.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
@@ -347,10 +387,46 @@ pub struct SavedJournal {
     /// The event-log hash replaying it must reach, and the virtual time.
     pub state_hash: String,
     pub now_ms: Millis,
+    /// Saved while looking at an earlier time of the run: that time (the registry is shown
+    /// there again once the whole run is replayed).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub looking_at_ms: Option<Millis>,
 }
 
-fn bad(message: impl Into<String>) -> RegistryError {
-    RegistryError::new(ErrorCode::InvalidArgument, message)
+/// A part of a session saved after the rest: the entries from `from` on (replacing those the
+/// session had from there: the last one may have grown, as clock moves merge), the uploaded
+/// bytes not saved before, and what replaying the whole must give now. A page keeps a session
+/// as one full text and the parts saved since, and writes only a part after each change.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct SessionPart {
+    /// Always "stowage-session-part".
+    pub kind: String,
+    pub format: u32,
+    pub from: usize,
+    pub entries: Vec<Entry>,
+    #[serde(default)]
+    pub blobs: BTreeMap<String, String>,
+    pub state_hash: String,
+    pub now_ms: Millis,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub looking_at_ms: Option<Millis>,
+}
+
+/// What a saved session (with its parts) holds, to tell what the next part must carry: the
+/// run it belongs to (its fork count), how many entries, the last of them, and the uploaded
+/// bytes' digests.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct SavedMark {
+    forks: u64,
+    entries: usize,
+    last: Option<Entry>,
+    blobs: std::collections::BTreeSet<Digest>,
+}
+
+/// An `INVALID_ARGUMENT` error: the catalogue's `key` filled with `args`.
+fn bad(key: &'static str, args: impl IntoIterator<Item = Arg>) -> RegistryError {
+    RegistryError::keyed(ErrorCode::InvalidArgument, key, args)
 }
 
 impl Journal {
@@ -379,7 +455,7 @@ impl Journal {
     }
 
     fn bytes(&self, d: &Digest) -> Result<&[u8]> {
-        self.blobs.get(d).map(Vec::as_slice).ok_or_else(|| bad(format!("the log lacks the bytes of {d}")))
+        self.blobs.get(d).map(Vec::as_slice).ok_or_else(|| bad("errors.session_lacks_bytes", [arg(d)]))
     }
 
     fn layers(&self, refs: &[LayerRef]) -> Result<Vec<LayerInput>> {
@@ -435,22 +511,23 @@ impl Journal {
             blobs: self.blobs.iter().map(|(d, b)| (d.to_string(), engine.encode(b))).collect(),
             state_hash,
             now_ms: now,
+            looking_at_ms: None,
         })
     }
 
     /// A saved log read back; every part is checked (format, sizes, digests).
     pub fn from_saved(saved: SavedJournal) -> Result<(Journal, String, Millis)> {
         if saved.kind != "stowage-session" {
-            return err(ErrorCode::InvalidArgument, "this is not a saved Stowage session");
+            return err_k(ErrorCode::InvalidArgument, "errors.session_not_stowage", []);
         }
         if saved.format > JOURNAL_FORMAT {
-            return Err(bad(format!(
-                "this session was saved by Stowage {} in format {}, newer than this page understands ({JOURNAL_FORMAT})",
-                saved.written_by, saved.format
-            )));
+            return Err(bad(
+                "errors.session_newer",
+                [arg(&saved.written_by), arg(saved.format), arg(JOURNAL_FORMAT)],
+            ));
         }
         if saved.entries.len() > ENTRIES_MAX {
-            return err(ErrorCode::InvalidArgument, "the session has more than 1,000,000 entries");
+            return err_k(ErrorCode::InvalidArgument, "errors.session_too_many_entries", []);
         }
         let engine = base64::engine::general_purpose::STANDARD;
         let mut blobs = BTreeMap::new();
@@ -458,29 +535,24 @@ impl Journal {
         for (key, text) in &saved.blobs {
             let d = Digest::parse(key)?;
             let bytes =
-                engine.decode(text).map_err(|e| bad(format!("the bytes of {key} are not base64: {e}")))?;
+                engine.decode(text).map_err(|e| bad("errors.session_not_base64", [arg(key), arg(e)]))?;
             if Digest::of(&bytes) != d {
-                return Err(RegistryError::new(
+                return Err(RegistryError::keyed(
                     ErrorCode::DigestInvalid,
-                    format!(
-                        "the bytes saved as {key} hash to {}: the session is damaged",
-                        Digest::of(&bytes)
-                    ),
+                    "errors.session_bytes_hash",
+                    [arg(key), arg(Digest::of(&bytes))],
                 ));
             }
             total += bytes.len() as u64;
             if total > BLOB_BYTES_MAX {
-                return err(
-                    ErrorCode::InvalidArgument,
-                    "the session carries more than 1 GiB of uploaded bytes",
-                );
+                return err_k(ErrorCode::InvalidArgument, "errors.session_too_many_bytes", []);
             }
             blobs.insert(d, bytes);
         }
         let mut last = Millis(0);
         for e in &saved.entries {
             if e.at_ms < last {
-                return err(ErrorCode::InvalidArgument, "the session's entries are out of time order");
+                return err_k(ErrorCode::InvalidArgument, "errors.session_out_of_order", []);
             }
             last = e.at_ms;
         }
@@ -580,30 +652,122 @@ impl Registry {
     }
 
     /// The session as JSON text: the log, the uploaded bytes, and the state it must replay to.
+    /// While looking at the past it is the whole run, with the time looked at.
     pub fn save_session(&self) -> Result<String> {
-        let saved = self
-            .journal
-            .to_saved(self.event_log_hash(), self.now)
-            .ok_or_else(|| bad("the log does not say how the registry was made"))?;
-        serde_json::to_string(&saved).map_err(|e| bad(format!("the session could not be written: {e}")))
+        self.save_session_marked().map(|(text, _)| text)
+    }
+
+    /// The whole run's log, the state it replays to and the time looked at (None: the present).
+    fn run_to_save(&self) -> (&Journal, String, Millis, Option<Millis>) {
+        match self.whole_run() {
+            Some((journal, present, hash)) => (journal, hash.to_string(), present, Some(self.now)),
+            None => (&self.journal, self.event_log_hash(), self.now, None),
+        }
+    }
+
+    /// [`Registry::save_session`], and the mark the next [`Registry::session_part`] starts from.
+    pub fn save_session_marked(&self) -> Result<(String, SavedMark)> {
+        let (journal, hash, now, looking_at) = self.run_to_save();
+        let mut saved = journal.to_saved(hash, now).ok_or_else(|| bad("errors.session_no_origin", []))?;
+        saved.looking_at_ms = looking_at;
+        let text = serde_json::to_string(&saved).map_err(|e| bad("errors.session_write", [arg(e)]))?;
+        Ok((text, self.mark_of(journal)))
+    }
+
+    fn mark_of(&self, journal: &Journal) -> SavedMark {
+        SavedMark {
+            forks: self.fork_count(),
+            entries: journal.entries.len(),
+            last: journal.entries.last().cloned(),
+            blobs: journal.blobs.keys().cloned().collect(),
+        }
+    }
+
+    /// What changed since the session was saved up to `mark`, as a part to keep after it (JSON
+    /// text), and the next mark; None when a part cannot say it (the run forked since, lost
+    /// entries or uploaded bytes, or changed an entry before its last): save it whole then.
+    pub fn session_part(&self, mark: &SavedMark) -> Result<Option<(String, SavedMark)>> {
+        let (journal, hash, now, looking_at) = self.run_to_save();
+        if self.fork_count() != mark.forks || journal.entries.len() + 1 < mark.entries.max(1) {
+            return Ok(None);
+        }
+        let from = match mark.entries.checked_sub(1) {
+            None => 0,
+            Some(last) => match (journal.entries.get(last), &mark.last) {
+                (Some(now_last), Some(saved_last)) if now_last == saved_last => mark.entries,
+                // The last entry grew (clock moves merge into it), nothing before it changed.
+                (Some(Entry { at_ms, context, commands }), Some(saved_last))
+                    if *at_ms == saved_last.at_ms
+                        && context.is_empty()
+                        && saved_last.context.is_empty()
+                        && matches!((commands.as_slice(), saved_last.commands.as_slice()),
+                            ([a], [b]) if a.is_clock() && b.is_clock()) =>
+                {
+                    last
+                }
+                _ => return Ok(None),
+            },
+        };
+        if mark.blobs.iter().any(|d| !journal.blobs.contains_key(d)) {
+            return Ok(None);
+        }
+        let engine = base64::engine::general_purpose::STANDARD;
+        let part = SessionPart {
+            kind: "stowage-session-part".into(),
+            format: JOURNAL_FORMAT,
+            from,
+            entries: journal.entries[from..].to_vec(),
+            blobs: journal
+                .blobs
+                .iter()
+                .filter(|(d, _)| !mark.blobs.contains(*d))
+                .map(|(d, b)| (d.to_string(), engine.encode(b)))
+                .collect(),
+            state_hash: hash,
+            now_ms: now,
+            looking_at_ms: looking_at,
+        };
+        let text = serde_json::to_string(&part).map_err(|e| bad("errors.session_write", [arg(e)]))?;
+        Ok(Some((text, self.mark_of(journal))))
+    }
+
+    /// A session saved as a whole text and the parts saved after it, in order, replayed as
+    /// one: refused whole, as [`Registry::load_session`] refuses, if any part is damaged, from
+    /// a newer Stowage, leaves a gap, or the whole replays to a different state.
+    pub fn load_session_parts(json: &str, parts: &[String]) -> Result<Registry> {
+        if parts.is_empty() {
+            return Self::load_session(json);
+        }
+        Self::load_saved(merge_parts(json, parts)?)
+    }
+
+    /// A session saved as a whole text and parts, as one session text, without replaying it
+    /// (to keep, or download, a copy that could not be restored); refused if a part is
+    /// damaged or missing.
+    pub fn merge_session_parts(json: &str, parts: &[String]) -> Result<String> {
+        let saved = merge_parts(json, parts)?;
+        serde_json::to_string(&saved).map_err(|e| bad("errors.session_write", [arg(e)]))
     }
 
     /// A saved session replayed: refused whole, with the reason, if the text is damaged, from
     /// a newer Stowage, or replays to a different state than the one saved.
     pub fn load_session(json: &str) -> Result<Registry> {
-        if json.len() as u64 > SESSION_TEXT_MAX {
-            return err(ErrorCode::InvalidArgument, "a saved session may be at most 2 GiB of text");
-        }
-        let saved: SavedJournal = serde_json::from_str(json)
-            .map_err(|e| bad(format!("this is not a saved Stowage session: {e}")))?;
+        Self::load_saved(parse_saved(json)?)
+    }
+
+    fn load_saved(saved: SavedJournal) -> Result<Registry> {
         let written_by = saved.written_by.clone();
+        let looking_at = saved.looking_at_ms;
         let (journal, hash, now) = Journal::from_saved(saved)?;
-        let r = Registry::replay(&journal)?;
+        let mut r = Registry::replay(&journal)?;
         if r.event_log_hash() != hash || r.now != now {
-            return Err(bad(format!(
-                "the saved session replays to a different state than the one saved (saved by Stowage {written_by}, this is {}); nothing was loaded",
-                env!("CARGO_PKG_VERSION")
-            )));
+            return Err(bad(
+                "errors.session_replays_differently",
+                [arg(written_by), arg(env!("CARGO_PKG_VERSION"))],
+            ));
+        }
+        if let Some(t) = looking_at.filter(|t| *t < now) {
+            r.travel_to(t)?;
         }
         Ok(r)
     }
@@ -623,8 +787,7 @@ impl Registry {
     /// Replays a whole log on a new registry. Each call does what it did when it was made
     /// (a call that failed then fails again, changing nothing).
     pub fn replay(journal: &Journal) -> Result<Registry> {
-        let origin =
-            journal.origin.as_ref().ok_or_else(|| bad("the log does not say how the registry was made"))?;
+        let origin = journal.origin.as_ref().ok_or_else(|| bad("errors.session_no_origin", []))?;
         let mut r = Registry::from_origin(origin)?;
         r.replay_entries(journal, &journal.entries, None)?;
         Ok(r)
@@ -726,10 +889,7 @@ impl Registry {
             [Context::Identity(i), Context::Client(c)] => self.with_identity(i, |r| r.with_client(c, run)),
             [Context::Client(c), Context::Identity(i)] => self.with_client(c, |r| r.with_identity(i, run)),
             _ => {
-                return err(
-                    ErrorCode::InvalidArgument,
-                    "an entry of the log nests calls in a way Stowage never writes",
-                );
+                return err_k(ErrorCode::InvalidArgument, "errors.session_nesting", []);
             }
         };
         // A call that failed then fails now too; that is the record, not a fault of the log.

@@ -12,7 +12,7 @@ use zeroize::Zeroize;
 
 use super::clock::Millis;
 use super::digest::hex_lower;
-use super::error::{ErrorCode, RegistryError, Result, err};
+use super::error::{ErrorCode, RegistryError, Result, arg, err_k, quoted};
 
 /// Bytes of a wrapped data key: 12-byte nonce, 32-byte key, 16-byte GCM tag.
 pub const WRAPPED_KEY_BYTES: usize = 12 + 32 + 16;
@@ -20,9 +20,8 @@ pub const WRAPPED_KEY_BYTES: usize = 12 + 32 + 16;
 /// Fills an array from the platform CSPRNG.
 pub(crate) fn random_bytes<const N: usize>() -> Result<[u8; N]> {
     let mut out = [0u8; N];
-    getrandom::fill(&mut out).map_err(|e| {
-        RegistryError::new(ErrorCode::Unknown, format!("the platform random generator failed: {e}"))
-    })?;
+    getrandom::fill(&mut out)
+        .map_err(|e| RegistryError::keyed(ErrorCode::Unknown, "errors.key_random_failed", [arg(e)]))?;
     Ok(out)
 }
 
@@ -208,7 +207,7 @@ impl KeyVault {
     pub fn add_version(&mut self, now: Millis) -> Result<u32> {
         self.check_usable()?;
         if self.versions.len() >= 10_000 {
-            return err(ErrorCode::InvalidArgument, "a key may have at most 10,000 versions");
+            return err_k(ErrorCode::InvalidArgument, "errors.key_versions_max", []);
         }
         let material: [u8; 32] = random_bytes()?;
         let key = KeyVersion {
@@ -229,9 +228,10 @@ impl KeyVault {
     pub fn adopt(&mut self, version: u32, rotation: Rotation) -> Result<()> {
         self.check_usable()?;
         if version == 0 || version > self.newest() {
-            return err(
+            return err_k(
                 ErrorCode::InvalidArgument,
-                format!("the key has versions 1 to {}, not {version}", self.newest()),
+                "errors.key_version_range",
+                [arg(self.newest()), arg(version)],
             );
         }
         self.in_use = version;
@@ -264,46 +264,36 @@ impl KeyVault {
     }
 
     pub fn check_usable(&self) -> Result<()> {
+        let key = format!("{}/keys/{}", self.vault, self.key);
         if self.unreachable {
-            return Err(RegistryError::new(
-                ErrorCode::Denied,
-                format!(
-                    "the key vault holding {}/keys/{} cannot be reached: no data key can be wrapped or unwrapped, so pushes and pulls fail until it is reachable again",
-                    self.vault, self.key
-                ),
-            ));
+            return err_k(ErrorCode::Denied, "errors.key_vault_unreachable", [arg(key)]);
         }
-        if self.state == KeyState::Enabled {
-            return Ok(());
-        }
-        Err(RegistryError::new(
-            ErrorCode::Denied,
-            format!(
-                "the registry's customer-managed key {}/keys/{} is {}: the registry holds no key able to unwrap a data key, so every push and pull is refused until access to the key is restored. Nothing is lost",
-                self.vault,
-                self.key,
-                self.state.as_str()
-            ),
-        ))
+        let refused = match self.state {
+            KeyState::Enabled => return Ok(()),
+            KeyState::Disabled => "errors.key_refused_disabled",
+            KeyState::Deleted => "errors.key_refused_deleted",
+            KeyState::AccessRevoked => "errors.key_refused_revoked",
+        };
+        err_k(ErrorCode::Denied, refused, [arg(key)])
     }
 
     /// The key stops being usable (`to`: disabled, deleted or access revoked). Its material
     /// leaves the registry: it is zeroed here and returned, as the customer's vault keeps it.
     pub fn lose_access(&mut self, to: KeyState) -> Result<KeyBackup> {
         if self.kind == KeyKind::ServiceManaged {
-            return err(
-                ErrorCode::Unsupported,
-                "a service-managed key cannot be disabled, deleted or revoked; only a customer-managed key (Premium, chosen at registry creation) can",
-            );
+            return err_k(ErrorCode::Unsupported, "errors.key_service_managed_loss", []);
         }
         if to == KeyState::Enabled {
-            return err(ErrorCode::InvalidArgument, "use restore to enable the key");
+            return err_k(ErrorCode::InvalidArgument, "errors.key_enable_by_restore", []);
         }
-        if self.state != KeyState::Enabled {
-            return err(
-                ErrorCode::InvalidArgument,
-                format!("the key is already {}; restore it first", self.state.as_str()),
-            );
+        let already = match self.state {
+            KeyState::Enabled => None,
+            KeyState::Disabled => Some("errors.key_already_disabled"),
+            KeyState::Deleted => Some("errors.key_already_deleted"),
+            KeyState::AccessRevoked => Some("errors.key_already_revoked"),
+        };
+        if let Some(already) = already {
+            return err_k(ErrorCode::InvalidArgument, already, []);
         }
         let mut text = String::with_capacity(BACKUP_PREFIX.len() + 65 * self.versions.len());
         text.push_str(BACKUP_PREFIX);
@@ -324,14 +314,9 @@ impl KeyVault {
     /// and only then taken in. A backup of another key changes nothing.
     pub fn restore(&mut self, backup: &KeyBackup) -> Result<()> {
         if self.state == KeyState::Enabled {
-            return err(ErrorCode::InvalidArgument, "the key is enabled already");
+            return err_k(ErrorCode::InvalidArgument, "errors.key_enabled_already", []);
         }
-        let bad = || {
-            RegistryError::new(
-                ErrorCode::InvalidArgument,
-                "this is not a backup of the registry's key (or it is damaged); nothing was changed",
-            )
-        };
+        let bad = || RegistryError::keyed(ErrorCode::InvalidArgument, "errors.key_backup_bad", []);
         let body = backup.as_str().strip_prefix(BACKUP_PREFIX).ok_or_else(bad)?;
         let parts: Vec<&str> = body.split('.').collect();
         if parts.len() != self.versions.len() {
@@ -365,10 +350,10 @@ impl KeyVault {
         let key_id = self.key_id(self.in_use);
         let index = (self.in_use as usize).saturating_sub(1);
         let Some(version) = self.versions.get_mut(index) else {
-            return err(ErrorCode::Unknown, "the key vault has no such key version");
+            return err_k(ErrorCode::Unknown, "errors.key_no_such_version", []);
         };
         let Some(material) = version.material else {
-            return err(ErrorCode::Denied, "the key vault holds no material for this key version");
+            return err_k(ErrorCode::Denied, "errors.key_no_material_version", []);
         };
         version.wraps += 1;
         let mut nonce = [0u8; 12];
@@ -377,7 +362,7 @@ impl KeyVault {
         let cipher = Aes256Gcm::new(&Key::<Aes256Gcm>::from(material));
         let sealed = cipher
             .encrypt(&Nonce::from(nonce), Payload { msg: data_key, aad })
-            .map_err(|_| RegistryError::new(ErrorCode::Unknown, "wrapping a data key failed"))?;
+            .map_err(|_| RegistryError::keyed(ErrorCode::Unknown, "errors.key_wrap_failed", []))?;
         let mut wrapped = Vec::with_capacity(WRAPPED_KEY_BYTES);
         wrapped.extend_from_slice(&nonce);
         wrapped.extend_from_slice(&sealed);
@@ -393,14 +378,11 @@ impl KeyVault {
         }
         let version = self.version_of(key_id).and_then(|v| self.versions.get((v as usize).checked_sub(1)?));
         let (Some(version), true) = (version, wrapped.len() == WRAPPED_KEY_BYTES) else {
-            return err(
-                ErrorCode::IntegrityError,
-                format!("the data key was wrapped by {key_id:?}, which this registry's key vault cannot use"),
-            );
+            return err_k(ErrorCode::IntegrityError, "errors.key_foreign", [quoted(key_id)]);
         };
         let Some(material) = version.material else {
             self.check_usable()?;
-            return err(ErrorCode::Denied, format!("the registry holds no material for {key_id}"));
+            return err_k(ErrorCode::Denied, "errors.key_no_material", [arg(key_id)]);
         };
         let (nonce, sealed) = wrapped.split_at(12);
         let mut nonce_arr = [0u8; 12];
@@ -408,10 +390,10 @@ impl KeyVault {
         let cipher = Aes256Gcm::new(&Key::<Aes256Gcm>::from(material));
         let mut plain = cipher
             .decrypt(&Nonce::from(nonce_arr), Payload { msg: sealed, aad })
-            .map_err(|_| integrity("the wrapped data key failed authentication"))?;
+            .map_err(|_| integrity("errors.integrity_wrapped_key"))?;
         let mut key = [0u8; 32];
         if plain.len() != 32 {
-            return Err(integrity("the unwrapped data key has the wrong length"));
+            return Err(integrity("errors.integrity_key_length"));
         }
         key.copy_from_slice(&plain);
         plain.zeroize();
@@ -424,11 +406,10 @@ impl KeyVault {
     }
 }
 
-pub(crate) fn integrity(what: &str) -> RegistryError {
-    RegistryError::new(
-        ErrorCode::IntegrityError,
-        format!("{what}: the stored record was tampered with or corrupted, so no bytes are served"),
-    )
+/// An `INTEGRITY_ERROR`: `key` (`errors.integrity_…`) says what failed and that no bytes are
+/// served.
+pub(crate) fn integrity(key: &'static str) -> RegistryError {
+    RegistryError::keyed(ErrorCode::IntegrityError, key, [])
 }
 
 #[cfg(test)]

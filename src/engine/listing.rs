@@ -4,7 +4,7 @@
 
 use serde::Serialize;
 
-use super::error::{ErrorCode, Result, err};
+use super::error::{ErrorCode, Result, arg, err_k};
 
 /// Page size when the client gives no `n` (ACR answers 100 repositories per page).
 pub const PAGE_DEFAULT: usize = 100;
@@ -23,10 +23,9 @@ pub fn page_size(n: Option<u64>) -> Result<usize> {
     match n {
         None => Ok(PAGE_DEFAULT),
         Some(n) if n <= PAGE_MAX as u64 => Ok(n as usize),
-        Some(n) => err(
-            ErrorCode::PaginationNumberInvalid,
-            format!("n={n} is too large; pages hold at most {PAGE_MAX} entries"),
-        ),
+        Some(n) => {
+            err_k(ErrorCode::PaginationNumberInvalid, "errors.page_too_large", [arg(n), arg(PAGE_MAX)])
+        }
     }
 }
 

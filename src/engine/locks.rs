@@ -9,6 +9,7 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 use super::error::{ErrorCode, RegistryError};
+use crate::i18n::{Arg, Msg};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -37,6 +38,21 @@ impl Attributes {
     /// Whether a delete is allowed (ACR: writeEnabled = false blocks delete too).
     pub fn deletable(&self) -> bool {
         self.write_enabled && self.delete_enabled
+    }
+
+    /// What `Display` says (`write on, delete off, …`), for an error to show in any language.
+    pub fn text(&self) -> Msg {
+        let flag =
+            |on: bool| Arg::from(Msg::key(if on { "errors.attribute_on" } else { "errors.attribute_off" }));
+        Msg::new(
+            "errors.attributes",
+            [
+                flag(self.write_enabled),
+                flag(self.delete_enabled),
+                flag(self.read_enabled),
+                flag(self.list_enabled),
+            ],
+        )
     }
 
     pub fn apply(mut self, patch: &AttributePatch) -> Self {
@@ -79,10 +95,12 @@ pub struct AttributePatch {
     pub list_enabled: Option<bool>,
 }
 
-/// ACR's refusal: HTTP 405 `REGISTRY_DISALLOWED_OPERATION`, with what is locked.
-pub fn disallowed(why: impl fmt::Display) -> RegistryError {
-    RegistryError::new(
+/// ACR's refusal: HTTP 405 `REGISTRY_DISALLOWED_OPERATION`, with what is locked: `why` is the
+/// catalogue key of a clause (`errors.…`) and `args` fill it.
+pub fn disallowed(why: &'static str, args: impl IntoIterator<Item = Arg>) -> RegistryError {
+    RegistryError::keyed(
         ErrorCode::RegistryDisallowedOperation,
-        format!("The operation is disallowed on this registry, repository or image: {why}."),
+        "errors.disallowed",
+        [Msg::new(why, args).into()],
     )
 }

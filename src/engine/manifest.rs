@@ -7,7 +7,8 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use super::digest::{Digest, truncate};
-use super::error::{ErrorCode, RegistryError, Result};
+use super::error::{ErrorCode, RegistryError, Result, arg, quoted};
+use crate::i18n::Arg;
 
 /// Largest manifest accepted (ACR: 4 MiB); above it a push is refused with HTTP 413.
 pub const MANIFEST_MAX_BYTES: usize = 4 * 1024 * 1024;
@@ -126,8 +127,9 @@ impl ParsedManifest {
     }
 }
 
-fn invalid(why: impl Into<String>) -> RegistryError {
-    RegistryError::new(ErrorCode::ManifestInvalid, why)
+/// A `MANIFEST_INVALID` error saying why (`key`, an `errors.manifest_…` key).
+fn invalid(key: &'static str, args: impl IntoIterator<Item = Arg>) -> RegistryError {
+    RegistryError::keyed(ErrorCode::ManifestInvalid, key, args)
 }
 
 /// Parses a manifest body. `content_type` is what the client declared (HTTP Content-Type); if
@@ -135,34 +137,31 @@ fn invalid(why: impl Into<String>) -> RegistryError {
 /// its shape. Over 4 MiB is refused with HTTP 413 before anything is parsed.
 pub fn parse(body: &[u8], content_type: Option<&str>) -> Result<ParsedManifest> {
     if body.len() > MANIFEST_MAX_BYTES {
-        return Err(invalid(format!(
-            "the manifest is {} bytes; the limit is 4 MiB ({MANIFEST_MAX_BYTES} bytes)",
-            body.len()
-        ))
-        .with_status(413));
+        return Err(
+            invalid("errors.manifest_too_large", [arg(body.len()), arg(MANIFEST_MAX_BYTES)]).with_status(413)
+        );
     }
-    let raw: RawManifest = serde_json::from_slice(body)
-        .map_err(|e| invalid(format!("the manifest is not valid JSON of a known shape: {e}")))?;
+    let raw: RawManifest =
+        serde_json::from_slice(body).map_err(|e| invalid("errors.manifest_not_json", [arg(e)]))?;
     if raw.schema_version != 2 {
-        return Err(invalid(format!("schemaVersion must be 2, not {}", raw.schema_version)));
+        return Err(invalid("errors.manifest_schema_version", [arg(raw.schema_version)]));
     }
     let media_type = media_type_of(&raw, content_type)?;
     let (config, layers, manifests) = (raw.config, raw.layers, raw.manifests);
     let parsed = if media_type.is_index() {
         let Some(manifests) = manifests else {
-            return Err(invalid("an index must have a \"manifests\" array"));
+            return Err(invalid("errors.manifest_index_no_manifests", []));
         };
         if let Some(bad) = manifests.iter().find(|d| MediaType::parse(&d.media_type).is_none()) {
-            return Err(invalid(format!(
-                "index entry {} has media type {:?}, which is not a manifest type",
-                bad.digest,
-                truncate(&bad.media_type, 80)
-            )));
+            return Err(invalid(
+                "errors.manifest_index_entry_type",
+                [arg(bad.digest), quoted(truncate(&bad.media_type, 80))],
+            ));
         }
         ParsedManifest { media_type, config: None, layers: vec![], manifests, subject: raw.subject }
     } else {
         let (Some(config), Some(layers)) = (config, layers) else {
-            return Err(invalid("an image manifest must have \"config\" and \"layers\""));
+            return Err(invalid("errors.manifest_no_config_layers", []));
         };
         ParsedManifest { media_type, config: Some(config), layers, manifests: vec![], subject: raw.subject }
     };
@@ -172,25 +171,22 @@ pub fn parse(body: &[u8], content_type: Option<&str>) -> Result<ParsedManifest> 
 fn media_type_of(raw: &RawManifest, content_type: Option<&str>) -> Result<MediaType> {
     let known = |text: &str| {
         MediaType::parse(text).ok_or_else(|| {
-            invalid(format!(
-                "media type {:?} is not accepted; use one of {}",
-                truncate(text, 80),
-                MediaType::ALL.map(MediaType::as_str).join(", ")
-            ))
+            invalid(
+                "errors.manifest_media_type",
+                [quoted(truncate(text, 80)), arg(MediaType::ALL.map(MediaType::as_str).join(", "))],
+            )
         })
     };
     let declared = content_type.filter(|c| !c.is_empty()).map(known).transpose()?;
     let in_body = raw.media_type.as_deref().map(known).transpose()?;
     match (declared, in_body) {
-        (Some(d), Some(b)) if d != b => Err(invalid(format!(
-            "the declared media type {} differs from the body's mediaType {}",
-            d.as_str(),
-            b.as_str()
-        ))),
+        (Some(d), Some(b)) if d != b => {
+            Err(invalid("errors.manifest_media_type_differs", [arg(d.as_str()), arg(b.as_str())]))
+        }
         (Some(t), _) | (None, Some(t)) => Ok(t),
         (None, None) if raw.manifests.is_some() => Ok(MediaType::OciIndex),
         (None, None) if raw.config.is_some() => Ok(MediaType::OciManifest),
-        (None, None) => Err(invalid("the manifest has no mediaType and no recognisable shape")),
+        (None, None) => Err(invalid("errors.manifest_no_shape", [])),
     }
 }
 

@@ -7,7 +7,7 @@ use std::fmt;
 use serde::Serialize;
 
 use super::digest::{Digest, truncate};
-use super::error::{ErrorCode, RegistryError, Result};
+use super::error::{ErrorCode, RegistryError, Result, quoted};
 
 /// Longest repository name accepted (many clients cap host + `/` + name at 255).
 pub const REPO_NAME_MAX_CHARS: usize = 255;
@@ -22,17 +22,14 @@ pub struct RepoName(String);
 
 impl RepoName {
     pub fn parse(text: &str) -> Result<Self> {
-        let invalid = |why: &str| {
-            RegistryError::new(
-                ErrorCode::NameInvalid,
-                format!("repository name {:?} is invalid: {why}", truncate(text, 80)),
-            )
+        let invalid = |key: &'static str| {
+            RegistryError::keyed(ErrorCode::NameInvalid, key, [quoted(truncate(text, 80))])
         };
         if text.is_empty() {
-            return Err(invalid("it is empty"));
+            return Err(invalid("errors.repo_name_empty"));
         }
         if text.len() > REPO_NAME_MAX_CHARS {
-            return Err(invalid("it is longer than 255 characters"));
+            return Err(invalid("errors.repo_name_too_long"));
         }
         for component in text.split('/') {
             check_component(component).map_err(invalid)?;
@@ -45,13 +42,14 @@ impl RepoName {
     }
 }
 
+/// Checks one path component of a repository name; the error is the catalogue key saying why.
 fn check_component(c: &str) -> std::result::Result<(), &'static str> {
     let alnum = |b: u8| b.is_ascii_lowercase() || b.is_ascii_digit();
     let bytes = c.as_bytes();
     match (bytes.first(), bytes.last()) {
-        (None, _) => return Err("a path component is empty (check for // or a leading or trailing /)"),
+        (None, _) => return Err("errors.repo_name_empty_component"),
         (Some(&f), Some(&l)) if !alnum(f) || !alnum(l) => {
-            return Err("each component must start and end with a lowercase letter or digit");
+            return Err("errors.repo_name_component_ends");
         }
         _ => {}
     }
@@ -68,9 +66,7 @@ fn check_component(c: &str) -> std::result::Result<(), &'static str> {
         let sep = &c[start..i];
         let ok = sep == "." || sep == "_" || sep == "__" || sep.bytes().all(|b| b == b'-');
         if !ok {
-            return Err(
-                "only lowercase letters, digits and the separators '.', '_', '__' or '-' are allowed",
-            );
+            return Err("errors.repo_name_separators");
         }
     }
     Ok(())
@@ -106,19 +102,16 @@ impl Tag {
         let ok_rest = |b: u8| ok_first(b) || b == b'.' || b == b'-';
         let bytes = text.as_bytes();
         let why = match bytes.split_first() {
-            None => Some("it is empty"),
-            Some(_) if bytes.len() > TAG_MAX_CHARS => Some("it is longer than 128 characters"),
-            Some((&f, _)) if !ok_first(f) => Some("it must start with a letter, digit or '_'"),
-            Some((_, rest)) if !rest.iter().all(|&b| ok_rest(b)) => {
-                Some("only letters, digits, '_', '.' and '-' are allowed")
-            }
+            None => Some("errors.tag_empty"),
+            Some(_) if bytes.len() > TAG_MAX_CHARS => Some("errors.tag_too_long"),
+            Some((&f, _)) if !ok_first(f) => Some("errors.tag_first_char"),
+            Some((_, rest)) if !rest.iter().all(|&b| ok_rest(b)) => Some("errors.tag_chars"),
             _ => None,
         };
         match why {
-            Some(why) => Err(RegistryError::new(
-                ErrorCode::ManifestInvalid,
-                format!("tag {:?} is invalid: {why}", truncate(text, 80)),
-            )),
+            Some(why) => {
+                Err(RegistryError::keyed(ErrorCode::ManifestInvalid, why, [quoted(truncate(text, 80))]))
+            }
             None => Ok(Self(text.to_string())),
         }
     }

@@ -10,10 +10,11 @@ use std::io::Read;
 use serde::{Deserialize, Serialize};
 
 use super::digest::Digest;
-use super::error::{ErrorCode, RegistryError, Result, err};
+use super::error::{ErrorCode, RegistryError, Result, arg, err_k};
 use super::manifest::{self, MediaType};
 use super::names::{RepoName, Tag};
 use super::registry::Registry;
+use crate::i18n::Arg;
 
 /// Largest archive read or written.
 pub const ARCHIVE_BYTES_MAX: u64 = 1 << 30;
@@ -23,14 +24,16 @@ const REF_NAME: &str = "org.opencontainers.image.ref.name";
 const DOCKER_CONFIG: &str = "application/vnd.docker.container.image.v1+json";
 const DOCKER_LAYER: &str = "application/vnd.docker.image.rootfs.diff.tar";
 
-fn bad(message: impl Into<String>) -> RegistryError {
-    RegistryError::new(ErrorCode::InvalidArgument, message)
+/// An `INVALID_ARGUMENT` error: the catalogue's `key` filled with `args`.
+fn bad(key: &'static str, args: impl IntoIterator<Item = Arg>) -> RegistryError {
+    RegistryError::keyed(ErrorCode::InvalidArgument, key, args)
 }
 
 fn digest_mismatch(what: &str, want: &Digest, got: &Digest) -> RegistryError {
-    RegistryError::new(
+    RegistryError::keyed(
         ErrorCode::DigestInvalid,
-        format!("{what} should hash to {want} but its bytes hash to {got}; nothing was imported"),
+        "errors.oci_digest_mismatch",
+        [arg(what), arg(want), arg(got)],
     )
 }
 
@@ -100,30 +103,30 @@ struct RootFs {
 /// The files of a tar, by normalised path.
 fn read_tar(bytes: &[u8]) -> Result<BTreeMap<String, Vec<u8>>> {
     if bytes.len() as u64 > ARCHIVE_BYTES_MAX {
-        return err(ErrorCode::InvalidArgument, "an archive may be at most 1 GiB");
+        return err_k(ErrorCode::InvalidArgument, "errors.oci_archive_too_large", []);
     }
     let mut archive = tar::Archive::new(bytes);
-    let entries = archive.entries().map_err(|e| bad(format!("this is not a tar archive: {e}")))?;
+    let entries = archive.entries().map_err(|e| bad("errors.oci_not_tar", [arg(e)]))?;
     let mut files = BTreeMap::new();
     for entry in entries {
-        let mut entry = entry.map_err(|e| bad(format!("the tar archive is damaged or cut short: {e}")))?;
+        let mut entry = entry.map_err(|e| bad("errors.oci_tar_damaged", [arg(e)]))?;
         if !entry.header().entry_type().is_file() {
             continue;
         }
-        let path = entry.path().map_err(|e| bad(format!("a tar entry has a bad name: {e}")))?;
+        let path = entry.path().map_err(|e| bad("errors.oci_entry_name", [arg(e)]))?;
         let name = path.to_string_lossy().trim_start_matches("./").to_string();
-        let size = entry.header().size().map_err(|e| bad(format!("a tar entry has a bad size: {e}")))?;
+        let size = entry.header().size().map_err(|e| bad("errors.oci_entry_size", [arg(e)]))?;
         if size > ARCHIVE_BYTES_MAX {
-            return err(ErrorCode::InvalidArgument, "a tar entry claims more than 1 GiB");
+            return err_k(ErrorCode::InvalidArgument, "errors.oci_entry_too_large", []);
         }
         let mut data = Vec::with_capacity(size as usize);
-        entry.read_to_end(&mut data).map_err(|e| bad(format!("the tar archive is cut short: {e}")))?;
+        entry.read_to_end(&mut data).map_err(|e| bad("errors.oci_tar_cut_short_by", [arg(e)]))?;
         if (data.len() as u64) < size {
-            return err(ErrorCode::InvalidArgument, "the tar archive is cut short");
+            return err_k(ErrorCode::InvalidArgument, "errors.oci_tar_cut_short", []);
         }
         files.insert(name, data);
         if files.len() > ARCHIVE_ENTRIES_MAX {
-            return err(ErrorCode::InvalidArgument, "an archive may hold at most 100,000 files");
+            return err_k(ErrorCode::InvalidArgument, "errors.oci_too_many_files", []);
         }
     }
     Ok(files)
@@ -136,10 +139,7 @@ fn blob_path(d: &Digest) -> String {
 /// The bytes of blob `d` in an OCI layout, checked against its digest.
 fn layout_blob<'a>(files: &'a BTreeMap<String, Vec<u8>>, d: &Digest) -> Result<&'a [u8]> {
     let bytes = files.get(&blob_path(d)).ok_or_else(|| {
-        RegistryError::new(
-            ErrorCode::BlobUnknown,
-            format!("the archive lacks {}; nothing was imported", blob_path(d)),
-        )
+        RegistryError::keyed(ErrorCode::BlobUnknown, "errors.oci_lacks", [arg(blob_path(d))])
     })?;
     let got = Digest::of(bytes);
     if got != *d {
@@ -178,7 +178,7 @@ fn collect_layout(
     depth: u32,
 ) -> Result<()> {
     if depth > 4 {
-        return err(ErrorCode::ManifestInvalid, "indexes nest deeper than Stowage follows (4)");
+        return err_k(ErrorCode::ManifestInvalid, "errors.oci_nesting", []);
     }
     let bytes = layout_blob(files, &desc.digest)?;
     let parsed = manifest::parse(bytes, Some(&desc.media_type))?;
@@ -188,10 +188,11 @@ fn collect_layout(
     for b in parsed.required_blobs() {
         let data = layout_blob(files, &b.digest)?;
         if data.len() as u64 != b.size {
-            return Err(RegistryError::new(
+            return err_k(
                 ErrorCode::ManifestInvalid,
-                format!("{} says {} bytes but has {}; nothing was imported", b.digest, b.size, data.len()),
-            ));
+                "errors.oci_blob_size",
+                [arg(b.digest), arg(b.size), arg(data.len())],
+            );
         }
         if !out.blobs.iter().any(|(d, _)| d == &b.digest) {
             out.blobs.push((b.digest, data.to_vec()));
@@ -202,9 +203,9 @@ fn collect_layout(
 }
 
 fn from_layout(files: &BTreeMap<String, Vec<u8>>, default_repo: &RepoName) -> Result<Vec<Pending>> {
-    let index = files.get("index.json").ok_or_else(|| bad("the OCI layout has no index.json"))?;
-    let index: Index = serde_json::from_slice(index)
-        .map_err(|e| bad(format!("the layout's index.json is not valid: {e}")))?;
+    let index = files.get("index.json").ok_or_else(|| bad("errors.oci_no_index", []))?;
+    let index: Index =
+        serde_json::from_slice(index).map_err(|e| bad("errors.oci_index_invalid", [arg(e)]))?;
     let mut out = vec![];
     for desc in &index.manifests {
         let (repo, tag) = match desc.annotations.as_ref().and_then(|a| a.get(REF_NAME)) {
@@ -219,16 +220,13 @@ fn from_layout(files: &BTreeMap<String, Vec<u8>>, default_repo: &RepoName) -> Re
 }
 
 fn from_docker_save(files: &BTreeMap<String, Vec<u8>>, default_repo: &RepoName) -> Result<Vec<Pending>> {
-    let list = files.get("manifest.json").ok_or_else(|| bad("the archive has no manifest.json"))?;
-    let list: Vec<DockerSaveEntry> = serde_json::from_slice(list)
-        .map_err(|e| bad(format!("the archive's manifest.json is not valid: {e}")))?;
+    let list = files.get("manifest.json").ok_or_else(|| bad("errors.oci_no_manifest_json", []))?;
+    let list: Vec<DockerSaveEntry> =
+        serde_json::from_slice(list).map_err(|e| bad("errors.oci_manifest_json_invalid", [arg(e)]))?;
     let file = |path: &str| -> Result<&Vec<u8>> {
-        files.get(path.trim_start_matches("./")).ok_or_else(|| {
-            RegistryError::new(
-                ErrorCode::BlobUnknown,
-                format!("the archive lacks {path}; nothing was imported"),
-            )
-        })
+        files
+            .get(path.trim_start_matches("./"))
+            .ok_or_else(|| RegistryError::keyed(ErrorCode::BlobUnknown, "errors.oci_lacks", [arg(path)]))
     };
     // A file named by its digest (`<hex>.json`, `blobs/sha256/<hex>`) must hash to it.
     let check_name = |path: &str, d: &Digest| -> Result<()> {
@@ -245,16 +243,12 @@ fn from_docker_save(files: &BTreeMap<String, Vec<u8>>, default_repo: &RepoName) 
         let config_digest = Digest::of(config);
         check_name(&entry.config, &config_digest)?;
         let parsed: DockerConfig = serde_json::from_slice(config)
-            .map_err(|e| bad(format!("the image config {} is not valid: {e}", entry.config)))?;
+            .map_err(|e| bad("errors.oci_config_invalid", [arg(&entry.config), arg(e)]))?;
         if parsed.rootfs.diff_ids.len() != entry.layers.len() {
-            return err(
+            return err_k(
                 ErrorCode::ManifestInvalid,
-                format!(
-                    "{} lists {} layers but the config has {} diff ids",
-                    entry.config,
-                    entry.layers.len(),
-                    parsed.rootfs.diff_ids.len()
-                ),
+                "errors.oci_diff_ids",
+                [arg(&entry.config), arg(entry.layers.len()), arg(parsed.rootfs.diff_ids.len())],
             );
         }
         let mut blobs = vec![(config_digest, config.clone())];
@@ -276,7 +270,7 @@ fn from_docker_save(files: &BTreeMap<String, Vec<u8>>, default_repo: &RepoName) 
             "config": {"mediaType": DOCKER_CONFIG, "size": config.len(), "digest": config_digest},
             "layers": layers,
         }))
-        .map_err(|e| bad(format!("could not build the manifest: {e}")))?;
+        .map_err(|e| bad("errors.oci_build_manifest", [arg(e)]))?;
         let digest = Digest::of(&body);
         let manifests = vec![(digest, MediaType::DockerManifest, body)];
         let tags: Vec<&String> = entry.repo_tags.iter().flatten().collect();
@@ -306,10 +300,7 @@ impl Registry {
             if let std::collections::btree_map::Entry::Vacant(slot) = blobs.entry(d) {
                 *total += bytes.len() as u64;
                 if *total > ARCHIVE_BYTES_MAX {
-                    return err(
-                        ErrorCode::InvalidArgument,
-                        "the export would be over 1 GiB: export one repository",
-                    );
+                    return err_k(ErrorCode::InvalidArgument, "errors.oci_export_too_large", []);
                 }
                 slot.insert(bytes);
             }
@@ -347,7 +338,7 @@ impl Registry {
             }
         }
         if index.is_empty() {
-            return err(ErrorCode::NameUnknown, "there is no tagged image with real bytes to export");
+            return err_k(ErrorCode::NameUnknown, "errors.oci_nothing_to_export", []);
         }
         let images = index.len();
         let index = serde_json::json!({
@@ -357,7 +348,11 @@ impl Registry {
         });
         let mut files: Vec<(String, Vec<u8>)> = vec![
             ("oci-layout".into(), br#"{"imageLayoutVersion":"1.0.0"}"#.to_vec()),
-            ("index.json".into(), serde_json::to_vec(&index).map_err(|e| bad(e.to_string()))?),
+            (
+                "index.json".into(),
+                serde_json::to_vec(&index)
+                    .map_err(|e| RegistryError::new(ErrorCode::InvalidArgument, e.to_string()))?,
+            ),
         ];
         files.extend(blobs.into_iter().map(|(d, b)| (blob_path(&d), b)));
         let mut tar = tar::Builder::new(Vec::new());
@@ -368,9 +363,9 @@ impl Registry {
             h.set_mtime(0);
             h.set_cksum();
             tar.append_data(&mut h, &path, bytes.as_slice())
-                .map_err(|e| bad(format!("could not write the tar: {e}")))?;
+                .map_err(|e| bad("errors.oci_write_tar", [arg(e)]))?;
         }
-        let bytes = tar.into_inner().map_err(|e| bad(format!("could not write the tar: {e}")))?;
+        let bytes = tar.into_inner().map_err(|e| bad("errors.oci_write_tar", [arg(e)]))?;
         Ok(Export { bytes, images, skipped })
     }
 
@@ -392,13 +387,10 @@ impl Registry {
         } else if files.contains_key("manifest.json") {
             ("docker-save", from_docker_save(&files, &default_repo)?)
         } else {
-            return err(
-                ErrorCode::InvalidArgument,
-                "the archive is neither an OCI image layout (no oci-layout file) nor a docker save tarball (no manifest.json)",
-            );
+            return err_k(ErrorCode::InvalidArgument, "errors.oci_unknown_format", []);
         };
         if pending.is_empty() {
-            return err(ErrorCode::InvalidArgument, "the archive holds no image");
+            return err_k(ErrorCode::InvalidArgument, "errors.oci_no_image", []);
         }
         let backup = self.bare_copy();
         match self.push_pending(&pending) {
@@ -418,7 +410,7 @@ impl Registry {
             }
             Err(e) => {
                 self.restore_copy(backup);
-                Err(RegistryError::new(e.code, format!("{}; nothing was imported", e.message)))
+                Err(RegistryError::keyed(e.code, "errors.oci_nothing_imported", [e.text.into()]))
             }
         }
     }

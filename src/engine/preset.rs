@@ -6,7 +6,7 @@
 
 use serde::Serialize;
 
-use super::error::{ErrorCode, Result, err};
+use super::error::{ErrorCode, Result, err_k};
 use super::events::EventKind;
 use super::image::LayerInput;
 use super::names::{RepoName, Tag};
@@ -70,23 +70,17 @@ impl Registry {
         tags_per_repo: u32,
     ) -> Result<PresetProgress> {
         if repos == 0 || repos > PRESET_REPOS_MAX || tags_per_repo == 0 {
-            return err(
-                ErrorCode::InvalidArgument,
-                "the preset has 1 to 200,000 repositories and at least 1 tag each",
-            );
+            return err_k(ErrorCode::InvalidArgument, "errors.preset_size", []);
         }
         let tags = u64::from(repos) * u64::from(tags_per_repo);
         if tags > PRESET_TAGS_MAX {
-            return err(ErrorCode::InvalidArgument, "the preset has at most 2,000,000 tags");
+            return err_k(ErrorCode::InvalidArgument, "errors.preset_tags", []);
         }
         if self.preset.is_some()
             || self.repos.values().any(|r| !r.manifests.is_empty())
             || self.replicas.len() > 1
         {
-            return err(
-                ErrorCode::InvalidArgument,
-                "the large preset fills a new, empty registry without replicas: start a new registry first",
-            );
+            return err_k(ErrorCode::InvalidArgument, "errors.preset_not_empty", []);
         }
         let count = IMAGES.min(repos);
         let mut images = Vec::with_capacity(count as usize);

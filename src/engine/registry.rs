@@ -12,7 +12,7 @@ use rand_core::{Rng, SeedableRng};
 use super::blob_store::BlobStore;
 use super::clock::Millis;
 use super::digest::{Digest, hex_lower};
-use super::error::{ErrorCode, RegistryError, Result, err};
+use super::error::{ErrorCode, RegistryError, Result, arg, err_k, quoted};
 use super::events::{Event, EventKind, EventLog};
 use super::faults::Fault;
 use super::features::{Features, WebhookAction};
@@ -36,6 +36,7 @@ use super::synthetic::{LAYER_MAX_BYTES, SyntheticLayer};
 use super::throttle::{self, Identity, RateModel, Throttle, ThrottleView, Ticket};
 use super::tier::{Cost, StorageEra, Tier, TierView, daily_cost_with_replicas};
 use super::views::*;
+use crate::i18n::{Arg, Msg};
 
 /// How a registry is created.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -186,30 +187,53 @@ pub(super) fn draw_below(rng: &mut ChaCha8Rng, n: u64) -> u64 {
 fn check_registry_name(name: &str) -> Result<()> {
     let ok =
         (5..=50).contains(&name.len()) && name.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit());
-    if ok {
-        Ok(())
-    } else {
-        err(
-            ErrorCode::InvalidArgument,
-            format!("registry name {name:?} must be 5 to 50 lowercase letters and digits"),
-        )
+    if ok { Ok(()) } else { err_k(ErrorCode::InvalidArgument, "errors.registry_name", [quoted(name)]) }
+}
+
+/// `items` as one argument, `a, b, c`: consecutive plain texts joined into one, the rest paired
+/// by `errors.list` in a balanced tree (so a long list nests only a few levels deep).
+fn listed(items: Vec<Arg>) -> Arg {
+    let mut merged: Vec<Arg> = Vec::with_capacity(items.len());
+    for item in items {
+        match (merged.last_mut(), item) {
+            (Some(Arg::Text(before)), Arg::Text(text)) => {
+                before.push_str(", ");
+                before.push_str(&text);
+            }
+            (_, item) => merged.push(item),
+        }
     }
+    while merged.len() > 1 {
+        let mut pairs = Vec::with_capacity(merged.len().div_ceil(2));
+        let mut items = merged.into_iter();
+        while let Some(a) = items.next() {
+            pairs.push(match items.next() {
+                Some(b) => Msg::new("errors.list", [a, b]).into(),
+                None => a,
+            });
+        }
+        merged = pairs;
+    }
+    merged.pop().unwrap_or_else(|| Arg::Text(String::new()))
 }
 
 fn unknown_repo(repo: &RepoName) -> RegistryError {
-    RegistryError::new(ErrorCode::NameUnknown, format!("repository {repo} is not known"))
+    RegistryError::keyed(ErrorCode::NameUnknown, "errors.repo_unknown", [arg(repo)])
 }
 
 /// A manifest can be deleted only if neither it nor any tag pointing at it is locked.
 fn check_manifest_deletable(repo: &RepoName, r: &Repository, digest: &Digest) -> Result<()> {
     let attributes = r.manifest_attributes(digest);
     if !attributes.deletable() {
-        return Err(disallowed(format!("manifest {repo}@{} is locked ({attributes})", digest.short())));
+        return Err(disallowed(
+            "errors.lock_manifest",
+            [arg(repo), arg(digest.short()), attributes.text().into()],
+        ));
     }
     for t in r.tags_of(digest) {
         let attributes = r.tag_attributes(&t);
         if !attributes.deletable() {
-            return Err(disallowed(format!("tag {repo}:{t} is locked ({attributes})")));
+            return Err(disallowed("errors.lock_tag", [arg(repo), arg(t), attributes.text().into()]));
         }
     }
     Ok(())
@@ -224,12 +248,10 @@ fn check_manifest_fits(layers: &[LayerInput]) -> Result<()> {
         layers.iter().map(|l| BuiltLayer::of(l, placeholder, Some(u64::MAX))).collect();
     let size = image::manifest_bytes(&image::config_bytes(&built), &built).len();
     if size > manifest::MANIFEST_MAX_BYTES {
-        return Err(RegistryError::new(
+        return Err(RegistryError::keyed(
             ErrorCode::ManifestInvalid,
-            format!(
-                "this image's manifest would be about {size} bytes, over the 4 MiB limit ({} bytes): use fewer layers or shorter names. Nothing was written",
-                manifest::MANIFEST_MAX_BYTES
-            ),
+            "errors.image_manifest_too_large",
+            [arg(size), arg(manifest::MANIFEST_MAX_BYTES)],
         )
         .with_status(413));
     }
@@ -241,25 +263,23 @@ impl Registry {
         check_registry_name(&options.name)?;
         let spec = super::scenario::RegistrySpec::from_options(&options);
         if options.gc_delay > GC_DELAY_MAX {
-            return err(ErrorCode::InvalidArgument, "the garbage-collection delay may be at most 30 days");
+            return err_k(ErrorCode::InvalidArgument, "errors.gc_delay_max", []);
         }
         if options.geo_lag > GC_DELAY_MAX {
-            return err(ErrorCode::InvalidArgument, "the geo-redundant storage lag may be at most 30 days");
+            return err_k(ErrorCode::InvalidArgument, "errors.geo_lag_max", []);
         }
         let Some(region) = region::region(&options.region) else {
-            return err(
+            return err_k(
                 ErrorCode::InvalidArgument,
-                format!(
-                    "{:?} is not a region Stowage knows (e.g. westeurope, eastus)",
-                    super::digest::truncate(&options.region, 40)
-                ),
+                "errors.region_unknown_example",
+                [quoted(super::digest::truncate(&options.region, 40))],
             );
         };
         let store = BlobStore::new(&options.name, options.storage_accounts)?;
         let vault = match options.customer_managed_key {
             None => KeyVault::service_managed()?,
             Some(_) if options.tier != Tier::Premium => {
-                return Err(premium_only(options.tier, "a customer-managed key"));
+                return Err(premium_only(options.tier, "errors.premium_cmk"));
             }
             Some(mode) => KeyVault::customer_managed(mode == RotationMode::Automatic)?,
         };
@@ -341,13 +361,10 @@ impl Registry {
         let claimed = claimed.map(Digest::parse).transpose()?;
         let actual = Digest::of(bytes);
         if let Some(claimed) = claimed.filter(|c| *c != actual) {
-            return err(
-                ErrorCode::DigestInvalid,
-                format!("the bytes hash to {actual}, not the claimed {claimed}; nothing was stored"),
-            );
+            return err_k(ErrorCode::DigestInvalid, "errors.blob_hash_mismatch", [arg(actual), arg(claimed)]);
         }
         if bytes.len() as u64 > LAYER_MAX_BYTES {
-            return err(ErrorCode::SizeInvalid, "a layer may be at most 200 GiB");
+            return err_k(ErrorCode::SizeInvalid, "errors.layer_too_large", []);
         }
         self.check_writable(&repo)?;
         self.check_room(self.new_blob_bytes(&actual, bytes.len() as u64))?;
@@ -453,10 +470,10 @@ impl Registry {
         let (repo, digest) = (RepoName::parse(repo)?, Digest::parse(digest)?);
         let r = self.repo(&repo)?;
         if !r.has_blob(&digest) {
-            return err(ErrorCode::BlobUnknown, format!("blob {digest} is not in repository {repo}"));
+            return err_k(ErrorCode::BlobUnknown, "errors.blob_not_in_repo", [arg(digest), arg(&repo)]);
         }
         if !r.attributes.read_enabled {
-            return Err(disallowed(format!("repository {repo} has readEnabled=false")));
+            return Err(disallowed("errors.lock_repo_read", [arg(&repo)]));
         }
         self.check_key_usable()?;
         self.store.open(&self.vault, &RecordKey { kind: RecordKind::Blob, digest })
@@ -493,7 +510,7 @@ impl Registry {
         if let Reference::Digest(d) = &reference
             && *d != digest
         {
-            return err(ErrorCode::DigestInvalid, format!("the manifest hashes to {digest}, not {d}"));
+            return err_k(ErrorCode::DigestInvalid, "errors.manifest_hash_mismatch", [arg(digest), arg(d)]);
         }
         self.check_references(&repo, &parsed)?;
         self.check_writable(&repo)?;
@@ -551,43 +568,35 @@ impl Registry {
 
     fn check_references(&self, repo: &RepoName, parsed: &ParsedManifest) -> Result<()> {
         let r = self.repos.get(repo);
-        let mut missing = vec![];
+        let mut missing: Vec<Arg> = vec![];
         for d in parsed.required_blobs() {
             let key = RecordKey { kind: RecordKind::Blob, digest: d.digest };
             if self.store.is_lost(&key) {
-                missing.push(format!("blob {} (lost with a destroyed storage account)", d.digest));
+                missing.push(Msg::new("errors.missing_blob_lost", [arg(d.digest)]).into());
                 continue;
             }
             match self.blobs.get(&d.digest) {
                 Some(meta) if r.is_some_and(|r| r.has_blob(&d.digest)) => {
                     if meta.size_bytes != d.size {
-                        return err(
+                        return err_k(
                             ErrorCode::ManifestInvalid,
-                            format!(
-                                "the descriptor of {} says {} bytes but the blob has {} bytes",
-                                d.digest, d.size, meta.size_bytes
-                            ),
+                            "errors.descriptor_size",
+                            [arg(d.digest), arg(d.size), arg(meta.size_bytes)],
                         );
                     }
                 }
-                _ => missing.push(format!("blob {}", d.digest)),
+                _ => missing.push(arg(format_args!("blob {}", d.digest))),
             }
         }
         for d in &parsed.manifests {
             if !r.is_some_and(|r| r.manifests.contains(&d.digest)) {
-                missing.push(format!("manifest {}", d.digest));
+                missing.push(Msg::new("errors.missing_manifest", [arg(d.digest)]).into());
             }
         }
         if missing.is_empty() {
             return Ok(());
         }
-        err(
-            ErrorCode::ManifestBlobUnknown,
-            format!(
-                "the manifest references content not in repository {repo}: {}; push it (or mount it) first. Nothing was changed",
-                missing.join(", ")
-            ),
-        )
+        err_k(ErrorCode::ManifestBlobUnknown, "errors.manifest_refs_missing", [arg(repo), listed(missing)])
     }
 
     pub(super) fn hold_manifest(&mut self, repo: &RepoName, digest: Digest) {
@@ -623,9 +632,7 @@ impl Registry {
     }
 
     pub(super) fn repo(&self, repo: &RepoName) -> Result<&Repository> {
-        self.repos.get(repo).ok_or_else(|| {
-            RegistryError::new(ErrorCode::NameUnknown, format!("repository {repo} is not known"))
-        })
+        self.repos.get(repo).ok_or_else(|| unknown_repo(repo))
     }
 
     fn resolve(&self, repo: &RepoName, reference: &Reference) -> Result<Digest> {
@@ -635,9 +642,10 @@ impl Registry {
             Reference::Digest(d) => r.manifests.contains(d).then_some(*d),
         };
         found.ok_or_else(|| {
-            RegistryError::new(
+            RegistryError::keyed(
                 ErrorCode::ManifestUnknown,
-                format!("manifest {repo}:{reference} is not known"),
+                "errors.manifest_unknown",
+                [arg(repo), arg(reference)],
             )
         })
     }
@@ -664,28 +672,21 @@ impl Registry {
         let tier = Tier::parse(tier)?;
         if tier != Tier::Premium {
             let premium_in_use = [
-                (
-                    self.vault.kind() == KeyKind::CustomerManaged,
-                    "a customer-managed key is in use (it can never be turned off)",
-                ),
-                (self.retention.enabled, "the retention policy is enabled (disable it first)"),
-                (self.replicas.len() > 1, "geo-replicas exist (remove them first)"),
+                (self.vault.kind() == KeyKind::CustomerManaged, "errors.tier_down_cmk"),
+                (self.retention.enabled, "errors.tier_down_retention"),
+                (self.replicas.len() > 1, "errors.tier_down_replicas"),
             ];
-            if let Some((_, why)) = premium_in_use.iter().find(|(on, _)| *on) {
-                return Err(disallowed(format!(
-                    "cannot move to {tier}: {why}; {tier} does not have this Premium feature"
-                )));
+            if let Some(&(_, why)) = premium_in_use.iter().find(|(on, _)| *on) {
+                return Err(disallowed(why, [arg(tier)]));
             }
         }
         if let Some(why) = self.feature_blocking_downgrade(tier) {
-            return Err(disallowed(format!("cannot move to {tier}: {why}")));
+            return Err(disallowed(why.key, why.args));
         }
         let billed = self.store.billed_bytes();
         let limit = self.storage_era.limit_bytes(tier);
         if billed > limit {
-            return Err(disallowed(format!(
-                "{tier} allows {limit} bytes of storage and this registry bills {billed}; delete content first"
-            )));
+            return Err(disallowed("errors.tier_storage_over", [arg(tier), arg(limit), arg(billed)]));
         }
         let from = self.tier;
         self.tier = tier;
@@ -710,10 +711,10 @@ impl Registry {
         let billed = self.store.billed_bytes();
         let limit = self.limit_bytes();
         if new_bytes > 0 && billed.saturating_add(new_bytes) > limit {
-            return Err(disallowed(format!(
-                "the registry storage limit is reached: {} ({:?} limits) allows {limit} bytes, {billed} are billed and this push adds {new_bytes}",
-                self.tier, self.storage_era
-            )));
+            return Err(disallowed(
+                "errors.storage_limit",
+                [arg(self.tier), quoted(self.storage_era), arg(limit), arg(billed), arg(new_bytes)],
+            ));
         }
         Ok(())
     }
@@ -818,9 +819,7 @@ impl Registry {
 
     pub(super) fn check_writable(&self, repo: &RepoName) -> Result<()> {
         match self.repos.get(repo) {
-            Some(r) if !r.attributes.write_enabled => {
-                Err(disallowed(format!("repository {repo} has writeEnabled=false")))
-            }
+            Some(r) if !r.attributes.write_enabled => Err(disallowed("errors.lock_repo_write", [arg(repo)])),
             _ => Ok(()),
         }
     }
@@ -829,9 +828,9 @@ impl Registry {
     fn check_tag_movable(&self, repo: &RepoName, tag: &Tag, to: Option<Digest>) -> Result<()> {
         let Some(r) = self.repos.get(repo) else { return Ok(()) };
         match r.tags.get(tag) {
-            Some(current) if Some(*current) != to && !r.tag_attributes(tag).write_enabled => Err(disallowed(
-                format!("tag {repo}:{tag} has writeEnabled=false, so it cannot be pushed over"),
-            )),
+            Some(current) if Some(*current) != to && !r.tag_attributes(tag).write_enabled => {
+                Err(disallowed("errors.lock_tag_push_over", [arg(repo), arg(tag)]))
+            }
             _ => Ok(()),
         }
     }
@@ -839,15 +838,15 @@ impl Registry {
     fn check_readable(&self, repo: &RepoName, reference: &Reference, digest: &Digest) -> Result<()> {
         let r = self.repo(repo)?;
         if !r.attributes.read_enabled {
-            return Err(disallowed(format!("repository {repo} has readEnabled=false")));
+            return Err(disallowed("errors.lock_repo_read", [arg(repo)]));
         }
         if let Reference::Tag(t) = reference
             && !r.tag_attributes(t).read_enabled
         {
-            return Err(disallowed(format!("tag {repo}:{t} has readEnabled=false")));
+            return Err(disallowed("errors.lock_tag_read", [arg(repo), arg(t)]));
         }
         if !r.manifest_attributes(digest).read_enabled {
-            return Err(disallowed(format!("manifest {repo}@{digest} has readEnabled=false")));
+            return Err(disallowed("errors.lock_manifest_read", [arg(repo), arg(digest)]));
         }
         Ok(())
     }
@@ -958,19 +957,22 @@ impl Registry {
         let (repo, tag) = (RepoName::parse(repo)?, Tag::parse(tag)?);
         let r = self.repos.get_mut(&repo);
         let Some(r) = r else {
-            return err(ErrorCode::NameUnknown, format!("repository {repo} is not known"));
+            return Err(unknown_repo(&repo));
         };
         if !r.tags.contains_key(&tag) {
-            return err(ErrorCode::ManifestUnknown, format!("tag {repo}:{tag} is not known"));
+            return err_k(ErrorCode::ManifestUnknown, "errors.tag_unknown", [arg(&repo), arg(&tag)]);
         }
         if !r.attributes.deletable() {
-            return Err(disallowed(format!("repository {repo} is locked against deletes")));
+            return Err(disallowed("errors.lock_repo_delete", [arg(&repo)]));
         }
         if !r.tag_attributes(&tag).deletable() {
-            return Err(disallowed(format!("tag {repo}:{tag} is locked ({})", r.tag_attributes(&tag))));
+            return Err(disallowed(
+                "errors.lock_tag",
+                [arg(&repo), arg(&tag), r.tag_attributes(&tag).text().into()],
+            ));
         }
         let Some(digest) = r.tags.remove(&tag) else {
-            return err(ErrorCode::ManifestUnknown, format!("tag {repo}:{tag} is not known"));
+            return err_k(ErrorCode::ManifestUnknown, "errors.tag_unknown", [arg(&repo), arg(&tag)]);
         };
         r.forget(&LockTarget::Tag(tag.clone()));
         r.tag_stamps.insert(tag.clone(), (self.now, self.region.name));
@@ -1000,7 +1002,7 @@ impl Registry {
         let digest = self.resolve(&repo, &reference)?;
         let r = self.repo(&repo)?;
         if !r.attributes.deletable() {
-            return Err(disallowed(format!("repository {repo} is locked against deletes")));
+            return Err(disallowed("errors.lock_repo_delete", [arg(&repo)]));
         }
         check_manifest_deletable(&repo, r, &digest)?;
         let mut deleted = Deleted::default();
@@ -1026,10 +1028,10 @@ impl Registry {
         let repo = RepoName::parse(repo)?;
         let r = self.repo(&repo)?;
         if !r.attributes.deletable() {
-            return Err(disallowed(format!(
-                "repository {repo} is locked against deletes ({})",
-                r.attributes
-            )));
+            return Err(disallowed(
+                "errors.lock_repo_delete_attributes",
+                [arg(&repo), r.attributes.text().into()],
+            ));
         }
         for digest in &r.manifests {
             check_manifest_deletable(&repo, r, digest)?;
@@ -1172,7 +1174,7 @@ impl Registry {
         RepoName::parse(repo)?;
         Tag::parse(tag)?;
         if layers.is_empty() {
-            return err(ErrorCode::ManifestInvalid, "an image needs at least one layer");
+            return err_k(ErrorCode::ManifestInvalid, "errors.image_no_layers", []);
         }
         for l in &layers {
             if let LayerInput::Synthetic { size_bytes, .. } = l {
@@ -1277,7 +1279,7 @@ impl Registry {
     /// Sets the geo-redundant storage lag for writes from now on (at most 30 days).
     pub(super) fn set_geo_lag_direct(&mut self, lag: Millis) -> Result<GeoStorageView> {
         if lag > GC_DELAY_MAX {
-            return err(ErrorCode::InvalidArgument, "the geo-redundant storage lag may be at most 30 days");
+            return err_k(ErrorCode::InvalidArgument, "errors.geo_lag_max", []);
         }
         self.geo_lag = lag;
         self.log(EventKind::FeatureChanged { what: format!("geo-redundant storage lag set to {lag}") });
@@ -1354,11 +1356,11 @@ impl Registry {
         shared_identity: bool,
     ) -> Result<ScaleOutReport> {
         if !(1..=10_000).contains(&nodes) {
-            return err(ErrorCode::InvalidArgument, format!("nodes must be 1 to 10,000, not {nodes}"));
+            return err_k(ErrorCode::InvalidArgument, "errors.scale_out_nodes", [arg(nodes)]);
         }
         let manifest = self.read_manifest(repo, reference)?;
         let Some(meta) = self.manifests.get(&manifest.digest) else {
-            return err(ErrorCode::ManifestUnknown, format!("manifest {repo}:{reference} is not known"));
+            return err_k(ErrorCode::ManifestUnknown, "errors.manifest_unknown", [arg(repo), arg(reference)]);
         };
         let blobs: Vec<Digest> =
             meta.parsed.config.iter().chain(&meta.parsed.layers).map(|d| d.digest).collect();
@@ -1557,7 +1559,7 @@ impl Registry {
         let plain = self.read_blob(repo, digest)?;
         let key = RecordKey { kind: RecordKind::Blob, digest: Digest::parse(digest)? };
         let Some(record) = self.store.get(&key) else {
-            return err(ErrorCode::BlobUnknown, format!("{key} is not in storage"));
+            return err_k(ErrorCode::BlobUnknown, "errors.store_not_stored", [arg(key)]);
         };
         let s = &record.sealed;
         Ok(SealView {

@@ -19,7 +19,7 @@ use serde::Serialize;
 use super::blob_store::BlobStore;
 use super::clock::Millis;
 use super::digest::Digest;
-use super::error::{ErrorCode, Result, err};
+use super::error::{ErrorCode, Result, arg, err_k, quoted};
 use super::events::EventKind;
 use super::locks::{Attributes, disallowed};
 use super::names::{RepoName, Tag};
@@ -303,21 +303,16 @@ impl Registry {
     /// registry's size), then Ready.
     pub(super) fn add_replica_direct(&mut self, region_name: &str) -> Result<Vec<ReplicaView>> {
         if self.tier != Tier::Premium {
-            return Err(premium_only(self.tier, "geo-replication"));
+            return Err(premium_only(self.tier, "errors.premium_geo_replication"));
         }
         let Some(region) = region::region(region_name) else {
-            return err(ErrorCode::InvalidArgument, format!("{region_name:?} is not a region Stowage knows"));
+            return err_k(ErrorCode::InvalidArgument, "errors.region_unknown", [quoted(region_name)]);
         };
         if self.site_index(region.name).is_some() {
-            return err(
-                ErrorCode::InvalidArgument,
-                format!("the registry already has a replica in {}", region.name),
-            );
+            return err_k(ErrorCode::InvalidArgument, "errors.replica_exists", [arg(region.name)]);
         }
         if self.soft_delete.enabled {
-            return Err(disallowed(
-                "geo-replication is not supported with soft delete; disable soft delete first",
-            ));
+            return Err(disallowed("errors.replica_with_soft_delete", []));
         }
         self.check_control_plane()?;
         let prefix = format!("{}{}", self.name, region.name);
@@ -346,13 +341,10 @@ impl Registry {
     /// Removes a replica (never the home one): its data is gone with it.
     pub(super) fn remove_replica_direct(&mut self, region_name: &str) -> Result<Vec<ReplicaView>> {
         let Some(i) = self.site_index(region_name) else {
-            return err(
-                ErrorCode::InvalidArgument,
-                format!("the registry has no replica in {region_name:?}"),
-            );
+            return err_k(ErrorCode::InvalidArgument, "errors.no_replica_in", [quoted(region_name)]);
         };
         if i == 0 {
-            return Err(disallowed("the home replica cannot be removed"));
+            return Err(disallowed("errors.replica_home_removal", []));
         }
         self.check_control_plane()?;
         // Outside `with_site` the home replica is active, so index i is parked.
@@ -374,10 +366,7 @@ impl Registry {
     ) -> Result<Vec<ReplicaView>> {
         self.check_control_plane()?;
         let Some(i) = self.site_index(region_name) else {
-            return err(
-                ErrorCode::InvalidArgument,
-                format!("the registry has no replica in {region_name:?}"),
-            );
+            return err_k(ErrorCode::InvalidArgument, "errors.no_replica_in", [quoted(region_name)]);
         };
         self.replicas[i].routing_enabled = enabled;
         let what = if enabled { "back in routing" } else { "out of routing (still syncing)" };

@@ -9,7 +9,7 @@ use serde::Serialize;
 
 use super::clock::Millis;
 use super::digest::Digest;
-use super::error::{ErrorCode, Result, err};
+use super::error::{ErrorCode, Result, arg, err_k};
 use super::events::EventKind;
 use super::locks::disallowed;
 use super::names::RepoName;
@@ -51,11 +51,10 @@ pub struct QueuedRetention {
     pub due_at_ms: Millis,
 }
 
-/// A premium feature refused on a lower tier, naming the tier that has it.
-pub(super) fn premium_only(tier: Tier, feature: &str) -> super::error::RegistryError {
-    disallowed(format!(
-        "{feature} is a Premium feature; this registry is {tier}. Upgrade to Premium to use it"
-    ))
+/// A premium feature refused on a lower tier, naming the tier that has it: `refusal` is the
+/// `errors.premium_…` key naming the feature.
+pub(super) fn premium_only(tier: Tier, refusal: &'static str) -> super::error::RegistryError {
+    disallowed(refusal, [arg(tier)])
 }
 
 impl Registry {
@@ -68,16 +67,14 @@ impl Registry {
     ) -> Result<RetentionView> {
         self.check_control_plane()?;
         if self.tier != Tier::Premium {
-            return Err(premium_only(self.tier, "the retention policy for untagged manifests"));
+            return Err(premium_only(self.tier, "errors.premium_retention"));
         }
         if enabled && self.soft_delete.enabled {
-            return Err(disallowed(
-                "the retention policy cannot be combined with soft delete; disable soft delete first",
-            ));
+            return Err(disallowed("errors.retention_with_soft_delete", []));
         }
         let days = days.unwrap_or(RETENTION_DAYS_DEFAULT);
         if days > RETENTION_DAYS_MAX {
-            return err(ErrorCode::InvalidArgument, format!("retention days must be 0 to 365, not {days}"));
+            return err_k(ErrorCode::InvalidArgument, "errors.retention_days", [arg(days)]);
         }
         self.retention = RetentionPolicy { enabled, days };
         self.log(EventKind::RetentionPolicyChanged { enabled, days });
@@ -191,7 +188,7 @@ impl Registry {
     pub fn keep_last_what_if(&self, repo: &str, keep: u32) -> Result<KeepLastReport> {
         let name = RepoName::parse(repo)?;
         let Some(r) = self.repos.get(&name).filter(|r| !r.manifests.is_empty()) else {
-            return err(ErrorCode::NameUnknown, format!("repository {name} is not known to this registry"));
+            return err_k(ErrorCode::NameUnknown, "errors.repo_unknown_here", [arg(name)]);
         };
         let mut items: Vec<WhatIfItem> = r
             .manifests

@@ -12,7 +12,7 @@ use serde::Serialize;
 
 use super::clock::Millis;
 use super::digest::Digest;
-use super::error::{ErrorCode, RegistryError, Result, err};
+use super::error::{ErrorCode, RegistryError, Result, arg, err_k, quoted};
 use super::events::EventKind;
 use super::image::{self, BuiltLayer, LayerInput};
 use super::manifest::MediaType;
@@ -22,6 +22,7 @@ use super::registry::{Registry, draw_below};
 use super::replication::ReplicaState;
 use super::scheduler::Job;
 use super::throttle::Identity;
+use crate::i18n::Msg;
 
 /// How long a caching client keeps a resolution (Stowage's choice: 5 virtual minutes).
 pub const DNS_TTL: Millis = Millis(5 * 60_000);
@@ -62,6 +63,9 @@ pub struct ClientReport {
     pub digest: Option<Digest>,
     /// Set when a request failed: what the client saw.
     pub error: Option<String>,
+    /// The same, as a catalogue key and its arguments, for the page to show in its language.
+    #[serde(skip)]
+    pub error_text: Option<Msg>,
     pub error_code: Option<&'static str>,
     /// The HTTP status of that error.
     pub error_status: Option<u16>,
@@ -79,13 +83,13 @@ impl Registry {
         let identity = Identity::parse(identity.unwrap_or(name))?;
         Identity::parse(name)?;
         let Some(region) = region::region(region_name) else {
-            return err(ErrorCode::InvalidArgument, format!("{region_name:?} is not a region Stowage knows"));
+            return err_k(ErrorCode::InvalidArgument, "errors.region_unknown", [quoted(region_name)]);
         };
         if self.clients.contains_key(name) {
-            return err(ErrorCode::InvalidArgument, format!("a client named {name} exists already"));
+            return err_k(ErrorCode::InvalidArgument, "errors.client_exists", [arg(name)]);
         }
         if self.clients.len() >= CLIENTS_MAX {
-            return err(ErrorCode::InvalidArgument, "a registry keeps at most 10,000 clients");
+            return err_k(ErrorCode::InvalidArgument, "errors.clients_max", []);
         }
         let client = Client {
             name: name.to_string(),
@@ -111,7 +115,7 @@ impl Registry {
     /// The replica a request from `client` goes to now.
     fn route(&mut self, name: &str) -> Result<usize> {
         let Some(client) = self.clients.get(name).cloned() else {
-            return err(ErrorCode::InvalidArgument, format!("there is no client named {name:?}"));
+            return err_k(ErrorCode::InvalidArgument, "errors.client_unknown", [quoted(name)]);
         };
         let from = region::region(client.region).ok_or_else(|| unknown(client.region))?;
         if let Some((cached, until)) = client.resolved.filter(|_| client.dns_cache)
@@ -133,10 +137,7 @@ impl Registry {
             }
         }
         let Some((_, i)) = best else {
-            return Err(RegistryError::new(
-                ErrorCode::Unavailable,
-                "no replica of the registry is reachable through the global endpoint",
-            ));
+            return err_k(ErrorCode::Unavailable, "errors.no_replica_reachable", []);
         };
         let now = self.now;
         let region = self.replicas[i].region.name;
@@ -183,7 +184,7 @@ impl Registry {
     ) -> Result<ClientReport> {
         let mut report = self.new_report(name)?;
         if layers.is_empty() {
-            return err(ErrorCode::ManifestInvalid, "an image needs at least one layer");
+            return err_k(ErrorCode::ManifestInvalid, "errors.image_no_layers", []);
         }
         let mut built: Vec<BuiltLayer> = Vec::with_capacity(layers.len());
         for (i, layer) in layers.iter().enumerate() {
@@ -275,13 +276,14 @@ impl Registry {
     /// An empty report of a client operation; refused if there is no such client.
     fn new_report(&self, name: &str) -> Result<ClientReport> {
         if !self.clients.contains_key(name) {
-            return err(ErrorCode::InvalidArgument, format!("there is no client named {name:?}"));
+            return err_k(ErrorCode::InvalidArgument, "errors.client_unknown", [quoted(name)]);
         }
         Ok(ClientReport {
             client: name.to_string(),
             requests: vec![],
             digest: None,
             error: None,
+            error_text: None,
             error_code: None,
             error_status: None,
         })
@@ -313,6 +315,14 @@ impl Registry {
                 });
                 let at = if region.is_empty() { String::new() } else { format!(" (served by {region})") };
                 report.error = Some(format!("{what}{at}: {e}"));
+                report.error_text = Some(if region.is_empty() {
+                    Msg::new("errors.client_request_failed", [arg(what), arg(e.code), e.text.clone().into()])
+                } else {
+                    Msg::new(
+                        "errors.client_request_failed_at",
+                        [arg(what), arg(region), arg(e.code), e.text.clone().into()],
+                    )
+                });
                 report.error_code = Some(e.code.as_str());
                 report.error_status = Some(e.http_status);
                 if what.starts_with("PUT") {
@@ -337,7 +347,7 @@ impl Registry {
 }
 
 fn unknown(region: &str) -> RegistryError {
-    RegistryError::new(ErrorCode::InvalidArgument, format!("{region:?} is not a region Stowage knows"))
+    RegistryError::keyed(ErrorCode::InvalidArgument, "errors.region_unknown", [quoted(region)])
 }
 
 /// For the page: clients keyed by name.

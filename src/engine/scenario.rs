@@ -8,7 +8,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::clock::Millis;
-use super::error::{ErrorCode, RegistryError, Result, err};
+use super::error::{ErrorCode, RegistryError, Result, arg, err_k, quoted};
 use super::faults::FaultKind;
 use super::image::LayerInput;
 use super::key_vault::RotationMode;
@@ -18,6 +18,7 @@ use super::registry::{Registry, RegistryOptions, draw_below};
 use super::scheduler::Job;
 use super::throttle::RateModel;
 use super::tier::{StorageEra, Tier};
+use crate::i18n::Arg;
 
 /// Most steps a scenario may have, and most operations one workload may queue.
 pub const STEPS_MAX: usize = 10_000;
@@ -31,10 +32,11 @@ pub const SCENARIO_BYTES_MAX: usize = 4 << 20;
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Scenario {
     pub name: String,
+    /// The scenario's title and description, in the page's languages.
     #[serde(default)]
-    pub title: String,
+    pub title: Localized,
     #[serde(default)]
-    pub description: String,
+    pub description: Localized,
     #[serde(default)]
     pub registry: RegistrySpec,
     pub steps: Vec<Step>,
@@ -66,7 +68,16 @@ pub enum Localized {
     Many(std::collections::BTreeMap<String, String>),
 }
 
+impl Default for Localized {
+    fn default() -> Self {
+        Self::One(String::new())
+    }
+}
+
 impl Localized {
+    /// The languages a text may be given in.
+    pub const LANGS: [&'static str; 3] = ["en", "nl", "fr"];
+
     /// The text in `lang`, falling back to English.
     pub fn get(&self, lang: &str) -> &str {
         match self {
@@ -75,20 +86,39 @@ impl Localized {
         }
     }
 
-    fn check(&self, what: &str) -> Result<()> {
+    /// The English text (the one every text has).
+    pub fn en(&self) -> &str {
+        self.get("en")
+    }
+
+    /// Whether the text is written in `lang` (a plain string is English).
+    pub fn has(&self, lang: &str) -> bool {
+        match self {
+            Self::One(_) => lang == "en",
+            Self::Many(m) => m.contains_key(lang),
+        }
+    }
+
+    /// It has English, and no language but English, Dutch and French.
+    fn languages_ok(&self) -> bool {
+        match self {
+            Self::One(_) => true,
+            Self::Many(m) => m.contains_key("en") && m.keys().all(|k| Self::LANGS.contains(&k.as_str())),
+        }
+    }
+
+    /// Checks frame `frame`'s title or text: `keys` are the `errors.…` keys for the wrong
+    /// languages and for the wrong length.
+    fn check(&self, frame: usize, keys: [&'static str; 2]) -> Result<()> {
+        if !self.languages_ok() {
+            return Err(bad(keys[0], [arg(frame)]));
+        }
         let texts: Vec<&String> = match self {
             Self::One(s) => vec![s],
-            Self::Many(m) => {
-                if !m.contains_key("en") || m.keys().any(|k| !["en", "nl", "fr"].contains(&k.as_str())) {
-                    return Err(bad(format!(
-                        "{what} needs \"en\" and may have only \"en\", \"nl\" and \"fr\""
-                    )));
-                }
-                m.values().collect()
-            }
+            Self::Many(m) => m.values().collect(),
         };
         if texts.iter().any(|t| t.chars().count() > FRAME_TEXT_MAX || t.trim().is_empty()) {
-            return Err(bad(format!("{what} must be 1 to {FRAME_TEXT_MAX} characters")));
+            return Err(bad(keys[1], [arg(frame), arg(FRAME_TEXT_MAX)]));
         }
         Ok(())
     }
@@ -149,9 +179,9 @@ pub struct RegistrySpec {
 pub struct Step {
     pub at_ms: u64,
     pub action: Action,
-    /// A sentence for the reader (guided scenarios).
+    /// A sentence for the reader (guided scenarios), in the page's languages.
     #[serde(default)]
-    pub note: Option<String>,
+    pub note: Option<Localized>,
 }
 
 #[derive(Clone, Debug, Deserialize)]
@@ -413,10 +443,14 @@ pub struct StepOutcome {
     pub index: usize,
     pub at_ms: Millis,
     pub action: String,
+    /// The step's note, in English (the scenario's step has it in every language it gives).
     pub note: Option<String>,
     /// `ok`, or the error code a client saw.
     pub result: String,
     pub detail: Option<String>,
+    /// The same detail as a catalogue text, for the page to show in its language.
+    #[serde(skip)]
+    pub detail_text: Option<crate::i18n::Msg>,
 }
 
 /// A scenario loaded into a registry.
@@ -451,6 +485,9 @@ pub struct Convergence {
     pub converged: bool,
     pub after_ms: Millis,
     pub detail: Option<String>,
+    /// The same detail as a catalogue text, for the page to show in its language.
+    #[serde(skip)]
+    pub detail_text: Option<crate::i18n::Msg>,
 }
 
 /// The scenario's progress as the page shows it.
@@ -458,8 +495,12 @@ pub struct Convergence {
 #[serde(rename_all = "camelCase")]
 pub struct ScenarioView {
     pub name: String,
+    /// The title and description in English, as the JS API has always given them.
     pub title: String,
     pub description: String,
+    /// The title and description in every language the scenario gives.
+    pub localized_title: Localized,
+    pub localized_description: Localized,
     pub steps: usize,
     pub done: Vec<StepOutcome>,
     pub workload_ops: u64,
@@ -475,32 +516,29 @@ pub struct ScenarioView {
     pub frame: Option<usize>,
 }
 
-fn bad(message: impl Into<String>) -> RegistryError {
-    RegistryError::new(ErrorCode::InvalidArgument, message)
+/// An `INVALID_ARGUMENT` error: the catalogue's `key` filled with `args`.
+fn bad(key: &'static str, args: impl IntoIterator<Item = Arg>) -> RegistryError {
+    RegistryError::keyed(ErrorCode::InvalidArgument, key, args)
 }
 
 impl Scenario {
     /// Parses and checks a scenario; every problem is a clear error and nothing is built.
     pub fn parse(json: &str) -> Result<Self> {
         if json.len() > SCENARIO_BYTES_MAX {
-            return err(ErrorCode::InvalidArgument, "a scenario may be at most 4 MiB of JSON");
+            return err_k(ErrorCode::InvalidArgument, "errors.scenario_too_large", []);
         }
         let s: Scenario =
-            serde_json::from_str(json).map_err(|e| bad(format!("the scenario is not valid: {e}")))?;
+            serde_json::from_str(json).map_err(|e| bad("errors.scenario_not_valid", [arg(e)]))?;
         if s.steps.len() > STEPS_MAX {
-            return err(ErrorCode::InvalidArgument, "a scenario has at most 10,000 steps");
+            return err_k(ErrorCode::InvalidArgument, "errors.scenario_steps_max", []);
         }
         let mut last = 0;
         for (i, step) in s.steps.iter().enumerate() {
             if step.at_ms < last {
-                return Err(bad(format!(
-                    "step {} is at {} ms, before the step ahead of it",
-                    i + 1,
-                    step.at_ms
-                )));
+                return Err(bad("errors.scenario_step_order", [arg(i + 1), arg(step.at_ms)]));
             }
             if step.at_ms > SCENARIO_SPAN_MAX {
-                return Err(bad(format!("step {} is more than a virtual year in", i + 1)));
+                return Err(bad("errors.scenario_step_too_late", [arg(i + 1)]));
             }
             last = step.at_ms;
             if let Action::Workload(w) = &step.action {
@@ -508,33 +546,30 @@ impl Scenario {
                     .saturating_mul(w.duration_ms)
                     / 60_000;
                 if ops > WORKLOAD_OPS_MAX || w.clients.is_empty() || w.repos == 0 || w.repos > 1000 {
-                    return Err(bad(format!(
-                        "step {}: a workload needs clients and 1 to 1,000 repos, and at most 100,000 operations",
-                        i + 1
-                    )));
+                    return Err(bad("errors.scenario_workload_size", [arg(i + 1)]));
                 }
                 if w.layer_bytes == 0 || w.layer_bytes > 1 << 30 || w.shared_layers > 16 {
-                    return Err(bad(format!(
-                        "step {}: layers are 1 byte to 1 GiB, at most 16 shared",
-                        i + 1
-                    )));
+                    return Err(bad("errors.scenario_workload_layers", [arg(i + 1)]));
                 }
             }
         }
+        if !s.title.languages_ok() || !s.description.languages_ok() {
+            return err_k(ErrorCode::InvalidArgument, "errors.scenario_head_languages", []);
+        }
+        if let Some(i) = s.steps.iter().position(|st| st.note.as_ref().is_some_and(|n| !n.languages_ok())) {
+            return Err(bad("errors.scenario_note_languages", [arg(i + 1)]));
+        }
         if s.guide.len() > FRAMES_MAX {
-            return err(ErrorCode::InvalidArgument, "a guide has at most 40 frames");
+            return err_k(ErrorCode::InvalidArgument, "errors.scenario_frames_max", []);
         }
         let mut previous: Option<u64> = None;
         for (i, f) in s.guide.iter().enumerate() {
             if previous.is_some_and(|p| f.at_ms <= p) || f.at_ms > SCENARIO_SPAN_MAX {
-                return Err(bad(format!(
-                    "frame {} must come after the frame before it, within a year",
-                    i + 1
-                )));
+                return Err(bad("errors.scenario_frame_order", [arg(i + 1)]));
             }
             previous = Some(f.at_ms);
-            f.title.check(&format!("frame {}'s title", i + 1))?;
-            f.text.check(&format!("frame {}'s text", i + 1))?;
+            f.title.check(i + 1, ["errors.scenario_title_languages", "errors.scenario_title_length"])?;
+            f.text.check(i + 1, ["errors.scenario_text_languages", "errors.scenario_text_length"])?;
         }
         Ok(s)
     }
@@ -567,7 +602,7 @@ impl RegistrySpec {
                 Some("automatic") => Some(RotationMode::Automatic),
                 Some("manual") => Some(RotationMode::Manual),
                 Some(other) => {
-                    return Err(bad(format!("customerManagedKey {other:?} is not automatic or manual")));
+                    return Err(bad("errors.scenario_cmk_mode", [quoted(other)]));
                 }
             },
             region: spec.region.clone().unwrap_or(d.region),
@@ -626,8 +661,14 @@ impl Registry {
                 converged: true,
                 after_ms: self.last_convergence().unwrap_or(waited),
                 detail: None,
+                detail_text: None,
             },
-            Err(e) => Convergence { converged: false, after_ms: Millis(0), detail: Some(e.message) },
+            Err(e) => Convergence {
+                converged: false,
+                after_ms: Millis(0),
+                detail: Some(e.message),
+                detail_text: Some(e.text),
+            },
         };
         if let Some(s) = self.scenario.as_mut() {
             s.convergence = Some(c.clone());
@@ -653,8 +694,10 @@ impl Registry {
         let s = self.scenario.as_ref()?;
         Some(ScenarioView {
             name: s.scenario.name.clone(),
-            title: s.scenario.title.clone(),
-            description: s.scenario.description.clone(),
+            title: s.scenario.title.en().to_string(),
+            description: s.scenario.description.en().to_string(),
+            localized_title: s.scenario.title.clone(),
+            localized_description: s.scenario.description.clone(),
             steps: s.scenario.steps.len(),
             done: s.outcomes.clone(),
             workload_ops: s.workload_ops,
@@ -681,7 +724,7 @@ impl Registry {
     /// "Continue": runs the clock to the next frame of the guide; returns the frame shown.
     pub fn guide_continue(&mut self) -> Result<Option<usize>> {
         let Some(at) = self.next_frame_at() else {
-            return err(ErrorCode::InvalidArgument, "the story has ended: the registry is yours to explore");
+            return err_k(ErrorCode::InvalidArgument, "errors.guide_ended", []);
         };
         self.run_for(Millis(at.0 - self.now.0));
         Ok(self.guide_frame())
@@ -691,10 +734,10 @@ impl Registry {
     pub fn guide_back(&mut self) -> Result<Option<usize>> {
         let guide = self.scenario.as_ref().map(|s| s.scenario.guide.clone()).unwrap_or_default();
         let Some(current) = self.guide_frame() else {
-            return err(ErrorCode::InvalidArgument, "there is no earlier frame");
+            return err_k(ErrorCode::InvalidArgument, "errors.guide_no_frame", []);
         };
         let Some(previous) = current.checked_sub(1).and_then(|i| guide.get(i)) else {
-            return err(ErrorCode::InvalidArgument, "this is the first frame");
+            return err_k(ErrorCode::InvalidArgument, "errors.guide_first_frame", []);
         };
         self.travel_to(Millis(previous.at_ms))?;
         Ok(self.guide_frame())
@@ -706,17 +749,19 @@ impl Registry {
             return;
         };
         let result = self.apply_action(&step.action, index);
-        let (result, detail) = match result {
-            Ok(detail) => ("ok".to_string(), detail),
-            Err(e) => (e.code.as_str().to_string(), Some(e.message)),
+        let (result, detail, detail_text) = match result {
+            // An ok step's detail is the engine's summary (digests, names, sizes), in English.
+            Ok(detail) => ("ok".to_string(), detail, None),
+            Err(e) => (e.code.as_str().to_string(), Some(e.message), Some(e.text)),
         };
         let outcome = StepOutcome {
             index: index as usize,
             at_ms: self.now,
             action: step.action.summary(),
-            note: step.note.clone(),
+            note: step.note.as_ref().map(|n| n.en().to_string()),
             result,
             detail,
+            detail_text,
         };
         // A step that moves the clock (a transfer) may run later steps inside it: outcomes
         // are kept in step order, whichever finished first.
@@ -737,7 +782,7 @@ impl Registry {
                         bytes: text.as_bytes().to_vec(),
                     }),
                     (None, Some(size_bytes)) => Ok(LayerInput::Synthetic { size_bytes, seed: l.seed }),
-                    _ => Err(bad("each layer needs either text or syntheticSizeBytes")),
+                    _ => Err(bad("errors.scenario_layer_source", [])),
                 })
                 .collect()
         };
@@ -817,7 +862,7 @@ impl Registry {
                     "disable" => self.disable_key(),
                     "delete" => self.delete_key(),
                     other => {
-                        return Err(bad(format!("loseKey how {other:?} is not revoke, disable or delete")));
+                        return Err(bad("errors.scenario_lose_key_how", [quoted(other)]));
                     }
                 }?;
                 if let Some(s) = self.scenario.as_mut() {
@@ -827,7 +872,7 @@ impl Registry {
             }
             Action::RestoreKey => {
                 let backup = self.scenario.as_ref().and_then(|s| s.key_backup.clone());
-                let backup = backup.ok_or_else(|| bad("no key was lost in this scenario"))?;
+                let backup = backup.ok_or_else(|| bad("errors.scenario_no_key_lost", []))?;
                 self.restore_key(&backup).map(|_| None)
             }
             Action::Restore { repo, tag, force } => {
@@ -838,9 +883,10 @@ impl Registry {
                     .filter(|i| i.repo.as_str() == repo && i.tag.as_ref().is_some_and(|t| t.as_str() == tag))
                     .max_by_key(|i| i.deleted_at_ms)
                     .ok_or_else(|| {
-                        RegistryError::new(
+                        RegistryError::keyed(
                             ErrorCode::ManifestUnknown,
-                            format!("{repo}:{tag} is not in the bin"),
+                            "errors.scenario_not_in_bin",
+                            [arg(repo), arg(tag)],
                         )
                     })?;
                 let digest = item.digest.to_string();
@@ -903,7 +949,7 @@ impl Registry {
             }
             Action::PushSeries { prefix, count, tags, layer_bytes } => {
                 if *count == 0 || *count > 2_000 || *layer_bytes == 0 || *layer_bytes > 1 << 20 {
-                    return Err(bad("a push series is 1 to 2,000 images of 1 byte to 1 MiB"));
+                    return Err(bad("errors.scenario_push_series", []));
                 }
                 for i in 0..*count {
                     let (repo, tag) = if *tags {
@@ -936,7 +982,7 @@ impl Registry {
     fn queue_workload(&mut self, w: &WorkloadSpec, index: u32) -> Result<u64> {
         for c in &w.clients {
             if !self.is_client(c) {
-                return Err(bad(format!("the workload names client {c:?}, which was not added")));
+                return Err(bad("errors.scenario_workload_client", [quoted(c)]));
             }
         }
         let pushes = u64::from(w.pushes_per_minute) * w.duration_ms / 60_000;
@@ -1010,7 +1056,10 @@ fn report_result(report: &super::routing::ClientReport) -> Result<Option<String>
     match (&report.error, report.error_code) {
         (Some(message), Some(code)) => {
             let code = ErrorCode::parse(code).unwrap_or(ErrorCode::Unknown);
-            Err(RegistryError::new(code, format!("{message} [{}]", served.join(", "))))
+            let served = served.join(", ");
+            // What the client saw, in the page's language when the report has it.
+            let seen = report.error_text.clone().map_or_else(|| arg(message), Arg::from);
+            Err(RegistryError::keyed(code, "errors.client_report", [seen, arg(served)]))
         }
         _ => Ok(Some(served.join(", "))),
     }

@@ -33,7 +33,7 @@ pub fn seal(vault: &mut KeyVault, plaintext: &[u8], aad: &[u8]) -> Result<Sealed
     let cipher = Aes256Gcm::new(&Key::<Aes256Gcm>::from(data_key));
     let ciphertext = cipher
         .encrypt(&Nonce::from(nonce), Payload { msg: plaintext, aad })
-        .map_err(|_| RegistryError::new(ErrorCode::Unknown, "sealing failed"))?;
+        .map_err(|_| RegistryError::keyed(ErrorCode::Unknown, "errors.seal_failed", []))?;
     let (key_id, wrapped_key) = vault.wrap(&data_key, aad)?;
     Ok(SealedRecord { key_id, nonce, wrapped_key, ciphertext })
 }
@@ -44,7 +44,7 @@ pub fn open(vault: &KeyVault, record: &SealedRecord, aad: &[u8]) -> Result<Vec<u
     let cipher = Aes256Gcm::new(&Key::<Aes256Gcm>::from(data_key));
     cipher
         .decrypt(&Nonce::from(record.nonce), Payload { msg: &record.ciphertext, aad })
-        .map_err(|_| integrity("the ciphertext failed authentication"))
+        .map_err(|_| integrity("errors.integrity_ciphertext"))
 }
 
 #[cfg(test)]

@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use super::clock::Millis;
 use super::digest::Digest;
-use super::error::{ErrorCode, Result, err};
+use super::error::{ErrorCode, Result, arg, err_k};
 use super::events::EventKind;
 use super::locks::disallowed;
 use super::names::{RepoName, Tag};
@@ -73,17 +73,13 @@ impl Registry {
         self.check_control_plane()?;
         let days = days.unwrap_or(SOFT_DELETE_DAYS_DEFAULT);
         if !(1..=SOFT_DELETE_DAYS_MAX).contains(&days) {
-            return err(ErrorCode::InvalidArgument, format!("soft-delete days must be 1 to 90, not {days}"));
+            return err_k(ErrorCode::InvalidArgument, "errors.soft_delete_days", [arg(days)]);
         }
         if enabled && self.replicas.len() > 1 {
-            return Err(disallowed(
-                "soft delete is not supported on a geo-replicated registry; remove the replicas first",
-            ));
+            return Err(disallowed("errors.soft_delete_with_replicas", []));
         }
         if enabled && self.retention.enabled {
-            return Err(disallowed(
-                "soft delete cannot be combined with the retention policy for untagged manifests; disable retention first",
-            ));
+            return Err(disallowed("errors.soft_delete_with_retention", []));
         }
         self.soft_delete = SoftDeletePolicy { enabled, days };
         self.log(EventKind::FeatureChanged {
@@ -231,36 +227,39 @@ impl Registry {
         let tag_in_bin = r.deleted_tags.iter().any(|t| t.tag == tag && t.digest == digest);
         let manifest_tag = r.deleted_manifests.get(&digest).is_some_and(|(_, tags)| tags.contains(&tag));
         if !in_bin && !r.manifests.contains(&digest) {
-            return err(
+            return err_k(
                 ErrorCode::ManifestUnknown,
-                format!("{repo}@{} was deleted for good; its tag cannot be restored", digest.short()),
+                "errors.restore_gone",
+                [arg(&repo), arg(digest.short())],
             );
         }
         if !in_bin && !tag_in_bin {
-            return err(
+            return err_k(
                 ErrorCode::ManifestUnknown,
-                format!("nothing soft-deleted matches {repo}:{tag}@{}", digest.short()),
+                "errors.restore_no_match",
+                [arg(&repo), arg(&tag), arg(digest.short())],
             );
         }
         if !tag_in_bin
             && !manifest_tag
             && !r.deleted_manifests.get(&digest).is_some_and(|(_, t)| t.is_empty())
         {
-            return err(
+            return err_k(
                 ErrorCode::ManifestUnknown,
-                format!("{repo}@{} was soft-deleted without the tag {tag}", digest.short()),
+                "errors.restore_without_tag",
+                [arg(&repo), arg(digest.short()), arg(&tag)],
             );
         }
         let current = r.tags.get(&tag).copied();
         if let Some(current) = current.filter(|c| *c != digest) {
             if !force {
-                return Err(disallowed(format!(
-                    "tag {repo}:{tag} now points at {}; restore with force to overwrite it (the overwritten tag is soft-deleted)",
-                    current.short()
-                )));
+                return Err(disallowed(
+                    "errors.restore_tag_moved",
+                    [arg(&repo), arg(&tag), arg(current.short())],
+                ));
             }
             if !r.tag_attributes(&tag).write_enabled {
-                return Err(disallowed(format!("tag {repo}:{tag} has writeEnabled=false")));
+                return Err(disallowed("errors.lock_tag_write", [arg(&repo), arg(&tag)]));
             }
         }
         self.check_writable(&repo)?;
@@ -293,10 +292,7 @@ impl Registry {
     /// Refuses a push of a manifest whose digest is in the repository's bin (ACR does too).
     pub(super) fn check_not_soft_deleted(&self, repo: &RepoName, digest: &Digest) -> Result<()> {
         if self.repos.get(repo).is_some_and(|r| r.deleted_manifests.contains_key(digest)) {
-            return Err(disallowed(format!(
-                "manifest {repo}@{} is soft-deleted; restore it instead of pushing it again",
-                digest.short()
-            )));
+            return Err(disallowed("errors.push_soft_deleted", [arg(repo), arg(digest.short())]));
         }
         Ok(())
     }

@@ -15,7 +15,7 @@ use serde::Serialize;
 
 use super::clock::Millis;
 use super::digest::{Digest, truncate};
-use super::error::{ErrorCode, Result, err};
+use super::error::{ErrorCode, Result, err_k, quoted};
 use super::seal::SealedRecord;
 
 /// What a record holds.
@@ -41,12 +41,10 @@ impl RecordKey {
         } else if let Some(hex) = text.strip_prefix("manifests/sha256/") {
             (RecordKind::Manifest, hex)
         } else {
-            return err(
+            return err_k(
                 ErrorCode::InvalidArgument,
-                format!(
-                    "record key {:?} must be blobs/sha256/<hex> or manifests/sha256/<hex>",
-                    truncate(text, 80)
-                ),
+                "errors.record_key_invalid",
+                [quoted(truncate(text, 80))],
             );
         };
         Ok(Self { kind, digest: Digest::parse(&format!("sha256:{hex}"))? })

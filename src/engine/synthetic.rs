@@ -8,7 +8,7 @@ use rand_chacha::ChaCha8Rng;
 use rand_core::{Rng, SeedableRng};
 use serde::Serialize;
 
-use super::error::{ErrorCode, Result, err};
+use super::error::{ErrorCode, Result, arg, err_k};
 
 /// ACR's maximum layer size (200 GiB; a newer page says 195 GiB).
 pub const LAYER_MAX_BYTES: u64 = 200 * 1024 * 1024 * 1024;
@@ -26,11 +26,10 @@ impl SyntheticLayer {
     /// A synthetic layer of 1 byte to 200 GiB.
     pub fn new(size_bytes: u64, seed: u64) -> Result<Self> {
         if size_bytes == 0 || size_bytes > LAYER_MAX_BYTES {
-            return err(
+            return err_k(
                 ErrorCode::SizeInvalid,
-                format!(
-                    "a synthetic layer must be 1 byte to 200 GiB ({LAYER_MAX_BYTES} bytes), not {size_bytes} bytes"
-                ),
+                "errors.synthetic_size",
+                [arg(LAYER_MAX_BYTES), arg(size_bytes)],
             );
         }
         Ok(Self { size_bytes, seed })

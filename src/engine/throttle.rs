@@ -16,7 +16,7 @@ use std::fmt;
 use serde::Serialize;
 
 use super::clock::Millis;
-use super::error::{ErrorCode, RegistryError, Result};
+use super::error::{ErrorCode, RegistryError, Result, arg, quoted};
 use super::tier::Tier;
 
 /// Units per token.
@@ -40,12 +40,10 @@ impl Identity {
         if ok {
             Ok(Self(text.to_string()))
         } else {
-            Err(RegistryError::new(
+            Err(RegistryError::keyed(
                 ErrorCode::InvalidArgument,
-                format!(
-                    "identity {:?} must be 1 to 64 letters, digits, '.', '_', '@' or '-'",
-                    super::digest::truncate(text, 80)
-                ),
+                "errors.identity_invalid",
+                [quoted(super::digest::truncate(text, 80))],
             ))
         }
     }
@@ -87,12 +85,10 @@ impl RateModel {
             "2026" => Ok(Self::Buckets2026),
             "2019" => Ok(Self::PerMinute2019),
             "off" => Ok(Self::Unlimited),
-            _ => Err(RegistryError::new(
+            _ => Err(RegistryError::keyed(
                 ErrorCode::InvalidArgument,
-                format!(
-                    "rate model {:?} is not \"2026\", \"2019\" or \"off\"",
-                    super::digest::truncate(text, 40)
-                ),
+                "errors.rate_model_invalid",
+                [quoted(super::digest::truncate(text, 40))],
             )),
         }
     }
@@ -395,19 +391,21 @@ impl Throttle {
         if let Some((ms, category, scope, rate)) = wait {
             *self.throttled.entry(category).or_default() += 1;
             let retry_after_s = ms.0.div_ceil(1000).max(1);
-            let whose = match scope {
-                Scope::Registry => "the registry's".to_string(),
-                Scope::Identity => format!("identity {identity}'s"),
-            };
-            return Err(RegistryError::new(
-                ErrorCode::TooManyRequests,
-                format!(
-                    "Too many requests: {whose} {} limit is {rate} per minute ({} model). Retry after {retry_after_s} s. Nothing was changed",
-                    category.as_str(),
-                    self.model.as_str()
+            let (category, model, retry) =
+                (arg(category.as_str()), arg(self.model.as_str()), arg(retry_after_s));
+            let refused = match scope {
+                Scope::Registry => RegistryError::keyed(
+                    ErrorCode::TooManyRequests,
+                    "errors.throttled_registry",
+                    [category, arg(rate), model, retry],
                 ),
-            )
-            .with_retry_after(retry_after_s));
+                Scope::Identity => RegistryError::keyed(
+                    ErrorCode::TooManyRequests,
+                    "errors.throttled_identity",
+                    [arg(identity), category, arg(rate), model, retry],
+                ),
+            };
+            return Err(refused.with_retry_after(retry_after_s));
         }
         Ok(Ticket { identity: identity.clone(), cost })
     }

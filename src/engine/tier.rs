@@ -6,7 +6,7 @@ use std::fmt;
 
 use serde::Serialize;
 
-use super::error::{ErrorCode, RegistryError, Result};
+use super::error::{ErrorCode, RegistryError, Result, quoted};
 
 const GIB: u64 = 1 << 30;
 const TIB: u64 = 1 << 40;
@@ -24,10 +24,7 @@ impl Tier {
 
     pub fn parse(text: &str) -> Result<Self> {
         Self::ALL.into_iter().find(|t| t.as_str().eq_ignore_ascii_case(text)).ok_or_else(|| {
-            RegistryError::new(
-                ErrorCode::InvalidArgument,
-                format!("tier {text:?} is not Basic, Standard or Premium"),
-            )
+            RegistryError::keyed(ErrorCode::InvalidArgument, "errors.tier_invalid", [quoted(text)])
         })
     }
 
@@ -89,9 +86,10 @@ impl StorageEra {
             "2022" => Ok(Self::Y2022),
             "2024" => Ok(Self::Y2024),
             "2026" => Ok(Self::Y2026),
-            _ => Err(RegistryError::new(
+            _ => Err(RegistryError::keyed(
                 ErrorCode::InvalidArgument,
-                format!("storage era {text:?} is not 2018, 2022, 2024 or 2026"),
+                "errors.storage_era_invalid",
+                [quoted(text)],
             )),
         }
     }

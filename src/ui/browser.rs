@@ -3,8 +3,8 @@
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
-use super::format::exact_bytes;
 use super::state::{FILE_MAX_BYTES, ReadFile, UiError};
+use crate::i18n::{Arg, Msg};
 
 /// The files of a `FileList` (from the picker or a drop).
 pub fn files_of(list: Option<web_sys::FileList>) -> Vec<web_sys::File> {
@@ -19,35 +19,34 @@ pub async fn read_file(file: web_sys::File) -> Result<ReadFile, UiError> {
     if size > FILE_MAX_BYTES as f64 {
         return Err(UiError::page(
             "FILE_TOO_LARGE_FOR_PAGE",
-            format!(
-                "{name} has {} bytes; this page keeps every layer in memory and takes files up to {}. \
-                 Add a synthetic layer to simulate a big one",
-                size as u64,
-                exact_bytes(FILE_MAX_BYTES)
+            Msg::new(
+                "notes.file_too_large",
+                [name.into(), (size as u64).to_string().into(), Arg::Bytes(FILE_MAX_BYTES)],
             ),
         ));
     }
-    let buffer = JsFuture::from(file.array_buffer())
-        .await
-        .map_err(|e| UiError::page("FILE_READ_FAILED", format!("could not read {name}: {}", describe(&e))))?;
+    let buffer = JsFuture::from(file.array_buffer()).await.map_err(|e| {
+        UiError::page("FILE_READ_FAILED", Msg::new("notes.read_failed", [name.as_str().into(), describe(&e)]))
+    })?;
     Ok(ReadFile { name, bytes: js_sys::Uint8Array::new(&buffer).to_vec() })
 }
 
 /// Offers `bytes` as a download named `filename` (a Blob, an object URL and a clicked link).
-pub fn save(filename: &str, bytes: &[u8]) -> Result<(), String> {
-    let window = web_sys::window().ok_or("no window")?;
-    let document = window.document().ok_or("no document")?;
+/// Refused in words drawn in the page's language (the browser's own words as they are).
+pub fn save(filename: &str, bytes: &[u8]) -> Result<(), Msg> {
+    let window = web_sys::window().ok_or_else(|| Msg::key("notes.no_window"))?;
+    let document = window.document().ok_or_else(|| Msg::key("notes.no_document"))?;
     let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(bytes));
     let options = web_sys::BlobPropertyBag::new();
     options.set_type("application/octet-stream");
-    let blob =
-        web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &options).map_err(|e| describe(&e))?;
-    let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(|e| describe(&e))?;
+    let blob = web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &options)
+        .map_err(|e| browser_words(&e))?;
+    let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(|e| browser_words(&e))?;
     let link: web_sys::HtmlAnchorElement = document
         .create_element("a")
-        .map_err(|e| describe(&e))?
+        .map_err(|e| browser_words(&e))?
         .dyn_into()
-        .map_err(|_| "could not create a link".to_string())?;
+        .map_err(|_| Msg::key("notes.no_link_element"))?;
     link.set_href(&url);
     link.set_download(filename);
     link.click();
@@ -63,24 +62,25 @@ pub fn save(filename: &str, bytes: &[u8]) -> Result<(), String> {
 /// network failure or an HTTP status other than 2xx is an error naming the address.
 pub async fn fetch_text(url: &str) -> Result<String, UiError> {
     use js_sys::{Function, Promise, Reflect};
-    let failed = |message: String| UiError::page("FETCH_FAILED", message);
+    let failed = |message: Msg| UiError::page("FETCH_FAILED", message);
+    let at = || Arg::Text(url.to_string());
     let global = js_sys::global();
     let fetch: Function = Reflect::get(&global, &"fetch".into())
         .ok()
         .and_then(|f| f.dyn_into().ok())
-        .ok_or_else(|| failed("this browser has no fetch".into()))?;
+        .ok_or_else(|| failed(Msg::key("notes.no_fetch")))?;
     let pending: Promise = fetch
         .call1(&global, &url.into())
         .ok()
         .and_then(|p| p.dyn_into().ok())
-        .ok_or_else(|| failed(format!("could not ask for {url}")))?;
+        .ok_or_else(|| failed(Msg::new("notes.fetch_ask", [at()])))?;
     let response = JsFuture::from(pending)
         .await
-        .map_err(|e| failed(format!("could not fetch {url}: {}", describe(&e))))?;
+        .map_err(|e| failed(Msg::new("notes.fetch_failed", [at(), describe(&e)])))?;
     let field = |name: &str| Reflect::get(&response, &name.into()).unwrap_or_default();
     if field("ok").as_bool() != Some(true) {
         let status = field("status").as_f64().unwrap_or(0.0) as u16;
-        let mut e = failed(format!("{url} answered HTTP {status}"));
+        let mut e = failed(Msg::new("notes.fetch_status", [at(), status.to_string().into()]));
         e.http_status = Some(status);
         return Err(e);
     }
@@ -89,16 +89,25 @@ pub async fn fetch_text(url: &str) -> Result<String, UiError> {
         .ok()
         .and_then(|f| f.call0(&response).ok())
         .and_then(|p| p.dyn_into().ok())
-        .ok_or_else(|| failed(format!("could not read {url}")))?;
-    let text =
-        JsFuture::from(text).await.map_err(|e| failed(format!("could not read {url}: {}", describe(&e))))?;
-    text.as_string().ok_or_else(|| failed(format!("{url} is not text")))
+        .ok_or_else(|| failed(Msg::new("notes.fetch_read", [at()])))?;
+    let text = JsFuture::from(text)
+        .await
+        .map_err(|e| failed(Msg::new("notes.read_failed", [at(), describe(&e)])))?;
+    text.as_string().ok_or_else(|| failed(Msg::new("notes.fetch_not_text", [at()])))
 }
 
-fn describe(value: &wasm_bindgen::JsValue) -> String {
-    value
-        .dyn_ref::<js_sys::Error>()
-        .map(|e| String::from(e.message()))
-        .or_else(|| value.as_string())
-        .unwrap_or_else(|| format!("{value:?}"))
+/// The browser's own words for an error, shown as they are.
+fn describe(value: &wasm_bindgen::JsValue) -> Arg {
+    Arg::Text(
+        value
+            .dyn_ref::<js_sys::Error>()
+            .map(|e| String::from(e.message()))
+            .or_else(|| value.as_string())
+            .unwrap_or_else(|| format!("{value:?}")),
+    )
+}
+
+/// The same, as a text of its own.
+fn browser_words(value: &wasm_bindgen::JsValue) -> Msg {
+    Msg::new("errors.untranslated", [describe(value)])
 }

@@ -3,9 +3,13 @@
 //! refuses a damaged one); this module only carries that text between the page and the
 //! browser, and says what happened:
 //!
-//! - after each change (at most once a second, and at once when the page is hidden) it saves the
-//!   text in IndexedDB, in one transaction over one key, so a failed write (a full quota) leaves
-//!   the copy saved before intact;
+//! - after each change (at most once a second, and at once when the page is hidden) it saves in
+//!   IndexedDB what changed since the last save: a part (`Registry::session_part`: the new
+//!   entries and uploaded bytes, under `part:000001`, `part:000002`, …) appended to the session
+//!   text saved whole under `current`. Every `PARTS_MAX` parts, or once the parts outweigh the
+//!   text, after a fork, or for a new registry, it saves the whole text again and drops the parts
+//!   (a snapshot), in one transaction, so a failed write (a full quota) leaves the copy saved
+//!   before, text and parts, intact;
 //! - when the page opens it replays the saved copy (or a share link in the address), and a copy
 //!   it could not or did not restore is kept, for download, under a second key;
 //! - "Export session" downloads the text, "Import session" reads one (checked by the engine
@@ -29,9 +33,11 @@ use wasm_bindgen_futures::{JsFuture, spawn_local};
 use web_sys::{Event, IdbDatabase, IdbOpenDbRequest, IdbRequest, IdbTransaction, IdbTransactionMode};
 use yew::{Reducible, UseReducerDispatcher};
 
-use super::format::{count, exact_bytes, human_bytes};
-use super::state::{Action, State, UiError};
+use super::format::counted;
+use super::state::{Action, State, UiError, quiet};
+use crate::engine::journal::SavedMark;
 use crate::engine::{Millis, Registry, RegistryError};
+use crate::i18n::{Arg, Msg};
 
 /// The IndexedDB database, its one object store and its keys.
 pub const DB_NAME: &str = "stowage";
@@ -50,6 +56,12 @@ pub const LINK_FORMAT: u8 = 1;
 const LINK_MAGIC: &[u8; 3] = b"STW";
 /// The biggest session file the page reads for an import (a browser's longest string is near).
 pub const IMPORT_MAX_BYTES: u64 = 512 << 20;
+/// Parts kept after the whole text before it is saved whole again.
+const PARTS_MAX: usize = 64;
+/// The key of part `seq` (zero-padded, so keys sort as numbers).
+fn part_key(seq: usize) -> String {
+    format!("part:{seq:06}")
+}
 /// Saves are at least this far apart (and four times as far as the last one took).
 const SAVE_GAP_MS: f64 = 1000.0;
 /// How often the page looks for a change to save.
@@ -64,31 +76,43 @@ pub enum Tone {
     Error,
 }
 
-/// A sentence and how it reads (going on, done, refused).
+/// A sentence and how it reads (going on, done, refused), drawn in the page's language.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Line {
     pub tone: Tone,
-    pub text: String,
+    pub text: Msg,
 }
 
 impl Line {
-    fn info(text: impl Into<String>) -> Self {
-        Self { tone: Tone::Info, text: text.into() }
+    fn info(text: Msg) -> Self {
+        Self { tone: Tone::Info, text }
     }
-    fn ok(text: impl Into<String>) -> Self {
-        Self { tone: Tone::Ok, text: text.into() }
+    fn ok(text: Msg) -> Self {
+        Self { tone: Tone::Ok, text }
     }
-    fn error(text: impl Into<String>) -> Self {
-        Self { tone: Tone::Error, text: text.into() }
+    fn error(text: Msg) -> Self {
+        Self { tone: Tone::Error, text }
     }
+}
+
+/// The catalogue's `key` (`src/i18n/keep.rs`) filled with `args`.
+fn say(key: &'static str, args: impl IntoIterator<Item = Arg>) -> Msg {
+    Msg::new(key, args)
+}
+
+/// Words that read the same in every language (a file name, a number).
+fn plain(value: impl std::fmt::Display) -> Arg {
+    Arg::Text(value.to_string())
 }
 
 /// The copy saved last (or restored): its size, how much of it is uploaded bytes, and what it
 /// replays to.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SaveInfo {
-    /// The session text, in bytes.
+    /// What is saved, in bytes: the session text and the parts saved after it.
     pub text_bytes: u64,
+    /// Parts saved after the whole text (0: the text alone).
+    pub parts: usize,
     /// The uploaded bytes the session carries (files pushed), before base64.
     pub upload_bytes: u64,
     /// The same as base64 inside the text.
@@ -103,7 +127,7 @@ pub struct SaveInfo {
 /// A saved copy the page did not restore, kept for download.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct KeptInfo {
-    pub why: String,
+    pub why: Msg,
     pub text_bytes: u64,
 }
 
@@ -119,7 +143,7 @@ pub enum LinkView {
         fragment_bytes: usize,
         upload_bytes: u64,
     },
-    Failed(String),
+    Failed(Msg),
 }
 
 /// An import under way, waiting for "replace", refused or done.
@@ -135,14 +159,14 @@ pub enum ImportView {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Keep {
     /// Why the browser's storage cannot be used (nothing is saved then).
-    pub unavailable: Option<String>,
+    pub unavailable: Option<Msg>,
     /// What became of the saved session (or the link) when the page opened.
     pub opened: Option<Line>,
     /// How long replaying it took, in real milliseconds.
     pub restore_ms: Option<f64>,
     pub saved: Option<SaveInfo>,
     /// Why the last save failed (the copy saved before is intact).
-    pub save_error: Option<String>,
+    pub save_error: Option<Msg>,
     /// Whether the browser granted persistent storage (None: not known yet).
     pub persisted: Option<bool>,
     /// The browser's estimate: bytes used by this site and its quota.
@@ -155,7 +179,7 @@ pub struct Keep {
 }
 
 pub enum KeepAction {
-    Unavailable(String),
+    Unavailable(Msg),
     Opened(Line),
     /// Replayed: the words, how long it took, and the saved copy it came from (None: a link,
     /// not saved in this browser yet).
@@ -165,7 +189,7 @@ pub enum KeepAction {
         saved: Option<SaveInfo>,
     },
     Saved(SaveInfo),
-    SaveFailed(String),
+    SaveFailed(Msg),
     Persisted(bool),
     Estimate(u64, u64),
     Kept(Option<KeptInfo>),
@@ -250,6 +274,17 @@ struct Driver {
     pending_import: Option<(String, Registry)>,
     /// The copy saved last: when and how big (for the failure message).
     last_saved: Option<SaveInfo>,
+    /// What `CURRENT` and its parts hold: the registry they are of (a new one is saved whole),
+    /// the engine's mark for the next part, how many parts and their bytes, and the text's.
+    log: Option<SavedLog>,
+}
+
+struct SavedLog {
+    registry: std::rc::Weak<RefCell<Registry>>,
+    mark: SavedMark,
+    parts: usize,
+    part_bytes: u64,
+    text_bytes: u64,
 }
 
 thread_local! {
@@ -335,9 +370,14 @@ fn live_fingerprint() -> Option<u64> {
 
 impl SaveInfo {
     fn of(r: &Registry, text_bytes: usize, at: String) -> Self {
+        Self::of_parts(r, text_bytes as u64, 0, at)
+    }
+
+    fn of_parts(r: &Registry, text_bytes: u64, parts: usize, at: String) -> Self {
         let j = r.journal();
         Self {
-            text_bytes: text_bytes as u64,
+            text_bytes,
+            parts,
             upload_bytes: j.blob_bytes(),
             upload_text_bytes: j.blobs.values().map(|b| (b.len() as u64).div_ceil(3) * 4).sum(),
             actions: j.entries.len(),
@@ -348,8 +388,15 @@ impl SaveInfo {
     }
 }
 
-/// Saves the live session if it changed since the last save. `urgent` (the page is being
-/// hidden or left) skips the wait between saves.
+/// What one save writes: the whole text (dropping the parts) or a part after them.
+enum Write {
+    Whole { text: String, mark: SavedMark },
+    Part { seq: usize, text: String, mark: SavedMark },
+}
+
+/// Saves the live session if it changed since the last save: a part when one can say what
+/// changed, else the whole text. `urgent` (the page is being hidden or left) skips the wait
+/// between saves.
 fn autosave(urgent: bool) {
     let now_ms = perf_now();
     let go =
@@ -358,21 +405,47 @@ fn autosave(urgent: bool) {
         return;
     }
     let Some(reg) = super::live_registry() else { return };
-    let (fp, text, info) = {
+    let (fp, write, info) = {
         let Ok(r) = reg.try_borrow() else { return };
         let fp = fingerprint(&r);
         if with_driver(|d| d.saved_fp == Some(fp) || d.failed_fp == Some(fp)) {
             return;
         }
-        match r.save_session() {
-            Ok(text) => {
-                let info = SaveInfo::of(&r, text.len(), wall_time());
-                (fp, text, info)
+        // A part, if the log saved is this registry's and the parts are not due to be merged.
+        let log = with_driver(|d| {
+            d.log
+                .as_ref()
+                .filter(|l| l.registry.upgrade().is_some_and(|live| Rc::ptr_eq(&live, &reg)))
+                .map(|l| (l.mark.clone(), l.parts, l.part_bytes, l.text_bytes))
+        });
+        let part = match log {
+            Some((mark, parts, part_bytes, text_bytes)) if parts < PARTS_MAX && part_bytes < text_bytes => r
+                .session_part(&mark)
+                .map(|p| p.map(|(text, mark)| (parts, part_bytes, text_bytes, text, mark))),
+            _ => Ok(None),
+        };
+        let write = match part {
+            Ok(Some((parts, part_bytes, text_bytes, text, mark))) => {
+                let info = SaveInfo::of_parts(
+                    &r,
+                    text_bytes + part_bytes + text.len() as u64,
+                    parts + 1,
+                    wall_time(),
+                );
+                Ok((Write::Part { seq: parts + 1, text, mark }, info))
             }
+            Ok(None) => r.save_session_marked().map(|(text, mark)| {
+                let info = SaveInfo::of(&r, text.len(), wall_time());
+                (Write::Whole { text, mark }, info)
+            }),
+            Err(e) => Err(e),
+        };
+        match write {
+            Ok((write, info)) => (fp, write, info),
             Err(e) => {
                 drop(r);
                 with_driver(|d| d.failed_fp = Some(fp));
-                return save_failed(format!("the engine could not write the session: {}", e.message));
+                return save_failed(say("keep.engine_write", [e.text.into()]));
             }
         }
     };
@@ -382,10 +455,33 @@ fn autosave(urgent: bool) {
     }) else {
         return;
     };
+    let weak = Rc::downgrade(&reg);
+    drop(reg);
     spawn_local(async move {
-        let record = record_of(&info, &text);
-        drop(text);
-        let result = put(&db, CURRENT, &record).await;
+        let (result, log) = match write {
+            Write::Whole { text, mark } => {
+                let record = record_of(&info, &text, "stowage-session-record");
+                let text_bytes = text.len() as u64;
+                drop(text);
+                let result = put_whole(&db, &record).await;
+                (result, SavedLog { registry: weak, mark, parts: 0, part_bytes: 0, text_bytes })
+            }
+            Write::Part { seq, text, mark } => {
+                let record = record_of(&info, &text, "stowage-session-part-record");
+                let part_bytes = text.len() as u64;
+                let result = put(&db, &part_key(seq), &record).await;
+                let (base, before) =
+                    with_driver(|d| d.log.as_ref().map_or((0, 0), |l| (l.text_bytes, l.part_bytes)));
+                let log = SavedLog {
+                    registry: weak,
+                    mark,
+                    parts: seq,
+                    part_bytes: before + part_bytes,
+                    text_bytes: base,
+                };
+                (result, log)
+            }
+        };
         let took = perf_now() - now_ms;
         let first_failure = with_driver(|d| {
             d.saving = false;
@@ -396,6 +492,7 @@ fn autosave(urgent: bool) {
                     d.saved_fp = Some(fp);
                     d.failed_fp = None;
                     d.last_saved = Some(info.clone());
+                    d.log = Some(log);
                 }
                 Err(_) => d.failed_fp = Some(fp),
             }
@@ -410,45 +507,42 @@ fn autosave(urgent: bool) {
                 if first_failure {
                     save_failed(why);
                 } else {
-                    keep(KeepAction::SaveFailed(save_failed_words(&why)));
+                    keep(KeepAction::SaveFailed(save_failed_words(why)));
                 }
             }
         }
     });
 }
 
-fn save_failed_words(why: &str) -> String {
+fn save_failed_words(why: Msg) -> Msg {
     let before = with_driver(|d| d.last_saved.clone());
     let kept = match before {
-        Some(s) => format!(
-            "The copy saved before (at {}, {}, virtual time {}) is intact",
-            s.at,
-            count(s.actions, "action", "actions"),
-            s.now
+        Some(s) => say(
+            "keep.saved_before_intact",
+            [plain(&s.at), counted("keep.actions", s.actions).into(), plain(s.now)],
         ),
-        None => "Nothing is lost from what was saved before".to_string(),
+        None => Msg::key("keep.nothing_lost"),
     };
-    format!(
-        "This session could not be saved: {why}. {kept}; Export session keeps what you see now as a file."
-    )
+    say("keep.save_failed", [why.into(), kept.into()])
 }
 
 /// A failed save: in the panel, and once in the banner.
-fn save_failed(why: String) {
-    let words = save_failed_words(&why);
+fn save_failed(why: Msg) {
+    let words = save_failed_words(why);
     keep(KeepAction::SaveFailed(words.clone()));
     let mut e = UiError::page("SAVE_FAILED", words);
-    e.aside = Some(String::new());
+    e.aside = Some(quiet());
     page(Action::Fail(e));
 }
 
-/// The record kept under a key: the text and what the panel says about it.
-fn record_of(info: &SaveInfo, text: &str) -> JsValue {
+/// The record kept under a key: the text (whole, or a part) and what the panel says about it.
+fn record_of(info: &SaveInfo, text: &str, kind: &str) -> JsValue {
     let o = js_sys::Object::new();
     let set = |k: &str, v: JsValue| {
         let _ = Reflect::set(&o, &k.into(), &v);
     };
-    set("kind", "stowage-session-record".into());
+    set("kind", kind.into());
+    set("parts", (info.parts as f64).into());
     set("text", text.into());
     set("savedAt", js_sys::Date::now().into());
     set("at", info.at.as_str().into());
@@ -491,10 +585,7 @@ async fn open_and_restore() {
     let db = match open_db().await {
         Ok(db) => Some(db),
         Err(why) => {
-            keep(KeepAction::Unavailable(format!(
-                "this browser refused its storage (IndexedDB: {why}), so nothing is saved here; \
-                 Export session keeps your work as a file"
-            )));
+            keep(KeepAction::Unavailable(say("keep.no_storage", [why.into()])));
             None
         }
     };
@@ -510,20 +601,24 @@ async fn open_and_restore() {
     let saved = match saved {
         Ok(v) => v,
         Err(why) => {
-            keep(KeepAction::Opened(Line::error(format!(
-                "The saved session could not be read ({why}); starting clean."
-            ))));
+            keep(KeepAction::Opened(Line::error(say("keep.read_failed", [why.into()]))));
             None
         }
     };
     if let Some(payload) = link {
         if let (Some(db), Some(record)) = (&db, &saved) {
-            set_aside(db, record, "your own session, set aside when you opened a shared link").await;
+            set_aside(db, record, Msg::key("keep.kept_for_link")).await;
         }
         return open_link(&payload).await;
     }
     match saved {
-        Some(record) => restore_saved(db, record).await,
+        Some(record) => {
+            let parts = match &db {
+                Some(db) => get_parts(db).await,
+                None => Ok(vec![]),
+            };
+            restore_saved(db, record, parts).await
+        }
         None => ready(live_fingerprint()),
     }
 }
@@ -545,84 +640,200 @@ async fn paint() {
     let _ = JsFuture::from(p).await;
 }
 
-fn restored_words(verb: &str, r: &Registry) -> String {
-    format!("{verb}: {}, virtual time {}.", count(r.journal().entries.len(), "action", "actions"), r.now())
+fn restored_words(verb: Msg, r: &Registry) -> Msg {
+    say(
+        "keep.restored_words",
+        [verb.into(), counted("keep.actions", r.journal().entries.len()).into(), plain(r.now())],
+    )
 }
 
-async fn restore_saved(db: Option<IdbDatabase>, record: JsValue) {
+async fn restore_saved(db: Option<IdbDatabase>, record: JsValue, parts: Result<Vec<JsValue>, Msg>) {
+    let invalid = |why: Msg| {
+        let mut e = RegistryError::new(crate::engine::error::ErrorCode::InvalidArgument, why.to_string());
+        e.text = why;
+        e
+    };
     let text = Reflect::get(&record, &"text".into()).ok().and_then(|t| t.as_string());
     let Some(text) = text else {
-        let e = RegistryError::new(
-            crate::engine::error::ErrorCode::InvalidArgument,
-            "the saved record holds no session text",
-        );
+        let e = invalid(Msg::key("keep.no_text"));
         return refuse_saved(db, record, None, e).await;
     };
-    let size = human_bytes(text.len() as u64);
-    keep(KeepAction::Opened(Line::info(format!("Restoring your session ({size})…"))));
-    page(Action::Note(format!("Restoring your saved session ({size})…")));
+    // The parts saved after the text, each a record holding its text; the last says when.
+    let field = |o: &JsValue, k: &str| Reflect::get(o, &k.into()).ok().and_then(|v| v.as_string());
+    let at = parts.as_ref().ok().and_then(|p| p.last()).or(Some(&record)).and_then(|r| field(r, "at"));
+    let parts: Result<Vec<String>, Msg> = parts.and_then(|records| {
+        records
+            .iter()
+            .enumerate()
+            .map(|(i, p)| {
+                Reflect::get(p, &"text".into())
+                    .ok()
+                    .and_then(|t| t.as_string())
+                    .ok_or_else(|| say("keep.part_no_text", [plain(i + 1)]))
+            })
+            .collect()
+    });
+    let parts = match parts {
+        Ok(parts) => parts,
+        Err(why) => return refuse_saved(db, record, Some(text), invalid(why)).await,
+    };
+    let total = text.len() as u64 + parts.iter().map(|p| p.len() as u64).sum::<u64>();
+    keep(KeepAction::Opened(Line::info(say("keep.restoring", [Arg::Size(total)]))));
+    page(Action::Note(say("keep.restoring_note", [Arg::Size(total)])));
     paint().await;
     let t0 = perf_now();
-    let result = Registry::load_session(&text);
+    let result = Registry::load_session_parts(&text, &parts);
     let ms = perf_now() - t0;
     match result {
         Ok(r) => {
-            let at = Reflect::get(&record, &"at".into()).ok().and_then(|a| a.as_string()).unwrap_or_default();
-            let info = SaveInfo::of(&r, text.len(), at);
-            let words = restored_words("Restored your session", &r);
+            let info = SaveInfo::of_parts(&r, total, parts.len(), at.unwrap_or_default());
+            let words = restored_words(Msg::key("keep.restored"), &r);
             ready(Some(fingerprint(&r)));
             with_driver(|d| d.last_saved = Some(info.clone()));
             page(Action::Adopt { registry: Box::new(r), note: words.clone() });
             keep(KeepAction::Restored { line: Line::ok(words), ms, saved: Some(info) });
         }
-        Err(e) => refuse_saved(db, record, Some(text), e).await,
+        Err(e) => {
+            // Kept as one session text: the parts merged in, when they can be (else the text).
+            let record = match Registry::merge_session_parts(&text, &parts) {
+                Ok(merged) if !parts.is_empty() => {
+                    let copy = js_sys::Object::assign(&js_sys::Object::new(), record.unchecked_ref());
+                    let _ = Reflect::set(&copy, &"text".into(), &merged.as_str().into());
+                    let _ = Reflect::set(&copy, &"parts".into(), &0.into());
+                    copy.into()
+                }
+                _ => record,
+            };
+            let text = Reflect::get(&record, &"text".into()).ok().and_then(|t| t.as_string());
+            refuse_saved(db, record, text, e).await
+        }
     }
 }
 
 async fn refuse_saved(db: Option<IdbDatabase>, record: JsValue, text: Option<String>, e: RegistryError) {
-    let why = e.message.trim_end_matches('.').to_string();
+    let why = without_period(e.text);
     if let Some(db) = &db {
-        set_aside(db, &record, &format!("the saved session that could not be restored: {why}")).await;
+        set_aside(db, &record, say("keep.kept_refused", [why.clone().into()])).await;
     } else {
         remember_kept(&record, text.map(Rc::new));
     }
-    let words = format!(
-        "the saved session could not be restored: {why}; starting clean; your saved copy is kept as a download"
-    );
-    keep(KeepAction::Opened(Line::error(capitalized(&format!("{words}.")))));
+    keep(KeepAction::Opened(Line::error(say("keep.refused_line", [why.clone().into()]))));
     page(Action::Fail(UiError {
         code: e.code.as_str().into(),
         http_status: None,
-        message: words,
+        message: say("keep.refused", [why.into()]),
         retry_after_s: None,
-        aside: Some(" Download it under Your session.".into()),
+        aside: Some(Msg::key("keep.download_aside")),
     }));
     ready(live_fingerprint());
 }
 
-/// Keeps a saved copy the page does not restore under `KEPT`, and offers it for download.
-async fn set_aside(db: &IdbDatabase, record: &JsValue, why: &str) {
+/// An engine's words without the full stop they may end with, to go inside a sentence. (Only a
+/// text of no key of its own can end with one; the catalogue's session errors end with none.)
+fn without_period(m: Msg) -> Msg {
+    match (m.key, m.args.as_slice()) {
+        ("errors.untranslated", [Arg::Text(t)]) => Msg::from(t.trim_end_matches('.').to_string()),
+        _ => m,
+    }
+}
+
+/// Keeps a saved copy the page does not restore under `KEPT`, and offers it for download. The
+/// record says why in English (`why`) and as a catalogue text (`whyText`), drawn in the
+/// page's language when the copy is offered again after a reload.
+async fn set_aside(db: &IdbDatabase, record: &JsValue, why: Msg) {
     let o = js_sys::Object::new();
     let _ = Reflect::set(&o, &"kind".into(), &"stowage-kept-record".into());
-    let _ = Reflect::set(&o, &"why".into(), &why.into());
+    let _ = Reflect::set(&o, &"why".into(), &why.to_string().into());
+    let _ = Reflect::set(&o, &"whyText".into(), &msg_json(&why).to_string().into());
     let _ = Reflect::set(&o, &"record".into(), record);
     let o: JsValue = o.into();
     match put(db, KEPT, &o).await {
         Ok(()) => remember_kept(&o, None),
         Err(e) => {
             remember_kept(&o, None);
-            keep(KeepAction::SaveFailed(format!(
-                "The copy set aside ({why}) could not be kept in this browser: {e}. Download it now: it \
-                 is lost when the page closes."
-            )));
+            keep(KeepAction::SaveFailed(say("keep.set_aside_failed", [why.into(), e.into()])));
         }
     }
+}
+
+/// A text as JSON, to keep with a record: `{"key", "args", "count"}`, each argument
+/// `{"kind": value}`.
+fn msg_json(m: &Msg) -> serde_json::Value {
+    serde_json::json!({ "key": m.key, "args": m.args.iter().map(arg_json).collect::<Vec<_>>(), "count": m.count })
+}
+
+fn arg_json(a: &Arg) -> serde_json::Value {
+    use serde_json::json;
+    match a {
+        Arg::Text(t) => json!({ "text": t }),
+        Arg::Msg(m) => json!({ "msg": msg_json(m) }),
+        Arg::Bytes(n) => json!({ "bytes": n }),
+        Arg::Size(n) => json!({ "size": n }),
+        Arg::RoundSize(n) => json!({ "roundSize": n }),
+        Arg::Count(n) => json!({ "count": n }),
+        Arg::Ms(n) => json!({ "ms": n }),
+        Arg::Duration(n) => json!({ "duration": n }),
+        Arg::Short(n) => json!({ "short": n }),
+        Arg::Dollars(n, d) => json!({ "dollars": [n, d] }),
+        Arg::Rate(n) => json!({ "rate": n }),
+        Arg::List(items) => json!({ "list": items.iter().map(arg_json).collect::<Vec<_>>() }),
+        Arg::Each(texts) => json!({ "each": texts.as_slice() }),
+    }
+}
+
+/// A text kept with `msg_json`, if it is one: its key in the catalogue, its arguments well
+/// formed, nested at most a few deep (it comes from storage, which anything may have written).
+fn msg_of_json(v: &serde_json::Value, depth: usize) -> Option<Msg> {
+    if depth > 8 {
+        return None;
+    }
+    let key = v.get("key")?.as_str()?;
+    let key = crate::i18n::messages().find(|e| e.0 == key)?.0;
+    let args =
+        v.get("args")?.as_array()?.iter().map(|a| arg_of_json(a, depth)).collect::<Option<Vec<_>>>()?;
+    let mut m = Msg::new(key, args);
+    m.count = v.get("count").and_then(serde_json::Value::as_u64);
+    Some(m)
+}
+
+fn arg_of_json(a: &serde_json::Value, depth: usize) -> Option<Arg> {
+    let (kind, value) = a.as_object()?.iter().next()?;
+    let n = || value.as_u64();
+    Some(match kind.as_str() {
+        "text" => Arg::Text(value.as_str()?.to_string()),
+        "msg" => Arg::Msg(Box::new(msg_of_json(value, depth + 1)?)),
+        "bytes" => Arg::Bytes(n()?),
+        "size" => Arg::Size(n()?),
+        "roundSize" => Arg::RoundSize(n()?),
+        "count" => Arg::Count(n()?),
+        "ms" => Arg::Ms(n()?),
+        "duration" => Arg::Duration(n()?),
+        "short" => Arg::Short(n()?),
+        "dollars" => {
+            let pair = value.as_array()?;
+            Arg::Dollars(pair.first()?.as_u64()?, u32::try_from(pair.get(1)?.as_u64()?).ok()?)
+        }
+        "rate" => Arg::Rate(n()?),
+        "list" => {
+            Arg::List(value.as_array()?.iter().map(|a| arg_of_json(a, depth + 1)).collect::<Option<_>>()?)
+        }
+        "each" => {
+            let texts = value.as_array()?;
+            let text = |i: usize| texts.get(i).and_then(|t| t.as_str()).map(str::to_string);
+            Arg::Each(Box::new([text(0)?, text(1)?, text(2)?]))
+        }
+        _ => return None,
+    })
 }
 
 /// Holds a kept copy's text for download and tells the panel.
 fn remember_kept(kept: &JsValue, text: Option<Rc<String>>) {
     let field = |o: &JsValue, k: &str| Reflect::get(o, &k.into()).ok().filter(|v| !v.is_undefined());
     let why = field(kept, "why").and_then(|w| w.as_string());
+    let why_text = field(kept, "whyText")
+        .and_then(|w| w.as_string())
+        .and_then(|w| serde_json::from_str::<serde_json::Value>(&w).ok())
+        .and_then(|w| msg_of_json(&w, 0));
     let record = field(kept, "record").unwrap_or_else(|| kept.clone());
     let text = text.or_else(|| {
         let t = field(&record, "text").and_then(|t| t.as_string());
@@ -630,7 +841,7 @@ fn remember_kept(kept: &JsValue, text: Option<Rc<String>>) {
     });
     let Some(text) = text else { return };
     let info = KeptInfo {
-        why: why.unwrap_or_else(|| "a saved copy that was not restored".into()),
+        why: why_text.or_else(|| why.map(Msg::from)).unwrap_or_else(|| Msg::key("keep.kept_unknown")),
         text_bytes: text.len() as u64,
     };
     with_driver(|d| d.kept_text = Some(text));
@@ -666,81 +877,75 @@ pub fn encode_link(text: &str) -> String {
 
 /// The session text a link carries, or why it is refused. Bounded: the link's length, then the
 /// length it declares (at most `LINK_TEXT_MAX`), then inflating stops at that length.
-pub fn decode_link(payload: &str) -> Result<String, String> {
+pub fn decode_link(payload: &str) -> Result<String, Msg> {
     if payload.len() + 2 > LINK_FRAGMENT_MAX {
-        return Err(format!(
-            "the link's data is {}, longer than the {} a Stowage link may be",
-            exact_bytes(payload.len() as u64 + 2),
-            human_bytes(LINK_FRAGMENT_MAX as u64)
+        return Err(say(
+            "keep.link_too_long",
+            [Arg::Bytes(payload.len() as u64 + 2), Arg::Size(LINK_FRAGMENT_MAX as u64)],
         ));
     }
     let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
         .decode(payload.trim_end_matches('='))
-        .map_err(|e| format!("the link is damaged: its data is not base64url ({e})"))?;
+        .map_err(|e| say("keep.link_not_base64", [plain(e)]))?;
     let header = bytes.get(..8).filter(|h| h.starts_with(LINK_MAGIC));
     let Some(header) = header else {
-        return Err("this is not a Stowage session link: it is damaged or cut short".into());
+        return Err(Msg::key("keep.link_not_stowage_short"));
     };
     let format = header[3];
     if format == 0 {
-        return Err("this is not a Stowage session link: it is damaged".into());
+        return Err(Msg::key("keep.link_not_stowage"));
     }
     if format > LINK_FORMAT {
-        return Err(format!(
-            "the link was made by a newer Stowage (link format {format}; this page reads format {LINK_FORMAT})"
-        ));
+        return Err(say("keep.link_newer", [plain(format), plain(LINK_FORMAT)]));
     }
     let declared = u32::from_le_bytes([header[4], header[5], header[6], header[7]]) as usize;
     if declared > LINK_TEXT_MAX {
-        return Err(format!(
-            "the link declares {} of session text, more than the {} a link may carry",
-            exact_bytes(declared as u64),
-            human_bytes(LINK_TEXT_MAX as u64)
+        return Err(say(
+            "keep.link_declares_too_much",
+            [Arg::Bytes(declared as u64), Arg::Size(LINK_TEXT_MAX as u64)],
         ));
     }
     if declared == 0 {
-        return Err("the link is damaged: it declares no session text".into());
+        return Err(Msg::key("keep.link_declares_none"));
     }
     let text = miniz_oxide::inflate::decompress_to_vec_with_limit(&bytes[8..], declared).map_err(|e| {
         if e.status == miniz_oxide::inflate::TINFLStatus::HasMoreOutput {
-            format!("the link inflates to more than the {} it declares", exact_bytes(declared as u64))
+            say("keep.link_inflates_more", [Arg::Bytes(declared as u64)])
         } else {
-            format!("the link is damaged: its data does not inflate ({e})")
+            say("keep.link_no_inflate", [plain(e)])
         }
     })?;
     if text.len() != declared {
-        return Err(format!(
-            "the link is damaged: it inflates to {}, not the {} it declares",
-            exact_bytes(text.len() as u64),
-            exact_bytes(declared as u64)
+        return Err(say(
+            "keep.link_inflates_other",
+            [Arg::Bytes(text.len() as u64), Arg::Bytes(declared as u64)],
         ));
     }
-    String::from_utf8(text).map_err(|_| "the link is damaged: its text is not UTF-8".into())
+    String::from_utf8(text).map_err(|_| Msg::key("keep.link_not_utf8"))
 }
 
 async fn open_link(payload: &str) {
-    keep(KeepAction::Opened(Line::info("Opening the shared link…")));
-    page(Action::Note("Opening the shared link…".into()));
+    keep(KeepAction::Opened(Line::info(Msg::key("keep.opening_link"))));
+    page(Action::Note(Msg::key("keep.opening_link")));
     paint().await;
     let t0 = perf_now();
     let result = decode_link(payload).and_then(|text| {
-        let r = Registry::load_session(&text).map_err(|e| e.message.trim_end_matches('.').to_string())?;
+        let r = Registry::load_session(&text).map_err(|e| without_period(e.text))?;
         Ok(r)
     });
     let ms = perf_now() - t0;
     match result {
         Ok(r) => {
-            let words = restored_words(&format!("Opened the shared session of registry {}", r.name()), &r);
+            let words = restored_words(say("keep.opened_link", [plain(r.name())]), &r);
             // Not saved yet: the next poll saves it as this browser's session.
             ready(None);
             page(Action::Adopt { registry: Box::new(r), note: words.clone() });
             keep(KeepAction::Restored { line: Line::ok(words), ms, saved: None });
         }
         Err(why) => {
-            let words = format!("the shared link could not be opened: {why}; the page starts clean");
-            keep(KeepAction::Opened(Line::error(capitalized(&format!("{words}.")))));
-            let mut e = UiError::page("LINK_REFUSED", words);
-            e.aside = Some(String::new());
+            keep(KeepAction::Opened(Line::error(say("keep.link_refused_line", [why.clone().into()]))));
+            let mut e = UiError::page("LINK_REFUSED", say("keep.link_refused", [why.into()]));
+            e.aside = Some(quiet());
             page(Action::Fail(e));
             ready(live_fingerprint());
         }
@@ -763,9 +968,7 @@ pub fn act(ui: KeepUi) {
         KeepUi::ConfirmImport => confirm_import(),
         KeepUi::CancelImport => {
             with_driver(|d| d.pending_import = None);
-            keep(KeepAction::Import(Some(ImportView::Note(Line::info(
-                "Import cancelled: the registry is as it was.",
-            )))));
+            keep(KeepAction::Import(Some(ImportView::Note(Line::info(Msg::key("keep.import_cancelled"))))));
         }
         KeepUi::DownloadKept => download_kept(),
         KeepUi::ForgetKept => spawn_local(forget_kept()),
@@ -773,10 +976,10 @@ pub fn act(ui: KeepUi) {
 }
 
 /// The live session's text, with its registry's name and a description.
-fn live_text() -> Result<(String, String, SaveInfo), String> {
-    let reg = super::live_registry().ok_or("the page has no registry")?;
-    let r = reg.try_borrow().map_err(|_| "the registry is in use; try again")?;
-    let text = r.save_session().map_err(|e| e.message)?;
+fn live_text() -> Result<(String, String, SaveInfo), Msg> {
+    let reg = super::live_registry().ok_or_else(|| Msg::key("keep.no_registry"))?;
+    let r = reg.try_borrow().map_err(|_| Msg::key("notes.in_use"))?;
+    let text = r.save_session().map_err(|e| e.text)?;
     let info = SaveInfo::of(&r, text.len(), wall_time());
     Ok((text, r.name().to_string(), info))
 }
@@ -784,17 +987,15 @@ fn live_text() -> Result<(String, String, SaveInfo), String> {
 fn export() {
     let (text, name, info) = match live_text() {
         Ok(t) => t,
-        Err(why) => return keep(KeepAction::Exported(Line::error(format!("Could not export: {why}.")))),
+        Err(why) => return keep(KeepAction::Exported(Line::error(say("keep.export_failed", [why.into()])))),
     };
     let filename = format!("stowage-{name}-{}.json", wall_date());
     let line = match super::browser::save(&filename, text.as_bytes()) {
-        Ok(()) => Line::ok(format!(
-            "Exported {filename}: {}, {} of uploaded bytes, virtual time {}.",
-            human_bytes(info.text_bytes),
-            human_bytes(info.upload_bytes),
-            info.now
+        Ok(()) => Line::ok(say(
+            "keep.exported",
+            [plain(&filename), Arg::Size(info.text_bytes), Arg::Size(info.upload_bytes), plain(info.now)],
         )),
-        Err(why) => Line::error(format!("Could not save {filename}: {why}.")),
+        Err(why) => Line::error(say("keep.file_save_failed", [plain(&filename), why.into()])),
     };
     keep(KeepAction::Exported(line));
 }
@@ -825,23 +1026,23 @@ fn share() {
 
 async fn copy_link(url: String) {
     let copied = async {
-        let navigator = web_sys::window().ok_or("no window")?.navigator();
-        let clipboard = Reflect::get(&navigator, &"clipboard".into()).map_err(|_| "no clipboard")?;
+        let navigator = web_sys::window().ok_or("notes.no_window")?.navigator();
+        let clipboard = Reflect::get(&navigator, &"clipboard".into()).map_err(|_| "keep.no_clipboard")?;
         let write: Function = Reflect::get(&clipboard, &"writeText".into())
             .ok()
             .and_then(|f| f.dyn_into().ok())
-            .ok_or("this browser offers no clipboard here")?;
+            .ok_or("keep.no_clipboard_here")?;
         let p: Promise = write
             .call1(&clipboard, &url.as_str().into())
             .ok()
             .and_then(|p| p.dyn_into().ok())
-            .ok_or("the clipboard refused")?;
-        JsFuture::from(p).await.map_err(|_| "the browser did not allow it")?;
-        Ok::<(), &str>(())
+            .ok_or("keep.clipboard_refused")?;
+        JsFuture::from(p).await.map_err(|_| "keep.clipboard_not_allowed")?;
+        Ok::<(), &'static str>(())
     };
     let line = match copied.await {
-        Ok(()) => Line::ok("Copied the link."),
-        Err(why) => Line::error(format!("Could not copy the link ({why}): select it and copy it.")),
+        Ok(()) => Line::ok(Msg::key("keep.copied")),
+        Err(why) => Line::error(say("keep.copy_failed", [Msg::key(why).into()])),
     };
     keep(KeepAction::LinkNote(line));
 }
@@ -850,24 +1051,28 @@ async fn import(file: web_sys::File) {
     let name = file.name();
     let refuse = |error: UiError| {
         let mut banner = error.clone();
-        banner.aside = Some(format!(" {name} was not imported; nothing was changed."));
+        banner.aside = Some(say("keep.not_imported_aside", [plain(&name)]));
         keep(KeepAction::Import(Some(ImportView::Refused { file: name.clone(), error })));
         page(Action::Fail(banner));
     };
     if file.size() > IMPORT_MAX_BYTES as f64 {
         return refuse(UiError::page(
             "FILE_TOO_LARGE_FOR_PAGE",
-            format!(
-                "{name} has {} bytes; this page imports sessions of up to {}",
-                file.size() as u64,
-                exact_bytes(IMPORT_MAX_BYTES)
+            say(
+                "keep.import_too_large",
+                [plain(&name), plain(file.size() as u64), Arg::Bytes(IMPORT_MAX_BYTES)],
             ),
         ));
     }
     keep(KeepAction::Import(Some(ImportView::Checking(name.clone()))));
     let text = match JsFuture::from(file.text()).await.map(|t| t.as_string()) {
         Ok(Some(t)) => t,
-        _ => return refuse(UiError::page("FILE_READ_FAILED", format!("could not read {name} as text"))),
+        _ => {
+            return refuse(UiError::page(
+                "FILE_READ_FAILED",
+                say("keep.read_as_text_failed", [plain(&name)]),
+            ));
+        }
     };
     paint().await;
     match Registry::load_session(&text) {
@@ -888,8 +1093,8 @@ async fn import(file: web_sys::File) {
 
 fn confirm_import() {
     let Some((file, r)) = with_driver(|d| d.pending_import.take()) else { return };
-    let words = restored_words(&format!("Imported {file}, the session of registry {}", r.name()), &r);
-    let note = format!("{words} The registry you had was replaced.");
+    let words = restored_words(say("keep.imported", [plain(&file), plain(r.name())]), &r);
+    let note = say("keep.replaced", [words.into()]);
     page(Action::Adopt { registry: Box::new(r), note: note.clone() });
     keep(KeepAction::Import(Some(ImportView::Note(Line::ok(note)))));
 }
@@ -898,7 +1103,7 @@ fn download_kept() {
     let Some(text) = with_driver(|d| d.kept_text.clone()) else { return };
     let filename = format!("stowage-kept-session-{}.json", wall_date());
     if let Err(why) = super::browser::save(&filename, text.as_bytes()) {
-        keep(KeepAction::Exported(Line::error(format!("Could not save {filename}: {why}."))));
+        keep(KeepAction::Exported(Line::error(say("keep.file_save_failed", [plain(&filename), why.into()]))));
     }
 }
 
@@ -915,28 +1120,28 @@ async fn forget_kept() {
 
 // ---- IndexedDB, through web-sys -------------------------------------------------------------------
 
-/// A DOMException or error in words: `QuotaExceededError: …`, with what a full quota means.
-fn words(e: &JsValue) -> String {
+/// A DOMException or error in words: `QuotaExceededError: …` (the browser's own words, as they
+/// are), with what a full quota means.
+fn words(e: &JsValue) -> Msg {
     let field = |k: &str| Reflect::get(e, &k.into()).ok().and_then(|v| v.as_string()).unwrap_or_default();
     let (name, message) = (field("name"), field("message"));
-    let plain = match (name.is_empty(), message.is_empty()) {
-        (true, true) => e.as_string().unwrap_or_else(|| "an unknown error".into()),
-        (false, true) => name.clone(),
-        (true, false) => message,
-        (false, false) => format!("{name}: {message}"),
+    let own = match (name.is_empty(), message.is_empty()) {
+        (true, true) => match e.as_string() {
+            Some(s) => Msg::from(s),
+            None => Msg::key("keep.unknown_error"),
+        },
+        (false, true) => Msg::from(name.clone()),
+        (true, false) => Msg::from(message),
+        (false, false) => Msg::from(format!("{name}: {message}")),
     };
-    if name == "QuotaExceededError" {
-        format!("the browser's storage quota for this page is full ({plain})")
-    } else {
-        plain
-    }
+    if name == "QuotaExceededError" { say("keep.quota_full", [own.into()]) } else { own }
 }
 
 /// Waits for a request's success (its result) or error.
-async fn request_done(req: &IdbRequest) -> Result<JsValue, String> {
+async fn request_done(req: &IdbRequest) -> Result<JsValue, Msg> {
     let mut settle: Option<(Function, Function)> = None;
     let promise = Promise::new(&mut |resolve, reject| settle = Some((resolve, reject)));
-    let Some((resolve, reject)) = settle else { return Err("the browser could not wait for storage".into()) };
+    let Some((resolve, reject)) = settle else { return Err(Msg::key("keep.cannot_wait")) };
     let ok = Closure::<dyn FnMut(Event)>::new(move |_: Event| {
         let _ = resolve.call0(&JsValue::NULL);
     });
@@ -950,15 +1155,17 @@ async fn request_done(req: &IdbRequest) -> Result<JsValue, String> {
     req.set_onerror(None);
     match outcome {
         Ok(_) => req.result().map_err(|e| words(&e)),
-        Err(_) => Err(req.error().ok().flatten().map_or_else(|| "the request failed".into(), |e| words(&e))),
+        Err(_) => {
+            Err(req.error().ok().flatten().map_or_else(|| Msg::key("keep.request_failed"), |e| words(&e)))
+        }
     }
 }
 
 /// Waits for a transaction to commit, or for why it was aborted.
-async fn transaction_done(tx: &IdbTransaction) -> Result<(), String> {
+async fn transaction_done(tx: &IdbTransaction) -> Result<(), Msg> {
     let mut settle: Option<(Function, Function)> = None;
     let promise = Promise::new(&mut |resolve, reject| settle = Some((resolve, reject)));
-    let Some((resolve, reject)) = settle else { return Err("the browser could not wait for storage".into()) };
+    let Some((resolve, reject)) = settle else { return Err(Msg::key("keep.cannot_wait")) };
     let done = Closure::<dyn FnMut(Event)>::new(move |_: Event| {
         let _ = resolve.call0(&JsValue::NULL);
     });
@@ -972,16 +1179,16 @@ async fn transaction_done(tx: &IdbTransaction) -> Result<(), String> {
     tx.set_onabort(None);
     match outcome {
         Ok(_) => Ok(()),
-        Err(_) => Err(tx.error().map_or_else(|| "the write was aborted".into(), |e| words(&e))),
+        Err(_) => Err(tx.error().map_or_else(|| Msg::key("keep.write_aborted"), |e| words(&e))),
     }
 }
 
-async fn open_db() -> Result<IdbDatabase, String> {
+async fn open_db() -> Result<IdbDatabase, Msg> {
     let factory = web_sys::window()
-        .ok_or("no window")?
+        .ok_or_else(|| Msg::key("notes.no_window"))?
         .indexed_db()
         .map_err(|e| words(&e))?
-        .ok_or("this browser has no IndexedDB")?;
+        .ok_or_else(|| Msg::key("keep.no_indexed_db"))?;
     let req: IdbOpenDbRequest = factory.open_with_u32(DB_NAME, 1).map_err(|e| words(&e))?;
     let opening = req.clone();
     let upgrade = Closure::<dyn FnMut(Event)>::new(move |_: Event| {
@@ -995,10 +1202,10 @@ async fn open_db() -> Result<IdbDatabase, String> {
     let db = request_done(&req).await;
     req.set_onupgradeneeded(None);
     drop(upgrade);
-    db?.dyn_into::<IdbDatabase>().map_err(|_| "the browser's storage did not open".into())
+    db?.dyn_into::<IdbDatabase>().map_err(|_| Msg::key("keep.storage_did_not_open"))
 }
 
-async fn get(db: &IdbDatabase, key: &str) -> Result<Option<JsValue>, String> {
+async fn get(db: &IdbDatabase, key: &str) -> Result<Option<JsValue>, Msg> {
     let tx = db.transaction_with_str(STORE).map_err(|e| words(&e))?;
     let store = tx.object_store(STORE).map_err(|e| words(&e))?;
     let req = store.get(&key.into()).map_err(|e| words(&e))?;
@@ -1008,7 +1215,7 @@ async fn get(db: &IdbDatabase, key: &str) -> Result<Option<JsValue>, String> {
 
 /// Writes `value` under `key` in one transaction: all or nothing, so a failure (a full quota)
 /// leaves what the key held before.
-async fn put(db: &IdbDatabase, key: &str, value: &JsValue) -> Result<(), String> {
+async fn put(db: &IdbDatabase, key: &str, value: &JsValue) -> Result<(), Msg> {
     let tx = db.transaction_with_str_and_mode(STORE, IdbTransactionMode::Readwrite).map_err(|e| words(&e))?;
     let store = tx.object_store(STORE).map_err(|e| words(&e))?;
     if let Err(e) = store.put_with_key(value, &key.into()) {
@@ -1018,7 +1225,40 @@ async fn put(db: &IdbDatabase, key: &str, value: &JsValue) -> Result<(), String>
     transaction_done(&tx).await
 }
 
-async fn delete(db: &IdbDatabase, key: &str) -> Result<(), String> {
+/// The part keys' range: `part:` followed by anything.
+fn parts_range() -> Result<web_sys::IdbKeyRange, Msg> {
+    web_sys::IdbKeyRange::bound(&"part:".into(), &"part:\u{10ffff}".into()).map_err(|e| words(&e))
+}
+
+/// Writes the whole session under `CURRENT` and drops the parts saved after the one before,
+/// in one transaction: all or nothing.
+async fn put_whole(db: &IdbDatabase, value: &JsValue) -> Result<(), Msg> {
+    let tx = db.transaction_with_str_and_mode(STORE, IdbTransactionMode::Readwrite).map_err(|e| words(&e))?;
+    let store = tx.object_store(STORE).map_err(|e| words(&e))?;
+    let range = match parts_range() {
+        Ok(r) => r,
+        Err(e) => {
+            let _ = tx.abort();
+            return Err(e);
+        }
+    };
+    if let Err(e) = store.put_with_key(value, &CURRENT.into()).and_then(|_| store.delete(&range)) {
+        let _ = tx.abort();
+        return Err(words(&e));
+    }
+    transaction_done(&tx).await
+}
+
+/// The parts saved after the whole text, in order (their records).
+async fn get_parts(db: &IdbDatabase) -> Result<Vec<JsValue>, Msg> {
+    let tx = db.transaction_with_str(STORE).map_err(|e| words(&e))?;
+    let store = tx.object_store(STORE).map_err(|e| words(&e))?;
+    let req = store.get_all_with_key(&parts_range()?.into()).map_err(|e| words(&e))?;
+    let all = request_done(&req).await?;
+    Ok(js_sys::Array::from(&all).iter().collect())
+}
+
+async fn delete(db: &IdbDatabase, key: &str) -> Result<(), Msg> {
     let tx = db.transaction_with_str_and_mode(STORE, IdbTransactionMode::Readwrite).map_err(|e| words(&e))?;
     let store = tx.object_store(STORE).map_err(|e| words(&e))?;
     if let Err(e) = store.delete(&key.into()) {
@@ -1026,12 +1266,6 @@ async fn delete(db: &IdbDatabase, key: &str) -> Result<(), String> {
         return Err(words(&e));
     }
     transaction_done(&tx).await
-}
-
-/// `text` with its first letter in capitals, to open a sentence.
-fn capitalized(text: &str) -> String {
-    let mut chars = text.chars();
-    chars.next().map_or_else(String::new, |c| c.to_uppercase().chain(chars).collect())
 }
 
 // ---- the wall clock, for file names and "saved at" only ----------------------------------------

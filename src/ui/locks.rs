@@ -3,7 +3,7 @@
 //! says what it will refuse.
 
 use crate::engine::{AttributePatch, Attributes, Digest};
-use crate::i18n::{Lang, t, tf};
+use crate::i18n::{Arg, Lang, Msg, t, tf};
 
 /// What a set of attributes belongs to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -154,41 +154,32 @@ pub fn is_locked(a: &Attributes) -> bool {
 /// The locks that refuse operations.
 pub const LOCKING: [Attr; 3] = [Attr::Write, Attr::Delete, Attr::Read];
 
-/// How sentences name a target: its kind (`"repository"`, `"tag"`, `"manifest"`) and its name
-/// (`demo/app`, `demo/app:v1`, `sha256:… in demo/app`).
+/// How sentences name a target: as an object (`demo/app:v1`, `repository demo/app`, `manifest
+/// sha256:… in demo/app`) and as a sentence's subject (`Tag demo/app:v1`, …), in no language yet.
 struct Target {
     scope: Scope,
-    name: String,
+    object: Msg,
+    subject: Msg,
 }
 
 impl Target {
     fn new(repo: &str, reference: Option<&str>) -> Self {
         let scope = Scope::of(reference);
-        let name = match reference {
-            None => repo.to_string(),
-            Some(d) if scope == Scope::Manifest => [short_digest(d).as_str(), " in ", repo].concat(),
-            Some(tag) => [repo, ":", tag].concat(),
+        let (object, subject) = match reference {
+            None => (
+                Msg::new("locks.target_repository", [repo.into()]),
+                Msg::new("notes.subject_repository", [repo.into()]),
+            ),
+            Some(d) if scope == Scope::Manifest => {
+                let args = || [Arg::from(short_digest(d)), repo.into()];
+                (Msg::new("locks.target_manifest", args()), Msg::new("notes.subject_manifest", args()))
+            }
+            Some(tag) => {
+                let name = [repo, ":", tag].concat();
+                (Msg::from(name.clone()), Msg::new("notes.subject_tag", [name.into()]))
+            }
         };
-        Self { scope, name }
-    }
-
-    /// As an object: a tag bare (`demo/app:v1`), the others with their kind.
-    fn object(&self) -> String {
-        match self.scope {
-            Scope::Tag => self.name.clone(),
-            Scope::Repository => ["repository ", &self.name].concat(),
-            Scope::Manifest => ["manifest ", &self.name].concat(),
-        }
-    }
-
-    /// As the subject of a sentence: `Repository demo/app`, `Tag demo/app:v1`, `Manifest …`.
-    fn subject(&self) -> String {
-        let kind = match self.scope {
-            Scope::Repository => "Repository ",
-            Scope::Tag => "Tag ",
-            Scope::Manifest => "Manifest ",
-        };
-        [kind, &self.name].concat()
+        Self { scope, object, subject }
     }
 }
 
@@ -209,14 +200,9 @@ fn short_digest(digest: &str) -> String {
 }
 
 /// The status line after a change: one sentence per attribute changed, then what is still set.
-pub fn change_sentence(
-    repo: &str,
-    reference: Option<&str>,
-    patch: &AttributePatch,
-    now: &Attributes,
-) -> String {
+pub fn change_sentence(repo: &str, reference: Option<&str>, patch: &AttributePatch, now: &Attributes) -> Msg {
     let target = Target::new(repo, reference);
-    let mut out: Vec<String> = vec![];
+    let mut out: Vec<Msg> = vec![];
     let mut unlocked = false;
     for attr in Attr::ALL {
         let Some(enabled) = attr.of_patch(patch) else { continue };
@@ -224,79 +210,57 @@ pub fn change_sentence(
         out.push(if enabled { on_sentence(attr, &target, now) } else { off_sentence(attr, &target, now) });
     }
     if out.is_empty() {
-        return ["Nothing changed on ", &target.object(), "."].concat();
+        return Msg::new("notes.lock_nothing_changed", [target.object.into()]);
     }
     if unlocked {
         out.push(if now.is_default() {
-            "It has no locks of its own left.".to_string()
+            Msg::key("notes.lock_none_left")
         } else {
-            ["Still set on it: ", &off_list(now, &Attr::ALL), "."].concat()
+            Msg::new("notes.lock_still_set", [off_list(now, &Attr::ALL).into()])
         });
     }
-    out.join(" ")
+    // One sentence after the other, a space between them.
+    out.into_iter().reduce(|a, b| Msg::new("notes.then", [a.into(), b.into()])).unwrap_or_default()
 }
 
-fn off_sentence(attr: Attr, target: &Target, now: &Attributes) -> String {
+fn off_sentence(attr: Attr, target: &Target, now: &Attributes) -> Msg {
     use Scope::{Manifest, Repository, Tag};
     let pushes_still = now.write_enabled;
-    let rest = match (attr, target.scope) {
-        (Attr::Write, Tag) => "it can't be pushed over, untagged or deleted until unlocked.",
-        (Attr::Write, Manifest) => "it can't be deleted until unlocked. Its tags keep their own locks.",
-        (Attr::Write, Repository) => {
-            "nothing can be pushed into it, and nothing in it untagged or deleted, until unlocked."
-        }
-        (Attr::Delete, Tag) if pushes_still => {
-            "it can't be untagged, nor its manifest deleted, until unlocked. A push can still move it to \
-             another manifest."
-        }
-        (Attr::Delete, Tag) => "it can't be untagged, nor its manifest deleted, until unlocked.",
-        (Attr::Delete, Manifest) => "it can't be deleted until unlocked.",
-        (Attr::Delete, Repository) if pushes_still => {
-            "nothing in it can be untagged or deleted, nor the repository itself, until unlocked. Pushes \
-             into it still work."
-        }
-        (Attr::Delete, Repository) => {
-            "nothing in it can be untagged or deleted, nor the repository itself, until unlocked."
-        }
-        (Attr::Read, Tag) => {
-            "pulls by this tag are refused until unlocked. The manifest still pulls by digest unless it is \
-             locked itself."
-        }
-        (Attr::Read, Manifest) => {
-            "pulling it, by digest or by any tag, is refused until unlocked. Its layers are not locked."
-        }
-        (Attr::Read, Repository) => "every pull from it, manifests and blobs, is refused until unlocked.",
-        (Attr::List, Repository) => {
-            "the catalog leaves it out, but pulls by name still work. This page is the owner's view, so \
-             it stays here, marked hidden."
-        }
-        (Attr::List, Tag) => "the tag list leaves it out, but pulling it by name still works.",
-        (Attr::List, Manifest) => "manifest listings leave it out, but pulling it by digest still works.",
+    let key = match (attr, target.scope) {
+        (Attr::Write, Tag) => "notes.lock_write_tag",
+        (Attr::Write, Manifest) => "notes.lock_write_manifest",
+        (Attr::Write, Repository) => "notes.lock_write_repository",
+        (Attr::Delete, Tag) if pushes_still => "notes.lock_delete_tag_pushes",
+        (Attr::Delete, Tag) => "notes.lock_delete_tag",
+        (Attr::Delete, Manifest) => "notes.lock_delete_manifest",
+        (Attr::Delete, Repository) if pushes_still => "notes.lock_delete_repository_pushes",
+        (Attr::Delete, Repository) => "notes.lock_delete_repository",
+        (Attr::Read, Tag) => "notes.lock_read_tag",
+        (Attr::Read, Manifest) => "notes.lock_read_manifest",
+        (Attr::Read, Repository) => "notes.lock_read_repository",
+        (Attr::List, Repository) => "notes.lock_list_repository",
+        (Attr::List, Tag) => "notes.lock_list_tag",
+        (Attr::List, Manifest) => "notes.lock_list_manifest",
     };
-    match attr {
-        Attr::Write => ["Locked ", &target.object(), " against writes: ", rest].concat(),
-        Attr::Delete => ["Locked ", &target.object(), " against deletes: ", rest].concat(),
-        Attr::Read => ["Locked ", &target.object(), " against reads: ", rest].concat(),
-        Attr::List => [&target.subject(), " is now hidden from listings: ", rest].concat(),
-    }
+    // The list lock's sentences start with the target as their subject.
+    let who = if attr == Attr::List { &target.subject } else { &target.object };
+    Msg::new(key, [who.clone().into()])
 }
 
-fn on_sentence(attr: Attr, target: &Target, now: &Attributes) -> String {
-    let (lead, rest) = match attr {
-        Attr::Write => ("Unlocked ", " for writes: its own write lock no longer refuses anything."),
-        Attr::Delete if !now.write_enabled => {
-            ("Unlocked ", " for deletes, but writeEnabled is still off, and that refuses deletes too.")
-        }
-        Attr::Delete => ("Unlocked ", " for deletes: its own delete lock no longer refuses anything."),
-        Attr::Read => ("Unlocked ", " for reads: its own read lock no longer refuses pulls."),
+fn on_sentence(attr: Attr, target: &Target, now: &Attributes) -> Msg {
+    let key = match attr {
+        Attr::Write => "notes.unlock_write",
+        Attr::Delete if !now.write_enabled => "notes.unlock_delete_write_off",
+        Attr::Delete => "notes.unlock_delete",
+        Attr::Read => "notes.unlock_read",
         Attr::List => {
-            let rest = match target.scope {
-                Scope::Repository => " is listed again: the catalog shows it.",
-                Scope::Tag => " is listed again: the tag list shows it.",
-                Scope::Manifest => " is listed again: manifest listings show it.",
+            let key = match target.scope {
+                Scope::Repository => "notes.unlist_repository",
+                Scope::Tag => "notes.unlist_tag",
+                Scope::Manifest => "notes.unlist_manifest",
             };
-            return [&target.subject(), rest].concat();
+            return Msg::new(key, [target.subject.clone().into()]);
         }
     };
-    [lead, &target.object(), rest].concat()
+    Msg::new(key, [target.object.clone().into()])
 }

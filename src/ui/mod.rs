@@ -16,6 +16,7 @@ use std::rc::Rc;
 use yew::prelude::*;
 
 use crate::engine::{KeyKind, Registry};
+use crate::i18n::{Arg, Msg};
 use components::{
     Accounts, Catalog, ClientsPanel, ClockBar, ConfirmDialog, EventLog, FaultTimeline, FeaturesPanel, GeoMap,
     Header, Intro, KeyVaultPanel, NewRegistry, OraclePanel, PushForm, RatePanel, Replicas, RetentionPanel,
@@ -103,7 +104,8 @@ fn app() -> Html {
                 fresh={state.fresh()} on_action={on_action.clone()} />
             <StoryPanel guide={snap.scenario.as_ref().and_then(|s| s.guide.clone())} hidden={state.story.hidden}
                 running={snap.clock.running.clone()} on_action={on_action.clone()} />
-            <ClockBar clock={snap.clock.clone()} on_action={on_action.clone()} />
+            <ClockBar clock={snap.clock.clone()} in_past={snap.history.as_ref().is_some_and(|h| h.in_past)}
+                on_action={on_action.clone()} />
             <Scrubber history={snap.history.clone()} fork={state.story.fork_notice} on_action={on_action.clone()} />
             <FaultTimeline key={format!("faults-{generation}")} faults={snap.faults.clone()} total={snap.faults_total}
                 now={snap.clock.now} error={state.error_of(Panel::Faults)} on_action={on_action.clone()} />
@@ -167,22 +169,25 @@ fn app() -> Html {
 /// Pulls a blob (the registry decrypts it and checks its digest) and saves it as a file.
 fn download(registry: Option<&Rc<RefCell<Registry>>>, repo: &str, digest: &str, filename: &str) -> Action {
     let Some(registry) = registry else {
-        return Action::Fail(UiError::page("NO_REGISTRY", "the registry could not be created"));
+        return Action::Fail(UiError::page("NO_REGISTRY", Msg::key("notes.no_registry")));
     };
     let pulled = match registry.try_borrow() {
         Ok(r) => r.read_blob(repo, digest),
-        Err(_) => return Action::Fail(UiError::page("BUSY", "the registry is in use; try again")),
+        Err(_) => return Action::Fail(UiError::page("BUSY", Msg::key("notes.in_use"))),
     };
     let bytes = match pulled {
         Ok(b) => b,
         Err(e) => return Action::Fail(e.into()),
     };
     match browser::save(filename, &bytes) {
-        Ok(()) => Action::Note(format!(
-            "Pulled {digest}: decrypted, digest checked, saved as {filename} ({}).",
-            format::exact_bytes(bytes.len() as u64)
+        Ok(()) => Action::Note(Msg::new(
+            "notes.pulled_saved",
+            [digest.into(), filename.into(), Arg::Bytes(bytes.len() as u64)],
         )),
-        Err(e) => Action::Fail(UiError::page("DOWNLOAD_FAILED", format!("could not save {filename}: {e}"))),
+        Err(e) => Action::Fail(UiError::page(
+            "DOWNLOAD_FAILED",
+            Msg::new("notes.save_failed", [filename.into(), e.into()]),
+        )),
     }
 }
 

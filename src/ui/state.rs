@@ -19,12 +19,10 @@ use crate::engine::{
     SealView, SoftDeleteView, StorageCopy, ThrottleView, TierView, Usage,
 };
 
-use super::format::{
-    count, dollars, duration_words, exact_bytes, exact_ms, human_bytes, job_kind_words, mb_per_s, parse_size,
-    round_bytes,
-};
+use super::format::{counted, job_kind_msg, parse_size};
 use super::locks::change_sentence;
 use super::small::{SmallMap, SmallSet};
+use crate::i18n::{Arg, Msg};
 
 mod bins;
 mod controls;
@@ -84,22 +82,25 @@ pub enum Panel {
     Features,
 }
 
-/// An error as the page shows it: a code, the HTTP status a registry would answer, and words.
+/// An error as the page shows it: a code, the HTTP status a registry would answer, and words
+/// (in no language yet: drawn in the page's language where it is shown).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct UiError {
     pub code: String,
     pub http_status: Option<u16>,
-    pub message: String,
+    pub message: Msg,
     /// For TOOMANYREQUESTS: the seconds the registry's `Retry-After` asks to wait.
     pub retry_after_s: Option<u64>,
     /// What stayed changed, when not everything was refused (a client's push stops at its
-    /// failed request, and what the requests before it wrote stays).
-    pub aside: Option<String>,
+    /// failed request, and what the requests before it wrote stays). An empty text says
+    /// nothing, not even that nothing changed ([`quiet`]).
+    pub aside: Option<Msg>,
 }
 
 impl UiError {
-    /// An error the page itself raises (not the registry): no HTTP status.
-    pub fn page(code: &str, message: impl Into<String>) -> Self {
+    /// An error the page itself raises (not the registry): no HTTP status. `message` is a
+    /// catalogue text, or words shown as they are (a `String`).
+    pub fn page(code: &str, message: impl Into<Msg>) -> Self {
         Self {
             code: code.into(),
             http_status: None,
@@ -110,12 +111,17 @@ impl UiError {
     }
 }
 
+/// An aside that says nothing, not even that nothing changed (the error's words say it all).
+pub fn quiet() -> Msg {
+    Msg::from(String::new())
+}
+
 impl From<RegistryError> for UiError {
     fn from(e: RegistryError) -> Self {
         Self {
             code: e.code.as_str().into(),
             http_status: Some(e.http_status),
-            message: e.message,
+            message: e.text,
             retry_after_s: e.retry_after_s,
             aside: None,
         }
@@ -287,7 +293,8 @@ pub enum Action {
     Confirm,
     Cancel,
     Fail(UiError),
-    Note(String),
+    /// A note, drawn in the page's language.
+    Note(Msg),
     DismissError,
     /// Moves virtual time forward, running every job due on the way.
     Advance(Millis),
@@ -309,7 +316,7 @@ pub enum Action {
     /// shared session (`ui::keep` did it), and says so.
     Adopt {
         registry: Box<Registry>,
-        note: String,
+        note: Msg,
     },
     /// `"2026"`, `"2019"` or `"off"`.
     SetRateModel(String),
@@ -581,7 +588,8 @@ pub struct State {
     /// The registry's garbage-collection delay, as it was created with.
     /// Bumped by every action that changed the registry.
     pub version: u64,
-    pub message: Option<String>,
+    /// The status line: what the last action did, drawn in the page's language.
+    pub message: Option<Msg>,
     pub error: Option<UiError>,
     pub pending: Vec<PendingLayer>,
     pub reading: usize,
@@ -715,7 +723,7 @@ impl State {
 
     /// Replaces the registry with one replayed from a session; the scenario it was made from,
     /// if any, lists its steps again.
-    fn adopt(&mut self, registry: Registry, note: String) {
+    fn adopt(&mut self, registry: Registry, note: Msg) {
         let scenario = match &registry.journal().origin {
             Some(crate::engine::journal::Origin::Scenario { json, .. }) => {
                 Scenario::parse(json).ok().map(Rc::new)
@@ -743,9 +751,7 @@ impl State {
     /// Runs a change; a refusal becomes the page's error, a success bumps the version.
     fn change<T>(&mut self, f: impl FnOnce(&mut Registry) -> Result<T, RegistryError>) -> Option<T> {
         let result = match &self.registry {
-            None => {
-                Err(UiError::page("NO_REGISTRY", "the registry could not be created, so nothing can run"))
-            }
+            None => Err(UiError::page("NO_REGISTRY", Msg::key("notes.no_registry_run"))),
             Some(reg) => match reg.try_borrow_mut() {
                 Ok(mut r) => f(&mut r).map_err(UiError::from),
                 Err(_) => Err(busy()),
@@ -800,17 +806,17 @@ impl State {
         self.error = Some(e);
     }
 
-    fn note(&mut self, message: String) {
+    fn note(&mut self, message: impl Into<Msg>) {
         self.error = None;
         self.retry = None;
-        self.message = Some(message);
+        self.message = Some(message.into());
     }
 
     fn add_pending(&mut self, name: String, size_bytes: u64, bytes: Option<Bytes>) -> bool {
         if self.pending.len() >= PENDING_MAX {
             self.fail(UiError::page(
                 "TOO_MANY_LAYERS",
-                format!("an image built on this page may have at most {PENDING_MAX} layers"),
+                Msg::new("notes.too_many_layers", [PENDING_MAX.to_string().into()]),
             ));
             return false;
         }
@@ -828,7 +834,7 @@ impl State {
                 Ok(ReadFile { name, bytes }) => {
                     let size = bytes.len() as u64;
                     if self.add_pending(name.clone(), size, Some(Bytes(Rc::new(bytes)))) {
-                        added.push(format!("{name} ({})", human_bytes(size)));
+                        added.push(Msg::new("notes.file_item", [name.into(), Arg::Size(size)]).into());
                     }
                 }
                 Err(e) => failed = Some(e),
@@ -836,10 +842,9 @@ impl State {
         }
         match failed {
             Some(e) => self.fail(e),
-            None if !added.is_empty() => self.note(format!(
-                "Added {} as layers: {}. Push when ready.",
-                count(added.len(), "file", "files"),
-                added.join(", ")
+            None if !added.is_empty() => self.note(Msg::new(
+                "notes.files_added",
+                [counted("unit.files", added.len()).into(), Arg::List(added)],
             )),
             None => {}
         }
@@ -854,14 +859,13 @@ impl State {
             return;
         }
         if self.add_pending("synthetic layer".into(), size_bytes, None) {
-            self.note(format!("Added a synthetic layer of {}. Push when ready.", exact_bytes(size_bytes)));
+            self.note(Msg::new("notes.synthetic_added", [Arg::Bytes(size_bytes)]));
         }
     }
 
     fn push(&mut self, repo: &str, tag: &str, identity: &str) {
         if self.reading > 0 {
-            return self
-                .fail(UiError::page("STILL_READING", "files are still being read; push again in a moment"));
+            return self.fail(UiError::page("STILL_READING", Msg::key("notes.still_reading")));
         }
         let layers: Vec<LayerInput> = self
             .pending
@@ -894,16 +898,21 @@ impl State {
         self.expanded = SmallSet::default();
         self.expanded.insert(repo.to_string(), ());
         let upload = self.with(|r| Ok((r.tier().tier, r.throttle_view().upload_bytes_per_s)));
-        let bandwidth = upload
-            .map(|(tier, up)| format!(" at {tier}'s upload bandwidth of {}", mb_per_s(up)))
-            .unwrap_or_default();
+        let bandwidth = upload.map_or(Arg::Text(String::new()), |(tier, up)| {
+            Msg::new("notes.pushed_bandwidth", [tier.to_string().into(), Arg::Rate(up)]).into()
+        });
         let who = if identity.is_empty() { "admin" } else { identity };
-        self.note(format!(
-            "Pushed {repo}:{tag} as manifest {} with {}, as {who}. Uploaded {} in {} of virtual time{bandwidth}.",
-            pushed.digest.short(),
-            count(n, "layer", "layers"),
-            exact_bytes(pushed.uploaded_bytes),
-            exact_ms(pushed.took_ms.0),
+        self.note(Msg::new(
+            "notes.pushed",
+            [
+                format!("{repo}:{tag}").into(),
+                pushed.digest.short().into(),
+                counted("unit.layers", n).into(),
+                who.into(),
+                Arg::Bytes(pushed.uploaded_bytes),
+                Arg::Ms(pushed.took_ms.0),
+                bandwidth,
+            ],
         ));
     }
 
@@ -911,31 +920,27 @@ impl State {
         let Some(danger) = self.confirm.take() else { return };
         let bin_days = self.snapshot.soft_delete.as_ref().filter(|v| v.enabled).map(|v| v.days);
         let released = |d: &Deleted| match bin_days {
-            Some(days) => format!(
-                "Soft delete is on: it went to the bin, still billed, and can be restored for {} (see Soft delete).",
-                count(days as usize, "day", "days")
-            ),
+            Some(days) => Msg::new("notes.to_bin", [counted("unit.days", days as usize).into()]),
             None => released(d),
         };
         match danger {
             Danger::Untag { repo, tag, .. } => {
                 if let Some(digest) = self.change(|r| r.untag(&repo, &tag)) {
-                    let bin =
-                        if bin_days.is_some() { " Soft delete is on: the tag went to the bin." } else { "" };
-                    self.note(format!(
-                        "Untagged {repo}:{tag}. Manifest {} is still stored and billed: untag releases nothing.{bin}",
-                        digest.short()
-                    ));
+                    let key = if bin_days.is_some() { "notes.untagged_to_bin" } else { "notes.untagged" };
+                    self.note(Msg::new(key, [format!("{repo}:{tag}").into(), digest.short().into()]));
                 }
             }
             Danger::DeleteManifest { repo, digest, .. } => {
                 if let Some(d) = self.change(|r| r.delete_manifest(&repo, &digest)) {
                     self.forget_released(&d.released_records);
-                    self.note(format!(
-                        "Deleted {} and {} from {repo}. {}",
-                        count(d.manifests.len(), "manifest", "manifests"),
-                        count(d.tags.len(), "tag", "tags"),
-                        released(&d)
+                    self.note(Msg::new(
+                        "notes.deleted_manifest",
+                        [
+                            counted("unit.manifests", d.manifests.len()).into(),
+                            counted("unit.tags", d.tags.len()).into(),
+                            repo.into(),
+                            released(&d).into(),
+                        ],
                     ));
                 }
             }
@@ -943,10 +948,13 @@ impl State {
                 if let Some(d) = self.change(|r| r.delete_repository(&repo)) {
                     self.forget_released(&d.released_records);
                     self.expanded.remove(&repo);
-                    self.note(format!(
-                        "Deleted repository {repo} with {}. {}",
-                        count(d.manifests.len(), "manifest", "manifests"),
-                        released(&d)
+                    self.note(Msg::new(
+                        "notes.deleted_repository",
+                        [
+                            repo.into(),
+                            counted("unit.manifests", d.manifests.len()).into(),
+                            released(&d).into(),
+                        ],
                     ));
                 }
             }
@@ -964,9 +972,7 @@ impl State {
     /// and checked digests stay checked.
     fn tick<T>(&mut self, f: impl FnOnce(&mut Registry) -> T) -> Option<Tick<T>> {
         let result = match &self.registry {
-            None => {
-                Err(UiError::page("NO_REGISTRY", "the registry could not be created, so time cannot move"))
-            }
+            None => Err(UiError::page("NO_REGISTRY", Msg::key("notes.no_registry_time"))),
             Some(reg) => match reg.try_borrow_mut() {
                 Ok(mut r) => {
                     let before = r.usage();
@@ -1013,8 +1019,8 @@ impl State {
 
     fn advance(&mut self, by: Millis) {
         let Some(t) = self.tick(|r| r.run_for(by)) else { return };
-        let what = if t.out == 0 { "no job was due.".to_string() } else { t.summary(t.out) };
-        self.note(format!("Moved the clock forward {} to {}: {what}", duration_words(by), t.now));
+        let what = if t.out == 0 { Msg::key("notes.no_job_due") } else { t.summary(t.out) };
+        self.note(Msg::new("notes.advanced", [Arg::Duration(by.0), t.now.to_string().into(), what.into()]));
     }
 
     fn step_job(&mut self) {
@@ -1025,22 +1031,21 @@ impl State {
             return;
         };
         match &t.out {
-            None => self.note(format!("No job is queued: the clock stays at {}.", t.now)),
+            None => self.note(Msg::new("notes.no_job_queued", [t.now.to_string().into()])),
             Some(job) => {
                 let what = if let Some(first) = t.others.first() {
-                    format!("{first}.")
+                    Msg::from(format!("{first}."))
                 } else if job.kind != "reclaim" {
-                    format!("{} ran: {}.", job_kind_words(job.kind, 1), job.target)
+                    Msg::new("notes.job_ran", [job_kind_msg(job.kind, 1).into(), job.target.as_str().into()])
                 } else if t.reclaimed_records > 0 {
-                    format!(
-                        "garbage collection reclaimed {} ({}).",
-                        job.target,
-                        exact_bytes(t.reclaimed_bytes)
+                    Msg::new(
+                        "notes.job_reclaimed",
+                        [job.target.as_str().into(), Arg::Bytes(t.reclaimed_bytes)],
                     )
                 } else {
-                    format!("{} had been pushed again, so garbage collection kept it.", job.target)
+                    Msg::new("notes.job_kept", [job.target.as_str().into()])
                 };
-                self.note(format!("Ran the next job: the clock jumped to {}, and {what}", t.now));
+                self.note(Msg::new("notes.stepped", [t.now.to_string().into(), what.into()]));
             }
         }
     }
@@ -1048,9 +1053,9 @@ impl State {
     fn run_until_idle(&mut self) {
         let Some(t) = self.tick(Registry::run_until_idle) else { return };
         if t.out == 0 {
-            return self.note(format!("No job is queued: the clock stays at {}.", t.now));
+            return self.note(Msg::new("notes.no_job_queued", [t.now.to_string().into()]));
         }
-        self.note(format!("Ran every queued job; the clock is now {}: {}", t.now, t.summary(t.out)));
+        self.note(Msg::new("notes.ran_all", [t.now.to_string().into(), t.summary(t.out).into()]));
     }
 
     fn tamper(&mut self, digest: String, key: String) {
@@ -1060,12 +1065,10 @@ impl State {
         }
         if flipped_back {
             self.tampered.remove(&digest);
-            self.note(format!("Flipped bit 0 of {key} back: the record is intact again."));
+            self.note(Msg::new("notes.unflipped", [key.into()]));
         } else {
             self.tampered.insert(digest, key.clone());
-            self.note(format!(
-                "Flipped bit 0 of {key}, as a failing disk might. Every pull of it now fails with INTEGRITY_ERROR."
-            ));
+            self.note(Msg::new("notes.flipped", [key.into()]));
         }
     }
 
@@ -1079,19 +1082,20 @@ impl State {
     /// Changes the tier and says what the registry costs now; the current tier is a no-op.
     fn set_tier(&mut self, name: &str) {
         if self.snapshot.tier.as_ref().is_some_and(|t| t.tier.as_str() == name) {
-            return self.note(format!("The registry is already on {name}: nothing changed."));
+            return self.note(Msg::new("notes.tier_same", [name.into()]));
         }
         let Some(view) = self.change(|r| r.set_tier(name)) else { return };
         let Some(cost) = self.with(|r| Ok(r.cost())) else { return };
-        self.note(format!(
-            "Moved to {} with no downtime: {} per day includes {}, the storage limit is {}, and the {} \
-             billed now cost {} per day.",
-            view.tier,
-            dollars(cost.tier_fee_micro_usd, 3),
-            round_bytes(view.included_bytes),
-            round_bytes(view.limit_bytes),
-            human_bytes(cost.billed_bytes),
-            dollars(cost.total_micro_usd_per_day, 4)
+        self.note(Msg::new(
+            "notes.tier_moved",
+            [
+                view.tier.to_string().into(),
+                Arg::Dollars(cost.tier_fee_micro_usd, 3),
+                Arg::RoundSize(view.included_bytes),
+                Arg::RoundSize(view.limit_bytes),
+                Arg::Size(cost.billed_bytes),
+                Arg::Dollars(cost.total_micro_usd_per_day, 4),
+            ],
         ));
     }
 
@@ -1102,16 +1106,17 @@ impl State {
                 Ok(r) => {
                     (r.verify_blob(&key.0, &key.1).map_err(UiError::from), rot_words(r.faults(), &key.1))
                 }
-                Err(_) => (Err(busy()), String::new()),
+                Err(_) => (Err(busy()), None),
             },
         };
         match &result {
             Ok(c) if c.matches => {
-                self.note(format!("Pulled {} again: digest matches.{rot}", c.expected.short()))
+                let rot = rot.map_or(Arg::Text(String::new()), Arg::from);
+                self.note(Msg::new("notes.verified", [c.expected.short().into(), rot]))
             }
             Ok(c) => self.fail(UiError::page(
                 "DIGEST_INVALID",
-                format!("{} hashed to {}", c.expected.short(), c.recomputed.short()),
+                Msg::new("notes.hashed_to", [c.expected.short().into(), c.recomputed.short().into()]),
             )),
             Err(e) => self.fail(e.clone()),
         }
@@ -1360,99 +1365,98 @@ struct Tick<T> {
 
 impl<T> Tick<T> {
     /// `ran` jobs and what they did, as the end of a sentence.
-    fn summary(&self, ran: usize) -> String {
+    fn summary(&self, ran: usize) -> Msg {
         let only_gc = self.ran.iter().all(|k| k.kind == "reclaim");
         if only_gc && self.others.is_empty() {
             return self.reclaimed(ran);
         }
         let reclaims = self.ran.iter().find(|k| k.kind == "reclaim").map_or(0, |k| k.count);
-        let mut parts = vec![];
+        let mut parts: Vec<Arg> = vec![];
         if self.reclaimed_records > 0 {
-            parts.push(format!(
-                "garbage collection reclaimed {} ({})",
-                count(self.reclaimed_records, "record", "records"),
-                exact_bytes(self.reclaimed_bytes)
-            ));
+            parts.push(
+                Msg::new(
+                    "notes.gc_reclaimed",
+                    [
+                        counted("unit.records", self.reclaimed_records).into(),
+                        Arg::Bytes(self.reclaimed_bytes),
+                    ],
+                )
+                .into(),
+            );
         } else if reclaims > 0 {
-            parts.push("the records to reclaim had been pushed again, so nothing was reclaimed".to_string());
+            parts.push(Msg::key("notes.gc_pushed_again").into());
         }
-        parts.extend(self.others.iter().take(3).cloned());
+        // The engine's own words for what the other jobs did.
+        parts.extend(self.others.iter().take(3).map(|o| Arg::Text(o.clone())));
         if self.others.len() > 3 {
-            parts.push(format!("and {} more (see the event log)", self.others.len() - 3));
+            parts.push(Msg::new("notes.and_more", [(self.others.len() - 3).to_string().into()]).into());
         }
-        let kinds: Vec<String> = self.ran.iter().map(|k| job_kind_words(k.kind, k.count)).collect();
-        let kinds = if kinds.is_empty() { String::new() } else { format!(" ({})", kinds.join(", ")) };
-        if parts.is_empty() {
-            return format!("{} ran{kinds}.", count(ran, "job", "jobs"));
+        let kinds: Vec<Arg> = self.ran.iter().map(|k| job_kind_msg(k.kind, k.count).into()).collect();
+        let jobs: Arg = counted("notes.jobs", ran).into();
+        // The parts are joined by semicolons.
+        let parts = parts.into_iter().reduce(|a, b| Msg::new("notes.parts", [a, b]).into());
+        match (kinds.is_empty(), parts) {
+            (true, None) => Msg::new("notes.jobs_ran", [jobs]),
+            (false, None) => Msg::new("notes.jobs_ran_kinds", [jobs, Arg::List(kinds)]),
+            (true, Some(parts)) => Msg::new("notes.jobs_did", [jobs, parts]),
+            (false, Some(parts)) => Msg::new("notes.jobs_kinds_did", [jobs, Arg::List(kinds), parts]),
         }
-        format!("{} ran{kinds}: {}.", count(ran, "job", "jobs"), parts.join("; "))
     }
 
     /// `ran` garbage-collection jobs and what they reclaimed, as the end of a sentence.
-    fn reclaimed(&self, ran: usize) -> String {
-        let jobs = count(ran, "garbage-collection job", "garbage-collection jobs");
+    fn reclaimed(&self, ran: usize) -> Msg {
+        let jobs = counted("notes.gc_jobs", ran).into();
         if self.reclaimed_records == 0 {
-            return format!("{jobs} ran; their records had been pushed again, so nothing was reclaimed.");
+            return Msg::new("notes.gc_ran_nothing", [jobs]);
         }
-        format!(
-            "{jobs} ran and reclaimed {} ({}).",
-            count(self.reclaimed_records, "record", "records"),
-            exact_bytes(self.reclaimed_bytes)
+        Msg::new(
+            "notes.gc_ran",
+            [jobs, counted("unit.records", self.reclaimed_records).into(), Arg::Bytes(self.reclaimed_bytes)],
         )
     }
 }
 
 /// The active bit-rot faults in blob `digest`'s copies, as a sentence to follow a pull that
-/// succeeded (empty when there are none): a damaged copy fails authentication and is never
+/// succeeded (None when there are none): a damaged copy fails authentication and is never
 /// served, so the bytes came from a copy that passed it.
-fn rot_words(faults: &[Fault], digest: &str) -> String {
-    let rotted: Vec<String> = faults
-        .iter()
-        .filter(|f| f.state == FaultState::Active)
-        .filter_map(|f| match &f.fault {
-            FaultKind::BitRot { key, copy, .. } => RecordKey::parse(key)
-                .ok()
-                .filter(|k| k.kind == RecordKind::Blob && k.digest.to_string() == digest)
-                .map(|_| format!("its {} copy has bit rot (fault {})", copy_words(*copy), f.id)),
-            _ => None,
-        })
-        .collect();
-    if rotted.is_empty() {
-        return String::new();
-    }
-    let mut text = rotted.join(" and ");
-    if let Some(first) = text.get(..1) {
-        text = first.to_uppercase() + &text[1..];
-    }
-    format!(
-        " {text}: a damaged copy fails authentication and is never served, so these bytes came from a copy that passed it."
-    )
+fn rot_words(faults: &[Fault], digest: &str) -> Option<Msg> {
+    let mut rotted = faults.iter().filter(|f| f.state == FaultState::Active).filter_map(|f| match &f.fault {
+        FaultKind::BitRot { key, copy, .. } => RecordKey::parse(key)
+            .ok()
+            .filter(|k| k.kind == RecordKind::Blob && k.digest.to_string() == digest)
+            .map(|_| [Arg::from(copy_words(*copy)), f.id.to_string().into()]),
+        _ => None,
+    });
+    // The first copy starts the sentence, and "and" joins the others.
+    let first = Msg::new("notes.rot_copy_first", rotted.next()?);
+    let all = rotted.fold(first, |text, next| {
+        Msg::new("notes.rot_and", [text.into(), Msg::new("notes.rot_copy", next).into()])
+    });
+    Some(Msg::new("notes.rot", [all.into()]))
 }
 
 /// A storage copy in words: the primary, or the paired region's copy.
-pub fn copy_words(copy: StorageCopy) -> &'static str {
+pub fn copy_words(copy: StorageCopy) -> Msg {
     match copy {
-        StorageCopy::Primary => "primary",
-        StorageCopy::Secondary => "secondary (paired-region)",
+        StorageCopy::Primary => Msg::key("notes.copy_primary"),
+        StorageCopy::Secondary => Msg::key("notes.copy_secondary"),
     }
 }
 
 /// What a delete released, as a sentence: billing stops now, space is reclaimed later.
-fn released(d: &Deleted) -> String {
-    let records = count(d.released_records.len(), "record", "records");
-    let bytes = exact_bytes(d.released_bytes);
+fn released(d: &Deleted) -> Msg {
+    let records = counted("unit.records", d.released_records.len()).into();
+    let bytes = Arg::Bytes(d.released_bytes);
     match d.reclaim_at_ms {
-        Some(at) if !d.released_records.is_empty() => format!(
-            "Billing stops now for {records} ({bytes}); garbage collection reclaims their space at {at}."
-        ),
-        _ => {
-            format!("Billing stops now for {records} ({bytes}): everything it used is still used elsewhere.")
+        Some(at) if !d.released_records.is_empty() => {
+            Msg::new("notes.released", [records, bytes, at.to_string().into()])
         }
+        _ => Msg::new("notes.released_shared", [records, bytes]),
     }
 }
 
 fn busy() -> UiError {
-    UiError::page("BUSY", "the registry is in use by another call; try again")
+    UiError::page("BUSY", Msg::key("notes.busy"))
 }
 
 impl Reducible for State {

@@ -10,7 +10,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
@@ -165,7 +165,7 @@ describe('the page in English, Dutch and French', { timeout: 300_000 }, () => {
    * content box (a scrolling table is allowed to scroll, as it does in English); no button, label
    * or heading has its words cut off.
    */
-  const checkLayout = async (page, code) => {
+  const checkLayout = async (page, code, panels = PANELS) => {
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
     assert.ok(overflow <= 0, `${code}: the page is ${overflow}px wider than the window`);
     const problems = await page.evaluate((panels) => {
@@ -198,7 +198,7 @@ describe('the page in English, Dutch and French', { timeout: 300_000 }, () => {
         }
       }
       return out;
-    }, PANELS);
+    }, panels);
     assert.deepEqual(problems, [], `${code}: layout problems`);
   };
 
@@ -441,6 +441,238 @@ describe('the page in English, Dutch and French', { timeout: 300_000 }, () => {
       assert.deepEqual(off.errors, []);
     } finally {
       await off.context.close();
+    }
+  });
+
+  // ---- No English left: the panels of the story, the clock, the history, the charts, the keys,
+  // the scenarios and the New registry dialog, read in English and then in Dutch and French ----
+
+  /** The panels added last (translated in src/i18n/story.rs), with a screenshot name each. */
+  const STORY_PANELS = {
+    header: 'header.top', scenarios: '#scenarios', start: '#start', story: '#story', clock: '#clock',
+    history: '#history', charts: '#charts', scenario: '#scenario', 'scenario-dialog': '#scenario-dialog',
+    'new-registry': '#new-registry-dialog', keys: '#key-help', preset: '#preset',
+  };
+  /** Words that are the same in every language: names, units, technical words. */
+  const SAME_WORDS = new Set(['Stowage', 'Premium', 'Standard', 'Basic', 'ok', '#', 'manifest', 'ACR', 'GRS',
+    'min', 'ms', 's', 'h', 'd', 'B', 'KiB', 'MiB', 'GiB', 'TiB', 'TB', 'MB/s']);
+  /** And the words one language takes from English (as SAME_ALLOWED in tests/i18n.rs lets it). */
+  const SAME_IN = {
+    nl: new Set(['byte', 'bytes', 'record', 'records', 'in', 'tag', 'tags', 'blob', 'blobs', 'client', 'clients',
+      'push', 'pull', 'pushes', 'pulls', 'replica', 'account']),
+    fr: new Set(['tag', 'tags', 'blob', 'blobs', 'client', 'clients', 'total', 'version']),
+  };
+
+  /**
+   * Every text a person can read or hear in `scopes` (selector by name): the text nodes of the
+   * rendered elements (a select's options too; visually hidden text counts), and the title,
+   * aria-label, placeholder, alt and label attributes. Text inside an element whose `lang` is not
+   * the page's (words still English only, such as the engine's step summaries, marked lang="en")
+   * is left out and counted.
+   * Returns `{ texts: Map name → Set, foreign, names }`; `names` are what the page names: the
+   * registry, the scenarios, the regions.
+   */
+  const readTexts = (page, scopes) => page.evaluate((scopes) => {
+    const pageLang = document.documentElement.lang;
+    const shown = (el) => (el.closest('select') ?? el).checkVisibility({ visibilityProperty: true });
+    const foreignLang = (el) => {
+      const marked = el.closest('[lang]');
+      return marked && marked !== document.documentElement && marked.lang !== pageLang;
+    };
+    const texts = {};
+    let foreign = 0;
+    for (const [name, selector] of Object.entries(scopes)) {
+      const out = new Set();
+      for (const root of document.querySelectorAll(selector)) {
+        const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+        for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+          const el = n.parentElement;
+          const text = n.textContent.replace(/\s+/g, ' ').trim();
+          if (!text || !el || el.closest('style, script') || !shown(el)) continue;
+          if (foreignLang(el)) { foreign += 1; continue; }
+          out.add(text);
+        }
+        for (const el of [root, ...root.querySelectorAll('*')]) {
+          if (!shown(el)) continue;
+          for (const attr of ['title', 'aria-label', 'placeholder', 'alt', 'label']) {
+            const v = el.getAttribute(attr)?.replace(/\s+/g, ' ').trim();
+            if (!v) continue;
+            if (foreignLang(el)) { foreign += 1; continue; }
+            out.add(`@${attr} ${v}`);
+          }
+        }
+      }
+      texts[name] = [...out];
+    }
+    const names = [document.querySelector('#registry-name')?.textContent ?? '',
+      ...[...document.querySelectorAll('[data-name]')].map((e) => e.dataset.name),
+      ...[...document.querySelectorAll('[data-region]')].map((e) => e.dataset.region),
+      ...[...document.querySelectorAll('#new-region option')].map((o) => o.textContent.trim())];
+    return { texts, foreign, names };
+  }, scopes);
+
+  /** A text that reads the same in every language: no words, or only names, units and technical words. */
+  const sameEverywhere = (code, text, names) => {
+    const t = text.replace(/^@[a-z-]+ /, '');
+    if (names.has(t)) return true;
+    const words = t.split(/[\s,;:()·×/+–—…"“”«»]+/u).filter((w) => /\p{L}/u.test(w));
+    return words.every((w) => SAME_WORDS.has(w) || SAME_IN[code].has(w) || names.has(w)
+      || /^(sha256:)?[0-9a-f]{8,}…?$/.test(w) || /^[A-Z][A-Z0-9_]+$/.test(w) || /^\d+d$/.test(w)
+      || /^[a-z0-9]+(\/[a-z0-9.-]+)+…?$/.test(w));
+  };
+
+  /**
+   * Reads `scopes` in English, then in Dutch and French (switched with the language select,
+   * which the page keeps open dialogs through): any text that reads the same as in English, and
+   * is not names or technical words, is English left untranslated. Each language's panels are
+   * laid out without overflow and screenshot. Ends in English.
+   */
+  const noEnglishLeft = async (page, scopes, label) => {
+    const english = await readTexts(page, scopes);
+    const problems = [];
+    let foreign = 0;
+    for (const code of ['nl', 'fr']) {
+      await choose(page, code);
+      await page.evaluate(() => document.activeElement?.blur());
+      const read = await readTexts(page, scopes);
+      foreign += read.foreign;
+      const names = new Set([...english.names, ...read.names].filter(Boolean));
+      for (const [name, texts] of Object.entries(read.texts)) {
+        const before = new Set(english.texts[name]);
+        assert.ok(texts.length > 0 || before.size === 0, `${label} ${code}: ${name} shows nothing`);
+        for (const text of texts) {
+          if (before.has(text) && !sameEverywhere(code, text, names)) problems.push(`${label} ${code} ${name}: ${JSON.stringify(text)}`);
+        }
+      }
+      await checkLayout(page, code, Object.values(scopes));
+      for (const [name, selector] of Object.entries(scopes)) {
+        const el = page.locator(selector).first();
+        if ((await el.count()) > 0 && (await el.isVisible())) {
+          await el.screenshot({ path: join(SHOTS, `i18n-${label}-${name}-${code}.png`) });
+        }
+      }
+    }
+    await choose(page, 'en');
+    await page.evaluate(() => document.activeElement?.blur());
+    assert.deepEqual(problems, [], 'English left in a translated panel');
+    return { texts: english.texts, foreign };
+  };
+
+  it('the story, clock, history, charts, keys, scenario and New registry panels leave no English in Dutch or French', async () => {
+    const { context, page, errors } = await open('en-US');
+    const pick = (scope) => Object.fromEntries(scope.map((n) => [n, STORY_PANELS[n]]));
+    try {
+      // The page as it opens: the start screen with its stories, the clock, the empty history and charts.
+      await page.locator('#start-list li[data-guided="true"]').first().waitFor();
+      let read = await noEnglishLeft(page, pick(['header', 'scenarios', 'start', 'clock', 'history', 'charts']), 'start');
+      assert.ok(read.texts.start.length > 2, 'the start screen was read');
+
+      // The New registry dialog with the large preset chosen (not loaded) and a key Premium refuses.
+      await page.click('#new-registry');
+      await page.locator('#new-registry-dialog').waitFor();
+      await page.check('#new-contents-preset');
+      await page.selectOption('#new-key', 'automatic');
+      await noEnglishLeft(page, pick(['new-registry']), 'dialog');
+      await page.click('#new-registry-cancel');
+      await page.locator('#new-registry-dialog').waitFor({ state: 'detached' });
+
+      // A guided story, through the scenario dialog.
+      const name = 'untag-frees-nothing';
+      await page.locator(`#scenario-picker option[data-name="${name}"][data-guided="true"]`).waitFor({ state: 'attached' });
+      await page.selectOption('#scenario-picker', `${name}.json`);
+      await page.click('#scenario-load');
+      await page.locator('#scenario-dialog').waitFor();
+      await noEnglishLeft(page, pick(['scenario-dialog']), 'load');
+      await page.click('#scenario-confirm');
+      await page.locator(`#scenario[data-name="${name}"]`).waitFor();
+      await page.locator('#story').waitFor();
+      // Three frames on: the clock has moved, jobs wait, the charts have samples.
+      for (const i of [1, 2, 3]) {
+        await page.click('#story-continue');
+        await page.locator(`#story[data-frame="${i}"]`).waitFor();
+        await page.locator('#run-start').waitFor();
+      }
+      await page.locator('#chart-storage[data-empty="false"]').waitFor();
+      read = await noEnglishLeft(page, pick(['header', 'scenarios', 'story', 'clock', 'history', 'charts', 'scenario']), 'story');
+      // The scenario file's title, description, notes and frames are translated; the engine's step
+      // summaries are still English, marked lang=en.
+      assert.ok(read.foreign > 0, "the engine's English step summaries are marked lang=en");
+
+      // The keys, listed with ?.
+      await page.keyboard.press('?');
+      await page.locator('#key-help').waitFor();
+      await noEnglishLeft(page, pick(['keys']), 'keys');
+      await page.keyboard.press('Escape');
+      await page.locator('#key-help').waitFor({ state: 'detached' });
+
+      // The history in the past: the notice, the way back, the story there.
+      const target = Math.floor(Number(await page.locator('#scrubber').getAttribute('max')) / 2);
+      await page.locator('#scrubber').evaluate((el, ms) => {
+        el.value = String(ms);
+        el.dispatchEvent(new Event('input', { bubbles: true }));
+        el.dispatchEvent(new Event('change', { bubbles: true }));
+      }, target);
+      await page.locator('#history[data-in-past="true"]').waitFor();
+      await noEnglishLeft(page, pick(['story', 'clock', 'history']), 'past');
+
+      // A change there forks the run: the notice of the dropped future; then the clock running.
+      await page.click('#advance-1m');
+      await page.locator('#fork-notice').waitFor();
+      await page.click('#run-start');
+      await page.locator('#run-state').waitFor();
+      await noEnglishLeft(page, pick(['clock', 'history']), 'fork');
+      await page.click('#run-pause');
+      assert.deepEqual(errors, []);
+    } finally {
+      await context.close();
+    }
+  });
+
+  // ---- The built-in scenarios in the page's language: the start screen's stories, a story's
+  // frame, the scenario's title, description and step notes (www/scenarios/*.json) ----
+
+  it('the start screen and a guided story are drawn in Dutch and French, from the scenario files', async () => {
+    const file = (name) => JSON.parse(readFileSync(join(ROOT, 'www', 'scenarios', `${name}.json`), 'utf8'));
+    const story = file('split-push-guided');
+    const untag = file('untag-frees-nothing');
+    for (const code of ['nl', 'fr']) {
+      const { context, page, errors } = await open('en-US');
+      try {
+        await choose(page, code);
+        await page.locator('#start-list li[data-name="untag-frees-nothing"][data-guided="true"]').waitFor();
+        const entry = page.locator('#start-list li[data-name="untag-frees-nothing"] .start-title');
+        assert.equal(await text(page, '#start-list li[data-name="untag-frees-nothing"] .start-title'), untag.title[code]);
+        assert.equal(await entry.getAttribute('lang'), null, 'a translated title is in the page\'s language');
+        const option = (await page.locator('#scenario-picker option[data-name="untag-frees-nothing"]').textContent()).trim();
+        assert.ok(option.startsWith(`★ ${untag.title[code]} (untag-frees-nothing)`), option);
+        await checkLayout(page, code, ['#start']);
+        await page.evaluate(() => window.scrollTo(0, 0));
+        await page.screenshot({ path: join(SHOTS, `i18n-start-screen-${code}.png`) });
+
+        await page.click('#start-list li[data-name="split-push-guided"] button');
+        await page.locator('#scenario-dialog').waitFor();
+        assert.equal(await text(page, '#scenario-dialog p strong'), story.title[code]);
+        await page.click('#scenario-confirm');
+        await page.locator('#scenario[data-name="split-push-guided"]').waitFor();
+        assert.equal(await text(page, '#scenario-title'), story.title[code]);
+        assert.equal(await text(page, '#scenario .scenario-description'), story.description[code]);
+        assert.equal(await page.locator('#scenario-title').getAttribute('lang'), null);
+        const notes = await page.locator('#scenario-steps .step-note').evaluateAll((els) => els.map((e) => [e.textContent, e.lang]));
+        assert.deepEqual(notes, story.steps.filter((s) => s.note).map((s) => [s.note[code], '']));
+        for (const i of [1, 2]) {
+          await page.click('#story-continue');
+          await page.locator(`#story[data-frame="${i}"]`).waitFor();
+          await page.locator('#run-start').waitFor();
+        }
+        assert.equal(await text(page, '#story-title'), story.guide[2].title[code]);
+        assert.equal(await text(page, '#story-text'), story.guide[2].text[code]);
+        await checkLayout(page, code, ['#story', '#scenario']);
+        await page.locator('#story').screenshot({ path: join(SHOTS, `i18n-story-frame-${code}.png`) });
+        await page.locator('#scenario').screenshot({ path: join(SHOTS, `i18n-scenario-panel-${code}.png`) });
+        assert.deepEqual(errors, []);
+      } finally {
+        await context.close();
+      }
     }
   });
 });

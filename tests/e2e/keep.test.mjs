@@ -153,8 +153,20 @@ describe('keeping the session', { timeout: 300_000 }, () => {
       bytes: Number(await line.getAttribute('data-bytes')),
       upload: Number(await line.getAttribute('data-upload-bytes')),
       actions: Number(await line.getAttribute('data-actions')),
+      parts: Number(await line.getAttribute('data-parts')),
     };
   };
+  /** The parts the page keeps after the whole session text (`part:000001`, …), in order. */
+  const parts = (p) => p.evaluate(({ db }) => new Promise((ok, fail) => {
+    const req = indexedDB.open(db.name);
+    req.onerror = () => fail(req.error);
+    req.onsuccess = () => {
+      const range = IDBKeyRange.bound('part:', 'part:\u{10ffff}');
+      const get = req.result.transaction(db.store).objectStore(db.store).getAll(range);
+      get.onsuccess = () => { req.result.close(); ok(get.result); };
+      get.onerror = () => fail(get.error);
+    };
+  }), { db: DB });
   /** The record the page keeps under `key` in IndexedDB, read from the test. */
   const record = (p, key) => p.evaluate(({ db, key }) => new Promise((ok, fail) => {
     const req = indexedDB.open(db.name);
@@ -217,6 +229,7 @@ describe('keeping the session', { timeout: 300_000 }, () => {
       assert.equal(await p.locator('#session-opened').count(), 0, 'nothing was saved before');
       assert.match(await p.locator('#session-saved').textContent(), /^Not saved in this browser yet\.$/);
       await push(p);
+      await saved(p);
       await advance(p, '#advance-1m');
       await advance(p, '#advance-10m');
       const h = await hash(p);
@@ -233,14 +246,28 @@ describe('keeping the session', { timeout: 300_000 }, () => {
       assert.deepEqual(Object.keys(session.blobs), [sha256(file)]);
 
       const s = await saved(p, h);
-      assert.equal(s.bytes, Buffer.byteLength(text, 'utf8'), 'the saved size is the session text');
+      // Saved as it went: the whole text after the push, then a part for each clock move
+      // (the second says the merged move again).
+      const stored = await record(p, DB.current);
+      const after = await parts(p);
+      assert.equal(s.parts, after.length);
+      assert.ok(after.length >= 1, `the clock moves were saved as parts: ${after.length}`);
+      assert.deepEqual(after.map((r) => r.kind), after.map(() => 'stowage-session-part-record'));
+      const size = [stored, ...after].reduce((n, r) => n + Buffer.byteLength(r.text, 'utf8'), 0);
+      assert.equal(s.bytes, size, 'the saved size is the session text and its parts');
+      assert.ok(after.every((r) => Buffer.byteLength(r.text, 'utf8') < 1000), 'a part holds what changed, not the upload again');
       assert.equal(s.upload, FILE_BYTES, 'of which the uploaded file');
       assert.equal(s.actions, 2);
       assert.match(await p.locator('#session-saved').textContent(), new RegExp(
-        `^Saved in this browser at \\d\\d:\\d\\d:\\d\\d: .* \\(${grouped(s.bytes)} bytes\\), of which 3\\.9 KiB is ` +
+        `^Saved in this browser at \\d\\d:\\d\\d:\\d\\d: .* \\(${grouped(s.bytes)} bytes: the session and ` +
+        `${after.length} parts? saved after it\\), of which 3\\.9 KiB is ` +
         `the 3,000 bytes you uploaded, as base64; 2 actions, virtual time ${clock(ms).replace(/\./g, '\\.')}\\.$`));
-      const stored = await record(p, DB.current);
-      assert.equal(stored.text, text, 'IndexedDB holds exactly the session text');
+      // Text and parts replay, as one, to exactly the state shown.
+      const replayed = await p.evaluate(({ text, parts }) => {
+        const r = window.stowage.Registry.loadSessionParts(text, parts);
+        return [r.eventLogHash(), r.saveSession()];
+      }, { text: stored.text, parts: after.map((r) => r.text) });
+      assert.deepEqual(replayed, [h, text], 'IndexedDB holds exactly the session, as a text and its parts');
       await p.locator('#session-storage[data-quota]').waitFor();
       const persisted = await p.locator('#session-storage').getAttribute('data-persisted');
       assert.ok(['true', 'false'].includes(persisted));
@@ -287,27 +314,42 @@ describe('keeping the session', { timeout: 300_000 }, () => {
     const context = await newContext();
     let p = await open(context);
     await push(p);
+    await saved(p);
     await advance(p, '#advance-1m');
     const h = await hash(p);
     await saved(p, h);
-    // Damage it: another state hash than the one it replays to.
-    const damaged = await p.evaluate(({ db }) => new Promise((ok, fail) => {
+    // Damage it: another state hash than the one it replays to, in the last thing saved (the
+    // part the clock move was saved as).
+    const before = [await record(p, DB.current), ...await parts(p)];
+    assert.equal(before.length, 2, 'the push saved whole, the clock move as a part');
+    const damagedKey = 'part:000001';
+    await p.evaluate(({ db, key }) => new Promise((ok, fail) => {
       const req = indexedDB.open(db.name);
       req.onsuccess = () => {
         const tx = req.result.transaction(db.store, 'readwrite');
         const store = tx.objectStore(db.store);
-        const get = store.get(db.current);
+        const get = store.get(key);
         get.onsuccess = () => {
           const rec = get.result;
-          const session = JSON.parse(rec.text);
-          session.stateHash = '0'.repeat(64);
-          rec.text = JSON.stringify(session);
-          store.put(rec, db.current);
+          const part = JSON.parse(rec.text);
+          part.stateHash = '0'.repeat(64);
+          rec.text = JSON.stringify(part);
+          store.put(rec, key);
           tx.oncomplete = () => ok(rec.text);
         };
         tx.onerror = () => fail(tx.error);
       };
-    }), { db: DB });
+    }), { db: DB, key: damagedKey });
+    // What is kept is the session as one text, the parts merged in, with the damage as it was.
+    const damaged = await p.evaluate(({ text, part }) => {
+      const whole = JSON.parse(text);
+      const p = JSON.parse(part);
+      whole.entries.splice(p.from, whole.entries.length - p.from, ...p.entries);
+      Object.assign(whole.blobs, p.blobs);
+      whole.stateHash = '0'.repeat(64);
+      whole.nowMs = p.nowMs;
+      return JSON.stringify(whole);
+    }, { text: before[0].text, part: before[1].text });
     await p.close();
 
     p = await open(context);
@@ -321,7 +363,12 @@ describe('keeping the session', { timeout: 300_000 }, () => {
     await assertClean(p);
     // The copy is kept, in IndexedDB and as a download, byte for byte.
     assert.equal((await record(p, DB.kept)).record.text, damaged);
-    assert.equal((await record(p, DB.current)).text, damaged, 'nothing overwrote it yet');
+    assert.equal((await record(p, DB.current)).text, before[0].text, 'nothing overwrote it yet');
+    assert.equal(JSON.parse((await record(p, damagedKey)).text).stateHash, '0'.repeat(64));
+    // Mended (its true hash put back), the kept copy is the session it was.
+    const mended = await p.evaluate(({ text, h }) =>
+      window.stowage.Registry.loadSession(text.replace('0'.repeat(64), h)).eventLogHash(), { text: damaged, h });
+    assert.equal(mended, h);
     assert.match(await p.locator('#session-kept').textContent(), /^Kept in this browser: the saved session that could not be restored: /);
     const [download] = await Promise.all([p.waitForEvent('download'), p.click('#session-kept-download')]);
     assert.match(download.suggestedFilename(), /^stowage-kept-session-\d{4}-\d\d-\d\d\.json$/);
@@ -536,7 +583,9 @@ describe('keeping the session', { timeout: 300_000 }, () => {
     await advance(p, '#advance-1m');
     assert.equal(await clockMs(p), ms + 11 * 60_000);
     assert.equal(await p.locator('#session-save-error').textContent(), why);
-    assert.equal((await record(p, DB.current)).text.length, before.bytes, 'the saved copy is untouched');
+    const untouched = [await record(p, DB.current), ...await parts(p)];
+    assert.equal(untouched.reduce((n, r) => n + r.text.length, 0), before.bytes, 'the saved copy is untouched');
+    assert.equal(untouched.length, before.parts + 1);
     await shotSession(p, 'keep-12-quota-panel.png');
     await p.close();
 

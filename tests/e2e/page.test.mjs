@@ -41,6 +41,8 @@ function clock(ms) {
   return days > 0 ? `${days}d ${time}` : time;
 }
 /** `text` as a regular expression matching it literally. */
+/** A scenario file's text in English: a plain string, or `{ en, nl, fr }`. */
+const enText = (text) => (typeof text === 'string' ? text : text.en);
 const literal = (text) => new RegExp(text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
 /** `1234567` → `1,234,567`, as the page groups figures. */
 const grouped = (n) => n.toLocaleString('en-US');
@@ -1978,14 +1980,14 @@ describe('the Stowage page', { timeout: 300_000 }, () => {
       assert.match(await statusOf(p), /^Loaded scenario region-outage \(region-outage\.json\): registry outage with 5 steps queued/);
       const rows = p.locator('#scenario-steps tbody tr');
       assert.equal(await rows.count(), scenario.steps.length);
-      assert.equal(await p.locator('#scenario-title').textContent(), scenario.title);
-      assert.equal(await p.locator('#scenario .scenario-description').textContent(), scenario.description);
+      assert.equal(await p.locator('#scenario-title').textContent(), enText(scenario.title));
+      assert.equal(await p.locator('#scenario .scenario-description').textContent(), enText(scenario.description));
       // Before the clock moves: every step is to come, the first marked next, at its virtual time.
       assert.deepEqual(await rows.evaluateAll((trs) => trs.map((tr) => tr.dataset.state)),
         ['next', 'ahead', 'ahead', 'ahead', 'ahead']);
       assert.deepEqual(await rows.locator('td.at').evaluateAll((tds) => tds.map((td) => Number(td.dataset.ms))),
         scenario.steps.map((s) => s.atMs));
-      assert.equal(await rows.nth(4).locator('.step-note').textContent(), scenario.steps[4].note);
+      assert.equal(await rows.nth(4).locator('.step-note').textContent(), enText(scenario.steps[4].note));
 
       await p.click('#scenario-run');
       await p.locator('#scenario[data-ended="true"]').waitFor({ timeout: 120_000 });
@@ -2345,12 +2347,12 @@ describe('the Stowage page', { timeout: 300_000 }, () => {
         const entry = p.locator('#start-list li[data-name="untag-frees-nothing"]');
         await p.locator('#start-list li[data-name="untag-frees-nothing"][data-guided="true"]').waitFor();
         assert.equal(await entry.locator('.guided-badge').textContent(), 'Guided · 5 frames');
-        assert.equal(await entry.locator('.start-title').textContent(), story.title);
+        assert.equal(await entry.locator('.start-title').textContent(), en(story.title));
         const guidedFlags = await p.locator('#start-list li').evaluateAll((lis) => lis.map((li) => li.dataset.guided));
         assert.ok(guidedFlags.indexOf('false') === -1 || guidedFlags.lastIndexOf('true') < guidedFlags.indexOf('false'),
           'every guided story is listed before the other scenarios');
         assert.equal(await p.locator('#scenario-picker option[data-name="untag-frees-nothing"]').textContent(),
-          `★ ${story.title} (untag-frees-nothing) · 5 frames`);
+          `★ ${en(story.title)} (untag-frees-nothing) · 5 frames`);
         assert.equal(await p.locator('#scenario-picker option[data-name="bit-rot"]').getAttribute('data-guided'), 'false');
         await p.screenshot({ path: join(SHOTS, '40-story-start-screen.png') });
 
@@ -2384,7 +2386,7 @@ describe('the Stowage page', { timeout: 300_000 }, () => {
         assert.equal(await p.locator('#story-end').textContent(),
           'The story ends here: the registry is yours. Push, delete, fail a region or drag the history back: from now on it is a free sandbox.');
         assert.equal(await p.locator('#story-continue').isDisabled(), true);
-        assert.equal(await statusOf(p), `Frame 5 of 5: ${story.guide[4].title}. The story ends here: the registry is yours.`);
+        assert.equal(await statusOf(p), `Frame 5 of 5: ${en(story.guide[4].title)}. The story ends here: the registry is yours.`);
         // Following the story gave the scenario's own run (its runUntilMs is the last frame).
         assert.equal(story.runUntilMs, story.guide[4].atMs);
         assert.equal(seen[4], story.expect.eventLogHash);

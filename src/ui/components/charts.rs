@@ -12,7 +12,9 @@ use yew::prelude::*;
 
 use crate::engine::Millis;
 use crate::engine::metrics::{MetricsView, Sample};
-use crate::ui::format::{exact_bytes, exact_ms, grouped, human_bytes, short_duration};
+use crate::i18n::Lang;
+use crate::ui::format::{exact_bytes_in, exact_ms_in, grouped_in, human_bytes_in, short_duration_in};
+use crate::ui::i18n::{t, tf, use_lang};
 use crate::ui::state::Shared;
 
 /// Real milliseconds between two readings of the series (a few redraws a second at most).
@@ -106,36 +108,41 @@ fn use_metrics(registry: Option<Shared>, key: (u64, u64, u64)) -> (Option<Rc<Met
 /// "Over time": the four charts.
 #[function_component(Charts)]
 pub fn charts(props: &ChartsProps) -> Html {
+    let lang = use_lang();
     let (view, epoch) = use_metrics(props.registry.clone(), (props.generation, props.version, props.now.0));
-    let drawn = use_memo(epoch, move |_| draw(view.as_deref()));
+    // Drawn again for a new reading, or in another language.
+    let drawn = use_memo((epoch, lang), move |(_, lang)| draw(*lang, view.as_deref()));
     (*drawn).clone()
 }
 
-fn draw(view: Option<&MetricsView>) -> Html {
+fn draw(lang: Lang, view: Option<&MetricsView>) -> Html {
     let hint = match view {
-        Some(v) => format!(
-            "Drawn from the engine's samples over virtual time: {} so far, one every {} of virtual time \
-             (the interval doubles as the run grows, so a long run keeps {} samples spread evenly). Read \
-             again at most a few times a second while the clock runs.",
-            grouped(v.samples.len() as u64),
-            short_duration(Millis(v.every_ms)),
-            grouped(crate::engine::metrics::SAMPLES_MAX as u64),
+        Some(v) => tf(
+            lang,
+            "charts.hint",
+            &[
+                &grouped_in(lang, v.samples.len() as u64),
+                &short_duration_in(lang, Millis(v.every_ms)),
+                &grouped_in(lang, crate::engine::metrics::SAMPLES_MAX as u64),
+            ],
         ),
-        None => "The registry could not be created, so there is nothing to draw.".to_string(),
+        None => t(lang, "charts.no_registry").to_string(),
     };
     let charts: Vec<Chart> = match view {
-        Some(v) => vec![storage_chart(v), rate_chart(v), lag_chart(v), oracle_chart(v)],
+        Some(v) => {
+            vec![storage_chart(lang, v), rate_chart(lang, v), lag_chart(lang, v), oracle_chart(lang, v)]
+        }
         None => vec![],
     };
     html! {
         <section id="charts" class="panel charts-panel" aria-labelledby="charts-title"
             data-samples={view.map_or(0, |v| v.samples.len()).to_string()}>
             <div class="panel-head">
-                <h2 id="charts-title">{ "Over time" }</h2>
+                <h2 id="charts-title">{ t(lang, "charts.title") }</h2>
                 <p class="hint">{ hint }</p>
             </div>
             <div class="charts">
-                { for charts.iter().map(render) }
+                { for charts.iter().map(|c| render(lang, c)) }
             </div>
         </section>
     }
@@ -151,12 +158,12 @@ enum Unit {
 }
 
 impl Unit {
-    fn label(self, v: u64) -> String {
+    fn label(self, lang: Lang, v: u64) -> String {
         match self {
-            Unit::Bytes => human_bytes(v),
-            Unit::PerMinute => format!("{}/min", grouped(v)),
-            Unit::Lag => short_duration(Millis(v)),
-            Unit::Count => grouped(v),
+            Unit::Bytes => human_bytes_in(lang, v),
+            Unit::PerMinute => format!("{}/min", grouped_in(lang, v)),
+            Unit::Lag => short_duration_in(lang, Millis(v)),
+            Unit::Count => grouped_in(lang, v),
         }
     }
 
@@ -195,16 +202,33 @@ const LAG_TOPS_MS: [u64; 26] = [
     864_000_000, 2_592_000_000,
 ];
 
-/// One line of a chart: its name and its (virtual time, value) points.
+/// One line of a chart: its name (`id` in English, for `data-series`; `name` in the page's
+/// language) and its (virtual time, value) points.
 struct Series {
+    id: String,
     name: String,
     points: Vec<(u64, u64)>,
 }
 
-/// A horizontal line beside the series (the tier's included storage, a limit).
+impl Series {
+    /// A series named by catalogue key `key`, its English text as its id.
+    fn keyed(lang: Lang, key: &'static str, points: Vec<(u64, u64)>) -> Self {
+        Self { id: t(Lang::En, key).to_string(), name: t(lang, key).to_string(), points }
+    }
+}
+
+/// A horizontal line beside the series (the tier's included storage, a limit): its name in
+/// English (`data-guide`) and in the page's language.
 struct Guide {
+    id: &'static str,
     name: &'static str,
     value: u64,
+}
+
+impl Guide {
+    fn keyed(lang: Lang, key: &'static str, value: u64) -> Self {
+        Self { id: t(Lang::En, key), name: t(lang, key), value }
+    }
 }
 
 struct Chart {
@@ -234,46 +258,61 @@ fn in_scale(value: u64, data_max: u64) -> bool {
     data_max > 0 && value <= data_max.saturating_mul(GUIDE_SCALE_MAX)
 }
 
-fn guide_words(name: &str, value: Option<u64>, unit: Unit, data_max: u64) -> String {
+fn guide_words(lang: Lang, name: &str, value: Option<u64>, unit: Unit, data_max: u64) -> String {
     match value {
-        None => format!("{name}: none (not limited)"),
-        Some(v) if in_scale(v, data_max) => format!("{name} {}", unit.label(v)),
-        Some(v) => format!("{name} {} (off this scale, not drawn)", unit.label(v)),
+        None => tf(lang, "charts.guide_none", &[name]),
+        Some(v) if in_scale(v, data_max) => format!("{name} {}", unit.label(lang, v)),
+        Some(v) => tf(lang, "charts.guide_off", &[name, &unit.label(lang, v)]),
     }
 }
 
-const NO_SAMPLES: &str = "No data yet: the chart fills as virtual time moves and the registry works.";
-
-fn storage_chart(v: &MetricsView) -> Chart {
+fn storage_chart(lang: Lang, v: &MetricsView) -> Chart {
     let s = &v.samples;
     let (first, last) = span_words(s);
     let latest = s.last();
     let billed = latest.map_or(0, |x| x.billed_bytes);
     let stored = latest.map_or(0, |x| x.stored_bytes);
     let data_max = s.iter().map(|x| x.billed_bytes.max(x.stored_bytes)).max().unwrap_or(0);
-    let summary = format!(
-        "Storage from {first} to {last}: billed {} ({}), stored {} ({}) at {last}. {}; {}.",
-        exact_bytes(billed),
-        human_bytes(billed),
-        exact_bytes(stored),
-        human_bytes(stored),
-        guide_words("The tier includes", Some(v.included_bytes), Unit::Bytes, data_max),
-        guide_words("the storage limit is", Some(v.limit_bytes), Unit::Bytes, data_max),
+    let summary = tf(
+        lang,
+        "charts.storage_summary",
+        &[
+            &first.to_string(),
+            &last.to_string(),
+            &exact_bytes_in(lang, billed),
+            &human_bytes_in(lang, billed),
+            &exact_bytes_in(lang, stored),
+            &human_bytes_in(lang, stored),
+            &guide_words(
+                lang,
+                t(lang, "charts.tier_includes"),
+                Some(v.included_bytes),
+                Unit::Bytes,
+                data_max,
+            ),
+            &guide_words(
+                lang,
+                t(lang, "charts.storage_limit_is"),
+                Some(v.limit_bytes),
+                Unit::Bytes,
+                data_max,
+            ),
+        ],
     );
     Chart {
         id: "chart-storage",
-        title: "Storage (bytes)",
+        title: t(lang, "charts.storage_title"),
         unit: Unit::Bytes,
         series: vec![
-            Series { name: "billed".into(), points: column(s, |x| x.billed_bytes) },
-            Series { name: "stored".into(), points: column(s, |x| x.stored_bytes) },
+            Series::keyed(lang, "charts.billed", column(s, |x| x.billed_bytes)),
+            Series::keyed(lang, "charts.stored", column(s, |x| x.stored_bytes)),
         ],
         guides: vec![
-            Guide { name: "included", value: v.included_bytes },
-            Guide { name: "limit", value: v.limit_bytes },
+            Guide::keyed(lang, "charts.included", v.included_bytes),
+            Guide::keyed(lang, "charts.limit", v.limit_bytes),
         ],
         summary,
-        empty: (s.len() < 2).then_some(NO_SAMPLES),
+        empty: (s.len() < 2).then(|| t(lang, "charts.no_samples")),
     }
 }
 
@@ -290,35 +329,51 @@ fn rate(samples: &[Sample], f: impl Fn(&Sample) -> u64) -> Vec<(u64, u64)> {
         .collect()
 }
 
-fn rate_chart(v: &MetricsView) -> Chart {
+fn rate_chart(lang: Lang, v: &MetricsView) -> Chart {
     let s = &v.samples;
     let reads = rate(s, |x| x.reads);
     let writes = rate(s, |x| x.writes);
     let (_, last) = span_words(s);
     let data_max = reads.iter().chain(&writes).map(|p| p.1).max().unwrap_or(0);
     let latest = |p: &[(u64, u64)]| p.last().map_or(0, |x| x.1);
-    let summary = format!(
-        "Requests admitted per minute, in the interval up to {last}: {} reads/min, {} writes/min. {}; {}.",
-        grouped(latest(&reads)),
-        grouped(latest(&writes)),
-        guide_words("The registry's read limit is", v.reads_per_minute_limit, Unit::PerMinute, data_max),
-        guide_words("its write limit", v.writes_per_minute_limit, Unit::PerMinute, data_max),
+    let summary = tf(
+        lang,
+        "charts.rate_summary",
+        &[
+            &last.to_string(),
+            &grouped_in(lang, latest(&reads)),
+            &grouped_in(lang, latest(&writes)),
+            &guide_words(
+                lang,
+                t(lang, "charts.read_limit_is"),
+                v.reads_per_minute_limit,
+                Unit::PerMinute,
+                data_max,
+            ),
+            &guide_words(
+                lang,
+                t(lang, "charts.write_limit_is"),
+                v.writes_per_minute_limit,
+                Unit::PerMinute,
+                data_max,
+            ),
+        ],
     );
     let mut guides = vec![];
     if let Some(value) = v.reads_per_minute_limit {
-        guides.push(Guide { name: "read limit", value });
+        guides.push(Guide::keyed(lang, "charts.read_limit", value));
     }
     if let Some(value) = v.writes_per_minute_limit {
-        guides.push(Guide { name: "write limit", value });
+        guides.push(Guide::keyed(lang, "charts.write_limit", value));
     }
-    let empty = (reads.len() < 2).then_some(NO_SAMPLES);
+    let empty = (reads.len() < 2).then(|| t(lang, "charts.no_samples"));
     Chart {
         id: "chart-rate",
-        title: "Request rate (per minute)",
+        title: t(lang, "charts.rate_title"),
         unit: Unit::PerMinute,
         series: vec![
-            Series { name: "reads".into(), points: reads },
-            Series { name: "writes".into(), points: writes },
+            Series::keyed(lang, "charts.reads", reads),
+            Series::keyed(lang, "charts.writes", writes),
         ],
         guides,
         summary,
@@ -326,7 +381,7 @@ fn rate_chart(v: &MetricsView) -> Chart {
     }
 }
 
-fn lag_chart(v: &MetricsView) -> Chart {
+fn lag_chart(lang: Lang, v: &MetricsView) -> Chart {
     let s = &v.samples;
     let (_, last) = span_words(s);
     let latest = s.last();
@@ -334,9 +389,13 @@ fn lag_chart(v: &MetricsView) -> Chart {
         .regions
         .iter()
         .enumerate()
-        .map(|(i, region)| Series {
-            name: if i == 0 { format!("{region} (home)") } else { (*region).to_string() },
-            points: column(s, |x| x.lag_ms.get(i).copied().unwrap_or(0)),
+        .map(|(i, region)| {
+            let (id, name) = if i == 0 {
+                (tf(Lang::En, "charts.home", &[region]), tf(lang, "charts.home", &[region]))
+            } else {
+                ((*region).to_string(), (*region).to_string())
+            };
+            Series { id, name, points: column(s, |x| x.lag_ms.get(i).copied().unwrap_or(0)) }
         })
         .collect();
     let each: Vec<String> = v
@@ -345,24 +404,22 @@ fn lag_chart(v: &MetricsView) -> Chart {
         .enumerate()
         .map(|(i, region)| {
             let lag = latest.and_then(|x| x.lag_ms.get(i).copied()).unwrap_or(0);
-            format!("{region} {}", exact_ms(lag))
+            format!("{region} {}", exact_ms_in(lang, lag))
         })
         .collect();
     let summary = if v.regions.len() < 2 {
-        format!("Replication lag at {last}: no replica, so nothing replicates.")
+        tf(lang, "charts.lag_none", &[&last.to_string()])
     } else {
-        format!("Replication lag at {last}: {}.", each.join(", "))
+        tf(lang, "charts.lag_summary", &[&last.to_string(), &each.join(", ")])
     };
     let empty = if v.regions.len() < 2 {
-        Some(
-            "No data yet: there is no replica to lag behind (add one on the map; geo-replication is Premium).",
-        )
+        Some(t(lang, "charts.no_replica"))
     } else {
-        (s.len() < 2).then_some(NO_SAMPLES)
+        (s.len() < 2).then(|| t(lang, "charts.no_samples"))
     };
     Chart {
         id: "chart-lag",
-        title: "Replication lag per replica",
+        title: t(lang, "charts.lag_title"),
         unit: Unit::Lag,
         series,
         guides: vec![],
@@ -371,34 +428,38 @@ fn lag_chart(v: &MetricsView) -> Chart {
     }
 }
 
-fn oracle_chart(v: &MetricsView) -> Chart {
+fn oracle_chart(lang: Lang, v: &MetricsView) -> Chart {
     let s = &v.samples;
     let (_, last) = span_words(s);
     let l = s.last();
     let n = |f: fn(&Sample) -> u64| l.map_or(0, f);
-    let summary = format!(
-        "Oracle counts at {last}: {} pushes ok, {} pushes failed, {} pulls ok, {} pulls failed, {} stale pulls.",
-        grouped(n(|x| x.pushes_ok)),
-        grouped(n(|x| x.pushes_failed)),
-        grouped(n(|x| x.pulls_ok)),
-        grouped(n(|x| x.pulls_failed)),
-        grouped(n(|x| x.stale_pulls)),
+    let summary = tf(
+        lang,
+        "charts.oracle_summary",
+        &[
+            &last.to_string(),
+            &grouped_in(lang, n(|x| x.pushes_ok)),
+            &grouped_in(lang, n(|x| x.pushes_failed)),
+            &grouped_in(lang, n(|x| x.pulls_ok)),
+            &grouped_in(lang, n(|x| x.pulls_failed)),
+            &grouped_in(lang, n(|x| x.stale_pulls)),
+        ],
     );
     let series = vec![
-        Series { name: "pushes ok".into(), points: column(s, |x| x.pushes_ok) },
-        Series { name: "pushes failed".into(), points: column(s, |x| x.pushes_failed) },
-        Series { name: "pulls ok".into(), points: column(s, |x| x.pulls_ok) },
-        Series { name: "pulls failed".into(), points: column(s, |x| x.pulls_failed) },
-        Series { name: "stale pulls".into(), points: column(s, |x| x.stale_pulls) },
+        Series::keyed(lang, "charts.pushes_ok", column(s, |x| x.pushes_ok)),
+        Series::keyed(lang, "charts.pushes_failed", column(s, |x| x.pushes_failed)),
+        Series::keyed(lang, "charts.pulls_ok", column(s, |x| x.pulls_ok)),
+        Series::keyed(lang, "charts.pulls_failed", column(s, |x| x.pulls_failed)),
+        Series::keyed(lang, "charts.stale_pulls", column(s, |x| x.stale_pulls)),
     ];
     Chart {
         id: "chart-oracle",
-        title: "Oracle counts (cumulative)",
+        title: t(lang, "charts.oracle_title"),
         unit: Unit::Count,
         series,
         guides: vec![],
         summary,
-        empty: (s.len() < 2).then_some(NO_SAMPLES),
+        empty: (s.len() < 2).then(|| t(lang, "charts.no_samples")),
     }
 }
 
@@ -421,13 +482,13 @@ impl Scale {
     }
 }
 
-fn render(c: &Chart) -> Html {
+fn render(lang: Lang, c: &Chart) -> Html {
     let head = html! { <figcaption><h3>{ c.title }</h3></figcaption> };
     let Some(scale) = c.empty.is_none().then(|| scale_of(c)).flatten() else {
         return html! {
             <figure id={c.id} class="chart" data-empty="true">
                 { head }
-                <p class="empty chart-empty">{ c.empty.unwrap_or(NO_SAMPLES) }</p>
+                <p class="empty chart-empty">{ c.empty.unwrap_or_else(|| t(lang, "charts.no_samples")) }</p>
             </figure>
         };
     };
@@ -441,17 +502,17 @@ fn render(c: &Chart) -> Html {
         let points: Vec<String> =
             s.points.iter().map(|&(t, v)| format!("{},{}", scale.x(t), scale.y(v))).collect();
         html! {
-            <polyline class={format!("series series-{}", i % SERIES)} data-series={s.name.clone()}
+            <polyline class={format!("series series-{}", i % SERIES)} data-series={s.id.clone()}
                 data-points={s.points.len().to_string()} points={points.join(" ")} />
         }
     });
     let guides = c.guides.iter().filter(|g| in_scale(g.value, data_max)).enumerate().map(|(i, g)| {
         let y = scale.y(g.value);
         html! {
-            <g class={format!("guide guide-{i}")} data-guide={g.name}>
+            <g class={format!("guide guide-{i}")} data-guide={g.id}>
                 <line x1={left.to_string()} x2={right.to_string()} y1={y.to_string()} y2={y.to_string()} />
                 <text x={(right - 4).to_string()} y={(y - 5).to_string()} text-anchor="end">
-                    { format!("{} {}", g.name, c.unit.label(g.value)) }
+                    { format!("{} {}", g.name, c.unit.label(lang, g.value)) }
                 </text>
             </g>
         }
@@ -461,17 +522,14 @@ fn render(c: &Chart) -> Html {
         html! {
             <li>
                 <span class={format!("swatch series-{}", i % SERIES)} aria-hidden="true"></span>
-                { format!("{} ({})", s.name, c.unit.label(latest)) }
+                { format!("{} ({})", s.name, c.unit.label(lang, latest)) }
             </li>
         }
     });
     let guide_legend = c.guides.iter().map(|g| {
         let drawn = in_scale(g.value, data_max);
-        let words = if drawn {
-            format!("{} {}", g.name, c.unit.label(g.value))
-        } else {
-            format!("{} {}: off this scale, not drawn", g.name, c.unit.label(g.value))
-        };
+        let words = format!("{} {}", g.name, c.unit.label(lang, g.value));
+        let words = if drawn { words } else { tf(lang, "charts.off_scale", &[&words]) };
         html! {
             <li class={classes!("guide-key", (!drawn).then_some("off-scale"))}>
                 <span class="swatch dashed" aria-hidden="true"></span>{ words }
@@ -490,7 +548,7 @@ fn render(c: &Chart) -> Html {
                         <g class="tick">
                             <line class="grid" x1={left.to_string()} x2={right.to_string()} y1={y.clone()} y2={y.clone()} />
                             <text x={(left - 6).to_string()} y={(scale.y(v) + 5).to_string()} text-anchor="end">
-                                { c.unit.label(v) }
+                                { c.unit.label(lang, v) }
                             </text>
                         </g>
                     }
@@ -503,7 +561,7 @@ fn render(c: &Chart) -> Html {
                     </text>
                 }) }
                 <text class="axis-title" x={((left + right) / 2).to_string()} y={(H - 4).to_string()} text-anchor="middle">
-                    { "virtual time" }
+                    { t(lang, "charts.axis_time") }
                 </text>
                 { for guides }
                 { for lines }

@@ -175,7 +175,7 @@ fn last_run(lang: Lang, run: &ClientRun) -> Html {
     let r = &run.report;
     let outcome = match (&r.error_code, &r.digest) {
         (Some(code), _) => {
-            html! { <><code class="code">{ *code }</code>{ format!(" {}", r.error.clone().unwrap_or_default()) }</> }
+            html! { <><code class="code">{ *code }</code>{ format!(" {}", r.error_text.as_ref().map(|m| m.text(lang)).or_else(|| r.error.clone()).unwrap_or_default()) }</> }
         }
         (None, Some(d)) => {
             html! { <>{ t(lang, "clients.ok_manifest") }<span class="mono">{ d.short() }</span></> }

@@ -3,14 +3,19 @@ use wasm_bindgen::closure::Closure;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
-use super::keys::{KeyHelp, KeyTarget, help_button, use_keys};
+use super::keys::{KeyHelp, KeyTarget, help_button, speed_label_in, use_keys};
 use crate::engine::Millis;
-use crate::ui::format::{count, duration_words, job_kind_words, short_key};
+use crate::i18n::{Lang, Msg};
+use crate::ui::format::{duration_words_in, short_duration_in, short_key};
+use crate::ui::i18n::{t, tf, tn, use_lang};
 use crate::ui::state::{Action, ClockSnap, RUN_SPEEDS, TICK_MS};
 
 #[derive(Properties, PartialEq)]
 pub struct ClockProps {
     pub clock: ClockSnap,
+    /// The registry shows the past: → steps along the run instead of running the next job.
+    #[prop_or_default]
+    pub in_past: bool,
     pub on_action: Callback<Action>,
 }
 
@@ -45,6 +50,7 @@ fn use_run_timer(running: bool, on_action: Callback<Action>) {
 /// what a delete leaves behind can be looked at for as long as one likes.
 #[function_component(ClockBar)]
 pub fn clock_bar(props: &ClockProps) -> Html {
+    let lang = use_lang();
     let c = &props.clock;
     let speed = use_state(|| 60u32);
     let until = use_state(String::new);
@@ -59,6 +65,8 @@ pub fn clock_bar(props: &ClockProps) -> Html {
             until: (*until).clone(),
             running: c.running.as_ref().map(|r| r.until),
             help_open: *help,
+            in_past: props.in_past,
+            lang,
         };
         let set_speed = {
             let speed = speed.clone();
@@ -78,7 +86,7 @@ pub fn clock_bar(props: &ClockProps) -> Html {
         let help = help.clone();
         Callback::from(move |()| help.set(false))
     };
-    let delay = duration_words(c.gc_delay);
+    let delay = duration_words_in(lang, c.gc_delay);
     let advance = |by: Millis| props.on_action.reform(move |_| Action::Advance(by));
     let on_speed = {
         let (speed, on_action, running) = (speed.clone(), props.on_action.clone(), c.running.clone());
@@ -102,11 +110,15 @@ pub fn clock_bar(props: &ClockProps) -> Html {
     };
     let running = c.running.is_some();
     let run_state = c.running.as_ref().map(|r| {
-        let to = r.until.map_or(String::new(), |u| format!(" until {u}"));
+        let speed = speed_label_in(lang, r.speed);
+        let words = match r.until {
+            Some(u) => tf(lang, "clock.running_until", &[&speed, &u.to_string()]),
+            None => tf(lang, "clock.running", &[&speed]),
+        };
         html! {
             <span id="run-state" class="run-state" data-speed={r.speed.to_string()}
                 data-until={r.until.map(|u| u.0.to_string())}>
-                { format!("running {}{to}", r.speed_words()) }
+                { words }
             </span>
         }
     });
@@ -115,68 +127,63 @@ pub fn clock_bar(props: &ClockProps) -> Html {
             <div class="clock-main">
             <div class="clock-row">
                 <div class="clock-time">
-                    <h2 id="clock-title">{ "Virtual time" }</h2>
+                    <h2 id="clock-title">{ t(lang, "clock.title") }</h2>
                     <output id="clock-now" class="mono" data-ms={c.now.0.to_string()} aria-live="polite"
-                        title="Time inside the simulation since the registry was created (days, then hours:minutes:seconds.milliseconds)">
+                        title={t(lang, "clock.now_title")}>
                         { c.now.to_string() }
                     </output>
                 </div>
-                <div class="clock-buttons" role="group" aria-label="Move virtual time">
+                <div class="clock-buttons" role="group" aria-label={t(lang, "clock.move_label")}>
                     <button id="advance-1m" type="button" onclick={advance(Millis::MINUTE)}
-                        title="Move the clock forward 1 virtual minute, running every job that falls due on the way">
-                        { "+1 min" }
+                        title={t(lang, "clock.advance_1m_title")}>
+                        { format!("+{}", short_duration_in(lang, Millis::MINUTE)) }
                     </button>
                     <button id="advance-10m" type="button" onclick={advance(Millis(10 * Millis::MINUTE.0))}
-                        title="Move the clock forward 10 virtual minutes, running every job that falls due on the way">
-                        { "+10 min" }
+                        title={t(lang, "clock.advance_10m_title")}>
+                        { format!("+{}", short_duration_in(lang, Millis(10 * Millis::MINUTE.0))) }
                     </button>
                     <button id="step-job" type="button" aria-keyshortcuts="ArrowRight" onclick={props.on_action.reform(|_| Action::StepJob)}
-                        title="Run the next queued job now: the clock jumps to the time it was due">
-                        { "Next job" }
+                        title={t(lang, "clock.next_job_title")}>
+                        { t(lang, "clock.next_job") }
                     </button>
                     <button id="run-idle" type="button" onclick={props.on_action.reform(|_| Action::RunUntilIdle)}
-                        title="Run every queued job in order, moving the clock to each one's time, until none is left">
-                        { "Run until idle" }
+                        title={t(lang, "clock.run_idle_title")}>
+                        { t(lang, "clock.run_idle") }
                     </button>
                 </div>
-                <div class="run-controls" role="group" aria-label="Run the clock">
-                    <label class="run-speed" title="Virtual time per real second while the clock runs">
-                        <span class="visually-hidden">{ "Speed" }</span>
+                <div class="run-controls" role="group" aria-label={t(lang, "clock.run_label")}>
+                    <label class="run-speed" title={t(lang, "clock.speed_title")}>
+                        <span class="visually-hidden">{ t(lang, "clock.speed") }</span>
                         <select id="run-speed" onchange={on_speed}>
-                            { for RUN_SPEEDS.iter().map(|(value, label)| html! {
-                                <option value={value.to_string()} selected={*value == shown_speed}>{ *label }</option>
+                            { for RUN_SPEEDS.iter().map(|(value, _)| html! {
+                                <option value={value.to_string()} selected={*value == shown_speed}>{ speed_label_in(lang, *value) }</option>
                             }) }
                         </select>
                     </label>
-                    <input id="run-until" type="text" class="run-until" placeholder="until (e.g. +10m)"
+                    <input id="run-until" type="text" class="run-until" placeholder={t(lang, "clock.until_placeholder")}
                         autocomplete="off" spellcheck="false" value={(*until).clone()} oninput={on_until}
-                        aria-label="Run until this virtual time"
-                        title="Optional: stop by itself at this virtual time, typed as the clock shows it (00:30:00, 1d 02:00:00) or from now (+10m, +2h)" />
+                        aria-label={t(lang, "clock.until_label")} title={t(lang, "clock.until_title")} />
                     if running {
                         <button id="run-pause" type="button" class="run-button running" aria-keyshortcuts="Space"
                             onclick={props.on_action.reform(|_| Action::Pause)}
-                            title="Stop the clock where it is">
-                            { "❚❚ Pause" }
+                            title={t(lang, "clock.pause_title")}>
+                            { t(lang, "clock.pause") }
                         </button>
                     } else {
                         <button id="run-start" type="button" class="run-button" aria-keyshortcuts="Space" onclick={run}
-                            title="Let virtual time run by itself at the chosen speed, in small slices so the page stays responsive; jobs run as they fall due">
-                            { "▶ Run" }
+                            title={t(lang, "clock.run_title")}>
+                            { t(lang, "clock.run") }
                         </button>
                     }
                     { run_state }
-                    { help_button(open_help) }
+                    { help_button(lang, open_help) }
                 </div>
             </div>
             <p class="hint">
-                { format!(
-                    "Virtual time moves only when you press these buttons or let it run. A delete stops \
-                     billing at once; garbage collection reclaims the space {delay} later in virtual time. \
-                     The delay is Stowage's choice: ACR reclaims space asynchronously and documents no delay."
-                ) }
+                { tf(lang, "clock.hint", &[&delay]) }
             </p>
             </div>
-            { backlog(c) }
+            { backlog(lang, c) }
             <KeyHelp open={*help} on_close={close_help} />
         </section>
     }
@@ -184,29 +191,29 @@ pub fn clock_bar(props: &ClockProps) -> Html {
 
 /// How many records wait for garbage collection and the next few reclaims (when, which
 /// record), then the other queued work by kind.
-fn backlog(c: &ClockSnap) -> Html {
+fn backlog(lang: Lang, c: &ClockSnap) -> Html {
     let summary = match c.jobs.first() {
-        None => "Nothing waits for garbage collection.".to_string(),
-        Some(next) => format!(
-            "{} for garbage collection; next at {}",
-            if c.reclaims == 1 {
-                "1 record waits".to_string()
-            } else {
-                format!("{} wait", count(c.reclaims, "record", "records"))
-            },
-            next.at_ms
-        ),
+        None => t(lang, "clock.nothing_waits").to_string(),
+        Some(next) => Msg::new("clock.waits", [c.reclaims.to_string().into(), next.at_ms.to_string().into()])
+            .counted(c.reclaims as u64)
+            .text(lang),
     };
     let more = c.reclaims.saturating_sub(c.jobs.len());
     let also = (!c.kinds.is_empty()).then(|| {
         let kinds: Vec<String> = c
             .kinds
             .iter()
-            .map(|k| format!("{} (next at {})", job_kind_words(k.kind, k.count), k.next_at))
+            .map(|k| {
+                tf(
+                    lang,
+                    "clock.kind_next",
+                    &[&job_kind_words_in(lang, k.kind, k.count), &k.next_at.to_string()],
+                )
+            })
             .collect();
         html! {
             <p class="backlog-also" data-kinds={c.kinds.len().to_string()}>
-                { format!("Also queued: {}.", kinds.join(", ")) }
+                { tf(lang, "clock.also", &[&kinds.join(", ")]) }
             </p>
         }
     });
@@ -219,16 +226,47 @@ fn backlog(c: &ClockSnap) -> Html {
                     { for c.jobs.iter().map(|j| html! {
                         <li class="job" data-at-ms={j.at_ms.0.to_string()} data-kind={j.kind}>
                             <span class="at mono">{ j.at_ms.to_string() }</span>
-                            <span class="kind">{ j.kind }</span>
+                            <span class="kind">{ job_kind_name(lang, j.kind) }</span>
                             <span class="target mono" title={j.target.clone()}>{ short_key(&j.target) }</span>
                         </li>
                     }) }
                     if more > 0 {
-                        <li class="more-note">{ format!("… and {more} more") }</li>
+                        <li class="more-note">{ tf(lang, "common.and_more", &[&more.to_string()]) }</li>
                     }
                 </ol>
             }
             { also }
         </div>
     }
+}
+
+/// A queued job's kind (the engine's `JobView::kind`) as a word in `lang`; a kind with no word
+/// shows as the engine names it.
+fn job_kind_name(lang: Lang, kind: &'static str) -> &'static str {
+    match kind {
+        "reclaim" => t(lang, "clock.kind_reclaim"),
+        other => other,
+    }
+}
+
+/// `n` queued jobs of one kind (the engine's `JobView::kind`) in words, in `lang`:
+/// `"3 geo-copies"`.
+fn job_kind_words_in(lang: Lang, kind: &str, n: usize) -> String {
+    let key = match kind {
+        "reclaim" => "clock.job_reclaim",
+        "retention-delete" => "clock.job_retention_delete",
+        "adopt-key-version" => "clock.job_adopt_key_version",
+        "webhook" => "clock.job_webhook",
+        "soft-delete-purge" => "clock.job_soft_delete_purge",
+        "geo-copy" => "clock.job_geo_copy",
+        "replicate" => "clock.job_replicate",
+        "replica-created" => "clock.job_replica_created",
+        "fault-start" => "clock.job_fault_start",
+        "fault-end" => "clock.job_fault_end",
+        "failover" => "clock.job_failover",
+        "scenario-step" => "clock.job_scenario_step",
+        "workload" => "clock.job_workload",
+        other => return format!("{n} × {other}"),
+    };
+    tn(lang, key, n as u64)
 }

@@ -35,7 +35,9 @@ struct Matches {
     regions: Vec<&'static str>,
 }
 
-fn matches(registry: &Option<Shared>, region: &str, text: &str) -> Matches {
+/// `text` matches an event whose English words (the text it carries) or whose words as the
+/// page shows them in `lang` contain it.
+fn matches(registry: &Option<Shared>, region: &str, text: &str, lang: Lang) -> Matches {
     let Some(Ok(r)) = registry.as_ref().map(|s| s.0.try_borrow()) else {
         return Matches { seqs: Some(vec![]), kept: 0, regions: vec![] };
     };
@@ -51,7 +53,11 @@ fn matches(registry: &Option<Shared>, region: &str, text: &str) -> Matches {
     let seqs = (!region.is_empty() || !text.is_empty()).then(|| {
         r.events()
             .filter(|e| region.is_empty() || e.region == region)
-            .filter(|e| text.is_empty() || e.text.to_lowercase().contains(&text))
+            .filter(|e| {
+                text.is_empty()
+                    || e.text.to_lowercase().contains(&text)
+                    || (lang != Lang::En && e.kind.describe_msg().text(lang).to_lowercase().contains(&text))
+            })
             .map(|e| e.seq)
             .collect()
     });
@@ -83,8 +89,8 @@ pub fn event_log(props: &EventLogProps) -> Html {
     let found = {
         let registry = props.registry.clone();
         use_memo(
-            (props.total, props.registry.clone(), (*region).clone(), (*text).clone()),
-            move |(_, _, region, text)| Rc::new(matches(&registry, region, text)),
+            (props.total, props.registry.clone(), (*region).clone(), (*text).clone(), lang),
+            move |(_, _, region, text, lang)| Rc::new(matches(&registry, region, text, *lang)),
         )
     };
     let rows = found.seqs.as_ref().map_or(found.kept, Vec::len);
@@ -217,6 +223,8 @@ pub fn event_log(props: &EventLogProps) -> Html {
 
 fn row(lang: Lang, e: &LogEvent, i: usize) -> Html {
     let kind = kind_of(e);
+    // The sentence in the page's language (in English, the text the event carries).
+    let text = if lang == Lang::En { e.text.clone() } else { e.kind.describe_msg().text(lang) };
     html! {
         <li key={e.seq} data-seq={e.seq.to_string()} data-region={e.region} data-kind={kind.clone()}
             style={format!("top: {}px", i as f64 * ROW_PX)}>
@@ -228,7 +236,7 @@ fn row(lang: Lang, e: &LogEvent, i: usize) -> Html {
                 <span class="region-tag mono" title={t(lang, "events.region_title")}>{ e.region }</span>
                 <span class="kind-tag">{ kind }</span>
             </div>
-            <span class="text" title={e.text.clone()}>{ shorten_record_keys(&e.text) }</span>
+            <span class="text" title={text.clone()}>{ shorten_record_keys(&text) }</span>
         </li>
     }
 }

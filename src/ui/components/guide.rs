@@ -7,85 +7,88 @@ use wasm_bindgen::JsValue;
 use yew::prelude::*;
 
 use crate::engine::Millis;
-use crate::engine::scenario::Look;
-use crate::ui::state::{Action, ContinueHow, GuideSnap, RUN_SPEEDS, RunSnap, StoryAction};
+use crate::engine::scenario::{Localized, Look};
+use crate::i18n::Lang;
+use crate::ui::i18n::t;
+use crate::ui::state::{Action, ContinueHow, GuideSnap, RunSnap, StoryAction};
 
-/// Every word this panel shows, in one place (to be translated).
+use super::keys::speed_label_in;
+
+/// The panel's sentences with figures, in `lang`.
 mod words {
     use super::ContinueHow;
     use crate::engine::Millis;
     use crate::engine::scenario::Look;
-    use crate::ui::format::{count, short_duration};
+    use crate::i18n::{Lang, Msg};
+    use crate::ui::format::short_duration_in;
+    use crate::ui::i18n::{t, tf, tn};
 
-    pub const STORY: &str = "Story";
-    pub const BACK: &str = "◀ Back";
-    pub const BACK_TITLE: &str = "Show the previous frame, with the registry exactly as it was then";
-    pub const CONTINUE: &str = "Continue ▶";
-    pub const CONTINUE_TITLE: &str = "Run the clock to the next frame of the story";
-    pub const SKIP: &str = "Skip ahead ▶▶";
-    pub const SKIP_TITLE: &str = "The clock is on its way to the next frame: get there at once";
-    pub const HIDE: &str = "Hide the story";
-    pub const SHOW: &str = "Show the story";
-    pub const LOOK_AT: &str = "Look at: ";
-    pub const ENDS: &str = "The story ends here: the registry is yours.";
-    pub const SANDBOX: &str =
-        " Push, delete, fail a region or drag the history back: from now on it is a free sandbox.";
-    pub const ENDED_HOW: &str = "No frame is left. Hide the story to have the whole page.";
-
-    pub fn frame_of(i: usize, n: usize) -> String {
-        format!("Frame {} of {n}", i + 1)
+    pub fn frame_of(lang: Lang, i: usize, n: usize) -> String {
+        tf(lang, "story.frame_of", &[&(i + 1).to_string(), &n.to_string()])
     }
-    pub fn before_first(n: usize) -> String {
-        format!("{} ahead", count(n, "frame", "frames"))
+    pub fn before_first(lang: Lang, n: usize) -> String {
+        let frames = Msg::new("scenario.frames", [n.to_string().into()]).counted(n as u64);
+        Msg::new("story.ahead", [frames.into()]).text(lang)
     }
-    pub fn at(t: Millis) -> String {
-        format!(" · at {t}")
+    pub fn at(lang: Lang, at: Millis) -> String {
+        tf(lang, "story.at", &[&at.to_string()])
     }
-    pub fn playing(speed: &str, until: Millis) -> String {
-        format!("Playing at {speed} to the next frame, at {until}: watch the map and the panels change.")
+    pub fn playing(lang: Lang, speed: &str, until: Millis) -> String {
+        tf(lang, "story.playing", &[speed, &until.to_string()])
     }
-    pub fn how(how: ContinueHow, speeds: &[(u32, &str)]) -> String {
+    pub fn how(lang: Lang, how: ContinueHow) -> String {
         match how {
-            ContinueHow::Replay => {
-                "Continue replays to the next frame at once: you are looking at the past.".to_string()
-            }
+            ContinueHow::Replay => t(lang, "story.how_replay").to_string(),
             ContinueHow::Run { speed: 0, gap } => {
-                format!("Continue jumps {} of virtual time at once (too long to watch).", short_duration(gap))
+                tf(lang, "story.how_jump", &[&short_duration_in(lang, gap)])
             }
             ContinueHow::Run { speed, gap } => {
-                let label = speeds.iter().find(|(s, _)| *s == speed).map_or("?", |(_, l)| *l);
+                let label = super::speed_label_in(lang, speed);
                 let real_s = gap.0.div_ceil(u64::from(speed)).div_ceil(1000).max(1);
-                format!(
-                    "Continue plays the next {} of virtual time at {label} (about {}), so you can watch it happen.",
-                    short_duration(gap),
-                    count(real_s as usize, "second", "seconds")
+                tf(
+                    lang,
+                    "story.how_play",
+                    &[&short_duration_in(lang, gap), &label, &tn(lang, "unit.seconds", real_s)],
                 )
             }
         }
     }
 
     /// What a frame asks to look at, as a link's words.
-    pub fn look(look: Look) -> &'static str {
-        match look {
-            Look::Map => "the map",
-            Look::Replicas => "the replicas",
-            Look::Clients => "the clients",
-            Look::Oracle => "the oracle",
-            Look::Events => "the event log",
-            Look::Timeline => "the fault timeline",
-            Look::Catalog => "the catalog",
-            Look::Storage => "the storage accounts",
-            Look::Usage => "what each repository holds (catalog)",
-            Look::Rates => "the request rates",
-            Look::KeyVault => "the key vault",
-            Look::Retention => "the retention policy",
-            Look::SoftDelete => "soft delete",
-            Look::Features => "webhooks and features",
-            Look::Cost => "the tier and cost",
-            Look::Scenario => "the scenario's steps",
-            Look::Push => "the push form",
-        }
+    pub fn look(lang: Lang, look: Look) -> &'static str {
+        t(
+            lang,
+            match look {
+                Look::Map => "story.look_map",
+                Look::Replicas => "story.look_replicas",
+                Look::Clients => "story.look_clients",
+                Look::Oracle => "story.look_oracle",
+                Look::Events => "story.look_events",
+                Look::Timeline => "story.look_timeline",
+                Look::Catalog => "story.look_catalog",
+                Look::Storage => "story.look_storage",
+                Look::Usage => "story.look_usage",
+                Look::Rates => "story.look_rates",
+                Look::KeyVault => "story.look_key_vault",
+                Look::Retention => "story.look_retention",
+                Look::SoftDelete => "story.look_soft_delete",
+                Look::Features => "story.look_features",
+                Look::Cost => "story.look_cost",
+                Look::Scenario => "story.look_scenario",
+                Look::Push => "story.look_push",
+            },
+        )
     }
+}
+
+/// `Some("en")` when `text` is not written in `lang` and shows in English instead (a scenario
+/// file may give a frame in English only), for the element's `lang` attribute; None otherwise.
+fn shown_lang(text: &Localized, lang: Lang) -> Option<&'static str> {
+    let has = match text {
+        Localized::One(_) => lang == Lang::En,
+        Localized::Many(m) => m.contains_key(lang.code()),
+    };
+    (!has).then_some("en")
 }
 
 /// The element a frame's `look` points at: the id of the panel that shows it.
@@ -163,6 +166,7 @@ pub struct StoryProps {
 /// A guided scenario's story (nothing for other scenarios).
 #[function_component(StoryPanel)]
 pub fn story_panel(props: &StoryProps) -> Html {
+    let lang = crate::ui::i18n::use_lang();
     let ids = props.guide.as_ref().map(|g| look_ids(&g.look)).unwrap_or_default();
     {
         // A new frame: the page scrolls to the first panel it points at.
@@ -178,18 +182,18 @@ pub fn story_panel(props: &StoryProps) -> Html {
     let story =
         |action: StoryAction| props.on_action.reform(move |_: MouseEvent| Action::Story(action.clone()));
     let count = match g.frame {
-        Some(i) => words::frame_of(i, g.frames),
-        None => words::before_first(g.frames),
+        Some(i) => words::frame_of(lang, i, g.frames),
+        None => words::before_first(lang, g.frames),
     };
     if props.hidden {
         return html! {
-            <section id="story" class="story collapsed" aria-label={words::STORY} data-hidden="true"
+            <section id="story" class="story collapsed" aria-label={t(lang, "story.label")} data-hidden="true"
                 data-frame={g.frame.map(|i| i.to_string())} data-frames={g.frames.to_string()}>
-                <span class="story-label">{ words::STORY }</span>
+                <span class="story-label">{ t(lang, "story.label") }</span>
                 <span id="story-frame" class="story-count">{ count }</span>
-                <span class="story-collapsed-title">{ &g.title }</span>
+                <span class="story-collapsed-title" lang={shown_lang(&g.title, lang)}>{ g.title.get(lang.code()) }</span>
                 <button id="story-show" type="button" class="quiet" aria-expanded="false" aria-controls="story"
-                    onclick={story(StoryAction::ToggleHidden)}>{ words::SHOW }</button>
+                    onclick={story(StoryAction::ToggleHidden)}>{ t(lang, "story.show") }</button>
             </section>
         };
     }
@@ -206,13 +210,13 @@ pub fn story_panel(props: &StoryProps) -> Html {
             .look
             .iter()
             .filter(|l| {
-                let name = words::look(**l);
+                let name = words::look(lang, **l);
                 let fresh = !seen.contains(&name);
                 seen.push(name);
                 fresh
             })
             .map(|l| {
-                html! { <a href={format!("#{}", look_id(*l))} data-look={look_id(*l)}>{ words::look(*l) }</a> }
+                html! { <a href={format!("#{}", look_id(*l))} data-look={look_id(*l)}>{ words::look(lang, *l) }</a> }
             })
             .collect();
         let mut parts = vec![];
@@ -222,15 +226,17 @@ pub fn story_panel(props: &StoryProps) -> Html {
             }
             parts.push(link);
         }
-        html! { <p class="story-look">{ words::LOOK_AT }{ for parts }</p> }
+        html! { <p class="story-look">{ t(lang, "story.look_at") }{ for parts }</p> }
     });
     let playing = props.running.as_ref().filter(|r| r.guide && r.until.is_some() && r.until == g.next_at);
     let how = match (playing, g.how) {
-        (Some(run), _) => words::playing(run.speed_words(), run.until.unwrap_or(Millis(0))),
-        (None, Some(how)) => words::how(how, &RUN_SPEEDS),
-        (None, None) => words::ENDED_HOW.to_string(),
+        (Some(run), _) => {
+            words::playing(lang, &speed_label_in(lang, run.speed), run.until.unwrap_or(Millis(0)))
+        }
+        (None, Some(how)) => words::how(lang, how),
+        (None, None) => t(lang, "story.ended_how").to_string(),
     };
-    let at = g.frame.map(|_| words::at(g.at)).unwrap_or_default();
+    let at = g.frame.map(|_| words::at(lang, g.at)).unwrap_or_default();
     html! {
         <section id="story" class={classes!("story", ended.then_some("ended"))} aria-labelledby="story-title"
             data-frame={g.frame.map(|i| i.to_string())} data-frames={g.frames.to_string()}
@@ -238,36 +244,36 @@ pub fn story_panel(props: &StoryProps) -> Html {
             { outline }
             <div class="story-body">
                 <p class="story-count">
-                    <span class="story-label">{ words::STORY }</span>
+                    <span class="story-label">{ t(lang, "story.label") }</span>
                     <span id="story-frame">{ count }</span>
                     <span id="story-at">{ at }</span>
                 </p>
-                <h2 id="story-title">{ &g.title }</h2>
-                <p id="story-text" aria-live="polite">{ &g.text }</p>
+                <h2 id="story-title" lang={shown_lang(&g.title, lang)}>{ g.title.get(lang.code()) }</h2>
+                <p id="story-text" aria-live="polite" lang={shown_lang(&g.text, lang)}>{ g.text.get(lang.code()) }</p>
                 { looks }
                 if ended {
-                    <p id="story-end" class="story-end"><strong>{ words::ENDS }</strong>{ words::SANDBOX }</p>
+                    <p id="story-end" class="story-end"><strong>{ t(lang, "story.ends") }</strong>{ t(lang, "story.sandbox") }</p>
                 }
             </div>
             <div class="story-actions">
-                <div class="story-buttons" role="group" aria-label={words::STORY}>
-                    <button id="story-back" type="button" title={words::BACK_TITLE}
+                <div class="story-buttons" role="group" aria-label={t(lang, "story.label")}>
+                    <button id="story-back" type="button" title={t(lang, "story.back_title")}
                         disabled={g.frame.is_none_or(|i| i == 0)} onclick={story(StoryAction::Back)}>
-                        { words::BACK }
+                        { t(lang, "story.back") }
                     </button>
                     if playing.is_some() {
                         <button id="story-continue" type="button" class="primary" data-playing="true"
-                            title={words::SKIP_TITLE} onclick={story(StoryAction::Continue)}>
-                            { words::SKIP }
+                            title={t(lang, "story.skip_title")} onclick={story(StoryAction::Continue)}>
+                            { t(lang, "story.skip") }
                         </button>
                     } else {
-                        <button id="story-continue" type="button" class="primary" title={words::CONTINUE_TITLE}
+                        <button id="story-continue" type="button" class="primary" title={t(lang, "story.continue_title")}
                             disabled={ended} onclick={story(StoryAction::Continue)}>
-                            { words::CONTINUE }
+                            { t(lang, "story.continue") }
                         </button>
                     }
                     <button id="story-hide" type="button" class="quiet" aria-expanded="true" aria-controls="story"
-                        onclick={story(StoryAction::ToggleHidden)}>{ words::HIDE }</button>
+                        onclick={story(StoryAction::ToggleHidden)}>{ t(lang, "story.hide") }</button>
                 </div>
                 <p id="story-how" class="hint">{ how }</p>
             </div>

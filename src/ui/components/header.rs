@@ -2,7 +2,9 @@ use wasm_bindgen::{JsCast, JsValue};
 use yew::prelude::*;
 
 use crate::engine::{Cost, KeyState, Usage};
-use crate::ui::format::{count, dollars, exact_bytes, grouped, human_bytes};
+use crate::i18n::{Lang, Msg};
+use crate::ui::format::{dollars_in, exact_bytes_in, grouped_in, human_bytes_in};
+use crate::ui::i18n::{t, tf, tn, use_lang};
 use crate::ui::state::Action;
 
 #[derive(Properties, PartialEq)]
@@ -20,6 +22,7 @@ pub struct HeaderProps {
 /// until garbage collection reclaims it.
 #[function_component(Header)]
 pub fn header(props: &HeaderProps) -> Html {
+    let lang = use_lang();
     let u = props.usage.as_ref();
     let billed = u.map_or(0, |u| u.total_billed_bytes);
     let stored = u.map_or(0, |u| u.total_stored_bytes);
@@ -27,13 +30,9 @@ pub fn header(props: &HeaderProps) -> Html {
     let released = u.map_or(0, |u| u.total_released_records);
     let waiting = stored.saturating_sub(billed);
     let stored_text = if waiting == 0 {
-        "stored the same: nothing awaits garbage collection".to_string()
+        t(lang, "header.stored_same").to_string()
     } else {
-        format!(
-            "stored {}, of which {} awaiting garbage collection",
-            human_bytes(stored),
-            human_bytes(waiting)
-        )
+        tf(lang, "header.stored_waiting", &[&human_bytes_in(lang, stored), &human_bytes_in(lang, waiting)])
     };
     let projector = use_state(|| {
         let on = stored_projector();
@@ -51,44 +50,47 @@ pub fn header(props: &HeaderProps) -> Html {
             projector.set(on);
         })
     };
-    let projector_title = if *kept {
-        "Projector mode: large type and high contrast, for a room. This browser remembers the choice."
-    } else {
-        "Projector mode: large type and high contrast, for a room. This browser's storage refused to keep \
-         the choice (full or switched off), so it lasts until the page is reloaded."
+    let projector_title =
+        if *kept { t(lang, "header.projector_title") } else { t(lang, "header.projector_title_unkept") };
+    let in_records = |n: usize| {
+        Msg::new(
+            "header.in_records",
+            [exact_bytes_in(lang, billed).into(), tn(lang, "unit.records", n as u64).into()],
+        )
+        .text(lang)
     };
     html! {
         <header class="top">
             <div class="brand">
                 <h1>{ "Stowage" }</h1>
-                <p class="tagline">{ "a container registry's storage, simulated in your browser" }</p>
+                <p class="tagline">{ t(lang, "header.tagline") }</p>
                 <button id="projector-toggle" type="button" class="header-button projector-toggle"
                     aria-pressed={projector.to_string()} title={projector_title} onclick={toggle_projector}>
-                    { if *projector { "Projector: on" } else { "Projector: off" } }
+                    { if *projector { t(lang, "header.projector_on") } else { t(lang, "header.projector_off") } }
                 </button>
             </div>
             <dl class="facts">
                 <div class="fact">
-                    <dt>{ "Registry" }</dt>
+                    <dt>{ t(lang, "header.registry") }</dt>
                     <dd id="registry-name" class="mono">{ &props.name }</dd>
-                    { tier_badge(props.cost.as_ref()) }
-                    { key_badge(props.cmk_state) }
+                    { tier_badge(lang, props.cost.as_ref()) }
+                    { key_badge(lang, props.cmk_state) }
                     <dd class="sub">
                         <button id="new-registry" type="button" class="header-button"
-                            title="Replace this registry with a new one: choose its name, tier, request-rate model, key and seed. Asks first; the current registry is discarded."
+                            title={t(lang, "header.new_registry_title")}
                             onclick={props.on_action.reform(|_| Action::OpenNewRegistry)}>
-                            { "New registry…" }
+                            { t(lang, "header.new_registry") }
                         </button>
                     </dd>
                 </div>
-                { cost_fact(props.cost.as_ref()) }
-                <div class="fact storage" title="Logical bytes of every blob and manifest still in use, each counted once: what the registry bills. A delete takes bytes off this figure at once.">
-                    <dt>{ "Storage billed" }</dt>
-                    <dd id="storage-used" data-bytes={billed.to_string()}>{ human_bytes(billed) }</dd>
-                    <dd class="sub">{ format!("{} in {}", exact_bytes(billed), count(records.saturating_sub(released), "record", "records")) }</dd>
+                { cost_fact(lang, props.cost.as_ref()) }
+                <div class="fact storage" title={t(lang, "header.storage_title")}>
+                    <dt>{ t(lang, "header.storage_billed") }</dt>
+                    <dd id="storage-used" data-bytes={billed.to_string()}>{ human_bytes_in(lang, billed) }</dd>
+                    <dd class="sub">{ in_records(records.saturating_sub(released)) }</dd>
                     <dd id="storage-stored" class={classes!("sub", (waiting > 0).then_some("waiting"))}
                         data-bytes={stored.to_string()}
-                        title={format!("Bytes the storage accounts still hold ({}): billed bytes plus {} released by deletes that garbage collection has not reclaimed yet", exact_bytes(stored), count(released, "record", "records"))}>
+                        title={tf(lang, "header.stored_title", &[&exact_bytes_in(lang, stored), &tn(lang, "unit.records", released as u64)])}>
                         { stored_text }
                     </dd>
                 </div>
@@ -98,52 +100,62 @@ pub fn header(props: &HeaderProps) -> Html {
 }
 
 /// The tier as a badge under the registry's name.
-fn tier_badge(cost: Option<&Cost>) -> Html {
+fn tier_badge(lang: Lang, cost: Option<&Cost>) -> Html {
     let Some(c) = cost else { return html! {} };
     html! {
         <dd class="sub">
             <span id="tier-badge" class="tier-badge" data-tier={c.tier.as_str()}
-                title="The registry's service tier: it sets the daily fee, the storage included and the storage limit. Change it under Tier and cost.">
+                title={t(lang, "header.tier_title")}>
                 { c.tier.as_str() }
             </span>
-            { " tier" }
+            { t(lang, "header.tier_suffix") }
         </dd>
     }
 }
 
 /// A customer-managed key's state as a badge: green while enabled, red while the registry
 /// cannot use it.
-fn key_badge(state: Option<KeyState>) -> Html {
+fn key_badge(lang: Lang, state: Option<KeyState>) -> Html {
     let Some(state) = state else { return html! {} };
     let title = if state == KeyState::Enabled {
-        "Customer-managed key, enabled: the registry can wrap and unwrap data keys. See Encryption key."
+        t(lang, "header.key_enabled_title")
     } else {
-        "Customer-managed key, unusable: every push and pull is refused with 403 DENIED until access is restored. See Encryption key."
+        t(lang, "header.key_unusable_title")
+    };
+    let state_words = match state {
+        KeyState::Enabled => t(lang, "key.state_enabled"),
+        KeyState::Disabled => t(lang, "key.state_disabled"),
+        KeyState::Deleted => t(lang, "key.state_deleted"),
+        KeyState::AccessRevoked => t(lang, "key.state_revoked"),
     };
     html! {
         <dd class="sub">
             <span id="key-badge" class="key-badge" data-state={state.as_str()} {title}>
-                { format!("key {}", state.as_str()) }
+                { tf(lang, "header.key_badge", &[state_words]) }
             </span>
-            { " customer-managed" }
+            { t(lang, "header.customer_managed") }
         </dd>
     }
 }
 
 /// What the registry costs per day: the tier's fee plus storage beyond what it includes.
-fn cost_fact(cost: Option<&Cost>) -> Html {
+fn cost_fact(lang: Lang, cost: Option<&Cost>) -> Html {
     let Some(c) = cost else { return html! {} };
     let sub = if c.overage_micro_usd == 0 {
-        format!("{} fee, no overage", c.tier)
+        tf(lang, "header.fee_no_overage", &[&c.tier.to_string()])
     } else {
-        format!("fee {} + overage {}", dollars(c.tier_fee_micro_usd, 3), dollars(c.overage_micro_usd, 4))
+        tf(
+            lang,
+            "header.fee_and_overage",
+            &[&dollars_in(lang, c.tier_fee_micro_usd, 3), &dollars_in(lang, c.overage_micro_usd, 4)],
+        )
     };
     html! {
         <div class="fact cost"
-            title={format!("{} micro-dollars per day at list prices, shown rounded down; see Tier and cost", grouped(c.total_micro_usd_per_day))}>
-            <dt>{ "Cost" }</dt>
+            title={tf(lang, "header.cost_title", &[&grouped_in(lang, c.total_micro_usd_per_day)])}>
+            <dt>{ t(lang, "header.cost") }</dt>
             <dd id="cost-per-day" data-micro-usd={c.total_micro_usd_per_day.to_string()}>
-                { format!("{}/day", dollars(c.total_micro_usd_per_day, 3)) }
+                { tf(lang, "tier.per_day", &[&dollars_in(lang, c.total_micro_usd_per_day, 3)]) }
             </dd>
             <dd class="sub">{ sub }</dd>
         </div>

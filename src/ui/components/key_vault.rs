@@ -56,12 +56,14 @@ pub fn key_vault_panel(props: &KeyVaultProps) -> Html {
                         <dd id="key-pending">{ tf(lang, "key.pending", &[&version.to_string(), &at.to_string()]) }</dd></div>
                 }) }
             </dl>
-            { for v.client_sees.as_ref().map(|words| html! {
+            { for v.client_sees.as_ref().map(|english| {
+                let words = v.client_sees_text.as_ref().map_or_else(|| english.clone(), |m| m.text(lang));
+                html! {
                 <div id="key-client-sees" class="key-warning" role="alert">
                     <strong>{ t(lang, "key.client_sees") }</strong>
-                    <span class="mono">{ words.clone() }</span>
+                    <span class="mono">{ words }</span>
                 </div>
-            }) }
+            }}) }
             { versions(lang, v) }
             if customer {
                 { vault_buttons(lang, v, &choice, props.backup_chars, &props.on_action) }

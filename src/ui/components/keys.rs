@@ -9,30 +9,37 @@ use web_sys::KeyboardEvent;
 use yew::prelude::*;
 
 use crate::engine::Millis;
+use crate::i18n::{Arg, Lang, Msg};
+use crate::ui::i18n::{t, use_lang};
 use crate::ui::state::{Action, RUN_SPEEDS, StoryAction};
 
-/// Every word the keys show, in one place (to be translated).
-mod words {
-    pub const HELP_TITLE: &str = "Keys";
-    pub const HELP_BUTTON: &str = "Keys ?";
-    pub const HELP_BUTTON_LABEL: &str = "Show the keyboard keys (?)";
-    pub const CLOSE: &str = "Close";
-    pub const CLOSE_LABEL: &str = "Close the list of keys (Escape)";
-    pub const TYPING: &str = "Keys do nothing while you type in a field. In the past, → and space start a new \
-        future from there.";
-    pub const KEYS: [(&str, &str); 7] = [
-        ("Space", "run the clock, or pause it"),
-        ("→", "run the next queued job (the clock jumps to its time)"),
-        ("←", "step back: the registry as it was before the last thing that happened"),
-        ("+", "faster"),
-        ("−", "slower"),
-        ("?", "show or hide this list"),
-        ("Escape", "close this list"),
-    ];
+/// The keys the list shows and what each does, as catalogue keys: a key's name is a key of the
+/// catalogue when it has one in words (`keys.space`), else it is shown as it is.
+const KEYS: [(&str, &str); 7] = [
+    ("keys.space", "keys.do_space"),
+    ("→", "keys.do_right"),
+    ("←", "keys.do_left"),
+    ("+", "keys.do_faster"),
+    ("−", "keys.do_slower"),
+    ("?", "keys.do_help"),
+    ("keys.escape", "keys.do_escape"),
+];
 
-    pub fn speed(label: &str) -> String {
-        format!("Speed {label}: space runs the clock at it.")
+/// A speed of the clock as the page shows it in `lang`: `×60`, or the fastest in words.
+pub fn speed_label_in(lang: Lang, speed: u32) -> String {
+    if speed == 0 {
+        return t(lang, "clock.speed_max").to_string();
     }
+    RUN_SPEEDS.iter().find(|(s, _)| *s == speed).map_or("?", |(_, l)| *l).to_string()
+}
+
+/// A speed of the clock as a note's argument, drawn in the page's language: `×60`, or the
+/// fastest in words.
+fn speed_label(speed: u32) -> Arg {
+    if speed == 0 {
+        return Msg::key("clock.speed_max").into();
+    }
+    Arg::Text(RUN_SPEEDS.iter().find(|(s, _)| *s == speed).map_or("?", |(_, l)| *l).to_string())
 }
 
 /// What the keys act on: the clock's speed and end as the clock bar holds them, and the run.
@@ -45,6 +52,10 @@ pub struct KeyTarget {
     /// The running clock's end, while it runs.
     pub running: Option<Option<Millis>>,
     pub help_open: bool,
+    /// The registry shows the past (the scrubber is not at the present).
+    pub in_past: bool,
+    /// The page's language, for what the keys say.
+    pub lang: Lang,
 }
 
 /// The speed one step faster (`up`) or slower than `speed`, in the order the clock offers them.
@@ -52,10 +63,6 @@ fn next_speed(speed: u32, up: bool) -> u32 {
     let i = RUN_SPEEDS.iter().position(|(s, _)| *s == speed).unwrap_or(2);
     let j = if up { (i + 1).min(RUN_SPEEDS.len() - 1) } else { i.saturating_sub(1) };
     RUN_SPEEDS[j].0
-}
-
-fn speed_label(speed: u32) -> &'static str {
-    RUN_SPEEDS.iter().find(|(s, _)| *s == speed).map_or("?", |(_, l)| *l)
 }
 
 /// The element the key went to, if it takes typing (or is a dialog's).
@@ -110,6 +117,8 @@ pub fn use_keys(
                     Some(_) => Action::Pause,
                     None => Action::Run { speed: t.speed, until: t.until.clone() },
                 }),
+                // In the past → follows the run already made; at the present it runs the next job.
+                "ArrowRight" if t.in_past => Some(Action::Story(StoryAction::StepForward)),
                 "ArrowRight" => Some(Action::StepJob),
                 "ArrowLeft" => Some(Action::Story(StoryAction::StepBack)),
                 "+" | "=" | "-" | "_" => {
@@ -120,7 +129,7 @@ pub fn use_keys(
                         Some(until) => {
                             Action::Run { speed, until: until.map(|u| u.to_string()).unwrap_or_default() }
                         }
-                        None => Action::Note(words::speed(speed_label(speed))),
+                        None => Action::Note(Msg::new("keys.speed", [speed_label(speed)])),
                     })
                 }
                 "?" => {
@@ -156,6 +165,7 @@ pub struct KeyHelpProps {
 /// The list of keys, over the page.
 #[function_component(KeyHelp)]
 pub fn key_help(props: &KeyHelpProps) -> Html {
+    let lang = use_lang();
     let close_ref = use_node_ref();
     {
         let close_ref = close_ref.clone();
@@ -174,29 +184,34 @@ pub fn key_help(props: &KeyHelpProps) -> Html {
         <div class="overlay key-overlay" onclick={close.clone()}>
             <div id="key-help" class="dialog key-help" role="dialog" aria-modal="true" aria-labelledby="key-help-title"
                 onclick={stay}>
-                <h2 id="key-help-title">{ words::HELP_TITLE }</h2>
+                <h2 id="key-help-title">{ t(lang, "keys.title") }</h2>
                 <dl class="key-list">
-                    { for words::KEYS.iter().map(|(key, what)| html! {
-                        <div class="key-row"><dt><kbd>{ *key }</kbd></dt><dd>{ *what }</dd></div>
+                    { for KEYS.iter().map(|(key, what)| html! {
+                        <div class="key-row"><dt><kbd>{ key_name(lang, key) }</kbd></dt><dd>{ t(lang, what) }</dd></div>
                     }) }
                 </dl>
-                <p class="hint">{ words::TYPING }</p>
+                <p class="hint">{ t(lang, "keys.typing") }</p>
                 <div class="dialog-actions">
-                    <button id="key-help-close" type="button" ref={close_ref} aria-label={words::CLOSE_LABEL}
-                        onclick={close}>{ words::CLOSE }</button>
+                    <button id="key-help-close" type="button" ref={close_ref} aria-label={t(lang, "keys.close_label")}
+                        onclick={close}>{ t(lang, "common.close") }</button>
                 </div>
             </div>
         </div>
     }
 }
 
-/// The button that opens the list of keys.
-pub fn help_button(on_open: Callback<()>) -> Html {
+/// A key's name in the list: its words in `lang`, or the symbol itself.
+fn key_name(lang: Lang, key: &'static str) -> &'static str {
+    if key.starts_with("keys.") { t(lang, key) } else { key }
+}
+
+/// The button that opens the list of keys, in `lang`.
+pub fn help_button(lang: Lang, on_open: Callback<()>) -> Html {
     html! {
         <button id="key-help-open" type="button" class="key-help-button" aria-keyshortcuts="?"
-            aria-label={words::HELP_BUTTON_LABEL} title={words::HELP_BUTTON_LABEL}
+            aria-label={t(lang, "keys.button_label")} title={t(lang, "keys.button_label")}
             onclick={on_open.reform(|_: MouseEvent| ())}>
-            { words::HELP_BUTTON }
+            { t(lang, "keys.button") }
         </button>
     }
 }

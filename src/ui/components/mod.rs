@@ -21,6 +21,7 @@ mod locks;
 mod manifest;
 mod new_registry;
 mod oracle;
+mod policy_form;
 mod preset;
 mod push_form;
 mod rates;
@@ -77,7 +78,7 @@ pub fn inline_error_with_id(e: &UiError, id: Option<&'static str>) -> Html {
     let http = e.http_status.map(|s| html! { <span class="http">{ format!("HTTP {s}") }</span> });
     html! {
         <p {id} class="inline-error" role="alert">
-            <code class="code">{ &e.code }</code>{ http }{ " " }{ &e.message }
+            <code class="code">{ &e.code }</code>{ http }{ " " }<status::MsgText msg={e.message.clone()} />
         </p>
     }
 }

@@ -2,9 +2,12 @@ use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
 use super::inline_error_with_id;
+use super::preset::SHARED_IMAGES;
 use crate::engine::Tier;
 use crate::engine::region::REGIONS;
-use crate::ui::format::grouped;
+use crate::i18n::Lang;
+use crate::ui::format::{grouped_in, unit_in};
+use crate::ui::i18n::{t, tf, use_lang};
 use crate::ui::state::{Action, NewRegistryDialog, NewRegistryForm, PRESET_REPOS, PRESET_TAGS_PER_REPO};
 
 #[derive(Properties, PartialEq)]
@@ -16,29 +19,39 @@ pub struct NewRegistryProps {
     pub on_action: Callback<Action>,
 }
 
-/// The rate models a person can pick, with their labels.
-/// The storage limits in force: which published table (domain.md §1.2).
-const ERAS: [(&str, &str); 4] = [
-    ("2026", "2026: 40 / 40 / 100 TiB"),
-    ("2024", "2024: 40 TiB"),
-    ("2022", "2022: 20 TiB"),
-    ("2018", "2018: 5 TB"),
+/// The storage limits in force: which published table (domain.md §1.2), with its limits in TiB
+/// (the 2018 one in decimal TB).
+const ERAS: [(&str, &str, &str); 4] =
+    [("2026", "40 / 40 / 100", "TiB"), ("2024", "40", "TiB"), ("2022", "20", "TiB"), ("2018", "5", "TB")];
+
+/// The rate models a person can pick, with their labels' catalogue keys.
+const RATE_MODELS: [(&str, &str); 3] =
+    [("2026", "new_registry.rate_2026"), ("2019", "new_registry.rate_2019"), ("off", "rates.model_off")];
+
+/// The keys a person can pick, with their labels' catalogue keys.
+const KEYS: [(&str, &str); 3] = [
+    ("none", "new_registry.key_none"),
+    ("automatic", "new_registry.key_automatic"),
+    ("manual", "new_registry.key_manual"),
 ];
 
-const RATE_MODELS: [(&str, &str); 3] = [
-    ("2026", "2026 token buckets"),
-    ("2019", "2019 per-minute limits"),
-    ("off", "no limits (not an ACR model)"),
-];
+/// The choices of a select with their labels in `lang`.
+fn labelled(lang: Lang, choices: &[(&'static str, &'static str)]) -> Vec<(&'static str, String)> {
+    choices.iter().map(|(value, key)| (*value, t(lang, key).to_string())).collect()
+}
 
-const KEYS: [(&str, &str); 3] =
-    [("none", "none (service-managed)"), ("automatic", "automatic rotation"), ("manual", "manual rotation")];
+/// A storage era's label, `2026: 40 / 40 / 100 TiB`, as `lang` writes it (French: `2026 : … Tio`).
+fn era_label(lang: Lang, year: &str, limits: &str, unit: &str) -> String {
+    let colon = if lang == Lang::Fr { "\u{a0}:" } else { ":" };
+    format!("{year}{colon} {limits} {}", unit_in(lang, unit))
+}
 
 /// "New registry": replaces the page's registry with one of a chosen name, tier, rate model,
 /// key and seed, after saying that the current one is discarded. The engine checks the fields;
 /// its refusal shows here and the current registry stays.
 #[function_component(NewRegistry)]
 pub fn new_registry(props: &NewRegistryProps) -> Html {
+    let lang = use_lang();
     let name = use_state(|| props.current.clone());
     let tier = use_state(|| "Standard".to_string());
     let rate = use_state(|| "2026".to_string());
@@ -102,19 +115,21 @@ pub fn new_registry(props: &NewRegistryProps) -> Html {
             }
         })
     };
-    let options = |choices: &[(&'static str, &'static str)], current: &str| -> Html {
+    let options = |choices: &[(&'static str, String)], current: &str| -> Html {
         choices
             .iter()
-            .map(|(value, label)| html! { <option value={*value} selected={*value == current}>{ *label }</option> })
+            .map(|(value, label)| html! { <option value={*value} selected={*value == current}>{ label.clone() }</option> })
             .collect()
     };
-    let tiers: Vec<(&'static str, &'static str)> =
-        Tier::ALL.iter().map(|t| (t.as_str(), t.as_str())).collect();
+    let tiers: Vec<(&'static str, String)> =
+        Tier::ALL.iter().map(|t| (t.as_str(), t.as_str().to_string())).collect();
+    let eras: Vec<(&'static str, String)> =
+        ERAS.iter().map(|(year, limits, unit)| (*year, era_label(lang, year, limits, unit))).collect();
     let cmk_without_premium = key.as_str() != "none" && tier.as_str() != "Premium";
     let key_hint = if cmk_without_premium {
-        "Only a Premium registry can have a customer-managed key: the registry will refuse this one (405)."
+        t(lang, "new_registry.key_refused")
     } else {
-        "Premium only, and chosen now or never: a registry cannot switch keys later."
+        t(lang, "new_registry.key_help")
     };
     let current = &props.current;
     let contents = {
@@ -125,72 +140,68 @@ pub fn new_registry(props: &NewRegistryProps) -> Html {
         let tags = u64::from(PRESET_REPOS) * u64::from(PRESET_TAGS_PER_REPO);
         html! {
             <fieldset class="field contents">
-                <legend class="label">{ "Contents" }</legend>
+                <legend class="label">{ t(lang, "new_registry.contents") }</legend>
                 <label class="choice">
                     <input id="new-contents-empty" type="radio" name="new-contents" checked={!*preset}
                         onchange={choose(false)} />
-                    { "Empty" }
+                    { t(lang, "new_registry.empty") }
                 </label>
                 <label class="choice">
                     <input id="new-contents-preset" type="radio" name="new-contents" checked={*preset}
                         onchange={choose(true)} />
-                    { format!(
-                        "Large preset: {} repositories, {} tags",
-                        grouped(u64::from(PRESET_REPOS)),
-                        grouped(tags)
+                    { tf(
+                        lang,
+                        "new_registry.preset",
+                        &[&grouped_in(lang, u64::from(PRESET_REPOS)), &grouped_in(lang, tags)],
                     ) }
                 </label>
-                <small>{ "The preset: 1,000 distinct images (two shared synthetic base layers and a small \
-                    layer of their own, sealed and stored for real), then every repository links one or \
-                    two of them with 10 tags, as a cross-repository mount would. Loaded a slice per frame \
-                    with a progress bar; the page stays usable meanwhile." }</small>
+                <small>{ tf(lang, "new_registry.preset_help", &[&grouped_in(lang, SHARED_IMAGES)]) }</small>
             </fieldset>
         }
     };
     let create_words = if *preset {
-        format!("Discard {current} and load the preset")
+        tf(lang, "new_registry.create_preset", &[current])
     } else {
-        format!("Discard {current} and create")
+        tf(lang, "new_registry.create", &[current])
     };
     html! {
         <div class="overlay" onkeydown={on_key}>
             <form id="new-registry-dialog" class="dialog new-registry" role="dialog" aria-modal="true"
                 aria-labelledby="new-registry-title" onsubmit={on_submit}>
-                <h2 id="new-registry-title">{ "New registry" }</h2>
+                <h2 id="new-registry-title">{ t(lang, "new_registry.title") }</h2>
                 <p class="replace-warning">
-                    <strong>{ format!("The current registry, {current}, and everything in it is discarded") }</strong>
-                    { ": its repositories, manifests, layers, locks, key, event log and virtual time. Layers \
-                       waiting in the push form stay." }
+                    <strong>{ tf(lang, "new_registry.discarded", &[current]) }</strong>
+                    { t(lang, "new_registry.discarded_what") }
                 </p>
                 <div class="dialog-fields">
                     <label class="field">
-                        <span class="label">{ "Name" }</span>
+                        <span class="label">{ t(lang, "common.name") }</span>
                         <input id="new-name" ref={first} type="text" autocomplete="off" spellcheck="false"
                             value={(*name).clone()} oninput={text(&name)} />
-                        <small>{ "5–50 lowercase letters and digits, as ACR requires" }</small>
+                        <small>{ t(lang, "new_registry.name_help") }</small>
                     </label>
                     <label class="field">
-                        <span class="label">{ "Tier" }</span>
+                        <span class="label">{ t(lang, "new_registry.tier") }</span>
                         <select id="new-tier" onchange={pick(&tier)}>{ options(&tiers, &tier) }</select>
-                        <small>{ "fee, storage, request rates and bandwidth" }</small>
+                        <small>{ t(lang, "new_registry.tier_help") }</small>
                     </label>
                     <label class="field">
-                        <span class="label">{ "Request rates" }</span>
-                        <select id="new-rate-model" onchange={pick(&rate)}>{ options(&RATE_MODELS, &rate) }</select>
-                        <small>{ "2026: per registry and per identity; 2019: per registry" }</small>
+                        <span class="label">{ t(lang, "new_registry.rates") }</span>
+                        <select id="new-rate-model" onchange={pick(&rate)}>{ options(&labelled(lang, &RATE_MODELS), &rate) }</select>
+                        <small>{ t(lang, "new_registry.rates_help") }</small>
                     </label>
                     <label class="field">
-                        <span class="label">{ "Storage limits" }</span>
-                        <select id="new-era" onchange={pick(&era)}>{ options(&ERAS, &era) }</select>
-                        <small>{ "the registry storage limit as published in that year" }</small>
+                        <span class="label">{ t(lang, "new_registry.era") }</span>
+                        <select id="new-era" onchange={pick(&era)}>{ options(&eras, &era) }</select>
+                        <small>{ t(lang, "new_registry.era_help") }</small>
                     </label>
                     <label class="field">
-                        <span class="label">{ "Customer-managed key" }</span>
-                        <select id="new-key" onchange={pick(&key)}>{ options(&KEYS, &key) }</select>
+                        <span class="label">{ t(lang, "new_registry.key") }</span>
+                        <select id="new-key" onchange={pick(&key)}>{ options(&labelled(lang, &KEYS), &key) }</select>
                         <small class={classes!(cmk_without_premium.then_some("warn-text"))}>{ key_hint }</small>
                     </label>
                     <label class="field">
-                        <span class="label">{ "Region" }</span>
+                        <span class="label">{ t(lang, "new_registry.region") }</span>
                         <select id="new-region" onchange={pick(&region)}>
                             { for REGIONS.iter().map(|r| html! {
                                 <option value={r.name} selected={r.name == region.as_str()}>
@@ -198,24 +209,24 @@ pub fn new_registry(props: &NewRegistryProps) -> Html {
                                 </option>
                             }) }
                         </select>
-                        <small>{ "the home region; its storage copies to the paired region (GRS)" }</small>
+                        <small>{ t(lang, "new_registry.region_help") }</small>
                     </label>
                     <label class="field">
-                        <span class="label">{ "Seed" }</span>
+                        <span class="label">{ t(lang, "new_registry.seed") }</span>
                         <input id="new-seed" type="text" inputmode="numeric" autocomplete="off"
                             value={(*seed).clone()} oninput={text(&seed)} />
-                        <small>{ "the simulation's random draws (never key material)" }</small>
+                        <small>{ t(lang, "new_registry.seed_help") }</small>
                     </label>
                 </div>
                 { contents }
                 { dialog.error.as_ref().map(|e| inline_error_with_id(e, Some("new-registry-error"))) }
                 <div class="dialog-actions">
-                    <button id="new-registry-cancel" type="button" title="Close this dialog; the current registry stays"
+                    <button id="new-registry-cancel" type="button" title={t(lang, "new_registry.cancel_title")}
                         onclick={props.on_action.reform(|_| Action::CloseNewRegistry)}>
-                        { "Cancel" }
+                        { t(lang, "confirm.cancel") }
                     </button>
                     <button id="new-registry-create" type="submit" class="danger solid"
-                        title="Discard the current registry and create this one">
+                        title={t(lang, "new_registry.create_title")}>
                         { create_words }
                     </button>
                 </div>

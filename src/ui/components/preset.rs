@@ -7,8 +7,12 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen::closure::Closure;
 use yew::prelude::*;
 
-use crate::ui::format::{exact_ms, grouped};
+use crate::ui::format::{exact_ms_in, grouped_in};
+use crate::ui::i18n::{t, tf, use_lang};
 use crate::ui::state::{Action, PresetLoadSnap};
+
+/// The distinct images the preset seals and stores first (its repositories link them).
+pub(super) const SHARED_IMAGES: u64 = 1_000;
 
 #[derive(Properties, PartialEq)]
 pub struct PresetProps {
@@ -41,32 +45,41 @@ fn use_slice_per_frame(slice: Option<u32>, on_action: Callback<Action>) {
 pub fn preset_progress(props: &PresetProps) -> Html {
     let slice = props.load.as_ref().filter(|l| !l.finished).map(|l| l.slices);
     use_slice_per_frame(slice, props.on_action.clone());
+    let lang = use_lang();
     let Some(l) = &props.load else { return html! {} };
     let percent = l.percent();
+    let images = grouped_in(lang, SHARED_IMAGES);
     let words = if l.finished {
-        format!("{}.", l.loaded_words())
+        format!("{}.", l.loaded_words(lang))
     } else if !l.begun {
-        "Sealing and storing the 1,000 shared images (one step: the page waits for it)…".to_string()
+        tf(lang, "preset.sealing", &[&images])
     } else {
-        format!(
-            "{} of {} repositories ({} %), {} elapsed.",
-            grouped(u64::from(l.done)),
-            grouped(u64::from(l.repositories)),
-            percent,
-            exact_ms(l.elapsed_ms)
+        tf(
+            lang,
+            "preset.progress",
+            &[
+                &grouped_in(lang, u64::from(l.done)),
+                &grouped_in(lang, u64::from(l.repositories)),
+                &percent.to_string(),
+                &exact_ms_in(lang, l.elapsed_ms),
+            ],
         )
     };
-    let detail = format!(
-        "The 1,000 shared images took {} (one step); the repositories {} over {} frames.",
-        exact_ms(l.images_ms),
-        exact_ms(l.elapsed_ms.saturating_sub(l.images_ms)),
-        grouped(u64::from(l.slices.saturating_sub(1)))
+    let detail = tf(
+        lang,
+        "preset.detail",
+        &[
+            &images,
+            &exact_ms_in(lang, l.images_ms),
+            &exact_ms_in(lang, l.elapsed_ms.saturating_sub(l.images_ms)),
+            &grouped_in(lang, u64::from(l.slices.saturating_sub(1))),
+        ],
     );
     html! {
         <section id="preset" class="panel preset-panel" aria-labelledby="preset-title"
             data-finished={l.finished.to_string()} data-elapsed-ms={l.elapsed_ms.to_string()}
             data-images-ms={l.images_ms.to_string()} data-slices={l.slices.saturating_sub(1).to_string()}>
-            <h2 id="preset-title">{ "Large preset" }</h2>
+            <h2 id="preset-title">{ t(lang, "preset.title") }</h2>
             <div id="preset-progress" class="progress" role="progressbar" aria-labelledby="preset-title"
                 aria-valuemin="0" aria-valuemax="100" aria-valuenow={percent.to_string()}
                 aria-valuetext={words.clone()} data-done={l.done.to_string()}>

@@ -38,12 +38,13 @@ pub fn replicas(props: &ReplicasProps) -> Html {
                 data-latency-ms={r.latency_from_home_ms.to_string()}>
                 <th scope="row">
                     <span class="replica-name">{ r.display_name }</span>
-                    if r.home { <span class="home-chip">{ t(lang, "replicas.home") }</span> }
+                    if r.home { { " " }<span class="home-chip">{ t(lang, "replicas.home") }</span> }
                     <span class="replica-sub mono">
                         { r.region }
                         if !r.home {
-                            <span class="latency" title={t(lang, "replicas.latency_title")}>
-                                { tf(lang, "replicas.latency", &[&r.latency_from_home_ms.to_string()]) }
+                            // The space outside the span: where the latency moves to a line of its own.
+                            { " " }<span class="latency" title={t(lang, "replicas.latency_title")}>
+                                { tf(lang, "replicas.latency", &[&r.latency_from_home_ms.to_string()]).trim_start().to_string() }
                             </span>
                         }
                     </span>
@@ -86,8 +87,8 @@ pub fn replicas(props: &ReplicasProps) -> Html {
                             <th scope="col">{ t(lang, "common.state_word") }</th>
                             <th scope="col" title={t(lang, "replicas.col_routing_title")}>{ t(lang, "replicas.col_routing") }</th>
                             <th scope="col" title={t(lang, "replicas.col_syncing_title")}>{ t(lang, "replicas.col_syncing") }</th>
-                            <th scope="col" title={t(lang, "replicas.col_inbound_title")}>{ t(lang, "replicas.col_inbound") }</th>
-                            <th scope="col" title={t(lang, "replicas.col_holds_title")}>{ t(lang, "replicas.col_holds") }</th>
+                            <th scope="col" title={t(lang, "replicas.col_inbound_title")}>{ heading(t(lang, "replicas.col_inbound")) }</th>
+                            <th scope="col" title={t(lang, "replicas.col_holds_title")}>{ heading(t(lang, "replicas.col_holds")) }</th>
                             <th scope="col" title={t(lang, "replicas.col_billed_title")}>{ t(lang, "common.billed_col") }</th>
                         </tr>
                     </thead>
@@ -96,4 +97,19 @@ pub fn replicas(props: &ReplicasProps) -> Html {
             </div>
         </section>
     }
+}
+
+/// A column heading of parts joined by " · " ("inbound · lag"): in a narrow panel it wraps after
+/// a dot, never inside a part, so the table fits without a heading cut in two mid-phrase.
+fn heading(text: &str) -> Html {
+    let parts: Vec<&str> = text.split(" · ").collect();
+    let last = parts.len() - 1;
+    let part = |(i, part): (usize, &&str)| {
+        if i < last {
+            html! { <><span class="part">{ format!("{part} ·") }</span>{ " " }</> }
+        } else {
+            html! { <span class="part">{ *part }</span> }
+        }
+    };
+    html! { <>{ for parts.iter().enumerate().map(part) }</> }
 }

@@ -1,12 +1,12 @@
 //! The retention policy for untagged manifests (`#retention`, Premium): on or off, its period,
 //! and the deletes it has queued.
 
-use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
 use super::inline_error_with_id;
+use super::policy_form::PolicyForm;
 use crate::engine::RetentionView;
-use crate::engine::retention::RETENTION_DAYS_DEFAULT;
+use crate::engine::retention::{RETENTION_DAYS_DEFAULT, RETENTION_DAYS_MAX};
 use crate::ui::format::grouped_in;
 use crate::ui::i18n::{Lang, t, tf, tn, use_lang};
 use crate::ui::state::{Action, RETENTION_SHOWN, UiError};
@@ -22,27 +22,8 @@ pub struct RetentionProps {
 #[function_component(RetentionPanel)]
 pub fn retention_panel(props: &RetentionProps) -> Html {
     let lang = use_lang();
-    let enabled = use_state(|| props.view.as_ref().is_some_and(|v| v.enabled));
-    // While the policy is off, offer ACR's default period.
-    let days = use_state(|| match &props.view {
-        Some(v) if v.enabled => v.days.to_string(),
-        _ => RETENTION_DAYS_DEFAULT.to_string(),
-    });
     let Some(v) = &props.view else { return html! {} };
-    let on_enabled = {
-        let enabled = enabled.clone();
-        Callback::from(move |e: Event| enabled.set(e.target_unchecked_into::<HtmlInputElement>().checked()))
-    };
-    let on_days = {
-        let days = days.clone();
-        Callback::from(move |e: InputEvent| days.set(e.target_unchecked_into::<HtmlInputElement>().value()))
-    };
-    let apply = {
-        let (enabled, days) = (enabled.clone(), days.clone());
-        props
-            .on_action
-            .reform(move |_: MouseEvent| Action::SetRetention { enabled: *enabled, days: (*days).clone() })
-    };
+    let apply = props.on_action.reform(|(enabled, days)| Action::SetRetention { enabled, days });
     let now = if v.enabled {
         let after = match v.days {
             0 => t(lang, "retention.seconds").to_string(),
@@ -57,20 +38,9 @@ pub fn retention_panel(props: &RetentionProps) -> Html {
             data-enabled={v.enabled.to_string()} data-days={v.days.to_string()}>
             <h2 id="retention-title">{ t(lang, "retention.title") }<span class="premium-chip">{ t(lang, "common.premium") }</span></h2>
             <p class="hint">{ t(lang, "retention.hint") }</p>
-            <div class="retention-controls">
-                <label class="check">
-                    <input id="retention-enabled" type="checkbox" checked={*enabled} onchange={on_enabled} />
-                    { t(lang, "common.enabled") }
-                </label>
-                <label class="field inline">
-                    <span class="label">{ t(lang, "retention.after") }</span>
-                    <input id="retention-days" type="number" min="0" max="365" step="1" value={(*days).clone()}
-                        oninput={on_days} title={t(lang, "retention.days_title")} />
-                    <span>{ t(lang, "common.days") }</span>
-                </label>
-                <button id="retention-apply" type="button" onclick={apply}
-                    title={t(lang, "retention.apply_title")}>{ t(lang, "common.apply") }</button>
-            </div>
+            <PolicyForm id="retention" enabled={v.enabled} days={v.days} default_days={RETENTION_DAYS_DEFAULT}
+                min_days={0} max_days={RETENTION_DAYS_MAX} days_label="retention.after"
+                days_title="retention.days_title" apply_title={Some("retention.apply_title")} on_apply={apply} />
             <p id="retention-state" class={classes!("retention-state", v.enabled.then_some("on"))}>{ now }</p>
             { props.error.as_ref().map(|e| inline_error_with_id(e, Some("retention-error"))) }
             { queue(lang, v) }

@@ -3,41 +3,46 @@ use yew::prelude::*;
 
 use super::inline_error;
 use crate::engine::Millis;
+use crate::engine::scenario::Localized;
+use crate::i18n::Lang;
 use crate::ui::browser;
-use crate::ui::format::{count, duration_words, grouped};
+use crate::ui::format::{duration_words_in, grouped_in};
+use crate::ui::i18n::{t, tf, tn, use_lang};
 use crate::ui::state::{
     Action, PROBE_MAX, ScenarioAsk, ScenarioEntry, ScenarioList, ScenarioSnap, StepSnap, StoryAction,
     UiError, convergence_words,
 };
 
-/// Every word the picker and the start screen add, in one place (to be translated).
+/// The `lang` attribute of the engine's step summaries and details: they are written in English
+/// only.
+const FILE_LANG: &str = "en";
+
+/// A scenario file's text (its title, description, a step's note) in `lang`, and the element's
+/// `lang` attribute: `Some("en")` when the file does not give it in `lang` and it shows in
+/// English instead.
+fn file_text(text: &Localized, lang: Lang) -> (&str, Option<&'static str>) {
+    (text.get(lang.code()), (!text.has(lang.code())).then_some("en"))
+}
+
+/// The picker's and the start screen's words with figures, in `lang`.
 mod words {
-    use crate::ui::format::count;
+    use crate::i18n::Lang;
+    use crate::ui::i18n::{t, tf, tn};
 
-    pub const GUIDED_GROUP: &str = "Guided stories";
-    pub const OTHER_GROUP: &str = "Other scenarios";
-    pub const GUIDED_MARK: &str =
-        "★ marks a guided story: it shows one thing at a time and waits for you to continue.";
-    pub const START_TITLE: &str = "Start with a story";
-    pub const START_TEXT: &str = "Stowage runs a container registry, modelled on Azure Container Registry, in your \
-        browser: real bytes, sealed at rest, stored once, on a virtual clock you control. Pick a story below: a guided \
-        one shows one thing at a time and waits for you to continue; the others set up a situation and play it for you \
-        to explore. Or skip this and push your own files with the form.";
-    pub const START_LOADING: &str = "Loading the stories…";
-    pub const SCENARIO: &str = "Scenario";
-    pub const PICK_TITLE: &str = "Fetch this scenario and load it in place of the registry (after a warning)";
-
-    pub fn guided(frames: usize) -> String {
+    pub fn guided(lang: Lang, frames: usize) -> String {
         if frames == 0 {
-            "Guided".to_string()
+            t(lang, "scenario.guided").to_string()
         } else {
-            format!("Guided · {}", count(frames, "frame", "frames"))
+            tf(lang, "scenario.guided_frames", &[&tn(lang, "scenario.frames", frames as u64)])
         }
     }
-    pub fn option(title: &str, name: &str, guided: bool, frames: usize) -> String {
+    pub fn option(lang: Lang, title: &str, name: &str, guided: bool, frames: usize) -> String {
         if guided {
-            let frames =
-                if frames > 0 { format!(" · {}", count(frames, "frame", "frames")) } else { String::new() };
+            let frames = if frames > 0 {
+                format!(" · {}", tn(lang, "scenario.frames", frames as u64))
+            } else {
+                String::new()
+            };
             format!("★ {title} ({name}){frames}")
         } else {
             format!("{title} ({name})")
@@ -73,35 +78,37 @@ fn story_first(entries: &[ScenarioEntry]) -> Vec<&ScenarioEntry> {
     entries.iter().filter(|e| e.guided).chain(entries.iter().filter(|e| !e.guided)).collect()
 }
 
-fn option(e: &ScenarioEntry, chosen: Option<&str>) -> Html {
+fn option(lang: Lang, e: &ScenarioEntry, chosen: Option<&str>) -> Html {
+    let (title, title_lang) = file_text(&e.title, lang);
     html! {
         <option value={e.file.clone()} data-name={e.name.clone()} data-guided={e.guided.to_string()}
-            selected={chosen == Some(e.file.as_str())}>
-            { words::option(&e.title, &e.name, e.guided, e.frames) }
+            selected={chosen == Some(e.file.as_str())} lang={title_lang}>
+            { words::option(lang, title, &e.name, e.guided, e.frames) }
         </option>
     }
 }
 
 /// The start screen's invitation: the stories, guided ones first, each a button that loads it.
-fn start_list(list: &ScenarioList, on_action: &Callback<Action>) -> Html {
+fn start_list(lang: Lang, list: &ScenarioList, on_action: &Callback<Action>) -> Html {
     let entries = match list {
         ScenarioList::Ready(l) => story_first(l),
-        ScenarioList::Loading => return html! { <p class="muted">{ words::START_LOADING }</p> },
+        ScenarioList::Loading => return html! { <p class="muted">{ t(lang, "scenario.start_loading") }</p> },
         ScenarioList::Failed(e) => return inline_error(e),
     };
     html! {
         <ul id="start-list" class="start-list">
             { for entries.into_iter().map(|e| {
                 let file = e.file.clone();
+                let (title, title_lang) = file_text(&e.title, lang);
                 html! {
                     <li key={e.file.clone()} data-name={e.name.clone()} data-guided={e.guided.to_string()}
                         class={classes!(e.guided.then_some("guided"))}>
-                        <button type="button" class="start-pick" title={words::PICK_TITLE}
+                        <button type="button" class="start-pick" title={t(lang, "scenario.pick_title")}
                             onclick={on_action.reform(move |_| Action::FetchScenario(file.clone()))}>
                             if e.guided {
-                                <span class="guided-badge">{ words::guided(e.frames) }</span>
+                                <span class="guided-badge">{ words::guided(lang, e.frames) }</span>
                             }
-                            <strong class="start-title">{ &e.title }</strong>
+                            <strong class="start-title" lang={title_lang}>{ title }</strong>
                             <span class="start-name mono">{ &e.name }</span>
                         </button>
                     </li>
@@ -128,6 +135,7 @@ pub struct ScenarioPickerProps {
 /// The built-in scenarios: pick one and load it in place of the registry (after a warning).
 #[function_component(ScenarioPicker)]
 pub fn scenario_picker(props: &ScenarioPickerProps) -> Html {
+    let lang = use_lang();
     let chosen = use_state(String::new);
     use_probe(&props.list, props.on_action.clone());
     let entries = match &props.list {
@@ -136,9 +144,21 @@ pub fn scenario_picker(props: &ScenarioPickerProps) -> Html {
     };
     let ordered = story_first(entries);
     let any_guided = entries.iter().any(|e| e.guided);
-    // The choice, or the first scenario (the first story, if any) while none was picked.
+    // A scenario loaded (from the start screen, a saved session, the console) is what the
+    // picker shows until another is picked.
+    {
+        let chosen = chosen.clone();
+        use_effect_with(props.loaded.clone(), move |_| chosen.set(String::new()));
+    }
+    // The choice, else the scenario loaded, else the first one (the first story, if any).
+    let loaded_file = props
+        .loaded
+        .as_ref()
+        .and_then(|name| entries.iter().find(|e| &e.name == name))
+        .map(|e| e.file.clone());
     let file = Some((*chosen).clone())
         .filter(|f| entries.iter().any(|e| &e.file == f))
+        .or(loaded_file)
         .or_else(|| ordered.first().map(|e| e.file.clone()));
     let on_pick = {
         let chosen = chosen.clone();
@@ -153,17 +173,18 @@ pub fn scenario_picker(props: &ScenarioPickerProps) -> Html {
         })
     };
     let status = match &props.list {
-        ScenarioList::Loading => html! { <span class="muted small">{ "loading the list…" }</span> },
+        ScenarioList::Loading => {
+            html! { <span class="muted small">{ t(lang, "scenario.loading_list") }</span> }
+        }
         ScenarioList::Failed(e) => inline_error(e),
         ScenarioList::Ready(_) => match &props.loaded {
             Some(name) => html! {
-                <span class="small scenario-loaded">{ "Playing " }<strong>{ name }</strong>
-                    { ": see the scenario and oracle panels." }</span>
+                <span class="small scenario-loaded">{ t(lang, "scenario.playing_before") }<strong>{ name }</strong>
+                    { t(lang, "scenario.playing_after") }</span>
             },
             None => html! {
-                <span class="muted small">{ "A scenario builds a registry, its clients and what happens to them, \
-                    at virtual times; the clock plays it." }
-                    if any_guided { { " " }{ words::GUIDED_MARK } }
+                <span class="muted small">{ t(lang, "scenario.about") }
+                    if any_guided { { " " }{ t(lang, "scenario.guided_mark") } }
                 </span>
             },
         },
@@ -174,43 +195,43 @@ pub fn scenario_picker(props: &ScenarioPickerProps) -> Html {
             ordered.iter().copied().partition(|e| e.guided);
         html! {
             <>
-                <optgroup label={words::GUIDED_GROUP}>{ for guided.iter().map(|e| option(e, chosen_file)) }</optgroup>
+                <optgroup label={t(lang, "scenario.guided_group")}>{ for guided.iter().map(|e| option(lang, e, chosen_file)) }</optgroup>
                 if !other.is_empty() {
-                    <optgroup label={words::OTHER_GROUP}>{ for other.iter().map(|e| option(e, chosen_file)) }</optgroup>
+                    <optgroup label={t(lang, "scenario.other_group")}>{ for other.iter().map(|e| option(lang, e, chosen_file)) }</optgroup>
                 }
             </>
         }
     } else {
-        html! { { for entries.iter().map(|e| option(e, chosen_file)) } }
+        html! { { for entries.iter().map(|e| option(lang, e, chosen_file)) } }
     };
     let start = props.fresh.then(|| {
         html! {
             <section id="start" class="start" aria-labelledby="start-title">
-                <h2 id="start-title">{ words::START_TITLE }</h2>
-                <p class="start-text">{ words::START_TEXT }</p>
-                { start_list(&props.list, &props.on_action) }
+                <h2 id="start-title">{ t(lang, "scenario.start_title") }</h2>
+                <p class="start-text">{ t(lang, "scenario.start_text") }</p>
+                { start_list(lang, &props.list, &props.on_action) }
             </section>
         }
     });
     html! {
         <>
-        <section id="scenarios" class="scenario-bar" aria-label="Scenarios">
+        <section id="scenarios" class="scenario-bar" aria-label={t(lang, "scenario.bar_label")}>
             <label class="scenario-pick">
-                <span class="label">{ words::SCENARIO }</span>
+                <span class="label">{ t(lang, "scenario.label") }</span>
                 <select id="scenario-picker" onchange={on_pick} disabled={entries.is_empty()}>
                     { options }
                 </select>
             </label>
             <button id="scenario-load" type="button" class="primary" onclick={on_load}
                 disabled={file.is_none() || props.fetching}
-                title="Fetch the scenario, check it, and replace the registry with it (after a warning)">
-                { if props.fetching { "Loading…" } else { "Load…" } }
+                title={t(lang, "scenario.load_title")}>
+                { if props.fetching { t(lang, "scenario.loading") } else { t(lang, "scenario.load") } }
             </button>
             { status }
             { props.error.as_ref().map(|e| html! {
                 <div id="scenario-error" class="scenario-error">
                     { inline_error(e) }
-                    { e.aside.as_ref().map(|a| html! { <p class="small muted">{ a }</p> }) }
+                    { e.aside.as_ref().map(|a| html! { <p class="small muted">{ a.text(lang) }</p> }) }
                 </div>
             }) }
         </section>
@@ -230,6 +251,7 @@ pub struct ScenarioDialogProps {
 /// The warning "New registry" gives, before a scenario replaces the registry.
 #[function_component(ScenarioDialog)]
 pub fn scenario_dialog(props: &ScenarioDialogProps) -> Html {
+    let lang = use_lang();
     let Some(ask) = &props.ask else { return html! {} };
     let current = &props.current;
     let on_key = {
@@ -244,22 +266,22 @@ pub fn scenario_dialog(props: &ScenarioDialogProps) -> Html {
         <div class="overlay" onkeydown={on_key}>
             <div id="scenario-dialog" class="dialog new-registry" role="dialog" aria-modal="true"
                 aria-labelledby="scenario-dialog-title" data-file={ask.file.clone()}>
-                <h2 id="scenario-dialog-title">{ format!("Load scenario {}", ask.name) }</h2>
-                <p><strong>{ &ask.title }</strong>{ format!(" ({}, {})", ask.file, count(ask.steps, "step", "steps")) }</p>
+                <h2 id="scenario-dialog-title">{ tf(lang, "scenario.dialog_title", &[&ask.name]) }</h2>
+                <p><strong lang={file_text(&ask.title, lang).1}>{ ask.title.get(lang.code()) }</strong>
+                    { format!(" ({}, {})", ask.file, tn(lang, "scenario.steps", ask.steps as u64)) }</p>
                 <p class="replace-warning">
-                    <strong>{ format!("The current registry, {current}, and everything in it is discarded") }</strong>
-                    { ": its repositories, manifests, layers, locks, key, event log and virtual time. Layers \
-                       waiting in the push form stay." }
+                    <strong>{ tf(lang, "new_registry.discarded", &[current]) }</strong>
+                    { t(lang, "new_registry.discarded_what") }
                 </p>
                 <div class="dialog-actions">
-                    <button id="scenario-cancel" type="button" title="Close this dialog; the current registry stays"
+                    <button id="scenario-cancel" type="button" title={t(lang, "new_registry.cancel_title")}
                         onclick={props.on_action.reform(|_| Action::CancelScenario)}>
-                        { "Cancel" }
+                        { t(lang, "confirm.cancel") }
                     </button>
                     <button id="scenario-confirm" type="button" class="danger solid" autofocus=true
-                        title="Discard the current registry and load the scenario's"
+                        title={t(lang, "scenario.confirm_title")}
                         onclick={props.on_action.reform(|_| Action::ConfirmScenario)}>
-                        { format!("Discard {current} and load") }
+                        { tf(lang, "scenario.confirm", &[current]) }
                     </button>
                 </div>
             </div>
@@ -277,30 +299,28 @@ pub struct ScenarioPanelProps {
 
 /// The scenario's final phase (`convergeWithinMs`): what it will do, the button to play it
 /// once the clock reached the end by hand, or its result.
-fn final_phase(s: &ScenarioSnap, running: bool, on_action: &Callback<Action>) -> Html {
+fn final_phase(lang: Lang, s: &ScenarioSnap, running: bool, on_action: &Callback<Action>) -> Html {
     let Some(limit) = s.converge_within else { return html! {} };
     match &s.convergence {
         Some(c) => html! {
             <p id="scenario-convergence" class={classes!("scenario-convergence", if c.converged { "ok" } else { "bad" })}
                 data-converged={c.converged.to_string()} data-after-ms={c.after_ms.0.to_string()}>
-                { convergence_words(c, Some(limit)) }
+                { convergence_words(lang, c, Some(limit)) }
             </p>
         },
         None if s.ended => html! {
             <div id="scenario-convergence" class="scenario-convergence pending" data-converged="pending">
-                <span>{ format!("Final phase still to play: heal every fault, then run until the replicas agree (within {}).",
-                    duration_words(limit)) }</span>
+                <span>{ tf(lang, "scenario.final_pending", &[&duration_words_in(lang, limit)]) }</span>
                 <button id="scenario-converge" type="button" class="primary" disabled={running}
                     onclick={on_action.reform(|_| Action::PlayFinalPhase)}
-                    title="Heal every fault now and run the clock until every replica holds the same content">
-                    { "Play the final phase" }
+                    title={t(lang, "scenario.converge_title")}>
+                    { t(lang, "scenario.converge") }
                 </button>
             </div>
         },
         None => html! {
             <p id="scenario-convergence" class="scenario-convergence hint" data-converged="pending">
-                { format!("At the end, a final phase heals every fault and runs until the replicas agree (within {}): \
-                           \"Run to the end\" plays it.", duration_words(limit)) }
+                { tf(lang, "scenario.final_ahead", &[&duration_words_in(lang, limit)]) }
             </p>
         },
     }
@@ -310,16 +330,23 @@ fn final_phase(s: &ScenarioSnap, running: bool, on_action: &Callback<Action>) ->
 /// result), the next one marked, "Run to the end", and its final phase.
 #[function_component(ScenarioPanel)]
 pub fn scenario_panel(props: &ScenarioPanelProps) -> Html {
+    let lang = use_lang();
     let Some(s) = &props.scenario else { return html! {} };
-    let end = s.run_until.map_or("until nothing is queued".to_string(), |u| format!("until {u}"));
-    let progress = format!(
-        "{} of {} played{}",
-        grouped(s.played as u64),
-        count(s.total, "step", "steps"),
-        if s.failed > 0 { format!(", {} refused", grouped(s.failed as u64)) } else { String::new() }
-    );
-    let workload = (s.workload_ops > 0)
-        .then(|| format!("; workloads queued {} client operations", grouped(s.workload_ops)));
+    let end = s.run_until.map_or(t(lang, "scenario.until_idle").to_string(), |u| {
+        tf(lang, "scenario.until", &[&u.to_string()])
+    });
+    let refused = if s.failed > 0 {
+        tf(lang, "scenario.refused", &[&grouped_in(lang, s.failed as u64)])
+    } else {
+        String::new()
+    };
+    let progress = tf(
+        lang,
+        "scenario.progress",
+        &[&grouped_in(lang, s.played as u64), &tn(lang, "scenario.steps", s.total as u64)],
+    ) + &refused;
+    let workload =
+        (s.workload_ops > 0).then(|| tf(lang, "scenario.workload", &[&grouped_in(lang, s.workload_ops)]));
     let hidden = s.total - s.steps.len();
     html! {
         <section id="scenario" class="panel scenario-panel" aria-labelledby="scenario-title"
@@ -327,40 +354,46 @@ pub fn scenario_panel(props: &ScenarioPanelProps) -> Html {
             data-ended={s.ended.to_string()}>
             <div class="panel-head scenario-head">
                 <div>
-                    <h2 id="scenario-title">{ &s.title }</h2>
+                    <h2 id="scenario-title" lang={file_text(&s.title, lang).1}>{ s.title.get(lang.code()) }</h2>
                     <p class="hint mono">{ &s.name }</p>
                 </div>
                 <button id="scenario-run" type="button" class="primary" disabled={props.running || s.ended}
                     onclick={props.on_action.reform(|_| Action::RunScenarioToEnd)}
-                    title="Run the clock as fast as it goes to the scenario's end, in slices (pause it from the clock bar)">
-                    { if s.ended { "At the end" } else if props.running { "Running…" } else { "Run to the end" } }
+                    title={t(lang, "scenario.run_title")}>
+                    { if s.ended {
+                        t(lang, "scenario.at_end")
+                    } else if props.running {
+                        t(lang, "scenario.running")
+                    } else {
+                        t(lang, "scenario.run")
+                    } }
                 </button>
             </div>
-            <p class="scenario-description">{ &s.description }</p>
+            <p class="scenario-description" lang={file_text(&s.description, lang).1}>{ s.description.get(lang.code()) }</p>
             <p id="scenario-progress" class="small">
-                <strong>{ progress }</strong>{ format!("; the clock is at {}, the scenario runs {end}", props.now) }
+                <strong>{ progress }</strong>{ tf(lang, "scenario.clock_at", &[&props.now.to_string(), &end]) }
                 { workload }{ "." }
             </p>
-            { final_phase(s, props.running, &props.on_action) }
+            { final_phase(lang, s, props.running, &props.on_action) }
             <div class="table-scroll">
                 <table id="scenario-steps" class="scenario-steps">
                     <thead><tr>
                         <th scope="col">{ "#" }</th>
-                        <th scope="col">{ "at" }</th>
-                        <th scope="col">{ "step" }</th>
-                        <th scope="col">{ "result" }</th>
+                        <th scope="col">{ t(lang, "scenario.col_at") }</th>
+                        <th scope="col">{ t(lang, "scenario.col_step") }</th>
+                        <th scope="col">{ t(lang, "scenario.col_result") }</th>
                     </tr></thead>
-                    <tbody>{ for s.steps.iter().map(|step| step_row(step, s.next)) }</tbody>
+                    <tbody>{ for s.steps.iter().map(|step| step_row(lang, step, s.next)) }</tbody>
                 </table>
             </div>
             { (hidden > 0).then(|| html! {
-                <p class="hint">{ format!("{} more not listed.", count(hidden, "step", "steps")) }</p>
+                <p class="hint">{ tf(lang, "scenario.more_steps", &[&tn(lang, "scenario.steps", hidden as u64)]) }</p>
             }) }
         </section>
     }
 }
 
-fn step_row(step: &StepSnap, next: Option<usize>) -> Html {
+fn step_row(lang: Lang, step: &StepSnap, next: Option<usize>) -> Html {
     let state = match (&step.outcome, next == Some(step.index)) {
         (Some(_), _) => "done",
         (None, true) => "next",
@@ -369,10 +402,18 @@ fn step_row(step: &StepSnap, next: Option<usize>) -> Html {
     let result = match &step.outcome {
         Some(o) if o.result == "ok" => html! { <span class="result ok">{ "ok" }</span> },
         Some(o) => html! { <code class="code result bad">{ &o.result }</code> },
-        None if state == "next" => html! { <span class="result next-mark">{ "next" }</span> },
-        None => html! { <span class="muted small">{ "to come" }</span> },
+        None if state == "next" => {
+            html! { <span class="result next-mark">{ t(lang, "scenario.next_mark") }</span> }
+        }
+        None => html! { <span class="muted small">{ t(lang, "scenario.to_come") }</span> },
     };
-    let detail = step.outcome.as_ref().and_then(|o| o.detail.clone());
+    // The detail in the page's language when the engine gave it as a catalogue text (a refusal);
+    // else as the engine wrote it (an ok step's summary, in English).
+    let detail = step.outcome.as_ref().and_then(|o| match (&o.detail_text, &o.detail) {
+        (Some(text), _) => Some((text.text(lang), None)),
+        (None, Some(d)) => Some((d.clone(), Some(FILE_LANG))),
+        (None, None) => None,
+    });
     html! {
         <tr key={step.index} data-step={step.index.to_string()} data-state={state}
             data-result={step.outcome.as_ref().map(|o| o.result.clone())}
@@ -380,12 +421,15 @@ fn step_row(step: &StepSnap, next: Option<usize>) -> Html {
             <td class="num">{ step.index + 1 }</td>
             <td class="mono at" data-ms={step.at.0.to_string()}>{ step.at.to_string() }</td>
             <td>
-                <span class="step-action">{ &step.action }</span>
-                { step.note.as_ref().map(|n| html! { <span class="step-note">{ n }</span> }) }
+                <span class="step-action" lang={FILE_LANG}>{ &step.action }</span>
+                { step.note.as_ref().map(|n| {
+                    let (note, note_lang) = file_text(n, lang);
+                    html! { <span class="step-note" lang={note_lang}>{ note }</span> }
+                }) }
             </td>
             <td>
                 { result }
-                { detail.map(|d| html! { <span class="step-detail small">{ d }</span> }) }
+                { detail.map(|(d, d_lang)| html! { <span class="step-detail small" lang={d_lang}>{ d }</span> }) }
             </td>
         </tr>
     }

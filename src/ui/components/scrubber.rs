@@ -9,39 +9,24 @@ use yew::prelude::*;
 
 use crate::engine::Millis;
 use crate::engine::history::{Fork, HistoryView};
+use crate::ui::i18n::{t, use_lang};
 use crate::ui::state::{Action, StoryAction};
 
-/// Every word the scrubber shows, in one place (to be translated).
+/// The scrubber's sentences with figures, in `lang`.
 mod words {
     use crate::engine::Millis;
-    use crate::ui::format::count;
+    use crate::i18n::{Lang, Msg};
+    use crate::ui::i18n::tf;
 
-    pub const TITLE: &str = "History";
-    pub const STEP_BACK: &str = "◀ Step back";
-    pub const STEP_BACK_TITLE: &str = "Show the registry as it was at the last event before now (key: ←). Nothing is lost: the rest of the run stays ahead";
-    pub const SLIDER: &str = "Virtual time to look at: the registry as it was then";
-    pub const PRESENT: &str = "Back to the present";
-    pub const PRESENT_TITLE: &str =
-        "Show the registry at the end of the run again, as it was before you looked back";
-    pub const DISMISS: &str = "Dismiss";
-    pub const DISMISS_LABEL: &str = "Dismiss the notice about the dropped future";
-    pub const HINT: &str = "Drag the slider to look at the registry as it was at any earlier moment of this run (the \
-        engine rebuilds it from checkpoints and its log); nothing is lost until you do something there.";
-    pub const EMPTY: &str = "The history starts when the clock moves or something happens.";
-
-    pub fn release(t: Millis) -> String {
-        format!("Release to look at {t}.")
+    pub fn release(lang: Lang, t: Millis) -> String {
+        tf(lang, "history.release", &[&t.to_string()])
     }
-    pub fn in_past(now: Millis, present: Millis) -> String {
-        format!(
-            "Looking at {now} — the run goes on to {present}; doing anything here starts a new future from this moment."
-        )
+    pub fn in_past(lang: Lang, now: Millis, present: Millis) -> String {
+        tf(lang, "history.in_past", &[&now.to_string(), &present.to_string()])
     }
-    pub fn forked(at: Millis, dropped: usize) -> String {
-        format!(
-            "You changed the past at {at}: the old future ({}) was dropped.",
-            count(dropped, "later action", "later actions")
-        )
+    pub fn forked(lang: Lang, at: Millis, dropped: usize) -> String {
+        let actions = Msg::new("history.later_actions", [dropped.to_string().into()]).counted(dropped as u64);
+        Msg::new("history.forked", [at.to_string().into(), actions.into()]).text(lang)
     }
 }
 
@@ -58,6 +43,7 @@ pub fn scrubber(props: &ScrubberProps) -> Html {
     // The time under the thumb while it is dragged (the registry moves on release); the
     // slider shows it meanwhile, so a render does not pull the thumb back.
     let preview = use_state(|| None::<u64>);
+    let lang = use_lang();
     let Some(h) = &props.history else { return html! {} };
     let story =
         |action: StoryAction| props.on_action.reform(move |_: MouseEvent| Action::Story(action.clone()));
@@ -81,19 +67,19 @@ pub fn scrubber(props: &ScrubberProps) -> Html {
     let present = h.present_ms;
     let shown = preview.filter(|ms| *ms != h.now_ms.0);
     let notice = if h.in_past {
-        html! { <p id="past-notice" class="past-notice" role="status">{ words::in_past(h.now_ms, present) }</p> }
+        html! { <p id="past-notice" class="past-notice" role="status">{ words::in_past(lang, h.now_ms, present) }</p> }
     } else if present == Millis(0) {
-        html! { <p class="hint">{ words::EMPTY }</p> }
+        html! { <p class="hint">{ t(lang, "history.empty") }</p> }
     } else {
-        html! { <p class="hint">{ words::HINT }</p> }
+        html! { <p class="hint">{ t(lang, "history.hint") }</p> }
     };
     let fork = props.fork.map(|f| {
         html! {
             <p id="fork-notice" class="fork-notice" role="status" data-at-ms={f.at_ms.0.to_string()}
                 data-dropped={f.dropped_entries.to_string()}>
-                <span>{ words::forked(f.at_ms, f.dropped_entries) }</span>
-                <button id="fork-dismiss" type="button" class="quiet" aria-label={words::DISMISS_LABEL}
-                    onclick={story(StoryAction::DismissFork)}>{ words::DISMISS }</button>
+                <span>{ words::forked(lang, f.at_ms, f.dropped_entries) }</span>
+                <button id="fork-dismiss" type="button" class="quiet" aria-label={t(lang, "history.dismiss_label")}
+                    onclick={story(StoryAction::DismissFork)}>{ t(lang, "history.dismiss") }</button>
             </p>
         }
     });
@@ -102,26 +88,30 @@ pub fn scrubber(props: &ScrubberProps) -> Html {
             data-in-past={h.in_past.to_string()} data-now-ms={h.now_ms.0.to_string()}
             data-present-ms={present.0.to_string()}>
             <div class="scrub-row">
-                <h2 id="history-title" class="scrub-title">{ words::TITLE }</h2>
-                <button id="step-back" type="button" aria-keyshortcuts="ArrowLeft" title={words::STEP_BACK_TITLE}
+                <h2 id="history-title" class="scrub-title">{ t(lang, "history.title") }</h2>
+                <button id="step-back" type="button" aria-keyshortcuts="ArrowLeft" title={t(lang, "history.step_back_title")}
                     disabled={h.now_ms == Millis(0)} onclick={story(StoryAction::StepBack)}>
-                    { words::STEP_BACK }
+                    { t(lang, "history.step_back") }
                 </button>
                 <span class="scrub-end mono" aria-hidden="true">{ Millis(0).to_string() }</span>
                 <input id="scrubber" type="range" min="0" max={present.0.to_string()} step="1"
-                    value={preview.unwrap_or(h.now_ms.0).to_string()} aria-label={words::SLIDER}
+                    value={preview.unwrap_or(h.now_ms.0).to_string()} aria-label={t(lang, "history.slider")}
                     aria-valuetext={h.now_ms.to_string()} disabled={present == Millis(0)}
                     oninput={on_input} onchange={on_change} />
                 <span id="scrub-present-time" class="scrub-end mono" aria-hidden="true">{ present.to_string() }</span>
                 if h.in_past {
-                    <button id="scrub-present" type="button" class="primary" title={words::PRESENT_TITLE}
+                    <button id="scrub-forward" type="button" title={t(lang, "travel.forward_title")}
+                        aria-keyshortcuts="ArrowRight" onclick={story(StoryAction::StepForward)}>
+                        { t(lang, "travel.forward") }
+                    </button>
+                    <button id="scrub-present" type="button" class="primary" title={t(lang, "history.present_title")}
                         onclick={story(StoryAction::ReturnToPresent)}>
-                        { words::PRESENT }
+                        { t(lang, "history.present") }
                     </button>
                 }
             </div>
             if let Some(ms) = shown {
-                <p id="scrub-preview" class="scrub-preview" aria-hidden="true">{ words::release(Millis(ms)) }</p>
+                <p id="scrub-preview" class="scrub-preview" aria-hidden="true">{ words::release(lang, Millis(ms)) }</p>
             }
             { notice }
             { fork }

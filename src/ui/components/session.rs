@@ -6,9 +6,21 @@ use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
 use super::inline_error;
+use crate::i18n::{Arg, Lang, Msg};
 use crate::ui::browser::files_of;
-use crate::ui::format::{count, exact_bytes, human_bytes};
+use crate::ui::format::counted;
+use crate::ui::i18n::{t, use_lang};
 use crate::ui::keep::{ImportView, Keep, KeepUi, LINK_FRAGMENT_MAX, Line, LinkView, SaveInfo, Tone};
+
+/// The catalogue's `key` (`src/i18n/keep.rs`) filled with `args`, in `lang`.
+fn say(lang: Lang, key: &'static str, args: impl IntoIterator<Item = Arg>) -> String {
+    Msg::new(key, args).text(lang)
+}
+
+/// Words that read the same in every language (a file name, a number, a time).
+fn plain(value: impl std::fmt::Display) -> Arg {
+    Arg::Text(value.to_string())
+}
 
 #[derive(Properties, PartialEq)]
 pub struct SessionProps {
@@ -18,6 +30,7 @@ pub struct SessionProps {
 
 #[function_component(SessionPanel)]
 pub fn session_panel(props: &SessionProps) -> Html {
+    let lang = use_lang();
     let dragging = use_state(|| false);
     let k = &props.keep;
     let on_keep = &props.on_keep;
@@ -54,41 +67,36 @@ pub fn session_panel(props: &SessionProps) -> Html {
         <section id="session" class="panel session-panel" aria-labelledby="session-title"
             data-saved-hash={saved.map(|s| s.hash.clone()).unwrap_or_default()}
             data-saved-bytes={saved.map(|s| s.text_bytes.to_string()).unwrap_or_default()}>
-            <h2 id="session-title">{ "Your session" }</h2>
-            <p class="hint">{ "Everything you do to the registry is recorded. It is saved in this browser as you go \
-                               (at most once a second, and when you leave the page) and replayed when you come back. \
-                               Export it as a file, import one, or share a link that replays it." }</p>
-            { opened(k) }
+            <h2 id="session-title">{ t(lang, "keep.title") }</h2>
+            <p class="hint">{ t(lang, "keep.hint") }</p>
+            { opened(lang, k) }
             if let Some(why) = &k.unavailable {
-                <p id="session-unavailable" class="inline-error" role="alert">{ why }</p>
+                <p id="session-unavailable" class="inline-error" role="alert">{ why.text(lang) }</p>
             }
-            { saved_line(saved, k.unavailable.is_some()) }
+            { saved_line(lang, saved, k.unavailable.is_some()) }
             if let Some(why) = &k.save_error {
-                <p id="session-save-error" class="inline-error" role="alert">{ why }</p>
+                <p id="session-save-error" class="inline-error" role="alert">{ why.text(lang) }</p>
             }
-            { storage_line(k) }
-            { kept(k, on_keep) }
+            { storage_line(lang, k) }
+            { kept(lang, k, on_keep) }
             <div class="session-buttons">
-                <button id="session-export" type="button"
-                    title="Download the whole session as a JSON file: how the registry was made, every action with its virtual time, and the bytes you uploaded"
-                    onclick={on_keep.reform(|_| KeepUi::Export)}>{ "Export session" }</button>
-                <label class="button" for="session-import-file"
-                    title="Read a session file (from Export session): the engine checks it and replays it, then asks before it replaces this registry">
-                    { "Import session…" }
+                <button id="session-export" type="button" title={t(lang, "keep.export_title")}
+                    onclick={on_keep.reform(|_| KeepUi::Export)}>{ t(lang, "keep.export") }</button>
+                <label class="button" for="session-import-file" title={t(lang, "keep.import_title")}>
+                    { t(lang, "keep.import") }
                 </label>
                 <input id="session-import-file" class="visually-hidden" type="file" accept=".json,application/json"
                     onchange={on_pick} />
-                <button id="session-share" type="button"
-                    title="Make a link that carries this session in its address: opening it replays the same registry to the same state"
-                    onclick={on_keep.reform(|_| KeepUi::Share)}>{ "Share link" }</button>
+                <button id="session-share" type="button" title={t(lang, "keep.share_title")}
+                    onclick={on_keep.reform(|_| KeepUi::Share)}>{ t(lang, "keep.share") }</button>
             </div>
             <div id="session-drop" class={classes!("dropzone", "session-drop", (*dragging).then_some("dragging"))}
                 ondragover={on_drag_over} ondragleave={on_drag_leave} ondrop={on_drop}>
-                { "…or drop a session file here to import it" }
+                { t(lang, "keep.drop") }
             </div>
-            { link(k, on_keep) }
-            { import(k.import.as_ref(), on_keep) }
-            { line("session-export-note", k.export_note.as_ref()) }
+            { link(lang, k, on_keep) }
+            { import(lang, k.import.as_ref(), on_keep) }
+            { line(lang, "session-export-note", k.export_note.as_ref()) }
         </section>
     }
 }
@@ -101,78 +109,74 @@ fn tone_class(tone: Tone) -> &'static str {
     }
 }
 
-fn line(id: &'static str, l: Option<&Line>) -> Html {
+fn line(lang: Lang, id: &'static str, l: Option<&Line>) -> Html {
     let Some(l) = l else { return html! {} };
     let role = if l.tone == Tone::Error { "alert" } else { "status" };
-    html! { <p {id} class={tone_class(l.tone)} {role}>{ &l.text }</p> }
+    html! { <p {id} class={tone_class(l.tone)} {role}>{ l.text.text(lang) }</p> }
 }
 
 /// What became of the saved session (or the link) when the page opened, and how long it took.
-fn opened(k: &Keep) -> Html {
+fn opened(lang: Lang, k: &Keep) -> Html {
     let Some(l) = &k.opened else { return html! {} };
     let role = if l.tone == Tone::Error { "alert" } else { "status" };
     let took = k.restore_ms.map(|ms| {
         let ms = ms.max(0.0).round() as u64;
-        html! { <span class="muted restore-ms" data-ms={ms.to_string()}>{ format!(" Replayed in {ms} ms.") }</span> }
+        html! {
+            <span class="muted restore-ms" data-ms={ms.to_string()}>{ say(lang, "keep.replayed_in", [plain(ms)]) }</span>
+        }
     });
     html! {
-        <p id="session-opened" class={tone_class(l.tone)} {role}>{ &l.text }{ took }</p>
+        <p id="session-opened" class={tone_class(l.tone)} {role}>{ l.text.text(lang) }{ took }</p>
     }
 }
 
-fn saved_line(saved: Option<&SaveInfo>, unavailable: bool) -> Html {
+fn saved_line(lang: Lang, saved: Option<&SaveInfo>, unavailable: bool) -> Html {
     if unavailable {
         return html! {};
     }
     let Some(s) = saved else {
         return html! {
             <p id="session-saved" class="session-line muted" data-bytes="0">
-                { "Not saved in this browser yet." }
+                { t(lang, "keep.not_saved") }
             </p>
         };
     };
-    let when = if s.at.is_empty() { String::new() } else { format!(" at {}", s.at) };
-    let upload = if s.upload_bytes == 0 {
-        "no uploaded bytes (synthetic layers and settings replay from the log)".to_string()
+    let when = if s.at.is_empty() { plain("") } else { Msg::new("keep.saved_at", [plain(&s.at)]).into() };
+    let upload: Arg = if s.upload_bytes == 0 {
+        Msg::key("keep.no_upload").into()
     } else {
-        format!(
-            "of which {} is the {} you uploaded, as base64",
-            human_bytes(s.upload_text_bytes),
-            exact_bytes(s.upload_bytes)
-        )
+        Msg::new("keep.upload", [Arg::Size(s.upload_text_bytes), Arg::Bytes(s.upload_bytes)]).into()
+    };
+    let parts = match s.parts {
+        0 => plain(""),
+        n => Msg::new("keep.saved_parts", [counted("keep.parts", n).into()]).into(),
     };
     html! {
         <p id="session-saved" class="session-line" data-bytes={s.text_bytes.to_string()}
             data-upload-bytes={s.upload_bytes.to_string()} data-actions={s.actions.to_string()}
-            data-now-ms={s.now.0.to_string()} data-hash={s.hash.clone()}>
-            { format!(
-                "Saved in this browser{when}: {} ({}), {upload}; {}, virtual time {}.",
-                human_bytes(s.text_bytes),
-                exact_bytes(s.text_bytes),
-                count(s.actions, "action", "actions"),
-                s.now
-            ) }
+            data-now-ms={s.now.0.to_string()} data-hash={s.hash.clone()} data-parts={s.parts.to_string()}>
+            { say(lang, "keep.saved", [
+                when,
+                Arg::Size(s.text_bytes),
+                Arg::Bytes(s.text_bytes),
+                parts,
+                upload,
+                counted("keep.actions", s.actions).into(),
+                plain(s.now),
+            ]) }
         </p>
     }
 }
 
 /// Persistent storage (granted or not) and the browser's estimate of use and quota.
-fn storage_line(k: &Keep) -> Html {
+fn storage_line(lang: Lang, k: &Keep) -> Html {
     let persisted = match k.persisted {
         None => return html! {},
-        Some(true) => "Persistent storage: granted. The browser will not clear your saved session by itself.",
-        Some(false) => {
-            "Persistent storage: not granted. The browser may clear saved sessions when it runs short \
-                        of space; export the session to be sure to keep it."
-        }
+        Some(true) => t(lang, "keep.persisted"),
+        Some(false) => t(lang, "keep.not_persisted"),
     };
-    let estimate = k.estimate.map(|(usage, quota)| {
-        format!(
-            " This site uses {} of its quota of {} (the browser's estimate).",
-            human_bytes(usage),
-            human_bytes(quota)
-        )
-    });
+    let estimate =
+        k.estimate.map(|(usage, quota)| say(lang, "keep.estimate", [Arg::Size(usage), Arg::Size(quota)]));
     html! {
         <p id="session-storage" class="session-line muted" data-persisted={k.persisted.map(|p| p.to_string())}
             data-usage={k.estimate.map(|e| e.0.to_string())} data-quota={k.estimate.map(|e| e.1.to_string())}>
@@ -181,25 +185,24 @@ fn storage_line(k: &Keep) -> Html {
     }
 }
 
-fn kept(k: &Keep, on_keep: &Callback<KeepUi>) -> Html {
+fn kept(lang: Lang, k: &Keep, on_keep: &Callback<KeepUi>) -> Html {
     let Some(kept) = &k.kept else { return html! {} };
     html! {
         <div id="session-kept" class="session-kept" data-bytes={kept.text_bytes.to_string()}>
-            <p>{ format!("Kept in this browser: {} ({}).", kept.why, human_bytes(kept.text_bytes)) }</p>
+            <p>{ say(lang, "keep.kept", [kept.why.clone().into(), Arg::Size(kept.text_bytes)]) }</p>
             <div class="session-buttons">
-                <button id="session-kept-download" type="button" title="Save the kept copy as a file"
-                    onclick={on_keep.reform(|_| KeepUi::DownloadKept)}>{ "Download it" }</button>
-                <button id="session-kept-forget" type="button" class="quiet"
-                    title="Delete the kept copy from this browser (download it first to keep it)"
-                    onclick={on_keep.reform(|_| KeepUi::ForgetKept)}>{ "Delete it" }</button>
+                <button id="session-kept-download" type="button" title={t(lang, "keep.download_title")}
+                    onclick={on_keep.reform(|_| KeepUi::DownloadKept)}>{ t(lang, "keep.download") }</button>
+                <button id="session-kept-forget" type="button" class="quiet" title={t(lang, "keep.forget_title")}
+                    onclick={on_keep.reform(|_| KeepUi::ForgetKept)}>{ t(lang, "keep.forget") }</button>
             </div>
         </div>
     }
 }
 
-fn link(k: &Keep, on_keep: &Callback<KeepUi>) -> Html {
+fn link(lang: Lang, k: &Keep, on_keep: &Callback<KeepUi>) -> Html {
     let Some(view) = &k.link else { return html! {} };
-    let limit = human_bytes(LINK_FRAGMENT_MAX as u64);
+    let limit = Arg::Size(LINK_FRAGMENT_MAX as u64);
     match view {
         LinkView::Ready { url, fragment_bytes } => {
             let copy = {
@@ -208,70 +211,63 @@ fn link(k: &Keep, on_keep: &Callback<KeepUi>) -> Html {
             };
             html! {
                 <div id="session-link" class="session-link" data-bytes={fragment_bytes.to_string()}>
-                    <label for="session-link-url">{ "Share link" }</label>
+                    <label for="session-link-url">{ t(lang, "keep.share") }</label>
                     <div class="session-link-row">
                         <input id="session-link-url" type="text" readonly=true value={url.clone()}
                             onfocus={Callback::from(|e: FocusEvent| e.target_unchecked_into::<HtmlInputElement>().select())} />
                         <button id="session-link-copy" type="button" class="primary" onclick={copy}
-                            title="Copy the link to the clipboard">{ "Copy" }</button>
+                            title={t(lang, "keep.copy_title")}>{ t(lang, "keep.copy") }</button>
                     </div>
-                    <p class="hint">{ format!(
-                        "Its data takes {} of the {limit} a link may carry. Opening it replays this session to the same state.",
-                        human_bytes(*fragment_bytes as u64)
-                    ) }</p>
-                    { line("session-link-note", k.link_note.as_ref()) }
+                    <p class="hint">{ say(lang, "keep.link_size", [Arg::Size(*fragment_bytes as u64), limit]) }</p>
+                    { line(lang, "session-link-note", k.link_note.as_ref()) }
                 </div>
             }
         }
         LinkView::TooLong { fragment_bytes, upload_bytes } => html! {
             <div id="session-link-too-long" class="inline-error" role="alert" data-bytes={fragment_bytes.to_string()}>
-                <p>{ format!(
-                    "This session is too big for a link: it would take {} (it carries {} of uploaded bytes), more than \
-                     the {limit} a link may carry. Export it as a file instead: the file carries everything.",
-                    human_bytes(*fragment_bytes as u64),
-                    human_bytes(*upload_bytes)
-                ) }</p>
+                <p>{ say(lang, "keep.too_long", [Arg::Size(*fragment_bytes as u64), Arg::Size(*upload_bytes), limit]) }</p>
                 <button id="session-link-export" type="button" onclick={on_keep.reform(|_| KeepUi::Export)}>
-                    { "Export session" }
+                    { t(lang, "keep.export") }
                 </button>
             </div>
         },
         LinkView::Failed(why) => html! {
-            <p id="session-link-error" class="inline-error" role="alert">{ format!("Could not make a link: {why}.") }</p>
+            <p id="session-link-error" class="inline-error" role="alert">{ say(lang, "keep.link_failed", [why.clone().into()]) }</p>
         },
     }
 }
 
-fn import(view: Option<&ImportView>, on_keep: &Callback<KeepUi>) -> Html {
+fn import(lang: Lang, view: Option<&ImportView>, on_keep: &Callback<KeepUi>) -> Html {
     let Some(view) = view else { return html! {} };
     match view {
         ImportView::Checking(file) => html! {
             <p id="session-import-checking" class="session-line info" role="status">
-                { format!("Checking {file}: the engine reads it and replays it…") }
+                { say(lang, "keep.checking", [plain(file)]) }
             </p>
         },
         ImportView::Ask { file, name, actions, now, text_bytes } => html! {
             <div id="session-import-ask" class="session-ask" role="alertdialog" aria-labelledby="session-import-question">
-                <p id="session-import-question">{ format!(
-                    "{file} is a valid session ({}): registry {name}, {}, virtual time {now}. Replace the registry you \
-                     have with it? What you have now is discarded (export it first to keep it).",
-                    human_bytes(*text_bytes),
-                    count(*actions, "action", "actions")
-                ) }</p>
+                <p id="session-import-question">{ say(lang, "keep.ask", [
+                    plain(file),
+                    Arg::Size(*text_bytes),
+                    plain(name),
+                    counted("keep.actions", *actions).into(),
+                    plain(now),
+                ]) }</p>
                 <div class="session-buttons">
                     <button id="session-import-confirm" type="button" class="danger"
-                        onclick={on_keep.reform(|_| KeepUi::ConfirmImport)}>{ "Replace my registry" }</button>
+                        onclick={on_keep.reform(|_| KeepUi::ConfirmImport)}>{ t(lang, "keep.replace") }</button>
                     <button id="session-import-cancel" type="button" class="quiet"
-                        onclick={on_keep.reform(|_| KeepUi::CancelImport)}>{ "Keep mine" }</button>
+                        onclick={on_keep.reform(|_| KeepUi::CancelImport)}>{ t(lang, "keep.keep_mine") }</button>
                 </div>
             </div>
         },
         ImportView::Refused { file, error } => html! {
             <div id="session-import-error" class="session-refused">
                 { inline_error(error) }
-                <p class="hint">{ format!("{file} was not imported; nothing was changed.") }</p>
+                <p class="hint">{ say(lang, "keep.not_imported", [plain(file)]) }</p>
             </div>
         },
-        ImportView::Note(l) => line("session-import-note", Some(l)),
+        ImportView::Note(l) => line(lang, "session-import-note", Some(l)),
     }
 }

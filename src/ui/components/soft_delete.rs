@@ -5,7 +5,8 @@ use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
 use super::inline_error_with_id;
-use crate::engine::soft_delete::SOFT_DELETE_DAYS_DEFAULT;
+use super::policy_form::PolicyForm;
+use crate::engine::soft_delete::{SOFT_DELETE_DAYS_DEFAULT, SOFT_DELETE_DAYS_MAX};
 use crate::engine::{SoftDeleteView, SoftDeletedItem};
 use crate::ui::format::grouped_in;
 use crate::ui::i18n::{t, tf, tn, use_lang};
@@ -21,31 +22,13 @@ pub struct SoftDeleteProps {
 #[function_component(SoftDeletePanel)]
 pub fn soft_delete_panel(props: &SoftDeleteProps) -> Html {
     let lang = use_lang();
-    let enabled = use_state(|| props.view.as_ref().is_some_and(|v| v.enabled));
-    let days = use_state(|| match &props.view {
-        Some(v) if v.enabled => v.days.to_string(),
-        _ => SOFT_DELETE_DAYS_DEFAULT.to_string(),
-    });
     let force = use_state(|| false);
     let Some(v) = &props.view else { return html! {} };
-    let on_enabled = {
-        let enabled = enabled.clone();
-        Callback::from(move |e: Event| enabled.set(e.target_unchecked_into::<HtmlInputElement>().checked()))
-    };
-    let on_days = {
-        let days = days.clone();
-        Callback::from(move |e: InputEvent| days.set(e.target_unchecked_into::<HtmlInputElement>().value()))
-    };
     let on_force = {
         let force = force.clone();
         Callback::from(move |e: Event| force.set(e.target_unchecked_into::<HtmlInputElement>().checked()))
     };
-    let apply = {
-        let (enabled, days) = (enabled.clone(), days.clone());
-        props
-            .on_action
-            .reform(move |_: MouseEvent| Action::SetSoftDelete { enabled: *enabled, days: (*days).clone() })
-    };
+    let apply = props.on_action.reform(|(enabled, days)| Action::SetSoftDelete { enabled, days });
     let state = if v.enabled {
         tf(lang, "soft_delete.on", &[&tn(lang, "unit.days", u64::from(v.days))])
     } else {
@@ -57,19 +40,9 @@ pub fn soft_delete_panel(props: &SoftDeleteProps) -> Html {
             data-enabled={v.enabled.to_string()} data-days={v.days.to_string()} data-total={v.items_total.to_string()}>
             <h2 id="soft-delete-title">{ t(lang, "soft_delete.title") }</h2>
             <p class="hint">{ t(lang, "soft_delete.hint") }</p>
-            <div class="retention-controls">
-                <label class="check">
-                    <input id="soft-delete-enabled" type="checkbox" checked={*enabled} onchange={on_enabled} />
-                    { t(lang, "common.enabled") }
-                </label>
-                <label class="field inline">
-                    <span class="label">{ t(lang, "soft_delete.keep") }</span>
-                    <input id="soft-delete-days" type="number" min="1" max="90" step="1" value={(*days).clone()}
-                        oninput={on_days} title={t(lang, "soft_delete.days_title")} />
-                    <span>{ t(lang, "common.days") }</span>
-                </label>
-                <button id="soft-delete-apply" type="button" onclick={apply}>{ t(lang, "common.apply") }</button>
-            </div>
+            <PolicyForm id="soft-delete" enabled={v.enabled} days={v.days} default_days={SOFT_DELETE_DAYS_DEFAULT}
+                min_days={1} max_days={SOFT_DELETE_DAYS_MAX} days_label="soft_delete.keep"
+                days_title="soft_delete.days_title" on_apply={apply} />
             <p id="soft-delete-state" class={classes!("retention-state", v.enabled.then_some("on"))}>{ state }</p>
             { props.error.as_ref().map(|e| inline_error_with_id(e, Some("soft-delete-error"))) }
             <p id="soft-delete-total" class="small" data-total={v.items_total.to_string()}

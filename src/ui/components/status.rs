@@ -1,11 +1,13 @@
 use yew::prelude::*;
 
+use crate::i18n::{Lang, Msg};
 use crate::ui::i18n::{t, tf, use_lang};
 use crate::ui::state::{Action, Retry, RetryOp, UiError};
 
 #[derive(Properties, PartialEq)]
 pub struct StatusProps {
-    pub message: Option<String>,
+    /// The last success, drawn in the page's language.
+    pub message: Option<Msg>,
     pub error: Option<UiError>,
     /// A `Retry-After` to wait out (a scale-out's is offered in its report instead).
     pub retry: Option<Retry>,
@@ -18,10 +20,13 @@ pub fn status(props: &StatusProps) -> Html {
     let lang = use_lang();
     if let Some(e) = &props.error {
         let http = e.http_status.map(|s| html! { <span class="http">{ format!("HTTP {s}") }</span> });
+        // The engine's and the page's own words are checked in English, the language they are
+        // written in; they are shown in the page's.
+        let english = e.message.text(Lang::En);
         // Most engine messages say it themselves.
         let aside = match &e.aside {
-            Some(aside) => Some(html! { <span class="aside">{ aside }</span> }),
-            None => (!e.message.contains("othing was changed"))
+            Some(aside) => Some(html! { <span class="aside">{ aside.text(lang) }</span> }),
+            None => (!english.contains("othing was changed"))
                 .then(|| html! { <span class="aside">{ t(lang, "status.nothing_changed") }</span> }),
         };
         let retry = props.retry.as_ref().filter(|r| r.op != RetryOp::ScaleOut && e.retry_after_s.is_some());
@@ -42,7 +47,7 @@ pub fn status(props: &StatusProps) -> Html {
         // The engine's TOOMANYREQUESTS message says how long to wait; say it if it does not.
         let retry_note = e
             .retry_after_s
-            .filter(|_| !e.message.contains("Retry after"))
+            .filter(|_| !english.contains("Retry after"))
             .map(|s| html! { <strong class="retry-note">{ tf(lang, "status.retry_note", &[&s.to_string()]) }</strong> });
         return html! {
             <div id="error" class="banner error" role="alert"
@@ -51,7 +56,7 @@ pub fn status(props: &StatusProps) -> Html {
                     <strong>{ t(lang, "status.refused") }</strong>
                     <code class="code">{ &e.code }</code>
                     { http }
-                    <span class="message">{ sentence(&e.message) }</span>
+                    <span class="message">{ sentence(&e.message.text(lang)) }</span>
                     { retry_note }
                     { aside }
                 </div>
@@ -65,7 +70,7 @@ pub fn status(props: &StatusProps) -> Html {
             </div>
         };
     }
-    let text = props.message.clone().unwrap_or_else(|| t(lang, "status.start").to_string());
+    let text = props.message.as_ref().map_or_else(|| t(lang, "status.start").to_string(), |m| m.text(lang));
     let class = if props.message.is_some() { "banner ok" } else { "banner idle" };
     html! { <div id="status" class={class} role="status" aria-live="polite"><span class="message">{ text }</span></div> }
 }
@@ -74,4 +79,17 @@ pub fn status(props: &StatusProps) -> Html {
 fn sentence(message: &str) -> String {
     let trimmed = message.trim_end();
     if trimmed.ends_with(['.', '!', '?']) { trimmed.to_string() } else { format!("{trimmed}.") }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct MsgTextProps {
+    pub msg: Msg,
+}
+
+/// A text in no language yet, drawn in the page's (for places that are no component of their
+/// own, such as `inline_error`).
+#[function_component(MsgText)]
+pub fn msg_text(props: &MsgTextProps) -> Html {
+    let lang = use_lang();
+    html! { { props.msg.text(lang) } }
 }

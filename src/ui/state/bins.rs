@@ -3,13 +3,14 @@
 //! in their panel with the engine's code and message.
 
 use crate::engine::soft_delete::SOFT_DELETE_DAYS_DEFAULT;
-use crate::ui::format::count;
+use crate::i18n::Msg;
+use crate::ui::format::counted;
 
 use super::{Panel, SOFT_DELETED_SHOWN, State, UiError};
 
 /// A number of days as typed: empty for the engine's default; anything but a whole number is
-/// refused here (the engine checks the range, `range` words it for the message).
-pub(super) fn optional_days(text: &str, range: &str) -> Result<Option<u32>, UiError> {
+/// refused here (the engine checks the range, `lo` to `hi`, named in the message).
+pub(super) fn optional_days(text: &str, lo: u32, hi: u32) -> Result<Option<u32>, UiError> {
     let text = text.trim();
     if text.is_empty() {
         return Ok(None);
@@ -17,14 +18,17 @@ pub(super) fn optional_days(text: &str, range: &str) -> Result<Option<u32>, UiEr
     text.parse::<u32>().map(Some).map_err(|_| {
         UiError::page(
             "INVALID_INPUT",
-            format!("{text:?} is not a number of days; type a whole number from {range}"),
+            Msg::new(
+                "notes.days_bad",
+                [format!("{text:?}").into(), lo.to_string().into(), hi.to_string().into()],
+            ),
         )
     })
 }
 
 impl State {
     pub(super) fn set_soft_delete(&mut self, enabled: bool, days: &str) {
-        let days = match optional_days(days, "1 to 90") {
+        let days = match optional_days(days, 1, 90) {
             Ok(days) => days,
             Err(e) => return self.fail_in(Panel::SoftDelete, e),
         };
@@ -32,17 +36,12 @@ impl State {
             return;
         };
         if v.enabled {
-            self.note(format!(
-                "Soft delete on: deleted manifests and removed tags go to their repository's bin, still billed, \
-                 and can be restored for {} (default {SOFT_DELETE_DAYS_DEFAULT}). A purge every 24 hours \
-                 destroys what has been there longer.",
-                count(v.days as usize, "day", "days")
+            self.note(Msg::new(
+                "notes.soft_delete_on",
+                [counted("unit.days", v.days as usize).into(), SOFT_DELETE_DAYS_DEFAULT.to_string().into()],
             ));
         } else {
-            self.note(format!(
-                "Soft delete off: deletes are permanent again. The {} in the bins stay until purged.",
-                count(v.items_total, "item", "items")
-            ));
+            self.note(Msg::new("notes.soft_delete_off", [counted("unit.items", v.items_total).into()]));
         }
     }
 
@@ -53,10 +52,10 @@ impl State {
         let short = digest.get(..19).unwrap_or(digest);
         self.expanded.insert(repo.to_string(), ());
         let left = self.with(|r| Ok(r.soft_delete_view(SOFT_DELETED_SHOWN).items_total)).unwrap_or(0);
-        self.note(format!(
-            "Restored {repo}:{tag} → {short} from the bin{}: it is listed and pullable again. {} left in the bins.",
-            if force { ", overwriting where the tag pointed" } else { "" },
-            count(left, "item", "items")
+        let key = if force { "notes.restored_forced" } else { "notes.restored" };
+        self.note(Msg::new(
+            key,
+            [format!("{repo}:{tag} → {short}").into(), counted("unit.items", left).into()],
         ));
     }
 
@@ -73,42 +72,55 @@ impl State {
             return;
         };
         let on = v.webhooks.iter().find(|w| w.name == name).map_or("", |w| w.region);
-        self.note(format!(
-            "Added webhook {name} on {on} for {} in {}: each is delivered 1 virtual second after the change has \
-             arrived in {on}. {} of {} webhooks {} allows.",
-            actions.join(" and "),
-            scope.map_or("every repository".to_string(), |s| format!("repository {s}")),
-            v.webhooks.len(),
-            v.webhooks_max,
-            v.tier
+        let actions = actions
+            .iter()
+            .map(|a| Msg::from(*a))
+            .reduce(|a, b| Msg::new("notes.rot_and", [a.into(), b.into()]))
+            .unwrap_or_default();
+        let scope = scope
+            .map_or(Msg::key("notes.every_repository"), |s| Msg::new("locks.target_repository", [s.into()]));
+        self.note(Msg::new(
+            "notes.webhook_added",
+            [
+                name.into(),
+                on.into(),
+                actions.into(),
+                scope.into(),
+                v.webhooks.len().to_string().into(),
+                v.webhooks_max.to_string().into(),
+                v.tier.to_string().into(),
+            ],
         ));
     }
 
     pub(super) fn remove_webhook(&mut self, name: &str) {
         if self.change_in(Panel::Features, |r| r.remove_webhook(name)).is_some() {
-            self.note(format!("Removed webhook {name}: nothing more is delivered to it."));
+            self.note(Msg::new("notes.webhook_removed", [name.into()]));
         }
     }
 
     pub(super) fn add_private_endpoint(&mut self, name: &str) {
         let name = name.trim();
         let Some(v) = self.change_in(Panel::Features, |r| r.add_private_endpoint(name)) else { return };
-        self.note(format!(
-            "Added private endpoint {name}: {} of {}.",
-            v.private_endpoints.len(),
-            v.private_endpoints_max
+        self.note(Msg::new(
+            "notes.endpoint_added",
+            [
+                name.into(),
+                v.private_endpoints.len().to_string().into(),
+                v.private_endpoints_max.to_string().into(),
+            ],
         ));
     }
 
     pub(super) fn remove_private_endpoint(&mut self, name: &str) {
         if self.change_in(Panel::Features, |r| r.remove_private_endpoint(name)).is_some() {
-            self.note(format!("Removed private endpoint {name}."));
+            self.note(Msg::new("notes.endpoint_removed", [name.into()]));
         }
     }
 
     pub(super) fn set_content_trust(&mut self, on: bool) {
         if self.change_in(Panel::Features, |r| r.set_content_trust(on)).is_some() {
-            self.note(format!("Content trust {}.", if on { "enabled" } else { "disabled" }));
+            self.note(Msg::key(if on { "notes.trust_on" } else { "notes.trust_off" }));
         }
     }
 }

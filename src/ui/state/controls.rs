@@ -5,7 +5,8 @@
 
 use crate::engine::throttle::RateModel;
 use crate::engine::{KeyState, Millis, Registry, RegistryOptions, Rotation, RotationMode, StorageEra, Tier};
-use crate::ui::format::{count, exact_bytes, exact_ms, mb_per_s, rate_model_words, scale_out_sentence};
+use crate::i18n::{Arg, Msg};
+use crate::ui::format::{counted, rate_model_words, scale_out_sentence};
 
 use super::{KeyLoss, NewRegistryDialog, NewRegistryForm, Retry, RetryOp, ScaleOutSnap, State, UiError};
 
@@ -16,7 +17,10 @@ impl NewRegistryForm {
         let seed = self.seed.trim().parse::<u64>().map_err(|_| {
             UiError::page(
                 "INVALID_INPUT",
-                format!("the seed {:?} is not a whole number from 0 to {}", self.seed.trim(), u64::MAX),
+                Msg::new(
+                    "notes.seed_bad",
+                    [format!("{:?}", self.seed.trim()).into(), u64::MAX.to_string().into()],
+                ),
             )
         })?;
         let customer_managed_key = match self.key.as_str() {
@@ -38,12 +42,12 @@ impl NewRegistryForm {
 }
 
 /// The key in a few words: `"a customer-managed key with automatic rotation"`.
-fn key_words(key: Option<RotationMode>) -> &'static str {
-    match key {
-        None => "the service-managed key",
-        Some(RotationMode::Automatic) => "a customer-managed key with automatic rotation",
-        Some(RotationMode::Manual) => "a customer-managed key with manual rotation (pinned to version 1)",
-    }
+fn key_words(key: Option<RotationMode>) -> Msg {
+    Msg::key(match key {
+        None => "notes.key_service",
+        Some(RotationMode::Automatic) => "notes.key_automatic",
+        Some(RotationMode::Manual) => "notes.key_manual",
+    })
 }
 
 impl State {
@@ -54,13 +58,15 @@ impl State {
             Ok(o) => o,
             Err(e) => return self.new_registry = Some(NewRegistryDialog { error: Some(e) }),
         };
-        let words = format!(
-            "{} in {}, {}, {}, seed {}",
-            options.tier,
-            options.region,
-            rate_model_words(options.rate_model),
-            key_words(options.customer_managed_key),
-            options.seed
+        let words = Msg::new(
+            "notes.created_words",
+            [
+                options.tier.to_string().into(),
+                options.region.clone().into(),
+                rate_model_words(options.rate_model).into(),
+                key_words(options.customer_managed_key).into(),
+                options.seed.to_string().into(),
+            ],
         );
         let name = options.name.clone();
         let created = match Registry::new(options) {
@@ -68,9 +74,7 @@ impl State {
             Err(e) => return self.new_registry = Some(NewRegistryDialog { error: Some(e.into()) }),
         };
         self.replace_registry(created, name.clone());
-        self.note(format!(
-            "Created registry {name}: {words}. The previous registry and everything in it were discarded."
-        ));
+        self.note(Msg::new("notes.created", [name.into(), words.into()]));
     }
 
     /// The page starts afresh over `registry`; what is the page's, not the registry's, stays:
@@ -89,11 +93,13 @@ impl State {
 
     pub(super) fn set_rate_model(&mut self, model: &str) {
         let Some(view) = self.change(|r| r.set_rate_model(model)) else { return };
-        self.note(format!(
-            "Requests are now counted under {}: every bucket starts full. Bandwidth stays {} down, {} up.",
-            rate_model_words(view.model),
-            mb_per_s(view.download_bytes_per_s),
-            mb_per_s(view.upload_bytes_per_s)
+        self.note(Msg::new(
+            "notes.rate_model",
+            [
+                rate_model_words(view.model).into(),
+                Arg::Rate(view.download_bytes_per_s),
+                Arg::Rate(view.upload_bytes_per_s),
+            ],
         ));
     }
 
@@ -104,32 +110,26 @@ impl State {
             Err(_) => {
                 return self.fail(UiError::page(
                     "INVALID_INPUT",
-                    format!(
-                        "{:?} is not a number of nodes; type a whole number from 1 to 10,000",
-                        nodes.trim()
-                    ),
+                    Msg::new("notes.nodes_bad", [format!("{:?}", nodes.trim()).into(), Arg::Count(10_000)]),
                 ));
             }
         };
         let Some((repo, tag)) = self.snapshot.scale_target.clone() else {
-            return self.fail(UiError::page(
-                "NOTHING_TO_PULL",
-                "there is no tagged image to pull yet: push one with the form first",
-            ));
+            return self.fail(UiError::page("NOTHING_TO_PULL", Msg::key("notes.nothing_to_pull")));
         };
         let Some(report) = self.change(|r| r.scale_out_pull(&repo, &tag, nodes, shared_identity)) else {
             return;
         };
         let image = format!("{repo}:{tag}");
-        let identity =
-            if shared_identity { "all as one identity, cluster" } else { "each as its own identity, node-N" };
-        self.note(format!(
-            "Scale-out, {identity}: {} Each node made {} reads for {}; the nodes that got it took {} of \
-             virtual time at the download bandwidth.",
-            scale_out_sentence(&report, &image),
-            report.reads_per_node,
-            exact_bytes(report.bytes_per_node),
-            exact_ms(report.took_ms.0)
+        let key = if shared_identity { "notes.scale_out_shared" } else { "notes.scale_out_own" };
+        self.note(Msg::new(
+            key,
+            [
+                scale_out_sentence(&report, &image).into(),
+                report.reads_per_node.to_string().into(),
+                Arg::Bytes(report.bytes_per_node),
+                Arg::Ms(report.took_ms.0),
+            ],
         ));
         if report.throttled > 0 {
             self.retry = Some(Retry { seconds: report.retry_after_max_s, op: RetryOp::ScaleOut });
@@ -140,33 +140,41 @@ impl State {
     /// Waits out the `Retry-After` on the virtual clock; a refused push is then tried again.
     pub(super) fn retry_after(&mut self) {
         let Some(retry) = self.retry.take() else {
-            return self.note("Nothing is waiting for a Retry-After.".into());
+            return self.note(Msg::key("notes.retry_nothing"));
         };
         let by = Millis(retry.seconds.saturating_mul(1000));
         let Some(t) = self.tick(|r| r.run_for(by)) else { return };
-        let jobs = if t.out == 0 { String::new() } else { format!(" Meanwhile {}", t.summary(t.out)) };
-        let waited = format!(
-            "Waited {}, as Retry-After asked: the clock is now {}.{jobs}",
-            count(retry.seconds as usize, "second", "seconds"),
-            t.now
+        let jobs = if t.out == 0 {
+            Arg::Text(String::new())
+        } else {
+            Msg::new("notes.meanwhile", [t.summary(t.out).into()]).into()
+        };
+        let waited = Msg::new(
+            "notes.waited",
+            [counted("unit.seconds", retry.seconds as usize).into(), t.now.to_string().into(), jobs],
         );
         match retry.op {
             RetryOp::Push { repo, tag, identity } => {
                 self.push(&repo, &tag, &identity);
                 if let Some(pushed) = self.message.take().filter(|_| self.error.is_none()) {
-                    self.note(format!("{waited} {pushed}"));
+                    self.note(Msg::new("notes.then", [waited.into(), pushed.into()]));
                 }
             }
             RetryOp::Wait | RetryOp::ScaleOut => {
                 let buckets = self.with(|r| Ok(r.throttle_view())).map(|v| {
                     v.categories
                         .iter()
-                        .filter_map(|c| Some(format!("{} {} of {}", c.name, c.available?, c.capacity?)))
-                        .collect::<Vec<_>>()
-                        .join(", ")
+                        .filter_map(|c| {
+                            let (left, of) = (c.available?.to_string(), c.capacity?.to_string());
+                            Some(
+                                Msg::new("notes.bucket", [c.name.to_string().into(), left.into(), of.into()])
+                                    .into(),
+                            )
+                        })
+                        .collect::<Vec<Arg>>()
                 });
                 match buckets.filter(|b| !b.is_empty()) {
-                    Some(b) => self.note(format!("{waited} The registry's buckets hold now: {b}.")),
+                    Some(b) => self.note(Msg::new("notes.buckets_now", [waited.into(), Arg::List(b)])),
                     None => self.note(waited),
                 }
             }
@@ -177,34 +185,24 @@ impl State {
         let Some(v) = self.change(Registry::add_key_version) else { return };
         let newest = v.versions.last().map_or(0, |k| k.version);
         let then = match (v.rotation, v.pending_adoption) {
-            (Rotation::Automatic, Some((version, at))) => format!(
-                "Automatic rotation adopts version {version} at {at}; until then new data keys are wrapped \
-                 with version {}.",
-                v.in_use
+            (Rotation::Automatic, Some((version, at))) => Msg::new(
+                "notes.key_adopts",
+                [version.to_string().into(), at.to_string().into(), v.in_use.to_string().into()],
             ),
-            (Rotation::Manual { pinned }, _) => format!(
-                "Manual rotation: the registry stays on version {pinned} until you rotate to another version."
-            ),
-            (Rotation::Automatic, None) => format!("New data keys are wrapped with version {}.", v.in_use),
+            (Rotation::Manual { pinned }, _) => Msg::new("notes.key_pinned", [pinned.to_string().into()]),
+            (Rotation::Automatic, None) => Msg::new("notes.key_wrapped", [v.in_use.to_string().into()]),
         };
-        self.note(format!("Created key version {newest} in your key vault. {then}"));
+        self.note(Msg::new("notes.key_version_created", [newest.to_string().into(), then.into()]));
     }
 
     pub(super) fn rotate_key(&mut self, version: Option<u32>) {
         let Some(v) = self.change(|r| r.rotate_key(version)) else { return };
         let key_id = v.versions.iter().find(|k| k.in_use).map_or(String::new(), |k| k.key_id.clone());
-        let mode = match v.rotation {
-            Rotation::Automatic => {
-                "Rotation is automatic from now on: new versions are adopted within an hour."
-            }
-            Rotation::Manual { .. } => {
-                "Rotation is manual: the registry stays on this version until you rotate."
-            }
+        let key = match v.rotation {
+            Rotation::Automatic => "notes.rotated_automatic",
+            Rotation::Manual { .. } => "notes.rotated_manual",
         };
-        self.note(format!(
-            "New data keys are now wrapped with {key_id}. Everything wrapped before stays readable: the \
-             registry keeps every version. {mode}"
-        ));
+        self.note(Msg::new(key, [key_id.into()]));
     }
 
     /// The key is disabled, deleted or its access revoked: its material leaves the registry and
@@ -220,30 +218,17 @@ impl State {
         let chars = backup.as_str().len();
         self.key_backup = Some(backup);
         let state = self.with(|r| Ok(r.key_vault().state)).unwrap_or(KeyState::Disabled);
-        self.note(format!(
-            "The customer-managed key is now {}: the registry holds no key material any more (the {} \
-             characters of it are in your key vault, outside the registry). Every push and pull is refused \
-             with 403 DENIED until you restore access. Nothing stored is lost.",
-            state.as_str(),
-            chars
-        ));
+        self.note(Msg::new("notes.key_lost", [state.as_str().into(), chars.to_string().into()]));
     }
 
     pub(super) fn restore_key(&mut self) {
         let Some(backup) = self.key_backup.clone() else {
-            return self.fail(UiError::page(
-                "NO_KEY_TO_RESTORE",
-                "your key vault holds no key material for this registry: the key was never disabled, deleted or revoked here",
-            ));
+            return self.fail(UiError::page("NO_KEY_TO_RESTORE", Msg::key("notes.no_key_to_restore")));
         };
         let Some(v) = self.change(|r| r.restore_key(backup.as_str())) else { return };
         self.key_backup = None;
         let records: u64 = v.versions.iter().map(|k| k.records).sum();
-        self.note(format!(
-            "Access to the key is restored: the registry holds its key material again, and pushes and pulls \
-             work. Nothing was lost: all {} it wraps can be read.",
-            count(records as usize, "record", "records")
-        ));
+        self.note(Msg::new("notes.key_restored", [counted("unit.records", records as usize).into()]));
     }
 
     /// How many characters of key material the customer's vault holds for the page (none while
@@ -253,7 +238,7 @@ impl State {
     }
 
     pub(super) fn set_retention(&mut self, enabled: bool, days: &str) {
-        let days = match super::bins::optional_days(days, "0 to 365") {
+        let days = match super::bins::optional_days(days, 0, 365) {
             Ok(days) => days,
             Err(e) => {
                 self.retention_error = Some(e.clone());
@@ -267,18 +252,12 @@ impl State {
         self.retention_error = None;
         if v.enabled {
             let when = match v.days {
-                0 => "a few seconds (5 s here) after they lose their last tag".to_string(),
-                d => format!("{} after they lose their last tag", count(d as usize, "day", "days")),
+                0 => Msg::key("notes.retention_seconds"),
+                d => Msg::new("notes.retention_days", [counted("unit.days", d as usize).into()]),
             };
-            self.note(format!(
-                "Retention policy on: manifests untagged from now on are deleted {when}. Manifests untagged \
-                 before now are never touched, and locked ones are skipped."
-            ));
+            self.note(Msg::new("notes.retention_on", [when.into()]));
         } else {
-            self.note(format!(
-                "Retention policy off: nothing more is queued, and the {} queued will not apply.",
-                count(v.queued_total, "delete", "deletes")
-            ));
+            self.note(Msg::new("notes.retention_off", [counted("unit.deletes", v.queued_total).into()]));
         }
     }
 }

@@ -4,7 +4,8 @@
 //! count per client) and puts outcomes in words.
 
 use crate::engine::{ClientReport, FaultKind, LayerInput, Millis, region};
-use crate::ui::format::{count, parse_duration, short_duration};
+use crate::i18n::{Arg, Msg};
+use crate::ui::format::{counted, parse_duration};
 
 use super::{CLIENT_RUNS_KEPT, Panel, State, UiError};
 
@@ -68,12 +69,10 @@ impl State {
     pub(super) fn add_replica(&mut self, region: &str) {
         let Some(views) = self.change_in(Panel::Geo, |r| r.add_replica(region)) else { return };
         let Some(v) = views.iter().find(|v| v.region == region) else { return };
-        self.note(format!(
-            "Added a replica in {}: it is creating now, then syncs every repository from {} and is \
-             ready once the sync has landed. One-way latency from home: at least {} ms.",
-            region_words(region),
-            views.first().map_or("home", |h| h.region),
-            v.latency_from_home_ms
+        let home = views.first().map_or(Msg::key("notes.home"), |h| Msg::from(h.region));
+        self.note(Msg::new(
+            "notes.replica_added",
+            [region_words(region).into(), home.into(), v.latency_from_home_ms.to_string().into()],
         ));
     }
 
@@ -81,88 +80,80 @@ impl State {
         if self.change_in(Panel::Geo, |r| r.remove_replica(region)).is_none() {
             return;
         }
-        self.note(format!("Removed the replica in {} with all its data.", region_words(region)));
+        self.note(Msg::new("notes.replica_removed", [region_words(region).into()]));
     }
 
     pub(super) fn set_replica_routing(&mut self, region: &str, enabled: bool) {
         if self.change_in(Panel::Geo, |r| r.set_replica_routing(region, enabled)).is_none() {
             return;
         }
-        self.note(if enabled {
-            format!(
-                "{} is back in routing: the global endpoint sends requests to it again.",
-                region_words(region)
-            )
-        } else {
-            format!(
-                "{} is out of routing: the global endpoint sends it no requests; it keeps syncing.",
-                region_words(region)
-            )
-        });
+        let key = if enabled { "notes.routing_on" } else { "notes.routing_off" };
+        self.note(Msg::new(key, [region_words(region).into()]));
     }
 
     pub(super) fn inject_fault(&mut self, fault: FaultKind, delay: &str, duration: &str, panel: Panel) {
         let delay = match parse_duration(delay) {
             Ok(d) => d.unwrap_or_default(),
             Err(m) => {
-                return self.fail_in(panel, UiError::page("INVALID_INPUT", format!("start after: {m}")));
+                return self.fail_in(
+                    panel,
+                    UiError::page("INVALID_INPUT", Msg::new("notes.start_after", [m.into()])),
+                );
             }
         };
         let duration = match parse_duration(duration) {
             Ok(d) => d,
-            Err(m) => return self.fail_in(panel, UiError::page("INVALID_INPUT", format!("lasting: {m}"))),
+            Err(m) => {
+                return self
+                    .fail_in(panel, UiError::page("INVALID_INPUT", Msg::new("notes.lasting", [m.into()])));
+            }
         };
         if duration == Some(Millis(0)) {
-            return self.fail_in(
-                panel,
-                UiError::page(
-                    "INVALID_INPUT",
-                    "a fault lasts longer than 0: leave it empty to heal it by hand",
-                ),
-            );
+            return self.fail_in(panel, UiError::page("INVALID_INPUT", Msg::key("notes.fault_zero")));
         }
         let Some(f) = self.change_in(panel, |r| r.inject_fault(fault, delay, duration)) else { return };
         let when = if delay.0 == 0 {
-            "now".to_string()
+            Msg::key("notes.fault_now")
         } else {
-            format!("in {}, at {}", short_duration(delay), f.starts_at_ms)
+            Msg::new("notes.fault_in", [Arg::Short(delay.0), f.starts_at_ms.to_string().into()])
         };
         let until = match f.ends_at_ms {
-            Some(end) => format!(" It heals by itself at {end}."),
-            None => " It lasts until you heal it.".to_string(),
+            Some(end) => Msg::new("notes.fault_heals_at", [end.to_string().into()]),
+            None => Msg::key("notes.fault_lasts"),
         };
-        let failover = f
-            .failover_at_ms
-            .map(|at| format!(" The global endpoint fails over away from the region at {at}."))
-            .unwrap_or_default();
-        self.note(format!("Fault {}: {}, starting {when}.{until}{failover}", f.id, f.text));
+        let failover = f.failover_at_ms.map_or(Arg::Text(String::new()), |at| {
+            Msg::new("notes.fault_failover", [at.to_string().into()]).into()
+        });
+        // The fault's own words are the engine's.
+        self.note(Msg::new(
+            "notes.fault_injected",
+            [f.id.to_string().into(), f.text.as_str().into(), when.into(), until.into(), failover],
+        ));
     }
 
     pub(super) fn heal_fault(&mut self, id: u32) {
         let Some(f) = self.change_in(Panel::Faults, |r| r.heal_fault(id)) else { return };
         let at = f.healed_at_ms.unwrap_or_default();
-        self.note(format!("Healed fault {id} at {at}: {}.", f.text));
+        self.note(Msg::new(
+            "notes.fault_healed",
+            [id.to_string().into(), at.to_string().into(), f.text.as_str().into()],
+        ));
     }
 
     pub(super) fn set_geo_lag(&mut self, lag: &str) {
         let lag = match parse_duration(lag) {
             Ok(Some(l)) => l,
             Ok(None) => {
-                return self.fail_in(
-                    Panel::Accounts,
-                    UiError::page("INVALID_INPUT", "type a lag, e.g. 5m or 30s (0 copies at once)"),
-                );
+                return self
+                    .fail_in(Panel::Accounts, UiError::page("INVALID_INPUT", Msg::key("notes.lag_empty")));
             }
             Err(m) => return self.fail_in(Panel::Accounts, UiError::page("INVALID_INPUT", m)),
         };
         let Some(view) = self.change_in(Panel::Accounts, |r| r.set_geo_lag(lag)) else { return };
-        let to =
-            view.paired.map_or("nowhere: this region keeps its data in its own geography".to_string(), |p| {
-                format!("to {}", region_words(p))
-            });
-        self.note(format!(
-            "Geo-redundant storage lag is now {}: each write from now on is copied {to} that long after it is made.",
-            short_duration(lag)
+        let key = if view.paired.is_some() { "notes.lag_set" } else { "notes.lag_set_nowhere" };
+        self.note(Msg::new(
+            key,
+            [Arg::Short(lag.0), view.paired.map(region_words).unwrap_or_default().into()],
         ));
     }
 
@@ -171,19 +162,14 @@ impl State {
         let Some(c) = self.change_in(Panel::Geo, |r| r.add_client(name, region, dns_cache, None)) else {
             return;
         };
-        let dns = if c.dns_cache {
-            "it caches DNS, so it keeps the replica it resolved for 5 virtual minutes"
-        } else {
-            "it has no DNS cache, so every request is routed afresh"
-        };
-        self.note(format!("Added client {} in {}: {dns}.", c.name, region_words(c.region)));
+        let key = if c.dns_cache { "notes.client_added_dns" } else { "notes.client_added" };
+        self.note(Msg::new(key, [c.name.as_str().into(), region_words(c.region).into()]));
     }
 
     pub(super) fn client_push(&mut self, client: &str, repo: &str, tag: &str) {
         let (repo, tag) = (repo.trim(), tag.trim());
         if client.is_empty() {
-            return self
-                .fail_in(Panel::Clients, UiError::page("NO_CLIENT", "add a client from the map first"));
+            return self.fail_in(Panel::Clients, UiError::page("NO_CLIENT", Msg::key("notes.no_client")));
         }
         let Some(report) = self.change_in(Panel::Clients, |r| {
             let layers = client_layers(client, repo, tag, r.now());
@@ -197,8 +183,7 @@ impl State {
     pub(super) fn client_pull(&mut self, client: &str, repo: &str, reference: &str) {
         let (repo, reference) = (repo.trim(), reference.trim());
         if client.is_empty() {
-            return self
-                .fail_in(Panel::Clients, UiError::page("NO_CLIENT", "add a client from the map first"));
+            return self.fail_in(Panel::Clients, UiError::page("NO_CLIENT", Msg::key("notes.no_client")));
         }
         let Some(report) = self.change_in(Panel::Clients, |r| r.client_pull_image(client, repo, reference))
         else {
@@ -238,34 +223,72 @@ impl State {
             }
         }
         let served = match regions.as_slice() {
-            [] => "no replica".to_string(),
-            [one] => one.to_string(),
-            many => format!("{} (split)", many.join(" and ")),
+            [] => Msg::key("notes.no_replica"),
+            [one] => Msg::from(*one),
+            many => {
+                let all = many.iter().map(|r| Msg::from(*r));
+                let all =
+                    all.reduce(|a, b| Msg::new("notes.rot_and", [a.into(), b.into()])).unwrap_or_default();
+                Msg::new("notes.split", [all.into()])
+            }
         };
-        let requests = count(report.requests.len(), "request", "requests");
-        let verb = op.as_str();
+        let requests = counted("unit.requests", report.requests.len());
         match (&report.error_code, &report.error) {
             (Some(code), error) => {
+                let key = match op {
+                    ClientOp::Push => "notes.client_push_failed",
+                    ClientOp::Pull => "notes.client_pull_failed",
+                };
+                // The engine's own words for the failed request.
+                let error = error.clone().unwrap_or_default();
+                let message = if report.requests.len() > 1 {
+                    let failed = error.trim_end().trim_end_matches('.').to_string();
+                    Msg::new(
+                        "notes.client_failed_stays",
+                        [Msg::new(
+                            key,
+                            [
+                                report.client.as_str().into(),
+                                image.as_str().into(),
+                                requests.into(),
+                                served.into(),
+                                failed.into(),
+                            ],
+                        )
+                        .into()],
+                    )
+                } else {
+                    Msg::new(
+                        key,
+                        [
+                            report.client.as_str().into(),
+                            image.as_str().into(),
+                            requests.into(),
+                            served.into(),
+                            error.into(),
+                        ],
+                    )
+                };
                 let e = UiError {
                     code: code.to_string(),
                     http_status: Some(http_status(code)),
-                    message: format!(
-                        "{} {verb} of {image}: {requests}, served by {served}; {}",
-                        report.client,
-                        error.clone().unwrap_or_default()
-                    ),
+                    message,
                     retry_after_s: None,
-                    aside: (report.requests.len() > 1).then(|| {
-                        " What the requests before it wrote stays in the replicas that served them.".into()
-                    }),
+                    // Not "nothing was changed": what the requests before it wrote stays.
+                    aside: (report.requests.len() > 1).then(super::quiet),
                 };
                 self.fail(e);
             }
-            (None, _) => self.note(format!(
-                "{} {}ed {image}: {requests}, all served by {served}.",
-                report.client,
-                op.as_str()
-            )),
+            (None, _) => {
+                let key = match op {
+                    ClientOp::Push => "notes.client_pushed",
+                    ClientOp::Pull => "notes.client_pulled",
+                };
+                self.note(Msg::new(
+                    key,
+                    [report.client.as_str().into(), image.as_str().into(), requests.into(), served.into()],
+                ))
+            }
         }
         self.client_runs.insert(0, ClientRun { seq: self.client_runs_made, op, image, at, report });
         self.client_runs.truncate(CLIENT_RUNS_KEPT);

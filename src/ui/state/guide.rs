@@ -4,65 +4,73 @@
 //! only how to show it: "Continue" runs the clock with the page's run loop at a speed that
 //! plays the gap in a few real seconds (so changes are seen moving), or as fast as it goes
 //! when the gap is too long; while looking at the past it replays to the next frame instead
-//! (no fork). Every sentence the page says here is in `words`, to be translated.
+//! (no fork). Every sentence the page says here is in `words`, drawn in the page's language.
 
 use crate::engine::history::{Fork, HistoryView};
-use crate::engine::scenario::Look;
+use crate::engine::scenario::{Localized, Look};
 use crate::engine::{Millis, Registry, Scenario};
+use crate::i18n::Msg;
 
 use super::run::RUN_SPEEDS;
 use super::{ScenarioList, State, UiError};
 
-/// The language the story is told in (the page's language switch will set it).
-pub const LANG: &str = "en";
 /// "Continue" plays the gap to the next frame at the slowest offered speed that takes at most
 /// this many real milliseconds; a gap too long even for the fastest jumps at once.
 const CONTINUE_REAL_MS: u64 = 3_000;
 /// Built-in scenarios looked into to see whether they tell a story (the list's first ones).
 pub const PROBE_MAX: usize = 100;
 
-/// What the page says about the story and time travel.
+/// What the page says about the story and time travel (`travel.*`, `src/i18n/travel.rs`),
+/// drawn in the page's language.
 mod words {
     use crate::engine::Millis;
+    use crate::engine::scenario::Localized;
+    use crate::i18n::{Arg, Msg};
 
-    pub const STORY_ENDED: &str = "the story has ended: the registry is yours to explore";
-    pub const NO_STORY: &str = "the scenario loaded has no story to follow";
-    pub fn frame(i: usize, n: usize, title: &str) -> String {
-        format!("Frame {} of {n}: {title}.", i + 1)
+    fn at(t: Millis) -> Arg {
+        Arg::Text(t.to_string())
     }
-    pub fn ended() -> &'static str {
-        "The story ends here: the registry is yours."
+
+    pub fn story_ended() -> Msg {
+        Msg::key("travel.story_ended")
     }
-    pub fn back(frame: &str, now: Millis) -> String {
-        format!(
-            "Back to {frame} The registry is as it was at {now}; Continue replays the story from here, \
-             and doing anything else starts a new future from this moment."
-        )
+    pub fn no_story() -> Msg {
+        Msg::key("travel.no_story")
     }
-    pub fn replayed(frame: &str) -> String {
-        format!("Replayed to the next frame at once (you were looking at the past). {frame}")
+    /// Frame `i` of `n`, with its title in each language the scenario gives it in.
+    pub fn frame(i: usize, n: usize, title: &Localized) -> Msg {
+        let title = Arg::Each(Box::new(Localized::LANGS.map(|l| title.get(l).to_string())));
+        Msg::new("travel.frame", [Arg::Text((i + 1).to_string()), Arg::Text(n.to_string()), title])
     }
-    pub fn skipping(until: Millis) -> String {
-        format!("Skipping ahead: the clock runs as fast as it goes to the next frame, at {until}.")
+    pub fn ended(frame: Msg) -> Msg {
+        Msg::new("travel.frame_last", [frame.into()])
     }
-    pub fn travelled(now: Millis, present: Millis) -> String {
-        format!(
-            "Looking at the registry as it was at {now}, rebuilt from the run's checkpoints and log. \
-             The run goes on to {present}; doing anything here starts a new future from this moment."
-        )
+    pub fn back(frame: Msg, now: Millis) -> Msg {
+        Msg::new("travel.back", [frame.into(), at(now)])
     }
-    pub fn at_present(now: Millis) -> String {
-        format!("Back at the present: {now}, the end of the run.")
+    pub fn replayed(frame: Msg) -> Msg {
+        Msg::new("travel.replayed", [frame.into()])
     }
-    pub fn stepped_back(now: Millis, from: Millis) -> String {
-        format!("Stepped back to {now}: the registry as it was then (the clock was at {from}).")
+    pub fn skipping(until: Millis) -> Msg {
+        Msg::new("travel.skipping", [at(until)])
     }
-    pub const AT_START: &str = "This is the start of the run: there is nothing to step back to.";
-    pub fn cannot_split(now: Millis) -> String {
-        format!(
-            "The clock cannot step back from {now}: the history goes back one call at a time, and the call \
-             that led here is replayed whole. Drag the slider further back instead."
-        )
+    pub fn travelled(now: Millis, present: Millis) -> Msg {
+        Msg::new("travel.travelled", [at(now), at(present)])
+    }
+    pub fn at_present(now: Millis) -> Msg {
+        Msg::new("travel.at_present", [at(now)])
+    }
+    pub fn stepped_back(now: Millis, from: Millis) -> Msg {
+        Msg::new("travel.stepped_back", [at(now), at(from)])
+    }
+    pub fn stepped_forward(now: Millis, from: Millis, present: Millis) -> Msg {
+        Msg::new("travel.stepped_forward", [at(now), at(from), at(present)])
+    }
+    pub fn at_start() -> Msg {
+        Msg::key("travel.at_start")
+    }
+    pub fn cannot_split(now: Millis) -> Msg {
+        Msg::new("travel.cannot_split", [at(now)])
     }
 }
 
@@ -79,6 +87,8 @@ pub enum StoryAction {
     TravelTo(Millis),
     /// The registry as it was at the last event before now.
     StepBack,
+    /// While looking at the past: the next moment of the run (nothing dropped).
+    StepForward,
     ReturnToPresent,
     DismissFork,
     /// The built-in scenarios' texts (the page fetches them after the list), to mark those
@@ -110,10 +120,11 @@ pub struct GuideSnap {
     pub frames: usize,
     /// The frame the reader is at (None: before the first).
     pub frame: Option<usize>,
-    /// That frame's time, title, text and the panels it asks to look at.
+    /// That frame's time, title, text (in each language the scenario gives) and the panels it
+    /// asks to look at.
     pub at: Millis,
-    pub title: String,
-    pub text: String,
+    pub title: Localized,
+    pub text: Localized,
     pub look: Vec<Look>,
     /// When the next frame is shown (None: the story has ended).
     pub next_at: Option<Millis>,
@@ -138,6 +149,7 @@ impl State {
             StoryAction::ToggleHidden => self.story.hidden = !self.story.hidden,
             StoryAction::TravelTo(t) => self.travel(t),
             StoryAction::StepBack => self.step_back(),
+            StoryAction::StepForward => self.step_forward(),
             StoryAction::ReturnToPresent => self.return_to_present(),
             StoryAction::DismissFork => self.story.fork_notice = None,
             StoryAction::Probed(texts) => self.probed(texts),
@@ -192,8 +204,8 @@ impl State {
             frames: view.guide.len(),
             frame: view.frame,
             at: current.map_or(Millis(0), |f| Millis(f.at_ms)),
-            title: current.map_or_else(|| view.title.clone(), |f| f.title.get(LANG).to_string()),
-            text: current.map_or_else(|| view.description.clone(), |f| f.text.get(LANG).to_string()),
+            title: current.map_or_else(|| view.localized_title.clone(), |f| f.title.clone()),
+            text: current.map_or_else(|| view.localized_description.clone(), |f| f.text.clone()),
             look: current.map(|f| f.look.clone()).unwrap_or_default(),
             next_at,
             how,
@@ -201,15 +213,12 @@ impl State {
     }
 
     /// The frame the reader is at, in words (None: no story, or before its first frame).
-    pub(super) fn frame_words(&mut self) -> Option<String> {
+    pub(super) fn frame_words(&mut self) -> Option<Msg> {
         let view = self.with(|r| Ok(r.scenario_view()))??;
         let i = view.frame?;
         let frame = view.guide.get(i)?;
-        let mut text = words::frame(i, view.guide.len(), frame.title.get(LANG));
-        if i + 1 == view.guide.len() {
-            text = format!("{text} {}", words::ended());
-        }
-        Some(text)
+        let text = words::frame(i, view.guide.len(), &frame.title);
+        Some(if i + 1 == view.guide.len() { words::ended(text) } else { text })
     }
 
     /// "Continue": runs the clock to the next frame with the run loop, or skips ahead if it is
@@ -218,7 +227,7 @@ impl State {
         let Some((next, history)) = self.with(|r| Ok((r.next_frame_at(), r.history_view()))) else { return };
         let Some(next) = next else {
             let code = if self.scenario.is_some() { "STORY_ENDED" } else { "NO_STORY" };
-            let why = if self.scenario.is_some() { words::STORY_ENDED } else { words::NO_STORY };
+            let why = if self.scenario.is_some() { words::story_ended() } else { words::no_story() };
             return self.fail(UiError::page(code, why));
         };
         if let Some(run) = self.running.as_mut().filter(|r| r.guide && r.until == Some(next)) {
@@ -231,8 +240,8 @@ impl State {
                 if self.change(|r| r.travel_to(next)).is_none() {
                     return;
                 }
-                let frame = self.frame_words().unwrap_or_default();
-                return self.note(words::replayed(&frame));
+                let frame = self.frame_words().unwrap_or_else(|| Msg::from(String::new()));
+                return self.note(words::replayed(frame));
             }
             // The present is before the next frame: back to it (nothing dropped), then on.
             if self.change(Registry::return_to_present).is_none() {
@@ -253,8 +262,8 @@ impl State {
             return;
         }
         let Some(now) = self.with(|r| Ok(r.now())) else { return };
-        let frame = self.frame_words().unwrap_or_default();
-        self.note(words::back(&frame, now));
+        let frame = self.frame_words().unwrap_or_else(|| Msg::from(String::new()));
+        self.note(words::back(frame, now));
     }
 
     /// The scrubber: the registry as it was at `t` (the clock stops first).
@@ -269,12 +278,23 @@ impl State {
         let Some(from) = self.with(|r| Ok(r.now())) else { return };
         let Some(view) = self.change(Registry::step_back) else { return };
         if view.now_ms == Millis(0) && from == Millis(0) {
-            return self.note(words::AT_START.to_string());
+            return self.note(words::at_start());
         }
         if view.now_ms == from {
             return self.note(words::cannot_split(from));
         }
         self.note(words::stepped_back(view.now_ms, from));
+    }
+
+    fn step_forward(&mut self) {
+        self.running = None;
+        let Some(from) = self.with(|r| Ok(r.now())) else { return };
+        let Some(view) = self.change(Registry::step_forward) else { return };
+        if view.in_past {
+            self.note(words::stepped_forward(view.now_ms, from, view.present_ms));
+        } else {
+            self.note(words::at_present(view.now_ms));
+        }
     }
 
     fn return_to_present(&mut self) {

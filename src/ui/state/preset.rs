@@ -7,7 +7,8 @@
 //! Also: the catalog shown from a name on, to reach a page deep in a big registry at once.
 
 use crate::engine::preset::PresetProgress;
-use crate::ui::format::{count, exact_ms, grouped};
+use crate::i18n::{Arg, Lang, Msg};
+use crate::ui::format::counted;
 
 use super::{NewRegistryForm, State, UiError};
 
@@ -50,13 +51,16 @@ impl PresetLoadSnap {
         (u64::from(self.done) * 100 / u64::from(self.repositories.max(1))).min(99) as u32
     }
 
-    /// "Loaded 100,000 repositories and 1,000,000 tags in N ms".
-    pub fn loaded_words(&self) -> String {
-        format!(
-            "Loaded {} repositories and {} tags in {}",
-            grouped(u64::from(self.repositories)),
-            grouped(self.tags),
-            exact_ms(self.elapsed_ms)
+    /// "Loaded 100,000 repositories and 1,000,000 tags in N ms", in `lang`.
+    pub fn loaded_words(&self, lang: Lang) -> String {
+        self.loaded_msg().text(lang)
+    }
+
+    /// The same, drawn in the page's language where it is shown.
+    pub fn loaded_msg(&self) -> Msg {
+        Msg::new(
+            "preset.loaded",
+            [Arg::Count(u64::from(self.repositories)), Arg::Count(self.tags), Arg::Ms(self.elapsed_ms)],
         )
     }
 }
@@ -76,11 +80,9 @@ impl State {
             // Refused: the dialog shows why, and the current registry stays.
             return;
         }
-        self.note(format!(
-            "Loading the large preset into {}: first the 1,000 shared images are sealed and stored, at once \
-             (the page waits for that step), then the {} repositories, a slice per frame.",
-            self.name,
-            grouped(u64::from(PRESET_REPOS))
+        self.note(Msg::new(
+            "notes.preset_loading",
+            [self.name.clone().into(), Arg::Count(u64::from(PRESET_REPOS))],
         ));
         self.preset = Some(PresetLoadSnap {
             done: 0,
@@ -145,12 +147,14 @@ impl State {
             load.finished = true;
         }
         if load.finished && progress.is_some() {
-            self.note(format!(
-                "{}: the 1,000 shared images took {}, the repositories {} in {}. Browse them in the catalog.",
-                load.loaded_words(),
-                exact_ms(load.images_ms),
-                exact_ms(load.elapsed_ms.saturating_sub(load.images_ms)),
-                count(load.slices.saturating_sub(1) as usize, "slice", "slices"),
+            self.note(Msg::new(
+                "notes.preset_loaded",
+                [
+                    load.loaded_msg().into(),
+                    Arg::Ms(load.images_ms),
+                    Arg::Ms(load.elapsed_ms.saturating_sub(load.images_ms)),
+                    counted("notes.slices", load.slices.saturating_sub(1) as usize).into(),
+                ],
             ));
         }
         self.preset = Some(load);
@@ -167,7 +171,7 @@ impl State {
         if name.len() > CATALOG_AFTER_MAX {
             return self.fail(UiError::page(
                 "INVALID_INPUT",
-                format!("a repository name has at most {CATALOG_AFTER_MAX} characters"),
+                Msg::new("notes.catalog_name_long", [CATALOG_AFTER_MAX.to_string().into()]),
             ));
         }
         let any =
@@ -177,9 +181,7 @@ impl State {
             Some(false) => {
                 self.cursor.clear();
                 self.catalog_jump = None;
-                return self.note(format!(
-                    "No repository comes after {name} in name order: the catalog shows its first page."
-                ));
+                return self.note(Msg::new("notes.catalog_none_after", [name.into()]));
             }
             Some(true) => {}
         }

@@ -5,7 +5,8 @@
 //! Also: a change made from outside the page (the console).
 
 use crate::engine::{Millis, Registry};
-use crate::ui::format::{count, parse_instant};
+use crate::i18n::Msg;
+use crate::ui::format::{counted, parse_instant};
 
 use super::{State, UiError, busy};
 
@@ -85,7 +86,7 @@ impl State {
                 Ok(at) => {
                     return self.fail(UiError::page(
                         "INVALID_INPUT",
-                        format!("{at} is not ahead of the clock ({now}): type a later time, or +10m"),
+                        Msg::new("notes.until_past", [at.to_string().into(), now.to_string().into()]),
                     ));
                 }
                 Err(message) => return self.fail(UiError::page("INVALID_INPUT", message)),
@@ -98,8 +99,10 @@ impl State {
     pub(super) fn start_run(&mut self, speed: u32, until: Option<Millis>) {
         let Some(now) = self.with(|r| Ok(r.now())) else { return };
         if !RUN_SPEEDS.iter().any(|(s, _)| *s == speed) {
-            return self
-                .fail(UiError::page("INVALID_INPUT", format!("×{speed} is not a speed the clock offers")));
+            return self.fail(UiError::page(
+                "INVALID_INPUT",
+                Msg::new("notes.speed_bad", [speed.to_string().into()]),
+            ));
         }
         let (started_at, jobs) = self.running.as_ref().map_or((now, 0), |r| (r.started_at, r.jobs));
         // A new speed for the same run keeps what the run was started for.
@@ -114,10 +117,13 @@ impl State {
     pub(super) fn pause(&mut self) {
         let Some(run) = self.running.take() else { return };
         let now = self.with(|r| Ok(r.now())).unwrap_or(run.started_at);
-        self.note(format!(
-            "Paused at {now}: the clock ran from {} and {} ran on the way.",
-            run.started_at,
-            count(run.jobs, "job", "jobs")
+        self.note(Msg::new(
+            "notes.paused",
+            [
+                now.to_string().into(),
+                run.started_at.to_string().into(),
+                counted("notes.jobs", run.jobs).into(),
+            ],
         ));
     }
 
@@ -136,6 +142,34 @@ impl State {
             if let Some(until) = run.until {
                 target = target.min(until);
             }
+            // Looking at the past, running plays the run already made (nothing is dropped) and
+            // stops at its end.
+            if r.history_view().in_past {
+                let result = r.travel_to(target);
+                drop(r);
+                self.version += 1;
+                self.checks.clear();
+                match result {
+                    Ok(view) if view.in_past => {
+                        if self.error.is_none() {
+                            self.message = Some(Msg::new(
+                                "travel.playing",
+                                [view.now_ms.to_string().into(), view.present_ms.to_string().into()],
+                            ));
+                        }
+                        self.running = Some(run);
+                    }
+                    Ok(view) => {
+                        self.running = None;
+                        self.note(Msg::new("travel.played_to_end", [view.now_ms.to_string().into()]));
+                    }
+                    Err(e) => {
+                        self.running = None;
+                        self.fail(e.into());
+                    }
+                }
+                return;
+            }
             let s = slice(&mut r, target);
             run.jobs += s.jobs;
             if s.jobs > 0 {
@@ -148,16 +182,19 @@ impl State {
         let (reached, now) = done;
         if reached {
             self.running = None;
-            let ran = format!(
-                "Ran until {now}: the clock ran from {} and {} ran on the way.",
-                run.started_at,
-                count(run.jobs, "job", "jobs")
+            let ran = Msg::new(
+                "notes.ran_until",
+                [
+                    now.to_string().into(),
+                    run.started_at.to_string().into(),
+                    counted("notes.jobs", run.jobs).into(),
+                ],
             );
             let phase = run.scenario_end.then(|| self.play_final_phase()).flatten();
             // The story's "Continue" says which frame it reached.
             let frame = run.guide.then(|| self.frame_words()).flatten();
             match (phase, frame) {
-                (Some(phase), _) => self.note(format!("{ran} {phase}")),
+                (Some(phase), _) => self.note(Msg::new("notes.then", [ran.into(), phase.into()])),
                 (None, _) if self.error.is_some() => {}
                 (None, Some(frame)) => self.note(frame),
                 (None, None) => self.note(ran),
@@ -178,23 +215,28 @@ impl State {
     }
 }
 
-fn running_words(run: &RunSnap, now: Millis) -> String {
+fn running_words(run: &RunSnap, now: Millis) -> Msg {
     let speed = match run.speed {
-        0 => "as fast as it goes".to_string(),
-        s => format!("at {} ({} of virtual time per real second)", run.speed_words(), speed_per_second(s)),
+        0 => Msg::key("notes.speed_max"),
+        s => Msg::new("notes.speed_at", [run.speed_words().into(), speed_per_second(s).into()]),
     };
-    let until = run.until.map_or(" until you pause it".to_string(), |u| format!(" until {u}"));
-    format!(
-        "The clock is running {speed}{until}: now {now}, {} ran since {}.",
-        count(run.jobs, "job", "jobs"),
-        run.started_at
+    let until =
+        run.until.map_or(Msg::key("notes.until_paused"), |u| Msg::new("notes.until", [u.to_string().into()]));
+    Msg::new(
+        "notes.running",
+        [
+            speed.into(),
+            until.into(),
+            now.to_string().into(),
+            counted("notes.jobs", run.jobs).into(),
+            run.started_at.to_string().into(),
+        ],
     )
 }
 
-fn speed_per_second(speed: u32) -> String {
+fn speed_per_second(speed: u32) -> Msg {
     match speed {
-        1 => "1 second".into(),
-        s if s.is_multiple_of(60) => count((s / 60) as usize, "minute", "minutes"),
-        s => format!("{s} seconds"),
+        s if s > 1 && s.is_multiple_of(60) => counted("unit.minutes", (s / 60) as usize),
+        s => counted("unit.seconds", s as usize),
     }
 }

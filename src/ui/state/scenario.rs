@@ -8,9 +8,10 @@ use std::rc::Rc;
 
 use serde::Deserialize;
 
-use crate::engine::scenario::{Convergence, StepOutcome};
+use crate::engine::scenario::{Convergence, Localized, StepOutcome};
 use crate::engine::{Millis, OracleReport, Registry, Scenario};
-use crate::ui::format::{count, duration_words, exact_ms};
+use crate::i18n::{Arg, Lang, Msg};
+use crate::ui::format::counted;
 
 use super::guide::GuideSnap;
 use super::{State, UiError};
@@ -23,7 +24,8 @@ pub const STEPS_SHOWN: usize = 200;
 pub struct ScenarioEntry {
     pub file: String,
     pub name: String,
-    pub title: String,
+    /// In the page's languages (a plain string is English).
+    pub title: Localized,
     /// It tells a story (frames to follow). The page finds out by reading the file; an index
     /// may say so ahead with `"guided": true`.
     #[serde(default)]
@@ -50,12 +52,13 @@ pub enum ScenarioList {
 /// Parses `index.json`: `{"scenarios": [{"file", "name", "title"}]}`. A file name is a plain
 /// name in the same folder.
 pub fn parse_index(text: &str) -> Result<Vec<ScenarioEntry>, UiError> {
-    let index: ScenarioIndex = serde_json::from_str(text)
-        .map_err(|e| UiError::page("INVALID_ARGUMENT", format!("the list of scenarios is not valid: {e}")))?;
+    let index: ScenarioIndex = serde_json::from_str(text).map_err(|e| {
+        UiError::page("INVALID_ARGUMENT", Msg::new("notes.scenario_list_invalid", [e.to_string().into()]))
+    })?;
     if let Some(bad) = index.scenarios.iter().find(|s| s.file.contains('/') || s.file.contains("..")) {
         return Err(UiError::page(
             "INVALID_ARGUMENT",
-            format!("the list of scenarios names {:?}, not a file beside it", bad.file),
+            Msg::new("notes.scenario_list_names", [format!("{:?}", bad.file).into()]),
         ));
     }
     Ok(index.scenarios)
@@ -66,7 +69,7 @@ pub fn parse_index(text: &str) -> Result<Vec<ScenarioEntry>, UiError> {
 pub struct ScenarioAsk {
     pub file: String,
     pub name: String,
-    pub title: String,
+    pub title: Localized,
     pub steps: usize,
     pub json: Rc<str>,
 }
@@ -77,7 +80,8 @@ pub struct StepSnap {
     pub index: usize,
     pub at: Millis,
     pub action: String,
-    pub note: Option<String>,
+    /// The step's note, drawn in the page's language.
+    pub note: Option<Localized>,
     /// Once played: the result (`ok` or an error code) and the engine's detail.
     pub outcome: Option<StepOutcome>,
 }
@@ -86,8 +90,9 @@ pub struct StepSnap {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ScenarioSnap {
     pub name: String,
-    pub title: String,
-    pub description: String,
+    /// The scenario's title and description, drawn in the page's language.
+    pub title: Localized,
+    pub description: Localized,
     pub total: usize,
     pub played: usize,
     pub failed: usize,
@@ -108,18 +113,26 @@ pub struct ScenarioSnap {
     pub guide: Option<GuideSnap>,
 }
 
-/// The final phase's result in words: how long after every fault healed the replicas agreed,
-/// or why they did not.
-pub fn convergence_words(c: &Convergence, limit: Option<Millis>) -> String {
+/// The final phase's result in words, in `lang`: how long after every fault healed the replicas
+/// agreed, or why they did not.
+pub fn convergence_words(lang: Lang, c: &Convergence, limit: Option<Millis>) -> String {
+    convergence_msg(c, limit).text(lang)
+}
+
+/// The final phase's result as a note, drawn in the page's language (the engine's detail too).
+pub fn convergence_msg(c: &Convergence, limit: Option<Millis>) -> Msg {
     if c.converged {
-        return format!(
-            "Final phase: every fault healed; the replicas agreed {} later.",
-            exact_ms(c.after_ms.0)
-        );
+        return Msg::new("scenario.converged", [Arg::Ms(c.after_ms.0)]);
     }
-    let within = limit.map(|l| format!(" within {}", duration_words(l))).unwrap_or_default();
-    let detail = c.detail.as_deref().map(|d| format!(": {d}")).unwrap_or_default();
-    format!("Final phase: every fault healed, but the replicas did not agree{within}{detail}.")
+    let detail = match (&c.detail_text, &c.detail) {
+        (Some(m), _) => Msg::new("notes.detail", [m.clone().into()]).into(),
+        (None, Some(d)) => Msg::new("notes.detail", [Arg::Text(d.clone())]).into(),
+        (None, None) => Arg::Text(String::new()),
+    };
+    match limit {
+        Some(l) => Msg::new("scenario.not_converged_within", [Arg::Duration(l.0), detail]),
+        None => Msg::new("scenario.not_converged", [detail]),
+    }
 }
 
 /// The oracle's report as the page shows it, with the last convergence time.
@@ -151,7 +164,7 @@ impl State {
             Ok(s) => s,
             Err(e) => {
                 let mut e = UiError::from(e);
-                e.aside = Some(format!("{file} was not loaded; the registry is as it was"));
+                e.aside = Some(Msg::new("notes.scenario_not_loaded", [file.clone().into()]));
                 return self.scenario_refused(e);
             }
         };
@@ -182,29 +195,32 @@ impl State {
             Err(e) => return self.scenario_refused(e.into()),
         };
         let name = registry.name().to_string();
-        let until = scenario.run_until_ms.map(|u| format!(", until {}", Millis(u))).unwrap_or_default();
-        let steps = count(scenario.steps.len(), "step", "steps");
+        let until = scenario.run_until_ms.map_or(Arg::Text(String::new()), |u| {
+            Msg::new("notes.scenario_until", [Millis(u).to_string().into()]).into()
+        });
+        let steps = counted("notes.steps", scenario.steps.len());
         self.replace_registry(registry, name.clone());
         self.scenario = Some(Rc::new(scenario));
-        self.note(format!(
-            "Loaded scenario {} ({}): registry {name} with {steps} queued at their virtual times. \
-             Run the clock to play it{until}.",
-            ask.name, ask.file
+        self.note(Msg::new(
+            "notes.scenario_loaded",
+            [ask.name.clone().into(), ask.file.clone().into(), name.into(), steps.into(), until],
         ));
     }
 
     /// Plays the loaded scenario to its end in slices, as the clock's run does.
     pub(super) fn run_scenario_to_end(&mut self) {
         let Some(scenario) = self.scenario.clone() else {
-            return self.fail(UiError::page("NO_SCENARIO", "no scenario is loaded: pick one and load it"));
+            return self.fail(UiError::page("NO_SCENARIO", Msg::key("notes.no_scenario")));
         };
         let Some(now) = self.with(|r| Ok(r.now())) else { return };
         match scenario.run_until_ms.map(Millis) {
             Some(until) if now >= until => {
-                let end = format!("The scenario has reached its end ({until}).");
+                let until = Arg::Text(until.to_string());
                 match self.play_final_phase() {
-                    Some(phase) => self.note(format!("{end} {phase}")),
-                    None if self.error.is_none() => self.note(format!("{end} The clock stays at {now}.")),
+                    Some(phase) => self.note(Msg::new("notes.scenario_end_then", [until, phase.into()])),
+                    None if self.error.is_none() => {
+                        self.note(Msg::new("notes.scenario_end_stays", [until, now.to_string().into()]))
+                    }
                     None => {}
                 }
             }
@@ -219,8 +235,10 @@ impl State {
                 if self.error.is_none()
                     && let Some(phase) = self.play_final_phase()
                 {
-                    let ran = self.message.take().unwrap_or_default();
-                    self.note(format!("{ran} {phase}").trim_start().to_string());
+                    match self.message.take() {
+                        Some(ran) => self.note(Msg::new("notes.then", [ran.into(), phase.into()])),
+                        None => self.note(phase),
+                    }
                 }
             }
         }
@@ -230,31 +248,28 @@ impl State {
     /// the engine heals every fault and runs until the replicas agree, within the scenario's
     /// limit. Returns what happened in words (None: no phase to play, or a refusal, which is the
     /// page's error).
-    pub(super) fn play_final_phase(&mut self) -> Option<String> {
+    pub(super) fn play_final_phase(&mut self) -> Option<Msg> {
         let view = self.with(|r| Ok(r.scenario_view()))??;
         let limit = view.converge_within_ms?;
         if view.convergence.is_some() {
             return None;
         }
         let c = self.change(|r| Ok(r.play_convergence_phase()))??;
-        Some(convergence_words(&c, Some(limit)))
+        Some(convergence_msg(&c, Some(limit)))
     }
 
     /// The "Play the final phase" button: after the clock was run to the end by hand.
     pub(super) fn play_final_phase_by_hand(&mut self) {
         if self.scenario.is_none() {
-            return self.fail(UiError::page("NO_SCENARIO", "no scenario is loaded: pick one and load it"));
+            return self.fail(UiError::page("NO_SCENARIO", Msg::key("notes.no_scenario")));
         }
         if self.running.is_some() {
-            return self
-                .fail(UiError::page("RUNNING", "the clock is running: pause it, then play the final phase"));
+            return self.fail(UiError::page("RUNNING", Msg::key("notes.running_final_phase")));
         }
         match self.play_final_phase() {
             Some(phase) => self.note(phase),
             None if self.error.is_some() => {}
-            None => {
-                self.note("The scenario has no final phase to play, or it was played already.".to_string())
-            }
+            None => self.note(Msg::key("notes.no_final_phase")),
         }
     }
 
@@ -290,8 +305,8 @@ impl State {
         };
         Some(ScenarioSnap {
             name: view.name,
-            title: view.title,
-            description: view.description,
+            title: view.localized_title,
+            description: view.localized_description,
             total: view.steps,
             played,
             failed: view.done.iter().filter(|o| o.result != "ok").count(),
