@@ -9,19 +9,14 @@
 
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
-import { freePort, waitForServer } from './helpers.mjs';
+import { launch, serve, stop } from './helpers.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const DIST = process.env.DIST ? resolve(process.env.DIST) : join(ROOT, 'dist');
 const SHOTS = join(ROOT, 'target', 'e2e');
-const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
-const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const VIEWPORT = { width: 1280, height: 900 };
 
 describe('notes and errors in English, Dutch and French', { timeout: 180_000 }, () => {
@@ -32,21 +27,12 @@ describe('notes and errors in English, Dutch and French', { timeout: 180_000 }, 
   before(async () => {
     assert.ok(existsSync(join(DIST, 'index.html')), `${DIST}/index.html is missing: build the page first with scripts/build.sh`);
     mkdirSync(SHOTS, { recursive: true });
-    const port = await freePort();
-    server = spawn(process.execPath, [join(ROOT, 'scripts', 'serve.mjs'), DIST, String(port)], {
-      cwd: ROOT,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    server.stdout.resume();
-    server.stderr.resume();
-    url = `http://127.0.0.1:${port}/`;
-    await waitForServer(url, server);
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ARGS });
+    ({ server, url } = await serve(ROOT, DIST));
+    browser = await launch();
   });
 
   after(async () => {
-    await browser?.close();
-    if (server && server.exitCode === null) server.kill();
+    await stop(browser, server);
   });
 
   it('draws the status line and refusals in the page language, and redraws them on a switch', async () => {

@@ -7,18 +7,15 @@
 
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
-import { freePort, waitForServer } from './helpers.mjs';
+import { launch, serve, stop } from './helpers.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const DIST = process.env.DIST ? resolve(process.env.DIST) : join(ROOT, 'dist');
 const SHOTS = join(ROOT, 'target', 'e2e');
-const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
 const REPO = 'demo/app';
 const TAG = 'v1';
 const FILE_NAME = 'hello.txt';
@@ -126,21 +123,10 @@ describe('the Stowage page', { timeout: 300_000 }, () => {
       'dist/index.html is missing: build the page first with scripts/build.sh',
     );
     mkdirSync(SHOTS, { recursive: true });
-    const port = await freePort();
-    server = spawn(process.execPath, [join(ROOT, 'scripts', 'serve.mjs'), DIST, String(port)], {
-      cwd: ROOT,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    server.stdout.resume();
-    server.stderr.resume();
-    const url = `http://127.0.0.1:${port}/`;
-    await waitForServer(url, server);
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-        '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    const served = await serve(ROOT, DIST);
+    server = served.server;
+    const { url } = served;
+    browser = await launch();
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, acceptDownloads: true });
     page = await context.newPage();
     page.setDefaultTimeout(10_000);
@@ -155,8 +141,7 @@ describe('the Stowage page', { timeout: 300_000 }, () => {
   });
 
   after(async () => {
-    await browser?.close();
-    if (server && server.exitCode === null) server.kill();
+    await stop(browser, server);
   });
 
   it('opens on an empty registry named stowage', async () => {

@@ -10,17 +10,14 @@
 
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
-import { freePort, waitForServer } from './helpers.mjs';
+import { launch, serve, stop } from './helpers.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const DIST = process.env.DIST ? resolve(process.env.DIST) : join(ROOT, 'dist');
 const SHOTS = join(ROOT, 'target', 'e2e');
-const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
 /** The preset the dialog offers. */
 const PRESET_REPOS = 100_000;
 const PRESET_TAGS = 1_000_000;
@@ -53,26 +50,12 @@ describe('charts, projector mode and the large preset', { timeout: 600_000 }, ()
   before(async () => {
     assert.ok(existsSync(join(DIST, 'index.html')), `${DIST}/index.html is missing: build the page first with scripts/build.sh`);
     mkdirSync(SHOTS, { recursive: true });
-    const port = await freePort();
-    server = spawn(process.execPath, [join(ROOT, 'scripts', 'serve.mjs'), DIST, String(port)], {
-      cwd: ROOT,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    server.stdout.resume();
-    server.stderr.resume();
-    url = `http://127.0.0.1:${port}/`;
-    await waitForServer(url, server);
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-        '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    ({ server, url } = await serve(ROOT, DIST));
+    browser = await launch();
   });
 
   after(async () => {
-    await browser?.close();
-    if (server && server.exitCode === null) server.kill();
+    await stop(browser, server);
     if (Object.keys(figures).length > 0) {
       writeFileSync(join(SHOTS, 'scale-figures.json'), JSON.stringify(figures, null, 2) + '\n');
       console.log('scale figures:', JSON.stringify(figures, null, 2));

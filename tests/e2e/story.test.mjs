@@ -21,19 +21,14 @@
 
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
-import { freePort, waitForServer } from './helpers.mjs';
+import { launch, serve, stop } from './helpers.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const DIST = process.env.DIST ? resolve(process.env.DIST) : join(ROOT, 'dist');
 const SHOTS = join(ROOT, 'target', 'e2e');
-const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
-const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const VIEWPORT = { width: 1280, height: 900 };
 const DAY_MS = 86_400_000;
 /** The registry's garbage-collection delay (RegistryOptions::default().gc_delay). */
@@ -561,22 +556,13 @@ describe('a newcomer follows a guided story to its end, scrubs back and reloads'
   before(async () => {
     assert.ok(existsSync(join(DIST, 'index.html')), `${DIST}/index.html is missing: build the page first with scripts/build.sh`);
     mkdirSync(SHOTS, { recursive: true });
-    const port = await freePort();
-    server = spawn(process.execPath, [join(ROOT, 'scripts', 'serve.mjs'), DIST, String(port)], {
-      cwd: ROOT,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    server.stdout.resume();
-    server.stderr.resume();
-    url = `http://127.0.0.1:${port}/`;
-    await waitForServer(url, server);
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ARGS });
+    ({ server, url } = await serve(ROOT, DIST));
+    browser = await launch();
   });
 
   after(async () => {
     for (const c of contexts) await c.close().catch(() => {});
-    await browser?.close();
-    if (server && server.exitCode === null) server.kill();
+    await stop(browser, server);
   });
 
   for (const spec of [SPLIT, RETENTION]) {
