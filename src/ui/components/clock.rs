@@ -7,7 +7,7 @@ use super::keys::{KeyHelp, KeyTarget, help_button, speed_label_in, use_keys};
 use crate::engine::Millis;
 use crate::i18n::{Lang, Msg};
 use crate::ui::format::{duration_words_in, short_duration_in, short_key};
-use crate::ui::i18n::{t, tf, tn, use_lang};
+use crate::ui::i18n::{t, tf, use_lang};
 use crate::ui::state::{Action, ClockSnap, RUN_SPEEDS, TICK_MS};
 
 #[derive(Properties, PartialEq)]
@@ -207,7 +207,7 @@ fn backlog(lang: Lang, c: &ClockSnap) -> Html {
                 tf(
                     lang,
                     "clock.kind_next",
-                    &[&job_kind_words_in(lang, k.kind, k.count), &k.next_at.to_string()],
+                    &[&crate::ui::format::job_kind_msg(k.kind, k.count).text(lang), &k.next_at.to_string()],
                 )
             })
             .collect();
@@ -247,26 +247,4 @@ fn job_kind_name(lang: Lang, kind: &'static str) -> &'static str {
         "reclaim" => t(lang, "clock.kind_reclaim"),
         other => other,
     }
-}
-
-/// `n` queued jobs of one kind (the engine's `JobView::kind`) in words, in `lang`:
-/// `"3 geo-copies"`.
-fn job_kind_words_in(lang: Lang, kind: &str, n: usize) -> String {
-    let key = match kind {
-        "reclaim" => "clock.job_reclaim",
-        "retention-delete" => "clock.job_retention_delete",
-        "adopt-key-version" => "clock.job_adopt_key_version",
-        "webhook" => "clock.job_webhook",
-        "soft-delete-purge" => "clock.job_soft_delete_purge",
-        "geo-copy" => "clock.job_geo_copy",
-        "replicate" => "clock.job_replicate",
-        "replica-created" => "clock.job_replica_created",
-        "fault-start" => "clock.job_fault_start",
-        "fault-end" => "clock.job_fault_end",
-        "failover" => "clock.job_failover",
-        "scenario-step" => "clock.job_scenario_step",
-        "workload" => "clock.job_workload",
-        other => return format!("{n} × {other}"),
-    };
-    tn(lang, key, n as u64)
 }
