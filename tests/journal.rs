@@ -307,3 +307,47 @@ fn a_session_kept_as_a_text_and_parts_replays_whole_and_refuses_a_gap() {
     let e = Registry::load_session_parts(&text, &gap).err().expect("refused");
     assert!(e.message.contains("replays to a different state"), "{}", e.message);
 }
+
+#[test]
+fn a_session_restored_a_slice_at_a_time_is_the_session_loaded_whole() {
+    // A large preset (its repositories filled a slice at a time, as the page loads it) and calls
+    // after it.
+    let mut r = premium("westeurope");
+    r.load_large_preset(200, 3).unwrap();
+    r.push_image("app", "v1", file("after the preset")).unwrap();
+    r.run_for(Millis::MINUTE);
+    r.untag("preset-00017", "v1").ok();
+    r.travel_to(Millis(1)).unwrap();
+    let text = r.save_session().unwrap();
+    let whole = Registry::load_session(&text).unwrap();
+    let entries = r.save_session().unwrap().matches("\"atMs\"").count();
+    let mut restore = Registry::begin_restore(&text, &[]).unwrap();
+    let (mut slices, mut last) = (0, (0, 0));
+    let restored = loop {
+        slices += 1;
+        assert!(slices < 10_000, "it ends");
+        if let Some(done) = restore.advance(2, 20).unwrap() {
+            break done;
+        }
+        let now = restore.progress();
+        assert!(now.0 >= last.0 && now.1 == entries, "{now:?} after {last:?} of {entries}");
+        last = now;
+    };
+    assert!(slices > 200 / 20, "the preset took several slices: {slices}");
+    assert_eq!(restored.event_log_hash(), whole.event_log_hash());
+    assert_eq!(restored.history_view(), whole.history_view(), "opened where it was looked at");
+    assert_eq!(restored.journal(), whole.journal());
+    // A damaged session (another state hash) is refused at the end, as loading it whole is.
+    let hash = r.save_session().unwrap().split("\"stateHash\":\"").nth(1).unwrap()[..64].to_string();
+    let damaged = text.replace(&hash, &"0".repeat(64));
+    assert_ne!(damaged, text);
+    let mut restore = Registry::begin_restore(&damaged, &[]).unwrap();
+    let e = loop {
+        match restore.advance(1_000, u32::MAX) {
+            Ok(Some(_)) => panic!("a damaged session restored"),
+            Ok(None) => {}
+            Err(e) => break e,
+        }
+    };
+    assert!(e.message.contains("replays to a different state"), "{}", e.message);
+}

@@ -332,6 +332,69 @@ pub struct Journal {
     pub(super) sealed: bool,
 }
 
+/// A saved session being replayed a slice at a time (`Registry::begin_restore`).
+pub struct SessionRestore {
+    journal: Journal,
+    hash: String,
+    now: Millis,
+    looking_at: Option<Millis>,
+    written_by: String,
+    /// The registry being rebuilt (taken when done).
+    registry: Option<Registry>,
+    /// The next entry to replay.
+    next: usize,
+}
+
+impl SessionRestore {
+    /// Entries replayed and entries in all.
+    pub fn progress(&self) -> (usize, usize) {
+        (self.next, self.journal.entries.len())
+    }
+
+    /// How far the replay has got, from 0 to 1: entries replayed, a large preset being filled
+    /// counted by its repositories (its one entry is most of the work).
+    pub fn fraction(&self) -> f64 {
+        let all = self.journal.entries.len().max(1) as f64;
+        let preset = self.registry.as_ref().and_then(|r| r.preset.as_ref());
+        match preset {
+            Some(p) => {
+                ((self.next.saturating_sub(1)) as f64 + f64::from(p.next) / f64::from(p.repos.max(1))) / all
+            }
+            None => self.next as f64 / all,
+        }
+    }
+
+    /// Replays up to `entries` more entries, or, while a large preset is being filled, up to
+    /// `preset_repos` more of its repositories (its entry is replayed as the page loads it, a
+    /// slice at a time). Gives the registry once everything is replayed and it matches what
+    /// was saved; an error refuses the session whole, as `load_session` does.
+    pub fn advance(&mut self, entries: usize, preset_repos: u32) -> Result<Option<Registry>> {
+        let Some(r) = self.registry.as_mut() else { return Ok(None) };
+        if r.preset.is_some() {
+            r.continue_large_preset(preset_repos.max(1));
+            return Ok(None);
+        }
+        let end = self.next.saturating_add(entries.max(1)).min(self.journal.entries.len());
+        while self.next < end {
+            let entry = &self.journal.entries[self.next];
+            self.next += 1;
+            if let ([Command::LoadLargePreset { repos, tags_per_repo }], []) =
+                (entry.commands.as_slice(), entry.context.as_slice())
+            {
+                // Refused then, refused now: that is the record (as a replay of it does).
+                let _ = r.begin_large_preset(*repos, *tags_per_repo);
+                return Ok(None);
+            }
+            r.replay_entry(&self.journal, entry)?;
+        }
+        if self.next < self.journal.entries.len() {
+            return Ok(None);
+        }
+        let Some(r) = self.registry.take() else { return Ok(None) };
+        r.replayed_as_saved(&self.hash, self.now, self.looking_at, &self.written_by).map(Some)
+    }
+}
+
 /// A session's text read, bounded and parsed (not yet checked).
 fn parse_saved(json: &str) -> Result<SavedJournal> {
     if json.len() as u64 > SESSION_TEXT_MAX {
@@ -749,6 +812,19 @@ impl Registry {
         serde_json::to_string(&saved).map_err(|e| bad("errors.session_write", [arg(e)]))
     }
 
+    /// A saved session (a text and the parts saved after it) to replay a slice at a time, so a
+    /// page can show how far it has got and stay responsive: [`SessionRestore::advance`] until
+    /// it gives the registry. Checked as [`Registry::load_session_parts`] checks it.
+    pub fn begin_restore(json: &str, parts: &[String]) -> Result<SessionRestore> {
+        let saved = if parts.is_empty() { parse_saved(json)? } else { merge_parts(json, parts)? };
+        let written_by = saved.written_by.clone();
+        let looking_at = saved.looking_at_ms;
+        let (journal, hash, now) = Journal::from_saved(saved)?;
+        let origin = journal.origin.as_ref().ok_or_else(|| bad("errors.session_no_origin", []))?;
+        let registry = Registry::from_origin(origin)?;
+        Ok(SessionRestore { journal, hash, now, looking_at, written_by, registry: Some(registry), next: 0 })
+    }
+
     /// A saved session replayed: refused whole, with the reason, if the text is damaged, from
     /// a newer Stowage, or replays to a different state than the one saved.
     pub fn load_session(json: &str) -> Result<Registry> {
@@ -759,17 +835,29 @@ impl Registry {
         let written_by = saved.written_by.clone();
         let looking_at = saved.looking_at_ms;
         let (journal, hash, now) = Journal::from_saved(saved)?;
-        let mut r = Registry::replay(&journal)?;
-        if r.event_log_hash() != hash || r.now != now {
+        let r = Registry::replay(&journal)?;
+        r.replayed_as_saved(&hash, now, looking_at, &written_by)
+    }
+
+    /// A replayed session checked against what was saved (the state hash and the time), then
+    /// shown at the time it was looked at, if saved in the past.
+    fn replayed_as_saved(
+        mut self,
+        hash: &str,
+        now: Millis,
+        looking_at: Option<Millis>,
+        written_by: &str,
+    ) -> Result<Registry> {
+        if self.event_log_hash() != hash || self.now != now {
             return Err(bad(
                 "errors.session_replays_differently",
                 [arg(written_by), arg(env!("CARGO_PKG_VERSION"))],
             ));
         }
         if let Some(t) = looking_at.filter(|t| *t < now) {
-            r.travel_to(t)?;
+            self.travel_to(t)?;
         }
-        Ok(r)
+        Ok(self)
     }
 
     /// Builds the registry a log starts from.

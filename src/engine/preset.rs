@@ -34,8 +34,8 @@ pub fn preset_repo(i: u32) -> String {
 /// A preset being loaded a slice at a time (so a page can show progress).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PresetLoad {
-    next: u32,
-    repos: u32,
+    pub(super) next: u32,
+    pub(super) repos: u32,
     tags_per_repo: u32,
     images: Vec<(super::digest::Digest, std::collections::BTreeSet<super::digest::Digest>)>,
 }

@@ -682,7 +682,7 @@ async fn restore_saved(db: Option<IdbDatabase>, record: JsValue, parts: Result<V
     page(Action::Note(say("keep.restoring_note", [Arg::Size(total)])));
     paint().await;
     let t0 = perf_now();
-    let result = Registry::load_session_parts(&text, &parts);
+    let result = restore_in_slices(&text, &parts, total).await;
     let ms = perf_now() - t0;
     match result {
         Ok(r) => {
@@ -708,6 +708,43 @@ async fn restore_saved(db: Option<IdbDatabase>, record: JsValue, parts: Result<V
             refuse_saved(db, record, text, e).await
         }
     }
+}
+
+/// Real milliseconds of replay per frame while restoring, so the page keeps painting.
+const RESTORE_SLICE_MS: f64 = 12.0;
+
+/// Replays a saved session (its text and parts) a slice per frame, saying how far it has got
+/// (a session holding the large preset takes seconds; the page never stops painting).
+async fn restore_in_slices(text: &str, parts: &[String], total: u64) -> Result<Registry, RegistryError> {
+    let mut restore = Registry::begin_restore(text, parts)?;
+    let mut shown = 0;
+    loop {
+        let start = perf_now();
+        while perf_now() - start < RESTORE_SLICE_MS {
+            if let Some(r) = restore.advance(8, 500)? {
+                return Ok(r);
+            }
+        }
+        let percent = (restore.fraction() * 100.0).floor().clamp(0.0, 99.0) as u64;
+        if percent != shown {
+            shown = percent;
+            keep(KeepAction::Opened(Line::info(say(
+                "keep.restoring_progress",
+                [Arg::Size(total), plain(percent)],
+            ))));
+        }
+        next_frame().await;
+    }
+}
+
+/// Waits for the browser's next frame (it paints what was dispatched meanwhile).
+async fn next_frame() {
+    let p = Promise::new(&mut |resolve, _| {
+        if let Some(w) = web_sys::window() {
+            let _ = w.request_animation_frame(&resolve);
+        }
+    });
+    let _ = JsFuture::from(p).await;
 }
 
 async fn refuse_saved(db: Option<IdbDatabase>, record: JsValue, text: Option<String>, e: RegistryError) {

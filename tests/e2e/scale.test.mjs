@@ -479,6 +479,41 @@ describe('charts, projector mode and the large preset', { timeout: 600_000 }, ()
       await timeCatalog('#catalog-after-go', 'team25/service-050025');
       await p.locator('#catalog').screenshot({ path: join(SHOTS, 'scale-06-catalog-deep.png') });
     });
+
+    it('a reload restores the large registry a slice per frame, saying how far it has got', async () => {
+      const h = await p.evaluate(() => window.stowage.page().eventLogHash());
+      const ms = Number(await p.locator('#clock-now').getAttribute('data-ms'));
+      await p.locator(`#session-saved[data-hash="${h}"][data-now-ms="${ms}"]`).waitFor({ timeout: 60_000 });
+      // From the first script of the reloaded page: every frame's time, and each new line of the
+      // session panel.
+      await p.addInitScript(() => {
+        const w = (window.__restore = { frames: [], lines: [] });
+        const poll = (t) => {
+          w.frames.push(t);
+          const line = document.querySelector('#session-opened')?.textContent ?? null;
+          if (line !== null && w.lines.at(-1)?.line !== line) w.lines.push({ t, line });
+          if (!document.querySelector('#session-opened.ok, #session-opened.error')) requestAnimationFrame(poll);
+        };
+        requestAnimationFrame(poll);
+      });
+      await p.reload();
+      await p.locator('#session-opened.ok').waitFor({ timeout: 120_000 });
+      assert.equal(await p.evaluate(() => window.stowage.page().eventLogHash()), h, 'the same registry');
+      assert.deepEqual(await catalogNames(), Array.from({ length: 20 }, (_, k) => presetRepo(k * 50)));
+      const w = await p.evaluate(() => window.__restore);
+      const percents = w.lines.map((l) => l.line.match(/… (\d+)%$/)?.[1]).filter(Boolean).map(Number);
+      assert.ok(percents.length >= 3, `the panel said how far it had got: ${JSON.stringify(w.lines.map((l) => l.line))}`);
+      assert.deepEqual(percents, [...percents].sort((a, b) => a - b), 'never backwards');
+      // The frames while it replayed: from the first progress line to the end.
+      const from = w.lines.find((l) => /%$/.test(l.line)).t;
+      const during = w.frames.filter((t) => t >= from);
+      let longest = 0;
+      for (let i = 1; i < during.length; i++) longest = Math.max(longest, during[i] - during[i - 1]);
+      const opened = await p.locator('#session-opened').textContent();
+      const replayedMs = Number(opened.match(/Replayed in ([\d,]+) ms/)[1].replaceAll(',', ''));
+      figures.restore = { replayedMs, frames: during.length, longestFrameMs: Math.round(longest), progressLines: percents.length };
+      assert.ok(longest < 1000, `the page froze for ${longest} ms while restoring`);
+    });
   });
 
   it('raised no error in any page', () => {
