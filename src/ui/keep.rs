@@ -274,6 +274,8 @@ struct Driver {
     pending_import: Option<(String, Registry)>,
     /// The copy saved last: when and how big (for the failure message).
     last_saved: Option<SaveInfo>,
+    /// Another tab holds the session (the Web Locks API said so): this one never writes.
+    follower: bool,
     /// What `CURRENT` and its parts hold: the registry they are of (a new one is saved whole),
     /// the engine's mark for the next part, how many parts and their bytes, and the text's.
     log: Option<SavedLog>,
@@ -399,8 +401,9 @@ enum Write {
 /// between saves.
 fn autosave(urgent: bool) {
     let now_ms = perf_now();
-    let go =
-        with_driver(|d| d.ready && d.db.is_some() && (urgent || (!d.saving && now_ms >= d.next_save_at)));
+    let go = with_driver(|d| {
+        d.ready && !d.follower && d.db.is_some() && (urgent || (!d.saving && now_ms >= d.next_save_at))
+    });
     if !go {
         return;
     }
@@ -554,6 +557,35 @@ fn record_of(info: &SaveInfo, text: &str, kind: &str) -> JsValue {
     o.into()
 }
 
+/// Takes this browser's session for this tab, for as long as it is open (the Web Locks API,
+/// `stowage-session`); false when another tab holds it. A browser without the API: true.
+async fn hold_session_lock() -> bool {
+    let Some(window) = web_sys::window() else { return true };
+    let navigator = window.navigator();
+    let locks = Reflect::get(&navigator, &"locks".into()).unwrap_or(JsValue::UNDEFINED);
+    let request = Reflect::get(&locks, &"request".into()).ok().and_then(|f| f.dyn_into::<Function>().ok());
+    let Some(request) = request else { return true };
+    let mut settle: Option<Function> = None;
+    let granted = Promise::new(&mut |resolve, _| settle = Some(resolve));
+    let Some(settle) = settle else { return true };
+    // Called with the lock, or null when another tab holds it; the lock is held until the
+    // promise it returns settles: never, for the tab's life.
+    let callback = Closure::<dyn FnMut(JsValue) -> JsValue>::new(move |lock: JsValue| {
+        let held = !lock.is_null() && !lock.is_undefined();
+        let _ = settle.call1(&JsValue::NULL, &held.into());
+        if held { Promise::new(&mut |_, _| {}).into() } else { JsValue::UNDEFINED }
+    });
+    let options = js_sys::Object::new();
+    let _ = Reflect::set(&options, &"ifAvailable".into(), &true.into());
+    let asked = request.call3(&locks, &"stowage-session".into(), &options, callback.as_ref().unchecked_ref());
+    // The closure must outlive the page (the lock's promise holds it).
+    callback.forget();
+    if asked.is_err() {
+        return true;
+    }
+    JsFuture::from(granted).await.ok().and_then(|v| v.as_bool()).unwrap_or(true)
+}
+
 /// Asks the browser for persistent storage (once, after the first save) and reads its estimate.
 async fn storage_facts(after_save: bool) {
     let Some(storage) = web_sys::window().map(|w| w.navigator().storage()) else { return };
@@ -590,6 +622,12 @@ async fn open_and_restore() {
         }
     };
     with_driver(|d| d.db = db.clone());
+    // One tab saves a browser's session: another one open at the same time only reads it (two
+    // writers would interleave their parts and lose each other's work).
+    if db.is_some() && !hold_session_lock().await {
+        with_driver(|d| d.follower = true);
+        keep(KeepAction::Unavailable(Msg::key("keep.other_tab")));
+    }
     spawn_local(storage_facts(false));
     let (saved, kept) = match &db {
         Some(db) => (get(db, CURRENT).await, get(db, KEPT).await),
@@ -606,7 +644,7 @@ async fn open_and_restore() {
         }
     };
     if let Some(payload) = link {
-        if let (Some(db), Some(record)) = (&db, &saved) {
+        if let (Some(db), Some(record), false) = (&db, &saved, with_driver(|d| d.follower)) {
             set_aside(db, record, Msg::key("keep.kept_for_link")).await;
         }
         return open_link(&payload).await;
@@ -784,6 +822,10 @@ async fn set_aside(db: &IdbDatabase, record: &JsValue, why: Msg) {
     let _ = Reflect::set(&o, &"whyText".into(), &msg_json(&why).to_string().into());
     let _ = Reflect::set(&o, &"record".into(), record);
     let o: JsValue = o.into();
+    // A tab that only reads (another tab holds the session) keeps it for download, not in storage.
+    if with_driver(|d| d.follower) {
+        return remember_kept(&o, None);
+    }
     match put(db, KEPT, &o).await {
         Ok(()) => remember_kept(&o, None),
         Err(e) => {
@@ -1149,7 +1191,7 @@ async fn forget_kept() {
         d.kept_text = None;
         d.db.clone()
     });
-    if let Some(db) = db {
+    if let (Some(db), false) = (db, with_driver(|d| d.follower)) {
         let _ = delete(&db, KEPT).await;
     }
     keep(KeepAction::Kept(None));

@@ -584,6 +584,46 @@ describe('keeping the session', { timeout: 300_000 }, () => {
     await context.close();
   });
 
+  it('(f) two tabs: the second shows the session but does not save; reloaded once the first is closed, it saves', async () => {
+    const context = await newContext();
+    const first = await open(context);
+    await push(first);
+    const h1 = await hash(first);
+    await saved(first, h1);
+    const stored = async (p) => [await record(p, DB.current), ...await parts(p)].map((r) => r.text);
+
+    // A second tab of the same browser: it restores the session, and says it does not save.
+    let second = await open(context);
+    await second.locator('#session-opened.ok', { hasText: 'Restored your session: 1 action' }).waitFor();
+    assert.equal(await hash(second), h1);
+    const other = 'This session is open in another tab of this browser, which saves it: this tab shows it but does ' +
+      "not save what you do here. Close the other tab and reload this one to save here; Export session keeps this tab's " +
+      'work as a file.';
+    assert.equal(await second.locator('#session-unavailable').textContent(), other);
+    await shotSession(second, 'keep-13-second-tab.png');
+    // What is done there is not written over the first tab's session.
+    const before = await stored(first);
+    await advance(second, '#advance-10m');
+    await second.waitForTimeout(2_500);
+    assert.deepEqual(await stored(first), before, 'the second tab wrote nothing');
+    // The first tab goes on saving.
+    await advance(first, '#advance-1m');
+    const h2 = await hash(first);
+    const ms = await clockMs(first);
+    await saved(first, h2);
+    await first.close();
+
+    // The first tab closed: reloaded, the second restores what the first saved last, and saves.
+    await second.reload();
+    await second.locator('#session-opened.ok').waitFor();
+    assert.equal(await hash(second), h2);
+    assert.equal(await clockMs(second), ms);
+    assert.equal(await second.locator('#session-unavailable').count(), 0);
+    await advance(second, '#advance-1m');
+    await saved(second);
+    await context.close();
+  });
+
   it('no page error or console error happened', () => {
     assert.deepEqual(pageErrors, []);
   });
