@@ -607,8 +607,12 @@ pub struct State {
     seals_version: u64,
     open_json: SmallSet<LayerKey>,
     checks: SmallMap<LayerKey, Result<BlobCheck, UiError>>,
-    /// Blob digest → record key with a flipped bit.
+    /// Blob digest → record key, for every record whose bit was flipped from this page; which
+    /// of them carry the flip at the time shown is `flipped` (the log says: an odd count of
+    /// flips of bit 0), so marks follow time travel.
     tampered: SmallMap<String, String>,
+    /// Record keys whose bit 0 is flipped at the time shown (refreshed with the snapshot).
+    flipped: std::collections::BTreeSet<String>,
     /// Repositories, tags and manifests whose lock toggles are shown.
     open_locks: SmallSet<LockKey>,
     pub confirm: Option<Danger>,
@@ -688,6 +692,7 @@ impl State {
             open_json: Default::default(),
             checks: Default::default(),
             tampered: Default::default(),
+            flipped: Default::default(),
             open_locks: Default::default(),
             confirm: None,
             snapshot: Snapshot::default(),
@@ -1059,15 +1064,16 @@ impl State {
     }
 
     fn tamper(&mut self, digest: String, key: String) {
-        let flipped_back = self.tampered.contains_key(&digest);
+        let flipped_back = self.flipped.contains(&key);
         if self.change(|r| r.tamper_record(&key, 0)).is_none() {
             return;
         }
+        self.tampered.insert(digest, key.clone());
         if flipped_back {
-            self.tampered.remove(&digest);
+            self.flipped.remove(&key);
             self.note(Msg::new("notes.unflipped", [key.into()]));
         } else {
-            self.tampered.insert(digest, key.clone());
+            self.flipped.insert(key.clone());
             self.note(Msg::new("notes.flipped", [key.into()]));
         }
     }
@@ -1132,6 +1138,7 @@ impl State {
         };
         let Ok(r) = reg.try_borrow() else { return self.fail(busy()) };
         let r: &Registry = &r;
+        self.flipped = flipped_keys(r);
         self.refresh_seals(r);
         let catalog = self.catalog_snap(r);
         let now = r.now();
@@ -1310,7 +1317,7 @@ impl State {
             repo: repo.to_string(),
             role,
             check: self.checks.get(&key).cloned(),
-            tampered_key: self.tampered.get(&key.1).cloned(),
+            tampered_key: self.tampered.get(&key.1).filter(|k| self.flipped.contains(*k)).cloned(),
             seal,
             view,
         }
@@ -1319,6 +1326,23 @@ impl State {
 
 /// The next `n` garbage-collection reclaims, in the order they run. They are usually among the
 /// first jobs; the scan widens only while it has not found them all.
+/// The record keys whose bit 0 is flipped at the time the registry shows: flipped an odd
+/// number of times in its log (which, looking at the past, ends there).
+fn flipped_keys(r: &Registry) -> std::collections::BTreeSet<String> {
+    use crate::engine::journal::Command;
+    let mut odd = std::collections::BTreeSet::new();
+    for entry in &r.journal().entries {
+        for c in &entry.commands {
+            if let Command::TamperRecord { key, bit: 0 } = c
+                && !odd.remove(key)
+            {
+                odd.insert(key.clone());
+            }
+        }
+    }
+    odd
+}
+
 fn next_reclaims(r: &Registry, n: usize, total: usize) -> Vec<JobView> {
     if n == 0 {
         return vec![];

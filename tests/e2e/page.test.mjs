@@ -281,6 +281,14 @@ describe('the Stowage page', { timeout: 300_000 }, () => {
     assert.equal(await storageUsed(), before);
     await row.scrollIntoViewIfNeeded();
     await shot('03b-tampered.png');
+    // The mark follows time travel: in the past before the flip it is gone; back at the present
+    // the record is flipped again, and the page says so.
+    await page.evaluate(() => window.stowage.page().stepBack());
+    await page.locator('#history[data-in-past="true"]').waitFor();
+    assert.equal(await page.locator('.tamper-layer', { hasText: 'back' }).count(), 0);
+    await page.evaluate(() => window.stowage.page().returnToPresent());
+    await page.locator('#history[data-in-past="false"]').waitFor();
+    await row.locator('.sealed .inline-error', { hasText: 'INTEGRITY_ERROR' }).waitFor();
 
     await row.locator('.tamper-layer', { hasText: 'back' }).click();
     await row.locator('.verify-layer').click();
