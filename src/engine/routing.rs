@@ -42,6 +42,11 @@ pub struct Client {
     pub lookups: u64,
     /// Requests it made.
     pub requests: u64,
+    /// Whole-image pushes and pulls it ran (from the page, the console, a scenario or a
+    /// workload), and those that failed, by error code.
+    pub pushes: u64,
+    pub pulls: u64,
+    pub failures: std::collections::BTreeMap<&'static str, u64>,
 }
 
 /// Which replica served each request of a client's multi-request operation.
@@ -99,6 +104,9 @@ impl Registry {
             resolved: None,
             lookups: 0,
             requests: 0,
+            pushes: 0,
+            pulls: 0,
+            failures: Default::default(),
         };
         self.clients.insert(name.to_string(), client.clone());
         Ok(client)
@@ -182,6 +190,32 @@ impl Registry {
         tag: &str,
         layers: Vec<LayerInput>,
     ) -> Result<ClientReport> {
+        let report = self.client_push_run(name, repo, tag, layers)?;
+        self.tally_run(name, true, &report);
+        Ok(report)
+    }
+
+    /// Counts a client's run, and its failure by code.
+    fn tally_run(&mut self, name: &str, push: bool, report: &ClientReport) {
+        if let Some(c) = self.clients.get_mut(name) {
+            if push {
+                c.pushes += 1;
+            } else {
+                c.pulls += 1;
+            }
+            if let Some(code) = report.error_code {
+                *c.failures.entry(code).or_default() += 1;
+            }
+        }
+    }
+
+    fn client_push_run(
+        &mut self,
+        name: &str,
+        repo: &str,
+        tag: &str,
+        layers: Vec<LayerInput>,
+    ) -> Result<ClientReport> {
         let mut report = self.new_report(name)?;
         if layers.is_empty() {
             return err_k(ErrorCode::ManifestInvalid, "errors.image_no_layers", []);
@@ -224,6 +258,12 @@ impl Registry {
         repo: &str,
         reference: &str,
     ) -> Result<ClientReport> {
+        let report = self.client_pull_run(name, repo, reference)?;
+        self.tally_run(name, false, &report);
+        Ok(report)
+    }
+
+    fn client_pull_run(&mut self, name: &str, repo: &str, reference: &str) -> Result<ClientReport> {
         let mut report = self.new_report(name)?;
         let Some(pulled) =
             self.routed(name, "GET manifest", &mut report, |r| r.pull_manifest(repo, reference))

@@ -151,7 +151,7 @@ fn app() -> Html {
                     <components::Charts registry={state.registry.clone().map(Shared)} generation={state.generation}
                         version={state.version} now={snap.clock.now} />
                     <ClientsPanel key={format!("clients-{generation}")} clients={snap.clients.clone()}
-                        total={snap.clients_total} runs={state.client_runs.clone()} tally={state.client_tally.clone()}
+                        total={snap.clients_total} runs={state.client_runs.clone()}
                         error={state.error_of(Panel::Clients)} on_action={on_action.clone()} />
                     if snap.scenario.is_none() { { oracle } }
                 </div>

@@ -32,7 +32,7 @@ mod preset;
 mod run;
 mod scenario;
 
-pub use geo::{ClientRun, ClientTally};
+pub use geo::ClientRun;
 pub use guide::{ContinueHow, GuideSnap, PROBE_MAX, StoryAction, StoryUi};
 pub use preset::{PRESET_REPOS, PRESET_TAGS_PER_REPO, PresetLoadSnap};
 pub use run::{RUN_SPEEDS, RunSnap, TICK_MS};
@@ -632,8 +632,6 @@ pub struct State {
     pub panel_error: Option<(Panel, UiError)>,
     /// Client pushes and pulls made from the page, newest first (at most `CLIENT_RUNS_KEPT`).
     pub client_runs: Vec<ClientRun>,
-    /// Every client push and pull made from the page, counted per client.
-    pub client_tally: Vec<ClientTally>,
     client_runs_made: u64,
     /// The clock running by itself, while it does.
     running: Option<RunSnap>,
@@ -705,7 +703,6 @@ impl State {
             last_pushed: None,
             panel_error: None,
             client_runs: vec![],
-            client_tally: vec![],
             client_runs_made: 0,
             running: None,
             scenario_list: ScenarioList::Loading,

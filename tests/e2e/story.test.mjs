@@ -186,6 +186,13 @@ const SPLIT = {
   /** The story's last frame suggests a push from runner: done from the clients panel. */
   sandbox: async (p, ctx) => {
     const before = await pushesOf(p);
+    // The clients table counts every run of runner, the story's pushes too, four of them refused
+    // with MANIFEST_BLOB_UNKNOWN (the engine counts them, not the page, so a reload keeps them).
+    const runner = p.locator('#client-table tr[data-client="runner"]');
+    const counts = async () => ['data-runs', 'data-failed', 'data-manifest-blob-unknown']
+      .map(async (a) => Number(await runner.getAttribute(a)));
+    const [runs, failed, blobUnknown] = await Promise.all(await counts());
+    assert.deepEqual([failed, blobUnknown], [before.byCode.MANIFEST_BLOB_UNKNOWN, before.byCode.MANIFEST_BLOB_UNKNOWN]);
     await p.selectOption('#client-pick', 'runner');
     await p.fill('#client-repo', 'api');
     await p.fill('#client-tag', 'mine');
@@ -201,7 +208,8 @@ const SPLIT = {
     assert.deepEqual(requests[3], [requests[3][0], 'MANIFEST_BLOB_UNKNOWN'], 'the manifest is refused');
     assert.notEqual(requests[3][0], requests[2][0], 'the manifest went to another replica than the config');
     assert.deepEqual(requests.slice(0, 3).map((r) => r[1]), [null, null, null], 'the layers and the config were accepted');
-    await p.locator('#client-table tr[data-client="runner"][data-runs="1"][data-failed="1"][data-manifest-blob-unknown="1"]').waitFor();
+    await p.locator(`#client-table tr[data-client="runner"][data-runs="${runs + 1}"][data-failed="${failed + 1}"]` +
+      `[data-manifest-blob-unknown="${blobUnknown + 1}"]`).waitFor();
     const after = await pushesOf(p);
     assert.deepEqual(after, { ok: before.ok, failed: before.failed + 1, byCode: { MANIFEST_BLOB_UNKNOWN: before.byCode.MANIFEST_BLOB_UNKNOWN + 1 } },
       'the oracle counted the refused push');
@@ -210,6 +218,8 @@ const SPLIT = {
   /** What must look the same after the reload. */
   figures: async (p) => ({
     pushes: await pushesOf(p),
+    runner: await p.locator('#client-table tr[data-client="runner"]').evaluate((tr) =>
+      [tr.dataset.runs, tr.dataset.failed, tr.dataset.manifestBlobUnknown]),
     used: await bytesOf(p, '#storage-used'),
     replicas: await p.locator('#replicas tbody tr[data-region]').evaluateAll((trs) => trs.map((t) => `${t.dataset.region} ${t.dataset.state}`)),
     lookups: Object.fromEntries(Object.entries(await clientsOf(p)).map(([name, c]) => [name, c.lookups])),

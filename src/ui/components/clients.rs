@@ -11,14 +11,13 @@ use crate::engine::Client;
 use crate::engine::region;
 use crate::ui::format::grouped_in;
 use crate::ui::i18n::{Lang, t, tf, tn, use_lang};
-use crate::ui::state::{Action, ClientRun, ClientTally, UiError};
+use crate::ui::state::{Action, ClientRun, UiError};
 
 #[derive(Properties, PartialEq)]
 pub struct ClientsProps {
     pub clients: Vec<Client>,
     pub total: usize,
     pub runs: Vec<ClientRun>,
-    pub tally: Vec<ClientTally>,
     pub error: Option<UiError>,
     pub on_action: Callback<Action>,
 }
@@ -136,24 +135,24 @@ fn client_table(lang: Lang, props: &ClientsProps) -> Html {
                 </thead>
                 <tbody>
                     { for props.clients.iter().map(|c| {
-                        let tally = props.tally.iter().find(|t| t.client == c.name);
-                        let runs = tally.map_or(0, |t| t.pushes + t.pulls);
-                        let failures = tally.map(|t| t.failures.clone()).unwrap_or_default();
-                        let failed: u32 = failures.iter().map(|(_, n)| n).sum();
+                        // The engine counts every run of the client: from here, the console, a scenario.
+                        let runs = c.pushes + c.pulls;
+                        let failures: Vec<(&'static str, u64)> = c.failures.iter().map(|(k, n)| (*k, *n)).collect();
+                        let failed: u64 = failures.iter().map(|(_, n)| n).sum();
                         html! {
                             <tr data-client={c.name.clone()} data-region={c.region} data-dns-cache={c.dns_cache.to_string()}
                                 data-lookups={c.lookups.to_string()} data-runs={runs.to_string()}
                                 data-failed={failed.to_string()}
-                                data-manifest-blob-unknown={tally.map_or(0, |t| t.failed("MANIFEST_BLOB_UNKNOWN")).to_string()}>
+                                data-manifest-blob-unknown={c.failures.get("MANIFEST_BLOB_UNKNOWN").copied().unwrap_or(0).to_string()}>
                                 <th scope="row" class="mono">{ &c.name }</th>
                                 <td>{ display(c.region) }<span class="sub">{ if c.dns_cache { t(lang, "clients.dns_cached") } else { t(lang, "clients.no_dns_cache") } }</span></td>
                                 <td class="mono">{ c.resolved.map_or("—".to_string(), |(to, until)| {
                                     if c.dns_cache { tf(lang, "clients.resolved_until", &[to, &until.to_string()]) } else { to.to_string() }
                                 }) }</td>
                                 <td class="num">{ grouped_in(lang, c.lookups) }</td>
-                                <td class="num">{ runs }</td>
+                                <td class="num">{ grouped_in(lang, runs) }</td>
                                 <td class={classes!("num", "failed", (failed > 0).then_some("bad"))}>
-                                    if failures.len() != 1 { { grouped_in(lang, u64::from(failed)) } }
+                                    if failures.len() != 1 { { grouped_in(lang, failed) } }
                                     { for failures.iter().map(|(code, n)| html! {
                                         <span class="sub code-count" data-code={*code}>{ format!("{n} {code}") }</span>
                                     }) }

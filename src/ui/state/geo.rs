@@ -35,21 +35,6 @@ pub struct ClientRun {
     pub report: ClientReport,
 }
 
-/// How a client's runs from the page went: how many, and the failures by error code.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct ClientTally {
-    pub client: String,
-    pub pushes: u32,
-    pub pulls: u32,
-    pub failures: Vec<(&'static str, u32)>,
-}
-
-impl ClientTally {
-    pub fn failed(&self, code: &str) -> u32 {
-        self.failures.iter().find(|(c, _)| *c == code).map_or(0, |(_, n)| *n)
-    }
-}
-
 /// The two small text layers a client push from the page sends: what they say makes every
 /// push new content (a push a minute later is not the same blob), and a script can rebuild them.
 pub fn client_layers(client: &str, repo: &str, tag: &str, now: Millis) -> Vec<LayerInput> {
@@ -193,29 +178,10 @@ impl State {
         self.client_ran(ClientOp::Pull, format!("{repo}{sep}{reference}"), report);
     }
 
-    /// Keeps a client run and its count, and says how it went.
+    /// Keeps a client run to show (the engine counts it), and says how it went.
     fn client_ran(&mut self, op: ClientOp, image: String, report: ClientReport) {
         let at = self.with(|r| Ok(r.now())).unwrap_or_default();
         self.client_runs_made += 1;
-        let tally = match self.client_tally.iter_mut().position(|t| t.client == report.client) {
-            Some(i) => &mut self.client_tally[i],
-            None => {
-                self.client_tally
-                    .push(ClientTally { client: report.client.clone(), ..ClientTally::default() });
-                let last = self.client_tally.len() - 1;
-                &mut self.client_tally[last]
-            }
-        };
-        match op {
-            ClientOp::Push => tally.pushes += 1,
-            ClientOp::Pull => tally.pulls += 1,
-        }
-        if let Some(code) = report.error_code {
-            match tally.failures.iter_mut().find(|(c, _)| *c == code) {
-                Some((_, n)) => *n += 1,
-                None => tally.failures.push((code, 1)),
-            }
-        }
         let mut regions: Vec<&str> = vec![];
         for q in &report.requests {
             if !q.region.is_empty() && !regions.contains(&q.region) {
