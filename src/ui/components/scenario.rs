@@ -74,9 +74,20 @@ fn use_probe(list: &ScenarioList, on_action: Callback<Action>) {
 }
 
 /// Guided stories first, each group in the list's order.
+/// The opening tour leads (it tells the story the others take apart), then the other stories.
 fn story_first(entries: &[ScenarioEntry]) -> Vec<&ScenarioEntry> {
-    entries.iter().filter(|e| e.guided).chain(entries.iter().filter(|e| !e.guided)).collect()
+    let tour = |e: &&ScenarioEntry| e.name == TOUR;
+    let guided = entries.iter().filter(|e| e.guided);
+    guided
+        .clone()
+        .filter(tour)
+        .chain(guided.filter(|e| !tour(e)))
+        .chain(entries.iter().filter(|e| !e.guided))
+        .collect()
 }
+
+/// The opening tour's name.
+const TOUR: &str = "tour";
 
 fn option(lang: Lang, e: &ScenarioEntry, chosen: Option<&str>) -> Html {
     let (title, title_lang) = file_text(&e.title, lang);
