@@ -1,6 +1,7 @@
-//! What only a browser can do for the page: read chosen files and save a download.
+//! What only a browser can do for the page: read chosen files, save a download, and keep a
+//! small choice in `localStorage`.
 
-use wasm_bindgen::JsCast;
+use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
 use super::state::{FILE_MAX_BYTES, ReadFile, UiError};
@@ -110,4 +111,21 @@ fn describe(value: &wasm_bindgen::JsValue) -> Arg {
 /// The same, as a text of its own.
 fn browser_words(value: &wasm_bindgen::JsValue) -> Msg {
     Msg::new("errors.untranslated", [describe(value)])
+}
+
+/// Calls `localStorage[method](...args)`; None when there is no storage, it is switched off
+/// (reading `localStorage` throws) or the call throws (a full quota).
+pub fn local_storage(method: &str, args: &[&str]) -> Option<JsValue> {
+    let window = web_sys::window()?;
+    let storage = js_sys::Reflect::get(&window, &JsValue::from_str("localStorage")).ok()?;
+    if storage.is_null() || storage.is_undefined() {
+        return None;
+    }
+    let f: js_sys::Function =
+        js_sys::Reflect::get(&storage, &JsValue::from_str(method)).ok()?.dyn_into().ok()?;
+    match args {
+        [a] => f.call1(&storage, &JsValue::from_str(a)).ok(),
+        [a, b] => f.call2(&storage, &JsValue::from_str(a), &JsValue::from_str(b)).ok(),
+        _ => None,
+    }
 }

@@ -3,7 +3,6 @@
 //! and the document's title following it. The catalogue itself is `crate::i18n`, which
 //! compiles natively too so its test runs with `cargo test`.
 
-use wasm_bindgen::{JsCast, JsValue};
 use yew::prelude::*;
 
 pub use crate::i18n::{Lang, t, tf, tn};
@@ -55,30 +54,13 @@ fn show(lang: Lang) {
     document.set_title(t(lang, "page.title"));
 }
 
-/// Calls `localStorage[method](...args)`; None when there is no storage, it is switched off
-/// (reading `localStorage` throws) or the call throws (a full quota).
-fn local_storage(method: &str, args: &[&str]) -> Option<JsValue> {
-    let window = web_sys::window()?;
-    let storage = js_sys::Reflect::get(&window, &JsValue::from_str("localStorage")).ok()?;
-    if storage.is_null() || storage.is_undefined() {
-        return None;
-    }
-    let f: js_sys::Function =
-        js_sys::Reflect::get(&storage, &JsValue::from_str(method)).ok()?.dyn_into().ok()?;
-    match args {
-        [a] => f.call1(&storage, &JsValue::from_str(a)).ok(),
-        [a, b] => f.call2(&storage, &JsValue::from_str(a), &JsValue::from_str(b)).ok(),
-        _ => None,
-    }
-}
-
 /// The language chosen earlier in this browser, if it was kept and is one the page speaks.
 fn stored() -> Option<Lang> {
-    let code = local_storage("getItem", &[LANG_KEY])?.as_string()?;
+    let code = super::browser::local_storage("getItem", &[LANG_KEY])?.as_string()?;
     Lang::from_tag(&code)
 }
 
 /// Keeps the choice; None when the browser refused it.
 fn store(lang: Lang) -> Option<()> {
-    local_storage("setItem", &[LANG_KEY, lang.code()]).map(|_| ())
+    super::browser::local_storage("setItem", &[LANG_KEY, lang.code()]).map(|_| ())
 }

@@ -1,4 +1,3 @@
-use wasm_bindgen::{JsCast, JsValue};
 use yew::prelude::*;
 
 use crate::engine::{Cost, KeyState, Usage};
@@ -179,29 +178,13 @@ fn apply_projector(on: bool) {
     root.set_class_name(&classes.join(" "));
 }
 
-/// Calls `localStorage[method](...args)`; None when there is no storage, it is switched off
-/// (reading `localStorage` throws) or the call throws (a full quota).
-fn local_storage(method: &str, args: &[&str]) -> Option<JsValue> {
-    let window = web_sys::window()?;
-    let storage = js_sys::Reflect::get(&window, &JsValue::from_str("localStorage")).ok()?;
-    if storage.is_null() || storage.is_undefined() {
-        return None;
-    }
-    let f: js_sys::Function =
-        js_sys::Reflect::get(&storage, &JsValue::from_str(method)).ok()?.dyn_into().ok()?;
-    match args {
-        [a] => f.call1(&storage, &JsValue::from_str(a)).ok(),
-        [a, b] => f.call2(&storage, &JsValue::from_str(a), &JsValue::from_str(b)).ok(),
-        _ => None,
-    }
-}
-
 /// Whether projector mode was left on in this browser (off when storage cannot tell).
 fn stored_projector() -> bool {
-    local_storage("getItem", &[PROJECTOR_KEY]).and_then(|v| v.as_string()).as_deref() == Some("on")
+    crate::ui::browser::local_storage("getItem", &[PROJECTOR_KEY]).and_then(|v| v.as_string()).as_deref()
+        == Some("on")
 }
 
 /// Keeps the choice; false when the browser refused it (the page goes on either way).
 fn store_projector(on: bool) -> bool {
-    local_storage("setItem", &[PROJECTOR_KEY, if on { "on" } else { "off" }]).is_some()
+    crate::ui::browser::local_storage("setItem", &[PROJECTOR_KEY, if on { "on" } else { "off" }]).is_some()
 }
