@@ -129,3 +129,42 @@ pub fn local_storage(method: &str, args: &[&str]) -> Option<JsValue> {
         _ => None,
     }
 }
+
+/// A drop zone's state and handlers: whether files are being dragged over it, and the three
+/// events it listens to; a drop hands its files (if any) to `on_files`.
+pub struct FileDrop {
+    pub dragging: bool,
+    pub on_drag_over: yew::Callback<web_sys::DragEvent>,
+    pub on_drag_leave: yew::Callback<web_sys::DragEvent>,
+    pub on_drop: yew::Callback<web_sys::DragEvent>,
+}
+
+/// The state and handlers of a drop zone for files.
+#[yew::hook]
+pub fn use_file_drop(on_files: yew::Callback<Vec<web_sys::File>>) -> FileDrop {
+    use yew::Callback;
+    let dragging = yew::use_state(|| false);
+    let on_drag_over = {
+        let dragging = dragging.clone();
+        Callback::from(move |e: web_sys::DragEvent| {
+            e.prevent_default();
+            dragging.set(true);
+        })
+    };
+    let on_drag_leave = {
+        let dragging = dragging.clone();
+        Callback::from(move |_: web_sys::DragEvent| dragging.set(false))
+    };
+    let on_drop = {
+        let dragging = dragging.clone();
+        Callback::from(move |e: web_sys::DragEvent| {
+            e.prevent_default();
+            dragging.set(false);
+            let files = files_of(e.data_transfer().and_then(|d| d.files()));
+            if !files.is_empty() {
+                on_files.emit(files);
+            }
+        })
+    };
+    FileDrop { dragging: *dragging, on_drag_over, on_drag_leave, on_drop }
+}

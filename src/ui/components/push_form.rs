@@ -23,7 +23,6 @@ pub fn push_form(props: &PushFormProps) -> Html {
     let identity = use_state(String::new);
     let size = use_state(|| "512".to_string());
     let unit = use_state(|| "MiB".to_string());
-    let dragging = use_state(|| false);
     let on_action = props.on_action.clone();
 
     let text_input = |handle: &UseStateHandle<String>| {
@@ -53,28 +52,7 @@ pub fn push_form(props: &PushFormProps) -> Html {
             }
         })
     };
-    let on_drag_over = {
-        let dragging = dragging.clone();
-        Callback::from(move |e: DragEvent| {
-            e.prevent_default();
-            dragging.set(true);
-        })
-    };
-    let on_drag_leave = {
-        let dragging = dragging.clone();
-        Callback::from(move |_: DragEvent| dragging.set(false))
-    };
-    let on_drop = {
-        let (dragging, on_action) = (dragging.clone(), on_action.clone());
-        Callback::from(move |e: DragEvent| {
-            e.prevent_default();
-            dragging.set(false);
-            let files = files_of(e.data_transfer().and_then(|d| d.files()));
-            if !files.is_empty() {
-                on_action.emit(Action::ReadFiles(files));
-            }
-        })
-    };
+    let drop = crate::ui::browser::use_file_drop(on_action.reform(Action::ReadFiles));
     let on_unit = {
         let unit = unit.clone();
         Callback::from(move |e: Event| {
@@ -101,7 +79,7 @@ pub fn push_form(props: &PushFormProps) -> Html {
     let reading = (props.reading > 0).then(|| {
         html! { <p class="reading">{ tf(lang, "push.reading", &[&tn(lang, "unit.files", props.reading as u64)]) }</p> }
     });
-    let zone_class = if *dragging { "dropzone dragging" } else { "dropzone" };
+    let zone_class = if drop.dragging { "dropzone dragging" } else { "dropzone" };
 
     html! {
         <section id="push" class="panel push" aria-labelledby="push-title">
@@ -132,7 +110,7 @@ pub fn push_form(props: &PushFormProps) -> Html {
                 </div>
 
                 <div id="drop-zone" class={zone_class}
-                    ondragover={on_drag_over} ondragleave={on_drag_leave} ondrop={on_drop}>
+                    ondragover={drop.on_drag_over} ondragleave={drop.on_drag_leave} ondrop={drop.on_drop}>
                     <p>
                         { t(lang, "push.drop") }
                         <label for="push-files" class="button" title={t(lang, "push.choose_title")}>

@@ -31,7 +31,6 @@ pub struct SessionProps {
 #[function_component(SessionPanel)]
 pub fn session_panel(props: &SessionProps) -> Html {
     let lang = use_lang();
-    let dragging = use_state(|| false);
     let k = &props.keep;
     let on_keep = &props.on_keep;
     let on_pick = on_keep.reform(|e: Event| {
@@ -40,28 +39,7 @@ pub fn session_panel(props: &SessionProps) -> Html {
         input.set_value("");
         KeepUi::Import(files)
     });
-    let on_drag_over = {
-        let dragging = dragging.clone();
-        Callback::from(move |e: DragEvent| {
-            e.prevent_default();
-            dragging.set(true);
-        })
-    };
-    let on_drag_leave = {
-        let dragging = dragging.clone();
-        Callback::from(move |_: DragEvent| dragging.set(false))
-    };
-    let on_drop = {
-        let (dragging, on_keep) = (dragging.clone(), on_keep.clone());
-        Callback::from(move |e: DragEvent| {
-            e.prevent_default();
-            dragging.set(false);
-            let files = files_of(e.data_transfer().and_then(|d| d.files()));
-            if !files.is_empty() {
-                on_keep.emit(KeepUi::Import(files));
-            }
-        })
-    };
+    let drop = crate::ui::browser::use_file_drop(on_keep.reform(KeepUi::Import));
     let saved = k.saved.as_ref();
     html! {
         <section id="session" class="panel session-panel" aria-labelledby="session-title"
@@ -90,8 +68,8 @@ pub fn session_panel(props: &SessionProps) -> Html {
                 <button id="session-share" type="button" title={t(lang, "keep.share_title")}
                     onclick={on_keep.reform(|_| KeepUi::Share)}>{ t(lang, "keep.share") }</button>
             </div>
-            <div id="session-drop" class={classes!("dropzone", "session-drop", (*dragging).then_some("dragging"))}
-                ondragover={on_drag_over} ondragleave={on_drag_leave} ondrop={on_drop}>
+            <div id="session-drop" class={classes!("dropzone", "session-drop", drop.dragging.then_some("dragging"))}
+                ondragover={drop.on_drag_over} ondragleave={drop.on_drag_leave} ondrop={drop.on_drop}>
                 { t(lang, "keep.drop") }
             </div>
             { link(lang, k, on_keep) }
