@@ -16,51 +16,20 @@
 //
 //   scripts/build.sh && node --test tests/e2e/a11y.test.mjs
 
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { launch, serve, stop } from './helpers.mjs';
+import { join } from 'node:path';
+import { paths, site } from './helpers.mjs';
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const DIST = process.env.DIST ? resolve(process.env.DIST) : join(ROOT, 'dist');
-const SHOTS = join(ROOT, 'target', 'e2e');
-const VIEWPORT = { width: 1280, height: 900 };
+const { ROOT, DIST, SHOTS } = paths(import.meta.url);
 /** Roles a person operates; each needs a name a screen reader can say. */
 const OPERABLE = new Set(['button', 'link', 'textbox', 'searchbox', 'combobox', 'listbox', 'checkbox',
   'radio', 'slider', 'spinbutton', 'switch', 'menuitem', 'tab', 'option']);
 
 describe('keyboard and screen readers', { timeout: 300_000 }, () => {
-  let server;
-  let browser;
-  let url;
-  const pageErrors = [];
-
-  before(async () => {
-    assert.ok(existsSync(join(DIST, 'index.html')), 'dist/index.html is missing: build the page first with scripts/build.sh');
-    mkdirSync(SHOTS, { recursive: true });
-    ({ server, url } = await serve(ROOT, DIST));
-    browser = await launch();
-  });
-
-  after(async () => {
-    await stop(browser, server);
-  });
-
-  const open = async () => {
-    const context = await browser.newContext({ viewport: VIEWPORT, locale: 'en-US' });
-    const p = await context.newPage();
-    p.on('pageerror', (e) => pageErrors.push(String(e)));
-    p.on('console', (m) => {
-      if (m.type() === 'error' && !m.location().url.endsWith('/favicon.ico')) {
-        pageErrors.push(`${m.text()} (${m.location().url})`);
-      }
-    });
-    await p.goto(url);
-    await p.locator('#registry-name').waitFor();
-    return p;
-  };
+  const web = site({ root: ROOT, dist: DIST, timeout: 30_000 });
+  /** The page in a browser context of its own, in English. */
+  const open = () => web.open({ contextOptions: { locale: 'en-US' } });
 
   /** The operable controls Chromium's accessibility tree holds that have no name, as
    *  `role "why" (backend node id → element id or tag)`; and how many operable ones there are. */
@@ -201,6 +170,6 @@ describe('keyboard and screen readers', { timeout: 300_000 }, () => {
   });
 
   it('no page error or console error happened', () => {
-    assert.deepEqual(pageErrors, []);
+    assert.deepEqual(web.errors, []);
   });
 });

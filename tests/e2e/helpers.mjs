@@ -1,9 +1,14 @@
 // Shared by the end-to-end test files (node --test runs them in parallel, each serving dist/
 // on a port of its own): a free port, serving the page with scripts/serve.mjs and waiting for
-// it, launching Debian's Chromium, and stopping both.
+// it, launching Debian's Chromium, and stopping both; then (below) the page's paths, its clock
+// and figure formats, opening it fresh and reading what it shows.
+import { after, before } from 'node:test';
+import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 
 /** A port nothing listens on now (the PORT of scripts/serve.sh is not used: files run in parallel). */
@@ -61,3 +66,101 @@ export async function stop(browser, server) {
   await browser?.close();
   if (server && server.exitCode === null) server.kill();
 }
+
+// ---- what most files share once the page is served: where things are, how the page shows
+// figures, opening it in a browser context of its own, and reading what it shows ----
+
+/** The repository's root, the build it serves ($DIST, else dist/) and where screenshots go. */
+export function paths(metaUrl) {
+  const root = resolve(dirname(fileURLToPath(metaUrl)), '..', '..');
+  return {
+    ROOT: root,
+    DIST: process.env.DIST ? resolve(process.env.DIST) : join(root, 'dist'),
+    SHOTS: join(root, 'target', 'e2e'),
+  };
+}
+
+/** The window most files test at. */
+export const VIEWPORT = { width: 1280, height: 900 };
+export const DAY_MS = 86_400_000;
+
+/** Virtual time as the page shows it: `1d 02:03:04.005`, the day only when non-zero. */
+export function clock(ms) {
+  const days = Math.floor(ms / DAY_MS);
+  const rest = ms % DAY_MS;
+  const two = (n) => String(n).padStart(2, '0');
+  const time = `${two(Math.floor(rest / 3_600_000))}:${two(Math.floor(rest / 60_000) % 60)}:` +
+    `${two(Math.floor(rest / 1000) % 60)}.${String(rest % 1000).padStart(3, '0')}`;
+  return days > 0 ? `${days}d ${time}` : time;
+}
+/** `text` as a regular expression's source matching it literally. */
+export const literal = (text) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+/** `1234567` → `1,234,567`, as the page groups figures in English. */
+export const grouped = (n) => n.toLocaleString('en-US');
+/** A scenario file's text in English: a plain string, or `{ en, nl, fr }`. */
+export const en = (text) => (typeof text === 'string' ? text : text.en);
+
+/** Records a page's uncaught errors and console errors in `errors` (the browser's own request
+ *  for /favicon.ico, which the page does not have, aside). */
+export function watch(p, errors, timeout = 20_000) {
+  p.setDefaultTimeout(timeout);
+  p.on('pageerror', (e) => errors.push(String(e)));
+  p.on('console', (m) => {
+    if (m.type() === 'error' && !m.location().url.endsWith('/favicon.ico')) errors.push(`${m.text()} (${m.location().url})`);
+  });
+  return p;
+}
+
+/** Waits until the page at `p` is mounted: the header and the session panel are drawn. */
+export async function mounted(p) {
+  await p.locator('#registry-name').waitFor();
+  await p.locator('#session').waitFor();
+  return p;
+}
+
+/**
+ * For a `describe`: serves the build and launches Chromium before its tests, closes everything
+ * after. `site.open()` opens the page in a browser context of its own (an empty IndexedDB) or in
+ * `context`, at `address` (the page's own by default), and waits until it is mounted; page
+ * errors land in `site.errors`.
+ */
+export function site({ root, dist, viewport = VIEWPORT, timeout = 20_000 } = {}) {
+  const s = { server: null, browser: null, url: null, errors: [], contexts: [] };
+  before(async () => {
+    assert.ok(existsSync(join(dist, 'index.html')), `${dist}/index.html is missing: build the page first with scripts/build.sh`);
+    mkdirSync(join(root, 'target', 'e2e'), { recursive: true });
+    ({ server: s.server, url: s.url } = await serve(root, dist));
+    s.browser = await launch();
+  });
+  after(async () => {
+    for (const c of s.contexts) await c.close().catch(() => {});
+    await stop(s.browser, s.server);
+  });
+  /** A browser context of its own, closed after the tests (if not before). */
+  s.newContext = async (options = {}) => {
+    const c = await s.browser.newContext({ viewport, ...options });
+    s.contexts.push(c);
+    return c;
+  };
+  s.open = async ({ context, address, init, contextOptions } = {}) => {
+    const c = context ?? await s.newContext(contextOptions);
+    const p = watch(await c.newPage(), s.errors, timeout);
+    if (init) await p.addInitScript(init);
+    await p.goto(address ?? s.url);
+    return mounted(p);
+  };
+  return s;
+}
+
+// What the page shows, read from the engine (`window.stowage.page()`) and the DOM.
+export const hashOf = (p) => p.evaluate(() => window.stowage.page().eventLogHash());
+export const historyOf = (p) => p.evaluate(() => {
+  const h = window.stowage.page().history();
+  return { nowMs: h.nowMs, presentMs: h.presentMs, inPast: h.inPast, entries: h.entries, fork: h.fork };
+});
+/** Virtual time as the clock bar shows it, in ms. */
+export const clockOf = async (p) => Number(await p.locator('#clock-now').getAttribute('data-ms'));
+/** An element's `data-bytes`, as a number (`#storage-used`, `#storage-stored`, …). */
+export const bytesOf = async (p, selector) => Number(await p.locator(selector).getAttribute('data-bytes'));
+/** The status line's words (the last success). */
+export const statusOf = (p) => p.locator('#status .message').textContent();

@@ -1,26 +1,23 @@
 // End-to-end test of keeping the session (issue #5): saved in IndexedDB as it changes and
 // restored on reload and after a browser restart; a damaged saved copy refused in words; export
-// and import; share links (and hostile ones); a full quota. The release build in dist/ is
+// and import; share links (and hostile ones); a full quota, simulated and real (the browser's
+// own quota made small through the DevTools protocol). The release build in dist/ is
 // served by scripts/serve.mjs and driven in headless Chromium by playwright-core, as in
 // page.test.mjs. Screenshots go to target/e2e/keep-*.png.
 //
 //   scripts/build.sh && node --test tests/e2e/
 
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import { chromium } from 'playwright-core';
-import { ARGS, CHROMIUM, launch, serve, stop } from './helpers.mjs';
+import { ARGS, CHROMIUM, VIEWPORT, clock, clockOf, grouped, hashOf, literal, paths, site, watch } from './helpers.mjs';
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const DIST = process.env.DIST ? resolve(process.env.DIST) : join(ROOT, 'dist');
-const SHOTS = join(ROOT, 'target', 'e2e');
-const VIEWPORT = { width: 1280, height: 900 };
+const { ROOT, DIST, SHOTS } = paths(import.meta.url);
 const REPO = 'demo/app';
 const TAG = 'v1';
 const FILE_NAME = 'notes.txt';
@@ -28,21 +25,13 @@ const FILE_BYTES = 3000;
 /** What ui/keep.rs allows a link and the text it declares. */
 const LINK_FRAGMENT_MAX = 64 * 1024;
 const LINK_TEXT_MAX = 16 << 20;
+/** The real quota test's quota for the page's origin, and the size of each upload that fills it. */
+const QUOTA_BYTES = 512 * 1024;
+const UPLOAD_BYTES = 96 * 1024;
 /** The IndexedDB database, store and key the page saves under (ui/keep.rs). */
 const DB = { name: 'stowage', store: 'sessions', current: 'current', kept: 'kept' };
 
 const sha256 = (bytes) => 'sha256:' + createHash('sha256').update(bytes).digest('hex');
-const grouped = (n) => n.toLocaleString('en-US');
-/** Virtual time as the page shows it: `1d 02:03:04.005`, the day only when non-zero. */
-function clock(ms) {
-  const day = 86_400_000;
-  const days = Math.floor(ms / day);
-  const rest = ms % day;
-  const two = (n) => String(n).padStart(2, '0');
-  const time = `${two(Math.floor(rest / 3_600_000))}:${two(Math.floor(rest / 60_000) % 60)}:` +
-    `${two(Math.floor(rest / 1000) % 60)}.${String(rest % 1000).padStart(3, '0')}`;
-  return days > 0 ? `${days}d ${time}` : time;
-}
 
 /** The page's size format: exact below 1 KiB, else one decimal (none from 100 up), rounded half up. */
 function human(bytes) {
@@ -75,41 +64,18 @@ function linkData(text, { format = 1, declared, body } = {}) {
 
 describe('keeping the session', { timeout: 300_000 }, () => {
   const file = fileContent();
-  let server;
-  let browser;
-  let url;
-  const pageErrors = [];
-  const contexts = [];
-
-  const newContext = async () => {
-    const c = await browser.newContext({ viewport: VIEWPORT, acceptDownloads: true });
-    contexts.push(c);
-    return c;
-  };
-  /** Watches a page for uncaught errors and console errors (none may happen). */
-  const watch = (p) => {
-    p.setDefaultTimeout(15_000);
-    p.on('pageerror', (e) => pageErrors.push(String(e)));
-    p.on('console', (m) => {
-      if (m.type() === 'error' && !m.location().url.endsWith('/favicon.ico')) {
-        pageErrors.push(`${m.text()} (${m.location().url})`);
-      }
-    });
-    return p;
-  };
-  /** A page of `context` at `address` (the page's own by default), mounted. */
-  const open = async (context, address = url, init) => {
-    const p = watch(await context.newPage());
-    if (init) await p.addInitScript(init);
-    await p.goto(address);
-    await p.locator('#registry-name').waitFor();
-    await p.locator('#session').waitFor();
-    return p;
-  };
-  const hash = (p) => p.evaluate(() => window.stowage.page().eventLogHash());
+  const web = site({ root: ROOT, dist: DIST, timeout: 15_000 });
+  /** A browser context of its own (an empty IndexedDB), closed after the tests if not before. */
+  const newContext = () => web.newContext({ acceptDownloads: true });
+  /** A page of `context` at `address` (the page's own by default), mounted; `init` runs before
+   *  the page's scripts. */
+  const open = (context, address, init) => web.open({ context, address, init });
+  /** Records a page's errors with the others' (for a page opened by hand). */
+  const watchPage = (p) => watch(p, web.errors, 15_000);
+  const hash = hashOf;
   const freshHash = (p) => p.evaluate(() => new window.stowage.Registry().eventLogHash());
   const sessionText = (p) => p.evaluate(() => window.stowage.page().saveSession());
-  const clockMs = async (p) => Number(await p.locator('#clock-now').getAttribute('data-ms'));
+  const clockMs = clockOf;
   /** The catalog as the page shows it, every repository opened: its tags and manifest digests. */
   const catalog = async (p) => {
     const closed = p.locator('#catalog .repo-toggle[aria-expanded="false"]');
@@ -189,21 +155,6 @@ describe('keeping the session', { timeout: 300_000 }, () => {
     assert.equal(await clockMs(p), 0);
     assert.equal(await hash(p), await freshHash(p));
   };
-
-  before(async () => {
-    assert.ok(
-      existsSync(join(DIST, 'index.html')),
-      'dist/index.html is missing: build the page first with scripts/build.sh',
-    );
-    mkdirSync(SHOTS, { recursive: true });
-    ({ server, url } = await serve(ROOT, DIST));
-    browser = await launch();
-  });
-
-  after(async () => {
-    for (const c of contexts) await c.close().catch(() => {});
-    await stop(browser, server);
-  });
 
   it('(a) what you did survives a reload and a browser restart: same hash, catalog and time', async () => {
     const profile = mkdtempSync(join(tmpdir(), 'stowage-keep-'));
@@ -456,8 +407,8 @@ describe('keeping the session', { timeout: 300_000 }, () => {
     const text = await sessionText(p);
     await p.click('#session-share');
     const link = await p.locator('#session-link-url').inputValue();
-    assert.ok(link.startsWith(`${url}#s=`), link);
-    const data = link.slice(`${url}#s=`.length);
+    assert.ok(link.startsWith(`${web.url}#s=`), link);
+    const data = link.slice(`${web.url}#s=`.length);
     assert.equal(Number(await p.locator('#session-link').getAttribute('data-bytes')), data.length + 2);
     assert.ok(data.length + 2 <= LINK_FRAGMENT_MAX);
     // `STW`, format 1, the text's length, then the text deflated.
@@ -467,7 +418,7 @@ describe('keeping the session', { timeout: 300_000 }, () => {
     assert.equal(inflateRawSync(packed.subarray(8)).toString('utf8'), text);
     console.log(`# share link: ${link.length} characters for ${Buffer.byteLength(text)} bytes of session text`);
     // "Copy" puts it on the clipboard.
-    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: url.slice(0, -1) });
+    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: web.url.slice(0, -1) });
     await p.click('#session-link-copy');
     await p.locator('#session-link-note.ok', { hasText: 'Copied the link.' }).waitFor();
     assert.equal(await p.evaluate(() => navigator.clipboard.readText()), link);
@@ -479,7 +430,7 @@ describe('keeping the session', { timeout: 300_000 }, () => {
     assert.equal(await hash(q), h);
     assert.equal(await clockMs(q), ms);
     assert.deepEqual(await catalog(q), shown);
-    assert.equal(q.url(), url, 'the fragment leaves the address once read');
+    assert.equal(q.url(), web.url, 'the fragment leaves the address once read');
     // It becomes this browser's session.
     await saved(q, h);
     await q.evaluate(() => window.scrollTo(0, 0));
@@ -507,7 +458,7 @@ describe('keeping the session', { timeout: 300_000 }, () => {
     ];
     for (const [what, fragment, why] of hostile) {
       context = await newContext();
-      const r = await open(context, `${url}#s=${fragment}`);
+      const r = await open(context, `${web.url}#s=${fragment}`);
       await r.locator('#session-opened.error').waitFor();
       const said = await r.locator('#session-opened').textContent();
       if (why) {
@@ -554,7 +505,7 @@ describe('keeping the session', { timeout: 300_000 }, () => {
         throw new DOMException('Simulated: the quota has been exceeded.', 'QuotaExceededError');
       };
     };
-    p = await open(context, url, full);
+    p = await open(context, undefined, full);
     await p.locator('#session-opened.ok', { hasText: 'Restored your session: 2 actions' }).waitFor();
     assert.equal(await hash(p), h);
     await advance(p, '#advance-10m');
@@ -624,7 +575,113 @@ describe('keeping the session', { timeout: 300_000 }, () => {
     await context.close();
   });
 
+  it('(g) a real full quota: pushes fill it; the page says so, works on, keeps the last copy that fit, and saves again once there is room', async () => {
+    // The browser's own quota for the page's origin, made small through the DevTools protocol
+    // before the page opens its database (Chromium reads an origin's quota when it opens the
+    // origin's storage; a raised one applies at once).
+    const context = await newContext();
+    const p = watchPage(await context.newPage());
+    const cdp = await context.newCDPSession(p);
+    const origin = new URL(web.url).origin;
+    await cdp.send('Storage.overrideQuotaForOrigin', { origin, quotaSize: QUOTA_BYTES });
+    await p.goto(web.url);
+    await p.locator('#session').waitFor();
+    const used = async () => (await cdp.send('Storage.getUsageAndQuota', { origin })).usage;
+    assert.deepEqual(await cdp.send('Storage.getUsageAndQuota', { origin }).then((q) => [q.quota, q.overrideActive]), [QUOTA_BYTES, true]);
+
+    // Uploaded bytes, pushed through the file input, until a save no longer fits. Random bytes:
+    // nothing compresses them on the way to disk.
+    await push(p);
+    let last = await saved(p);
+    const fits = [];
+    let failed = null;
+    for (let i = 1; i <= 12 && !failed; i++) {
+      const bytes = randomBytes(UPLOAD_BYTES);
+      await push(p, bytes, 'big/app', `v${i}`);
+      const h = await hash(p);
+      const ms = await clockMs(p);
+      // Either this state is saved, or the page says why not.
+      await p.locator(`#session-saved[data-hash="${h}"][data-now-ms="${ms}"], #session-save-error`).first().waitFor();
+      if (await p.locator('#session-save-error').count()) {
+        failed = { i, h, ms, bytes };
+      } else {
+        last = { ...await saved(p, h), h, ms, at: (await p.locator('#session-saved').textContent()).match(/at (\d\d:\d\d:\d\d):/)[1] };
+        fits.push({ i, saved: last.bytes, usage: await used() });
+      }
+    }
+    assert.ok(failed, `${QUOTA_BYTES} bytes of quota never filled`);
+    assert.ok(fits.length >= 1, 'at least one upload fitted before the quota filled');
+    const usage = await used();
+    console.log(`# quota ${grouped(QUOTA_BYTES)} bytes: ${fits.length} uploads of ${grouped(UPLOAD_BYTES)} bytes saved ` +
+      `(${fits.map((f) => `${grouped(f.saved)} bytes of session, ${grouped(f.usage)} used`).join('; ')}); upload ${failed.i} did not fit ` +
+      `(${grouped(usage)} bytes used)`);
+
+    // The message, in the page's words with the browser's: the quota is full, the copy saved
+    // before is intact, Export session keeps what is on the screen.
+    const why = new RegExp(`^${literal("This session could not be saved: the browser's storage quota for this page is full (QuotaExceededError")}` +
+      `(: [^)]*)?${literal(`). The copy saved before (at ${last.at}, ${last.actions} actions, virtual time ${clock(last.ms)}) is intact; ` +
+        'Export session keeps what you see now as a file.')}$`);
+    const said = await p.locator('#session-save-error').textContent();
+    assert.match(said, why);
+    assert.equal(await p.locator('#error .code').textContent(), 'SAVE_FAILED');
+    assert.equal(await p.locator('#error .message').textContent(), said);
+    console.log(`# the page said: ${said}`);
+    await shotBanner(p, 'keep-14-real-quota.png');
+    await shotSession(p, 'keep-15-real-quota-panel.png');
+
+    // The registry in memory works on: what did not fit is there, byte for byte; one more push.
+    const layer = await p.evaluate(({ d }) => Array.from(window.stowage.page().pullBlob('big/app', d)), { d: sha256(failed.bytes) });
+    assert.equal(sha256(Buffer.from(layer)), sha256(failed.bytes));
+    await push(p, Buffer.from('one more, while the quota is full\n'), 'small/app', 'v1');
+    assert.notEqual(await hash(p), failed.h);
+    await p.locator('#session-save-error').waitFor();
+    assert.match(await p.locator('#session-save-error').textContent(), why, 'a later change fails the same way, calmly');
+    assert.equal(await p.locator(`#session-saved[data-hash="${last.h}"]`).count(), 1, 'the panel still says what was saved last');
+    // What is saved is not damaged: the text and its parts replay to the state saved last.
+    const stored = [await record(p, DB.current), ...await parts(p)];
+    assert.equal(stored.reduce((n, r) => n + Buffer.byteLength(r.text, 'utf8'), 0), last.bytes, 'IndexedDB holds what was saved last');
+    const replayed = await p.evaluate(({ text, parts }) => window.stowage.Registry.loadSessionParts(text, parts).eventLogHash(),
+      { text: stored[0].text, parts: stored.slice(1).map((r) => r.text) });
+    assert.equal(replayed, last.h);
+    // The way out the page offers: Export session, which keeps all of it.
+    const now = { h: await hash(p), ms: await clockMs(p) };
+    const [download] = await Promise.all([p.waitForEvent('download'), p.click('#session-export')]);
+    const exported = readFileSync(await download.path());
+    assert.equal(await p.evaluate((text) => window.stowage.Registry.loadSession(text).eventLogHash(), exported.toString('utf8')), now.h);
+
+    // A reload, the quota still full: the last copy that fit comes back, whole.
+    await p.reload();
+    await p.locator('#session').waitFor();
+    const restored = `Restored your session: ${last.actions} actions, virtual time ${clock(last.ms)}.`;
+    await p.locator('#session-opened.ok', { hasText: restored }).waitFor();
+    assert.equal(await hash(p), last.h);
+    assert.equal(await clockMs(p), last.ms);
+    assert.equal(await p.locator('#error').count(), 0);
+
+    // Room again (the quota raised): the next change is saved; then what did not fit comes back
+    // from the exported file, and is saved too.
+    await cdp.send('Storage.overrideQuotaForOrigin', { origin, quotaSize: 64 << 20 });
+    await advance(p, '#advance-1m');
+    const next = await saved(p);
+    assert.equal(next.actions, last.actions + 1);
+    assert.equal(await p.locator('#session-save-error').count(), 0);
+    await p.setInputFiles('#session-import-file', { name: 'kept.json', mimeType: 'application/json', buffer: exported });
+    await p.locator('#session-import-ask').waitFor();
+    await p.click('#session-import-confirm');
+    await p.locator('#status .message', { hasText: 'Imported kept.json' }).waitFor();
+    assert.equal(await hash(p), now.h);
+    const resumed = await saved(p, now.h);
+    assert.ok(resumed.bytes > last.bytes, `${resumed.bytes} bytes saved, more than the ${last.bytes} that fitted before`);
+    assert.equal(await p.locator('#session-save-error').count(), 0);
+    console.log(`# quota raised: ${grouped(resumed.bytes)} bytes saved (${grouped(await used())} used)`);
+    await p.reload();
+    await p.locator('#session-opened.ok', { hasText: `Restored your session: ${resumed.actions} actions, virtual time ${clock(now.ms)}.` }).waitFor();
+    assert.equal(await hash(p), now.h);
+    await cdp.send('Storage.overrideQuotaForOrigin', { origin });
+    await context.close();
+  });
+
   it('no page error or console error happened', () => {
-    assert.deepEqual(pageErrors, []);
+    assert.deepEqual(web.errors, []);
   });
 });

@@ -9,13 +9,10 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { launch, serve, stop } from './helpers.mjs';
+import { join } from 'node:path';
+import { clock, grouped, launch, paths, serve, stop } from './helpers.mjs';
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const DIST = process.env.DIST ? resolve(process.env.DIST) : join(ROOT, 'dist');
-const SHOTS = join(ROOT, 'target', 'e2e');
+const { ROOT, DIST, SHOTS } = paths(import.meta.url);
 const REPO = 'demo/app';
 const TAG = 'v1';
 const FILE_NAME = 'hello.txt';
@@ -27,22 +24,10 @@ const UPLOAD = { Basic: 10_000_000, Standard: 20_000_000, Premium: 50_000_000 };
 /** Virtual time a push of `bytes` takes: the engine rounds up to a whole millisecond. */
 const uploadMs = (bytes, tier = 'Standard') => Math.ceil((bytes * 1000) / UPLOAD[tier]);
 
-/** Virtual time as the page shows it: `1d 02:03:04.005`, the day only when non-zero. */
-function clock(ms) {
-  const day = 86_400_000;
-  const days = Math.floor(ms / day);
-  const rest = ms % day;
-  const two = (n) => String(n).padStart(2, '0');
-  const time = `${two(Math.floor(rest / 3_600_000))}:${two(Math.floor(rest / 60_000) % 60)}:` +
-    `${two(Math.floor(rest / 1000) % 60)}.${String(rest % 1000).padStart(3, '0')}`;
-  return days > 0 ? `${days}d ${time}` : time;
-}
 /** `text` as a regular expression matching it literally. */
 /** A scenario file's text in English: a plain string, or `{ en, nl, fr }`. */
 const enText = (text) => (typeof text === 'string' ? text : text.en);
 const literal = (text) => new RegExp(text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
-/** `1234567` → `1,234,567`, as the page groups figures. */
-const grouped = (n) => n.toLocaleString('en-US');
 
 /** 3000 bytes of readable text, so the plaintext head reads as words beside the ciphertext. */
 function fileContent() {

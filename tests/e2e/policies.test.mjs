@@ -12,17 +12,13 @@
 //
 //   scripts/build.sh && node --test tests/e2e/policies.test.mjs
 
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { launch, serve, stop } from './helpers.mjs';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { paths, site } from './helpers.mjs';
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const DIST = process.env.DIST ? resolve(process.env.DIST) : join(ROOT, 'dist');
-const SHOTS = join(ROOT, 'target', 'e2e');
-const VIEWPORT = { width: 1280, height: 900 };
+const { ROOT, DIST, SHOTS } = paths(import.meta.url);
 /** ACR's default period, which the forms offer while a policy is off. */
 const DEFAULT_DAYS = '7';
 
@@ -63,24 +59,10 @@ async function viaApi(p, id, method, args, enabled, days) {
 const clockAt = (p, ms) => p.waitForFunction((ms) => document.getElementById('clock-now')?.dataset.ms === String(ms), ms);
 
 describe('the policy forms follow the engine; the replicas table fits', { timeout: 300_000 }, () => {
-  let server;
-  let browser;
-  let url;
-  const pageErrors = [];
-  const contexts = [];
-
+  const web = site({ root: ROOT, dist: DIST });
   /** A fresh browser context (its own, empty IndexedDB) with the page open and mounted. */
-  const openFresh = async (viewport = VIEWPORT) => {
-    const context = await browser.newContext({ viewport });
-    contexts.push(context);
-    const p = await context.newPage();
-    p.setDefaultTimeout(20_000);
-    p.on('pageerror', (e) => pageErrors.push(String(e)));
-    p.on('console', (m) => {
-      if (m.type() === 'error' && !m.location().url.endsWith('/favicon.ico')) pageErrors.push(`${m.text()} (${m.location().url})`);
-    });
-    await p.goto(url);
-    await p.locator('#registry-name').waitFor();
+  const openFresh = async () => {
+    const p = await web.open();
     await p.locator('#retention').waitFor();
     return p;
   };
@@ -89,18 +71,6 @@ describe('the policy forms follow the engine; the replicas table fits', { timeou
     await p.locator(at).evaluate((el) => el.scrollIntoView({ block: 'center' }));
     await p.screenshot({ path: join(SHOTS, name) });
   };
-
-  before(async () => {
-    assert.ok(existsSync(join(DIST, 'index.html')), `${DIST}/index.html is missing: build the page first with scripts/build.sh`);
-    mkdirSync(SHOTS, { recursive: true });
-    ({ server, url } = await serve(ROOT, DIST));
-    browser = await launch();
-  });
-
-  after(async () => {
-    for (const c of contexts) await c.close().catch(() => {});
-    await stop(browser, server);
-  });
 
   it('the retention form shows the policy the JS API sets, at once; typing survives other changes; time travel shows the policy of then', async () => {
     const p = await openFresh();
@@ -277,6 +247,6 @@ describe('the policy forms follow the engine; the replicas table fits', { timeou
   });
 
   it('no page error or console error happened', () => {
-    assert.deepEqual(pageErrors, []);
+    assert.deepEqual(web.errors, []);
   });
 });

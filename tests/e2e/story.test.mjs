@@ -19,48 +19,22 @@
 //
 //   scripts/build.sh && node --test tests/e2e/story.test.mjs
 
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { launch, serve, stop } from './helpers.mjs';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { DAY_MS, bytesOf, clock, clockOf, en, hashOf, historyOf, literal, paths, site, statusOf } from './helpers.mjs';
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const DIST = process.env.DIST ? resolve(process.env.DIST) : join(ROOT, 'dist');
-const SHOTS = join(ROOT, 'target', 'e2e');
-const VIEWPORT = { width: 1280, height: 900 };
-const DAY_MS = 86_400_000;
+const { ROOT, DIST, SHOTS } = paths(import.meta.url);
 /** The registry's garbage-collection delay (RegistryOptions::default().gc_delay). */
 const GC_DELAY_MS = 10 * 60_000;
 
-/** Virtual time as the page shows it: `1d 02:03:04.005`, the day only when non-zero. */
-function clock(ms) {
-  const days = Math.floor(ms / DAY_MS);
-  const rest = ms % DAY_MS;
-  const two = (n) => String(n).padStart(2, '0');
-  const time = `${two(Math.floor(rest / 3_600_000))}:${two(Math.floor(rest / 60_000) % 60)}:` +
-    `${two(Math.floor(rest / 1000) % 60)}.${String(rest % 1000).padStart(3, '0')}`;
-  return days > 0 ? `${days}d ${time}` : time;
-}
-/** `text` as a regular expression matching it literally. */
-const literal = (text) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 /** A digest as the engine shortens it: `sha256:` and 12 hex digits. */
 const short = (d) => d.slice(0, 'sha256:'.length + 12);
-/** A frame's text in English (a plain string, or `{en, nl, fr}`). */
-const en = (text) => (typeof text === 'string' ? text : text.en);
 const scenarioText = (name) => readFileSync(join(ROOT, 'www', 'scenarios', `${name}.json`), 'utf8');
 
 // ---- what the page shows, read from the DOM ----
 
-const hashOf = (p) => p.evaluate(() => window.stowage.page().eventLogHash());
-const historyOf = (p) => p.evaluate(() => {
-  const h = window.stowage.page().history();
-  return { nowMs: h.nowMs, presentMs: h.presentMs, inPast: h.inPast, entries: h.entries, fork: h.fork };
-});
-const clockOf = async (p) => Number(await p.locator('#clock-now').getAttribute('data-ms'));
-const bytesOf = async (p, id) => Number(await p.locator(id).getAttribute('data-bytes'));
-const statusOf = (p) => p.locator('#status .message').textContent();
 /** The oracle's push counts: ok, failed in total, and failed by code. */
 const pushesOf = (p) => p.evaluate(() => ({
   ok: Number(document.querySelector('#oracle-pushes-ok').dataset.n),
@@ -338,27 +312,9 @@ const RETENTION = {
 };
 
 describe('a newcomer follows a guided story to its end, scrubs back and reloads', { timeout: 400_000 }, () => {
-  let server;
-  let browser;
-  let url;
-  const pageErrors = [];
-  const contexts = [];
-
+  const web = site({ root: ROOT, dist: DIST });
   /** A fresh browser context (its own, empty IndexedDB) with the page open and mounted. */
-  const openFresh = async () => {
-    const context = await browser.newContext({ viewport: VIEWPORT });
-    contexts.push(context);
-    const p = await context.newPage();
-    p.setDefaultTimeout(20_000);
-    p.on('pageerror', (e) => pageErrors.push(String(e)));
-    p.on('console', (m) => {
-      if (m.type() === 'error' && !m.location().url.endsWith('/favicon.ico')) pageErrors.push(`${m.text()} (${m.location().url})`);
-    });
-    await p.goto(url);
-    await p.locator('#registry-name').waitFor();
-    await p.locator('#session').waitFor();
-    return p;
-  };
+  const openFresh = () => web.open();
   /** A screenshot of the window: as the page scrolled it (`at` undefined), at the top (`'top'`), or
    *  with the element `at` in the middle. */
   const shot = async (p, name, at) => {
@@ -563,18 +519,6 @@ describe('a newcomer follows a guided story to its end, scrubs back and reloads'
     return { storyMs, totalMs: Date.now() - t0, sandbox: ctx.sandboxNote, dragged, back: expected.nowMs, actions };
   };
 
-  before(async () => {
-    assert.ok(existsSync(join(DIST, 'index.html')), `${DIST}/index.html is missing: build the page first with scripts/build.sh`);
-    mkdirSync(SHOTS, { recursive: true });
-    ({ server, url } = await serve(ROOT, DIST));
-    browser = await launch();
-  });
-
-  after(async () => {
-    for (const c of contexts) await c.close().catch(() => {});
-    await stop(browser, server);
-  });
-
   for (const spec of [SPLIT, RETENTION]) {
     it(`${spec.name}: picked on the start screen, followed to its last frame, scrubbed back and reloaded intact`, { timeout: 90_000 }, async () => {
       const r = await journey(spec);
@@ -706,6 +650,6 @@ describe('a newcomer follows a guided story to its end, scrubs back and reloads'
   });
 
   it('no page error or console error happened', () => {
-    assert.deepEqual(pageErrors, []);
+    assert.deepEqual(web.errors, []);
   });
 });

@@ -136,23 +136,43 @@ fn number(target: &JsValue, field: &str) -> Option<f64> {
     js_sys::Reflect::get(target, &JsValue::from_str(field)).ok()?.as_f64()
 }
 
-/// Scrolls the window so that element `id` shows just under the story panel, unless its top
-/// is in view already.
-fn scroll_to(id: &str) {
+/// The top and bottom of an element in the window, in CSS pixels.
+fn rect(el: &JsValue) -> Option<(f64, f64)> {
+    let r = call(el, "getBoundingClientRect")?;
+    Some((number(&r, "top")?, number(&r, "bottom")?))
+}
+
+/// The scenario's step played last: the one a frame that points at the scenario's panel tells
+/// of (the played rows come first, in order).
+const LAST_PLAYED: &str = "#scenario-steps tbody tr[data-state=\"done\"]:has(+ tr:not([data-state=\"done\"])), \
+    #scenario-steps tbody tr[data-state=\"done\"]:last-child";
+
+/// Scrolls the window so that element `id` shows just under the story panel (which stays at the
+/// top), unless `always` is false and its top is in view already. For the scenario's panel, the
+/// step played last is kept in view too, as near the panel's top as that allows.
+fn scroll_to(id: &str, always: bool) {
     let Some(window) = web_sys::window() else { return };
     let Some(document) = window.document() else { return };
     let Some(target) = document.get_element_by_id(id) else { return };
-    let Some(top) = call(&target, "getBoundingClientRect").and_then(|r| number(&r, "top")) else { return };
-    let story_bottom = document
-        .get_element_by_id("story")
-        .and_then(|s| call(&s, "getBoundingClientRect"))
-        .and_then(|r| number(&r, "bottom"))
-        .unwrap_or(0.0);
+    let Some((top, _)) = rect(&target) else { return };
+    let story_bottom = document.get_element_by_id("story").and_then(|s| rect(&s)).map_or(0.0, |r| r.1);
     let height = window.inner_height().ok().and_then(|h| h.as_f64()).unwrap_or(800.0);
-    if top >= story_bottom && top < story_bottom + (height - story_bottom) * 0.5 {
+    let row = if id == "scenario" { document.query_selector(LAST_PLAYED).ok().flatten() } else { None };
+    let row = row.and_then(|r| rect(&r));
+    let top_in_view = top >= story_bottom && top < story_bottom + (height - story_bottom) * 0.5;
+    let row_in_view = row.is_none_or(|(t, b)| t >= story_bottom && b <= height);
+    if !always && top_in_view && row_in_view {
         return;
     }
-    window.scroll_by_with_x_and_y(0.0, top - story_bottom - 12.0);
+    let mut by = top - story_bottom - 12.0;
+    if let Some((row_top, row_bottom)) = row {
+        // Far enough down for the row's bottom to show, never so far that its top goes under.
+        let need = row_bottom - height + 12.0;
+        if need > by {
+            by = need.min(row_top - story_bottom - 12.0);
+        }
+    }
+    window.scroll_by_with_x_and_y(0.0, by);
 }
 
 #[derive(Properties, PartialEq)]
@@ -174,7 +194,7 @@ pub fn story_panel(props: &StoryProps) -> Html {
         let frame = props.guide.as_ref().and_then(|g| g.frame);
         use_effect_with((frame, first), move |(_, first)| {
             if let Some(id) = first {
-                scroll_to(id);
+                scroll_to(id, false);
             }
         });
     }
@@ -216,7 +236,14 @@ pub fn story_panel(props: &StoryProps) -> Html {
                 fresh
             })
             .map(|l| {
-                html! { <a href={format!("#{}", look_id(*l))} data-look={look_id(*l)}>{ words::look(lang, *l) }</a> }
+                // Followed by hand, not as an anchor: the browser would put the panel's top under
+                // the story, which stays at the top of the window.
+                let id = look_id(*l);
+                let go = Callback::from(move |e: MouseEvent| {
+                    e.prevent_default();
+                    scroll_to(id, true);
+                });
+                html! { <a href={format!("#{id}")} data-look={id} onclick={go}>{ words::look(lang, *l) }</a> }
             })
             .collect();
         let mut parts = vec![];
@@ -241,6 +268,10 @@ pub fn story_panel(props: &StoryProps) -> Html {
         <section id="story" class={classes!("story", ended.then_some("ended"))} aria-labelledby="story-title"
             data-frame={g.frame.map(|i| i.to_string())} data-frames={g.frames.to_string()}
             data-look={ids.join(" ")} data-ended={ended.to_string()}>
+            // The page scrolls to what a frame points at; the browser's scroll anchoring would
+            // then move it (under the story) to keep some other panel still when a panel above
+            // that one grows.
+            <style>{ "html, body { overflow-anchor: none; }" }</style>
             { outline }
             <div class="story-body">
                 <p class="story-count">
