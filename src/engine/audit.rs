@@ -1,6 +1,7 @@
 //! The accounting audit: recounts everything from scratch (storage totals per account, blob and
-//! manifest reference counts, repository links) and compares it with the numbers the registry
-//! keeps incrementally. Tests run it after every step; a mismatch is a bug, named in the error.
+//! manifest reference counts, repository links and indexes) and compares it with the numbers the
+//! registry keeps incrementally. Tests run it after every step; a mismatch is a bug, named in the
+//! error.
 
 use std::collections::BTreeMap;
 
@@ -23,7 +24,8 @@ impl Registry {
     pub fn audit(&self) -> Result<(), String> {
         self.audit_accounts()?;
         self.audit_references()?;
-        self.audit_links()
+        self.audit_links()?;
+        self.audit_repo_indexes()
     }
 
     fn audit_accounts(&self) -> Result<(), String> {
@@ -105,6 +107,27 @@ impl Registry {
             if self.store.get(&key).is_none() && !self.store.is_lost(&key) {
                 return Err(format!("blob {d} has metadata but no record"));
             }
+        }
+        Ok(())
+    }
+
+    /// The repository indexes (`Repos`) equal their recount, and the views that read them
+    /// (soft delete's bins, each replica's repositories) equal a walk of every repository.
+    fn audit_repo_indexes(&self) -> Result<(), String> {
+        let counted = self.repos.recount();
+        if *self.repos.index() != counted {
+            return Err(format!("repository indexes: kept {:?}, recounted {counted:?}", self.repos.index()));
+        }
+        let kept = self.soft_delete_view(usize::MAX);
+        let walked = self.soft_delete_view_of(usize::MAX, self.repos.iter());
+        if kept != walked {
+            return Err(format!("soft delete's bins: kept {kept:?}, walked {walked:?}"));
+        }
+        let live = self.repos.values().filter(|r| !r.manifests.is_empty()).count();
+        let shown =
+            self.replicas().into_iter().find(|v| v.region == self.region.name).map(|v| v.repositories);
+        if shown != Some(live) {
+            return Err(format!("repositories in {}: shown {shown:?}, counted {live}", self.region.name));
         }
         Ok(())
     }

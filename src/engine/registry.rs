@@ -25,7 +25,7 @@ use super::names::{Reference, RepoName, Tag};
 use super::oracle::Oracle;
 use super::region::{self, Region};
 use super::replication::{Change, ReplicaInfo, ReplicaState, Site};
-use super::repository::{LockTarget, Repository};
+use super::repository::{LockTarget, Repos, Repository};
 use super::retention::{RetentionPolicy, premium_only};
 use super::routing::Clients;
 use super::scenario::ScenarioState;
@@ -125,7 +125,7 @@ pub struct Registry {
     pub(super) rng: ChaCha8Rng,
     pub(super) blobs: BTreeMap<Digest, BlobMeta>,
     pub(super) manifests: BTreeMap<Digest, ManifestMeta>,
-    pub(super) repos: BTreeMap<RepoName, Repository>,
+    pub(super) repos: Repos,
     pub(super) events: EventLog,
     pub(super) now: Millis,
     pub(super) queue: Queue,
@@ -290,7 +290,7 @@ impl Registry {
             rng: ChaCha8Rng::seed_from_u64(options.seed),
             blobs: BTreeMap::new(),
             manifests: BTreeMap::new(),
-            repos: BTreeMap::new(),
+            repos: Repos::default(),
             events: EventLog::default(),
             now: Millis(0),
             queue: Queue::default(),
@@ -428,8 +428,8 @@ impl Registry {
     }
 
     pub(super) fn link(&mut self, repo: &RepoName, digest: Digest) {
-        let links = &mut self.repos.entry(repo.clone()).or_default().links;
-        if let std::collections::btree_map::Entry::Vacant(e) = links.entry(digest) {
+        let mut r = self.repos.get_or_default(repo);
+        if let std::collections::btree_map::Entry::Vacant(e) = r.links.entry(digest) {
             e.insert(0);
             if let Some(meta) = self.blobs.get_mut(&digest) {
                 meta.repos += 1;
@@ -544,7 +544,7 @@ impl Registry {
             Reference::Tag(t) => Some(t),
             Reference::Digest(_) => None,
         };
-        let r = self.repos.entry(repo.clone()).or_default();
+        let mut r = self.repos.get_or_default(&repo);
         let left_dangling = tag
             .as_ref()
             .and_then(|t| r.tags.insert(t.clone(), digest))
@@ -553,6 +553,7 @@ impl Registry {
             r.untagged_at.remove(&digest);
             r.tag_stamps.insert(t.clone(), (self.now, self.region.name));
         }
+        drop(r);
         let target = match &tag {
             Some(t) => format!("{repo}:{t}"),
             None => format!("{repo}@{digest}"),
@@ -601,7 +602,7 @@ impl Registry {
 
     pub(super) fn hold_manifest(&mut self, repo: &RepoName, digest: Digest) {
         let Some(meta) = self.manifests.get_mut(&digest) else { return };
-        let r = self.repos.entry(repo.clone()).or_default();
+        let mut r = self.repos.get_or_default(repo);
         if r.manifests.insert(digest) {
             r.pushed_at.insert(digest, self.now);
             meta.repos += 1;
@@ -781,7 +782,7 @@ impl Registry {
         if let Some(reference) = &reference {
             self.resolve(&repo, reference)?;
         }
-        let r = self.repos.get_mut(&repo).ok_or_else(|| unknown_repo(&repo))?;
+        let mut r = self.repos.get_mut(&repo).ok_or_else(|| unknown_repo(&repo))?;
         let (target, attributes) = match reference {
             None => {
                 r.attributes = r.attributes.apply(patch);
@@ -801,6 +802,7 @@ impl Registry {
                 (name, attributes)
             }
         };
+        drop(r);
         self.log(EventKind::AttributesChanged { repo, target, attributes });
         Ok(attributes)
     }
@@ -955,8 +957,7 @@ impl Registry {
 
     fn remove_tag(&mut self, repo: &str, tag: &str) -> Result<Digest> {
         let (repo, tag) = (RepoName::parse(repo)?, Tag::parse(tag)?);
-        let r = self.repos.get_mut(&repo);
-        let Some(r) = r else {
+        let Some(mut r) = self.repos.get_mut(&repo) else {
             return Err(unknown_repo(&repo));
         };
         if !r.tags.contains_key(&tag) {
@@ -977,6 +978,7 @@ impl Registry {
         r.forget(&LockTarget::Tag(tag.clone()));
         r.tag_stamps.insert(tag.clone(), (self.now, self.region.name));
         let last_tag = !r.tags.values().any(|d| *d == digest);
+        drop(r);
         self.log(EventKind::Untagged { repo: repo.clone(), tag: tag.clone(), digest });
         if self.soft_delete.enabled {
             self.soft_delete_tag(&repo, tag, digest);
@@ -1070,7 +1072,7 @@ impl Registry {
     }
 
     pub(super) fn remove_manifest(&mut self, repo: &RepoName, digest: Digest, out: &mut Deleted) {
-        let Some(r) = self.repos.get_mut(repo) else { return };
+        let Some(mut r) = self.repos.get_mut(repo) else { return };
         let tags = r.remove_tags_of(&digest);
         r.manifests.remove(&digest);
         r.pushed_at.remove(&digest);
@@ -1090,6 +1092,7 @@ impl Registry {
                 }
             }
         }
+        drop(r);
         for b in unreferenced {
             self.unlink(repo, b, out);
         }
@@ -1107,10 +1110,11 @@ impl Registry {
 
     /// Removes a repository's link to a blob; frees the blob when no repository links it.
     fn unlink(&mut self, repo: &RepoName, digest: Digest, out: &mut Deleted) {
-        let Some(r) = self.repos.get_mut(repo) else { return };
+        let Some(mut r) = self.repos.get_mut(repo) else { return };
         if r.links.remove(&digest).is_none() {
             return;
         }
+        drop(r);
         let Some(meta) = self.blobs.get_mut(&digest) else { return };
         meta.repos = meta.repos.saturating_sub(1);
         if meta.repos == 0 {
@@ -1282,7 +1286,7 @@ impl Registry {
             return err_k(ErrorCode::InvalidArgument, "errors.geo_lag_max", []);
         }
         self.geo_lag = lag;
-        self.log(EventKind::FeatureChanged { what: format!("geo-redundant storage lag set to {lag}") });
+        self.log(EventKind::feature(Msg::new("events.geo_lag_set", [arg(lag)])));
         Ok(self.geo_storage())
     }
 

@@ -25,7 +25,7 @@ use super::locks::{Attributes, disallowed};
 use super::names::{RepoName, Tag};
 use super::region::{self, Region};
 use super::registry::{BlobMeta, ManifestMeta, Registry, draw_below};
-use super::repository::{LockTarget, Repository};
+use super::repository::{LockTarget, Repos};
 use super::retention::premium_only;
 use super::scheduler::Job;
 use super::storage_account::{RecordKey, RecordKind};
@@ -45,7 +45,7 @@ pub(super) struct Site {
     pub(super) store: BlobStore,
     pub(super) blobs: BTreeMap<Digest, BlobMeta>,
     pub(super) manifests: BTreeMap<Digest, ManifestMeta>,
-    pub(super) repos: BTreeMap<RepoName, Repository>,
+    pub(super) repos: Repos,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -274,8 +274,8 @@ impl Registry {
             .enumerate()
             .map(|(i, info)| {
                 let (repositories, manifests, billed_bytes) = match self.parked(i) {
-                    Some(site) => (live_repos(&site.repos), site.manifests.len(), site.store.billed_bytes()),
-                    None => (live_repos(&self.repos), self.manifests.len(), self.store.billed_bytes()),
+                    Some(site) => (site.repos.live(), site.manifests.len(), site.store.billed_bytes()),
+                    None => (self.repos.live(), self.manifests.len(), self.store.billed_bytes()),
                 };
                 let (inbound, oldest) = inbound.get(info.region.name).copied().unzip();
                 ReplicaView {
@@ -322,7 +322,7 @@ impl Registry {
             store,
             blobs: BTreeMap::new(),
             manifests: BTreeMap::new(),
-            repos: BTreeMap::new(),
+            repos: Repos::default(),
         }));
         self.replicas.push(ReplicaInfo {
             region,
@@ -334,7 +334,7 @@ impl Registry {
         });
         self.queue
             .push(self.now.saturating_add(REPLICA_CREATE_TIME), Job::ReplicaCreated { region: region.name });
-        self.log(EventKind::ReplicaChanged { replica: region.name, what: "added: creating".into() });
+        self.log(EventKind::replica(region.name, crate::i18n::Msg::key("events.replica_adding")));
         Ok(self.replicas())
     }
 
@@ -351,10 +351,7 @@ impl Registry {
         self.sites.remove(i);
         let info = self.replicas.remove(i);
         self.link_clock.retain(|(a, b), _| *a != info.region.name && *b != info.region.name);
-        self.log(EventKind::ReplicaChanged {
-            replica: info.region.name,
-            what: "removed with its data".into(),
-        });
+        self.log(EventKind::replica(info.region.name, crate::i18n::Msg::key("events.replica_removed")));
         Ok(self.replicas())
     }
 
@@ -369,8 +366,8 @@ impl Registry {
             return err_k(ErrorCode::InvalidArgument, "errors.no_replica_in", [quoted(region_name)]);
         };
         self.replicas[i].routing_enabled = enabled;
-        let what = if enabled { "back in routing" } else { "out of routing (still syncing)" };
-        self.log(EventKind::ReplicaChanged { replica: self.replicas[i].region.name, what: what.into() });
+        let what = if enabled { "events.replica_routing_on" } else { "events.replica_routing_off" };
+        self.log(EventKind::replica(self.replicas[i].region.name, crate::i18n::Msg::key(what)));
         Ok(self.replicas())
     }
 
@@ -412,10 +409,9 @@ impl Registry {
         for change in changes {
             self.send(home, region_name, change, true);
         }
-        self.log(EventKind::ReplicaChanged {
-            replica: region_name,
-            what: format!("created: syncing {} change(s) from {home}", self.replicas[i].syncing),
-        });
+        let what =
+            crate::i18n::Msg::new("events.replica_created", [arg(self.replicas[i].syncing), arg(home)]);
+        self.log(EventKind::replica(region_name, what));
         self.maybe_ready(i);
     }
 
@@ -425,7 +421,7 @@ impl Registry {
             info.state = ReplicaState::Ready;
             info.ready_at = Some(self.now);
             let region = info.region.name;
-            self.log(EventKind::ReplicaChanged { replica: region, what: "ready".into() });
+            self.log(EventKind::replica(region, crate::i18n::Msg::key("events.replica_ready")));
         }
     }
 
@@ -511,11 +507,7 @@ impl Registry {
         self.with_site(target, |r| {
             r.replicating = true;
             let applied = r.apply_change(&change, payload, from, made_at);
-            let what = match applied {
-                Ok(()) => format!("applied {} from {from}", change.describe()),
-                Err(why) => format!("could not apply {} from {from}: {why}", change.describe()),
-            };
-            r.log(EventKind::Replicated { replica: to, what, lag_ms });
+            r.log(EventKind::replicated(to, &change, from, applied, lag_ms));
             r.replicating = false;
         });
         if initial {
@@ -595,14 +587,16 @@ impl Registry {
                 Ok(())
             }
             (Change::Untag { repo, tag }, _) => {
-                let Some(r) = self.repos.get_mut(repo) else { return Ok(()) };
+                let Some(mut r) = self.repos.get_mut(repo) else { return Ok(()) };
                 if r.tag_stamp(tag) > stamp {
                     return Err("a newer write of that tag won (last writer wins)".into());
                 }
                 r.tag_stamps.insert(tag.clone(), stamp);
                 if let Some(digest) = r.tags.remove(tag) {
                     r.forget(&LockTarget::Tag(tag.clone()));
-                    if !r.tags.values().any(|d| *d == digest) {
+                    let last_tag = !r.tags.values().any(|d| *d == digest);
+                    drop(r);
+                    if last_tag {
                         self.note_untagged(repo, digest);
                     }
                 }
@@ -623,7 +617,7 @@ impl Registry {
                 Ok(())
             }
             (Change::Attributes { repo, target, attributes }, _) => {
-                let Some(r) = self.repos.get_mut(repo) else {
+                let Some(mut r) = self.repos.get_mut(repo) else {
                     return Err("the repository has not arrived".into());
                 };
                 let present = match target {
@@ -651,14 +645,16 @@ impl Registry {
         digest: Digest,
         stamp: (Millis, &'static str),
     ) {
-        let Some(r) = self.repos.get_mut(repo) else { return };
+        let Some(mut r) = self.repos.get_mut(repo) else { return };
         if r.tag_stamp(tag) > stamp {
             return;
         }
         r.tag_stamps.insert(tag.clone(), stamp);
         let old = r.tags.insert(tag.clone(), digest).filter(|old| *old != digest);
         r.untagged_at.remove(&digest);
-        if let Some(old) = old.filter(|old| !r.tags.values().any(|d| d == old)) {
+        let old = old.filter(|old| !r.tags.values().any(|d| d == old));
+        drop(r);
+        if let Some(old) = old {
             self.note_untagged(repo, old);
         }
     }
@@ -668,11 +664,6 @@ impl Registry {
         self.store.put_sealed(key, record.sealed, record.logical_bytes, now);
         self.schedule_geo_copy(key, now);
     }
-}
-
-/// Repositories with at least one manifest.
-fn live_repos(repos: &BTreeMap<RepoName, Repository>) -> usize {
-    repos.values().filter(|r| !r.manifests.is_empty()).count()
 }
 
 /// What a change carries from its source.

@@ -108,7 +108,7 @@ impl Registry {
     /// A manifest just lost its last tag: remember when, and queue the policy's delete.
     pub(super) fn note_untagged(&mut self, repo: &RepoName, digest: Digest) {
         let now = self.now;
-        if let Some(r) = self.repos.get_mut(repo) {
+        if let Some(mut r) = self.repos.get_mut(repo) {
             r.untagged_at.insert(digest, now);
         }
         if !self.retention.enabled {
@@ -126,28 +126,30 @@ impl Registry {
 
     /// A queued retention delete comes due.
     pub(super) fn apply_retention(&mut self, repo: RepoName, digest: Digest, untagged_at: Millis) {
-        let kept = |why: &str| Some(why.to_string());
+        let kept = |why: &'static str| Some(crate::i18n::Msg::key(why));
         let why = match self.repos.get(&repo) {
-            _ if !self.retention.enabled => kept("the policy was disabled after the untag"),
+            _ if !self.retention.enabled => kept("events.kept_policy_disabled"),
             None => return,
             Some(r) if !r.manifests.contains(&digest) => return,
             Some(r) if r.untagged_at.get(&digest) != Some(&untagged_at) || !r.tags_of(&digest).is_empty() => {
-                kept("it was tagged again after this untag")
+                kept("events.kept_tagged_again")
             }
-            Some(r) if !r.attributes.deletable() => {
-                kept("its repository is locked (deleteEnabled or writeEnabled is false)")
-            }
-            Some(r) if !r.manifest_attributes(&digest).deletable() => {
-                kept("it is locked (deleteEnabled or writeEnabled is false)")
-            }
+            Some(r) if !r.attributes.deletable() => kept("events.kept_repository_locked"),
+            Some(r) if !r.manifest_attributes(&digest).deletable() => kept("events.kept_locked"),
             Some(_) => None,
         };
         if let Some(why) = why {
-            self.log(EventKind::RetentionApplied { repo, digest, deleted: false, kept: Some(why) });
+            self.log(EventKind::retention_kept(repo, digest, why));
             return;
         }
         let mut deleted = Deleted::default();
-        self.log(EventKind::RetentionApplied { repo: repo.clone(), digest, deleted: true, kept: None });
+        self.log(EventKind::RetentionApplied {
+            repo: repo.clone(),
+            digest,
+            deleted: true,
+            kept: None,
+            kept_text: None,
+        });
         self.remove_manifest(&repo, digest, &mut deleted);
         self.drop_if_empty(&repo);
     }

@@ -13,7 +13,7 @@ use super::events::EventKind;
 use super::locks::disallowed;
 use super::names::{RepoName, Tag};
 use super::registry::Registry;
-use super::repository::LockTarget;
+use super::repository::{LockTarget, Repository};
 use super::scheduler::Job;
 use super::views::Deleted;
 
@@ -82,17 +82,26 @@ impl Registry {
             return Err(disallowed("errors.soft_delete_with_retention", []));
         }
         self.soft_delete = SoftDeletePolicy { enabled, days };
-        self.log(EventKind::FeatureChanged {
-            what: if enabled {
-                format!("soft delete enabled: deleted and untagged items stay restorable (and billed) for {days} day(s)")
-            } else {
-                "soft delete disabled: deletes are permanent again (items already in a bin stay until purged)".into()
-            },
-        });
+        self.log(EventKind::feature(if enabled {
+            crate::i18n::Msg::new("events.soft_delete_enabled", [arg(days)])
+        } else {
+            crate::i18n::Msg::key("events.soft_delete_disabled")
+        }));
         Ok(self.soft_delete_view(100))
     }
 
     pub fn soft_delete_view(&self, n: usize) -> SoftDeleteView {
+        // Only the repositories with something in their bin have items.
+        let binned = self.repos.binned().iter().filter_map(|name| self.repos.get_key_value(name));
+        self.soft_delete_view_of(n, binned)
+    }
+
+    /// The view of the bins of `repos` (in name order).
+    pub(super) fn soft_delete_view_of<'a>(
+        &self,
+        n: usize,
+        repos: impl Iterator<Item = (&'a RepoName, &'a Repository)>,
+    ) -> SoftDeleteView {
         let next_purge =
             self.queue.find(|j| matches!(j, Job::SoftDeletePurge).then_some(())).map(|(_, at)| at);
         let period = Millis(u64::from(self.soft_delete.days.max(1)) * Millis::DAY.0);
@@ -104,7 +113,7 @@ impl Registry {
             })
         };
         let mut items = vec![];
-        for (repo, r) in &self.repos {
+        for (repo, r) in repos {
             for (digest, (at, tags)) in &r.deleted_manifests {
                 let tags: Vec<Option<Tag>> =
                     if tags.is_empty() { vec![None] } else { tags.iter().cloned().map(Some).collect() };
@@ -145,13 +154,14 @@ impl Registry {
     /// Moves a manifest (and its tags) into the repository's bin: nothing is released.
     pub(super) fn soft_delete_manifest(&mut self, repo: &RepoName, digest: Digest, out: &mut Deleted) {
         let now = self.now;
-        let Some(r) = self.repos.get_mut(repo) else { return };
+        let Some(mut r) = self.repos.get_mut(repo) else { return };
         let tags = r.remove_tags_of(&digest);
         r.manifests.remove(&digest);
         r.pushed_at.remove(&digest);
         r.untagged_at.remove(&digest);
         r.forget(&LockTarget::Manifest(digest));
         r.deleted_manifests.insert(digest, (now, tags.clone()));
+        drop(r);
         self.log(EventKind::SoftDeleted { repo: repo.clone(), digest, tags: tags.clone(), manifest: true });
         out.manifests.push(digest);
         out.tags.extend(tags);
@@ -161,7 +171,7 @@ impl Registry {
     /// An untag with soft delete on: the tag goes to the bin.
     pub(super) fn soft_delete_tag(&mut self, repo: &RepoName, tag: Tag, digest: Digest) {
         let now = self.now;
-        if let Some(r) = self.repos.get_mut(repo) {
+        if let Some(mut r) = self.repos.get_mut(repo) {
             r.deleted_tags.push(DeletedTag { tag: tag.clone(), digest, deleted_at_ms: now });
         }
         self.log(EventKind::SoftDeleted { repo: repo.clone(), digest, tags: vec![tag], manifest: false });
@@ -181,7 +191,10 @@ impl Registry {
         let expired = |at: Millis| at.saturating_add(period) <= now;
         let mut manifests = vec![];
         let mut tags = 0usize;
-        for (name, r) in self.repos.iter_mut() {
+        // Only repositories with a bin have anything to purge.
+        let binned: Vec<RepoName> = self.repos.binned().iter().cloned().collect();
+        for name in &binned {
+            let Some(mut r) = self.repos.get_mut(name) else { continue };
             let before = r.deleted_tags.len();
             r.deleted_tags.retain(|t| !expired(t.deleted_at_ms));
             tags += before - r.deleted_tags.len();
@@ -196,7 +209,8 @@ impl Registry {
             self.remove_manifest(repo, *digest, &mut deleted);
             self.drop_if_empty(repo);
         }
-        let names: Vec<RepoName> = self.repos.keys().cloned().collect();
+        // Repositories left with nothing in them go (the index names them: no walk of all).
+        let names: Vec<RepoName> = self.repos.empty().iter().cloned().collect();
         for repo in &names {
             self.drop_if_empty(repo);
         }
@@ -205,7 +219,7 @@ impl Registry {
             tags,
             released_bytes: deleted.released_bytes,
         });
-        if self.repos.values().any(|r| !r.deleted_manifests.is_empty() || !r.deleted_tags.is_empty()) {
+        if !self.repos.binned().is_empty() {
             self.queue.push(now.saturating_add(PURGE_EVERY), Job::SoftDeletePurge);
         }
     }
@@ -263,7 +277,7 @@ impl Registry {
             }
         }
         self.check_writable(&repo)?;
-        let Some(r) = self.repos.get_mut(&repo) else { return Ok(()) };
+        let Some(mut r) = self.repos.get_mut(&repo) else { return Ok(()) };
         if let Some((_, tags)) = r.deleted_manifests.remove(&digest) {
             r.manifests.insert(digest);
             // The manifest's other tags stay in the bin, each restorable by itself.
@@ -281,6 +295,7 @@ impl Registry {
                 left_untagged = Some(old);
             }
         }
+        drop(r);
         self.log(EventKind::SoftDeleteRestored { repo: repo.clone(), tag, digest });
         if let Some(old) = left_untagged {
             self.note_untagged(&repo, old);
