@@ -10,6 +10,7 @@
 //! A text is a `&'static str`; `{0}`, `{1}`, … are filled by [`tf`]. A text with `|` holds a
 //! singular and a plural form (`"{0} record|{0} records"`), chosen by [`tn`].
 
+mod engine_words;
 mod errors;
 mod events;
 mod keep;
@@ -25,6 +26,7 @@ pub type Entry = (&'static str, &'static str, &'static str, &'static str);
 /// The catalogue, in parts so that each can grow on its own: the panels (`messages`), the
 /// story, scrubber and other panels added with issue #5 (`story`), the page's notes and status
 /// lines (`notes`), the engine's error messages (`errors`), the event log's lines (`events`), the
+/// engine's words inside those lines and a scenario step's action and outcome (`engine_words`), the
 /// keeping of sessions (`keep`) and moving through the run's history (`travel`).
 pub static TABLES: &[&[Entry]] = &[
     messages::MESSAGES,
@@ -32,6 +34,7 @@ pub static TABLES: &[&[Entry]] = &[
     notes::MESSAGES,
     errors::MESSAGES,
     events::MESSAGES,
+    engine_words::MESSAGES,
     keep::MESSAGES,
     travel::MESSAGES,
 ];

@@ -57,6 +57,12 @@ const SAME_ALLOWED: &[(&str, &[Lang])] = &[
     // The event log: a replica and what changed (src/i18n/events.rs).
     ("replica {0}: {1}", &[Lang::Nl]),
     ("manifest {0}", &[Lang::Nl]),
+    // A scenario step's requests and where they were served (src/i18n/engine_words.rs).
+    ("{0} → {1}", &[Lang::Nl, Lang::Fr]),
+    // An event's line as a sentence.
+    ("{0}.", &[Lang::Nl, Lang::Fr]),
+    ("PUT manifest", &[Lang::Nl]),
+    ("GET manifest", &[Lang::Nl]),
     // Notes that join other texts (a file and its size; sentences; parts of one).
     ("{0} ({1})", &[Lang::Nl, Lang::Fr]),
     ("{0} {1}", &[Lang::Nl, Lang::Fr]),
@@ -229,12 +235,12 @@ fn the_sources_use_exactly_the_keys_in_the_table() {
         let Ok(source) = fs::read_to_string(file) else { panic!("cannot read {}", file.display()) };
         for literal in string_literals(&source) {
             let panel = literal.split('.').next().unwrap_or_default();
-            // The engine uses only the errors' and the event log's keys (it has literals such
-            // as `manifest.json`).
+            // The engine uses only the errors' and the event log's keys, and the words of a
+            // scenario's steps (it has literals such as `manifest.json`).
             let engine = file.components().any(|c| c.as_os_str() == "engine");
             if key_ok(&literal)
                 && panels.contains(panel)
-                && (!engine || panel == "errors" || panel == "events")
+                && (!engine || ["errors", "events", "steps"].contains(&panel))
             {
                 used.entry(literal).or_insert_with(|| file.display().to_string());
             }

@@ -12,6 +12,7 @@ use super::features::WebhookAction;
 use super::key_vault::KeyState;
 use super::locks::Attributes;
 use super::names::{RepoName, Tag};
+use super::replication::Change;
 use super::throttle::RateModel;
 use super::tier::Tier;
 use crate::i18n::{Arg, Lang, Msg};
@@ -108,28 +109,46 @@ pub enum EventKind {
     KeyRestored {
         from: KeyState,
     },
+    /// A feature changed (`EventKind::feature`): `what` in English, and as a catalogue text.
     FeatureChanged {
         what: String,
+        /// The same words as a catalogue text, for the page (not in the JSON, nor the hash).
+        #[serde(skip)]
+        what_text: Msg,
     },
     FaultStarted {
         id: u32,
         text: String,
         lost_records: usize,
+        /// The fault's description as a catalogue text (`FaultKind::describe_msg`), for the page.
+        #[serde(skip)]
+        text_msg: Msg,
     },
     FaultHealed {
         id: u32,
         text: String,
+        /// The fault's description as a catalogue text, for the page.
+        #[serde(skip)]
+        text_msg: Msg,
     },
     /// (`replica`, not `region`: every event has a `region` of its own, where it was logged.)
+    /// Made with `EventKind::replica`.
     ReplicaChanged {
         replica: &'static str,
         what: String,
+        /// The same words as a catalogue text, for the page.
+        #[serde(skip)]
+        what_text: Msg,
     },
-    /// A change from another replica arrived in `region`, `lag_ms` after it was made.
+    /// A change from another replica arrived in `region`, `lag_ms` after it was made. Made with
+    /// `EventKind::replicated`.
     Replicated {
         replica: &'static str,
         what: String,
         lag_ms: Millis,
+        /// The same words as a catalogue text, for the page.
+        #[serde(skip)]
+        what_text: Msg,
     },
     /// Soft delete moved a manifest (with `tags`), or only a tag, into the bin.
     SoftDeleted {
@@ -165,12 +184,16 @@ pub enum EventKind {
         enabled: bool,
         days: u32,
     },
-    /// A retention job ran: the manifest was deleted, or kept (`kept` says why).
+    /// A retention job ran: the manifest was deleted, or kept (`kept` says why; made with
+    /// `EventKind::retention_kept`).
     RetentionApplied {
         repo: RepoName,
         digest: Digest,
         deleted: bool,
         kept: Option<String>,
+        /// Why it was kept, as a catalogue text, for the page.
+        #[serde(skip)]
+        kept_text: Option<Msg>,
     },
 }
 
@@ -241,9 +264,9 @@ impl EventKind {
             Self::TierChanged { from, to } => m("events.tier_changed", vec![t(from), t(to)]),
             Self::AttributesChanged { repo, target, attributes } => {
                 if target == "repository" {
-                    m("events.attributes_repository", vec![t(repo), t(attributes)])
+                    m("events.attributes_repository", vec![t(repo), attribute_values(attributes)])
                 } else {
-                    m("events.attributes", vec![t(repo), t(target), t(attributes)])
+                    m("events.attributes", vec![t(repo), t(target), attribute_values(attributes)])
                 }
             }
             Self::RateModelChanged { from, to } => {
@@ -265,18 +288,26 @@ impl EventKind {
             }
             Self::KeyAccessLost { state } => m("events.key_access_lost", vec![key_state(*state)]),
             Self::KeyRestored { from } => m("events.key_restored", vec![key_state(*from)]),
-            Self::FeatureChanged { what } => Msg::from(what.clone()),
-            Self::FaultStarted { id, text, lost_records } => {
+            Self::FeatureChanged { what, what_text } => match words(what, what_text) {
+                Arg::Msg(msg) => *msg,
+                _ => Msg::from(what.clone()),
+            },
+            Self::FaultStarted { id, text, lost_records, text_msg } => {
+                let text = words(text, text_msg);
                 if *lost_records > 0 {
-                    m("events.fault_started_lost", vec![t(id), t(text), t(lost_records)])
+                    m("events.fault_started_lost", vec![t(id), text, t(lost_records)])
                 } else {
-                    m("events.fault_started", vec![t(id), t(text)])
+                    m("events.fault_started", vec![t(id), text])
                 }
             }
-            Self::FaultHealed { id, text } => m("events.fault_healed", vec![t(id), t(text)]),
-            Self::ReplicaChanged { replica, what } => m("events.replica_changed", vec![t(replica), t(what)]),
-            Self::Replicated { replica, what, lag_ms } => {
-                m("events.replicated", vec![t(replica), t(what), t(lag_ms.0)])
+            Self::FaultHealed { id, text, text_msg } => {
+                m("events.fault_healed", vec![t(id), words(text, text_msg)])
+            }
+            Self::ReplicaChanged { replica, what, what_text } => {
+                m("events.replica_changed", vec![t(replica), words(what, what_text)])
+            }
+            Self::Replicated { replica, what, lag_ms, what_text } => {
+                m("events.replicated", vec![t(replica), words(what, what_text), t(lag_ms.0)])
             }
             Self::SoftDeleted { repo, digest, tags, manifest } => {
                 let tags: Vec<String> = tags.iter().map(|t| format!(":{t}")).collect();
@@ -328,10 +359,11 @@ impl EventKind {
                     Msg::key("events.retention_disabled")
                 }
             }
-            Self::RetentionApplied { repo, digest, deleted, kept } => match (deleted, kept) {
+            Self::RetentionApplied { repo, digest, deleted, kept, kept_text } => match (deleted, kept) {
                 (true, _) => m("events.retention_deleted", vec![t(repo), t(digest.short())]),
                 (false, Some(why)) => {
-                    m("events.retention_kept_why", vec![t(repo), t(digest.short()), t(why)])
+                    let why = words(why, kept_text.as_ref().unwrap_or(&Msg::default()));
+                    m("events.retention_kept_why", vec![t(repo), t(digest.short()), why])
                 }
                 (false, None) => m("events.retention_kept", vec![t(repo), t(digest.short())]),
             },
@@ -345,6 +377,112 @@ impl EventKind {
 /// An argument shown as it displays, the same in every language (a name, a digest, a number).
 fn t(value: impl std::fmt::Display) -> Arg {
     Arg::Text(value.to_string())
+}
+
+/// The engine's words an event carries (`english`), drawn as their catalogue text when the event
+/// has it (the constructors below make the two read the same in English); an event made without
+/// one shows the English as it is.
+fn words(english: &str, text: &Msg) -> Arg {
+    if text.key.is_empty() { t(english) } else { text.clone().into() }
+}
+
+/// The events whose engine words (a feature's or a replica's change, what a replica applied,
+/// why retention kept a manifest) are catalogue texts: each carries their English, which is in
+/// its JSON and thus in the event-log hash, and the text the page draws in its language.
+impl EventKind {
+    /// A feature changed: `what`, in the catalogue's words (`events.*`).
+    pub fn feature(what: Msg) -> Self {
+        Self::FeatureChanged { what: what.text(Lang::En), what_text: what }
+    }
+
+    /// The replica in `replica` went through `what` (`events.replica_*`).
+    pub fn replica(replica: &'static str, what: Msg) -> Self {
+        Self::ReplicaChanged { replica, what: what.text(Lang::En), what_text: what }
+    }
+
+    /// `change`, made in `from`, arrived in `replica` `lag_ms` after it was made: applied, or
+    /// refused for the reason `applied` gives.
+    pub fn replicated(
+        replica: &'static str,
+        change: &Change,
+        from: &'static str,
+        applied: std::result::Result<(), String>,
+        lag_ms: Millis,
+    ) -> Self {
+        let what = match applied {
+            Ok(()) => Msg::new("events.replicated_applied", [change.describe_msg().into(), t(from)]),
+            Err(why) => {
+                Msg::new("events.replicated_failed", [change.describe_msg().into(), t(from), refusal(&why)])
+            }
+        };
+        Self::Replicated { replica, what: what.text(Lang::En), lag_ms, what_text: what }
+    }
+
+    /// A retention job kept `repo@digest`, for the reason `why` (`events.kept_*`).
+    pub fn retention_kept(repo: RepoName, digest: Digest, why: Msg) -> Self {
+        Self::RetentionApplied {
+            repo,
+            digest,
+            deleted: false,
+            kept: Some(why.text(Lang::En)),
+            kept_text: Some(why),
+        }
+    }
+}
+
+/// Why a replica could not apply a change, as `Registry::apply_change` (replication.rs) words it
+/// in English, drawn from the catalogue (`events.refused_*`); words it does not know are shown as
+/// they are. (`refusals_are_in_the_catalogue` checks every reason `apply_change` gives.)
+fn refusal(why: &str) -> Arg {
+    const REFUSALS: [(&str, &str); 5] = [
+        ("the blob is gone from the source", "events.refused_blob_gone"),
+        ("the manifest is gone from the source", "events.refused_manifest_gone"),
+        ("a newer write of that tag won (last writer wins)", "events.refused_newer_tag"),
+        ("the repository has not arrived", "events.refused_no_repository"),
+        ("its tag or manifest is not here", "events.refused_no_target"),
+    ];
+    if let Some((_, key)) = REFUSALS.iter().find(|(english, _)| *english == why) {
+        return Msg::key(key).into();
+    }
+    let missing = why
+        .strip_prefix("MANIFEST_BLOB_UNKNOWN: ")
+        .and_then(|rest| rest.strip_suffix(" of its blobs have not arrived"))
+        .filter(|n| n.parse::<u64>().is_ok());
+    match missing {
+        Some(n) => Msg::new("events.refused_blobs_missing", [t(n)]).into(),
+        None => t(why),
+    }
+}
+
+impl Change {
+    /// The change in a few words as a catalogue text (`events.change_*`); its English is
+    /// [`Change::describe`]'s.
+    pub fn describe_msg(&self) -> Msg {
+        let m = |key: &'static str, args: Vec<Arg>| Msg::new(key, args);
+        match self {
+            Self::Blob { repo, digest } => m("events.change_blob", vec![t(repo), t(digest.short())]),
+            Self::Manifest { repo, digest, tag: Some(tag) } => {
+                m("events.change_manifest_tag", vec![t(repo), t(tag), t(digest.short())])
+            }
+            Self::Manifest { repo, digest, tag: None } => {
+                m("events.change_manifest", vec![t(repo), t(digest.short())])
+            }
+            Self::Untag { repo, tag } => m("events.change_untag", vec![t(repo), t(tag)]),
+            Self::DeleteManifest { repo, digest } => {
+                m("events.change_delete", vec![t(repo), t(digest.short())])
+            }
+            Self::DeleteRepository { repo } => m("events.change_delete_repository", vec![t(repo)]),
+            Self::Attributes { repo, .. } => m("events.change_locks", vec![t(repo)]),
+        }
+    }
+}
+
+/// The four attributes and whether each is on (`write on, delete off, read on, list on`, as
+/// `Attributes` displays them in English).
+fn attribute_values(a: &Attributes) -> Arg {
+    let on = |b: bool| Arg::from(Msg::key(if b { "events.attribute_on" } else { "events.attribute_off" }));
+    let values = [a.write_enabled, a.delete_enabled, a.read_enabled, a.list_enabled].map(on);
+    Msg::new("events.attribute_values", values).into()
 }
 
 /// A key's state in words, as the key vault panel names it.
@@ -406,6 +544,7 @@ impl EventLog {
 mod tests {
     use super::*;
     use crate::engine::Registry;
+    use crate::engine::faults::FaultKind;
 
     /// The English `describe` wrote before the event log was translated, word for word: the
     /// catalogue's English must read the same for every event.
@@ -490,8 +629,8 @@ mod tests {
                 "access to the customer-managed key restored (it was {}): pushes and pulls work again, nothing was lost",
                 from.as_str()
             ),
-            EventKind::FeatureChanged { what } => what.clone(),
-            EventKind::FaultStarted { id, text, lost_records } => {
+            EventKind::FeatureChanged { what, .. } => what.clone(),
+            EventKind::FaultStarted { id, text, lost_records, .. } => {
                 if *lost_records > 0 {
                     format!(
                         "fault {id}: {text}; {lost_records} record(s) not yet copied to the paired region are lost"
@@ -500,9 +639,9 @@ mod tests {
                     format!("fault {id}: {text}")
                 }
             }
-            EventKind::FaultHealed { id, text } => format!("fault {id} healed: {text}"),
-            EventKind::ReplicaChanged { replica, what } => format!("replica {replica}: {what}"),
-            EventKind::Replicated { replica, what, lag_ms } => {
+            EventKind::FaultHealed { id, text, .. } => format!("fault {id} healed: {text}"),
+            EventKind::ReplicaChanged { replica, what, .. } => format!("replica {replica}: {what}"),
+            EventKind::Replicated { replica, what, lag_ms, .. } => {
                 format!("replica {replica} {what} ({} ms after it was made)", lag_ms.0)
             }
             EventKind::SoftDeleted { repo, digest, tags, manifest } => {
@@ -553,7 +692,7 @@ mod tests {
                     "retention policy disabled: queued retention deletes will not apply".to_string()
                 }
             }
-            EventKind::RetentionApplied { repo, digest, deleted, kept } => match (deleted, kept) {
+            EventKind::RetentionApplied { repo, digest, deleted, kept, .. } => match (deleted, kept) {
                 (true, _) => format!("retention policy deleted untagged manifest {repo}@{}", digest.short()),
                 (false, Some(why)) => format!("retention policy kept {repo}@{}: {why}", digest.short()),
                 (false, None) => format!("retention policy kept {repo}@{}", digest.short()),
@@ -577,6 +716,10 @@ mod tests {
             "errors.key_refused_disabled",
             [Arg::Text("key/2".into())],
         );
+        let outage = FaultKind::RegionOutage { region: "westeurope".into(), destroyed: false };
+        let destroyed = FaultKind::RegionStorageFailure { destroyed: true, region: None };
+        let manifest = Change::Manifest { repo: repo.clone(), digest: d, tag: Some(tag.clone()) };
+        let untag = Change::Untag { repo: repo.clone(), tag: tag.clone() };
         let mut kinds = vec![];
         for (synthetic, deduplicated) in [(false, false), (false, true), (true, false), (true, true)] {
             kinds.push(EventKind::BlobPushed {
@@ -645,12 +788,34 @@ mod tests {
             kinds.push(EventKind::KeyRestored { from: state });
         }
         kinds.extend([
-            EventKind::FeatureChanged { what: "webhook ci added".into() },
-            EventKind::FaultStarted { id: 1, text: "region westeurope down".into(), lost_records: 0 },
-            EventKind::FaultStarted { id: 2, text: "storage destroyed".into(), lost_records: 4 },
-            EventKind::FaultHealed { id: 1, text: "region westeurope down".into() },
-            EventKind::ReplicaChanged { replica: "eastus", what: "ready".into() },
-            EventKind::Replicated { replica: "eastus", what: "got manifest".into(), lag_ms: Millis(1_234) },
+            EventKind::feature(Msg::new("events.webhook_added", [Arg::from("ci")])),
+            // An event made without the catalogue's words shows its English as it is.
+            EventKind::FeatureChanged { what: "words from elsewhere".into(), what_text: Msg::default() },
+            EventKind::FaultStarted {
+                id: 1,
+                text: outage.describe(),
+                lost_records: 0,
+                text_msg: outage.describe_msg(),
+            },
+            EventKind::FaultStarted {
+                id: 2,
+                text: destroyed.describe(),
+                lost_records: 4,
+                text_msg: destroyed.describe_msg(),
+            },
+            EventKind::FaultHealed { id: 1, text: outage.describe(), text_msg: outage.describe_msg() },
+            EventKind::FaultHealed { id: 3, text: "words".into(), text_msg: Msg::default() },
+            EventKind::replica("eastus", Msg::key("events.replica_ready")),
+            EventKind::ReplicaChanged { replica: "eastus", what: "words".into(), what_text: Msg::default() },
+            EventKind::replicated("eastus", &manifest, "westeurope", Ok(()), Millis(1_234)),
+            EventKind::replicated(
+                "eastus",
+                &untag,
+                "westeurope",
+                Err("a newer write of that tag won (last writer wins)".into()),
+                Millis(1_234),
+            ),
+            EventKind::replicated("eastus", &untag, "westeurope", Err("words".into()), Millis(9)),
             EventKind::SoftDeleted { repo: repo.clone(), digest: d, tags: vec![], manifest: true },
             EventKind::SoftDeleted {
                 repo: repo.clone(),
@@ -694,14 +859,22 @@ mod tests {
             },
             EventKind::RetentionPolicyChanged { enabled: true, days: 7 },
             EventKind::RetentionPolicyChanged { enabled: false, days: 7 },
-            EventKind::RetentionApplied { repo: repo.clone(), digest: d, deleted: true, kept: None },
+            EventKind::RetentionApplied {
+                repo: repo.clone(),
+                digest: d,
+                deleted: true,
+                kept: None,
+                kept_text: None,
+            },
+            EventKind::retention_kept(repo.clone(), d, Msg::key("events.kept_locked")),
             EventKind::RetentionApplied {
                 repo: repo.clone(),
                 digest: d,
                 deleted: false,
                 kept: Some("it is locked".into()),
+                kept_text: None,
             },
-            EventKind::RetentionApplied { repo, digest: d, deleted: false, kept: None },
+            EventKind::RetentionApplied { repo, digest: d, deleted: false, kept: None, kept_text: None },
         ]);
         kinds
     }
@@ -754,6 +927,12 @@ mod tests {
             let (r, _) = Registry::run_scenario(&json).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
             for e in r.events() {
                 check(&e.kind, &e.text);
+                assert!(
+                    !english_only(&e.kind),
+                    "{}: {:?} shows English in every language",
+                    path.display(),
+                    e.kind
+                );
                 kinds.insert(
                     format!("{:?}", e.kind).split([' ', '{', '(']).next().unwrap_or_default().to_string(),
                 );
@@ -761,5 +940,165 @@ mod tests {
             }
         }
         assert!(events > 100 && kinds.len() >= 15, "{events} events of {} kinds: {kinds:?}", kinds.len());
+    }
+
+    /// Whether the engine's words an event carries have no catalogue text, so that the page would
+    /// show them in English whatever its language.
+    fn english_only(kind: &EventKind) -> bool {
+        match kind {
+            EventKind::FeatureChanged { what_text: m, .. }
+            | EventKind::FaultStarted { text_msg: m, .. }
+            | EventKind::FaultHealed { text_msg: m, .. }
+            | EventKind::ReplicaChanged { what_text: m, .. }
+            | EventKind::KeyRotationFailed { reason_text: m, .. } => m.key.is_empty(),
+            // A refusal's reason is a catalogue text too.
+            EventKind::Replicated { what_text: m, .. } => {
+                m.key.is_empty()
+                    || m.key == "events.replicated_failed" && !matches!(m.args.get(2), Some(Arg::Msg(_)))
+            }
+            EventKind::RetentionApplied { kept: Some(_), kept_text, .. } => {
+                kept_text.as_ref().is_none_or(|m| m.key.is_empty())
+            }
+            _ => false,
+        }
+    }
+
+    /// The engine's words in events, made from the catalogue, read exactly as the English the
+    /// engine wrote before (`format!` at each site): that English is in the events' JSON and so in
+    /// the event-log hash.
+    #[test]
+    fn engine_words_read_as_the_engine_wrote_them() {
+        let words = |key: &'static str, args: &[&str]| {
+            Msg::new(key, args.iter().map(|a| Arg::Text(a.to_string()))).text(Lang::En)
+        };
+        let cases: [(&str, &[&str], &str); 24] = [
+            ("events.webhook_added", &["ci"], "webhook ci added"),
+            ("events.webhook_removed", &["ci"], "webhook ci removed"),
+            ("events.endpoint_added", &["hub1"], "private endpoint hub1 added"),
+            ("events.endpoint_removed", &["hub1"], "private endpoint hub1 removed"),
+            ("events.content_trust_enabled", &[], "content trust enabled"),
+            ("events.content_trust_disabled", &[], "content trust disabled"),
+            (
+                "events.soft_delete_enabled",
+                &["7"],
+                "soft delete enabled: deleted and untagged items stay restorable (and billed) for 7 day(s)",
+            ),
+            (
+                "events.soft_delete_disabled",
+                &[],
+                "soft delete disabled: deletes are permanent again (items already in a bin stay until purged)",
+            ),
+            ("events.geo_lag_set", &["00:10:00.000"], "geo-redundant storage lag set to 00:10:00.000"),
+            (
+                "events.large_preset",
+                &["1000", "10000", "200", "123456"],
+                "large preset: 1000 repositories, 10000 tags over 200 images (123456 bytes billed)",
+            ),
+            (
+                "events.wrong_bytes",
+                &["demo/app", "sha256:abc", "3"],
+                "BUG: wrong bytes served for demo/app@sha256:abc; the run stops (3 queued operations dropped)",
+            ),
+            (
+                "events.converged",
+                &["1234"],
+                "every replica holds the same content again, 1234 ms after the last fault healed",
+            ),
+            ("events.replica_adding", &[], "added: creating"),
+            (
+                "events.replica_created",
+                &["12", "westeurope"],
+                "created: syncing 12 change(s) from westeurope",
+            ),
+            ("events.replica_ready", &[], "ready"),
+            ("events.replica_removed", &[], "removed with its data"),
+            ("events.replica_routing_on", &[], "back in routing"),
+            ("events.replica_routing_off", &[], "out of routing (still syncing)"),
+            (
+                "events.replica_failed_over",
+                &[],
+                "routing failed over: the global endpoint no longer sends requests here",
+            ),
+            (
+                "events.replica_repaired",
+                &["3"],
+                "repair after a destruction: the replicas compared what they hold and sent 3 missing change(s)",
+            ),
+            ("events.kept_policy_disabled", &[], "the policy was disabled after the untag"),
+            ("events.kept_tagged_again", &[], "it was tagged again after this untag"),
+            (
+                "events.kept_repository_locked",
+                &[],
+                "its repository is locked (deleteEnabled or writeEnabled is false)",
+            ),
+            ("events.kept_locked", &[], "it is locked (deleteEnabled or writeEnabled is false)"),
+        ];
+        for (key, args, english) in cases {
+            assert_eq!(words(key, args), english, "{key}");
+            for lang in [Lang::Nl, Lang::Fr] {
+                let m = Msg::new(key, args.iter().map(|a| Arg::Text(a.to_string())));
+                assert_ne!(m.text(lang), english, "{key} is not translated into {lang:?}");
+            }
+        }
+        // What a replica applied: `Change::describe` as it was.
+        let (Ok(repo), Ok(tag)) = (RepoName::parse("demo/app"), Tag::parse("v1")) else {
+            panic!("names parse")
+        };
+        let d = Digest::of(b"one");
+        let changes = [
+            Change::Blob { repo: repo.clone(), digest: d },
+            Change::Manifest { repo: repo.clone(), digest: d, tag: Some(tag.clone()) },
+            Change::Manifest { repo: repo.clone(), digest: d, tag: None },
+            Change::Untag { repo: repo.clone(), tag: tag.clone() },
+            Change::DeleteManifest { repo: repo.clone(), digest: d },
+            Change::DeleteRepository { repo: repo.clone() },
+            Change::Attributes { repo: repo.clone(), target: None, attributes: Attributes::default() },
+        ];
+        for change in &changes {
+            assert_eq!(change.describe_msg().text(Lang::En), change.describe(), "{change:?}");
+            let applied = EventKind::replicated("eastus", change, "westeurope", Ok(()), Millis(5));
+            let EventKind::Replicated { what, .. } = &applied else { panic!("{applied:?}") };
+            assert_eq!(*what, format!("applied {} from westeurope", change.describe()));
+            let refused = EventKind::replicated("eastus", change, "westeurope", Err("why".into()), Millis(5));
+            let EventKind::Replicated { what, .. } = &refused else { panic!("{refused:?}") };
+            assert_eq!(*what, format!("could not apply {} from westeurope: why", change.describe()));
+        }
+    }
+
+    /// Every reason `apply_change` (replication.rs) gives for not applying a change has its
+    /// catalogue text, which reads as that reason in English.
+    #[test]
+    fn refusals_are_in_the_catalogue() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/engine/replication.rs");
+        let Ok(source) = std::fs::read_to_string(&path) else { panic!("cannot read {}", path.display()) };
+        let start = source
+            .find("fn apply_change(")
+            .unwrap_or_else(|| panic!("no apply_change in {}", path.display()));
+        let body = &source[start..];
+        let body = &body[..body.find("\n    }\n").unwrap_or(body.len())];
+        let mut reasons = vec![];
+        for (at, _) in body.match_indices("Err(") {
+            // The reason is the first string literal after `Err(` (`"…".into()`, `format!("…"`).
+            let rest = &body[at..];
+            let Some(open) = rest.find('"') else { continue };
+            let Some(len) = rest[open + 1..].find('"') else { continue };
+            let literal = &rest[open + 1..open + 1 + len];
+            // A placeholder (`{missing}`) filled with a number.
+            let mut reason = String::new();
+            let mut parts = literal.split(['{', '}']);
+            while let Some(text) = parts.next() {
+                reason.push_str(text);
+                if parts.next().is_some() {
+                    reason.push('2');
+                }
+            }
+            reasons.push(reason);
+        }
+        assert!(reasons.len() >= 6, "found only {reasons:?} in apply_change");
+        for reason in &reasons {
+            let Arg::Msg(m) = refusal(reason) else { panic!("{reason:?} has no catalogue text") };
+            assert_eq!(m.text(Lang::En), *reason);
+            assert_ne!(m.text(Lang::Fr), *reason);
+        }
     }
 }

@@ -20,6 +20,7 @@ use super::registry::{Registry, draw_below};
 use super::replication::ReplicaState;
 use super::scheduler::Job;
 use super::storage_account::{RecordKey, StorageCopy};
+use crate::i18n::{Arg, Lang, Msg};
 
 /// Most faults a registry's timeline keeps.
 pub const FAULTS_MAX: usize = 10_000;
@@ -94,36 +95,59 @@ impl FaultKind {
         }
     }
 
-    /// The fault in a few words, as the timeline and the event log say it.
+    /// The fault in a few words, in English, as the timeline and the event log say it (the
+    /// text a `Fault` and its events carry): [`FaultKind::describe_msg`] drawn in English.
     pub fn describe(&self) -> String {
-        let gone = |d: bool| if d { "destroyed" } else { "fails" };
+        self.describe_msg().text(Lang::En)
+    }
+
+    /// The fault in a few words as a catalogue text (`events.fault_*`), for the page to draw in
+    /// its language; names, regions and numbers are shown as they are.
+    pub fn describe_msg(&self) -> Msg {
+        let m = |key: &'static str, args: Vec<Arg>| Msg::new(key, args);
         match self {
             Self::StorageAccountFailure { account, destroyed } => {
-                format!("storage account {account}'s primary {}", gone(*destroyed))
+                let key =
+                    if *destroyed { "events.fault_account_destroyed" } else { "events.fault_account_fails" };
+                m(key, vec![arg(account)])
             }
             Self::RegionStorageFailure { destroyed, region } => match region {
-                Some(r) => format!("the storage of {r} {}", gone(*destroyed)),
-                None => format!("the region's storage {}", if *destroyed { "is destroyed" } else { "fails" }),
+                Some(r) => {
+                    let key = if *destroyed {
+                        "events.fault_storage_of_destroyed"
+                    } else {
+                        "events.fault_storage_of_fails"
+                    };
+                    m(key, vec![arg(r)])
+                }
+                None if *destroyed => Msg::key("events.fault_storage_destroyed"),
+                None => Msg::key("events.fault_storage_fails"),
             },
-            Self::BitRot { key, copy, bit } => format!("bit rot: bit {bit} of the {copy:?} copy of {key}"),
-            Self::ZoneFailure { region } => format!("a zone of {region} fails"),
+            Self::BitRot { key, copy, bit } => {
+                let which = match copy {
+                    StorageCopy::Primary => "events.fault_bit_rot_primary",
+                    StorageCopy::Secondary => "events.fault_bit_rot_secondary",
+                };
+                m(which, vec![arg(bit), arg(key)])
+            }
+            Self::ZoneFailure { region } => m("events.fault_zone", vec![arg(region)]),
             Self::RegionOutage { region, destroyed } => {
-                format!("region {region} {}", if *destroyed { "is destroyed" } else { "goes dark" })
+                let key = if *destroyed { "events.fault_region_destroyed" } else { "events.fault_outage" };
+                m(key, vec![arg(region)])
             }
             Self::NetworkPartition { from, to, one_way } => {
-                format!("network partition {from} {} {to}", if *one_way { "→" } else { "↔" })
+                let key = if *one_way { "events.fault_partition_one_way" } else { "events.fault_partition" };
+                m(key, vec![arg(from), arg(to)])
             }
             Self::SlowLink { from, to, factor } => {
-                format!("slow link {from} ↔ {to} (×{factor} latency, ÷{factor} bandwidth)")
+                m("events.fault_slow_link", vec![arg(from), arg(to), arg(factor)])
             }
             Self::ReplicationPaused { region } => match region {
-                Some(r) => format!("replication into {r} paused"),
-                None => "replication paused everywhere".into(),
+                Some(r) => m("events.fault_paused_into", vec![arg(r)]),
+                None => Msg::key("events.fault_paused"),
             },
-            Self::KeyVaultUnreachable => "the key vault is unreachable".into(),
-            Self::ThrottleBurst { divisor } => {
-                format!("request-rate buckets shrink to 1/{divisor} (scale-out)")
-            }
+            Self::KeyVaultUnreachable => Msg::key("events.fault_key_vault"),
+            Self::ThrottleBurst { divisor } => m("events.fault_throttle", vec![arg(divisor)]),
         }
     }
 }
@@ -425,7 +449,7 @@ impl Registry {
             | FaultKind::ThrottleBurst { .. } => {}
         }
         self.sync_fault_effects();
-        self.log(EventKind::FaultStarted { id, text, lost_records: lost });
+        self.log(EventKind::FaultStarted { id, text, lost_records: lost, text_msg: fault.describe_msg() });
     }
 
     /// Pushes the state the active faults imply into the parts that keep their own.
@@ -455,8 +479,8 @@ impl Registry {
         };
         if let FaultKind::RegionOutage { region, .. } = &f.fault {
             let Some(region) = region::region(region).map(|r| r.name) else { return };
-            let what = "routing failed over: the global endpoint no longer sends requests here".to_string();
-            self.on_site(region, |r| r.log(EventKind::ReplicaChanged { replica: region, what }));
+            let what = Msg::key("events.replica_failed_over");
+            self.on_site(region, |r| r.log(EventKind::replica(region, what)));
         }
     }
 
@@ -499,12 +523,7 @@ impl Registry {
         let after = Millis(self.now.0.saturating_sub(since.0));
         self.converge_watch = None;
         self.last_convergence = Some(after);
-        self.log(EventKind::FeatureChanged {
-            what: format!(
-                "every replica holds the same content again, {} ms after the last fault healed",
-                after.0
-            ),
-        });
+        self.log(EventKind::feature(Msg::new("events.converged", [arg(after.0)])));
     }
 
     /// How long the replicas took to agree after the last heal (None while still waiting).
@@ -569,7 +588,7 @@ impl Registry {
         f.healed_at_ms = Some(now);
         let (fault, text) = (f.fault.clone(), f.text.clone());
         if !was_active {
-            self.log(EventKind::FaultHealed { id, text });
+            self.log(EventKind::FaultHealed { id, text, text_msg: fault.describe_msg() });
             return;
         }
         let accounts: Vec<(usize, usize)> = match &fault {
@@ -625,7 +644,7 @@ impl Registry {
         if fault.destroys() && self.replicas.len() > 1 {
             self.repair_from_peers();
         }
-        self.log(EventKind::FaultHealed { id, text });
+        self.log(EventKind::FaultHealed { id, text, text_msg: fault.describe_msg() });
         if self.replicas.len() > 1 {
             self.converge_watch = Some(self.now);
             self.check_convergence();
@@ -691,5 +710,81 @@ impl Registry {
             }
         });
         self.replica_created(region);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The words `describe` wrote before faults were translated, word for word: they are in
+    /// a fault's `text` and in its events' JSON, and so in the event-log hash.
+    fn legacy(fault: &FaultKind) -> String {
+        let gone = |d: bool| if d { "destroyed" } else { "fails" };
+        match fault {
+            FaultKind::StorageAccountFailure { account, destroyed } => {
+                format!("storage account {account}'s primary {}", gone(*destroyed))
+            }
+            FaultKind::RegionStorageFailure { destroyed, region } => match region {
+                Some(r) => format!("the storage of {r} {}", gone(*destroyed)),
+                None => format!("the region's storage {}", if *destroyed { "is destroyed" } else { "fails" }),
+            },
+            FaultKind::BitRot { key, copy, bit } => {
+                format!("bit rot: bit {bit} of the {copy:?} copy of {key}")
+            }
+            FaultKind::ZoneFailure { region } => format!("a zone of {region} fails"),
+            FaultKind::RegionOutage { region, destroyed } => {
+                format!("region {region} {}", if *destroyed { "is destroyed" } else { "goes dark" })
+            }
+            FaultKind::NetworkPartition { from, to, one_way } => {
+                format!("network partition {from} {} {to}", if *one_way { "→" } else { "↔" })
+            }
+            FaultKind::SlowLink { from, to, factor } => {
+                format!("slow link {from} ↔ {to} (×{factor} latency, ÷{factor} bandwidth)")
+            }
+            FaultKind::ReplicationPaused { region } => match region {
+                Some(r) => format!("replication into {r} paused"),
+                None => "replication paused everywhere".into(),
+            },
+            FaultKind::KeyVaultUnreachable => "the key vault is unreachable".into(),
+            FaultKind::ThrottleBurst { divisor } => {
+                format!("request-rate buckets shrink to 1/{divisor} (scale-out)")
+            }
+        }
+    }
+
+    #[test]
+    fn every_fault_reads_as_it_did_in_english_and_is_translated() {
+        let (a, b) = (|| "westeurope".to_string(), || "eastus".to_string());
+        let mut faults = vec![];
+        for destroyed in [false, true] {
+            faults.push(FaultKind::StorageAccountFailure { account: "stowage0".into(), destroyed });
+            faults.push(FaultKind::RegionStorageFailure { destroyed, region: Some(a()) });
+            faults.push(FaultKind::RegionStorageFailure { destroyed, region: None });
+            faults.push(FaultKind::RegionOutage { region: a(), destroyed });
+        }
+        for copy in [StorageCopy::Primary, StorageCopy::Secondary] {
+            faults.push(FaultKind::BitRot { key: "blob/ab12".into(), copy, bit: 7 });
+        }
+        for one_way in [false, true] {
+            faults.push(FaultKind::NetworkPartition { from: a(), to: b(), one_way });
+        }
+        faults.extend([
+            FaultKind::ZoneFailure { region: a() },
+            FaultKind::SlowLink { from: a(), to: b(), factor: 10 },
+            FaultKind::ReplicationPaused { region: Some(b()) },
+            FaultKind::ReplicationPaused { region: None },
+            FaultKind::KeyVaultUnreachable,
+            FaultKind::ThrottleBurst { divisor: 4 },
+        ]);
+        for fault in &faults {
+            let msg = fault.describe_msg();
+            assert_eq!(fault.describe(), legacy(fault), "{fault:?}: the English changed");
+            assert_eq!(msg.text(Lang::En), legacy(fault));
+            for lang in [Lang::Nl, Lang::Fr] {
+                let words = msg.text(lang);
+                assert!(!words.contains("{0}") && words != legacy(fault), "{fault:?} in {lang:?}: {words}");
+            }
+        }
     }
 }

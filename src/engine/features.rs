@@ -165,7 +165,7 @@ impl Registry {
             delivered: 0,
             recent: VecDeque::new(),
         });
-        self.log(EventKind::FeatureChanged { what: format!("webhook {name} added") });
+        self.log(EventKind::feature(Msg::new("events.webhook_added", [arg(name)])));
         Ok(self.features())
     }
 
@@ -175,7 +175,7 @@ impl Registry {
         if self.features.webhooks.len() == before {
             return err_k(ErrorCode::InvalidArgument, "errors.webhook_unknown", [quoted(name)]);
         }
-        self.log(EventKind::FeatureChanged { what: format!("webhook {name} removed") });
+        self.log(EventKind::feature(Msg::new("events.webhook_removed", [arg(name)])));
         Ok(self.features())
     }
 
@@ -223,7 +223,7 @@ impl Registry {
             return Err(disallowed("errors.endpoints_full", []));
         }
         self.features.private_endpoints.push(name.to_string());
-        self.log(EventKind::FeatureChanged { what: format!("private endpoint {name} added") });
+        self.log(EventKind::feature(Msg::new("events.endpoint_added", [arg(name)])));
         Ok(self.features())
     }
 
@@ -233,7 +233,7 @@ impl Registry {
         if self.features.private_endpoints.len() == before {
             return err_k(ErrorCode::InvalidArgument, "errors.endpoint_unknown", [quoted(name)]);
         }
-        self.log(EventKind::FeatureChanged { what: format!("private endpoint {name} removed") });
+        self.log(EventKind::feature(Msg::new("events.endpoint_removed", [arg(name)])));
         Ok(self.features())
     }
 
@@ -248,8 +248,8 @@ impl Registry {
             return Err(disallowed("errors.content_trust_with_cmk", []));
         }
         self.features.content_trust = enabled;
-        let what = format!("content trust {}", if enabled { "enabled" } else { "disabled" });
-        self.log(EventKind::FeatureChanged { what });
+        let what = if enabled { "events.content_trust_enabled" } else { "events.content_trust_disabled" };
+        self.log(EventKind::feature(Msg::key(what)));
         Ok(self.features())
     }
 

@@ -84,12 +84,13 @@ impl Registry {
         if sent > 0 {
             let home = self.replicas[0].region.name;
             self.on_site(home, |r| {
-                r.log(EventKind::ReplicaChanged {
-                    replica: home,
-                    what: format!(
-                        "repair after a destruction: the replicas compared what they hold and sent {sent} missing change(s)"
+                r.log(EventKind::replica(
+                    home,
+                    crate::i18n::Msg::new(
+                        "events.replica_repaired",
+                        [crate::i18n::Arg::Text(sent.to_string())],
                     ),
-                })
+                ))
             });
         }
         sent

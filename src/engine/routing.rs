@@ -299,12 +299,10 @@ impl Registry {
     fn halt_on_wrong_bytes(&mut self, repo: &str, digest: &Digest) {
         let dropped =
             self.queue.remove_where(|j| matches!(j, Job::ScenarioStep { .. } | Job::Workload { .. }));
-        self.log(EventKind::FeatureChanged {
-            what: format!(
-                "BUG: wrong bytes served for {repo}@{}; the run stops ({dropped} queued operations dropped)",
-                digest.short()
-            ),
-        });
+        self.log(EventKind::feature(Msg::new(
+            "events.wrong_bytes",
+            [arg(repo), arg(digest.short()), arg(dropped)],
+        )));
     }
 
     fn note_failed_pull(&mut self, repo: &str, reference: &str, report: &ClientReport) {

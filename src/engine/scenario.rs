@@ -18,7 +18,7 @@ use super::registry::{Registry, RegistryOptions, draw_below};
 use super::scheduler::Job;
 use super::throttle::RateModel;
 use super::tier::{StorageEra, Tier};
-use crate::i18n::Arg;
+use crate::i18n::{Arg, Lang, Msg};
 
 /// Most steps a scenario may have, and most operations one workload may queue.
 pub const STEPS_MAX: usize = 10_000;
@@ -375,56 +375,87 @@ pub enum Action {
 }
 
 impl Action {
-    /// The action in a few words, as the outcomes and the page word it.
+    /// The action in a few words, in English, as the outcomes (and the JS API) word it:
+    /// [`Action::summary_msg`] drawn in English.
     pub fn summary(&self) -> String {
-        let by = |c: &Option<String>| c.as_ref().map_or_else(String::new, |c| format!(" by {c}"));
-        match self {
-            Self::AddReplica { region } => format!("add a replica in {region}"),
-            Self::RemoveReplica { region } => format!("remove the replica in {region}"),
-            Self::ReplicaRouting { region, enabled } => {
-                format!("routing to {region} {}", if *enabled { "on" } else { "off" })
+        self.summary_msg().text(Lang::En)
+    }
+
+    /// The action in a few words as a catalogue text (`steps.*`), for the page to draw in its
+    /// language; names, regions and numbers are shown as they are.
+    pub fn summary_msg(&self) -> Msg {
+        let m = |key: &'static str, args: Vec<Arg>| Msg::new(key, args);
+        // An action a client did, or the registry's own (no client).
+        let by = |keys: [&'static str; 2], mut args: Vec<Arg>, client: &Option<String>| match client {
+            Some(c) => {
+                args.push(arg(c));
+                Msg::new(keys[1], args)
             }
-            Self::AddClient { name, region, .. } => format!("add client {name} in {region}"),
-            Self::Push { client, repo, tag, .. } => format!("push {repo}:{tag}{}", by(client)),
-            Self::Pull { client, repo, reference } => format!("pull {repo}:{reference}{}", by(client)),
-            Self::Untag { client, repo, tag } => format!("untag {repo}:{tag}{}", by(client)),
-            Self::Delete { client, repo, reference } => format!("delete {repo}:{reference}{}", by(client)),
-            Self::Fault { fault, .. } => format!("fault: {}", fault.describe()),
-            Self::Heal { fault } => format!("heal fault {fault}"),
-            Self::Workload(w) => format!(
-                "workload: {} client(s), {} pushes and {} pulls a minute for {} ms",
-                w.clients.len(),
-                w.pushes_per_minute,
-                w.pulls_per_minute,
-                w.duration_ms
+            None => Msg::new(keys[0], args),
+        };
+        let on_off = |on: bool, keys: [&'static str; 2]| Msg::key(if on { keys[0] } else { keys[1] });
+        match self {
+            Self::AddReplica { region } => m("steps.add_replica", vec![arg(region)]),
+            Self::RemoveReplica { region } => m("steps.remove_replica", vec![arg(region)]),
+            Self::ReplicaRouting { region, enabled } => {
+                m(if *enabled { "steps.routing_on" } else { "steps.routing_off" }, vec![arg(region)])
+            }
+            Self::AddClient { name, region, .. } => m("steps.add_client", vec![arg(name), arg(region)]),
+            Self::Push { client, repo, tag, .. } => {
+                by(["steps.push", "steps.push_by"], vec![arg(repo), arg(tag)], client)
+            }
+            Self::Pull { client, repo, reference } => {
+                by(["steps.pull", "steps.pull_by"], vec![arg(repo), arg(reference)], client)
+            }
+            Self::Untag { client, repo, tag } => {
+                by(["steps.untag", "steps.untag_by"], vec![arg(repo), arg(tag)], client)
+            }
+            Self::Delete { client, repo, reference } => {
+                by(["steps.delete", "steps.delete_by"], vec![arg(repo), arg(reference)], client)
+            }
+            Self::Fault { fault, .. } => m("steps.fault", vec![fault.describe_msg().into()]),
+            Self::Heal { fault } => m("steps.heal", vec![arg(fault)]),
+            Self::Workload(w) => m(
+                "steps.workload",
+                vec![
+                    arg(w.clients.len()),
+                    arg(w.pushes_per_minute),
+                    arg(w.pulls_per_minute),
+                    arg(w.duration_ms),
+                ],
             ),
-            Self::SetTier { tier } => format!("tier {tier}"),
-            Self::SetRateModel { model } => format!("rate model {model}"),
+            Self::SetTier { tier } => m("steps.tier", vec![arg(tier)]),
+            Self::SetRateModel { model } => m("steps.rate_model", vec![arg(model)]),
             Self::SetRetention { enabled, .. } => {
-                format!("retention {}", if *enabled { "on" } else { "off" })
+                on_off(*enabled, ["steps.retention_on", "steps.retention_off"])
             }
             Self::SetSoftDelete { enabled, .. } => {
-                format!("soft delete {}", if *enabled { "on" } else { "off" })
+                on_off(*enabled, ["steps.soft_delete_on", "steps.soft_delete_off"])
             }
             Self::Lock { repo, reference, .. } => {
-                format!("lock {repo}{}", reference.as_ref().map_or(String::new(), |r| format!(":{r}")))
+                let target = reference.as_ref().map_or_else(|| repo.clone(), |r| format!("{repo}:{r}"));
+                m("steps.lock", vec![arg(target)])
             }
             Self::ScaleOutPull { repo, reference, nodes, .. } => {
-                format!("{nodes} nodes pull {repo}:{reference}")
+                m("steps.scale_out_pull", vec![arg(nodes), arg(repo), arg(reference)])
             }
-            Self::DeleteRepository { client, repo } => format!("delete repository {repo}{}", by(client)),
-            Self::LoseKey { how } => format!("the key: {how}"),
-            Self::RestoreKey => "restore the key from its backup".into(),
-            Self::Restore { repo, tag, .. } => format!("restore {repo}:{tag} from the bin"),
-            Self::Catalog { n, .. } => format!("list the catalog ({} per page)", n.unwrap_or(100)),
-            Self::RepositoryUsage => "storage per repository".into(),
-            Self::KeepLastWhatIf { repo, keep } => format!("what if {repo} kept only its last {keep}"),
+            Self::DeleteRepository { client, repo } => {
+                by(["steps.delete_repository", "steps.delete_repository_by"], vec![arg(repo)], client)
+            }
+            Self::LoseKey { how } => match how.as_str() {
+                "revoke" => Msg::key("steps.lose_key_revoke"),
+                "disable" => Msg::key("steps.lose_key_disable"),
+                "delete" => Msg::key("steps.lose_key_delete"),
+                other => m("steps.lose_key", vec![arg(other)]),
+            },
+            Self::RestoreKey => Msg::key("steps.restore_key"),
+            Self::Restore { repo, tag, .. } => m("steps.restore", vec![arg(repo), arg(tag)]),
+            Self::Catalog { n, .. } => m("steps.catalog", vec![arg(n.unwrap_or(100))]),
+            Self::RepositoryUsage => Msg::key("steps.repository_usage"),
+            Self::KeepLastWhatIf { repo, keep } => m("steps.keep_last", vec![arg(repo), arg(keep)]),
             Self::PushSeries { prefix, count, tags, .. } => {
-                if *tags {
-                    format!("push {count} tags into {prefix}")
-                } else {
-                    format!("push {count} repositories {prefix}-…")
-                }
+                let key = if *tags { "steps.push_series_tags" } else { "steps.push_series" };
+                m(key, vec![arg(count), arg(prefix)])
             }
         }
     }
@@ -442,15 +473,20 @@ pub enum WorkloadOp {
 pub struct StepOutcome {
     pub index: usize,
     pub at_ms: Millis,
+    /// The step's action in a few words, in English (`Action::summary`).
     pub action: String,
+    /// The same words as a catalogue text, for the page to show in its language.
+    #[serde(skip)]
+    pub action_text: Msg,
     /// The step's note, in English (the scenario's step has it in every language it gives).
     pub note: Option<String>,
     /// `ok`, or the error code a client saw.
     pub result: String,
     pub detail: Option<String>,
-    /// The same detail as a catalogue text, for the page to show in its language.
+    /// The same detail as a catalogue text, for the page to show in its language (an ok step's
+    /// summary, or the refusal).
     #[serde(skip)]
-    pub detail_text: Option<crate::i18n::Msg>,
+    pub detail_text: Option<Msg>,
 }
 
 /// A scenario loaded into a registry.
@@ -750,14 +786,16 @@ impl Registry {
         };
         let result = self.apply_action(&step.action, index);
         let (result, detail, detail_text) = match result {
-            // An ok step's detail is the engine's summary (digests, names, sizes), in English.
-            Ok(detail) => ("ok".to_string(), detail, None),
+            // An ok step's detail is the engine's summary (digests, names, sizes).
+            Ok(detail) => ("ok".to_string(), detail.as_ref().map(|d| d.text(Lang::En)), detail),
             Err(e) => (e.code.as_str().to_string(), Some(e.message), Some(e.text)),
         };
+        let action_text = step.action.summary_msg();
         let outcome = StepOutcome {
             index: index as usize,
             at_ms: self.now,
-            action: step.action.summary(),
+            action: action_text.text(Lang::En),
+            action_text,
             note: step.note.as_ref().map(|n| n.en().to_string()),
             result,
             detail,
@@ -771,8 +809,9 @@ impl Registry {
         }
     }
 
-    /// Applies one scenario action; Ok carries a detail worth showing.
-    fn apply_action(&mut self, action: &Action, index: u32) -> Result<Option<String>> {
+    /// Applies one scenario action; Ok carries a detail worth showing, as a catalogue text (its
+    /// English is the detail the outcome carries).
+    fn apply_action(&mut self, action: &Action, index: u32) -> Result<Option<Msg>> {
         let layers = |specs: &[LayerSpec]| -> Result<Vec<LayerInput>> {
             specs
                 .iter()
@@ -800,14 +839,14 @@ impl Registry {
                 report_result(&report)
             }
             Action::Push { client: None, repo, tag, layers: l } => {
-                self.push_image(repo, tag, layers(l)?).map(|p| Some(p.digest.to_string()))
+                self.push_image(repo, tag, layers(l)?).map(|p| Some(Msg::from(p.digest.to_string())))
             }
             Action::Pull { client: Some(c), repo, reference } => {
                 let report = self.client_pull_image(c, repo, reference)?;
                 report_result(&report)
             }
             Action::Pull { client: None, repo, reference } => {
-                self.pull_manifest(repo, reference).map(|p| Some(p.digest.to_string()))
+                self.pull_manifest(repo, reference).map(|p| Some(Msg::from(p.digest.to_string())))
             }
             Action::Untag { client, repo, tag } => {
                 self.as_client(client.as_deref(), |r| r.untag(repo, tag)).map(|_| None)
@@ -823,10 +862,10 @@ impl Registry {
             }
             Action::Fault { fault, delay_ms, duration_ms } => self
                 .inject_fault(fault.clone(), Millis(*delay_ms), duration_ms.map(Millis))
-                .map(|f| Some(format!("fault {}: {}", f.id, f.text))),
+                .map(|f| Some(Msg::new("events.fault_started", [arg(f.id), f.fault.describe_msg().into()]))),
             Action::Heal { fault } => self.heal_fault(*fault).map(|_| None),
             Action::Workload(w) => {
-                self.queue_workload(w, index).map(|n| Some(format!("{n} operations queued")))
+                self.queue_workload(w, index).map(|n| Some(Msg::new("steps.operations_queued", [arg(n)])))
             }
             Action::SetTier { tier } => self.set_tier(tier).map(|_| None),
             Action::SetRateModel { model } => self.set_rate_model(model).map(|_| None),
@@ -841,10 +880,7 @@ impl Registry {
             }
             Action::ScaleOutPull { repo, reference, nodes, shared_identity } => {
                 self.scale_out_pull(repo, reference, *nodes, *shared_identity).map(|r| {
-                    Some(format!(
-                        "{} of {} nodes got the image, {} throttled",
-                        r.completed, r.nodes, r.throttled
-                    ))
+                    Some(Msg::new("steps.scale_out", [arg(r.completed), arg(r.nodes), arg(r.throttled)]))
                 })
             }
             Action::DeleteRepository { client, repo } => {
@@ -854,7 +890,7 @@ impl Registry {
                         self.oracle.forget(&name, d, self.now);
                     }
                 }
-                Ok(Some(format!("{} manifest(s) deleted", deleted.manifests.len())))
+                Ok(Some(Msg::new("steps.manifests_deleted", [arg(deleted.manifests.len())])))
             }
             Action::LoseKey { how } => {
                 let backup = match how.as_str() {
@@ -901,13 +937,18 @@ impl Registry {
             Action::Catalog { n, last } => {
                 let page = self.catalog(*n, last.as_deref())?;
                 let (first, end) = (page.repositories.first(), page.repositories.last());
-                Ok(Some(format!(
-                    "{} repositories ({} … {}){}",
-                    page.repositories.len(),
-                    first.map_or("", |r| r.as_str()),
-                    end.map_or("", |r| r.as_str()),
-                    page.next.map_or(", the last page".to_string(), |n| format!(", more after {n}"))
-                )))
+                let mut words = vec![
+                    arg(page.repositories.len()),
+                    arg(first.map_or("", |r| r.as_str())),
+                    arg(end.map_or("", |r| r.as_str())),
+                ];
+                Ok(Some(match page.next {
+                    None => Msg::new("steps.catalog_last", words),
+                    Some(n) => {
+                        words.push(arg(n));
+                        Msg::new("steps.catalog_more", words)
+                    }
+                }))
             }
             Action::RepositoryUsage => {
                 let mut all = vec![];
@@ -921,12 +962,15 @@ impl Registry {
                     }
                 }
                 all.sort_by(|a, b| b.linked_bytes.cmp(&a.linked_bytes).then(a.name.cmp(&b.name)));
-                let words: Vec<String> = all
+                // The largest five, joined by semicolons.
+                let words = all
                     .iter()
                     .take(5)
-                    .map(|r| format!("{} {} B ({} B only there)", r.name, r.linked_bytes, r.unique_bytes))
-                    .collect();
-                Ok(Some(words.join("; ")))
+                    .map(|r| {
+                        Msg::new("steps.usage", [arg(&r.name), arg(r.linked_bytes), arg(r.unique_bytes)])
+                    })
+                    .reduce(|a, b| Msg::new("steps.usage_next", [a.into(), b.into()]));
+                Ok(Some(words.unwrap_or_else(|| Msg::from(String::new()))))
             }
             Action::KeepLastWhatIf { repo, keep } => {
                 let w = self.keep_last_what_if(repo, *keep)?;
@@ -940,11 +984,14 @@ impl Registry {
                         .collect::<Vec<_>>()
                         .join(", ")
                 };
-                Ok(Some(format!(
-                    "keep-last-{keep} would delete {} ({}); ACR's retention has {} of them queued",
-                    w.would_delete.len(),
-                    names(&w.would_delete),
-                    w.acr_queued.len()
+                Ok(Some(Msg::new(
+                    "steps.keep_last_detail",
+                    [
+                        arg(keep),
+                        arg(w.would_delete.len()),
+                        arg(names(&w.would_delete)),
+                        arg(w.acr_queued.len()),
+                    ],
                 )))
             }
             Action::PushSeries { prefix, count, tags, layer_bytes } => {
@@ -966,7 +1013,7 @@ impl Registry {
                     ];
                     self.push_image(&repo, &tag, layers)?;
                 }
-                Ok(Some(format!("{count} images pushed")))
+                Ok(Some(Msg::new("steps.images_pushed", [arg(count)])))
             }
         }
     }
@@ -1050,7 +1097,7 @@ impl Registry {
     }
 }
 
-fn report_result(report: &super::routing::ClientReport) -> Result<Option<String>> {
+fn report_result(report: &super::routing::ClientReport) -> Result<Option<Msg>> {
     let served: Vec<String> =
         report.requests.iter().map(|q| format!("{} → {}", q.request, q.region)).collect();
     match (&report.error, report.error_code) {
@@ -1061,6 +1108,215 @@ fn report_result(report: &super::routing::ClientReport) -> Result<Option<String>
             let seen = report.error_text.clone().map_or_else(|| arg(message), Arg::from);
             Err(RegistryError::keyed(code, "errors.client_report", [seen, arg(served)]))
         }
-        _ => Ok(Some(served.join(", "))),
+        // Each request (in the page's language) and the region that served it.
+        _ => Ok(Some(Msg::new(
+            "steps.requests",
+            [Arg::List(
+                report
+                    .requests
+                    .iter()
+                    .map(|q| Msg::new("steps.served", [request_words(&q.request), arg(q.region)]).into())
+                    .collect(),
+            )],
+        ))),
+    }
+}
+
+fn request_words(request: &str) -> Arg {
+    request_msg(request).into()
+}
+
+/// A client's request as the routing report names it (`PUT layer 2`, `PUT config`, `GET blob
+/// sha256:…`, `PUT manifest`), in the page's language where it has words of its own (the
+/// steps table and the clients panel show it so).
+pub fn request_msg(request: &str) -> Msg {
+    if let Some(n) = request.strip_prefix("PUT layer ") {
+        Msg::new("steps.request_layer", [arg(n)])
+    } else if request == "PUT config" {
+        Msg::key("steps.request_config")
+    } else if request == "PUT manifest" {
+        Msg::key("steps.request_manifest_put")
+    } else if request == "GET manifest" {
+        Msg::key("steps.request_manifest_get")
+    } else {
+        Msg::from(request.to_string())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The words `summary` wrote before steps were translated, word for word (the JS API's
+    /// outcomes and the native runner give them).
+    fn legacy(action: &Action) -> String {
+        let by = |c: &Option<String>| c.as_ref().map_or_else(String::new, |c| format!(" by {c}"));
+        match action {
+            Action::AddReplica { region } => format!("add a replica in {region}"),
+            Action::RemoveReplica { region } => format!("remove the replica in {region}"),
+            Action::ReplicaRouting { region, enabled } => {
+                format!("routing to {region} {}", if *enabled { "on" } else { "off" })
+            }
+            Action::AddClient { name, region, .. } => format!("add client {name} in {region}"),
+            Action::Push { client, repo, tag, .. } => format!("push {repo}:{tag}{}", by(client)),
+            Action::Pull { client, repo, reference } => format!("pull {repo}:{reference}{}", by(client)),
+            Action::Untag { client, repo, tag } => format!("untag {repo}:{tag}{}", by(client)),
+            Action::Delete { client, repo, reference } => format!("delete {repo}:{reference}{}", by(client)),
+            Action::Fault { fault, .. } => format!("fault: {}", fault.describe()),
+            Action::Heal { fault } => format!("heal fault {fault}"),
+            Action::Workload(w) => format!(
+                "workload: {} client(s), {} pushes and {} pulls a minute for {} ms",
+                w.clients.len(),
+                w.pushes_per_minute,
+                w.pulls_per_minute,
+                w.duration_ms
+            ),
+            Action::SetTier { tier } => format!("tier {tier}"),
+            Action::SetRateModel { model } => format!("rate model {model}"),
+            Action::SetRetention { enabled, .. } => {
+                format!("retention {}", if *enabled { "on" } else { "off" })
+            }
+            Action::SetSoftDelete { enabled, .. } => {
+                format!("soft delete {}", if *enabled { "on" } else { "off" })
+            }
+            Action::Lock { repo, reference, .. } => {
+                format!("lock {repo}{}", reference.as_ref().map_or(String::new(), |r| format!(":{r}")))
+            }
+            Action::ScaleOutPull { repo, reference, nodes, .. } => {
+                format!("{nodes} nodes pull {repo}:{reference}")
+            }
+            Action::DeleteRepository { client, repo } => format!("delete repository {repo}{}", by(client)),
+            Action::LoseKey { how } => format!("the key: {how}"),
+            Action::RestoreKey => "restore the key from its backup".into(),
+            Action::Restore { repo, tag, .. } => format!("restore {repo}:{tag} from the bin"),
+            Action::Catalog { n, .. } => format!("list the catalog ({} per page)", n.unwrap_or(100)),
+            Action::RepositoryUsage => "storage per repository".into(),
+            Action::KeepLastWhatIf { repo, keep } => format!("what if {repo} kept only its last {keep}"),
+            Action::PushSeries { prefix, count, tags, .. } => {
+                if *tags {
+                    format!("push {count} tags into {prefix}")
+                } else {
+                    format!("push {count} repositories {prefix}-…")
+                }
+            }
+        }
+    }
+
+    /// Every kind of action, in each of its wordings, reads in English as it did, and in Dutch
+    /// and French as a translation.
+    #[test]
+    fn every_action_reads_as_it_did_in_english_and_is_translated() {
+        let actions = [
+            r#"{"do":"addReplica","region":"eastus"}"#,
+            r#"{"do":"removeReplica","region":"eastus"}"#,
+            r#"{"do":"replicaRouting","region":"eastus","enabled":true}"#,
+            r#"{"do":"replicaRouting","region":"eastus","enabled":false}"#,
+            r#"{"do":"addClient","name":"ci","region":"westeurope"}"#,
+            r#"{"do":"push","repo":"api","tag":"b1","layers":[]}"#,
+            r#"{"do":"push","client":"runner","repo":"api","tag":"b1","layers":[]}"#,
+            r#"{"do":"pull","repo":"api","reference":"b1"}"#,
+            r#"{"do":"pull","client":"runner","repo":"api","reference":"b1"}"#,
+            r#"{"do":"untag","repo":"api","tag":"b1"}"#,
+            r#"{"do":"untag","client":"runner","repo":"api","tag":"b1"}"#,
+            r#"{"do":"delete","repo":"api","reference":"b1"}"#,
+            r#"{"do":"delete","client":"runner","repo":"api","reference":"b1"}"#,
+            r#"{"do":"fault","fault":{"kind":"regionOutage","region":"eastus","destroyed":false}}"#,
+            r#"{"do":"fault","fault":{"kind":"keyVaultUnreachable"}}"#,
+            r#"{"do":"heal","fault":2}"#,
+            r#"{"do":"workload","clients":["a","b"],"durationMs":600000,"pushesPerMinute":4,"pullsPerMinute":8}"#,
+            r#"{"do":"setTier","tier":"Premium"}"#,
+            r#"{"do":"setRateModel","model":"perMinute2019"}"#,
+            r#"{"do":"setRetention","enabled":true,"days":7}"#,
+            r#"{"do":"setRetention","enabled":false}"#,
+            r#"{"do":"setSoftDelete","enabled":true}"#,
+            r#"{"do":"setSoftDelete","enabled":false}"#,
+            r#"{"do":"lock","repo":"api","attributes":{"deleteEnabled":false}}"#,
+            r#"{"do":"lock","repo":"api","reference":"b1","attributes":{"deleteEnabled":false}}"#,
+            r#"{"do":"scaleOutPull","repo":"api","reference":"b1","nodes":50}"#,
+            r#"{"do":"deleteRepository","repo":"api"}"#,
+            r#"{"do":"deleteRepository","client":"runner","repo":"api"}"#,
+            r#"{"do":"loseKey","how":"revoke"}"#,
+            r#"{"do":"loseKey","how":"disable"}"#,
+            r#"{"do":"loseKey","how":"delete"}"#,
+            r#"{"do":"loseKey","how":"misplace"}"#,
+            r#"{"do":"restoreKey"}"#,
+            r#"{"do":"restore","repo":"api","tag":"b1"}"#,
+            r#"{"do":"catalog"}"#,
+            r#"{"do":"catalog","n":5}"#,
+            r#"{"do":"repositoryUsage"}"#,
+            r#"{"do":"keepLastWhatIf","repo":"svc","keep":3}"#,
+            r#"{"do":"pushSeries","prefix":"svc","count":12,"tags":true}"#,
+            r#"{"do":"pushSeries","prefix":"svc","count":12}"#,
+        ];
+        for json in actions {
+            let action: Action = serde_json::from_str(json).unwrap_or_else(|e| panic!("{json}: {e}"));
+            let msg = action.summary_msg();
+            assert_eq!(action.summary(), legacy(&action), "{json}: the English changed");
+            assert_eq!(msg.text(Lang::En), legacy(&action));
+            for lang in [Lang::Nl, Lang::Fr] {
+                let words = msg.text(lang);
+                // A key of the form `{0}` (an unknown way to lose the key is its own words).
+                let own = crate::i18n::t(lang, msg.key) == crate::i18n::t(Lang::En, msg.key);
+                assert!(
+                    !words.contains("{0}") && (own || words != legacy(&action)),
+                    "{json} in {lang:?}: {words}"
+                );
+            }
+        }
+    }
+
+    /// An ok step's detail reads in English as the engine wrote it before, and is a catalogue
+    /// text (drawn in the page's language).
+    #[test]
+    fn ok_details_read_as_before_and_are_catalogue_texts() {
+        let json = r#"{"name":"details","registry":{"tier":"Premium","seed":3},"steps":[
+            {"atMs":0,"action":{"do":"addReplica","region":"eastus"}},
+            {"atMs":0,"action":{"do":"addClient","name":"ci","region":"westeurope"}},
+            {"atMs":1000,"action":{"do":"push","client":"ci","repo":"api","tag":"b1","layers":[{"text":"one"}]}},
+            {"atMs":60000,"action":{"do":"pushSeries","prefix":"svc","count":3,"tags":true}},
+            {"atMs":120000,"action":{"do":"catalog","n":1}},
+            {"atMs":180000,"action":{"do":"catalog"}},
+            {"atMs":240000,"action":{"do":"repositoryUsage"}},
+            {"atMs":300000,"action":{"do":"keepLastWhatIf","repo":"svc","keep":1}},
+            {"atMs":360000,"action":{"do":"scaleOutPull","repo":"api","reference":"b1","nodes":3}},
+            {"atMs":420000,"action":{"do":"workload","clients":["ci"],"durationMs":60000,"pushesPerMinute":2}},
+            {"atMs":480000,"action":{"do":"fault","fault":{"kind":"regionOutage","region":"eastus","destroyed":false},"durationMs":1000}},
+            {"atMs":600000,"action":{"do":"deleteRepository","repo":"svc"}}
+        ]}"#;
+        let (_, run) = Registry::run_scenario(json).unwrap_or_else(|e| panic!("{e}"));
+        let details: Vec<String> = run.steps.iter().map(|s| s.detail.clone().unwrap_or_default()).collect();
+        let want_start = [
+            "",
+            "",
+            "PUT layer 1 → westeurope, PUT config → westeurope, PUT manifest → westeurope",
+            "3 images pushed",
+            "1 repositories (api … api), more after api",
+            "2 repositories (api … svc), the last page",
+            "svc ",
+            "keep-last-1 would delete 2 (v2, v1); ACR's retention has 0 of them queued",
+            "3 of 3 nodes got the image, 0 throttled",
+            "2 operations queued",
+            "fault 1: region eastus goes dark",
+            "3 manifest(s) deleted",
+        ];
+        assert_eq!(details.len(), want_start.len(), "{details:#?}");
+        for (got, want) in details.iter().zip(want_start) {
+            assert!(got.starts_with(want), "{got:?} is not {want:?}…");
+        }
+        assert!(details[6].contains(" B only there); api "), "{}", details[6]);
+        for s in &run.steps {
+            assert_eq!(s.result, "ok", "{s:?}");
+            assert_eq!(s.action_text.text(Lang::En), s.action);
+            match (&s.detail, &s.detail_text) {
+                (Some(d), Some(m)) => {
+                    assert_eq!(m.text(Lang::En), *d);
+                    if d.contains(' ') {
+                        assert_ne!(m.text(Lang::Fr), *d, "{d:?} is not translated into French");
+                    }
+                }
+                (None, None) => {}
+                other => panic!("{other:?}"),
+            }
+        }
     }
 }

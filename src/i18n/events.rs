@@ -7,6 +7,10 @@
 /// Every key of this part with its English, Dutch and French text.
 #[rustfmt::skip]
 pub static MESSAGES: &[super::Entry] = &[
+    // ---- the kind of an event, as the JS API names it (`blobPushed`, shown beside each line) ----
+    ("events.kind_title", "The event's kind, as the JS API names it",
+        "Het soort gebeurtenis, zoals de JS-API het noemt",
+        "Le type de l'événement, tel que l'API JS le nomme"),
     // ---- pushes, mounts, tags and deletes ----
     ("events.blob_pushed", "blob {0} ({1} bytes) pushed to {2}, sealed and stored",
         "blob {0} ({1} bytes) gepusht naar {2}, verzegeld en opgeslagen",

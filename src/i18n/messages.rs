@@ -636,7 +636,7 @@ pub static MESSAGES: &[super::Entry] = &[
     ("faults.failed_over_at", "failed over at {0}", "overgeschakeld om {0}", "basculée à {0}"),
     ("faults.fails_over_at", "fails over at {0}", "schakelt over om {0}", "bascule à {0}"),
     ("faults.heal_title", "End the fault now", "De storing nu beëindigen", "Mettre fin à la panne maintenant"),
-    ("faults.summary", "{0} injected, {1} active{2}", "{0} geïnjecteerd, {1} actief{2}", "{0} injectées, {1} actives{2}"),
+    ("faults.summary", "{0} injected, {1} active{2}", "{0} geïnjecteerd, {1} actief{2}", "injectées : {0}, actives : {1}{2}"),
     ("faults.newest_drawn", " (the newest {0} drawn)", " (de nieuwste {0} getekend)", " (les {0} plus récentes tracées)"),
     ("faults.now_mark", "now: {0}", "nu: {0}", "maintenant : {0}"),
     // ---- webhooks, private endpoints, content trust (features.rs) ----

@@ -986,9 +986,9 @@ impl State {
                     // The jobs queued before that were due by now, by kind (those queued and
                     // run meanwhile are in the engine's count, not here).
                     let ran = count_kinds(queued.iter().take_while(|j| j.at_ms <= now));
-                    // What the jobs other than garbage collection did, as the engine words it
+                    // What the jobs other than garbage collection did, as the event log words it
                     // (a delete's own events, and reclaims, are summed up instead).
-                    let mut others: Vec<String> = r
+                    let mut others: Vec<Msg> = r
                         .events()
                         .rev()
                         .take_while(|e| e.seq > seq)
@@ -1001,7 +1001,7 @@ impl State {
                                     | EventKind::RepositoryDeleted { .. }
                             )
                         })
-                        .map(|e| e.text.clone())
+                        .map(|e| e.kind.describe_msg())
                         .collect();
                     others.reverse();
                     Ok(Tick {
@@ -1036,7 +1036,7 @@ impl State {
             None => self.note(Msg::new("notes.no_job_queued", [t.now.to_string().into()])),
             Some(job) => {
                 let what = if let Some(first) = t.others.first() {
-                    Msg::from(format!("{first}."))
+                    Msg::new("events.sentence", [first.clone().into()])
                 } else if job.kind != "reclaim" {
                     Msg::new("notes.job_ran", [job_kind_msg(job.kind, 1).into(), job.target.as_str().into()])
                 } else if t.reclaimed_records > 0 {
@@ -1379,9 +1379,9 @@ struct Tick<T> {
     reclaimed_bytes: u64,
     /// The jobs that were queued before and ran, by kind.
     ran: Vec<KindCount>,
-    /// The engine's words for what the jobs other than garbage collection did (retention, key
+    /// The event log's words for what the jobs other than garbage collection did (retention, key
     /// rotation, soft-delete purges, webhook deliveries, faults), oldest first.
-    others: Vec<String>,
+    others: Vec<Msg>,
 }
 
 impl<T> Tick<T> {
@@ -1407,8 +1407,8 @@ impl<T> Tick<T> {
         } else if reclaims > 0 {
             parts.push(Msg::key("notes.gc_pushed_again").into());
         }
-        // The engine's own words for what the other jobs did.
-        parts.extend(self.others.iter().take(3).map(|o| Arg::Text(o.clone())));
+        // The event log's words for what the other jobs did.
+        parts.extend(self.others.iter().take(3).map(|o| o.clone().into()));
         if self.others.len() > 3 {
             parts.push(Msg::new("notes.and_more", [(self.others.len() - 3).to_string().into()]).into());
         }

@@ -441,7 +441,7 @@ describe('the page in English, Dutch and French', { timeout: 300_000 }, () => {
   };
   /** Words that are the same in every language: names, units, technical words. */
   const SAME_WORDS = new Set(['Stowage', 'Premium', 'Standard', 'Basic', 'ok', '#', 'manifest', 'ACR', 'GRS',
-    'min', 'ms', 's', 'h', 'd', 'B', 'KiB', 'MiB', 'GiB', 'TiB', 'TB', 'MB/s']);
+    'min', 'ms', 's', 'h', 'd', 'B', 'KiB', 'MiB', 'GiB', 'TiB', 'TB', 'MB/s', 'sha256']);
   /** And the words one language takes from English (as SAME_ALLOWED in tests/i18n.rs lets it). */
   const SAME_IN = {
     nl: new Set(['byte', 'bytes', 'record', 'records', 'in', 'tag', 'tags', 'blob', 'blobs', 'client', 'clients',
@@ -453,10 +453,11 @@ describe('the page in English, Dutch and French', { timeout: 300_000 }, () => {
    * Every text a person can read or hear in `scopes` (selector by name): the text nodes of the
    * rendered elements (a select's options too; visually hidden text counts), and the title,
    * aria-label, placeholder, alt and label attributes. Text inside an element whose `lang` is not
-   * the page's (words still English only, such as the engine's step summaries, marked lang="en")
-   * is left out and counted.
-   * Returns `{ texts: Map name → Set, foreign, names }`; `names` are what the page names: the
-   * registry, the scenarios, the regions.
+   * the page's (words still English only, marked lang="en") is left out and counted; so is text
+   * marked translate="no" (a name such as an event's kind, `faultStarted`, as the JS API has it),
+   * which is left out and counted apart.
+   * Returns `{ texts: Map name → Set, foreign, untranslatable, names }`; `names` are what the
+   * page names: the registry, the scenarios, the regions.
    */
   const readTexts = (page, scopes) => page.evaluate((scopes) => {
     const pageLang = document.documentElement.lang;
@@ -467,6 +468,7 @@ describe('the page in English, Dutch and French', { timeout: 300_000 }, () => {
     };
     const texts = {};
     let foreign = 0;
+    let untranslatable = 0;
     for (const [name, selector] of Object.entries(scopes)) {
       const out = new Set();
       for (const root of document.querySelectorAll(selector)) {
@@ -476,6 +478,7 @@ describe('the page in English, Dutch and French', { timeout: 300_000 }, () => {
           const text = n.textContent.replace(/\s+/g, ' ').trim();
           if (!text || !el || el.closest('style, script') || !shown(el)) continue;
           if (foreignLang(el)) { foreign += 1; continue; }
+          if (el.closest('[translate="no"]')) { untranslatable += 1; continue; }
           out.add(text);
         }
         for (const el of [root, ...root.querySelectorAll('*')]) {
@@ -494,7 +497,7 @@ describe('the page in English, Dutch and French', { timeout: 300_000 }, () => {
       ...[...document.querySelectorAll('[data-name]')].map((e) => e.dataset.name),
       ...[...document.querySelectorAll('[data-region]')].map((e) => e.dataset.region),
       ...[...document.querySelectorAll('#new-region option')].map((o) => o.textContent.trim())];
-    return { texts, foreign, names };
+    return { texts, foreign, untranslatable, names };
   }, scopes);
 
   /** A text that reads the same in every language: no words, or only names, units and technical words. */
@@ -517,11 +520,13 @@ describe('the page in English, Dutch and French', { timeout: 300_000 }, () => {
     const english = await readTexts(page, scopes);
     const problems = [];
     let foreign = 0;
+    const translated = {};
     for (const code of ['nl', 'fr']) {
       await choose(page, code);
       await page.evaluate(() => document.activeElement?.blur());
       const read = await readTexts(page, scopes);
       foreign += read.foreign;
+      translated[code] = read.texts;
       const names = new Set([...english.names, ...read.names].filter(Boolean));
       for (const [name, texts] of Object.entries(read.texts)) {
         const before = new Set(english.texts[name]);
@@ -541,7 +546,7 @@ describe('the page in English, Dutch and French', { timeout: 300_000 }, () => {
     await choose(page, 'en');
     await page.evaluate(() => document.activeElement?.blur());
     assert.deepEqual(problems, [], 'English left in a translated panel');
-    return { texts: english.texts, foreign };
+    return { texts: english.texts, foreign, untranslatable: english.untranslatable, translated };
   };
 
   it('the story, clock, history, charts, keys, scenario and New registry panels leave no English in Dutch or French', async () => {
@@ -580,9 +585,9 @@ describe('the page in English, Dutch and French', { timeout: 300_000 }, () => {
       }
       await page.locator('#chart-storage[data-empty="false"]').waitFor();
       read = await noEnglishLeft(page, pick(['header', 'scenarios', 'story', 'clock', 'history', 'charts', 'scenario']), 'story');
-      // The scenario file's title, description, notes and frames are translated; the engine's step
-      // summaries are still English, marked lang=en.
-      assert.ok(read.foreign > 0, "the engine's English step summaries are marked lang=en");
+      // The scenario file's title, description, notes and frames are translated, and so are the
+      // steps' actions and outcomes: nothing is left marked as English only.
+      assert.equal(read.foreign, 0, 'nothing in these panels is marked lang=en');
 
       // The keys, listed with ?.
       await page.keyboard.press('?');
@@ -608,6 +613,152 @@ describe('the page in English, Dutch and French', { timeout: 300_000 }, () => {
       await page.locator('#run-state').waitFor();
       await noEnglishLeft(page, pick(['clock', 'history']), 'fork');
       await page.click('#run-pause');
+      assert.deepEqual(errors, []);
+    } finally {
+      await context.close();
+    }
+  });
+
+  // ---- The engine's own words: the event log's lines (what a feature or a replica changed, a
+  // fault, what a replica applied, why retention kept a manifest, a lock's attributes) and a
+  // played scenario's steps (each action and what it did), after the built-in scenarios ----
+
+  /** The event log's lines as shown (in the page's language). */
+  const eventLines = (page) => page.locator('#events li .text').evaluateAll((els) => els.map((e) => e.textContent));
+  /** Shows only the events whose English or shown words contain `words` (it matches the English in every language). */
+  const filterEvents = async (page, words) => {
+    await page.fill('#events-filter', words);
+    await page.waitForFunction(() => document.querySelectorAll('#events li').length > 0);
+  };
+
+  /**
+   * Per built-in scenario: the English filter words that pick the events worth reading (the
+   * filter matches an event's English in every language), and lines each language must show.
+   */
+  const PLAYED = {
+    'replication-lag': {
+      filters: ['replica'],
+      lines: {
+        nl: [/^replica australiaeast: toegevoegd: wordt aangemaakt$/, /^replica australiaeast: gereed$/,
+          /^replica australiaeast paste (de blob shop@|het manifest shop:v\d+ \()sha256:[0-9a-f]{12}\)? uit eastus toe \(\d+ ms nadat het werd gedaan\)$/],
+        fr: [/^réplica australiaeast : ajouté : en cours de création$/, /^réplica australiaeast : prêt$/,
+          /^réplica australiaeast a appliqué (le blob shop@|le manifeste shop:v\d+ \()sha256:[0-9a-f]{12}\)? venu de eastus \(\d+ ms après qu'il a été fait\)$/],
+      },
+    },
+    'retention-surprises': {
+      filters: ['retention policy', 'attributes'],
+      lines: {
+        nl: [/^bewaarbeleid behield app@sha256:[0-9a-f]{12}: het is vergrendeld \(deleteEnabled of writeEnabled is false\)$/,
+          /^kenmerken van app@sha256:[0-9a-f]+ ingesteld: schrijven aan, verwijderen uit, lezen aan, weergeven aan$/],
+        fr: [/^la stratégie de rétention a gardé app@sha256:[0-9a-f]{12} : il est verrouillé \(deleteEnabled ou writeEnabled vaut false\)$/,
+          /^attributs de app@sha256:[0-9a-f]+ définis : écriture activée, suppression désactivée, lecture activée, liste activée$/],
+      },
+    },
+    'partition-during-replication': {
+      filters: ['fault', 'every replica'],
+      lines: {
+        nl: [/^storing 1: netwerkpartitie \S+ ↔ \S+$/, /^storing 1 hersteld: netwerkpartitie \S+ ↔ \S+$/],
+        fr: [/^panne 1 : partition réseau \S+ ↔ \S+$/, /^panne 1 rétablie : partition réseau \S+ ↔ \S+$/],
+      },
+    },
+    'region-outage': {
+      filters: ['fault', 'replica northeurope:', 'every replica'],
+      lines: {
+        nl: [/^storing 1: regio northeurope valt weg$/, /^storing 1 hersteld: regio northeurope valt weg$/,
+          /^replica northeurope: routering overgeschakeld: het globale eindpunt stuurt hier geen aanvragen meer heen$/,
+          /^alle replica's hebben weer dezelfde inhoud, \d+ ms nadat de laatste storing was hersteld$/],
+        fr: [/^panne 1 : la région northeurope s'éteint$/, /^panne 1 rétablie : la région northeurope s'éteint$/,
+          /^réplica northeurope : routage basculé : le point de terminaison global n'envoie plus de requêtes ici$/,
+          /^tous les réplicas ont de nouveau le même contenu, \d+ ms après le rétablissement de la dernière panne$/],
+      },
+    },
+  };
+
+  it("the event log and a played scenario's steps leave no English in Dutch or French", { timeout: 600_000 }, async () => {
+    const { context, page, errors } = await open('en-US');
+    try {
+      for (const [name, { filters, lines }] of Object.entries(PLAYED)) {
+        await page.locator(`#scenario-picker option[data-name="${name}"]`).waitFor({ state: 'attached' });
+        await page.selectOption('#scenario-picker', `${name}.json`);
+        await page.click('#scenario-load');
+        await page.locator('#scenario-dialog').waitFor();
+        await page.click('#scenario-confirm');
+        await page.locator(`#scenario[data-name="${name}"]`).waitFor();
+        // Played to the end (and its final phase, if it has one).
+        await page.click('#scenario-run');
+        await page.locator('#scenario[data-ended="true"]').waitFor({ timeout: 180_000 });
+        await page.locator('#run-start').waitFor({ timeout: 180_000 });
+        if ((await page.locator('#scenario-convergence').count()) > 0) {
+          await page.locator('#scenario-convergence:not([data-converged="pending"])').waitFor({ timeout: 180_000 });
+        }
+        // Every step done; its action and what it did, in each language.
+        const played = await page.locator('#scenario-steps tbody tr').evaluateAll((trs) => trs.map((tr) => tr.dataset.state));
+        assert.ok(played.length > 0 && played.every((s) => s === 'done'), `${name}: ${played}`);
+        const steps = await noEnglishLeft(page, { scenario: '#scenario', status: '#status', faults: '#faults' }, `played-${name}`);
+        assert.equal(steps.foreign, 0, `${name}: nothing in the steps table is marked English only`);
+
+        // The event log, a filter at a time: every line read in English, Dutch and French.
+        const shown = { nl: [], fr: [] };
+        for (const [i, words] of filters.entries()) {
+          await filterEvents(page, words);
+          const read = await noEnglishLeft(page, { events: '#events' }, `events-${name}-${i + 1}`);
+          assert.ok(read.untranslatable > 0, "each line's kind (faultStarted, …) is a name, marked translate=no");
+          for (const code of ['nl', 'fr']) shown[code].push(...read.translated[code].events);
+        }
+        for (const code of ['nl', 'fr']) {
+          for (const want of lines[code]) {
+            assert.ok(shown[code].some((l) => want.test(l)), `${name} ${code}: no line matches ${want}:\n${shown[code].join('\n')}`);
+          }
+        }
+        await filterEvents(page, '');
+      }
+
+      // Features changed through the JS API (the last registry, Premium with a replica): their
+      // lines at the bottom of the log.
+      await page.evaluate(() => {
+        const r = window.stowage.page();
+        r.addWebhook('deploys', ['push']);
+        r.removeWebhook('deploys');
+        r.addPrivateEndpoint('vnethub1');
+        r.removePrivateEndpoint('vnethub1');
+        r.setContentTrust(true);
+        r.setContentTrust(false);
+        r.setGeoLag(600000);
+        r.setReplicaRouting('northeurope', false);
+        r.setReplicaRouting('northeurope', true);
+        r.removeReplica('northeurope');
+        r.setSoftDeletePolicy(true, 7);
+        r.setSoftDeletePolicy(false);
+      });
+      await page.locator('#events li .text', { hasText: 'soft delete disabled' }).waitFor();
+      const features = await noEnglishLeft(page, { events: '#events' }, 'events-features');
+      const want = {
+        nl: ['webhook deploys toegevoegd', 'webhook deploys verwijderd', 'privé-eindpunt vnethub1 toegevoegd',
+          'privé-eindpunt vnethub1 verwijderd', 'inhoudsvertrouwen ingeschakeld', 'inhoudsvertrouwen uitgeschakeld',
+          'vertraging van de geografisch redundante opslag ingesteld op 00:10:00.000',
+          'replica northeurope: uit de routering gehaald (synchroniseert nog)', 'replica northeurope: weer opgenomen in de routering',
+          'replica northeurope: verwijderd met al zijn gegevens',
+          'voorlopig verwijderen ingeschakeld: verwijderde items en items zonder tag blijven 7 dag(en) herstelbaar (en gefactureerd)',
+          'voorlopig verwijderen uitgeschakeld: verwijderen is weer definitief (items die al in een prullenbak liggen, blijven tot ze worden opgeschoond)'],
+        fr: ['webhook deploys ajouté', 'webhook deploys supprimé', 'point de terminaison privé vnethub1 ajouté',
+          'point de terminaison privé vnethub1 supprimé', 'approbation de contenu activée', 'approbation de contenu désactivée',
+          'délai du stockage géoredondant fixé à 00:10:00.000',
+          'réplica northeurope : retiré du routage (la synchronisation continue)', 'réplica northeurope : de nouveau dans le routage',
+          'réplica northeurope : supprimé avec ses données',
+          'suppression réversible activée : les éléments supprimés ou sans tag restent restaurables (et facturés) pendant 7 jour(s)',
+          "suppression réversible désactivée : les suppressions sont de nouveau définitives (les éléments déjà dans une corbeille y restent jusqu'à leur purge)"],
+      };
+      for (const code of ['nl', 'fr']) {
+        const got = features.translated[code].events;
+        for (const line of want[code]) assert.ok(got.includes(line), `${code}: no line ${JSON.stringify(line)}:\n${got.join('\n')}`);
+      }
+      // And in English, the words the engine always wrote.
+      const en = await eventLines(page);
+      for (const line of ['webhook deploys added', 'private endpoint vnethub1 removed', 'content trust enabled',
+        'geo-redundant storage lag set to 00:10:00.000', 'replica northeurope: out of routing (still syncing)',
+        'soft delete enabled: deleted and untagged items stay restorable (and billed) for 7 day(s)']) {
+        assert.ok(en.includes(line), `no line ${JSON.stringify(line)}:\n${en.join('\n')}`);
+      }
       assert.deepEqual(errors, []);
     } finally {
       await context.close();

@@ -182,4 +182,59 @@ describe('notes and errors in English, Dutch and French', { timeout: 180_000 }, 
       await context.close();
     }
   });
+
+  it("draws the engine's words for a fault in the status line, the faults panel and a stepped job's note", async () => {
+    const context = await browser.newContext({ viewport: VIEWPORT, locale: 'nl-NL' });
+    const page = await context.newPage();
+    page.setDefaultTimeout(10_000);
+    const errors = [];
+    page.on('pageerror', (e) => errors.push(String(e)));
+    const message = page.locator('#status .message');
+    const faultText = page.locator('#faults .fault-row[data-fault="1"] .fault-text');
+    /** The status line and the faults panel, in target/e2e/notes-NAME.png. */
+    const shoot = async (name) => {
+      await page.locator('#faults').scrollIntoViewIfNeeded();
+      await page.locator('#faults').screenshot({ path: join(SHOTS, `notes-${name}-faults.png`) });
+      await page.evaluate(() => document.querySelector('#status')?.scrollIntoView({ block: 'start' }));
+      await page.screenshot({ path: join(SHOTS, `notes-${name}-status.png`) });
+    };
+    try {
+      await page.goto(url);
+      await page.locator('#registry-name').waitFor();
+      // A zone failure injected from the home region's panel on the map, in Dutch.
+      const home = await page.locator('#geo').getAttribute('data-home');
+      await page.locator(`#geo-map [data-region="${home}"] .dot`).click();
+      await page.locator('#region-panel').waitFor();
+      await page.click('#fault-zone');
+      await page.locator('#status .message', { hasText: `Storing 1: een zone van ${home} valt uit, begint` }).waitFor();
+      assert.equal((await faultText.textContent()).trim(), `een zone van ${home} valt uit`);
+      await page.click('#region-close');
+      await shoot('nl-fault');
+
+      // In French, the note and the panel are redrawn.
+      await page.selectOption('#language', 'fr');
+      await page.locator('#status .message', { hasText: `Panne 1 : une zone de ${home} tombe en panne, début` }).waitFor();
+      assert.equal((await faultText.textContent()).trim(), `une zone de ${home} tombe en panne`);
+      await shoot('fr-fault');
+
+      // A fault queued through the JS API a minute ahead, then the next job: the note says what
+      // its event says, in the page's language.
+      await page.evaluate(() => window.stowage.page().injectFault({ kind: 'keyVaultUnreachable' }, 60_000));
+      await page.click('#step-job');
+      await page.locator('#status .message', { hasText: "l'horloge a sauté à 00:01:00.000, et panne 2 : le Key Vault est inaccessible." }).waitFor();
+      await shoot('fr-step');
+      await page.selectOption('#language', 'nl');
+      await page.locator('#status .message', { hasText: 'de klok sprong naar 00:01:00.000, en storing 2: de Key Vault is onbereikbaar.' }).waitFor();
+      assert.equal((await page.locator('#faults .fault-row[data-fault="2"] .fault-text').textContent()).trim(),
+        'de Key Vault is onbereikbaar');
+      await shoot('nl-step');
+      await page.selectOption('#language', 'en');
+      await page.locator('#status .message', { hasText: 'the clock jumped to 00:01:00.000, and fault 2: the key vault is unreachable.' }).waitFor();
+      assert.equal((await faultText.textContent()).trim(), `a zone of ${home} fails`);
+      assert.match(await message.textContent(), /^Ran the next job: /);
+      assert.deepEqual(errors, []);
+    } finally {
+      await context.close();
+    }
+  });
 });

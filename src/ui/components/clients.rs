@@ -9,6 +9,7 @@ use yew::prelude::*;
 use super::inline_error_with_id;
 use crate::engine::Client;
 use crate::engine::region;
+use crate::engine::scenario::request_msg;
 use crate::ui::format::grouped_in;
 use crate::ui::i18n::{Lang, t, tf, tn, use_lang};
 use crate::ui::state::{Action, ClientRun, UiError};
@@ -197,7 +198,7 @@ fn last_run(lang: Lang, run: &ClientRun) -> Html {
                 <tbody>
                     { for r.requests.iter().map(|q| html! {
                         <tr data-region={q.region} data-error={q.error} class={classes!(q.error.map(|_| "bad"))}>
-                            <td class="mono">{ &q.request }</td>
+                            <td class="mono">{ request_msg(&q.request).text(lang) }</td>
                             <td>{ if q.region.is_empty() { t(lang, "clients.no_replica").to_string() } else { format!("{} ({})", display(q.region), q.region) } }</td>
                             <td>{ match q.error { Some(code) => html! { <code class="code">{ code }</code> }, None => html! { { "OK" } } } }</td>
                         </tr>
@@ -221,7 +222,7 @@ fn runs(lang: Lang, runs: &[ClientRun]) -> Html {
                 { for runs.iter().map(|run| {
                     let r = &run.report;
                     let route: Vec<String> = r.requests.iter().map(|q| {
-                        let what = q.request.trim_start_matches("PUT ").trim_start_matches("GET ");
+                        let what = request_msg(&q.request).text(lang);
                         match q.error {
                             Some(code) => format!("{what} ✗ {} {code}", q.region),
                             None => format!("{what} → {}", q.region),

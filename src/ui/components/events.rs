@@ -234,7 +234,8 @@ fn row(lang: Lang, e: &LogEvent, i: usize) -> Html {
                     { e.at_ms.to_string() }
                 </span>
                 <span class="region-tag mono" title={t(lang, "events.region_title")}>{ e.region }</span>
-                <span class="kind-tag">{ kind }</span>
+                // The kind as the JS API names it (`faultStarted`): a name, not words to translate.
+                <span class="kind-tag" translate="no" title={t(lang, "events.kind_title")}>{ kind }</span>
             </div>
             <span class="text" title={text.clone()}>{ shorten_record_keys(&text) }</span>
         </li>

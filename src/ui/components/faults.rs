@@ -256,6 +256,8 @@ pub fn fault_timeline(props: &TimelineProps) -> Html {
                     title={tf(lang, "faults.failover_mark", &[&f.id.to_string(), &at.to_string()])}></span>
             });
             let state = fault_state_words(f.state);
+            // The fault's words in the page's language.
+            let text = f.fault.describe_msg().text(lang);
             let until = match (f.state, f.healed_at_ms, f.ends_at_ms) {
                 (FaultState::Healed, Some(h), _) => tf(lang, "faults.bar_healed_at", &[&h.to_string()]),
                 (_, _, Some(e)) => tf(lang, "faults.bar_until", &[&e.to_string()]),
@@ -266,7 +268,7 @@ pub fn fault_timeline(props: &TimelineProps) -> Html {
                 "faults.bar_title",
                 &[
                     &f.id.to_string(),
-                    &f.text,
+                    &text,
                     fault_state_label(lang, f.state),
                     &f.starts_at_ms.to_string(),
                     &until,
@@ -278,7 +280,7 @@ pub fn fault_timeline(props: &TimelineProps) -> Html {
                     <span class={classes!("fault-bar", state)} data-fault={f.id.to_string()} data-state={state}
                         style={format!("left:{};width:{};top:{top}px;background-color:{}", pct(left), pct(width), f.colour)}
                         title={title.clone()} tabindex="0" aria-label={title}>
-                        <span class="fault-bar-text">{ format!("{} {}", f.id, f.text) }</span>
+                        <span class="fault-bar-text">{ format!("{} {text}", f.id) }</span>
                     </span>
                     { failover }
                 </>
@@ -321,7 +323,7 @@ pub fn fault_timeline(props: &TimelineProps) -> Html {
             <li class={classes!("fault-row", state)} data-fault={id.to_string()} data-state={state}>
                 <span class="swatch" style={format!("background:{}", f.colour)}></span>
                 <span class="fault-id mono">{ format!("#{id}") }</span>
-                <span class="fault-text">{ &f.text }</span>
+                <span class="fault-text">{ f.fault.describe_msg().text(lang) }</span>
                 <span class="fault-state">{ fault_state_label(lang, f.state) }</span>
                 <span class="fault-when mono">{ when }</span>
                 { failover }

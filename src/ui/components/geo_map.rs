@@ -222,10 +222,10 @@ pub fn geo_map(props: &GeoMapProps) -> Html {
     let dots = REGIONS.iter().map(|r| {
         let (x, y) = project(r.longitude, r.latitude);
         let replica = replica_of(r.name);
-        let faults: Vec<&str> = active
+        let faults: Vec<String> = active
             .iter()
             .filter(|f| fault_targets_region(&f.fault, r.name, home.name))
-            .map(|f| f.text.as_str())
+            .map(|f| f.fault.describe_msg().text(lang))
             .collect();
         let down = active.iter().any(|f| matches!(&f.fault, FaultKind::RegionOutage { region, .. } if region == r.name));
         let state = replica.map(|v| replica_state_words(v.state));
@@ -245,8 +245,9 @@ pub fn geo_map(props: &GeoMapProps) -> Html {
         let pick = select(Selected::Region(r));
         let click = pick.reform(|_: MouseEvent| ());
         let label_y = if below(r) { y + 3.4 * dot } else { y - 1.7 * dot };
+        let sep = if lang == Lang::Fr { " ; " } else { "; " };
         let fault_words =
-            if faults.is_empty() { String::new() } else { tf(lang, "geo.faults_list", &[&faults.join("; ")]) };
+            if faults.is_empty() { String::new() } else { tf(lang, "geo.faults_list", &[&faults.join(sep)]) };
         html! {
             <g class={classes!(
                     "region",
@@ -922,7 +923,7 @@ fn active_faults<'a>(
             html! {
                 <li data-fault={id.to_string()}>
                     <span class="swatch" style={format!("background:{}", f.colour)}></span>
-                    { tf(lang, "geo.fault_since", &[&f.text, &f.starts_at_ms.to_string()]) }
+                    { tf(lang, "geo.fault_since", &[&f.fault.describe_msg().text(lang), &f.starts_at_ms.to_string()]) }
                     <button type="button" class="heal quiet" onclick={on_action.reform(move |_| Action::HealFault(id))}>
                         { t(lang, "common.heal") }
                     </button>

@@ -13,8 +13,8 @@ use crate::ui::state::{
     UiError, convergence_words,
 };
 
-/// The `lang` attribute of the engine's step summaries and details: they are written in English
-/// only.
+/// The `lang` attribute of a step's detail the engine gave only in English (every detail it gives
+/// now has a catalogue text; a detail without one would be English).
 const FILE_LANG: &str = "en";
 
 /// A scenario file's text (its title, description, a step's note) in `lang`, and the element's
@@ -418,8 +418,8 @@ fn step_row(lang: Lang, step: &StepSnap, next: Option<usize>) -> Html {
         }
         None => html! { <span class="muted small">{ t(lang, "scenario.to_come") }</span> },
     };
-    // The detail in the page's language when the engine gave it as a catalogue text (a refusal);
-    // else as the engine wrote it (an ok step's summary, in English).
+    // The detail in the page's language when the engine gave it as a catalogue text (a refusal,
+    // an ok step's summary); else as the engine wrote it, in English.
     let detail = step.outcome.as_ref().and_then(|o| match (&o.detail_text, &o.detail) {
         (Some(text), _) => Some((text.text(lang), None)),
         (None, Some(d)) => Some((d.clone(), Some(FILE_LANG))),
@@ -432,7 +432,7 @@ fn step_row(lang: Lang, step: &StepSnap, next: Option<usize>) -> Html {
             <td class="num">{ step.index + 1 }</td>
             <td class="mono at" data-ms={step.at.0.to_string()}>{ step.at.to_string() }</td>
             <td>
-                <span class="step-action" lang={FILE_LANG}>{ &step.action }</span>
+                <span class="step-action">{ step.action.text(lang) }</span>
                 { step.note.as_ref().map(|n| {
                     let (note, note_lang) = file_text(n, lang);
                     html! { <span class="step-note" lang={note_lang}>{ note }</span> }

@@ -109,10 +109,10 @@ impl State {
         let failover = f.failover_at_ms.map_or(Arg::Text(String::new()), |at| {
             Msg::new("notes.fault_failover", [at.to_string().into()]).into()
         });
-        // The fault's own words are the engine's.
+        // The fault's own words, drawn in the page's language.
         self.note(Msg::new(
             "notes.fault_injected",
-            [f.id.to_string().into(), f.text.as_str().into(), when.into(), until.into(), failover],
+            [f.id.to_string().into(), f.fault.describe_msg().into(), when.into(), until.into(), failover],
         ));
     }
 
@@ -121,7 +121,7 @@ impl State {
         let at = f.healed_at_ms.unwrap_or_default();
         self.note(Msg::new(
             "notes.fault_healed",
-            [id.to_string().into(), at.to_string().into(), f.text.as_str().into()],
+            [id.to_string().into(), at.to_string().into(), f.fault.describe_msg().into()],
         ));
     }
 

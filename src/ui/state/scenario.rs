@@ -79,7 +79,8 @@ pub struct ScenarioAsk {
 pub struct StepSnap {
     pub index: usize,
     pub at: Millis,
-    pub action: String,
+    /// The step's action in a few words, drawn in the page's language.
+    pub action: Msg,
     /// The step's note, drawn in the page's language.
     pub note: Option<Localized>,
     /// Once played: the result (`ok` or an error code) and the engine's detail.
@@ -292,7 +293,9 @@ impl State {
                 StepSnap {
                     index,
                     at: outcome.as_ref().map_or(Millis(step.at_ms), |o| o.at_ms),
-                    action: outcome.as_ref().map_or_else(|| step.action.summary(), |o| o.action.clone()),
+                    action: outcome
+                        .as_ref()
+                        .map_or_else(|| step.action.summary_msg(), |o| o.action_text.clone()),
                     note: step.note.clone(),
                     outcome,
                 }
