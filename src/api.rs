@@ -928,8 +928,9 @@ impl Registry {
         to_js(&report)
     }
 
-    /// Starts loading the large preset a slice at a time: `{done, repositories}`; call
-    /// `continueLargePreset(n)` (e.g. once per animation frame) until `done == repositories`.
+    /// Starts loading the large preset a slice at a time: `{done, repositories, imagesDone,
+    /// images}` (the first shared image is pushed now); call `continueLargePreset(n)` (e.g.
+    /// once per animation frame) until `done == repositories`.
     #[wasm_bindgen(js_name = beginLargePreset)]
     pub fn begin_large_preset(
         &self,
@@ -942,12 +943,13 @@ impl Registry {
         to_js(&progress)
     }
 
-    /// Fills up to `maxRepos` more repositories of the preset being loaded: `{done,
-    /// repositories}`, or null when no load is under way.
+    /// Does up to `units` more of the preset being loaded (a shared image counts 50 units, a
+    /// repository 1; the images come first): `{done, repositories, imagesDone, images}`, or
+    /// null when no load is under way. Throws if a push is refused part way (the load stops).
     #[wasm_bindgen(js_name = continueLargePreset)]
-    pub fn continue_large_preset(&self, max_repos: f64) -> Result<JsValue, JsValue> {
-        let n = whole_u32(max_repos, "maxRepos")?;
-        let progress = self.run(|r| Ok(r.continue_large_preset(n)))?;
+    pub fn continue_large_preset(&self, units: f64) -> Result<JsValue, JsValue> {
+        let n = whole_u32(units, "units")?;
+        let progress = self.run(|r| r.continue_large_preset(n))?;
         to_js(&progress)
     }
 

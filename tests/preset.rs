@@ -52,22 +52,34 @@ fn a_preset_loaded_in_slices_is_the_same_as_one_loaded_whole_and_replays() {
     let mut whole = new();
     whole.load_large_preset(5_000, 10).unwrap();
     let mut sliced = new();
-    assert_eq!(sliced.begin_large_preset(5_000, 10).unwrap().done, 0);
+    let first = sliced.begin_large_preset(5_000, 10).unwrap();
+    assert_eq!((first.done, first.images_done, first.images), (0, 1, 1_000), "begin pushes the first image");
+    // Slices of 1,500 units: 30 images each (50 units an image) until the 1,000 are stored;
+    // the slice that stores the last 9 fills 1,050 repositories with what is left, then
+    // 1,500 repositories a slice.
     let mut seen = vec![];
-    while let Some(p) = sliced.continue_large_preset(1_500) {
-        seen.push(p.done);
+    while let Some(p) = sliced.continue_large_preset(1_500).unwrap() {
+        seen.push((p.images_done, p.done));
         if p.done == p.repositories {
             break;
         }
     }
-    assert_eq!(seen, [1_500, 3_000, 4_500, 5_000]);
-    assert_eq!(sliced.continue_large_preset(1_500), None, "nothing under way any more");
+    assert_eq!(seen.len(), 33 + 4, "{seen:?}");
+    assert_eq!(seen[0], (31, 0));
+    assert_eq!(seen[32], (991, 0));
+    assert_eq!(seen[33], (1_000, 1_050), "the rest of the slice fills repositories");
+    assert_eq!(&seen[34..], [(1_000, 2_550), (1_000, 4_050), (1_000, 5_000)]);
+    // Every slice of 1,500 units did about the same work: 30 images or 1,500 repositories.
+    assert!(seen.windows(2).all(|w| w[0] < w[1]), "progress only grows");
+    assert_eq!(sliced.continue_large_preset(1_500).unwrap(), None, "nothing under way any more");
     assert_eq!(sliced.event_log_hash(), whole.event_log_hash());
+    // One recorded call, however many slices (the clock its pushes move is not recorded again).
+    assert_eq!(sliced.journal(), whole.journal());
     assert_eq!(Registry::replay(sliced.journal()).unwrap().event_log_hash(), whole.event_log_hash());
     // Anything done before a load ends finishes it first, so the log still replays.
     let mut busy = new();
     busy.begin_large_preset(5_000, 10).unwrap();
-    busy.continue_large_preset(100);
+    busy.continue_large_preset(100).unwrap();
     busy.run_for(stowage::engine::Millis(1_000));
     assert_eq!(
         busy.catalog_with_hidden(Some(1000), Some("team49/service-004899")).unwrap().repositories.len(),

@@ -355,23 +355,32 @@ impl SessionRestore {
     /// counted by its repositories (its one entry is most of the work).
     pub fn fraction(&self) -> f64 {
         let all = self.journal.entries.len().max(1) as f64;
-        let preset = self.registry.as_ref().and_then(|r| r.preset.as_ref());
+        let preset = self.registry.as_ref().and_then(|r| r.preset_progress());
         match preset {
-            Some(p) => {
-                ((self.next.saturating_sub(1)) as f64 + f64::from(p.next) / f64::from(p.repos.max(1))) / all
-            }
+            Some(p) => ((self.next.saturating_sub(1)) as f64 + p.fraction()) / all,
             None => self.next as f64 / all,
         }
     }
 
+    /// Replays what is left at once (as `Registry::load_session_parts` does).
+    pub fn finish(mut self) -> Result<Registry> {
+        loop {
+            // Each call replays at least one entry or one slice of a preset: this ends.
+            if let Some(r) = self.advance(usize::MAX, u32::MAX)? {
+                return Ok(r);
+            }
+        }
+    }
+
     /// Replays up to `entries` more entries, or, while a large preset is being filled, up to
-    /// `preset_repos` more of its repositories (its entry is replayed as the page loads it, a
-    /// slice at a time). Gives the registry once everything is replayed and it matches what
+    /// `preset_repos` more units of it (a repository each, an image `IMAGE_WEIGHT`: its entry is
+    /// replayed as the page loads it, a slice at a time). Gives the registry once everything is replayed and it matches what
     /// was saved; an error refuses the session whole, as `load_session` does.
     pub fn advance(&mut self, entries: usize, preset_repos: u32) -> Result<Option<Registry>> {
         let Some(r) = self.registry.as_mut() else { return Ok(None) };
         if r.preset.is_some() {
-            r.continue_large_preset(preset_repos.max(1));
+            // A load a refused push stopped was stopped so when it was made: that is the record.
+            let _ = r.continue_large_preset(preset_repos.max(1));
             return Ok(None);
         }
         let end = self.next.saturating_add(entries.max(1)).min(self.journal.entries.len());
@@ -687,7 +696,7 @@ impl Registry {
     }
 
     /// Runs `f` as part of the call being recorded: what it calls is not recorded again.
-    fn nested<T>(&mut self, f: impl FnOnce(&mut Self) -> T) -> T {
+    pub(super) fn nested<T>(&mut self, f: impl FnOnce(&mut Self) -> T) -> T {
         self.recorder.depth += 1;
         let out = f(self);
         self.recorder.depth -= 1;
@@ -798,10 +807,7 @@ impl Registry {
     /// one: refused whole, as [`Registry::load_session`] refuses, if any part is damaged, from
     /// a newer Stowage, leaves a gap, or the whole replays to a different state.
     pub fn load_session_parts(json: &str, parts: &[String]) -> Result<Registry> {
-        if parts.is_empty() {
-            return Self::load_session(json);
-        }
-        Self::load_saved(merge_parts(json, parts)?)
+        Self::begin_restore(json, parts)?.finish()
     }
 
     /// A session saved as a whole text and parts, as one session text, without replaying it
@@ -828,15 +834,7 @@ impl Registry {
     /// A saved session replayed: refused whole, with the reason, if the text is damaged, from
     /// a newer Stowage, or replays to a different state than the one saved.
     pub fn load_session(json: &str) -> Result<Registry> {
-        Self::load_saved(parse_saved(json)?)
-    }
-
-    fn load_saved(saved: SavedJournal) -> Result<Registry> {
-        let written_by = saved.written_by.clone();
-        let looking_at = saved.looking_at_ms;
-        let (journal, hash, now) = Journal::from_saved(saved)?;
-        let r = Registry::replay(&journal)?;
-        r.replayed_as_saved(&hash, now, looking_at, &written_by)
+        Self::load_session_parts(json, &[])
     }
 
     /// A replayed session checked against what was saved (the state hash and the time), then

@@ -540,9 +540,9 @@ pub static MESSAGES: &[super::Entry] = &[
     ("notes.detail", ": {0}", ": {0}", " : {0}"),
     // ---- the large preset and the catalog's jump (ui::state::preset) ----
     ("notes.preset_loading",
-        "Loading the large preset into {0}: first the 1,000 shared images are sealed and stored, at once (the page waits for that step), then the {1} repositories, a slice per frame.",
-        "De grote voorinstelling wordt in {0} geladen: eerst worden de 1.000 gedeelde images in één keer verzegeld en opgeslagen (de pagina wacht op die stap), dan de {1} opslagplaatsen, een deel per beeld.",
-        "Chargement du grand préréglage dans {0} : d'abord les 1\u{202f}000 images partagées sont scellées et stockées, d'un coup (la page attend cette étape), puis les {1} référentiels, une tranche par image affichée."),
+        "Loading the large preset into {0}: first the 1,000 shared images are sealed and stored, then the {1} repositories filled, a slice per frame.",
+        "De grote voorinstelling wordt in {0} geladen: eerst worden de 1.000 gedeelde images verzegeld en opgeslagen, dan de {1} opslagplaatsen gevuld, een deel per beeld.",
+        "Chargement du grand préréglage dans {0} : d'abord les 1\u{202f}000 images partagées sont scellées et stockées, puis les {1} référentiels remplis, une tranche par image affichée."),
     ("notes.preset_loaded",
         "{0}: the 1,000 shared images took {1}, the repositories {2} in {3}. Browse them in the catalog.",
         "{0}: de 1.000 gedeelde images kostten {1}, de opslagplaatsen {2} in {3}. Blader erdoor in de catalogus.",

@@ -7,12 +7,13 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen::closure::Closure;
 use yew::prelude::*;
 
+use crate::engine::preset::PRESET_IMAGES;
 use crate::ui::format::{exact_ms_in, grouped_in};
 use crate::ui::i18n::{t, tf, use_lang};
 use crate::ui::state::{Action, PresetLoadSnap};
 
 /// The distinct images the preset seals and stores first (its repositories link them).
-pub(super) const SHARED_IMAGES: u64 = 1_000;
+pub(super) const SHARED_IMAGES: u64 = PRESET_IMAGES as u64;
 
 #[derive(Properties, PartialEq)]
 pub struct PresetProps {
@@ -51,8 +52,17 @@ pub fn preset_progress(props: &PresetProps) -> Html {
     let images = grouped_in(lang, SHARED_IMAGES);
     let words = if l.finished {
         format!("{}.", l.loaded_words(lang))
-    } else if !l.begun {
-        tf(lang, "preset.sealing", &[&images])
+    } else if !l.images_stored() {
+        tf(
+            lang,
+            "preset.sealing",
+            &[
+                &images,
+                &grouped_in(lang, u64::from(l.images_done)),
+                &percent.to_string(),
+                &exact_ms_in(lang, l.elapsed_ms),
+            ],
+        )
     } else {
         tf(
             lang,
@@ -77,7 +87,7 @@ pub fn preset_progress(props: &PresetProps) -> Html {
     );
     html! {
         <section id="preset" class="panel preset-panel" aria-labelledby="preset-title"
-            data-finished={l.finished.to_string()} data-elapsed-ms={l.elapsed_ms.to_string()}
+            data-finished={l.finished.to_string()} data-images-done={l.images_done.to_string()} data-elapsed-ms={l.elapsed_ms.to_string()}
             data-images-ms={l.images_ms.to_string()} data-slices={l.slices.saturating_sub(1).to_string()}>
             <h2 id="preset-title">{ t(lang, "preset.title") }</h2>
             <div id="preset-progress" class="progress" role="progressbar" aria-labelledby="preset-title"

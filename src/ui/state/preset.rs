@@ -1,12 +1,13 @@
 //! The large-registry preset, loaded from the "New registry" dialog: the page creates the
-//! registry from the dialog's fields and shows the progress bar; at the first slice the engine
-//! pushes the shared images at once (`begin_large_preset`, the one step that cannot be cut up),
-//! then every further slice fills repositories (`continue_large_preset`). The page sends one
-//! `PresetSlice` per animation frame, after the frame is painted, and each slice works for at
-//! most `SLICE_BUDGET_MS`, so the page keeps answering and shows progress.
+//! registry from the dialog's fields and shows the progress bar; the first slice starts the
+//! load (`begin_large_preset`: checks, and the first shared image), then every further slice
+//! pushes more shared images and, once they are all stored, fills repositories
+//! (`continue_large_preset`). The page sends one `PresetSlice` per animation frame, after the
+//! frame is painted, and each slice works for at most `SLICE_BUDGET_MS`, so the page keeps
+//! answering and shows progress.
 //! Also: the catalog shown from a name on, to reach a page deep in a big registry at once.
 
-use crate::engine::preset::PresetProgress;
+use crate::engine::preset::{PRESET_IMAGES, PresetProgress};
 use crate::i18n::{Arg, Lang, Msg};
 use crate::ui::format::counted;
 
@@ -15,8 +16,9 @@ use super::{NewRegistryForm, State, UiError};
 /// The preset the dialog offers: 100,000 repositories of 10 tags (1,000,000 tags).
 pub const PRESET_REPOS: u32 = 100_000;
 pub const PRESET_TAGS_PER_REPO: u32 = 10;
-/// Repositories filled per engine call; a slice makes calls until its budget is spent.
-const CHUNK_REPOS: u32 = 500;
+/// Work per engine call, in repositories (an image counts `IMAGE_WEIGHT`); a slice makes calls
+/// until its budget is spent.
+const CHUNK_UNITS: u32 = 500;
 /// Real milliseconds of work per slice (one slice per animation frame).
 const SLICE_BUDGET_MS: f64 = 12.0;
 /// The longest name the catalog can be shown after (a repository name is at most 256).
@@ -28,14 +30,17 @@ pub struct PresetLoadSnap {
     /// Repositories filled so far, of `repositories`.
     pub done: u32,
     pub repositories: u32,
+    /// Shared images stored so far, of `images` (they come before the repositories).
+    pub images_done: u32,
+    pub images: u32,
     pub tags: u64,
     /// Real milliseconds since "create" was pressed.
     pub elapsed_ms: u64,
-    /// Real milliseconds the shared images took (sealed and hashed before the first slice).
+    /// Real milliseconds until the shared images were all stored (sealed and hashed).
     pub images_ms: u64,
     /// Slices asked for so far (each animation frame asks for one).
     pub slices: u32,
-    /// The shared images are stored (the first slice does it).
+    /// The load has begun (the first slice begins it).
     pub begun: bool,
     pub finished: bool,
     /// When "create" was pressed (real time, `performance.now()`).
@@ -48,7 +53,26 @@ impl PresetLoadSnap {
         if self.finished {
             return 100;
         }
-        (u64::from(self.done) * 100 / u64::from(self.repositories.max(1))).min(99) as u32
+        let p = PresetProgress {
+            done: self.done,
+            repositories: self.repositories,
+            images_done: self.images_done,
+            images: self.images,
+        };
+        ((p.fraction() * 100.0).floor() as u32).min(99)
+    }
+
+    /// The shared images are all stored (the repositories are being filled).
+    pub fn images_stored(&self) -> bool {
+        self.begun && self.images_done >= self.images
+    }
+
+    /// Takes in how far the engine has got.
+    fn progressed(&mut self, p: PresetProgress) {
+        self.done = p.done;
+        self.repositories = p.repositories;
+        self.images_done = p.images_done;
+        self.images = p.images;
     }
 
     /// "Loaded 100,000 repositories and 1,000,000 tags in N ms", in `lang`.
@@ -87,6 +111,8 @@ impl State {
         self.preset = Some(PresetLoadSnap {
             done: 0,
             repositories: PRESET_REPOS,
+            images_done: 0,
+            images: PRESET_IMAGES,
             tags: u64::from(PRESET_REPOS) * u64::from(PRESET_TAGS_PER_REPO),
             elapsed_ms: 0,
             images_ms: 0,
@@ -97,20 +123,18 @@ impl State {
         });
     }
 
-    /// The first slice: the engine checks the registry and stores the shared images.
+    /// The first slice: the engine checks the registry and stores the first shared image.
     fn preset_begin(&mut self, load: &mut PresetLoadSnap) -> bool {
         let Some(p) = self.change(|r| r.begin_large_preset(load.repositories, PRESET_TAGS_PER_REPO)) else {
             return false;
         };
         load.begun = true;
-        load.done = p.done;
-        load.repositories = p.repositories;
-        load.images_ms = (now_ms() - load.started_at) as u64;
-        load.elapsed_ms = load.images_ms;
+        load.progressed(p);
+        load.elapsed_ms = (now_ms() - load.started_at) as u64;
         true
     }
 
-    /// One slice of the load under way: repositories for up to `SLICE_BUDGET_MS`.
+    /// One slice of the load under way: images, then repositories, for up to `SLICE_BUDGET_MS`.
     pub(super) fn preset_slice(&mut self) {
         let Some(mut load) = self.preset.clone().filter(|l| !l.finished) else { return };
         load.slices += 1;
@@ -127,22 +151,47 @@ impl State {
                 return;
             };
             let started = now_ms();
-            let mut last: Option<PresetProgress> = None;
-            // Bounded: each call fills `CHUNK_REPOS` more, and the load has a finite number.
-            while let Some(p) = r.continue_large_preset(CHUNK_REPOS) {
-                last = Some(p);
-                if p.done >= p.repositories || now_ms() - started > SLICE_BUDGET_MS {
-                    break;
+            let mut last: Result<Option<PresetProgress>, _> = Ok(None);
+            // Bounded: each call does `CHUNK_UNITS` more, and the load has a finite amount.
+            loop {
+                match r.continue_large_preset(CHUNK_UNITS) {
+                    Ok(Some(p)) => {
+                        last = Ok(Some(p));
+                        if p.done >= p.repositories || now_ms() - started > SLICE_BUDGET_MS {
+                            break;
+                        }
+                    }
+                    Ok(None) => break,
+                    Err(e) => {
+                        last = Err(e);
+                        break;
+                    }
                 }
             }
             last
+        };
+        let progress = match progress {
+            Ok(p) => p,
+            Err(e) => {
+                // A push refused part way stopped the load: what it stored stays, and why shows.
+                self.version += 1;
+                self.checks.clear();
+                self.preset = None;
+                return self.fail(UiError::from(e));
+            }
         };
         self.version += 1;
         self.checks.clear();
         // None: nothing was under way any more (anything else done to the registry finishes
         // the load first).
-        load.done = progress.map_or(load.repositories, |p| p.done);
+        match progress {
+            Some(p) => load.progressed(p),
+            None => (load.done, load.images_done) = (load.repositories, load.images),
+        }
         load.elapsed_ms = (now_ms() - load.started_at) as u64;
+        if load.images_ms == 0 && load.images_stored() {
+            load.images_ms = load.elapsed_ms;
+        }
         if load.done >= load.repositories {
             load.finished = true;
         }
