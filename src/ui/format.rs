@@ -145,7 +145,7 @@ pub fn scale_out_sentence(r: &crate::engine::ScaleOutReport, image: &str) -> Msg
 /// `n` and a counted noun of the catalogue (`"{0} record|{0} records"`), drawn in the page's
 /// language: `counted("unit.records", 3)` reads `3 records`, `3 records`, `3 enregistrements`.
 pub fn counted(key: &'static str, n: usize) -> Msg {
-    Msg::new(key, [Arg::Text(n.to_string())]).counted(n as u64)
+    Msg::new(key, [Arg::Count(n as u64)]).counted(n as u64)
 }
 
 /// `n` queued jobs of one kind (the engine's `JobView::kind`) in words: `"3 geo-copies"`; a kind
