@@ -130,11 +130,6 @@ fn app() -> Html {
                     <FeaturesPanel key={format!("features-{generation}")} view={snap.features.clone()}
                         regions={snap.replicas.iter().map(|r| r.region).collect::<Vec<_>>()}
                         error={state.error_of(Panel::Features)} on_action={on_action.clone()} />
-                    <Accounts key={format!("accounts-{generation}")} usage={snap.usage.clone()} keys={snap.keys.clone()}
-                        geo={snap.geo.clone()} faults={snap.faults.clone()} error={state.error_of(Panel::Accounts)}
-                        on_action={on_action.clone()} />
-                    <EventLog registry={state.registry.clone().map(Shared)} total={snap.events_total}
-                        regions={snap.replicas.iter().map(|r| r.region).collect::<Vec<_>>()} />
                 </div>
                 <div class="main-column">
                     <ScenarioPanel scenario={snap.scenario.clone()} now={snap.clock.now}
@@ -154,6 +149,11 @@ fn app() -> Html {
                         total={snap.clients_total} runs={state.client_runs.clone()}
                         error={state.error_of(Panel::Clients)} on_action={on_action.clone()} />
                     if snap.scenario.is_none() { { oracle } }
+                    <Accounts key={format!("accounts-{generation}")} usage={snap.usage.clone()} keys={snap.keys.clone()}
+                        geo={snap.geo.clone()} faults={snap.faults.clone()} error={state.error_of(Panel::Accounts)}
+                        on_action={on_action.clone()} />
+                    <EventLog registry={state.registry.clone().map(Shared)} total={snap.events_total}
+                        regions={snap.replicas.iter().map(|r| r.region).collect::<Vec<_>>()} />
                 </div>
             </main>
             <ConfirmDialog danger={state.confirm.clone()} clock={snap.clock.clone()}
