@@ -2,10 +2,8 @@
 //! Times every engine call `refresh` (src/ui/state.rs) makes, as the page makes it, then their
 //! sum: one refresh. The charts' `metrics()` is read at most every 300 ms, outside refresh; it is
 //! timed but not summed. Each figure is the best of 5 runs.
-use std::collections::BTreeSet;
 use std::time::Instant;
 
-use stowage::engine::journal::Command;
 use stowage::engine::{Millis, Registry, RegistryOptions};
 
 /// The page's limits (src/ui/state.rs).
@@ -41,21 +39,6 @@ impl Timer {
     }
 }
 
-/// The page's `flipped_keys`: the journal's bit-0 tampers flipped an odd number of times.
-fn flipped_keys(r: &Registry) -> BTreeSet<String> {
-    let mut odd = BTreeSet::new();
-    for entry in &r.journal().entries {
-        for c in &entry.commands {
-            if let Command::TamperRecord { key, bit: 0 } = c
-                && !odd.remove(key)
-            {
-                odd.insert(key.clone());
-            }
-        }
-    }
-    odd
-}
-
 fn main() {
     let mut r = Registry::new(RegistryOptions::default()).expect("registry");
     let t = Instant::now();
@@ -65,7 +48,7 @@ fn main() {
     let mut timer = Timer { total: 0.0, rows: vec![] };
     timer.time("oracle_report (panel open)", true, &mut || r.oracle_report().pulls_ok as usize);
     let r = &r;
-    timer.time("flipped_keys (journal walk)", true, &mut || flipped_keys(r).len());
+    timer.time("flipped_keys (journal walk)", true, &mut || r.flipped_keys().len());
     timer.time("catalog page (catalog_with_hidden + 20 repository_summary)", true, &mut || {
         let Ok(page) = r.catalog_with_hidden(Some(CATALOG_PAGE), None) else { return 0 };
         page.repositories.iter().filter(|name| r.repository_summary(name).is_ok()).count()

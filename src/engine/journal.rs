@@ -6,7 +6,7 @@
 //! each records its call (only the outermost one: what a call does inside is replayed by it)
 //! and then runs the method.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use base64::Engine as _;
 use serde::{Deserialize, Serialize};
@@ -868,6 +868,22 @@ impl Registry {
                 Ok(r)
             }
         }
+    }
+
+    /// The record keys whose bit 0 is flipped at the time the registry shows: flipped an odd
+    /// number of times in its log (which, looking at the past, ends there).
+    pub fn flipped_keys(&self) -> BTreeSet<String> {
+        let mut odd = BTreeSet::new();
+        for entry in &self.journal.entries {
+            for c in &entry.commands {
+                if let Command::TamperRecord { key, bit: 0 } = c
+                    && !odd.remove(key)
+                {
+                    odd.insert(key.clone());
+                }
+            }
+        }
+        odd
     }
 
     /// Replays a whole log on a new registry. Each call does what it did when it was made

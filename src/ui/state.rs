@@ -1135,7 +1135,7 @@ impl State {
         };
         let Ok(r) = reg.try_borrow() else { return self.fail(busy()) };
         let r: &Registry = &r;
-        self.flipped = flipped_keys(r);
+        self.flipped = r.flipped_keys();
         self.refresh_seals(r);
         let catalog = self.catalog_snap(r);
         let now = r.now();
@@ -1323,23 +1323,6 @@ impl State {
 
 /// The next `n` garbage-collection reclaims, in the order they run. They are usually among the
 /// first jobs; the scan widens only while it has not found them all.
-/// The record keys whose bit 0 is flipped at the time the registry shows: flipped an odd
-/// number of times in its log (which, looking at the past, ends there).
-fn flipped_keys(r: &Registry) -> std::collections::BTreeSet<String> {
-    use crate::engine::journal::Command;
-    let mut odd = std::collections::BTreeSet::new();
-    for entry in &r.journal().entries {
-        for c in &entry.commands {
-            if let Command::TamperRecord { key, bit: 0 } = c
-                && !odd.remove(key)
-            {
-                odd.insert(key.clone());
-            }
-        }
-    }
-    odd
-}
-
 fn next_reclaims(r: &Registry, n: usize, total: usize) -> Vec<JobView> {
     if n == 0 {
         return vec![];

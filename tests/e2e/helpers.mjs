@@ -164,3 +164,13 @@ export const clockOf = async (p) => Number(await p.locator('#clock-now').getAttr
 export const bytesOf = async (p, selector) => Number(await p.locator(selector).getAttribute('data-bytes'));
 /** The status line's words (the last success). */
 export const statusOf = (p) => p.locator('#status .message').textContent();
+
+/** The id of the panel each `look` of a story frame points at (ui/components/guide.rs, look_id). */
+export const LOOK_IDS = {
+  map: 'geo', replicas: 'replicas', clients: 'clients', oracle: 'oracle', events: 'events',
+  timeline: 'faults', catalog: 'catalog', usage: 'catalog', storage: 'accounts', rates: 'rate-panel',
+  'key-vault': 'key-vault', retention: 'retention', 'soft-delete': 'soft-delete', features: 'features',
+  cost: 'tier-panel', scenario: 'scenario', push: 'push',
+};
+/** The panel ids a frame's `look` points at, each once. */
+export const lookIds = (frame) => [...new Set((frame.look ?? []).map((l) => LOOK_IDS[l]))];

@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { clock, grouped, launch, paths, serve, stop } from './helpers.mjs';
+import { clock, grouped, launch, lookIds, LOOK_IDS, paths, serve, stop } from './helpers.mjs';
 
 const { ROOT, DIST, SHOTS } = paths(import.meta.url);
 const REPO = 'demo/app';
@@ -2267,14 +2267,6 @@ describe('the Stowage page', { timeout: 300_000 }, () => {
   describe('guided stories, the history scrubber and the keys', () => {
     const storyText = (name) => readFileSync(join(ROOT, 'www', 'scenarios', `${name}.json`), 'utf8');
     const storyOf = (name) => JSON.parse(storyText(name));
-    /** The id of the panel each `look` of a frame points at (the story outlines it). */
-    const LOOK_IDS = {
-      map: 'geo', replicas: 'replicas', clients: 'clients', oracle: 'oracle', events: 'events',
-      timeline: 'faults', catalog: 'catalog', usage: 'catalog', storage: 'accounts', rates: 'rate-panel',
-      'key-vault': 'key-vault', retention: 'retention', 'soft-delete': 'soft-delete', features: 'features',
-      cost: 'tier-panel', scenario: 'scenario', push: 'push',
-    };
-    const lookIds = (frame) => [...new Set((frame.look ?? []).map((l) => LOOK_IDS[l]))];
     /** A frame's text in English (a plain string, or `{en, nl, fr}`). */
     const en = (text) => (typeof text === 'string' ? text : text.en);
     const hashOf = (p) => p.evaluate(() => window.stowage.page().eventLogHash());

@@ -24,18 +24,10 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { bytesOf, clock, clockOf, en, hashOf, paths, site, statusOf } from './helpers.mjs';
+import { bytesOf, clock, clockOf, en, hashOf, lookIds, paths, site, statusOf } from './helpers.mjs';
 
 const { ROOT, DIST, SHOTS } = paths(import.meta.url);
 const CONCURRENCY = Number(process.env.STORIES_CONCURRENCY ?? 3);
-/** The element each `look` of a frame points at (ui/components/guide.rs, look_id). */
-const LOOK_IDS = {
-  map: 'geo', replicas: 'replicas', clients: 'clients', oracle: 'oracle', events: 'events',
-  timeline: 'faults', catalog: 'catalog', usage: 'catalog', storage: 'accounts', rates: 'rate-panel',
-  'key-vault': 'key-vault', retention: 'retention', 'soft-delete': 'soft-delete', features: 'features',
-  cost: 'tier-panel', scenario: 'scenario', push: 'push',
-};
-const lookIds = (frame) => [...new Set((frame.look ?? []).map((l) => LOOK_IDS[l]))];
 /** The registry's error codes, as a frame's text may name them. */
 const CODES = ['MANIFEST_BLOB_UNKNOWN', 'MANIFEST_UNKNOWN', 'NAME_UNKNOWN', 'BLOB_UNKNOWN', 'DENIED',
   'REGISTRY_DISALLOWED_OPERATION', 'TOOMANYREQUESTS', 'UNAUTHORIZED', 'UNSUPPORTED'];
