@@ -34,6 +34,8 @@ const CODES = ['MANIFEST_BLOB_UNKNOWN', 'MANIFEST_UNKNOWN', 'NAME_UNKNOWN', 'BLO
 const codesIn = (text) => CODES.filter((c) => new RegExp(`(^|[^A-Z_])${c}([^A-Z_]|$)`).test(text));
 const scenarioOf = (name) => JSON.parse(readFileSync(join(ROOT, 'www', 'scenarios', `${name}.json`), 'utf8'));
 const MB = 1_000_000;
+/** A mebibyte: the unit the page shows sizes in (per-repository-storage's layers are whole MiB). */
+const MIB = 1_048_576;
 const GIB = 2 ** 30;
 
 // ---- what the page shows, and what the engine says ----
@@ -371,11 +373,11 @@ const STORIES = {
     },
   },
   'per-repository-storage': {
-    figure: 'about 205 MB stored; tools links 150 MB, 100 MB only there (step 4); 185 MB after backend\'s space is reclaimed',
+    figure: 'about 205 MiB stored; tools links 150 MiB, 100 MiB only there (step 4); 185 MiB after backend\'s space is reclaimed',
     frames: {
       1: async (p, ctx) => {
         const { stored } = await storage(p);
-        says(ctx, `the registry stores about ${Math.round(stored / MB)} MB`);
+        says(ctx, `the registry stores about ${Math.round(stored / MIB)} MiB`);
       },
       2: async (p, ctx) => {
         const usage = await p.evaluate(() => window.stowage.page().repositoryUsage().repositories);
@@ -385,21 +387,21 @@ const STORIES = {
         for (const [repo, linked, only] of parts) {
           const u = usage.find((r) => r.name === repo);
           assert.deepEqual([u.linkedBytes, u.uniqueBytes], [linked, only], `${repo}: the engine's figures`);
-          const mb = (n) => Math.round(n / MB);
-          says(ctx, repo === 'tools' ? `tools links ${mb(linked)} MB, ${mb(only)} MB of it only there`
-            : `${repo} links ${mb(linked)} MB, ${mb(only)} MB only there`);
+          const mb = (n) => Math.round(n / MIB);
+          says(ctx, repo === 'tools' ? `tools links ${mb(linked)} MiB, ${mb(only)} MiB of it only there`
+            : `${repo} links ${mb(linked)} MiB, ${mb(only)} MiB only there`);
         }
-        says(ctx, `Together they link ${Math.round(parts.reduce((n, r) => n + r[1], 0) / MB)} MB`);
+        says(ctx, `Together they link ${Math.round(parts.reduce((n, r) => n + r[1], 0) / MIB)} MiB`);
       },
       4: async (p, ctx) => {
         const detail = (await step(p, 5)).detail;
         const only = Number(detail.match(/frontend \d+ B \((\d+) B only there\)/)[1]);
-        says(ctx, `frontend now holds ${Math.round(only / MB)} MB only there`);
+        says(ctx, `frontend now holds ${Math.round(only / MIB)} MiB only there`);
       },
       5: async (p, ctx) => {
         const { stored, billed } = await storage(p);
         assert.equal(stored, billed);
-        says(ctx, `The registry stores about ${Math.round(stored / MB)} MB now`);
+        says(ctx, `The registry stores about ${Math.round(stored / MIB)} MiB now`);
       },
     },
   },
