@@ -104,6 +104,16 @@ fn main() {
     timer.time("last_convergence", true, &mut || r.last_convergence().map_or(0, |m: Millis| m.0 as usize));
     timer.time("metrics (charts)", false, &mut || r.metrics().samples.len());
     // What the clock's ticks cost (not refresh): 30 ticks of 6 virtual seconds (×60).
+    // A whole copy of the registry: what a time-travel checkpoint holds (the first tick
+    // after the preset takes one), and what dropping one frees.
+    let t = Instant::now();
+    let copy = r.clone();
+    let copy_ms = t.elapsed().as_secs_f64() * 1000.0;
+    let t = Instant::now();
+    drop(copy);
+    let drop_ms = t.elapsed().as_secs_f64() * 1000.0;
+    timer.rows.push(("(a whole copy of the registry, not in refresh)".into(), copy_ms, 1));
+    timer.rows.push(("(dropping that copy, not in refresh)".into(), drop_ms, 1));
     let mut r = r.clone();
     let mut ticks: Vec<f64> = (0..30)
         .map(|_| {

@@ -119,7 +119,7 @@ impl Registry {
             return Err(format!("repository indexes: kept {:?}, recounted {counted:?}", self.repos.index()));
         }
         let kept = self.soft_delete_view(usize::MAX);
-        let walked = self.soft_delete_view_of(usize::MAX, self.repos.iter());
+        let walked = self.soft_delete_view_of(usize::MAX, self.repos.iter().map(|(name, r)| (name, &**r)));
         if kept != walked {
             return Err(format!("soft delete's bins: kept {kept:?}, walked {walked:?}"));
         }

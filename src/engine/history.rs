@@ -139,13 +139,12 @@ impl Registry {
     /// How much a copy of the registry holds: repositories, manifests, blobs and tags of every
     /// replica.
     fn weight(&self) -> u64 {
-        let own =
-            |repos: &std::collections::BTreeMap<super::names::RepoName, super::repository::Repository>| {
-                repos
-                    .values()
-                    .map(|r| 1 + r.tags.len() as u64 + r.manifests.len() as u64 + r.links.len() as u64)
-                    .sum::<u64>()
-            };
+        let own = |repos: &super::repository::Repos| {
+            repos
+                .values()
+                .map(|r| 1 + r.tags.len() as u64 + r.manifests.len() as u64 + r.links.len() as u64)
+                .sum::<u64>()
+        };
         own(&self.repos) + self.sites.iter().flatten().map(|s| own(&s.repos)).sum::<u64>()
     }
 

@@ -633,7 +633,7 @@ impl Registry {
     }
 
     pub(super) fn repo(&self, repo: &RepoName) -> Result<&Repository> {
-        self.repos.get(repo).ok_or_else(|| unknown_repo(repo))
+        self.repos.get(repo).map(|r| &**r).ok_or_else(|| unknown_repo(repo))
     }
 
     fn resolve(&self, repo: &RepoName, reference: &Reference) -> Result<Digest> {
@@ -1160,7 +1160,7 @@ impl Registry {
     }
 
     pub(super) fn drop_if_empty(&mut self, repo: &RepoName) {
-        if self.repos.get(repo).is_some_and(Repository::is_empty) {
+        if self.repos.get(repo).is_some_and(|r| r.is_empty()) {
             self.repos.remove(repo);
         }
     }

@@ -4,6 +4,7 @@
 //! repositories, with the indexes its views read kept as they change.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::rc::Rc;
 
 use super::clock::Millis;
 use super::digest::Digest;
@@ -112,9 +113,11 @@ impl Repository {
 /// date as they change: how many hold a manifest, which have a soft-delete bin, which are
 /// empty. Reads go through `Deref` to the map; every change goes through a `RepoMut` guard (or
 /// `remove`, `clear`), which updates the indexes when it is dropped, so they cannot drift.
+/// Copies share their repositories (`Rc`): a copy of the registry, as a time-travel checkpoint
+/// takes, copies names and pointers, and a repository changed later is copied then, alone.
 #[derive(Clone, Debug, Default)]
 pub struct Repos {
-    map: BTreeMap<RepoName, Repository>,
+    map: BTreeMap<RepoName, Rc<Repository>>,
     index: RepoIndex,
 }
 
@@ -179,7 +182,7 @@ impl RepoIndex {
 }
 
 impl std::ops::Deref for Repos {
-    type Target = BTreeMap<RepoName, Repository>;
+    type Target = BTreeMap<RepoName, Rc<Repository>>;
 
     fn deref(&self) -> &Self::Target {
         &self.map
@@ -187,8 +190,8 @@ impl std::ops::Deref for Repos {
 }
 
 impl<'a> IntoIterator for &'a Repos {
-    type Item = (&'a RepoName, &'a Repository);
-    type IntoIter = std::collections::btree_map::Iter<'a, RepoName, Repository>;
+    type Item = (&'a RepoName, &'a Rc<Repository>);
+    type IntoIter = std::collections::btree_map::Iter<'a, RepoName, Rc<Repository>>;
 
     fn into_iter(self) -> Self::IntoIter {
         self.map.iter()
@@ -256,7 +259,7 @@ impl Repos {
 
     /// The repository `name`, to change.
     pub fn get_mut<'a>(&'a mut self, name: &'a RepoName) -> Option<RepoMut<'a>> {
-        let repo = self.map.get_mut(name)?;
+        let repo = Rc::make_mut(self.map.get_mut(name)?);
         let before = Some(Marks::of(repo));
         Some(RepoMut { name, repo, index: &mut self.index, before })
     }
@@ -264,10 +267,10 @@ impl Repos {
     /// The repository `name`, to change; a new empty one if there is none.
     pub fn get_or_default<'a>(&'a mut self, name: &'a RepoName) -> RepoMut<'a> {
         let mut new = false;
-        let repo = self.map.entry(name.clone()).or_insert_with(|| {
+        let repo = Rc::make_mut(self.map.entry(name.clone()).or_insert_with(|| {
             new = true;
-            Repository::default()
-        });
+            Rc::new(Repository::default())
+        }));
         let before = (!new).then(|| Marks::of(repo));
         RepoMut { name, repo, index: &mut self.index, before }
     }
@@ -275,7 +278,7 @@ impl Repos {
     pub fn remove(&mut self, name: &RepoName) -> Option<Repository> {
         let repo = self.map.remove(name)?;
         self.index.mark(name, Some(Marks::of(&repo)), None);
-        Some(repo)
+        Some(Rc::unwrap_or_clone(repo))
     }
 
     pub fn clear(&mut self) {

@@ -93,6 +93,7 @@ impl Registry {
     pub fn soft_delete_view(&self, n: usize) -> SoftDeleteView {
         // Only the repositories with something in their bin have items.
         let binned = self.repos.binned().iter().filter_map(|name| self.repos.get_key_value(name));
+        let binned = binned.map(|(name, r)| (name, &**r));
         self.soft_delete_view_of(n, binned)
     }
 
