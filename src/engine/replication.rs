@@ -32,6 +32,7 @@ use super::storage_account::{RecordKey, RecordKind};
 use super::throttle::transfer_time;
 use super::tier::Tier;
 use super::views::Deleted;
+use crate::i18n::{Arg, Msg};
 
 /// How long a new replica is Creating before its initial sync starts.
 pub const REPLICA_CREATE_TIME: Millis = Millis(2 * 60_000);
@@ -540,7 +541,7 @@ impl Registry {
         payload: Option<Payload>,
         origin: &'static str,
         made_at: Millis,
-    ) -> std::result::Result<(), String> {
+    ) -> std::result::Result<(), Msg> {
         let stamp = (made_at, origin);
         match (change, payload) {
             (Change::Blob { repo, digest }, payload) => {
@@ -548,7 +549,7 @@ impl Registry {
                 let have = self.blobs.contains_key(digest) && !self.store.is_lost(&key);
                 if !have {
                     let Some(Payload::Blob(meta, record)) = payload else {
-                        return Err("the blob is gone from the source".into());
+                        return Err(Msg::key("events.refused_blob_gone"));
                     };
                     self.put_replicated_record(key, record);
                     self.blobs.entry(*digest).or_insert(BlobMeta { repos: 0, ..meta });
@@ -560,7 +561,7 @@ impl Registry {
                 let key = RecordKey { kind: RecordKind::Manifest, digest: *digest };
                 if !self.manifests.contains_key(digest) || self.store.is_lost(&key) {
                     let Some(Payload::Manifest(meta, record)) = payload else {
-                        return Err("the manifest is gone from the source".into());
+                        return Err(Msg::key("events.refused_manifest_gone"));
                     };
                     let missing = meta
                         .blobs
@@ -568,8 +569,9 @@ impl Registry {
                         .filter(|b| !self.repos.get(repo).is_some_and(|r| r.has_blob(b)))
                         .count();
                     if missing > 0 {
-                        return Err(format!(
-                            "MANIFEST_BLOB_UNKNOWN: {missing} of its blobs have not arrived"
+                        return Err(Msg::new(
+                            "events.refused_blobs_missing",
+                            [Arg::Text(missing.to_string())],
                         ));
                     }
                     self.put_replicated_record(key, record);
@@ -589,7 +591,7 @@ impl Registry {
             (Change::Untag { repo, tag }, _) => {
                 let Some(mut r) = self.repos.get_mut(repo) else { return Ok(()) };
                 if r.tag_stamp(tag) > stamp {
-                    return Err("a newer write of that tag won (last writer wins)".into());
+                    return Err(Msg::key("events.refused_newer_tag"));
                 }
                 r.tag_stamps.insert(tag.clone(), stamp);
                 if let Some(digest) = r.tags.remove(tag) {
@@ -618,7 +620,7 @@ impl Registry {
             }
             (Change::Attributes { repo, target, attributes }, _) => {
                 let Some(mut r) = self.repos.get_mut(repo) else {
-                    return Err("the repository has not arrived".into());
+                    return Err(Msg::key("events.refused_no_repository"));
                 };
                 let present = match target {
                     None => true,
@@ -626,7 +628,7 @@ impl Registry {
                     Some(LockTarget::Manifest(d)) => r.manifests.contains(d),
                 };
                 if !present {
-                    return Err("its tag or manifest is not here".into());
+                    return Err(Msg::key("events.refused_no_target"));
                 }
                 match target {
                     None => r.attributes = *attributes,
