@@ -7,12 +7,12 @@
 //
 //   scripts/build.sh && node --test tests/e2e/
 
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { launch, serve, stop } from './helpers.mjs';
+import { site } from './helpers.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const DIST = process.env.DIST ? resolve(process.env.DIST) : join(ROOT, 'dist');
@@ -92,13 +92,12 @@ const TEXTS = {
 };
 
 describe('the page in English, Dutch and French', { timeout: 300_000 }, () => {
-  let server;
-  let browser;
-  let url;
+  // Serves the build and launches Chromium before the tests, closes both after.
+  const web = site({ root: ROOT, dist: DIST });
 
   /** A new browser context (its own storage) with `locale` as navigator.language, and a page in it. */
   const open = async (locale, { init } = {}) => {
-    const context = await browser.newContext({ viewport: VIEWPORT, locale });
+    const context = await web.browser.newContext({ viewport: VIEWPORT, locale });
     if (init) await context.addInitScript(init);
     const page = await context.newPage();
     page.setDefaultTimeout(10_000);
@@ -109,7 +108,7 @@ describe('the page in English, Dutch and French', { timeout: 300_000 }, () => {
         errors.push(`${m.text()} (${m.location().url})`);
       }
     });
-    await page.goto(url);
+    await page.goto(web.url);
     await page.locator('#registry-name').waitFor();
     return { context, page, errors };
   };
@@ -203,16 +202,7 @@ describe('the page in English, Dutch and French', { timeout: 300_000 }, () => {
       .map((e, i) => (e.scrollWidth > e.clientWidth + 1 ? `${selector} table ${i + 1}` : null))
       .filter(Boolean)), PANELS);
 
-  before(async () => {
-    assert.ok(existsSync(join(DIST, 'index.html')), `${DIST}/index.html is missing: build the page first with scripts/build.sh`);
-    mkdirSync(SHOTS, { recursive: true });
-    ({ server, url } = await serve(ROOT, DIST));
-    browser = await launch();
-  });
 
-  after(async () => {
-    await stop(browser, server);
-  });
 
   it('switches between English, Nederlands and Français, and keeps the choice over a reload', async () => {
     const { context, page, errors } = await open('en-US');

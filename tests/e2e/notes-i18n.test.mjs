@@ -7,12 +7,11 @@
 //
 //   scripts/build.sh && node --test tests/e2e/notes-i18n.test.mjs
 
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { launch, serve, stop } from './helpers.mjs';
+import { site } from './helpers.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const DIST = process.env.DIST ? resolve(process.env.DIST) : join(ROOT, 'dist');
@@ -20,23 +19,13 @@ const SHOTS = join(ROOT, 'target', 'e2e');
 const VIEWPORT = { width: 1280, height: 900 };
 
 describe('notes and errors in English, Dutch and French', { timeout: 180_000 }, () => {
-  let server;
-  let browser;
-  let url;
+  // Serves the build and launches Chromium before the tests, closes both after.
+  const web = site({ root: ROOT, dist: DIST });
 
-  before(async () => {
-    assert.ok(existsSync(join(DIST, 'index.html')), `${DIST}/index.html is missing: build the page first with scripts/build.sh`);
-    mkdirSync(SHOTS, { recursive: true });
-    ({ server, url } = await serve(ROOT, DIST));
-    browser = await launch();
-  });
 
-  after(async () => {
-    await stop(browser, server);
-  });
 
   it('draws the status line and refusals in the page language, and redraws them on a switch', async () => {
-    const context = await browser.newContext({ viewport: VIEWPORT, locale: 'nl-NL' });
+    const context = await web.browser.newContext({ viewport: VIEWPORT, locale: 'nl-NL' });
     const page = await context.newPage();
     page.setDefaultTimeout(10_000);
     const errors = [];
@@ -47,7 +36,7 @@ describe('notes and errors in English, Dutch and French', { timeout: 180_000 }, 
       await page.screenshot({ path: join(SHOTS, `notes-${name}.png`) });
     };
     try {
-      await page.goto(url);
+      await page.goto(web.url);
       await page.locator('#registry-name').waitFor();
       assert.equal(await page.evaluate(() => document.documentElement.lang), 'nl');
       const status = page.locator('#status .message');
@@ -107,7 +96,7 @@ describe('notes and errors in English, Dutch and French', { timeout: 180_000 }, 
   });
 
   it('draws the session panel and the event log in Dutch and French', async () => {
-    const context = await browser.newContext({ viewport: VIEWPORT, locale: 'nl-NL' });
+    const context = await web.browser.newContext({ viewport: VIEWPORT, locale: 'nl-NL' });
     const page = await context.newPage();
     page.setDefaultTimeout(10_000);
     const errors = [];
@@ -119,7 +108,7 @@ describe('notes and errors in English, Dutch and French', { timeout: 180_000 }, 
     };
     const text = async (selector) => (await page.locator(selector).first().textContent()).trim();
     try {
-      await page.goto(url);
+      await page.goto(web.url);
       await page.locator('#registry-name').waitFor();
       assert.equal(await page.evaluate(() => document.documentElement.lang), 'nl');
 
@@ -184,7 +173,7 @@ describe('notes and errors in English, Dutch and French', { timeout: 180_000 }, 
   });
 
   it("draws the engine's words for a fault in the status line, the faults panel and a stepped job's note", async () => {
-    const context = await browser.newContext({ viewport: VIEWPORT, locale: 'nl-NL' });
+    const context = await web.browser.newContext({ viewport: VIEWPORT, locale: 'nl-NL' });
     const page = await context.newPage();
     page.setDefaultTimeout(10_000);
     const errors = [];
@@ -199,7 +188,7 @@ describe('notes and errors in English, Dutch and French', { timeout: 180_000 }, 
       await page.screenshot({ path: join(SHOTS, `notes-${name}-status.png`) });
     };
     try {
-      await page.goto(url);
+      await page.goto(web.url);
       await page.locator('#registry-name').waitFor();
       // A zone failure injected from the home region's panel on the map, in Dutch.
       const home = await page.locator('#geo').getAttribute('data-home');

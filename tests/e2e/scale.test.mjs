@@ -10,10 +10,10 @@
 
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { launch, serve, stop } from './helpers.mjs';
+import { site } from './helpers.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const DIST = process.env.DIST ? resolve(process.env.DIST) : join(ROOT, 'dist');
@@ -40,22 +40,14 @@ const grouped = (n) => n.toLocaleString('en-US');
 const presetRepo = (i) => `team${String(i % 50).padStart(2, '0')}/service-${String(i).padStart(6, '0')}`;
 
 describe('charts, projector mode and the large preset', { timeout: 600_000 }, () => {
-  let server;
-  let browser;
-  let url;
+  // Serves the build and launches Chromium before the tests, closes both after.
+  const web = site({ root: ROOT, dist: DIST });
   const pageErrors = [];
   /** What was measured, printed at the end and kept in target/e2e/scale-figures.json. */
   const figures = {};
 
-  before(async () => {
-    assert.ok(existsSync(join(DIST, 'index.html')), `${DIST}/index.html is missing: build the page first with scripts/build.sh`);
-    mkdirSync(SHOTS, { recursive: true });
-    ({ server, url } = await serve(ROOT, DIST));
-    browser = await launch();
-  });
 
-  after(async () => {
-    await stop(browser, server);
+  after(() => {
     if (Object.keys(figures).length > 0) {
       writeFileSync(join(SHOTS, 'scale-figures.json'), JSON.stringify(figures, null, 2) + '\n');
       console.log('scale figures:', JSON.stringify(figures, null, 2));
@@ -64,7 +56,7 @@ describe('charts, projector mode and the large preset', { timeout: 600_000 }, ()
 
   /** A page in a browser context of its own (its own storage, so no saved session follows it). */
   const openPage = async (label, init) => {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const context = await web.browser.newContext({ viewport: { width: 1280, height: 800 } });
     if (init) await context.addInitScript(init);
     const p = await context.newPage();
     p.setDefaultTimeout(20_000);
@@ -72,7 +64,7 @@ describe('charts, projector mode and the large preset', { timeout: 600_000 }, ()
     p.on('console', (m) => {
       if (m.type() === 'error' && !m.location().url.endsWith('/favicon.ico')) pageErrors.push(`${label}: ${m.text()}`);
     });
-    await p.goto(url);
+    await p.goto(web.url);
     await p.locator('#registry-name').waitFor();
     return p;
   };
