@@ -52,6 +52,122 @@ fn whole_u32(value: f64, what: &str) -> Result<u32, JsValue> {
     Ok(u32::try_from(whole(value, what, ErrorCode::InvalidArgument)?).unwrap_or(u32::MAX))
 }
 
+// ---- Arguments. Every exported function takes its parameters as `JsValue` and checks their JS
+// type here first, before anything else reads them: wasm-bindgen's own glue assumes the declared
+// type (a number where a string is expected reads memory out of bounds and traps) and
+// serde-wasm-bindgen would walk a typed array passed for an options object element by element.
+// A wrong type is refused at once with INVALID_ARGUMENT naming the parameter. ----
+
+/// What a JS value is, as a refusal names it: `a number`, `null`, `an array`, `a Uint8Array`…
+fn kind_of(value: &JsValue) -> &'static str {
+    if value.is_undefined() {
+        "undefined"
+    } else if value.is_null() {
+        "null"
+    } else if value.is_string() {
+        "a string"
+    } else if value.as_bool().is_some() {
+        "a boolean"
+    } else if let Some(n) = value.as_f64() {
+        if n.is_nan() { "NaN" } else { "a number" }
+    } else if value.is_bigint() {
+        "a BigInt"
+    } else if value.is_symbol() {
+        "a symbol"
+    } else if value.is_function() {
+        "a function"
+    } else if js_sys::Array::is_array(value) {
+        "an array"
+    } else if value.is_instance_of::<js_sys::Uint8Array>() {
+        "a Uint8Array"
+    } else if js_sys::ArrayBuffer::is_view(value) {
+        "a typed array"
+    } else if value.is_instance_of::<js_sys::ArrayBuffer>() {
+        "an ArrayBuffer"
+    } else {
+        "an object"
+    }
+}
+
+/// `{name} must be {expected}, not {what value is}`, as INVALID_ARGUMENT.
+fn wrong_type(name: &str, expected: &str, value: &JsValue) -> JsValue {
+    invalid_argument(format!("{name} must be {expected}, not {}", kind_of(value)))
+}
+
+/// An optional parameter: omitted (`undefined`) or `null`.
+fn absent(value: &JsValue) -> bool {
+    value.is_undefined() || value.is_null()
+}
+
+fn string_arg(value: &JsValue, name: &str) -> Result<String, JsValue> {
+    value.as_string().ok_or_else(|| wrong_type(name, "a string", value))
+}
+
+fn opt_string_arg(value: &JsValue, name: &str) -> Result<Option<String>, JsValue> {
+    if absent(value) { Ok(None) } else { string_arg(value, name).map(Some) }
+}
+
+/// A JS number (any: `whole` and the engine check its range).
+fn number_arg(value: &JsValue, name: &str) -> Result<f64, JsValue> {
+    value.as_f64().ok_or_else(|| wrong_type(name, "a number", value))
+}
+
+fn opt_number_arg(value: &JsValue, name: &str) -> Result<Option<f64>, JsValue> {
+    if absent(value) { Ok(None) } else { number_arg(value, name).map(Some) }
+}
+
+/// A number that must be whole, from 0 to 2^53 - 1 (`code` if it is a number outside that).
+fn whole_arg(value: &JsValue, name: &str, code: ErrorCode) -> Result<u64, JsValue> {
+    whole(number_arg(value, name)?, name, code)
+}
+
+fn opt_whole_arg(value: &JsValue, name: &str, code: ErrorCode) -> Result<Option<u64>, JsValue> {
+    opt_number_arg(value, name)?.map(|n| whole(n, name, code)).transpose()
+}
+
+fn whole_u32_arg(value: &JsValue, name: &str) -> Result<u32, JsValue> {
+    whole_u32(number_arg(value, name)?, name)
+}
+
+fn opt_whole_u32_arg(value: &JsValue, name: &str) -> Result<Option<u32>, JsValue> {
+    opt_number_arg(value, name)?.map(|n| whole_u32(n, name)).transpose()
+}
+
+/// A JS boolean: `true` or `false`, nothing truthy or falsy.
+fn bool_arg(value: &JsValue, name: &str) -> Result<bool, JsValue> {
+    value.as_bool().ok_or_else(|| wrong_type(name, "a boolean", value))
+}
+
+fn opt_bool_arg(value: &JsValue, name: &str) -> Result<Option<bool>, JsValue> {
+    if absent(value) { Ok(None) } else { bool_arg(value, name).map(Some) }
+}
+
+/// An options-like object: not null, a function, an array, a typed array or an ArrayBuffer
+/// (refused before any of its keys are read, however large it is).
+fn object_arg<'a>(value: &'a JsValue, name: &str) -> Result<&'a js_sys::Object, JsValue> {
+    let plain = value.is_object()
+        && !js_sys::Array::is_array(value)
+        && !js_sys::ArrayBuffer::is_view(value)
+        && !value.is_instance_of::<js_sys::ArrayBuffer>();
+    if plain {
+        Ok(value.unchecked_ref::<js_sys::Object>())
+    } else {
+        Err(wrong_type(name, "an object", value))
+    }
+}
+
+/// A JS array (its elements are checked by the caller).
+fn array_arg<'a>(value: &'a JsValue, name: &str) -> Result<&'a js_sys::Array, JsValue> {
+    value.dyn_ref::<js_sys::Array>().ok_or_else(|| wrong_type(name, "an array", value))
+}
+
+/// An array of strings; the first element that is not one is named: `actions[2]`.
+fn string_array_arg(value: &JsValue, name: &str) -> Result<Vec<String>, JsValue> {
+    let array =
+        value.dyn_ref::<js_sys::Array>().ok_or_else(|| wrong_type(name, "an array of strings", value))?;
+    array.iter().enumerate().map(|(i, v)| string_arg(&v, &format!("{name}[{i}]"))).collect()
+}
+
 /// Bytes from a `Uint8Array`, an `ArrayBuffer` or a string (UTF-8).
 fn bytes_of(value: &JsValue, what: &str) -> Result<Vec<u8>, JsValue> {
     if let Some(s) = value.as_string() {
@@ -60,15 +176,13 @@ fn bytes_of(value: &JsValue, what: &str) -> Result<Vec<u8>, JsValue> {
     if value.is_instance_of::<js_sys::Uint8Array>() || value.is_instance_of::<js_sys::ArrayBuffer>() {
         return Ok(js_sys::Uint8Array::new(value).to_vec());
     }
-    Err(invalid_argument(format!("{what} must be a Uint8Array, an ArrayBuffer or a string")))
+    Err(wrong_type(what, "a Uint8Array, an ArrayBuffer or a string", value))
 }
 
 /// Refuses an object with keys other than `allowed` (serde-wasm-bindgen only reads the keys it
 /// knows, so a misspelt option would otherwise be silently ignored).
 fn check_keys(value: &JsValue, allowed: &[&str], what: &str) -> Result<(), JsValue> {
-    let Some(obj) = value.dyn_ref::<js_sys::Object>() else {
-        return Err(invalid_argument(format!("{what} must be an object")));
-    };
+    let obj = object_arg(value, what)?;
     for key in js_sys::Object::keys(obj).iter() {
         let key = key.as_string().unwrap_or_default();
         if !allowed.contains(&key.as_str()) {
@@ -107,14 +221,12 @@ struct JsClient {
 }
 
 /// Image layers from JS: an array of `{name, bytes}` or `{syntheticSizeBytes, seed?}`.
-fn layer_inputs(layers: JsValue) -> Result<Vec<LayerInput>, JsValue> {
-    if let Some(array) = layers.dyn_ref::<js_sys::Array>() {
-        for layer in array.iter() {
-            check_keys(&layer, &["name", "bytes", "syntheticSizeBytes", "seed"], "a layer")?;
-        }
+fn layer_inputs(layers: &JsValue) -> Result<Vec<LayerInput>, JsValue> {
+    for (i, layer) in array_arg(layers, "layers")?.iter().enumerate() {
+        check_keys(&layer, &["name", "bytes", "syntheticSizeBytes", "seed"], &format!("layers[{i}]"))?;
     }
-    let layers: Vec<JsLayer> =
-        serde_wasm_bindgen::from_value(layers).map_err(|e| invalid_argument(format!("bad layers: {e}")))?;
+    let layers: Vec<JsLayer> = serde_wasm_bindgen::from_value(layers.clone())
+        .map_err(|e| invalid_argument(format!("bad layers: {e}")))?;
     layers
         .into_iter()
         .map(|l| match (l.bytes, l.synthetic_size_bytes) {
@@ -189,10 +301,13 @@ impl Registry {
 #[wasm_bindgen]
 impl Registry {
     #[wasm_bindgen(constructor)]
-    pub fn new(options: JsValue) -> Result<Registry, JsValue> {
-        let o: JsOptions = if options.is_undefined() || options.is_null() {
+    pub fn new(
+        #[wasm_bindgen(unchecked_optional_param_type = "object | null")] options: JsValue,
+    ) -> Result<Registry, JsValue> {
+        let o: JsOptions = if absent(&options) {
             JsOptions::default()
         } else {
+            object_arg(&options, "options")?;
             check_keys(
                 &options,
                 &[
@@ -264,8 +379,11 @@ impl Registry {
     /// A registry set up by a scenario (JSON text), its steps queued at their virtual times:
     /// run the clock (`runUntilIdle`, `advance`, `step`) to play it.
     #[wasm_bindgen(js_name = loadScenario)]
-    pub fn load_scenario(json: &str) -> Result<Registry, JsValue> {
-        let r = engine::Registry::load_scenario(json).map_err(|e| to_js_error(&e))?;
+    pub fn load_scenario(
+        #[wasm_bindgen(unchecked_param_type = "string")] json: JsValue,
+    ) -> Result<Registry, JsValue> {
+        let json = string_arg(&json, "json")?;
+        let r = engine::Registry::load_scenario(&json).map_err(|e| to_js_error(&e))?;
         Ok(Self { inner: Rc::new(RefCell::new(r)), identity: None, page: false })
     }
 
@@ -273,8 +391,11 @@ impl Registry {
     /// [{index, atMs, action, note, result, detail}], oracle}`. The same scenario gives the
     /// same hash here and in the native runner.
     #[wasm_bindgen(js_name = runScenario)]
-    pub fn run_scenario(json: &str) -> Result<JsValue, JsValue> {
-        let (_, run) = engine::Registry::run_scenario(json).map_err(|e| to_js_error(&e))?;
+    pub fn run_scenario(
+        #[wasm_bindgen(unchecked_param_type = "string")] json: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let json = string_arg(&json, "json")?;
+        let (_, run) = engine::Registry::run_scenario(&json).map_err(|e| to_js_error(&e))?;
         to_js(&run)
     }
 
@@ -311,9 +432,14 @@ impl Registry {
     /// What a keep-the-last-`keep` rule would delete in `repo`, beside what ACR's retention has
     /// queued: `{repo, keep, kept, wouldDelete, acrQueued, retentionEnabled, retentionDays}`.
     #[wasm_bindgen(js_name = keepLastWhatIf)]
-    pub fn keep_last_what_if(&self, repo: &str, keep: f64) -> Result<JsValue, JsValue> {
-        let keep = whole_u32(keep, "keep")?;
-        let report = self.inner.borrow().keep_last_what_if(repo, keep).map_err(|e| to_js_error(&e))?;
+    pub fn keep_last_what_if(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] repo: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "number")] keep: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let repo = string_arg(&repo, "repo")?;
+        let keep = whole_u32_arg(&keep, "keep")?;
+        let report = self.inner.borrow().keep_last_what_if(&repo, keep).map_err(|e| to_js_error(&e))?;
         to_js(&report)
     }
 
@@ -329,7 +455,12 @@ impl Registry {
     /// MANIFEST_UNKNOWN while a push has not replicated there; `client(name)` of a client added
     /// with `addClient` routes as that one; any other name is just an identity the requests
     /// are counted against (a CI job, a cluster node, `anonymous`).
-    pub fn client(&self, name: &str) -> Result<Registry, JsValue> {
+    pub fn client(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] name: JsValue,
+    ) -> Result<Registry, JsValue> {
+        let name = string_arg(&name, "name")?;
+        let name = name.as_str();
         engine::Identity::parse(name).map_err(|e| to_js_error(&e))?;
         {
             let mut r = self.inner.try_borrow_mut().map_err(|_| invalid_argument("the registry is busy"))?;
@@ -353,79 +484,135 @@ impl Registry {
 
     /// Pushes a blob; returns its digest. A given `digest` that does not match → DIGEST_INVALID.
     #[wasm_bindgen(js_name = pushBlob)]
-    pub fn push_blob(&self, repo: &str, bytes: &JsValue, digest: Option<String>) -> Result<String, JsValue> {
-        let bytes = bytes_of(bytes, "bytes")?;
-        self.run(|r| r.push_blob(repo, &bytes, digest.as_deref())).map(|d| d.to_string())
+    pub fn push_blob(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] repo: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "Uint8Array | ArrayBuffer | string")] bytes: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "string | null")] digest: JsValue,
+    ) -> Result<String, JsValue> {
+        let repo = string_arg(&repo, "repo")?;
+        let bytes = bytes_of(&bytes, "bytes")?;
+        let digest = opt_string_arg(&digest, "digest")?;
+        self.run(|r| r.push_blob(&repo, &bytes, digest.as_deref())).map(|d| d.to_string())
     }
 
     /// A synthetic layer of `sizeBytes` (1 byte to 200 GiB) from `seed`; returns its digest.
     #[wasm_bindgen(js_name = pushSyntheticBlob)]
     pub fn push_synthetic_blob(
         &self,
-        repo: &str,
-        size_bytes: f64,
-        seed: Option<f64>,
+        #[wasm_bindgen(unchecked_param_type = "string")] repo: JsValue,
+        #[wasm_bindgen(js_name = "sizeBytes", unchecked_param_type = "number")] size_bytes: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "number | null")] seed: JsValue,
     ) -> Result<String, JsValue> {
-        let size = whole(size_bytes, "sizeBytes", ErrorCode::SizeInvalid)?;
-        let seed = seed.map(|s| whole(s, "seed", ErrorCode::InvalidArgument)).transpose()?;
-        self.run(|r| r.push_synthetic_blob(repo, size, seed)).map(|d| d.to_string())
+        let repo = string_arg(&repo, "repo")?;
+        let size = whole_arg(&size_bytes, "sizeBytes", ErrorCode::SizeInvalid)?;
+        let seed = opt_whole_arg(&seed, "seed", ErrorCode::InvalidArgument)?;
+        self.run(|r| r.push_synthetic_blob(&repo, size, seed)).map(|d| d.to_string())
     }
 
     /// Cross-repository mount: true if mounted (201), false if the client must upload (202).
     #[wasm_bindgen(js_name = mountBlob)]
-    pub fn mount_blob(&self, repo: &str, from_repo: &str, digest: &str) -> Result<bool, JsValue> {
-        self.run(|r| r.mount_blob(repo, from_repo, digest))
+    pub fn mount_blob(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] repo: JsValue,
+        #[wasm_bindgen(js_name = "fromRepo", unchecked_param_type = "string")] from_repo: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string")] digest: JsValue,
+    ) -> Result<bool, JsValue> {
+        let repo = string_arg(&repo, "repo")?;
+        let from_repo = string_arg(&from_repo, "fromRepo")?;
+        let digest = string_arg(&digest, "digest")?;
+        self.run(|r| r.mount_blob(&repo, &from_repo, &digest))
     }
 
     /// Pushes a manifest (string or bytes) under a tag or digest; returns its digest.
     #[wasm_bindgen(js_name = pushManifest)]
     pub fn push_manifest(
         &self,
-        repo: &str,
-        reference: &str,
-        body: &JsValue,
-        media_type: Option<String>,
+        #[wasm_bindgen(unchecked_param_type = "string")] repo: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string")] reference: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "Uint8Array | ArrayBuffer | string")] body: JsValue,
+        #[wasm_bindgen(js_name = "mediaType", unchecked_optional_param_type = "string | null")]
+        media_type: JsValue,
     ) -> Result<String, JsValue> {
-        let body = bytes_of(body, "body")?;
-        self.run(|r| r.push_manifest(repo, reference, &body, media_type.as_deref())).map(|d| d.to_string())
+        let repo = string_arg(&repo, "repo")?;
+        let reference = string_arg(&reference, "reference")?;
+        let body = bytes_of(&body, "body")?;
+        let media_type = opt_string_arg(&media_type, "mediaType")?;
+        self.run(|r| r.push_manifest(&repo, &reference, &body, media_type.as_deref())).map(|d| d.to_string())
     }
 
     /// `{digest, mediaType, bytes}`.
     #[wasm_bindgen(js_name = pullManifest)]
-    pub fn pull_manifest(&self, repo: &str, reference: &str) -> Result<JsValue, JsValue> {
-        to_js(&self.run(|r| r.pull_manifest(repo, reference))?)
+    pub fn pull_manifest(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] repo: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string")] reference: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let repo = string_arg(&repo, "repo")?;
+        let reference = string_arg(&reference, "reference")?;
+        to_js(&self.run(|r| r.pull_manifest(&repo, &reference))?)
     }
 
     /// The blob's bytes, decrypted and re-verified.
     #[wasm_bindgen(js_name = pullBlob)]
-    pub fn pull_blob(&self, repo: &str, digest: &str) -> Result<js_sys::Uint8Array, JsValue> {
-        let bytes = self.run(|r| r.pull_blob(repo, digest))?;
+    pub fn pull_blob(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] repo: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string")] digest: JsValue,
+    ) -> Result<js_sys::Uint8Array, JsValue> {
+        let repo = string_arg(&repo, "repo")?;
+        let digest = string_arg(&digest, "digest")?;
+        let bytes = self.run(|r| r.pull_blob(&repo, &digest))?;
         Ok(js_sys::Uint8Array::from(bytes.as_slice()))
     }
 
     /// Pushes an image: `layers` is an array of `{name, bytes}` or `{syntheticSizeBytes, seed?}`.
     #[wasm_bindgen(js_name = pushImage)]
-    pub fn push_image(&self, repo: &str, tag: &str, layers: JsValue) -> Result<JsValue, JsValue> {
-        let inputs = layer_inputs(layers)?;
-        to_js(&self.run(|r| r.push_image(repo, tag, inputs))?)
+    pub fn push_image(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] repo: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string")] tag: JsValue,
+        #[wasm_bindgen(
+            unchecked_param_type = "Array<{name?: string, bytes: Uint8Array | ArrayBuffer | string} | {syntheticSizeBytes: number, seed?: number}>"
+        )]
+        layers: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let repo = string_arg(&repo, "repo")?;
+        let tag = string_arg(&tag, "tag")?;
+        let inputs = layer_inputs(&layers)?;
+        to_js(&self.run(|r| r.push_image(&repo, &tag, inputs))?)
     }
 
     /// Adds a replica in `region` (Premium): Creating, then Syncing, then Ready.
     #[wasm_bindgen(js_name = addReplica)]
-    pub fn add_replica(&self, region: &str) -> Result<JsValue, JsValue> {
-        to_js(&self.run(|r| r.add_replica(region))?)
+    pub fn add_replica(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] region: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let region = string_arg(&region, "region")?;
+        to_js(&self.run(|r| r.add_replica(&region))?)
     }
 
     /// Removes a replica (never the home one) with its data.
     #[wasm_bindgen(js_name = removeReplica)]
-    pub fn remove_replica(&self, region: &str) -> Result<JsValue, JsValue> {
-        to_js(&self.run(|r| r.remove_replica(region))?)
+    pub fn remove_replica(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] region: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let region = string_arg(&region, "region")?;
+        to_js(&self.run(|r| r.remove_replica(&region))?)
     }
 
     /// Takes a replica out of the global endpoint's routing (it keeps syncing), or back in.
     #[wasm_bindgen(js_name = setReplicaRouting)]
-    pub fn set_replica_routing(&self, region: &str, enabled: bool) -> Result<JsValue, JsValue> {
-        to_js(&self.run(|r| r.set_replica_routing(region, enabled))?)
+    pub fn set_replica_routing(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] region: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "boolean")] enabled: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let region = string_arg(&region, "region")?;
+        let enabled = bool_arg(&enabled, "enabled")?;
+        to_js(&self.run(|r| r.set_replica_routing(&region, enabled))?)
     }
 
     /// Every replica, home first: `[{region, displayName, home, state, routingEnabled,
@@ -438,15 +625,25 @@ impl Registry {
     /// Changes on their way between replicas, soonest first (at most `n`, default 200):
     /// `[{from, to, what, departedAtMs, arrivesAtMs (null while a fault holds it), initialSync}]`.
     #[wasm_bindgen(js_name = inFlight)]
-    pub fn in_flight(&self, n: Option<f64>) -> Result<JsValue, JsValue> {
-        let n = n.map(|n| whole(n, "n", ErrorCode::InvalidArgument)).transpose()?.unwrap_or(200);
+    pub fn in_flight(
+        &self,
+        #[wasm_bindgen(unchecked_optional_param_type = "number | null")] n: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let n = opt_whole_arg(&n, "n", ErrorCode::InvalidArgument)?.unwrap_or(200);
         to_js(&self.inner.borrow().replication_in_flight(n.min(10_000) as usize))
     }
 
     /// Adds a client in `region`: `{name, region, dnsCache?, identity?}`. A handle from
     /// `client(name)` then routes each request to the nearest routable replica.
     #[wasm_bindgen(js_name = addClient)]
-    pub fn add_client(&self, spec: JsValue) -> Result<JsValue, JsValue> {
+    pub fn add_client(
+        &self,
+        #[wasm_bindgen(
+            unchecked_param_type = "{name: string, region: string, dnsCache?: boolean, identity?: string}"
+        )]
+        spec: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        object_arg(&spec, "spec")?;
         check_keys(&spec, &["name", "region", "dnsCache", "identity"], "a client")?;
         let spec: JsClient =
             serde_wasm_bindgen::from_value(spec).map_err(|e| invalid_argument(format!("bad client: {e}")))?;
@@ -465,52 +662,98 @@ impl Registry {
     #[wasm_bindgen(js_name = clientPushImage)]
     pub fn client_push_image(
         &self,
-        client: &str,
-        repo: &str,
-        tag: &str,
+        #[wasm_bindgen(unchecked_param_type = "string")] client: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string")] repo: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string")] tag: JsValue,
+        #[wasm_bindgen(
+            unchecked_param_type = "Array<{name?: string, bytes: Uint8Array | ArrayBuffer | string} | {syntheticSizeBytes: number, seed?: number}>"
+        )]
         layers: JsValue,
     ) -> Result<JsValue, JsValue> {
-        let inputs = layer_inputs(layers)?;
-        to_js(&self.run(|r| r.client_push_image(client, repo, tag, inputs))?)
+        let client = string_arg(&client, "client")?;
+        let repo = string_arg(&repo, "repo")?;
+        let tag = string_arg(&tag, "tag")?;
+        let inputs = layer_inputs(&layers)?;
+        to_js(&self.run(|r| r.client_push_image(&client, &repo, &tag, inputs))?)
     }
 
     /// A client's pull (manifest, then each blob), each request routed; same report shape.
     #[wasm_bindgen(js_name = clientPullImage)]
-    pub fn client_pull_image(&self, client: &str, repo: &str, reference: &str) -> Result<JsValue, JsValue> {
-        to_js(&self.run(|r| r.client_pull_image(client, repo, reference))?)
+    pub fn client_pull_image(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] client: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string")] repo: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string")] reference: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let client = string_arg(&client, "client")?;
+        let repo = string_arg(&repo, "repo")?;
+        let reference = string_arg(&reference, "reference")?;
+        to_js(&self.run(|r| r.client_pull_image(&client, &repo, &reference))?)
     }
 
     /// `{repositories, next}`; pass `next` as `last` for the following page.
-    pub fn catalog(&self, n: Option<f64>, last: Option<String>) -> Result<JsValue, JsValue> {
-        let n = n.map(|n| whole(n, "n", ErrorCode::PaginationNumberInvalid)).transpose()?;
+    pub fn catalog(
+        &self,
+        #[wasm_bindgen(unchecked_optional_param_type = "number | null")] n: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "string | null")] last: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let n = opt_whole_arg(&n, "n", ErrorCode::PaginationNumberInvalid)?;
+        let last = opt_string_arg(&last, "last")?;
         to_js(&self.run(|r| r.catalog(n, last.as_deref()))?)
     }
 
     /// `{name, tags, next}`.
-    pub fn tags(&self, repo: &str, n: Option<f64>, last: Option<String>) -> Result<JsValue, JsValue> {
-        let n = n.map(|n| whole(n, "n", ErrorCode::PaginationNumberInvalid)).transpose()?;
-        to_js(&self.run(|r| r.tags(repo, n, last.as_deref()))?)
+    pub fn tags(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] repo: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "number | null")] n: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "string | null")] last: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let repo = string_arg(&repo, "repo")?;
+        let n = opt_whole_arg(&n, "n", ErrorCode::PaginationNumberInvalid)?;
+        let last = opt_string_arg(&last, "last")?;
+        to_js(&self.run(|r| r.tags(&repo, n, last.as_deref()))?)
     }
 
     /// Every manifest in a repository, tagged or not, with its layers.
-    pub fn manifests(&self, repo: &str) -> Result<JsValue, JsValue> {
-        to_js(&self.run(|r| r.manifests(repo))?)
+    pub fn manifests(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] repo: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let repo = string_arg(&repo, "repo")?;
+        to_js(&self.run(|r| r.manifests(&repo))?)
     }
 
     /// Removes a tag only; returns the digest it pointed to (which stays stored).
-    pub fn untag(&self, repo: &str, tag: &str) -> Result<String, JsValue> {
-        self.run(|r| r.untag(repo, tag)).map(|d| d.to_string())
+    pub fn untag(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] repo: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string")] tag: JsValue,
+    ) -> Result<String, JsValue> {
+        let repo = string_arg(&repo, "repo")?;
+        let tag = string_arg(&tag, "tag")?;
+        self.run(|r| r.untag(&repo, &tag)).map(|d| d.to_string())
     }
 
     /// Deletes a manifest by digest (or by tag: the manifest it points to) with all its tags.
     #[wasm_bindgen(js_name = deleteManifest)]
-    pub fn delete_manifest(&self, repo: &str, reference: &str) -> Result<JsValue, JsValue> {
-        to_js(&self.run(|r| r.delete_manifest(repo, reference))?)
+    pub fn delete_manifest(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] repo: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string")] reference: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let repo = string_arg(&repo, "repo")?;
+        let reference = string_arg(&reference, "reference")?;
+        to_js(&self.run(|r| r.delete_manifest(&repo, &reference))?)
     }
 
     #[wasm_bindgen(js_name = deleteRepository)]
-    pub fn delete_repository(&self, repo: &str) -> Result<JsValue, JsValue> {
-        to_js(&self.run(|r| r.delete_repository(repo))?)
+    pub fn delete_repository(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] repo: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let repo = string_arg(&repo, "repo")?;
+        to_js(&self.run(|r| r.delete_repository(&repo))?)
     }
 
     /// `{accounts: [{name, logicalBytes, sealedBytes, records}], totalLogicalBytes, …}`.
@@ -522,8 +765,13 @@ impl Registry {
     /// manifests, untagged, blobs, linkedBytes, uniqueBytes}], next}`. `uniqueBytes` is what
     /// deleting the repository would release.
     #[wasm_bindgen(js_name = repositoryUsage)]
-    pub fn repository_usage(&self, n: Option<f64>, last: Option<String>) -> Result<JsValue, JsValue> {
-        let n = n.map(|n| whole(n, "n", ErrorCode::PaginationNumberInvalid)).transpose()?;
+    pub fn repository_usage(
+        &self,
+        #[wasm_bindgen(unchecked_optional_param_type = "number | null")] n: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "string | null")] last: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let n = opt_whole_arg(&n, "n", ErrorCode::PaginationNumberInvalid)?;
+        let last = opt_string_arg(&last, "last")?;
         to_js(&self.run(|r| r.repository_usage(n, last.as_deref()))?)
     }
 
@@ -536,15 +784,26 @@ impl Registry {
 
     /// A blob's sealed form beside the first bytes of its plaintext.
     #[wasm_bindgen(js_name = sealView)]
-    pub fn seal_view(&self, repo: &str, digest: &str) -> Result<JsValue, JsValue> {
-        to_js(&self.run(|r| r.seal_view(repo, digest))?)
+    pub fn seal_view(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] repo: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string")] digest: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let repo = string_arg(&repo, "repo")?;
+        let digest = string_arg(&digest, "digest")?;
+        to_js(&self.run(|r| r.seal_view(&repo, &digest))?)
     }
 
     /// Flips one bit of a stored record's primary copy (`key` from `storageRecords`).
     #[wasm_bindgen(js_name = tamperRecord)]
-    pub fn tamper_record(&self, key: &str, bit: f64) -> Result<(), JsValue> {
-        let bit = whole(bit, "bit", ErrorCode::InvalidArgument)?;
-        self.run(|r| r.tamper_record(key, bit))
+    pub fn tamper_record(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] key: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "number")] bit: JsValue,
+    ) -> Result<(), JsValue> {
+        let key = string_arg(&key, "key")?;
+        let bit = whole_arg(&bit, "bit", ErrorCode::InvalidArgument)?;
+        self.run(|r| r.tamper_record(&key, bit))
     }
 
     /// The registry's region, its pair, the geo lag and per storage account the recovery point
@@ -557,8 +816,11 @@ impl Registry {
 
     /// Sets how long after a write its copy reaches the paired region (at most 30 days).
     #[wasm_bindgen(js_name = setGeoLag)]
-    pub fn set_geo_lag(&self, ms: f64) -> Result<JsValue, JsValue> {
-        let ms = whole(ms, "ms", ErrorCode::InvalidArgument)?;
+    pub fn set_geo_lag(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "number")] ms: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let ms = whole_arg(&ms, "ms", ErrorCode::InvalidArgument)?;
         to_js(&self.run(|r| r.set_geo_lag(engine::Millis(ms)))?)
     }
 
@@ -569,43 +831,52 @@ impl Registry {
     #[wasm_bindgen(js_name = injectFault)]
     pub fn inject_fault(
         &self,
+        #[wasm_bindgen(
+            unchecked_param_type = "{kind: string, delayMs?: number, durationMs?: number, [key: string]: unknown}"
+        )]
         fault: JsValue,
-        delay_ms: Option<f64>,
-        duration_ms: Option<f64>,
+        #[wasm_bindgen(js_name = "delayMs", unchecked_optional_param_type = "number | null")]
+        delay_ms: JsValue,
+        #[wasm_bindgen(js_name = "durationMs", unchecked_optional_param_type = "number | null")] duration_ms: JsValue,
     ) -> Result<u32, JsValue> {
+        let fault = object_arg(&fault, "fault")?;
+        // The arguments' ranges are checked here too, before the fault's contents.
+        let delay_ms = opt_whole_arg(&delay_ms, "delayMs", ErrorCode::InvalidArgument)?;
+        let duration_ms = opt_whole_arg(&duration_ms, "durationMs", ErrorCode::InvalidArgument)?;
         // `delayMs` and `durationMs` may also be given inside the fault object (read from a
         // copy: the caller's object is left as it was).
         let copy = js_sys::Object::new();
-        if let Some(obj) = fault.dyn_ref::<js_sys::Object>() {
-            js_sys::Object::assign(&copy, obj);
-        }
+        js_sys::Object::assign(&copy, fault);
         let take = |key: &str| -> Result<Option<f64>, JsValue> {
             let value = js_sys::Reflect::get(&copy, &key.into()).unwrap_or(JsValue::UNDEFINED);
             if value.is_undefined() {
                 return Ok(None);
             }
             let _ = js_sys::Reflect::delete_property(&copy, &key.into());
-            value.as_f64().map(Some).ok_or_else(|| invalid_argument(format!("{key} must be a number")))
+            number_arg(&value, key).map(Some)
         };
         let inner_delay = take("delayMs")?;
         let inner_duration = take("durationMs")?;
-        let fault: JsValue = if fault.is_object() { copy.into() } else { fault };
-        let fault: engine::FaultKind =
-            serde_wasm_bindgen::from_value(fault).map_err(|e| invalid_argument(format!("bad fault: {e}")))?;
-        let delay = delay_ms
-            .or(inner_delay)
-            .map(|d| whole(d, "delayMs", ErrorCode::InvalidArgument))
-            .transpose()?
-            .unwrap_or(0);
-        let duration = duration_ms
-            .or(inner_duration)
-            .map(|d| whole(d, "durationMs", ErrorCode::InvalidArgument))
-            .transpose()?;
+        let fault: engine::FaultKind = serde_wasm_bindgen::from_value(copy.into())
+            .map_err(|e| invalid_argument(format!("bad fault: {e}")))?;
+        // An argument wins over the same key in the fault (whose value is then not used).
+        let inner = |v: Option<f64>, what| v.map(|d| whole(d, what, ErrorCode::InvalidArgument)).transpose();
+        let delay = match delay_ms {
+            Some(d) => d,
+            None => inner(inner_delay, "delayMs")?.unwrap_or(0),
+        };
+        let duration = match duration_ms {
+            Some(d) => Some(d),
+            None => inner(inner_duration, "durationMs")?,
+        };
         Ok(self.run(|r| r.inject_fault(fault, engine::Millis(delay), duration.map(engine::Millis)))?.id)
     }
 
     /// Heals a fault now (`heal` is the same call).
-    pub fn heal(&self, id: f64) -> Result<JsValue, JsValue> {
+    pub fn heal(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "number")] id: JsValue,
+    ) -> Result<JsValue, JsValue> {
         self.heal_fault(id)
     }
 
@@ -617,8 +888,11 @@ impl Registry {
 
     /// Heals a fault now.
     #[wasm_bindgen(js_name = healFault)]
-    pub fn heal_fault(&self, id: f64) -> Result<JsValue, JsValue> {
-        let id = whole_u32(id, "id")?;
+    pub fn heal_fault(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "number")] id: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let id = whole_u32_arg(&id, "id")?;
         to_js(&self.run(|r| r.heal_fault(id))?)
     }
 
@@ -629,9 +903,13 @@ impl Registry {
 
     /// The event log, oldest first: `{seq, atMs, kind, text, …}`; from sequence number `from`
     /// (default: the oldest kept), at most `n` (default: all kept, up to 10,000).
-    pub fn events(&self, from: Option<f64>, n: Option<f64>) -> Result<JsValue, JsValue> {
-        let from = from.map(|f| whole(f, "from", ErrorCode::InvalidArgument)).transpose()?.unwrap_or(0);
-        let n = n.map(|n| whole(n, "n", ErrorCode::InvalidArgument)).transpose()?.unwrap_or(u64::MAX);
+    pub fn events(
+        &self,
+        #[wasm_bindgen(unchecked_optional_param_type = "number | null")] from: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "number | null")] n: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let from = opt_whole_arg(&from, "from", ErrorCode::InvalidArgument)?.unwrap_or(0);
+        let n = opt_whole_arg(&n, "n", ErrorCode::InvalidArgument)?.unwrap_or(u64::MAX);
         let r = self.inner.borrow();
         let events: Vec<&engine::Event> =
             r.events().filter(|e| e.seq >= from).take(n.min(usize::MAX as u64) as usize).collect();
@@ -647,8 +925,12 @@ impl Registry {
     /// Changes the tier ('Basic', 'Standard', 'Premium') with no downtime; a downgrade whose
     /// storage limit the billed bytes exceed is refused (405).
     #[wasm_bindgen(js_name = setTier)]
-    pub fn set_tier(&self, tier: &str) -> Result<JsValue, JsValue> {
-        to_js(&self.run(|r| r.set_tier(tier))?)
+    pub fn set_tier(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] tier: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let tier = string_arg(&tier, "tier")?;
+        to_js(&self.run(|r| r.set_tier(&tier))?)
     }
 
     /// The daily cost now, in integer micro-dollars: `{tier, billedBytes, overageBytes,
@@ -672,19 +954,27 @@ impl Registry {
     #[wasm_bindgen(js_name = scaleOutPull)]
     pub fn scale_out_pull(
         &self,
-        repo: &str,
-        reference: &str,
-        nodes: f64,
-        shared_identity: Option<bool>,
+        #[wasm_bindgen(unchecked_param_type = "string")] repo: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string")] reference: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "number")] nodes: JsValue,
+        #[wasm_bindgen(js_name = "sharedIdentity", unchecked_optional_param_type = "boolean | null")]
+        shared_identity: JsValue,
     ) -> Result<JsValue, JsValue> {
-        let nodes = whole_u32(nodes, "nodes")?;
-        to_js(&self.run(|r| r.scale_out_pull(repo, reference, nodes, shared_identity.unwrap_or(false)))?)
+        let repo = string_arg(&repo, "repo")?;
+        let reference = string_arg(&reference, "reference")?;
+        let nodes = whole_u32_arg(&nodes, "nodes")?;
+        let shared_identity = opt_bool_arg(&shared_identity, "sharedIdentity")?;
+        to_js(&self.run(|r| r.scale_out_pull(&repo, &reference, nodes, shared_identity.unwrap_or(false)))?)
     }
 
     /// Switches the rate model: "2026" (token buckets), "2019" (per-minute table) or "off".
     #[wasm_bindgen(js_name = setRateModel)]
-    pub fn set_rate_model(&self, model: &str) -> Result<JsValue, JsValue> {
-        to_js(&self.run(|r| r.set_rate_model(model))?)
+    pub fn set_rate_model(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] model: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let model = string_arg(&model, "model")?;
+        to_js(&self.run(|r| r.set_rate_model(&model))?)
     }
 
     /// The key: `{kind, state, rotation, inUse, versions: [{version, keyId, createdAtMs,
@@ -703,8 +993,11 @@ impl Registry {
 
     /// Pins `version` (manual rotation), or with no version switches to automatic rotation.
     #[wasm_bindgen(js_name = rotateKey)]
-    pub fn rotate_key(&self, version: Option<f64>) -> Result<JsValue, JsValue> {
-        let version = version.map(|v| whole_u32(v, "version")).transpose()?;
+    pub fn rotate_key(
+        &self,
+        #[wasm_bindgen(unchecked_optional_param_type = "number | null")] version: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let version = opt_whole_u32_arg(&version, "version")?;
         to_js(&self.run(|r| r.rotate_key(version))?)
     }
 
@@ -729,22 +1022,34 @@ impl Registry {
 
     /// Restores access with the backup a disable, delete or revoke returned.
     #[wasm_bindgen(js_name = restoreKey)]
-    pub fn restore_key(&self, backup: &str) -> Result<JsValue, JsValue> {
-        to_js(&self.run(|r| r.restore_key(backup))?)
+    pub fn restore_key(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] backup: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let backup = string_arg(&backup, "backup")?;
+        to_js(&self.run(|r| r.restore_key(&backup))?)
     }
 
     /// The retention policy for untagged manifests (Premium): `enabled`, `days` 0–365
     /// (default 7). Returns `{enabled, days, queued: [{repo, digest, untaggedAtMs, dueAtMs}],
     /// queuedTotal}`.
     #[wasm_bindgen(js_name = setRetentionPolicy)]
-    pub fn set_retention_policy(&self, enabled: bool, days: Option<f64>) -> Result<JsValue, JsValue> {
-        let days = days.map(|v| whole_u32(v, "days")).transpose()?;
+    pub fn set_retention_policy(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "boolean")] enabled: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "number | null")] days: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let enabled = bool_arg(&enabled, "enabled")?;
+        let days = opt_whole_u32_arg(&days, "days")?;
         to_js(&self.run(|r| r.set_retention_policy(enabled, days))?)
     }
 
     /// The retention policy and its queued deletes (the first `n`, default 100).
-    pub fn retention(&self, n: Option<f64>) -> Result<JsValue, JsValue> {
-        let n = n.map(|n| whole(n, "n", ErrorCode::InvalidArgument)).transpose()?.unwrap_or(100);
+    pub fn retention(
+        &self,
+        #[wasm_bindgen(unchecked_optional_param_type = "number | null")] n: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let n = opt_whole_arg(&n, "n", ErrorCode::InvalidArgument)?.unwrap_or(100);
         to_js(&self.inner.borrow().retention_view(n.min(10_000) as usize))
     }
 
@@ -760,37 +1065,57 @@ impl Registry {
     #[wasm_bindgen(js_name = addWebhook)]
     pub fn add_webhook(
         &self,
-        name: &str,
-        actions: Vec<String>,
-        scope: Option<String>,
-        region: Option<String>,
+        #[wasm_bindgen(unchecked_param_type = "string")] name: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string[]")] actions: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "string | null")] scope: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "string | null")] region: JsValue,
     ) -> Result<JsValue, JsValue> {
+        let name = string_arg(&name, "name")?;
+        let actions = string_array_arg(&actions, "actions")?;
+        let scope = opt_string_arg(&scope, "scope")?;
+        let region = opt_string_arg(&region, "region")?;
         let actions: Vec<&str> = actions.iter().map(String::as_str).collect();
         to_js(&self.run(|r| match &region {
-            Some(region) => r.add_regional_webhook(name, &actions, scope.as_deref(), region),
-            None => r.add_webhook(name, &actions, scope.as_deref()),
+            Some(region) => r.add_regional_webhook(&name, &actions, scope.as_deref(), region),
+            None => r.add_webhook(&name, &actions, scope.as_deref()),
         })?)
     }
 
     #[wasm_bindgen(js_name = removeWebhook)]
-    pub fn remove_webhook(&self, name: &str) -> Result<JsValue, JsValue> {
-        to_js(&self.run(|r| r.remove_webhook(name))?)
+    pub fn remove_webhook(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] name: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let name = string_arg(&name, "name")?;
+        to_js(&self.run(|r| r.remove_webhook(&name))?)
     }
 
     /// Adds a private endpoint (Premium, up to 200).
     #[wasm_bindgen(js_name = addPrivateEndpoint)]
-    pub fn add_private_endpoint(&self, name: &str) -> Result<JsValue, JsValue> {
-        to_js(&self.run(|r| r.add_private_endpoint(name))?)
+    pub fn add_private_endpoint(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] name: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let name = string_arg(&name, "name")?;
+        to_js(&self.run(|r| r.add_private_endpoint(&name))?)
     }
 
     #[wasm_bindgen(js_name = removePrivateEndpoint)]
-    pub fn remove_private_endpoint(&self, name: &str) -> Result<JsValue, JsValue> {
-        to_js(&self.run(|r| r.remove_private_endpoint(name))?)
+    pub fn remove_private_endpoint(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] name: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let name = string_arg(&name, "name")?;
+        to_js(&self.run(|r| r.remove_private_endpoint(&name))?)
     }
 
     /// Content trust (Premium; refused with a customer-managed key).
     #[wasm_bindgen(js_name = setContentTrust)]
-    pub fn set_content_trust(&self, enabled: bool) -> Result<JsValue, JsValue> {
+    pub fn set_content_trust(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "boolean")] enabled: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let enabled = bool_arg(&enabled, "enabled")?;
         to_js(&self.run(|r| r.set_content_trust(enabled))?)
     }
 
@@ -798,15 +1123,23 @@ impl Registry {
     /// Returns `{enabled, days, items: [{repo, digest, tag, manifestDeleted, deletedAtMs,
     /// purgeAtMs}], itemsTotal, nextPurgeAtMs}`.
     #[wasm_bindgen(js_name = setSoftDeletePolicy)]
-    pub fn set_soft_delete_policy(&self, enabled: bool, days: Option<f64>) -> Result<JsValue, JsValue> {
-        let days = days.map(|v| whole_u32(v, "days")).transpose()?;
+    pub fn set_soft_delete_policy(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "boolean")] enabled: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "number | null")] days: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let enabled = bool_arg(&enabled, "enabled")?;
+        let days = opt_whole_u32_arg(&days, "days")?;
         to_js(&self.run(|r| r.set_soft_delete_policy(enabled, days))?)
     }
 
     /// The soft-delete policy and the first `n` (default 100) items in the bins, newest first.
     #[wasm_bindgen(js_name = softDeleted)]
-    pub fn soft_deleted(&self, n: Option<f64>) -> Result<JsValue, JsValue> {
-        let n = n.map(|n| whole(n, "n", ErrorCode::InvalidArgument)).transpose()?.unwrap_or(100);
+    pub fn soft_deleted(
+        &self,
+        #[wasm_bindgen(unchecked_optional_param_type = "number | null")] n: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let n = opt_whole_arg(&n, "n", ErrorCode::InvalidArgument)?.unwrap_or(100);
         to_js(&self.inner.borrow().soft_delete_view(n.min(10_000) as usize))
     }
 
@@ -815,12 +1148,16 @@ impl Registry {
     #[wasm_bindgen(js_name = restoreSoftDeleted)]
     pub fn restore_soft_deleted(
         &self,
-        repo: &str,
-        tag: &str,
-        digest: &str,
-        force: Option<bool>,
+        #[wasm_bindgen(unchecked_param_type = "string")] repo: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string")] tag: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string")] digest: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "boolean | null")] force: JsValue,
     ) -> Result<(), JsValue> {
-        self.run(|r| r.restore_soft_deleted(repo, tag, digest, force.unwrap_or(false)))
+        let repo = string_arg(&repo, "repo")?;
+        let tag = string_arg(&tag, "tag")?;
+        let digest = string_arg(&digest, "digest")?;
+        let force = opt_bool_arg(&force, "force")?;
+        self.run(|r| r.restore_soft_deleted(&repo, &tag, &digest, force.unwrap_or(false)))
     }
 
     /// Sets lock attributes on a repository (`reference` null), a tag or a manifest (digest):
@@ -829,19 +1166,31 @@ impl Registry {
     #[wasm_bindgen(js_name = setAttributes)]
     pub fn set_attributes(
         &self,
-        repo: &str,
-        reference: Option<String>,
+        #[wasm_bindgen(unchecked_param_type = "string")] repo: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string | null | undefined")] reference: JsValue,
+        #[wasm_bindgen(
+            unchecked_param_type = "{writeEnabled?: boolean, deleteEnabled?: boolean, readEnabled?: boolean, listEnabled?: boolean}"
+        )]
         patch: JsValue,
     ) -> Result<JsValue, JsValue> {
+        let repo = string_arg(&repo, "repo")?;
+        let reference = opt_string_arg(&reference, "reference")?;
+        object_arg(&patch, "patch")?;
         check_keys(&patch, &["writeEnabled", "deleteEnabled", "readEnabled", "listEnabled"], "attributes")?;
         let patch: engine::AttributePatch = serde_wasm_bindgen::from_value(patch)
             .map_err(|e| invalid_argument(format!("bad attributes (each must be true or false): {e}")))?;
-        to_js(&self.run(|r| r.set_attributes(repo, reference.as_deref(), &patch))?)
+        to_js(&self.run(|r| r.set_attributes(&repo, reference.as_deref(), &patch))?)
     }
 
     /// The attributes of a repository (`reference` omitted), a tag or a manifest.
-    pub fn attributes(&self, repo: &str, reference: Option<String>) -> Result<JsValue, JsValue> {
-        to_js(&self.run(|r| r.attributes(repo, reference.as_deref()))?)
+    pub fn attributes(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] repo: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "string | null")] reference: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let repo = string_arg(&repo, "repo")?;
+        let reference = opt_string_arg(&reference, "reference")?;
+        to_js(&self.run(|r| r.attributes(&repo, reference.as_deref()))?)
     }
 
     /// The running SHA-256 of the event log (64 hex digits): the same script and seed give the
@@ -858,13 +1207,19 @@ impl Registry {
 
     /// Moves the virtual clock forward by `ms`, running every job due meanwhile (garbage
     /// collection today); returns how many ran. `runFor` is the same call.
-    pub fn advance(&self, ms: f64) -> Result<u32, JsValue> {
-        let ms = whole(ms, "ms", ErrorCode::InvalidArgument)?;
+    pub fn advance(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "number")] ms: JsValue,
+    ) -> Result<u32, JsValue> {
+        let ms = whole_arg(&ms, "ms", ErrorCode::InvalidArgument)?;
         self.run(|r| Ok(r.run_for(engine::Millis(ms)) as u32))
     }
 
     #[wasm_bindgen(js_name = runFor)]
-    pub fn run_for(&self, ms: f64) -> Result<u32, JsValue> {
+    pub fn run_for(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "number")] ms: JsValue,
+    ) -> Result<u32, JsValue> {
         self.advance(ms)
     }
 
@@ -883,8 +1238,11 @@ impl Registry {
 
     /// The next `n` (default 100) queued jobs: `{atMs, kind, target}`, in the order they run.
     #[wasm_bindgen(js_name = pendingJobs)]
-    pub fn pending_jobs(&self, n: Option<f64>) -> Result<JsValue, JsValue> {
-        let n = n.map(|n| whole(n, "n", ErrorCode::InvalidArgument)).transpose()?.unwrap_or(100);
+    pub fn pending_jobs(
+        &self,
+        #[wasm_bindgen(unchecked_optional_param_type = "number | null")] n: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let n = opt_whole_arg(&n, "n", ErrorCode::InvalidArgument)?.unwrap_or(100);
         to_js(&self.inner.borrow().pending_jobs(n.min(10_000) as usize))
     }
 
@@ -892,7 +1250,11 @@ impl Registry {
     /// (`skopeo copy oci-archive:FILE:REPO:TAG ...` reads it): `{bytes: Uint8Array, images,
     /// skipped: ["repo:tag", ...]}` — images with synthetic layers are left out.
     #[wasm_bindgen(js_name = exportOciLayout)]
-    pub fn export_oci_layout(&self, repo: Option<String>) -> Result<JsValue, JsValue> {
+    pub fn export_oci_layout(
+        &self,
+        #[wasm_bindgen(unchecked_optional_param_type = "string | null")] repo: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let repo = opt_string_arg(&repo, "repo")?;
         let export = self.inner.borrow().export_oci_layout(repo.as_deref()).map_err(|e| to_js_error(&e))?;
         let out = js_sys::Object::new();
         let _ =
@@ -906,9 +1268,14 @@ impl Registry {
     /// images without a repository name go to `defaultRepo` (default "imported"). Applies whole
     /// or not at all: `{format, images: [{repo, tag, digest}], blobs, blobBytes}`.
     #[wasm_bindgen(js_name = importArchive)]
-    pub fn import_archive(&self, bytes: &JsValue, default_repo: Option<String>) -> Result<JsValue, JsValue> {
-        let bytes = bytes_of(bytes, "bytes")?;
-        let repo = default_repo.unwrap_or_else(|| "imported".into());
+    pub fn import_archive(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "Uint8Array | ArrayBuffer | string")] bytes: JsValue,
+        #[wasm_bindgen(js_name = "defaultRepo", unchecked_optional_param_type = "string | null")]
+        default_repo: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let bytes = bytes_of(&bytes, "bytes")?;
+        let repo = opt_string_arg(&default_repo, "defaultRepo")?.unwrap_or_else(|| "imported".into());
         let report = self.run(|r| r.import_archive(&bytes, &repo))?;
         to_js(&report)
     }
@@ -919,11 +1286,12 @@ impl Registry {
     #[wasm_bindgen(js_name = loadLargePreset)]
     pub fn load_large_preset(
         &self,
-        repos: Option<f64>,
-        tags_per_repo: Option<f64>,
+        #[wasm_bindgen(unchecked_optional_param_type = "number | null")] repos: JsValue,
+        #[wasm_bindgen(js_name = "tagsPerRepo", unchecked_optional_param_type = "number | null")]
+        tags_per_repo: JsValue,
     ) -> Result<JsValue, JsValue> {
-        let repos = repos.map(|n| whole_u32(n, "repos")).transpose()?.unwrap_or(100_000);
-        let tags = tags_per_repo.map(|n| whole_u32(n, "tagsPerRepo")).transpose()?.unwrap_or(10);
+        let repos = opt_whole_u32_arg(&repos, "repos")?.unwrap_or(100_000);
+        let tags = opt_whole_u32_arg(&tags_per_repo, "tagsPerRepo")?.unwrap_or(10);
         let report = self.run(|r| r.load_large_preset(repos, tags))?;
         to_js(&report)
     }
@@ -934,11 +1302,12 @@ impl Registry {
     #[wasm_bindgen(js_name = beginLargePreset)]
     pub fn begin_large_preset(
         &self,
-        repos: Option<f64>,
-        tags_per_repo: Option<f64>,
+        #[wasm_bindgen(unchecked_optional_param_type = "number | null")] repos: JsValue,
+        #[wasm_bindgen(js_name = "tagsPerRepo", unchecked_optional_param_type = "number | null")]
+        tags_per_repo: JsValue,
     ) -> Result<JsValue, JsValue> {
-        let repos = repos.map(|n| whole_u32(n, "repos")).transpose()?.unwrap_or(100_000);
-        let tags = tags_per_repo.map(|n| whole_u32(n, "tagsPerRepo")).transpose()?.unwrap_or(10);
+        let repos = opt_whole_u32_arg(&repos, "repos")?.unwrap_or(100_000);
+        let tags = opt_whole_u32_arg(&tags_per_repo, "tagsPerRepo")?.unwrap_or(10);
         let progress = self.run(|r| r.begin_large_preset(repos, tags))?;
         to_js(&progress)
     }
@@ -947,8 +1316,11 @@ impl Registry {
     /// repository 1; the images come first): `{done, repositories, imagesDone, images}`, or
     /// null when no load is under way. Throws if a push is refused part way (the load stops).
     #[wasm_bindgen(js_name = continueLargePreset)]
-    pub fn continue_large_preset(&self, units: f64) -> Result<JsValue, JsValue> {
-        let n = whole_u32(units, "units")?;
+    pub fn continue_large_preset(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "number")] units: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let n = whole_u32_arg(&units, "units")?;
         let progress = self.run(|r| r.continue_large_preset(n))?;
         to_js(&progress)
     }
@@ -970,8 +1342,11 @@ impl Registry {
     /// A registry replayed from a saved session; refused whole (with the reason) if the text is
     /// damaged, from a newer Stowage, or replays to a different state than the one saved.
     #[wasm_bindgen(js_name = loadSession)]
-    pub fn load_session(json: &str) -> Result<Registry, JsValue> {
-        let r = engine::Registry::load_session(json).map_err(|e| to_js_error(&e))?;
+    pub fn load_session(
+        #[wasm_bindgen(unchecked_param_type = "string")] json: JsValue,
+    ) -> Result<Registry, JsValue> {
+        let json = string_arg(&json, "json")?;
+        let r = engine::Registry::load_session(&json).map_err(|e| to_js_error(&e))?;
         Ok(Self { inner: Rc::new(RefCell::new(r)), identity: None, page: false })
     }
 
@@ -979,8 +1354,13 @@ impl Registry {
     /// in order (as the page keeps it in IndexedDB: `current`, then `part:000001`, …); refused
     /// whole if a part is damaged or missing, or the whole replays to another state.
     #[wasm_bindgen(js_name = loadSessionParts)]
-    pub fn load_session_parts(json: &str, parts: Vec<String>) -> Result<Registry, JsValue> {
-        let r = engine::Registry::load_session_parts(json, &parts).map_err(|e| to_js_error(&e))?;
+    pub fn load_session_parts(
+        #[wasm_bindgen(unchecked_param_type = "string")] json: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string[]")] parts: JsValue,
+    ) -> Result<Registry, JsValue> {
+        let json = string_arg(&json, "json")?;
+        let parts = string_array_arg(&parts, "parts")?;
+        let r = engine::Registry::load_session_parts(&json, &parts).map_err(|e| to_js_error(&e))?;
         Ok(Self { inner: Rc::new(RefCell::new(r)), identity: None, page: false })
     }
 
@@ -1009,8 +1389,11 @@ impl Registry {
     /// Shows the registry as it was at virtual time `ms` (rebuilt from checkpoints and the
     /// log). Going forward again replays the rest; doing anything there forks a new future.
     #[wasm_bindgen(js_name = travelTo)]
-    pub fn travel_to(&self, ms: f64) -> Result<JsValue, JsValue> {
-        let ms = whole(ms, "ms", ErrorCode::InvalidArgument)?;
+    pub fn travel_to(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "number")] ms: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let ms = whole_arg(&ms, "ms", ErrorCode::InvalidArgument)?;
         self.travel(|r| r.travel_to(engine::Millis(ms)))
     }
 
@@ -1052,16 +1435,20 @@ pub fn page() -> Result<Registry, JsValue> {
 
 /// Mounts the Stowage page into `root`.
 #[wasm_bindgen(js_name = mountApp)]
-pub fn mount_app(root: web_sys::Element) {
+pub fn mount_app(#[wasm_bindgen(unchecked_param_type = "Element")] root: JsValue) -> Result<(), JsValue> {
+    let root = root.dyn_into::<web_sys::Element>().map_err(|v| wrong_type("root", "an Element", &v))?;
     crate::ui::mount(root);
+    Ok(())
 }
 
 /// Plays the workload benchmark (the same scenario as the native `cargo run --release
 /// --example bench`): `operations` client pushes and pulls on a two-region registry. Returns
 /// `{operations, pushes, pulls, events, ms, opsPerS}`.
 #[wasm_bindgen(js_name = benchmarkWorkload)]
-pub fn benchmark_workload(operations: f64) -> Result<JsValue, JsValue> {
-    let operations = whole(operations, "operations", ErrorCode::InvalidArgument)?.clamp(1, 10_000_000);
+pub fn benchmark_workload(
+    #[wasm_bindgen(unchecked_param_type = "number")] operations: JsValue,
+) -> Result<JsValue, JsValue> {
+    let operations = whole_arg(&operations, "operations", ErrorCode::InvalidArgument)?.clamp(1, 10_000_000);
     let perf = web_sys::window().and_then(|w| w.performance());
     let now = move || perf.as_ref().map_or(0.0, |p| p.now());
     let f = crate::engine::bench::workload(operations, &now).map_err(invalid_argument)?;
@@ -1082,9 +1469,12 @@ pub fn benchmark_workload(operations: f64) -> Result<JsValue, JsValue> {
 /// Measures push (hash + seal) and pull (open + verify) throughput in this page, beside raw
 /// SHA-256 and AES-256-GCM on the same buffer: a text table, MB/s, best of `rounds`.
 #[wasm_bindgen]
-pub fn benchmark(size_bytes: f64, rounds: f64) -> Result<String, JsValue> {
-    let size = whole(size_bytes, "sizeBytes", ErrorCode::InvalidArgument)?.clamp(1, 256 << 20) as usize;
-    let rounds = whole(rounds, "rounds", ErrorCode::InvalidArgument)?.clamp(1, 50) as usize;
+pub fn benchmark(
+    #[wasm_bindgen(js_name = "sizeBytes", unchecked_param_type = "number")] size_bytes: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "number")] rounds: JsValue,
+) -> Result<String, JsValue> {
+    let size = whole_arg(&size_bytes, "sizeBytes", ErrorCode::InvalidArgument)?.clamp(1, 256 << 20) as usize;
+    let rounds = whole_arg(&rounds, "rounds", ErrorCode::InvalidArgument)?.clamp(1, 50) as usize;
     let perf = web_sys::window().and_then(|w| w.performance());
     let now = move || perf.as_ref().map_or(0.0, |p| p.now());
     Ok(crate::engine::bench::report(&crate::engine::bench::run(size, rounds, &now)))

@@ -442,7 +442,8 @@ fn a_saved_session_replays_refuses_damage_and_travels_in_time_through_the_js_api
 #[wasm_bindgen_test]
 fn a_scenario_played_in_the_browser_reaches_the_native_hash_and_oracle() {
     let json = include_str!("../www/scenarios/split-replica-push.json");
-    let run = Registry::run_scenario(json).unwrap_or_else(|e| panic!("{}", js_sys::Error::from(e).message()));
+    let run = Registry::run_scenario(json.into())
+        .unwrap_or_else(|e| panic!("{}", js_sys::Error::from(e).message()));
     let get = |o: &JsValue, k: &str| js_sys::Reflect::get(o, &k.into()).unwrap_or(JsValue::NULL);
     // The same constants the scenario's own expect block holds (checked natively).
     assert_eq!(
@@ -494,7 +495,7 @@ async fn the_page_mounts_and_shows_an_empty_registry() {
     let doc = web_sys::window().and_then(|w| w.document()).expect("a document");
     let root = doc.create_element("div").expect("div");
     doc.body().expect("body").append_child(&root).expect("append");
-    stowage::api::mount_app(root.clone());
+    stowage::api::mount_app(root.clone().into()).expect("mounted");
     yew::scheduler::flush().await;
     let text = |id: &str| doc.get_element_by_id(id).and_then(|e| e.text_content()).unwrap_or_default();
     assert_eq!(text("registry-name").trim(), "stowage");
