@@ -51,6 +51,8 @@ pub struct History {
     since: (usize, u64),
     /// Set by a replay that had to pass the time it was asked to stop at.
     pub(super) overshoot: Option<Overshoot>,
+    /// Bumped by every call recorded and every journey in time: what a saved copy is behind by.
+    edits: u64,
 }
 
 /// Why a replay could not stop exactly at a time: a call (`Entry`, by index) or a queued job
@@ -93,6 +95,7 @@ impl Registry {
     /// Called before a call is recorded: a checkpoint when one is due; a fork if the registry
     /// shows the past.
     pub(super) fn before_change(&mut self) {
+        self.history.edits += 1;
         if let Some(future) = self.history.future.take() {
             let dropped = future.entries.len().saturating_sub(self.history.replayed);
             self.history.fork = Some(super::history::Fork { at_ms: self.now, dropped_entries: dropped });
@@ -168,6 +171,12 @@ impl Registry {
         self.journal = journal;
         self.history = history;
         self.recorder = recorder;
+    }
+
+    /// A number that grows with every call recorded in the log and every journey in time (it
+    /// never goes back): a page saves the session when it differs from the one it saved.
+    pub fn edits(&self) -> u64 {
+        self.history.edits
     }
 
     /// How many times this run forked (acting in the past dropped a later part of it).
@@ -258,6 +267,7 @@ impl Registry {
         history.replayed = replayed;
         history.future = if reached_end { None } else { Some(full) };
         history.since = (r.journal.entries.len(), r.last_event_seq());
+        history.edits += 1;
         r.history = history;
         *self = r;
         Ok(self.history_view())

@@ -1302,6 +1302,12 @@ impl Registry {
         self.journaled(|_| Command::RestoreKey { handed_out, backup: text }, |r| r.restore_key_direct(backup))
     }
 
+    /// The key backups this registry handed out (disable, delete, revoke), oldest first: a
+    /// replayed session hands them out again, so a page can offer the restore after a reload.
+    pub fn key_backups(&self) -> &[String] {
+        &self.key_backups
+    }
+
     /// Remembers a backup the registry handed out, so a restore with it is logged by its order.
     fn keep_backup(&mut self, out: Result<KeyBackup>) -> Result<KeyBackup> {
         if let Ok(b) = &out {
