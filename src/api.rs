@@ -266,13 +266,40 @@ impl Registry {
         f: impl FnOnce(&mut engine::Registry) -> engine::Result<engine::history::HistoryView>,
     ) -> Result<JsValue, JsValue> {
         let view = {
-            let mut r = self.inner.try_borrow_mut().map_err(|_| invalid_argument("the registry is busy"))?;
+            let reg = self.for_change()?;
+            let mut r = reg.try_borrow_mut().map_err(|_| invalid_argument("the registry is busy"))?;
             f(&mut r).map_err(|e| to_js_error(&e))?
         };
         if self.page {
             crate::ui::page_changed();
         }
         to_js(&view)
+    }
+
+    /// The registry this handle acts on. A page handle (`stowage.page()`) follows the page's
+    /// live registry: one taken before "New registry", a story or a restore acts on the registry
+    /// shown now, never on one the page replaced.
+    fn shared(&self) -> Rc<RefCell<engine::Registry>> {
+        match self.page.then(crate::ui::live_registry).flatten() {
+            Some(live) => live,
+            None => Rc::clone(&self.inner),
+        }
+    }
+
+    /// The registry, for a change: a page handle refuses it while the page restores its saved
+    /// session (it would be made on a registry about to be replaced, and lost).
+    fn for_change(&self) -> Result<Rc<RefCell<engine::Registry>>, JsValue> {
+        if self.page
+            && let Some(why) = crate::ui::session_busy()
+        {
+            let err = js_sys::Error::new(&format!("not done: {why}"));
+            err.set_name("StowageError[SESSION_RESTORING]");
+            let obj: &JsValue = err.as_ref();
+            let _ = js_sys::Reflect::set(obj, &"code".into(), &"SESSION_RESTORING".into());
+            let _ = js_sys::Reflect::set(obj, &"httpStatus".into(), &JsValue::from(503));
+            return Err(err.into());
+        }
+        Ok(self.shared())
     }
 
     /// Wraps a registry the page also holds (the page's live registry).
@@ -283,7 +310,8 @@ impl Registry {
     /// Runs a request: as a registered client (routed to a replica) when this handle names
     /// one, else counted against the handle's identity.
     fn run<T>(&self, f: impl FnOnce(&mut engine::Registry) -> engine::Result<T>) -> Result<T, JsValue> {
-        let mut r = self.inner.try_borrow_mut().map_err(|_| invalid_argument("the registry is busy"))?;
+        let reg = self.for_change()?;
+        let mut r = reg.try_borrow_mut().map_err(|_| invalid_argument("the registry is busy"))?;
         let out = match &self.identity {
             Some(name) if r.is_client(name) => r.with_client(name, f),
             Some(identity) => r.with_identity(identity, f),
@@ -403,14 +431,15 @@ impl Registry {
     /// and each step's `note` are English; `localizedTitle`, `localizedDescription` and the
     /// guide's frames give the scenario file's texts (a string, or `{en, nl, fr}`).
     pub fn scenario(&self) -> Result<JsValue, JsValue> {
-        to_js(&self.inner.borrow().scenario_view())
+        to_js(&self.shared().borrow().scenario_view())
     }
 
     /// The loaded scenario's final phase (if it has `convergeWithinMs`): heals every fault and
     /// runs until every replica holds the same content. `{converged, afterMs, detail}`, or null.
     #[wasm_bindgen(js_name = playConvergencePhase)]
     pub fn play_convergence_phase(&self) -> Result<JsValue, JsValue> {
-        let mut r = self.inner.try_borrow_mut().map_err(|_| invalid_argument("the registry is busy"))?;
+        let reg = self.for_change()?;
+        let mut r = reg.try_borrow_mut().map_err(|_| invalid_argument("the registry is busy"))?;
         to_js(&r.play_convergence_phase())
     }
 
@@ -439,14 +468,15 @@ impl Registry {
     ) -> Result<JsValue, JsValue> {
         let repo = string_arg(&repo, "repo")?;
         let keep = whole_u32_arg(&keep, "keep")?;
-        let report = self.inner.borrow().keep_last_what_if(&repo, keep).map_err(|e| to_js_error(&e))?;
+        let report = self.shared().borrow().keep_last_what_if(&repo, keep).map_err(|e| to_js_error(&e))?;
         to_js(&report)
     }
 
     /// The oracle's report now: client pushes and pulls by outcome, stale reads, wrong bytes
     /// (always 0) and acknowledged pushes lost or unavailable.
     pub fn oracle(&self) -> Result<JsValue, JsValue> {
-        let mut r = self.inner.try_borrow_mut().map_err(|_| invalid_argument("the registry is busy"))?;
+        let reg = self.shared();
+        let mut r = reg.try_borrow_mut().map_err(|_| invalid_argument("the registry is busy"))?;
         to_js(&r.oracle_report())
     }
 
@@ -463,7 +493,8 @@ impl Registry {
         let name = name.as_str();
         engine::Identity::parse(name).map_err(|e| to_js_error(&e))?;
         {
-            let mut r = self.inner.try_borrow_mut().map_err(|_| invalid_argument("the registry is busy"))?;
+            let reg = self.for_change()?;
+            let mut r = reg.try_borrow_mut().map_err(|_| invalid_argument("the registry is busy"))?;
             if !r.is_client(name) && engine::region::region(name).is_some() {
                 r.add_client(name, name, true, None).map_err(|e| to_js_error(&e))?;
             }
@@ -479,7 +510,7 @@ impl Registry {
 
     #[wasm_bindgen(getter)]
     pub fn name(&self) -> String {
-        self.inner.borrow().name().to_string()
+        self.shared().borrow().name().to_string()
     }
 
     /// Pushes a blob; returns its digest. A given `digest` that does not match → DIGEST_INVALID.
@@ -619,7 +650,7 @@ impl Registry {
     /// createdAtMs, readyAtMs, syncingChanges, inboundChanges, lagMs, repositories, manifests,
     /// billedBytes, latencyFromHomeMs}]`.
     pub fn replicas(&self) -> Result<JsValue, JsValue> {
-        to_js(&self.inner.borrow().replicas())
+        to_js(&self.shared().borrow().replicas())
     }
 
     /// Changes on their way between replicas, soonest first (at most `n`, default 200):
@@ -630,7 +661,7 @@ impl Registry {
         #[wasm_bindgen(unchecked_optional_param_type = "number | null")] n: JsValue,
     ) -> Result<JsValue, JsValue> {
         let n = opt_whole_arg(&n, "n", ErrorCode::InvalidArgument)?.unwrap_or(200);
-        to_js(&self.inner.borrow().replication_in_flight(n.min(10_000) as usize))
+        to_js(&self.shared().borrow().replication_in_flight(n.min(10_000) as usize))
     }
 
     /// Adds a client in `region`: `{name, region, dnsCache?, identity?}`. A handle from
@@ -654,7 +685,7 @@ impl Registry {
     }
 
     pub fn clients(&self) -> Result<JsValue, JsValue> {
-        to_js(&self.inner.borrow().clients())
+        to_js(&self.shared().borrow().clients())
     }
 
     /// A client's push, one routed request at a time: `{client, requests: [{request, region,
@@ -758,7 +789,7 @@ impl Registry {
 
     /// `{accounts: [{name, logicalBytes, sealedBytes, records}], totalLogicalBytes, …}`.
     pub fn usage(&self) -> Result<JsValue, JsValue> {
-        to_js(&self.inner.borrow().usage())
+        to_js(&self.shared().borrow().usage())
     }
 
     /// Storage per repository, a page at a time in catalog order: `{repositories: [{name, tags,
@@ -779,7 +810,7 @@ impl Registry {
     /// wrappedKey, ciphertext, logicalBytes}`, bytes as `Uint8Array`.
     #[wasm_bindgen(js_name = storageRecords)]
     pub fn storage_records(&self) -> Result<JsValue, JsValue> {
-        to_js(&self.inner.borrow().storage_records())
+        to_js(&self.shared().borrow().storage_records())
     }
 
     /// A blob's sealed form beside the first bytes of its plaintext.
@@ -811,7 +842,7 @@ impl Registry {
     /// failure, uncopiedRecords, uncopiedBytes, windowMs, lostRecords, lostBytes}]}`.
     #[wasm_bindgen(js_name = geoStorage)]
     pub fn geo_storage(&self) -> Result<JsValue, JsValue> {
-        to_js(&self.inner.borrow().geo_storage())
+        to_js(&self.shared().borrow().geo_storage())
     }
 
     /// Sets how long after a write its copy reaches the paired region (at most 30 days).
@@ -898,7 +929,7 @@ impl Registry {
 
     /// The fault timeline: `[{id, fault, text, colour, startsAtMs, endsAtMs, state, healedAtMs}]`.
     pub fn faults(&self) -> Result<JsValue, JsValue> {
-        to_js(&self.inner.borrow().faults())
+        to_js(&self.shared().borrow().faults())
     }
 
     /// The event log, oldest first: `{seq, atMs, kind, text, …}`; from sequence number `from`
@@ -910,7 +941,8 @@ impl Registry {
     ) -> Result<JsValue, JsValue> {
         let from = opt_whole_arg(&from, "from", ErrorCode::InvalidArgument)?.unwrap_or(0);
         let n = opt_whole_arg(&n, "n", ErrorCode::InvalidArgument)?.unwrap_or(u64::MAX);
-        let r = self.inner.borrow();
+        let reg = self.shared();
+        let r = reg.borrow();
         let events: Vec<&engine::Event> =
             r.events().filter(|e| e.seq >= from).take(n.min(usize::MAX as u64) as usize).collect();
         to_js(&events)
@@ -919,7 +951,7 @@ impl Registry {
     /// `{tier, storageEra, includedBytes, limitBytes}`.
     #[wasm_bindgen(js_name = tier)]
     pub fn tier_view(&self) -> Result<JsValue, JsValue> {
-        to_js(&self.inner.borrow().tier())
+        to_js(&self.shared().borrow().tier())
     }
 
     /// Changes the tier ('Basic', 'Standard', 'Premium') with no downtime; a downgrade whose
@@ -936,7 +968,7 @@ impl Registry {
     /// The daily cost now, in integer micro-dollars: `{tier, billedBytes, overageBytes,
     /// tierFeeMicroUsd, overageMicroUsd, totalMicroUsdPerDay, priceSource}`.
     pub fn cost(&self) -> Result<JsValue, JsValue> {
-        to_js(&self.inner.borrow().cost())
+        to_js(&self.shared().borrow().cost())
     }
 
     /// The request-rate limits in force: `{model, burstSeconds, categories: [{category, name,
@@ -944,7 +976,7 @@ impl Registry {
     /// identities, downloadBytesPerS, uploadBytesPerS}`.
     #[wasm_bindgen(js_name = rateLimits)]
     pub fn rate_limits(&self) -> Result<JsValue, JsValue> {
-        to_js(&self.inner.borrow().throttle_view())
+        to_js(&self.shared().borrow().throttle_view())
     }
 
     /// A cluster scaling out: `nodes` (1–10,000) clients pull the image at once (2 + layers reads each),
@@ -982,7 +1014,7 @@ impl Registry {
     /// pendingAdoption}`.
     #[wasm_bindgen(js_name = keyVault)]
     pub fn key_vault(&self) -> Result<JsValue, JsValue> {
-        to_js(&self.inner.borrow().key_vault())
+        to_js(&self.shared().borrow().key_vault())
     }
 
     /// Creates a new version of the customer-managed key in its vault.
@@ -1050,13 +1082,13 @@ impl Registry {
         #[wasm_bindgen(unchecked_optional_param_type = "number | null")] n: JsValue,
     ) -> Result<JsValue, JsValue> {
         let n = opt_whole_arg(&n, "n", ErrorCode::InvalidArgument)?.unwrap_or(100);
-        to_js(&self.inner.borrow().retention_view(n.min(10_000) as usize))
+        to_js(&self.shared().borrow().retention_view(n.min(10_000) as usize))
     }
 
     /// Webhooks, private endpoints and content trust: `{tier, webhooks: [{name, actions, scope,
     /// delivered, recent}], webhooksMax, privateEndpoints, privateEndpointsMax, contentTrust}`.
     pub fn features(&self) -> Result<JsValue, JsValue> {
-        to_js(&self.inner.borrow().features())
+        to_js(&self.shared().borrow().features())
     }
 
     /// Adds a webhook (2 / 10 / 500 per tier) for `actions` (["push", "delete"]), optionally
@@ -1140,7 +1172,7 @@ impl Registry {
         #[wasm_bindgen(unchecked_optional_param_type = "number | null")] n: JsValue,
     ) -> Result<JsValue, JsValue> {
         let n = opt_whole_arg(&n, "n", ErrorCode::InvalidArgument)?.unwrap_or(100);
-        to_js(&self.inner.borrow().soft_delete_view(n.min(10_000) as usize))
+        to_js(&self.shared().borrow().soft_delete_view(n.min(10_000) as usize))
     }
 
     /// Restores `repo:tag` → `digest` from the soft-delete bin; `force` overwrites a tag that
@@ -1197,12 +1229,12 @@ impl Registry {
     /// same hash here and natively.
     #[wasm_bindgen(js_name = eventLogHash)]
     pub fn event_log_hash(&self) -> String {
-        self.inner.borrow().event_log_hash()
+        self.shared().borrow().event_log_hash()
     }
 
     /// The virtual time, in milliseconds since the registry was created.
     pub fn now(&self) -> f64 {
-        self.inner.borrow().now().0 as f64
+        self.shared().borrow().now().0 as f64
     }
 
     /// Moves the virtual clock forward by `ms`, running every job due meanwhile (garbage
@@ -1243,7 +1275,7 @@ impl Registry {
         #[wasm_bindgen(unchecked_optional_param_type = "number | null")] n: JsValue,
     ) -> Result<JsValue, JsValue> {
         let n = opt_whole_arg(&n, "n", ErrorCode::InvalidArgument)?.unwrap_or(100);
-        to_js(&self.inner.borrow().pending_jobs(n.min(10_000) as usize))
+        to_js(&self.shared().borrow().pending_jobs(n.min(10_000) as usize))
     }
 
     /// The registry's tagged images (or one repository's) as an OCI image layout in a tar
@@ -1255,7 +1287,8 @@ impl Registry {
         #[wasm_bindgen(unchecked_optional_param_type = "string | null")] repo: JsValue,
     ) -> Result<JsValue, JsValue> {
         let repo = opt_string_arg(&repo, "repo")?;
-        let export = self.inner.borrow().export_oci_layout(repo.as_deref()).map_err(|e| to_js_error(&e))?;
+        let export =
+            self.shared().borrow().export_oci_layout(repo.as_deref()).map_err(|e| to_js_error(&e))?;
         let out = js_sys::Object::new();
         let _ =
             js_sys::Reflect::set(&out, &"bytes".into(), &js_sys::Uint8Array::from(export.bytes.as_slice()));
@@ -1329,14 +1362,14 @@ impl Registry {
     /// writes, lagMs: [per replica], pushesOk, pushesFailed, pullsOk, pullsFailed, stalePulls}],
     /// regions, includedBytes, limitBytes, readsPerMinuteLimit, writesPerMinuteLimit, everyMs}`.
     pub fn metrics(&self) -> Result<JsValue, JsValue> {
-        to_js(&self.inner.borrow().metrics())
+        to_js(&self.shared().borrow().metrics())
     }
 
     /// The session as JSON text: how the registry was made, every call since with its virtual
     /// time, and the uploaded bytes. `Registry.loadSession(text)` replays it to the same state.
     #[wasm_bindgen(js_name = saveSession)]
     pub fn save_session(&self) -> Result<String, JsValue> {
-        self.inner.borrow().save_session().map_err(|e| to_js_error(&e))
+        self.shared().borrow().save_session().map_err(|e| to_js_error(&e))
     }
 
     /// A registry replayed from a saved session; refused whole (with the reason) if the text is
@@ -1368,7 +1401,8 @@ impl Registry {
     /// commands: [{do, ...}]}]}`.
     #[wasm_bindgen(js_name = sessionLog)]
     pub fn session_log(&self) -> Result<JsValue, JsValue> {
-        let r = self.inner.borrow();
+        let reg = self.shared();
+        let r = reg.borrow();
         let j = r.journal();
         #[derive(Serialize)]
         struct Log<'a> {
@@ -1383,7 +1417,7 @@ impl Registry {
     /// Where the registry is in its run: `{nowMs, presentMs, inPast, entries, checkpoints,
     /// fork: {atMs, droppedEntries} | null}`.
     pub fn history(&self) -> Result<JsValue, JsValue> {
-        to_js(&self.inner.borrow().history_view())
+        to_js(&self.shared().borrow().history_view())
     }
 
     /// Shows the registry as it was at virtual time `ms` (rebuilt from checkpoints and the
@@ -1419,7 +1453,7 @@ impl Registry {
 
     /// Recounts all accounting from scratch; throws if any kept number differs (a bug).
     pub fn audit(&self) -> Result<(), JsValue> {
-        self.inner.borrow().audit().map_err(|e| {
+        self.shared().borrow().audit().map_err(|e| {
             to_js_error(&RegistryError::new(ErrorCode::Unknown, format!("accounting audit failed: {e}")))
         })
     }

@@ -23,6 +23,7 @@ const SAME_ALLOWED: &[(&str, &[Lang])] = &[
     ("nonce", &[Lang::Nl, Lang::Fr]),
     ("bit", &[Lang::Nl, Lang::Fr]),
     ("ok", &[Lang::Nl, Lang::Fr]),
+    ("{0} session|{0} sessions", &[Lang::Fr]),
     ("Oracle", &[Lang::Fr]),
     ("Partition", &[Lang::Fr]),
     ("Europe", &[Lang::Fr]),

@@ -10,8 +10,16 @@
 //!   text, after a fork, or for a new registry, it saves the whole text again and drops the parts
 //!   (a snapshot), in one transaction, so a failed write (a full quota) leaves the copy saved
 //!   before, text and parts, intact;
-//! - when the page opens it replays the saved copy (or a share link in the address), and a copy
-//!   it could not or did not restore is kept, for download, under a second key;
+//! - the page shows one session at a time; whatever replaces it (a share link, an import, a new
+//!   registry, a story, a kept session brought back) sets the one it replaces aside whole, under
+//!   a key of its own (`kept:…`), in the same transaction that saves the new one, unless it holds
+//!   nothing done (no action). Kept sessions are listed in the panel, each to restore in one click
+//!   (the one shown is set aside in turn), download, or delete (asked first): nothing saved goes
+//!   unless the person says so;
+//! - when the page opens it replays the saved copy (or a share link in the address: the saved
+//!   copy is set aside first, and a refused link changes nothing); a copy it could not restore is
+//!   set aside too. Until the saved copy is restored the page says so at the top with its
+//!   progress, and refuses changes in words (`ui::session_busy`) rather than drop them;
 //! - "Export session" downloads the text, "Import session" reads one (checked by the engine
 //!   before anything changes, then replaces the registry once confirmed);
 //! - a share link carries the text deflated in the address's fragment: `#s=` and the base64url of
@@ -20,9 +28,11 @@
 //!
 //! Nothing here panics on what it reads: storage, files and links are all refused in words.
 
+mod idb;
+mod kept;
+mod tail;
+
 use std::cell::RefCell;
-use std::collections::hash_map::DefaultHasher;
-use std::hash::{Hash, Hasher};
 use std::rc::Rc;
 
 use base64::Engine as _;
@@ -30,8 +40,11 @@ use js_sys::{Function, Promise, Reflect};
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::{JsFuture, spawn_local};
-use web_sys::{Event, IdbDatabase, IdbOpenDbRequest, IdbRequest, IdbTransaction, IdbTransactionMode};
+use web_sys::{Event, IdbDatabase};
 use yew::{Reducible, UseReducerDispatcher};
+
+use idb::{Batch, get, get_parts, open_db, put};
+pub use kept::{KeptInfo, describe};
 
 use super::format::counted;
 use super::state::{Action, State, UiError, quiet};
@@ -44,9 +57,11 @@ pub const DB_NAME: &str = "stowage";
 pub const STORE: &str = "sessions";
 /// The session the page saves as it goes.
 pub const CURRENT: &str = "current";
-/// A saved copy the page did not restore (refused, or set aside for a share link), kept for
-/// download until the person deletes it.
+/// Where an older page kept the one copy it set aside (read as one of the kept sessions).
 pub const KEPT: &str = "kept";
+/// Sessions set aside (refused, or replaced by a link, an import, a new registry or a story),
+/// each under `kept:` and the time it was set aside, kept until the person deletes them.
+pub const KEPT_PREFIX: &str = "kept:";
 /// The longest fragment a share link may have (`s=` and its data).
 pub const LINK_FRAGMENT_MAX: usize = 64 * 1024;
 /// The most session text a link may declare and inflate to (a bound against deflate bombs).
@@ -62,8 +77,9 @@ const PARTS_MAX: usize = 64;
 fn part_key(seq: usize) -> String {
     format!("part:{seq:06}")
 }
-/// Saves are at least this far apart (and four times as far as the last one took).
-const SAVE_GAP_MS: f64 = 1000.0;
+/// Saves are at least this far apart (and four times as far as the last one took): with the
+/// poll below, a change is stored within a second of being made.
+const SAVE_GAP_MS: f64 = 700.0;
 /// How often the page looks for a change to save.
 const POLL_MS: i32 = 250;
 
@@ -124,11 +140,23 @@ pub struct SaveInfo {
     pub at: String,
 }
 
-/// A saved copy the page did not restore, kept for download.
+/// Why changes wait: the page is opening its saved session, or replaying one.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct KeptInfo {
-    pub why: Msg,
-    pub text_bytes: u64,
+pub enum Busy {
+    Opening,
+    Restoring { bytes: u64, percent: u64 },
+}
+
+impl Busy {
+    /// What the page says at the top, and to a change it refuses meanwhile.
+    pub fn words(&self) -> Msg {
+        match self {
+            Busy::Opening => Msg::key("keep.busy_opening"),
+            Busy::Restoring { bytes, percent } => {
+                say("keep.busy_restoring", [Arg::Size(*bytes), plain(percent)])
+            }
+        }
+    }
 }
 
 /// The share link made last.
@@ -171,7 +199,12 @@ pub struct Keep {
     pub persisted: Option<bool>,
     /// The browser's estimate: bytes used by this site and its quota.
     pub estimate: Option<(u64, u64)>,
-    pub kept: Option<KeptInfo>,
+    /// Sessions set aside in this browser, oldest first.
+    pub kept: Vec<KeptInfo>,
+    /// The kept session the person asked to delete, waiting for "delete" or "keep".
+    pub forget_ask: Option<String>,
+    /// Why changes wait now (None: they don't).
+    pub busy: Option<Busy>,
     pub link: Option<LinkView>,
     pub link_note: Option<Line>,
     pub import: Option<ImportView>,
@@ -192,7 +225,9 @@ pub enum KeepAction {
     SaveFailed(Msg),
     Persisted(bool),
     Estimate(u64, u64),
-    Kept(Option<KeptInfo>),
+    Kept(Vec<KeptInfo>),
+    AskForget(Option<String>),
+    Busy(Option<Busy>),
     Link(LinkView),
     LinkNote(Line),
     Import(Option<ImportView>),
@@ -220,6 +255,8 @@ impl Reducible for Keep {
             KeepAction::Persisted(granted) => k.persisted = Some(granted),
             KeepAction::Estimate(usage, quota) => k.estimate = Some((usage, quota)),
             KeepAction::Kept(kept) => k.kept = kept,
+            KeepAction::AskForget(key) => k.forget_ask = key,
+            KeepAction::Busy(busy) => k.busy = busy,
             KeepAction::Link(link) => {
                 k.link = Some(link);
                 k.link_note = None;
@@ -248,8 +285,13 @@ pub enum KeepUi {
     Import(Vec<web_sys::File>),
     ConfirmImport,
     CancelImport,
-    DownloadKept,
-    ForgetKept,
+    /// A kept session (by key): replayed and shown, the one shown set aside in its place.
+    RestoreKept(String),
+    DownloadKept(String),
+    /// Asks before deleting a kept session; `ForgetKept` deletes it, `CancelForget` keeps it.
+    AskForget(String),
+    CancelForget,
+    ForgetKept(String),
 }
 
 // ---- the driver: the one place that holds the database and the dispatchers ---------------
@@ -260,16 +302,27 @@ struct Driver {
     db: Option<IdbDatabase>,
     /// Saving starts once the page has decided what it opened with (restored or clean).
     ready: bool,
-    /// The fingerprint of what `CURRENT` holds as this page wrote or read it.
-    saved_fp: Option<u64>,
-    /// The fingerprint of a state whose save failed: tried again only after the next change.
-    failed_fp: Option<u64>,
+    /// The registry whose session `CURRENT` holds, and its edit count (`Registry::edits`) when
+    /// saved: a save is due when the live registry or its count differs (None: nothing saved).
+    saved: Option<(Rc<RefCell<Registry>>, u64)>,
+    /// The registry (its address) and edit count whose save failed: tried again only after the
+    /// next change.
+    failed: Option<(usize, u64)>,
+    /// Registries the page replaced since the last whole save, each holding something done: set
+    /// aside in the transaction that saves the one that replaced them.
+    replaced: Vec<Rc<RefCell<Registry>>>,
+    /// Why the next replacement happens, when the new registry's origin does not say (a link, an
+    /// import, a kept session brought back).
+    replace_why: Option<Msg>,
+    /// The kept session being brought back: its key goes in the transaction that saves it.
+    restoring_kept: Option<String>,
+    /// The kept sessions, as the panel lists them.
+    kept: Vec<KeptInfo>,
     saving: bool,
     next_save_at: f64,
     persist_asked: bool,
     keep: Option<UseReducerDispatcher<Keep>>,
     page: Option<UseReducerDispatcher<State>>,
-    kept_text: Option<Rc<String>>,
     /// An imported session checked and replayed, waiting for "replace": its file and registry.
     pending_import: Option<(String, Registry)>,
     /// The copy saved last: when and how big (for the failure message).
@@ -287,6 +340,8 @@ struct SavedLog {
     parts: usize,
     part_bytes: u64,
     text_bytes: u64,
+    /// The `savedAt` of the whole text under `CURRENT` (what a tail kept at unload follows).
+    whole_at: f64,
 }
 
 thread_local! {
@@ -334,6 +389,7 @@ fn install_listeners() {
     let hidden = Closure::<dyn FnMut(Event)>::new(|_: Event| {
         if web_sys::window().and_then(|w| w.document()).is_some_and(|d| d.hidden()) {
             autosave(true);
+            tail::stash();
         }
     });
     if let Some(document) = window.document() {
@@ -341,33 +397,81 @@ fn install_listeners() {
             document.add_event_listener_with_callback("visibilitychange", hidden.as_ref().unchecked_ref());
     }
     hidden.forget();
-    let leaving = Closure::<dyn FnMut(Event)>::new(|_: Event| autosave(true));
+    // IndexedDB writes still open when the page goes are aborted with it: what they carry is
+    // also kept, synchronously, in localStorage (`tail`), and put in IndexedDB when it reopens.
+    let leaving = Closure::<dyn FnMut(Event)>::new(|_: Event| {
+        autosave(true);
+        tail::stash();
+    });
     let _ = window.add_event_listener_with_callback("pagehide", leaving.as_ref().unchecked_ref());
     leaving.forget();
+    // A share link pasted into this tab's address changes only the fragment: the page opens it
+    // as it opens any link, from the start (the session shown is saved, then set aside).
+    let linked = Closure::<dyn FnMut(Event)>::new(|_: Event| {
+        let Some(window) = web_sys::window() else { return };
+        if window.location().hash().is_ok_and(|h| h.starts_with("#s=")) {
+            autosave(true);
+            tail::stash();
+            let _ = window.location().reload();
+        }
+    });
+    let _ = window.add_event_listener_with_callback("hashchange", linked.as_ref().unchecked_ref());
+    linked.forget();
 }
 
 // ---- saving ---------------------------------------------------------------------------------
 
-/// A cheap fingerprint of everything the session text depends on.
-fn fingerprint(r: &Registry) -> u64 {
-    let mut h = DefaultHasher::new();
-    let j = r.journal();
-    serde_json::to_string(&j.origin).unwrap_or_default().hash(&mut h);
-    j.entries.len().hash(&mut h);
-    if let Some(last) = j.entries.last() {
-        serde_json::to_string(last).unwrap_or_default().hash(&mut h);
-    }
-    j.blobs.len().hash(&mut h);
-    r.now().0.hash(&mut h);
-    r.last_event_seq().hash(&mut h);
-    r.event_log_hash().hash(&mut h);
-    h.finish()
+/// The live registry and its edit count, if it is not what `CURRENT` holds (nor a state
+/// whose save just failed): what the next save writes.
+fn unsaved() -> Option<(Rc<RefCell<Registry>>, u64)> {
+    let reg = super::live_registry()?;
+    let (edits, pristine) = {
+        let r = reg.try_borrow().ok()?;
+        (r.edits(), pristine(&r))
+    };
+    let at = (Rc::as_ptr(&reg) as usize, edits);
+    let due = with_driver(|d| {
+        let same = d.saved.as_ref().is_some_and(|(s, e)| Rc::ptr_eq(s, &reg) && *e == edits);
+        // A page that never saved, showing the registry every page opens with, has nothing to
+        // keep yet (and must not write over a copy it could not restore, set aside or not).
+        let nothing = d.saved.is_none() && pristine && d.replaced.is_empty();
+        !same && !nothing && d.failed != Some(at)
+    });
+    due.then_some((reg, edits))
 }
 
-fn live_fingerprint() -> Option<u64> {
-    let reg = super::live_registry()?;
-    let r = reg.try_borrow().ok()?;
-    Some(fingerprint(&r))
+/// Whether nothing was done to `r` and it is the registry a page opens with.
+fn pristine(r: &Registry) -> bool {
+    use crate::engine::journal::Origin;
+    use crate::engine::scenario::RegistrySpec;
+    let default = RegistrySpec::from_options(&crate::engine::RegistryOptions::default());
+    r.history_view().entries == 0
+        && matches!(&r.journal().origin, Some(Origin::Options { registry }) if *registry == default)
+}
+
+/// The page replaced its registry: the one it replaced is set aside at the next save if
+/// anything was done to it (called by `ui::set_live_registry`).
+pub fn replaced(old: Rc<RefCell<Registry>>) {
+    let worked = old.try_borrow().is_ok_and(|r| r.history_view().entries > 0);
+    if worked {
+        with_driver(|d| {
+            if !d.replaced.iter().any(|r| Rc::ptr_eq(r, &old)) {
+                d.replaced.push(old);
+            }
+        });
+    }
+}
+
+/// Says why the page is about to replace its registry (the session shown is set aside with
+/// these words), when the new registry's origin does not say it.
+pub fn replacing(why: Msg) {
+    with_driver(|d| d.replace_why = Some(why));
+}
+
+/// Changes wait (the page says why at the top, and refuses them in words), or no longer do.
+fn set_busy(busy: Option<Busy>) {
+    super::set_session_busy(busy.as_ref().map(Busy::words));
+    keep(KeepAction::Busy(busy));
 }
 
 impl SaveInfo {
@@ -390,9 +494,10 @@ impl SaveInfo {
     }
 }
 
-/// What one save writes: the whole text (dropping the parts) or a part after them.
+/// What one save writes: the whole text (dropping the parts, and setting aside the sessions
+/// the page replaced since) or a part after them.
 enum Write {
-    Whole { text: String, mark: SavedMark },
+    Whole { text: String, mark: SavedMark, aside: Vec<kept::Aside> },
     Part { seq: usize, text: String, mark: SavedMark },
 }
 
@@ -407,13 +512,10 @@ fn autosave(urgent: bool) {
     if !go {
         return;
     }
-    let Some(reg) = super::live_registry() else { return };
-    let (fp, write, info) = {
+    let Some((reg, edits)) = unsaved() else { return };
+    let at = (Rc::as_ptr(&reg) as usize, edits);
+    let (write, info) = {
         let Ok(r) = reg.try_borrow() else { return };
-        let fp = fingerprint(&r);
-        if with_driver(|d| d.saved_fp == Some(fp) || d.failed_fp == Some(fp)) {
-            return;
-        }
         // A part, if the log saved is this registry's and the parts are not due to be merged.
         let log = with_driver(|d| {
             d.log
@@ -439,15 +541,15 @@ fn autosave(urgent: bool) {
             }
             Ok(None) => r.save_session_marked().map(|(text, mark)| {
                 let info = SaveInfo::of(&r, text.len(), wall_time());
-                (Write::Whole { text, mark }, info)
+                (Write::Whole { text, mark, aside: kept::asides(&reg) }, info)
             }),
             Err(e) => Err(e),
         };
         match write {
-            Ok((write, info)) => (fp, write, info),
+            Ok(w) => w,
             Err(e) => {
                 drop(r);
-                with_driver(|d| d.failed_fp = Some(fp));
+                with_driver(|d| d.failed = Some(at));
                 return save_failed(say("keep.engine_write", [e.text.into()]));
             }
         }
@@ -459,28 +561,40 @@ fn autosave(urgent: bool) {
         return;
     };
     let weak = Rc::downgrade(&reg);
-    drop(reg);
     spawn_local(async move {
+        let mut set_aside = vec![];
         let (result, log) = match write {
-            Write::Whole { text, mark } => {
+            Write::Whole { text, mark, aside } => {
                 let record = record_of(&info, &text, "stowage-session-record");
                 let text_bytes = text.len() as u64;
+                let whole_at =
+                    Reflect::get(&record, &"savedAt".into()).ok().and_then(|v| v.as_f64()).unwrap_or(0.0);
                 drop(text);
-                let result = put_whole(&db, &record).await;
-                (result, SavedLog { registry: weak, mark, parts: 0, part_bytes: 0, text_bytes })
+                let mut batch = Batch::whole(record);
+                for a in &aside {
+                    batch.puts.push((a.info.key.clone(), a.record.clone()));
+                }
+                if let Some(key) = with_driver(|d| d.restoring_kept.clone()) {
+                    batch.deletes.push(key);
+                }
+                let result = idb::write(&db, batch).await;
+                set_aside = aside;
+                (result, SavedLog { registry: weak, mark, parts: 0, part_bytes: 0, text_bytes, whole_at })
             }
             Write::Part { seq, text, mark } => {
                 let record = record_of(&info, &text, "stowage-session-part-record");
                 let part_bytes = text.len() as u64;
                 let result = put(&db, &part_key(seq), &record).await;
-                let (base, before) =
-                    with_driver(|d| d.log.as_ref().map_or((0, 0), |l| (l.text_bytes, l.part_bytes)));
+                let (base, before, whole_at) = with_driver(|d| {
+                    d.log.as_ref().map_or((0, 0, 0.0), |l| (l.text_bytes, l.part_bytes, l.whole_at))
+                });
                 let log = SavedLog {
                     registry: weak,
                     mark,
                     parts: seq,
                     part_bytes: before + part_bytes,
                     text_bytes: base,
+                    whole_at,
                 };
                 (result, log)
             }
@@ -489,20 +603,22 @@ fn autosave(urgent: bool) {
         let first_failure = with_driver(|d| {
             d.saving = false;
             d.next_save_at = perf_now() + SAVE_GAP_MS.max(took * 4.0);
-            let first = d.failed_fp.is_none();
+            let first = d.failed.is_none();
             match &result {
                 Ok(()) => {
-                    d.saved_fp = Some(fp);
-                    d.failed_fp = None;
+                    d.saved = Some((reg, edits));
+                    d.failed = None;
                     d.last_saved = Some(info.clone());
                     d.log = Some(log);
                 }
-                Err(_) => d.failed_fp = Some(fp),
+                Err(_) => d.failed = Some(at),
             }
             first
         });
         match result {
             Ok(()) => {
+                tail::forget();
+                kept::saved_aside(set_aside);
                 keep(KeepAction::Saved(info));
                 spawn_local(storage_facts(true));
             }
@@ -613,6 +729,7 @@ async fn storage_facts(after_save: bool) {
 // ---- restoring --------------------------------------------------------------------------------
 
 async fn open_and_restore() {
+    set_busy(Some(Busy::Opening));
     let link = take_link();
     let db = match open_db().await {
         Ok(db) => Some(db),
@@ -629,13 +746,16 @@ async fn open_and_restore() {
         keep(KeepAction::Unavailable(Msg::key("keep.other_tab")));
     }
     spawn_local(storage_facts(false));
-    let (saved, kept) = match &db {
-        Some(db) => (get(db, CURRENT).await, get(db, KEPT).await),
-        None => (Ok(None), Ok(None)),
-    };
-    if let Ok(Some(kept)) = kept {
-        remember_kept(&kept, None);
+    if let Some(db) = &db {
+        if !with_driver(|d| d.follower) {
+            tail::apply(db).await;
+        }
+        kept::load_list(db).await;
     }
+    let saved = match &db {
+        Some(db) => get(db, CURRENT).await,
+        None => Ok(None),
+    };
     let saved = match saved {
         Ok(v) => v,
         Err(why) => {
@@ -643,29 +763,40 @@ async fn open_and_restore() {
             None
         }
     };
+    let parts = match (&db, &saved) {
+        (Some(db), Some(_)) => get_parts(db).await,
+        _ => Ok(vec![]),
+    };
+    let mut refused = None;
     if let Some(payload) = link {
-        if let (Some(db), Some(record), false) = (&db, &saved, with_driver(|d| d.follower)) {
-            set_aside(db, record, Msg::key("keep.kept_for_link")).await;
+        match open_link(db.as_ref(), &payload, saved.as_ref(), &parts).await {
+            Ok(()) => return,
+            Err(e) => refused = Some(e),
         }
-        return open_link(&payload).await;
     }
     match saved {
-        Some(record) => {
-            let parts = match &db {
-                Some(db) => get_parts(db).await,
-                None => Ok(vec![]),
-            };
-            restore_saved(db, record, parts).await
-        }
-        None => ready(live_fingerprint()),
+        Some(record) => restore_saved(db, record, parts).await,
+        None => ready(false),
+    }
+    // The refused link is said last, over what the restore said.
+    if let Some(e) = refused {
+        page(Action::Fail(e));
     }
 }
 
-fn ready(saved_fp: Option<u64>) {
+/// Saving may start: `CURRENT` holds the session shown (`restored`: the live registry was
+/// just replayed from it), or nothing of it yet (the next poll saves it whole).
+fn ready(restored: bool) {
+    let live = super::live_registry();
+    let edits = live.as_ref().and_then(|r| r.try_borrow().ok().map(|r| r.edits()));
     with_driver(|d| {
         d.ready = true;
-        d.saved_fp = saved_fp;
+        d.saved = match (restored, live, edits) {
+            (true, Some(live), Some(edits)) => Some((live, edits)),
+            _ => None,
+        };
     });
+    set_busy(None);
 }
 
 /// Lets the browser paint ("restoring…") before a replay that holds the page.
@@ -691,6 +822,8 @@ async fn restore_saved(db: Option<IdbDatabase>, record: JsValue, parts: Result<V
         e.text = why;
         e
     };
+    // What is set aside if it cannot be restored: the text with its parts, merged if they can be.
+    let whole = kept::merged(&record, &parts);
     let text = Reflect::get(&record, &"text".into()).ok().and_then(|t| t.as_string());
     let Some(text) = text else {
         let e = invalid(Msg::key("keep.no_text"));
@@ -713,7 +846,7 @@ async fn restore_saved(db: Option<IdbDatabase>, record: JsValue, parts: Result<V
     });
     let parts = match parts {
         Ok(parts) => parts,
-        Err(why) => return refuse_saved(db, record, Some(text), invalid(why)).await,
+        Err(why) => return refuse_saved(db, whole, Some(text), invalid(why)).await,
     };
     let total = text.len() as u64 + parts.iter().map(|p| p.len() as u64).sum::<u64>();
     keep(KeepAction::Opened(Line::info(say("keep.restoring", [Arg::Size(total)]))));
@@ -726,24 +859,14 @@ async fn restore_saved(db: Option<IdbDatabase>, record: JsValue, parts: Result<V
         Ok(r) => {
             let info = SaveInfo::of_parts(&r, total, parts.len(), at.unwrap_or_default());
             let words = restored_words(Msg::key("keep.restored"), &r);
-            ready(Some(fingerprint(&r)));
             with_driver(|d| d.last_saved = Some(info.clone()));
             page(Action::Adopt { registry: Box::new(r), note: words.clone() });
+            ready(true);
             keep(KeepAction::Restored { line: Line::ok(words), ms, saved: Some(info) });
         }
         Err(e) => {
-            // Kept as one session text: the parts merged in, when they can be (else the text).
-            let record = match Registry::merge_session_parts(&text, &parts) {
-                Ok(merged) if !parts.is_empty() => {
-                    let copy = js_sys::Object::assign(&js_sys::Object::new(), record.unchecked_ref());
-                    let _ = Reflect::set(&copy, &"text".into(), &merged.as_str().into());
-                    let _ = Reflect::set(&copy, &"parts".into(), &0.into());
-                    copy.into()
-                }
-                _ => record,
-            };
-            let text = Reflect::get(&record, &"text".into()).ok().and_then(|t| t.as_string());
-            refuse_saved(db, record, text, e).await
+            let text = Reflect::get(&whole, &"text".into()).ok().and_then(|t| t.as_string());
+            refuse_saved(db, whole, text, e).await
         }
     }
 }
@@ -756,6 +879,7 @@ const RESTORE_SLICE_MS: f64 = 12.0;
 async fn restore_in_slices(text: &str, parts: &[String], total: u64) -> Result<Registry, RegistryError> {
     let mut restore = Registry::begin_restore(text, parts)?;
     let mut shown = 0;
+    set_busy(Some(Busy::Restoring { bytes: total, percent: 0 }));
     loop {
         let start = perf_now();
         while perf_now() - start < RESTORE_SLICE_MS {
@@ -770,6 +894,7 @@ async fn restore_in_slices(text: &str, parts: &[String], total: u64) -> Result<R
                 "keep.restoring_progress",
                 [Arg::Size(total), plain(percent)],
             ))));
+            set_busy(Some(Busy::Restoring { bytes: total, percent }));
         }
         next_frame().await;
     }
@@ -787,11 +912,13 @@ async fn next_frame() {
 
 async fn refuse_saved(db: Option<IdbDatabase>, record: JsValue, text: Option<String>, e: RegistryError) {
     let why = without_period(e.text);
-    if let Some(db) = &db {
-        set_aside(db, &record, say("keep.kept_refused", [why.clone().into()])).await;
-    } else {
-        remember_kept(&record, text.map(Rc::new));
-    }
+    let kept_safe = match &db {
+        Some(db) => kept::set_aside_saved(db, &record, say("keep.kept_refused", [why.clone().into()])).await,
+        None => {
+            kept::hold_unsaved(&record, text, say("keep.kept_refused", [why.clone().into()]));
+            false
+        }
+    };
     keep(KeepAction::Opened(Line::error(say("keep.refused_line", [why.clone().into()]))));
     page(Action::Fail(UiError {
         code: e.code.as_str().into(),
@@ -800,7 +927,8 @@ async fn refuse_saved(db: Option<IdbDatabase>, record: JsValue, text: Option<Str
         retry_after_s: None,
         aside: Some(Msg::key("keep.download_aside")),
     }));
-    ready(live_fingerprint());
+    // Saved over only once it is safely kept (else at the first change, as before).
+    ready(!kept_safe);
 }
 
 /// An engine's words without the full stop they may end with, to go inside a sentence. (Only a
@@ -809,29 +937,6 @@ fn without_period(m: Msg) -> Msg {
     match (m.key, m.args.as_slice()) {
         ("errors.untranslated", [Arg::Text(t)]) => Msg::from(t.trim_end_matches('.').to_string()),
         _ => m,
-    }
-}
-
-/// Keeps a saved copy the page does not restore under `KEPT`, and offers it for download. The
-/// record says why in English (`why`) and as a catalogue text (`whyText`), drawn in the
-/// page's language when the copy is offered again after a reload.
-async fn set_aside(db: &IdbDatabase, record: &JsValue, why: Msg) {
-    let o = js_sys::Object::new();
-    let _ = Reflect::set(&o, &"kind".into(), &"stowage-kept-record".into());
-    let _ = Reflect::set(&o, &"why".into(), &why.to_string().into());
-    let _ = Reflect::set(&o, &"whyText".into(), &msg_json(&why).to_string().into());
-    let _ = Reflect::set(&o, &"record".into(), record);
-    let o: JsValue = o.into();
-    // A tab that only reads (another tab holds the session) keeps it for download, not in storage.
-    if with_driver(|d| d.follower) {
-        return remember_kept(&o, None);
-    }
-    match put(db, KEPT, &o).await {
-        Ok(()) => remember_kept(&o, None),
-        Err(e) => {
-            remember_kept(&o, None);
-            keep(KeepAction::SaveFailed(say("keep.set_aside_failed", [why.into(), e.into()])));
-        }
     }
 }
 
@@ -903,28 +1008,6 @@ fn arg_of_json(a: &serde_json::Value, depth: usize) -> Option<Arg> {
         }
         _ => return None,
     })
-}
-
-/// Holds a kept copy's text for download and tells the panel.
-fn remember_kept(kept: &JsValue, text: Option<Rc<String>>) {
-    let field = |o: &JsValue, k: &str| Reflect::get(o, &k.into()).ok().filter(|v| !v.is_undefined());
-    let why = field(kept, "why").and_then(|w| w.as_string());
-    let why_text = field(kept, "whyText")
-        .and_then(|w| w.as_string())
-        .and_then(|w| serde_json::from_str::<serde_json::Value>(&w).ok())
-        .and_then(|w| msg_of_json(&w, 0));
-    let record = field(kept, "record").unwrap_or_else(|| kept.clone());
-    let text = text.or_else(|| {
-        let t = field(&record, "text").and_then(|t| t.as_string());
-        t.or_else(|| js_sys::JSON::stringify(&record).ok().and_then(|s| s.as_string())).map(Rc::new)
-    });
-    let Some(text) = text else { return };
-    let info = KeptInfo {
-        why: why_text.or_else(|| why.map(Msg::from)).unwrap_or_else(|| Msg::key("keep.kept_unknown")),
-        text_bytes: text.len() as u64,
-    };
-    with_driver(|d| d.kept_text = Some(text));
-    keep(KeepAction::Kept(Some(info)));
 }
 
 // ---- the share link -------------------------------------------------------------------------------
@@ -1003,9 +1086,16 @@ pub fn decode_link(payload: &str) -> Result<String, Msg> {
     String::from_utf8(text).map_err(|_| Msg::key("keep.link_not_utf8"))
 }
 
-async fn open_link(payload: &str) {
+/// Opens the link in the address: replayed first (a refused link changes nothing, in the page
+/// or in storage: the refusal, and the saved session is restored as if there had been no link),
+/// then the saved session is set aside whole, then the link's is shown.
+async fn open_link(
+    db: Option<&IdbDatabase>,
+    payload: &str,
+    saved: Option<&JsValue>,
+    parts: &Result<Vec<JsValue>, Msg>,
+) -> Result<(), UiError> {
     keep(KeepAction::Opened(Line::info(Msg::key("keep.opening_link"))));
-    page(Action::Note(Msg::key("keep.opening_link")));
     paint().await;
     let t0 = perf_now();
     let result = decode_link(payload).and_then(|text| {
@@ -1013,22 +1103,31 @@ async fn open_link(payload: &str) {
         Ok(r)
     });
     let ms = perf_now() - t0;
-    match result {
-        Ok(r) => {
-            let words = restored_words(say("keep.opened_link", [plain(r.name())]), &r);
-            // Not saved yet: the next poll saves it as this browser's session.
-            ready(None);
-            page(Action::Adopt { registry: Box::new(r), note: words.clone() });
-            keep(KeepAction::Restored { line: Line::ok(words), ms, saved: None });
-        }
-        Err(why) => {
-            keep(KeepAction::Opened(Line::error(say("keep.link_refused_line", [why.clone().into()]))));
-            let mut e = UiError::page("LINK_REFUSED", say("keep.link_refused", [why.into()]));
-            e.aside = Some(quiet());
-            page(Action::Fail(e));
-            ready(live_fingerprint());
+    let refused = |why: Msg| {
+        keep(KeepAction::Opened(Line::error(say("keep.link_refused_line", [why.clone().into()]))));
+        let key = if saved.is_some() { "keep.link_refused_kept" } else { "keep.link_refused" };
+        let mut e = UiError::page("LINK_REFUSED", say(key, [why.into()]));
+        e.aside = Some(quiet());
+        page(Action::Fail(e.clone()));
+        Err(e)
+    };
+    let r = match result {
+        Ok(r) => r,
+        Err(why) => return refused(why),
+    };
+    // The session saved in this browser is set aside, whole, before the link's replaces it.
+    if let (Some(db), Some(record), false) = (db, saved, with_driver(|d| d.follower)) {
+        let record = kept::merged(record, parts);
+        if !kept::set_aside_saved(db, &record, Msg::key("keep.kept_for_link")).await {
+            return refused(Msg::key("keep.link_not_set_aside"));
         }
     }
+    let words = restored_words(say("keep.opened_link", [plain(r.name())]), &r);
+    page(Action::Adopt { registry: Box::new(r), note: words.clone() });
+    // Not saved yet: the next poll saves it as this browser's session.
+    ready(false);
+    keep(KeepAction::Restored { line: Line::ok(words), ms, saved: None });
+    Ok(())
 }
 
 // ---- what the panel asks ---------------------------------------------------------------------
@@ -1049,8 +1148,7 @@ pub fn act(ui: KeepUi) {
             with_driver(|d| d.pending_import = None);
             keep(KeepAction::Import(Some(ImportView::Note(Line::info(Msg::key("keep.import_cancelled"))))));
         }
-        KeepUi::DownloadKept => download_kept(),
-        KeepUi::ForgetKept => spawn_local(forget_kept()),
+        other => kept::act(other),
     }
 }
 
@@ -1174,177 +1272,9 @@ fn confirm_import() {
     let Some((file, r)) = with_driver(|d| d.pending_import.take()) else { return };
     let words = restored_words(say("keep.imported", [plain(&file), plain(r.name())]), &r);
     let note = say("keep.replaced", [words.into()]);
+    with_driver(|d| d.replace_why = Some(say("keep.aside_import", [plain(&file)])));
     page(Action::Adopt { registry: Box::new(r), note: note.clone() });
     keep(KeepAction::Import(Some(ImportView::Note(Line::ok(note)))));
-}
-
-fn download_kept() {
-    let Some(text) = with_driver(|d| d.kept_text.clone()) else { return };
-    let filename = format!("stowage-kept-session-{}.json", wall_date());
-    if let Err(why) = super::browser::save(&filename, text.as_bytes()) {
-        keep(KeepAction::Exported(Line::error(say("keep.file_save_failed", [plain(&filename), why.into()]))));
-    }
-}
-
-async fn forget_kept() {
-    let db = with_driver(|d| {
-        d.kept_text = None;
-        d.db.clone()
-    });
-    if let (Some(db), false) = (db, with_driver(|d| d.follower)) {
-        let _ = delete(&db, KEPT).await;
-    }
-    keep(KeepAction::Kept(None));
-}
-
-// ---- IndexedDB, through web-sys -------------------------------------------------------------------
-
-/// A DOMException or error in words: `QuotaExceededError: …` (the browser's own words, as they
-/// are), with what a full quota means.
-fn words(e: &JsValue) -> Msg {
-    let field = |k: &str| Reflect::get(e, &k.into()).ok().and_then(|v| v.as_string()).unwrap_or_default();
-    let (name, message) = (field("name"), field("message"));
-    let own = match (name.is_empty(), message.is_empty()) {
-        (true, true) => match e.as_string() {
-            Some(s) => Msg::from(s),
-            None => Msg::key("keep.unknown_error"),
-        },
-        (false, true) => Msg::from(name.clone()),
-        (true, false) => Msg::from(message),
-        (false, false) => Msg::from(format!("{name}: {message}")),
-    };
-    if name == "QuotaExceededError" { say("keep.quota_full", [own.into()]) } else { own }
-}
-
-/// Waits for a request's success (its result) or error.
-async fn request_done(req: &IdbRequest) -> Result<JsValue, Msg> {
-    let mut settle: Option<(Function, Function)> = None;
-    let promise = Promise::new(&mut |resolve, reject| settle = Some((resolve, reject)));
-    let Some((resolve, reject)) = settle else { return Err(Msg::key("keep.cannot_wait")) };
-    let ok = Closure::<dyn FnMut(Event)>::new(move |_: Event| {
-        let _ = resolve.call0(&JsValue::NULL);
-    });
-    let bad = Closure::<dyn FnMut(Event)>::new(move |_: Event| {
-        let _ = reject.call0(&JsValue::NULL);
-    });
-    req.set_onsuccess(Some(ok.as_ref().unchecked_ref()));
-    req.set_onerror(Some(bad.as_ref().unchecked_ref()));
-    let outcome = JsFuture::from(promise).await;
-    req.set_onsuccess(None);
-    req.set_onerror(None);
-    match outcome {
-        Ok(_) => req.result().map_err(|e| words(&e)),
-        Err(_) => {
-            Err(req.error().ok().flatten().map_or_else(|| Msg::key("keep.request_failed"), |e| words(&e)))
-        }
-    }
-}
-
-/// Waits for a transaction to commit, or for why it was aborted.
-async fn transaction_done(tx: &IdbTransaction) -> Result<(), Msg> {
-    let mut settle: Option<(Function, Function)> = None;
-    let promise = Promise::new(&mut |resolve, reject| settle = Some((resolve, reject)));
-    let Some((resolve, reject)) = settle else { return Err(Msg::key("keep.cannot_wait")) };
-    let done = Closure::<dyn FnMut(Event)>::new(move |_: Event| {
-        let _ = resolve.call0(&JsValue::NULL);
-    });
-    let failed = Closure::<dyn FnMut(Event)>::new(move |_: Event| {
-        let _ = reject.call0(&JsValue::NULL);
-    });
-    tx.set_oncomplete(Some(done.as_ref().unchecked_ref()));
-    tx.set_onabort(Some(failed.as_ref().unchecked_ref()));
-    let outcome = JsFuture::from(promise).await;
-    tx.set_oncomplete(None);
-    tx.set_onabort(None);
-    match outcome {
-        Ok(_) => Ok(()),
-        Err(_) => Err(tx.error().map_or_else(|| Msg::key("keep.write_aborted"), |e| words(&e))),
-    }
-}
-
-async fn open_db() -> Result<IdbDatabase, Msg> {
-    let factory = web_sys::window()
-        .ok_or_else(|| Msg::key("notes.no_window"))?
-        .indexed_db()
-        .map_err(|e| words(&e))?
-        .ok_or_else(|| Msg::key("keep.no_indexed_db"))?;
-    let req: IdbOpenDbRequest = factory.open_with_u32(DB_NAME, 1).map_err(|e| words(&e))?;
-    let opening = req.clone();
-    let upgrade = Closure::<dyn FnMut(Event)>::new(move |_: Event| {
-        if let Ok(db) = opening.result().and_then(|d| d.dyn_into::<IdbDatabase>())
-            && !db.object_store_names().contains(STORE)
-        {
-            let _ = db.create_object_store(STORE);
-        }
-    });
-    req.set_onupgradeneeded(Some(upgrade.as_ref().unchecked_ref()));
-    let db = request_done(&req).await;
-    req.set_onupgradeneeded(None);
-    drop(upgrade);
-    db?.dyn_into::<IdbDatabase>().map_err(|_| Msg::key("keep.storage_did_not_open"))
-}
-
-async fn get(db: &IdbDatabase, key: &str) -> Result<Option<JsValue>, Msg> {
-    let tx = db.transaction_with_str(STORE).map_err(|e| words(&e))?;
-    let store = tx.object_store(STORE).map_err(|e| words(&e))?;
-    let req = store.get(&key.into()).map_err(|e| words(&e))?;
-    let value = request_done(&req).await?;
-    Ok((!value.is_undefined() && !value.is_null()).then_some(value))
-}
-
-/// Writes `value` under `key` in one transaction: all or nothing, so a failure (a full quota)
-/// leaves what the key held before.
-async fn put(db: &IdbDatabase, key: &str, value: &JsValue) -> Result<(), Msg> {
-    let tx = db.transaction_with_str_and_mode(STORE, IdbTransactionMode::Readwrite).map_err(|e| words(&e))?;
-    let store = tx.object_store(STORE).map_err(|e| words(&e))?;
-    if let Err(e) = store.put_with_key(value, &key.into()) {
-        let _ = tx.abort();
-        return Err(words(&e));
-    }
-    transaction_done(&tx).await
-}
-
-/// The part keys' range: `part:` followed by anything.
-fn parts_range() -> Result<web_sys::IdbKeyRange, Msg> {
-    web_sys::IdbKeyRange::bound(&"part:".into(), &"part:\u{10ffff}".into()).map_err(|e| words(&e))
-}
-
-/// Writes the whole session under `CURRENT` and drops the parts saved after the one before,
-/// in one transaction: all or nothing.
-async fn put_whole(db: &IdbDatabase, value: &JsValue) -> Result<(), Msg> {
-    let tx = db.transaction_with_str_and_mode(STORE, IdbTransactionMode::Readwrite).map_err(|e| words(&e))?;
-    let store = tx.object_store(STORE).map_err(|e| words(&e))?;
-    let range = match parts_range() {
-        Ok(r) => r,
-        Err(e) => {
-            let _ = tx.abort();
-            return Err(e);
-        }
-    };
-    if let Err(e) = store.put_with_key(value, &CURRENT.into()).and_then(|_| store.delete(&range)) {
-        let _ = tx.abort();
-        return Err(words(&e));
-    }
-    transaction_done(&tx).await
-}
-
-/// The parts saved after the whole text, in order (their records).
-async fn get_parts(db: &IdbDatabase) -> Result<Vec<JsValue>, Msg> {
-    let tx = db.transaction_with_str(STORE).map_err(|e| words(&e))?;
-    let store = tx.object_store(STORE).map_err(|e| words(&e))?;
-    let req = store.get_all_with_key(&parts_range()?.into()).map_err(|e| words(&e))?;
-    let all = request_done(&req).await?;
-    Ok(js_sys::Array::from(&all).iter().collect())
-}
-
-async fn delete(db: &IdbDatabase, key: &str) -> Result<(), Msg> {
-    let tx = db.transaction_with_str_and_mode(STORE, IdbTransactionMode::Readwrite).map_err(|e| words(&e))?;
-    let store = tx.object_store(STORE).map_err(|e| words(&e))?;
-    if let Err(e) = store.delete(&key.into()) {
-        let _ = tx.abort();
-        return Err(words(&e));
-    }
-    transaction_done(&tx).await
 }
 
 // ---- the wall clock, for file names and "saved at" only ----------------------------------------

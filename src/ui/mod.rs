@@ -70,6 +70,11 @@ fn app() -> Html {
                     dispatcher.dispatch(Action::FilesRead(read));
                 });
             }
+            Action::FetchScenario(_) if session_busy().is_some() => {
+                if let Some(why) = session_busy() {
+                    dispatcher.dispatch(Action::Fail(state::session_restoring(why)));
+                }
+            }
             Action::FetchScenario(file) => {
                 let dispatcher = dispatcher.clone();
                 dispatcher.dispatch(Action::FetchScenario(file.clone()));
@@ -95,7 +100,16 @@ fn app() -> Html {
     };
     html! {
         <ContextProvider<i18n::Lang> context={lang}>
-        <div class="page">
+        <div class="page" data-session={if keep.busy.is_some() { "restoring" } else { "ready" }}>
+            if let Some(busy) = &keep.busy {
+                <div id="session-busy" class="session-busy" role="status" aria-live="polite"
+                    data-percent={match busy { keep::Busy::Restoring { percent, .. } => percent.to_string(), keep::Busy::Opening => "0".into() }}>
+                    <span>{ busy.words().text(lang) }</span>
+                    if let keep::Busy::Restoring { percent, .. } = busy {
+                        <progress max="100" value={percent.to_string()}></progress>
+                    }
+                </div>
+            }
             <components::LanguageSwitch {lang} on_change={set_lang} />
             <Header name={state.name.clone()} usage={snap.usage.clone()} cost={snap.cost.clone()}
                 {cmk_state} on_action={on_action.clone()} />
@@ -203,8 +217,31 @@ pub fn live_registry() -> Option<Rc<RefCell<Registry>>> {
     LIVE.with(|live| live.borrow().clone())
 }
 
+/// Replaces the live registry; the one replaced is set aside by `keep` if anything was done to
+/// it (nothing the person did is dropped without their say).
 fn set_live_registry(registry: Option<Rc<RefCell<Registry>>>) {
-    LIVE.with(|live| *live.borrow_mut() = registry);
+    let old = LIVE.with(|live| std::mem::replace(&mut *live.borrow_mut(), registry.clone()));
+    if let Some(old) = old
+        && !registry.as_ref().is_some_and(|new| Rc::ptr_eq(new, &old))
+    {
+        keep::replaced(old);
+    }
+}
+
+thread_local! {
+    /// Why changes wait now: the saved session is being opened or replayed (None: they don't).
+    static SESSION_BUSY: RefCell<Option<Msg>> = const { RefCell::new(None) };
+}
+
+/// Why the page's registry cannot be changed now (its saved session is being restored), in
+/// words; None when it can. The page and the console (`stowage.page()`) refuse changes with
+/// these words meanwhile, rather than make them on a registry about to be replaced.
+pub fn session_busy() -> Option<Msg> {
+    SESSION_BUSY.with(|b| b.borrow().clone())
+}
+
+fn set_session_busy(busy: Option<Msg>) {
+    SESSION_BUSY.with(|b| *b.borrow_mut() = busy);
 }
 
 thread_local! {

@@ -9,7 +9,6 @@ use std::rc::Rc;
 
 use yew::Reducible;
 
-use crate::engine::key_vault::KeyBackup;
 use crate::engine::scheduler::JobView;
 use crate::engine::storage_account::{RecordKey, RecordKind};
 use crate::engine::{
@@ -239,6 +238,12 @@ pub enum Danger {
         /// Logical bytes no other repository holds: what the delete would stop billing.
         unique_bytes: u64,
     },
+    /// Disable, delete or revoke access to the customer-managed key: every push and pull is
+    /// refused until it is restored (`records` the key's data keys wrap).
+    LoseKey {
+        how: KeyLoss,
+        records: u64,
+    },
 }
 
 pub enum Action {
@@ -330,7 +335,6 @@ pub enum Action {
     AddKeyVersion,
     /// `Some(v)`: pin version v (manual rotation); `None`: automatic rotation, newest version.
     RotateKey(Option<u32>),
-    LoseKey(KeyLoss),
     /// Gives the key material kept in the customer's vault back to the registry.
     RestoreKey,
     /// The retention policy for untagged manifests (`days` as typed; empty: ACR's default).
@@ -620,7 +624,6 @@ pub struct State {
     pub generation: u64,
     /// The key material of a customer-managed key while the registry has lost access to it:
     /// the customer's Key Vault, outside the registry. `restore_key` gives it back.
-    key_backup: Option<KeyBackup>,
     pub retry: Option<Retry>,
     pub new_registry: Option<NewRegistryDialog>,
     pub scale_out: Option<ScaleOutSnap>,
@@ -695,7 +698,6 @@ impl State {
             confirm: None,
             snapshot: Snapshot::default(),
             generation: 0,
-            key_backup: None,
             retry: None,
             new_registry: None,
             scale_out: None,
@@ -752,6 +754,9 @@ impl State {
 
     /// Runs a change; a refusal becomes the page's error, a success bumps the version.
     fn change<T>(&mut self, f: impl FnOnce(&mut Registry) -> Result<T, RegistryError>) -> Option<T> {
+        if let Some(why) = super::session_busy() {
+            return self.settle(Err(session_restoring(why)));
+        }
         let result = match &self.registry {
             None => Err(UiError::page("NO_REGISTRY", Msg::key("notes.no_registry_run"))),
             Some(reg) => match reg.try_borrow_mut() {
@@ -946,6 +951,7 @@ impl State {
                     ));
                 }
             }
+            Danger::LoseKey { how, .. } => self.lose_key(how),
             Danger::DeleteRepository { repo, .. } => {
                 if let Some(d) = self.change(|r| r.delete_repository(&repo)) {
                     self.forget_released(&d.released_records);
@@ -1463,11 +1469,59 @@ fn busy() -> UiError {
     UiError::page("BUSY", Msg::key("notes.busy"))
 }
 
+/// The refusal of a change asked while the saved session is being restored (`ui::session_busy`).
+pub fn session_restoring(why: Msg) -> UiError {
+    UiError::page("SESSION_RESTORING", Msg::new("notes.session_restoring", [why.into()]))
+}
+
+impl Action {
+    /// Whether the action changes or replaces the registry: refused while the saved session is
+    /// being restored (it would be made on a registry about to be replaced).
+    pub fn waits_for_session(&self) -> bool {
+        !matches!(
+            self,
+            Action::ReadFiles(_)
+                | Action::Download { .. }
+                | Action::ReadingStarted(_)
+                | Action::FilesRead(_)
+                | Action::AddSynthetic { .. }
+                | Action::RemovePending(_)
+                | Action::ToggleRepo(_)
+                | Action::MoreManifests(_)
+                | Action::CatalogNext
+                | Action::CatalogPrev
+                | Action::CatalogAfter(_)
+                | Action::ToggleSeal(_)
+                | Action::ToggleManifestJson(_)
+                | Action::Verify(_)
+                | Action::ToggleLocks(_)
+                | Action::Cancel
+                | Action::Fail(_)
+                | Action::Note(_)
+                | Action::DismissError
+                | Action::CloseNewRegistry
+                | Action::Adopt { .. }
+                | Action::Refreshed
+                | Action::Pause
+                | Action::ScenarioIndex(_)
+                | Action::CancelScenario
+                | Action::ToggleOracle
+        )
+    }
+}
+
 impl Reducible for State {
     type Action = Action;
 
     fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
         let mut s = Rc::unwrap_or_clone(self);
+        if action.waits_for_session()
+            && let Some(why) = super::session_busy()
+        {
+            s.pause();
+            s.fail(session_restoring(why));
+            return Rc::new(s);
+        }
         match action {
             Action::ReadFiles(_) | Action::Download { .. } => {}
             Action::ReadingStarted(n) => s.reading += n,
@@ -1521,7 +1575,6 @@ impl Reducible for State {
             Action::RetryAfter => s.retry_after(),
             Action::AddKeyVersion => s.add_key_version(),
             Action::RotateKey(version) => s.rotate_key(version),
-            Action::LoseKey(how) => s.lose_key(how),
             Action::RestoreKey => s.restore_key(),
             Action::SetRetention { enabled, days } => s.set_retention(enabled, &days),
             Action::Refreshed => s.refreshed(),

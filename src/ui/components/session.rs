@@ -10,7 +10,9 @@ use crate::i18n::{Arg, Lang, Msg};
 use crate::ui::browser::files_of;
 use crate::ui::format::counted;
 use crate::ui::i18n::{t, use_lang};
-use crate::ui::keep::{ImportView, Keep, KeepUi, LINK_FRAGMENT_MAX, Line, LinkView, SaveInfo, Tone};
+use crate::ui::keep::{
+    ImportView, Keep, KeepUi, KeptInfo, LINK_FRAGMENT_MAX, Line, LinkView, SaveInfo, Tone, describe,
+};
 
 /// The catalogue's `key` (`src/i18n/keep.rs`) filled with `args`, in `lang`.
 fn say(lang: Lang, key: &'static str, args: impl IntoIterator<Item = Arg>) -> String {
@@ -163,18 +165,57 @@ fn storage_line(lang: Lang, k: &Keep) -> Html {
     }
 }
 
+/// The sessions set aside in this browser, each to bring back, download or delete (asked).
 fn kept(lang: Lang, k: &Keep, on_keep: &Callback<KeepUi>) -> Html {
-    let Some(kept) = &k.kept else { return html! {} };
+    if k.kept.is_empty() {
+        return html! {};
+    }
+    let total: u64 = k.kept.iter().map(|i| i.text_bytes).sum();
     html! {
-        <div id="session-kept" class="session-kept" data-bytes={kept.text_bytes.to_string()}>
-            <p>{ say(lang, "keep.kept", [kept.why.clone().into(), Arg::Size(kept.text_bytes)]) }</p>
+        <div id="session-kept" class="session-kept" data-count={k.kept.len().to_string()} data-bytes={total.to_string()}>
+            <p>{ say(lang, "keep.kept_title", [counted("keep.sessions", k.kept.len()).into(), Arg::Size(total)]) }</p>
+            <ul class="kept-list">
+                { for k.kept.iter().map(|info| kept_item(lang, info, k.forget_ask.as_deref(), on_keep)) }
+            </ul>
+        </div>
+    }
+}
+
+fn kept_item(lang: Lang, info: &KeptInfo, asking: Option<&str>, on_keep: &Callback<KeepUi>) -> Html {
+    let key = info.key.clone();
+    let on = |f: fn(String) -> KeepUi| {
+        let key = key.clone();
+        on_keep.reform(move |_| f(key.clone()))
+    };
+    let memory =
+        info.in_memory().then(|| html! { <span class="muted">{ t(lang, "keep.kept_memory") }</span> });
+    let ask = (asking == Some(info.key.as_str())).then(|| html! {
+        <div class="session-ask kept-forget-ask" role="alertdialog" aria-label={t(lang, "keep.forget")}>
+            <p>{ say(lang, "keep.forget_question", [Arg::Size(info.text_bytes)]) }</p>
             <div class="session-buttons">
-                <button id="session-kept-download" type="button" title={t(lang, "keep.download_title")}
-                    onclick={on_keep.reform(|_| KeepUi::DownloadKept)}>{ t(lang, "keep.download") }</button>
-                <button id="session-kept-forget" type="button" class="quiet" title={t(lang, "keep.forget_title")}
-                    onclick={on_keep.reform(|_| KeepUi::ForgetKept)}>{ t(lang, "keep.forget") }</button>
+                <button type="button" class="danger kept-forget-yes" onclick={on(KeepUi::ForgetKept)}>
+                    { t(lang, "keep.forget_yes") }
+                </button>
+                <button type="button" class="quiet kept-forget-no" onclick={on_keep.reform(|_| KeepUi::CancelForget)}>
+                    { t(lang, "keep.forget_no") }
+                </button>
             </div>
         </div>
+    });
+    html! {
+        <li class="kept-item" data-key={info.key.clone()} data-bytes={info.text_bytes.to_string()}
+            data-actions={info.actions.map(|a| a.to_string())}>
+            <p class="kept-words">{ describe(info).text(lang) }{ memory }</p>
+            <div class="session-buttons">
+                <button type="button" class="kept-restore" title={t(lang, "keep.kept_restore_title")}
+                    onclick={on(KeepUi::RestoreKept)}>{ t(lang, "keep.kept_restore") }</button>
+                <button type="button" class="kept-download" title={t(lang, "keep.download_title")}
+                    onclick={on(KeepUi::DownloadKept)}>{ t(lang, "keep.download") }</button>
+                <button type="button" class="quiet kept-forget" title={t(lang, "keep.forget_title")}
+                    onclick={on(KeepUi::AskForget)}>{ t(lang, "keep.forget") }</button>
+            </div>
+            { ask }
+        </li>
     }
 }
 

@@ -200,6 +200,7 @@ impl State {
             Msg::new("notes.scenario_until", [Millis(u).to_string().into()]).into()
         });
         let steps = counted("notes.steps", scenario.steps.len());
+        crate::ui::keep::replacing(Msg::new("keep.aside_story", [ask.file.clone().into()]));
         self.replace_registry(registry, name.clone());
         self.scenario = Some(Rc::new(scenario));
         self.note(Msg::new(
