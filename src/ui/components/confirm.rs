@@ -2,7 +2,7 @@ use yew::prelude::*;
 
 use crate::ui::format::{duration_words_in, exact_bytes_in, human_bytes_in};
 use crate::ui::i18n::{Lang, t, tf, tn, use_lang};
-use crate::ui::state::{Action, ClockSnap, Danger};
+use crate::ui::state::{Action, ClockSnap, Danger, KeyLoss};
 
 #[derive(Properties, PartialEq)]
 pub struct ConfirmProps {
@@ -32,6 +32,8 @@ pub fn confirm_dialog(props: &ConfirmProps) -> Html {
     let Some(danger) = &props.danger else { return html! {} };
     let (title, mut lines, yes) = describe(lang, danger, &props.clock);
     let undone = match props.soft_delete_days {
+        // Losing the key is undone by restoring it: no delete, no bin.
+        _ if matches!(danger, Danger::LoseKey { .. }) => html! {},
         Some(days) => {
             // Nothing is released while soft delete is on: the billing line does not apply.
             if !matches!(danger, Danger::Untag { .. }) {
@@ -102,6 +104,28 @@ fn describe(lang: Lang, danger: &Danger, clock: &ClockSnap) -> (String, Vec<Stri
                     gc_line(lang, clock, t(lang, "confirm.gc_what_manifest")),
                 ],
                 t(lang, "confirm.delete_manifest_yes"),
+            )
+        }
+        Danger::LoseKey { how, records } => {
+            let (title, what, yes) = match how {
+                KeyLoss::Disable => {
+                    ("confirm.key_disable_title", "confirm.key_disable_what", "confirm.key_disable_yes")
+                }
+                KeyLoss::Delete => {
+                    ("confirm.key_delete_title", "confirm.key_delete_what", "confirm.key_delete_yes")
+                }
+                KeyLoss::Revoke => {
+                    ("confirm.key_revoke_title", "confirm.key_revoke_what", "confirm.key_revoke_yes")
+                }
+            };
+            (
+                t(lang, title).to_string(),
+                vec![
+                    t(lang, what).to_string(),
+                    tf(lang, "confirm.key_stops", &[&tn(lang, "unit.records", *records)]),
+                    t(lang, "confirm.key_kept").to_string(),
+                ],
+                t(lang, yes),
             )
         }
         Danger::DeleteRepository { repo, manifests, tags, unique_bytes } => (

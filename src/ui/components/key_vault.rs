@@ -8,7 +8,7 @@ use yew::prelude::*;
 use crate::engine::{KeyKind, KeyState, KeyVaultView, Rotation};
 use crate::ui::format::{grouped_in, human_bytes_in};
 use crate::ui::i18n::{Lang, t, tf, tn, use_lang};
-use crate::ui::state::{Action, KeyLoss};
+use crate::ui::state::{Action, Danger, KeyLoss};
 
 #[derive(Properties, PartialEq)]
 pub struct KeyVaultProps {
@@ -130,7 +130,8 @@ fn vault_buttons(
         let choice = choice.clone();
         on_action.reform(move |_| Action::RotateKey(choice.parse::<u32>().ok()))
     };
-    let lose = |how: KeyLoss| on_action.reform(move |_| Action::LoseKey(how));
+    let records: u64 = v.versions.iter().map(|k| k.records).sum();
+    let lose = |how: KeyLoss| on_action.reform(move |_| Action::Ask(Danger::LoseKey { how, records }));
     let backup = match backup_chars {
         Some(n) => html! {
             <p id="key-backup" class="key-backup" data-chars={n.to_string()}>

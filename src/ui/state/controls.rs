@@ -206,7 +206,8 @@ impl State {
     }
 
     /// The key is disabled, deleted or its access revoked: its material leaves the registry and
-    /// the page keeps it, as the customer's vault does.
+    /// the customer's vault keeps it (the engine keeps what it handed out, and hands it out again
+    /// when a saved session is replayed, so Restore works after any number of reloads).
     pub(super) fn lose_key(&mut self, how: KeyLoss) {
         let Some(backup) = self.change(|r| match how {
             KeyLoss::Disable => r.disable_key(),
@@ -216,17 +217,25 @@ impl State {
             return;
         };
         let chars = backup.as_str().len();
-        self.key_backup = Some(backup);
         let state = self.with(|r| Ok(r.key_vault().state)).unwrap_or(KeyState::Disabled);
         self.note(Msg::new("notes.key_lost", [state.as_str().into(), chars.to_string().into()]));
     }
 
+    /// The key material the customer's vault holds for the registry while it cannot use its key:
+    /// the last backup the registry handed out.
+    fn key_backup(&self) -> Option<String> {
+        let r = self.registry.as_ref()?.try_borrow().ok()?;
+        if r.key_vault().state == KeyState::Enabled {
+            return None;
+        }
+        r.key_backups().last().cloned()
+    }
+
     pub(super) fn restore_key(&mut self) {
-        let Some(backup) = self.key_backup.clone() else {
+        let Some(backup) = self.key_backup() else {
             return self.fail(UiError::page("NO_KEY_TO_RESTORE", Msg::key("notes.no_key_to_restore")));
         };
-        let Some(v) = self.change(|r| r.restore_key(backup.as_str())) else { return };
-        self.key_backup = None;
+        let Some(v) = self.change(|r| r.restore_key(&backup)) else { return };
         let records: u64 = v.versions.iter().map(|k| k.records).sum();
         self.note(Msg::new("notes.key_restored", [counted("unit.records", records as usize).into()]));
     }
@@ -234,7 +243,7 @@ impl State {
     /// How many characters of key material the customer's vault holds for the page (none while
     /// the registry can use its key).
     pub fn key_backup_chars(&self) -> Option<usize> {
-        self.key_backup.as_ref().map(|b| b.as_str().len())
+        self.key_backup().map(|b| b.len())
     }
 
     pub(super) fn set_retention(&mut self, enabled: bool, days: &str) {
