@@ -111,10 +111,12 @@ export function watch(p, errors, timeout = 20_000) {
   return p;
 }
 
-/** Waits until the page at `p` is mounted: the header and the session panel are drawn. */
+/** Waits until the page at `p` is mounted: the header and the session panel are drawn, and
+ *  the saved session (if any) is restored, so changes are taken (`data-session="ready"`). */
 export async function mounted(p) {
   await p.locator('#registry-name').waitFor();
   await p.locator('#session').waitFor();
+  await p.locator('.page[data-session="ready"]').waitFor({ state: 'attached' });
   return p;
 }
 
@@ -151,6 +153,31 @@ export function site({ root, dist, viewport = VIEWPORT, timeout = 20_000 } = {})
   };
   return s;
 }
+
+// What the page keeps in IndexedDB (ui/keep.rs: database `stowage`, store `sessions`), read from the test.
+/** The record kept under `key`, or null. */
+export const storedRecord = (p, key) => p.evaluate((key) => new Promise((ok, fail) => {
+  const req = indexedDB.open('stowage');
+  req.onerror = () => fail(req.error);
+  req.onsuccess = () => {
+    const get = req.result.transaction('sessions').objectStore('sessions').get(key);
+    get.onsuccess = () => { req.result.close(); ok(get.result ?? null); };
+    get.onerror = () => fail(get.error);
+  };
+}), key);
+/** Every record whose key starts with `prefix`, in key order: `[{key, value}]`. */
+export const storedPrefixed = (p, prefix) => p.evaluate((prefix) => new Promise((ok, fail) => {
+  const req = indexedDB.open('stowage');
+  req.onerror = () => fail(req.error);
+  req.onsuccess = () => {
+    const store = req.result.transaction('sessions').objectStore('sessions');
+    const range = IDBKeyRange.bound(prefix, `${prefix}\u{10ffff}`);
+    const keys = store.getAllKeys(range);
+    const values = store.getAll(range);
+    values.onsuccess = () => { req.result.close(); ok(keys.result.map((key, i) => ({ key, value: values.result[i] }))); };
+    values.onerror = () => fail(values.error);
+  };
+}), prefix);
 
 // What the page shows, read from the engine (`window.stowage.page()`) and the DOM.
 export const hashOf = (p) => p.evaluate(() => window.stowage.page().eventLogHash());

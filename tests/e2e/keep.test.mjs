@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import { chromium } from 'playwright-core';
-import { ARGS, CHROMIUM, VIEWPORT, clock, clockOf, grouped, hashOf, literal, paths, site, watch } from './helpers.mjs';
+import { ARGS, CHROMIUM, VIEWPORT, clock, clockOf, grouped, hashOf, literal, paths, site, storedPrefixed, storedRecord, watch } from './helpers.mjs';
 
 const { ROOT, DIST, SHOTS } = paths(import.meta.url);
 const REPO = 'demo/app';
@@ -119,26 +119,11 @@ describe('keeping the session', { timeout: 300_000 }, () => {
     };
   };
   /** The parts the page keeps after the whole session text (`part:000001`, …), in order. */
-  const parts = (p) => p.evaluate(({ db }) => new Promise((ok, fail) => {
-    const req = indexedDB.open(db.name);
-    req.onerror = () => fail(req.error);
-    req.onsuccess = () => {
-      const range = IDBKeyRange.bound('part:', 'part:\u{10ffff}');
-      const get = req.result.transaction(db.store).objectStore(db.store).getAll(range);
-      get.onsuccess = () => { req.result.close(); ok(get.result); };
-      get.onerror = () => fail(get.error);
-    };
-  }), { db: DB });
+  const parts = async (p) => (await storedPrefixed(p, 'part:')).map((r) => r.value);
   /** The record the page keeps under `key` in IndexedDB, read from the test. */
-  const record = (p, key) => p.evaluate(({ db, key }) => new Promise((ok, fail) => {
-    const req = indexedDB.open(db.name);
-    req.onerror = () => fail(req.error);
-    req.onsuccess = () => {
-      const get = req.result.transaction(db.store).objectStore(db.store).get(key);
-      get.onsuccess = () => { req.result.close(); ok(get.result ?? null); };
-      get.onerror = () => fail(get.error);
-    };
-  }), { db: DB, key });
+  const record = storedRecord;
+  /** The sessions the page set aside (`kept:…`), oldest first: their records. */
+  const kept = async (p) => (await storedPrefixed(p, 'kept:')).map((r) => r.value);
   const shot = (p, name) => p.screenshot({ path: join(SHOTS, name) });
   const shotSession = async (p, name) => {
     await p.locator('#session').scrollIntoViewIfNeeded();
@@ -300,15 +285,17 @@ describe('keeping the session', { timeout: 300_000 }, () => {
     assert.equal(await p.locator('#error .message').textContent(), `${why}.`);
     await assertClean(p);
     // The copy is kept, in IndexedDB and as a download, byte for byte.
-    assert.equal((await record(p, DB.kept)).record.text, damaged);
+    assert.equal((await kept(p)).length, 1);
+    assert.equal((await kept(p))[0].record.text, damaged);
     assert.equal((await record(p, DB.current)).text, before[0].text, 'nothing overwrote it yet');
     assert.equal(JSON.parse((await record(p, damagedKey)).text).stateHash, '0'.repeat(64));
     // Mended (its true hash put back), the kept copy is the session it was.
     const mended = await p.evaluate(({ text, h }) =>
       window.stowage.Registry.loadSession(text.replace('0'.repeat(64), h)).eventLogHash(), { text: damaged, h });
     assert.equal(mended, h);
-    assert.match(await p.locator('#session-kept').textContent(), /^Kept in this browser: the saved session that could not be restored: /);
-    const [download] = await Promise.all([p.waitForEvent('download'), p.click('#session-kept-download')]);
+    assert.match(await p.locator('#session-kept > p').textContent(), /^Kept in this browser: 1 session \(.*\), each until you delete it\.$/);
+    assert.match(await p.locator('#session-kept .kept-words').textContent(), /^the saved session that could not be restored: /);
+    const [download] = await Promise.all([p.waitForEvent('download'), p.click('#session-kept .kept-download')]);
     assert.match(download.suggestedFilename(), /^stowage-kept-session-\d{4}-\d\d-\d\d\.json$/);
     assert.equal(readFileSync(await download.path(), 'utf8'), damaged);
     await shotBanner(p, 'keep-03-damaged.png');
@@ -317,7 +304,7 @@ describe('keeping the session', { timeout: 300_000 }, () => {
     // Working on: the clean session is saved over it, the kept copy stays.
     await advance(p, '#advance-1m');
     await saved(p);
-    assert.equal((await record(p, DB.kept)).record.text, damaged);
+    assert.deepEqual((await kept(p)).map((k) => k.record.text), [damaged]);
     await context.close();
   });
 

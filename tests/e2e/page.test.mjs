@@ -892,7 +892,17 @@ describe('the Stowage page', { timeout: 300_000 }, () => {
     });
 
     it('access revoked: no key material in the registry, and pulls and pushes answer DENIED 403', async () => {
+      // Revoking asks first, and says what stops working and that nothing is lost.
       await p.click('#key-revoke');
+      await p.locator('#confirm').waitFor();
+      assert.equal(await p.locator('#confirm-title').textContent(), "Revoke the registry's access to its key?");
+      assert.deepEqual(await p.locator('#confirm p').allTextContents(), [
+        "The registry's identity loses its get, wrapKey and unwrapKey access: it can no longer unwrap the data keys that seal its records.",
+        'What stops working: every push and pull answers 403 DENIED, and none of the 3 records the key wraps can be read, until the key is restored.',
+        'Nothing is lost: the key material stays in your vault (this page keeps it, across reloads), and Restore gives it back.',
+      ]);
+      assert.equal(await p.locator('#confirm-yes').textContent(), 'Revoke access');
+      await p.click('#confirm-yes');
       await p.locator('#key-state', { hasText: 'access revoked' }).waitFor();
       const vault = p.locator('#key-vault');
       assert.equal(await vault.getAttribute('data-holds-key'), 'false');
