@@ -913,6 +913,23 @@ impl Registry {
         to_js(&report)
     }
 
+    /// The registry's tagged Docker schema-2 images (or one repository's) as a `docker save`
+    /// tarball (`docker load` and `skopeo copy docker-archive:FILE ...` read it): `{bytes:
+    /// Uint8Array, images, skipped: [{image, reason}, ...]}` — OCI images (export those with
+    /// `exportOciLayout`), other platforms of a manifest list and images with synthetic layers
+    /// are left out, each with its reason. Reads only.
+    #[wasm_bindgen(js_name = exportDockerArchive)]
+    pub fn export_docker_archive(&self, repo: Option<String>) -> Result<JsValue, JsValue> {
+        let export =
+            self.inner.borrow().export_docker_archive(repo.as_deref()).map_err(|e| to_js_error(&e))?;
+        let out = js_sys::Object::new();
+        let _ =
+            js_sys::Reflect::set(&out, &"bytes".into(), &js_sys::Uint8Array::from(export.bytes.as_slice()));
+        let _ = js_sys::Reflect::set(&out, &"images".into(), &JsValue::from(export.images as f64));
+        let _ = js_sys::Reflect::set(&out, &"skipped".into(), &to_js(&export.skipped)?);
+        Ok(out.into())
+    }
+
     /// Fills a new, empty registry with the large preset: `repos` repositories (default
     /// 100,000) of `tagsPerRepo` tags (default 10) over 1,000 shared images with synthetic
     /// layers. `{repositories, tags, images, billedBytes}`.
