@@ -24,6 +24,7 @@ use super::locks::change_sentence;
 use super::small::{SmallMap, SmallSet};
 use crate::i18n::{Arg, Msg};
 
+mod archives;
 mod bins;
 mod controls;
 mod geo;
@@ -32,6 +33,7 @@ mod preset;
 mod run;
 mod scenario;
 
+pub use archives::{ArchiveFormat, ArchiveOutcome, export_archive, exported_words, imported_words};
 pub use geo::ClientRun;
 pub use guide::{ContinueHow, GuideSnap, PROBE_MAX, StoryAction, StoryUi};
 pub use preset::{PRESET_REPOS, PRESET_TAGS_PER_REPO, PresetLoadSnap};
@@ -250,6 +252,21 @@ pub enum Action {
         digest: String,
         filename: String,
     },
+    /// Read this file as an image archive and import it (the page reads it, then sends
+    /// `ArchiveRead`).
+    ReadArchive(web_sys::File),
+    /// An archive is being read.
+    ArchiveReading(String),
+    /// An archive read (or why it could not be): the engine imports it.
+    ArchiveRead {
+        file: String,
+        result: Result<ReadFile, UiError>,
+    },
+    /// Export the registry's images as this kind of archive and download it (the page does it,
+    /// then sends `ArchiveDone`).
+    ExportArchive(ArchiveFormat),
+    /// An export made and downloaded, or refused.
+    ArchiveDone(ArchiveOutcome),
     /// Files are being read (the count), so push waits.
     ReadingStarted(usize),
     /// Files read, or why one could not be.
@@ -654,6 +671,8 @@ pub struct State {
     pub preset: Option<PresetLoadSnap>,
     /// Where the catalog was last shown from by name (`CatalogAfter`).
     catalog_jump: Option<String>,
+    /// The last archive import or export, shown in the catalog.
+    pub archive: Option<ArchiveOutcome>,
     pub snapshot: Snapshot,
 }
 
@@ -715,6 +734,7 @@ impl State {
             story: StoryUi::default(),
             preset: None,
             catalog_jump: None,
+            archive: None,
         };
         if let Some(name) = state.with(|r| Ok(r.name().to_string())) {
             state.name = name;
@@ -1469,7 +1489,13 @@ impl Reducible for State {
     fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
         let mut s = Rc::unwrap_or_clone(self);
         match action {
-            Action::ReadFiles(_) | Action::Download { .. } => {}
+            Action::ReadFiles(_)
+            | Action::Download { .. }
+            | Action::ReadArchive(_)
+            | Action::ExportArchive(_) => {}
+            Action::ArchiveReading(file) => s.archive = Some(ArchiveOutcome::Reading { file }),
+            Action::ArchiveRead { file, result } => s.archive_read(file, result),
+            Action::ArchiveDone(outcome) => s.set_archive(outcome),
             Action::ReadingStarted(n) => s.reading += n,
             Action::FilesRead(files) => s.files_read(files),
             Action::AddSynthetic { size, unit } => s.add_synthetic(&size, &unit),
