@@ -511,3 +511,62 @@ fn an_export_with_nothing_in_its_format_says_why_each_image_was_left_out() {
     // Nothing at all: as before.
     assert!(fresh().export_docker_archive(None).unwrap_err().message.contains("no tagged image"));
 }
+
+mod damaged_bytes {
+    //! Whatever the bytes, an import neither panics nor leaves a trace when it is refused: random
+    //! bytes, random bytes behind a gzip or tar-looking start, and real archives (plain and
+    //! gzipped) with bytes flipped or cut off.
+    use proptest::prelude::*;
+
+    use super::{fresh, gzip, state};
+    use common::file;
+
+    use crate::common;
+
+    fn archives() -> (Vec<u8>, Vec<u8>) {
+        let mut r = fresh();
+        r.push_image("web", "v1", file("content")).unwrap();
+        let tar = r.export_oci_layout(None).unwrap().bytes;
+        let gz = gzip(&tar);
+        (tar, gz)
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(200))]
+
+        #[test]
+        fn any_bytes_are_imported_or_refused_without_a_trace(
+            which in 0usize..4,
+            noise in proptest::collection::vec(any::<u8>(), 0..1500),
+            flips in proptest::collection::vec((any::<prop::sample::Index>(), any::<u8>()), 0..4),
+            cut in any::<prop::sample::Index>(),
+        ) {
+            let (tar, gz) = archives();
+            let mut bytes = match which {
+                0 => noise.clone(),
+                1 => [&[0x1f, 0x8b][..], &noise].concat(),
+                2 => tar,
+                _ => gz,
+            };
+            if which >= 2 {
+                for (at, x) in &flips {
+                    let i = at.index(bytes.len());
+                    bytes[i] ^= x;
+                }
+                if !flips.is_empty() {
+                    bytes.truncate(cut.index(bytes.len() + 1));
+                }
+            }
+            let mut r = fresh();
+            r.push_image("keep", "v1", file("kept")).unwrap();
+            let before = state(&r);
+            match r.import_archive(&bytes, "imported") {
+                Ok(report) => prop_assert!(!report.images.is_empty()),
+                Err(e) => {
+                    prop_assert!(!e.message.is_empty());
+                    prop_assert_eq!(state(&r), before);
+                }
+            }
+        }
+    }
+}
