@@ -752,8 +752,9 @@ impl Registry {
             for (tag, digest) in &r.tags {
                 let image = format!("{name}:{tag}");
                 let Some(meta) = self.manifests.get(digest) else { continue };
-                // Synthetic layers first: such an image goes in neither format.
-                if self.has_synthetic_layer(digest) {
+                // Synthetic layers first: such an image goes in neither format. (A manifest
+                // list's platform image is checked once picked.)
+                if meta.media_type != MediaType::DockerManifestList && self.has_synthetic_layer(digest) {
                     skipped.push(Skipped { image, reason: SkipReason::Synthetic });
                     continue;
                 }
@@ -778,10 +779,13 @@ impl Registry {
                             continue;
                         };
                         for (i, other) in stored.iter().enumerate().filter(|(i, _)| *i != pick) {
-                            let platform = other
-                                .platform
-                                .as_ref()
-                                .map_or_else(|| format!("#{i}"), |p| format!("{}/{}", p.os, p.architecture));
+                            let platform = other.platform.as_ref().map_or_else(
+                                || format!("#{i}"),
+                                |p| match &p.variant {
+                                    Some(v) => format!("{}/{}/{v}", p.os, p.architecture),
+                                    None => format!("{}/{}", p.os, p.architecture),
+                                },
+                            );
                             skipped.push(Skipped {
                                 image: format!("{image} ({platform})"),
                                 reason: SkipReason::OtherPlatform,
