@@ -24,6 +24,15 @@ if ! command -v chromedriver >/dev/null || ! command -v chromium >/dev/null; the
   apt-get install -y -qq --no-install-recommends chromium chromium-driver
 fi
 
+# Real registry clients for tests/real_tools.rs (Debian 12: skopeo 1.9.3, umoci 0.4.7): they read
+# the page's OCI layout and docker archive exports.
+if ! command -v skopeo >/dev/null || ! command -v umoci >/dev/null; then
+  say "installing Debian skopeo + umoci"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends skopeo umoci
+fi
+
 have() { command -v "$1" >/dev/null && "$1" --version 2>/dev/null | grep -q "$2"; }
 if ! have wasm-bindgen "$WB_VER"; then
   say "cargo install wasm-bindgen-cli $WB_VER (about 3 minutes)"

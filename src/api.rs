@@ -247,6 +247,16 @@ struct JsLayer {
     seed: Option<u64>,
 }
 
+/// An export as JS: `{bytes: Uint8Array, images, skipped}`.
+fn export_js(export: engine::Result<engine::oci::Export>) -> Result<JsValue, JsValue> {
+    let export = export.map_err(|e| to_js_error(&e))?;
+    let out = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&out, &"bytes".into(), &js_sys::Uint8Array::from(export.bytes.as_slice()));
+    let _ = js_sys::Reflect::set(&out, &"images".into(), &JsValue::from(export.images as f64));
+    let _ = js_sys::Reflect::set(&out, &"skipped".into(), &to_js(&export.skipped)?);
+    Ok(out.into())
+}
+
 /// A simulated container registry. `new Registry({name?, seed?, storageAccounts?, …})`.
 /// `registry.client("ci-bot")` is the same registry with requests counted against that identity.
 #[wasm_bindgen]
@@ -1278,23 +1288,18 @@ impl Registry {
         to_js(&self.shared().borrow().pending_jobs(n.min(10_000) as usize))
     }
 
-    /// The registry's tagged images (or one repository's) as an OCI image layout in a tar
+    /// The registry's tagged OCI images (or one repository's) as an OCI image layout in a tar
     /// (`skopeo copy oci-archive:FILE:REPO:TAG ...` reads it): `{bytes: Uint8Array, images,
-    /// skipped: ["repo:tag", ...]}` — images with synthetic layers are left out.
+    /// skipped: [{image, reason}, ...]}` — Docker images (export those with
+    /// `exportDockerArchive`) and images with synthetic layers are left out, each with its reason.
     #[wasm_bindgen(js_name = exportOciLayout)]
     pub fn export_oci_layout(
         &self,
         #[wasm_bindgen(unchecked_optional_param_type = "string | null")] repo: JsValue,
     ) -> Result<JsValue, JsValue> {
         let repo = opt_string_arg(&repo, "repo")?;
-        let export =
-            self.shared().borrow().export_oci_layout(repo.as_deref()).map_err(|e| to_js_error(&e))?;
-        let out = js_sys::Object::new();
-        let _ =
-            js_sys::Reflect::set(&out, &"bytes".into(), &js_sys::Uint8Array::from(export.bytes.as_slice()));
-        let _ = js_sys::Reflect::set(&out, &"images".into(), &JsValue::from(export.images as f64));
-        let _ = js_sys::Reflect::set(&out, &"skipped".into(), &to_js(&export.skipped)?);
-        Ok(out.into())
+        let export = self.shared().borrow().export_oci_layout(repo.as_deref());
+        export_js(export)
     }
 
     /// Imports an OCI image layout tar or a `docker save` tarball, every digest checked first;
@@ -1311,6 +1316,21 @@ impl Registry {
         let repo = opt_string_arg(&default_repo, "defaultRepo")?.unwrap_or_else(|| "imported".into());
         let report = self.run(|r| r.import_archive(&bytes, &repo))?;
         to_js(&report)
+    }
+
+    /// The registry's tagged Docker schema-2 images (or one repository's) as a `docker save`
+    /// tarball (`docker load` and `skopeo copy docker-archive:FILE ...` read it): `{bytes:
+    /// Uint8Array, images, skipped: [{image, reason}, ...]}` — OCI images (export those with
+    /// `exportOciLayout`), other platforms of a manifest list and images with synthetic layers
+    /// are left out, each with its reason. Reads only.
+    #[wasm_bindgen(js_name = exportDockerArchive)]
+    pub fn export_docker_archive(
+        &self,
+        #[wasm_bindgen(unchecked_optional_param_type = "string | null")] repo: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let repo = opt_string_arg(&repo, "repo")?;
+        let export = self.shared().borrow().export_docker_archive(repo.as_deref());
+        export_js(export)
     }
 
     /// Fills a new, empty registry with the large preset: `repos` repositories (default

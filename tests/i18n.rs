@@ -79,6 +79,7 @@ const SAME_ALLOWED: &[(&str, &[Lang])] = &[
     ("{0} minute|{0} minutes", &[Lang::Fr]),
     ("{0} action|{0} actions", &[Lang::Fr]),
     ("{0} client|{0} clients", &[Lang::Nl, Lang::Fr]),
+    ("{0} image|{0} images", &[Lang::Nl, Lang::Fr]),
 ];
 
 fn key_ok(key: &str) -> bool {

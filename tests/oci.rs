@@ -1,39 +1,21 @@
-//! Images as files (issue #5, "Keeping state"): an OCI image layout exported from one registry
-//! imports into another with every digest identical; a `docker save` tarball imports with its
-//! layers checked against the config's diff ids; a damaged or hostile archive is refused whole
-//! and changes nothing.
+//! Images as files (issue #5, "Keeping state"; findings 8 and 9): an OCI image layout exported
+//! from one registry imports into another with every digest identical; a `docker save` tarball
+//! imports with its layers checked against the config's diff ids; either one gzip-compressed
+//! imports as the plain one does; anything else is refused naming what it looks like, and a
+//! damaged or hostile archive (a gzip bomb too) is refused whole and changes nothing. Docker
+//! schema-2 images export as a `docker save` tarball that imports back with the same digests.
 #![cfg(not(target_arch = "wasm32"))]
 
-use std::collections::BTreeMap;
+use std::time::Instant;
 
+use stowage::engine::oci::{SkipReason, Skipped};
 use stowage::engine::{Digest, ErrorCode, LayerInput, Registry, RegistryOptions};
 
 mod common;
+use common::archives::{
+    DOCKER_MANIFEST, gzip, push_docker_image, push_docker_list, tar_of, tar_paths, untar,
+};
 use common::file;
-
-fn tar_of(files: &[(&str, &[u8])]) -> Vec<u8> {
-    let mut b = tar::Builder::new(Vec::new());
-    for (path, bytes) in files {
-        let mut h = tar::Header::new_ustar();
-        h.set_size(bytes.len() as u64);
-        h.set_mode(0o644);
-        h.set_cksum();
-        b.append_data(&mut h, path, *bytes).unwrap();
-    }
-    b.into_inner().unwrap()
-}
-
-fn untar(bytes: &[u8]) -> BTreeMap<String, Vec<u8>> {
-    let mut a = tar::Archive::new(bytes);
-    let mut out = BTreeMap::new();
-    for e in a.entries().unwrap() {
-        let mut e = e.unwrap();
-        let mut data = vec![];
-        std::io::Read::read_to_end(&mut e, &mut data).unwrap();
-        out.insert(e.path().unwrap().display().to_string(), data);
-    }
-    out
-}
 
 fn fresh() -> Registry {
     Registry::new(RegistryOptions::default()).unwrap()
@@ -48,7 +30,7 @@ fn an_exported_oci_layout_imports_elsewhere_with_the_same_digests() {
     let export = a.export_oci_layout(None).unwrap();
     // A synthetic layer exists only as a sample of its declared size: such an image is left
     // out, and the export says so.
-    assert_eq!(export.skipped, ["team/web:v2"]);
+    assert_eq!(export.skipped, [Skipped { image: "team/web:v2".into(), reason: SkipReason::Synthetic }]);
     let tar = export.bytes;
     assert_eq!(a.export_oci_layout(None).unwrap().bytes, tar, "the export is byte-for-byte deterministic");
     let files = untar(&tar);
@@ -136,8 +118,9 @@ fn a_damaged_or_hostile_archive_is_refused_and_changes_nothing() {
     let before = r.event_log_hash();
     let cases: Vec<(Vec<u8>, ErrorCode, &str)> = vec![
         (damaged, ErrorCode::DigestInvalid, "should hash to"),
-        (b"not a tar at all".to_vec(), ErrorCode::InvalidArgument, "the tar archive is damaged"),
-        (vec![], ErrorCode::InvalidArgument, "neither"),
+        (b"not a tar at all".to_vec(), ErrorCode::InvalidArgument, "starts with bytes 6e 6f 74 20"),
+        (vec![], ErrorCode::InvalidArgument, "the file is empty"),
+        (tar_of(&[("readme.txt", b"hi")]), ErrorCode::InvalidArgument, "neither"),
         (
             tar_of(&[("oci-layout", b"{}"), ("index.json", b"{\"manifests\":5}")]),
             ErrorCode::InvalidArgument,
@@ -153,4 +136,437 @@ fn a_damaged_or_hostile_archive_is_refused_and_changes_nothing() {
         assert_eq!(r.event_log_hash(), before);
     }
     assert!(r.catalog_with_hidden(None, None).unwrap().repositories.is_empty());
+}
+
+/// What a registry is, as the tests compare it: the event log's hash and the saved session.
+fn state(r: &Registry) -> (String, String) {
+    (r.event_log_hash(), r.save_session().unwrap())
+}
+
+/// The tagged images of a registry: `repo:tag` → manifest digest.
+fn tagged(r: &Registry) -> Vec<(String, Digest)> {
+    let mut out = vec![];
+    for repo in r.catalog_with_hidden(None, None).unwrap().repositories {
+        for m in r.manifests(&repo).unwrap() {
+            for t in &m.tags {
+                out.push((format!("{repo}:{t}"), m.digest));
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+#[test]
+fn gzipped_archives_import_as_the_plain_ones_do() {
+    let mut source = fresh();
+    source.push_image("team/web", "v1", file("<h1>hello</h1>")).unwrap();
+    source.push_image("api", "latest", file("fn main() {}")).unwrap();
+    let layout = source.export_oci_layout(None).unwrap().bytes;
+    let layer = b"a layer tar, or something standing in for one";
+    let save = docker_save(layer, &Digest::of(layer));
+    for (plain, format) in [(layout, "oci-layout"), (save, "docker-save")] {
+        let (mut a, mut b) = (fresh(), fresh());
+        let plain_report = a.import_archive(&plain, "imported").unwrap();
+        let gz = gzip(&plain);
+        assert_eq!(&gz[..2], [0x1f, 0x8b]);
+        let gz_report = b.import_archive(&gz, "imported").unwrap();
+        assert_eq!((plain_report.format, plain_report.gzip, gz_report.gzip), (format, false, true));
+        assert_eq!(gz_report.images, plain_report.images, "{format}");
+        assert_eq!((gz_report.blobs, gz_report.blob_bytes), (plain_report.blobs, plain_report.blob_bytes));
+        assert_eq!(tagged(&a), tagged(&b), "{format}: the same images with the same digests");
+        assert_eq!(a.event_log_hash(), b.event_log_hash(), "{format}: the same events");
+        assert_eq!(a.usage(), b.usage());
+        // The log keeps the gzip file as it came, and replays it.
+        assert_eq!(Registry::replay(b.journal()).unwrap().event_log_hash(), b.event_log_hash());
+        b.audit().unwrap();
+    }
+    // A gzip stream in several members (`cat a.gz b.gz`, pigz) reads as one.
+    let mut a = fresh();
+    let layout = source.export_oci_layout(None).unwrap().bytes;
+    let (head, tail) = layout.split_at(3000);
+    let members = [gzip(head), gzip(tail)].concat();
+    assert_eq!(a.import_archive(&members, "imported").unwrap().images.len(), 2);
+}
+
+/// Real files of each kind, made from the same one-file tar (`hello.tar`: `hello.txt`) with
+/// `zip -X`, `zstd -19`, `xz -9`, `bzip2 -9` and `lz4 -9` (tests/fixtures/archives/).
+fn fixture(name: &str) -> Vec<u8> {
+    let path = format!("{}/tests/fixtures/archives/{name}", env!("CARGO_MANIFEST_DIR"));
+    std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+#[test]
+fn each_unreadable_kind_is_refused_naming_what_it_looks_like_and_changes_nothing() {
+    let mut r = fresh();
+    r.push_image("keep", "v1", file("already here")).unwrap();
+    let tar = r.export_oci_layout(None).unwrap().bytes;
+    let targz = gzip(&tar);
+    let mut random = vec![0u8; 4096];
+    let mut x = 0x2545_f491_4f6c_dd1du64;
+    for b in &mut random {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        *b = (x >> 24) as u8;
+    }
+    let tail = "not a tar: Stowage reads OCI image layouts and docker save archives, as .tar or .tar.gz";
+    let cases: Vec<(&str, Vec<u8>, String)> = vec![
+        ("zip", fixture("hello.tar.zip"), format!("this looks like a zip file, {tail}")),
+        ("zstd", fixture("hello.tar.zst"), format!("this looks like a zstd-compressed file, {tail}")),
+        ("xz", fixture("hello.tar.xz"), format!("this looks like an xz-compressed file, {tail}")),
+        ("bzip2", fixture("hello.tar.bz2"), format!("this looks like a bzip2-compressed file, {tail}")),
+        ("lz4", fixture("hello.tar.lz4"), format!("this looks like an lz4-compressed file, {tail}")),
+        // 7-Zip's signature (no 7z tool here to make a real one).
+        (
+            "7z",
+            [&[b'7', b'z', 0xbc, 0xaf, 0x27, 0x1c, 0, 4][..], &[0; 24]].concat(),
+            format!("this looks like a 7-Zip archive, {tail}"),
+        ),
+        (
+            "a saved session",
+            r#"{"format":1,"entries":[]}"#.into(),
+            "this looks like a JSON file (a saved session goes in with Import session)".into(),
+        ),
+        (
+            "random bytes",
+            random.clone(),
+            format!(
+                "this is not a tar archive, nor a gzip-compressed one (it starts with bytes {})",
+                hex8(&random)
+            ),
+        ),
+        ("empty", vec![], "the file is empty".into()),
+        ("a tar cut in its first header", tar[..300].to_vec(), "the tar archive is cut short".into()),
+        ("a tar cut short", tar[..tar.len() / 3].to_vec(), "cut short".into()),
+        (
+            "a zip, gzipped",
+            gzip(&fixture("hello.tar.zip")),
+            "this is gzip-compressed, but what it holds looks like a zip file, not a tar".into(),
+        ),
+        (
+            "random bytes, gzipped",
+            gzip(&random),
+            format!(
+                "this is gzip-compressed, but what it holds is not a tar (it starts with bytes {})",
+                hex8(&random)
+            ),
+        ),
+        ("gzipped twice", gzip(&targz), "this is gzip-compressed twice".into()),
+        ("a gzip of nothing", gzip(b""), "this gzip file holds nothing".into()),
+        ("a .tar.gz cut short", targz[..targz.len() / 2].to_vec(), "cut short".into()),
+        ("a .tar.gz cut in its header", targz[..5].to_vec(), "the gzip file is damaged or cut short".into()),
+        ("a .tar.gz with a flipped byte", flipped(&targz, 40), "damaged".into()),
+    ];
+    let before = state(&r);
+    let entries = r.journal().entries.len();
+    for (what, bytes, says) in cases {
+        let e = r.import_archive(&bytes, "imported").unwrap_err();
+        eprintln!("{what}: {}", e.message);
+        assert_eq!(e.code, ErrorCode::InvalidArgument, "{what}: {}", e.message);
+        assert!(e.message.contains(&says), "{what}: {:?} does not say {says:?}", e.message);
+        assert_eq!(state(&r), before, "{what}: the registry and its saved session are unchanged");
+        assert_eq!(r.journal().entries.len(), entries, "{what}: nothing recorded");
+    }
+    assert_eq!(tagged(&r).len(), 1);
+    // The same tar, plain and gzipped, still imports.
+    assert_eq!(fresh().import_archive(&targz, "imported").unwrap().images.len(), 1);
+}
+
+fn hex8(bytes: &[u8]) -> String {
+    bytes[..8].iter().map(|b| format!("{b:02x}")).collect::<Vec<_>>().join(" ")
+}
+
+fn flipped(bytes: &[u8], at: usize) -> Vec<u8> {
+    let mut out = bytes.to_vec();
+    out[at] ^= 0xff;
+    out
+}
+
+/// `n` gzip members, each of `member` zero bytes (a gzip bomb: a few KiB that inflate to
+/// `n × member`), after `first` (itself gzipped).
+fn zeros_bomb(first: &[u8], member: usize, n: usize) -> Vec<u8> {
+    let zeros = gzip(&vec![0u8; member]);
+    let mut out = gzip(first);
+    for _ in 0..n {
+        out.extend_from_slice(&zeros);
+    }
+    out
+}
+
+/// A ustar header for one regular file of `size` bytes (the data is not included).
+fn header(path: &str, size: u64) -> Vec<u8> {
+    let mut h = tar::Header::new_ustar();
+    h.set_path(path).unwrap();
+    h.set_size(size);
+    h.set_mode(0o644);
+    h.set_cksum();
+    h.as_bytes().to_vec()
+}
+
+#[test]
+fn a_gzip_bomb_is_refused_fast_and_changes_nothing() {
+    const MIB: usize = 1 << 20;
+    let mut r = fresh();
+    r.push_image("keep", "v1", file("already here")).unwrap();
+    let before = state(&r);
+    let cases: Vec<(&str, Vec<u8>, &str)> = vec![
+        // 2 GiB of zeros after a tar header that claims them: refused at the header, unread.
+        (
+            "one entry of 2 GiB",
+            zeros_bomb(&header("blobs/sha256/big", 2 << 30), 16 * MIB, 128),
+            "a tar entry claims more than 1 GiB",
+        ),
+        // Two entries of 600 MiB: the second would take the archive over 1 GiB.
+        (
+            "two entries of 600 MiB",
+            {
+                let mut b = zeros_bomb(&header("a", 600 * MIB as u64), 8 * MIB, 75);
+                b.extend(zeros_bomb(&header("b", 600 * MIB as u64), 8 * MIB, 75));
+                b
+            },
+            "decompresses to more than 1 GiB",
+        ),
+        // 4 GiB of zeros and no tar at all: a zero block ends a tar, so nothing more is read.
+        ("4 GiB of zeros", zeros_bomb(&[0; 1024], 16 * MIB, 256), "the tar archive holds no files"),
+    ];
+    for (what, bomb, says) in cases {
+        assert!(bomb.len() < 4 * MIB, "{what}: the bomb is small ({} bytes)", bomb.len());
+        let t = Instant::now();
+        let e = r.import_archive(&bomb, "imported").unwrap_err();
+        let took = t.elapsed();
+        eprintln!("{what}: {} bytes of gzip refused in {took:?}: {}", bomb.len(), e.message);
+        assert_eq!(e.code, ErrorCode::InvalidArgument, "{what}");
+        assert!(e.message.contains(says), "{what}: {}", e.message);
+        assert!(took.as_secs() < 30, "{what}: refused in {took:?}");
+        assert_eq!(state(&r), before, "{what}: nothing changed");
+    }
+}
+
+/// A real layer: a tar holding `name` with `text`.
+fn layer(name: &str, text: &str) -> Vec<u8> {
+    tar_of(&[(name, text.as_bytes())])
+}
+
+#[test]
+fn docker_images_export_as_a_docker_archive_that_imports_back_with_the_same_digests() {
+    let mut a = fresh();
+    // Pushed as docker push leaves it: gzip layers, two of them, the first shared.
+    let base = layer("etc/os-release", "ID=stowage\n");
+    let app =
+        push_docker_image(&mut a, "team/app", Some("v1"), "amd64", &[base.clone(), layer("app", "v1")], true);
+    // Imported from a docker save tarball: an uncompressed layer.
+    let saved = b"a layer tar, or something standing in for one";
+    a.import_archive(&docker_save(saved, &Digest::of(saved)), "imported").unwrap();
+    // A manifest list of two platforms, both stored; and one of a platform not stored.
+    let amd = push_docker_image(&mut a, "team/multi", None, "amd64", std::slice::from_ref(&base), true);
+    let arm = push_docker_image(&mut a, "team/multi", None, "arm64", &[layer("arm", "arm")], true);
+    push_docker_list(&mut a, "team/multi", "2.0", &[(&arm, "arm64"), (&amd, "amd64")]);
+    let gone = push_docker_image(&mut a, "team/multi", None, "amd64", &[layer("x", "x")], true);
+    push_docker_list(&mut a, "team/multi", "sparse", &[(&gone, "amd64")]);
+    a.delete_manifest("team/multi", &gone.manifest.to_string()).unwrap();
+    // The same image under a second tag, an OCI image and a synthetic one.
+    a.push_manifest("team/app", "latest", &app.body, Some(DOCKER_MANIFEST)).unwrap();
+    a.push_image("team/oci", "v1", vec![LayerInput::File { name: "l".into(), bytes: layer("oci", "oci") }])
+        .unwrap();
+    a.push_image("team/synthetic", "v1", vec![LayerInput::Synthetic { size_bytes: 5000, seed: Some(1) }])
+        .unwrap();
+    let before = state(&a);
+
+    let export = a.export_docker_archive(None).unwrap();
+    assert_eq!(state(&a), before, "exporting reads only");
+    assert_eq!(a.export_docker_archive(None).unwrap(), export, "byte-for-byte deterministic");
+    let skip = |image: &str, reason| Skipped { image: image.into(), reason };
+    assert_eq!(
+        export.skipped,
+        [
+            skip("team/multi:2.0 (linux/arm64)", SkipReason::OtherPlatform),
+            skip("team/multi:sparse", SkipReason::NoPlatform),
+            skip("team/oci:v1", SkipReason::OciFormat),
+            skip("team/synthetic:v1", SkipReason::Synthetic),
+        ]
+    );
+    assert_eq!(export.images, 4, "library/alpine:3.20, team/app:latest and :v1, team/multi:2.0");
+    let files = untar(&export.bytes);
+    let paths = tar_paths(&export.bytes);
+    assert_eq!(paths[0], "manifest.json", "manifest.json first");
+    let manifest: serde_json::Value = serde_json::from_slice(&files["manifest.json"]).unwrap();
+    let entries = manifest.as_array().unwrap();
+    assert_eq!(entries.len(), 3, "one entry per image config: {manifest}");
+    let app_entry = entries.iter().find(|e| e["Config"] == format!("{}.json", app.config.hex())).unwrap();
+    assert_eq!(app_entry["RepoTags"], serde_json::json!(["team/app:latest", "team/app:v1"]));
+    let want_layers: Vec<String> = app.diff_ids.iter().map(|d| format!("{}.tar", d.hex())).collect();
+    assert_eq!(app_entry["Layers"], serde_json::json!(want_layers));
+    // The layers are the uncompressed tars, named by their diff ids; the base layer once.
+    assert_eq!(files[&want_layers[0]], base);
+    for (path, bytes) in files.iter().filter(|(p, _)| *p != "manifest.json") {
+        if let Some(hex) = path.strip_suffix(".tar").or_else(|| path.strip_suffix(".json")) {
+            assert_eq!(Digest::of(bytes).hex(), hex, "{path} is named by its digest");
+        }
+    }
+    assert_eq!(
+        paths.len(),
+        1 + 3 + 3,
+        "manifest.json, 3 configs, 3 distinct layers (base, app, saved): {paths:?}"
+    );
+    let multi = entries.iter().find(|e| e["RepoTags"] == serde_json::json!(["team/multi:2.0"])).unwrap();
+    assert_eq!(multi["Config"], format!("{}.json", amd.config.hex()), "the list's linux/amd64 image");
+
+    // Imported into a new registry: the same configs and layers (by diff id); the image saved
+    // from docker save comes back with its very manifest digest.
+    let mut b = fresh();
+    let report = b.import_archive(&export.bytes, "imported").unwrap();
+    assert_eq!((report.format, report.images.len()), ("docker-save", 4));
+    let alpine = a.read_manifest("library/alpine", "3.20").unwrap();
+    assert_eq!(b.pull_manifest("library/alpine", "3.20").unwrap().digest, alpine.digest);
+    for (repo, tag, image) in
+        [("team/app", "v1", &app), ("team/app", "latest", &app), ("team/multi", "2.0", &amd)]
+    {
+        let pulled = b.pull_manifest(repo, tag).unwrap();
+        assert_eq!(pulled.media_type.as_str(), DOCKER_MANIFEST);
+        let m: serde_json::Value = serde_json::from_slice(&pulled.bytes).unwrap();
+        assert_eq!(m["config"]["digest"], image.config.to_string(), "{repo}:{tag}: the same config");
+        let layers: Vec<String> =
+            m["layers"].as_array().unwrap().iter().map(|l| l["digest"].as_str().unwrap().into()).collect();
+        let diff_ids: Vec<String> = image.diff_ids.iter().map(Digest::to_string).collect();
+        assert_eq!(layers, diff_ids, "{repo}:{tag}: its layers are the uncompressed tars");
+    }
+    // Exported again: the same archive; and imported again, the same digests as the first time.
+    assert_eq!(b.export_docker_archive(None).unwrap().bytes, export.bytes);
+    let mut c = fresh();
+    c.import_archive(&b.export_docker_archive(None).unwrap().bytes, "imported").unwrap();
+    assert_eq!(tagged(&c), tagged(&b));
+    assert_eq!(Registry::replay(b.journal()).unwrap().event_log_hash(), b.event_log_hash());
+    b.audit().unwrap();
+
+    // The OCI layout holds the OCI image only, and says where the Docker ones go.
+    let oci = a.export_oci_layout(None).unwrap();
+    assert_eq!(oci.images, 1);
+    let docker = |image: &str| skip(image, SkipReason::DockerFormat);
+    assert_eq!(
+        oci.skipped,
+        [
+            docker("library/alpine:3.20"),
+            docker("team/app:latest"),
+            docker("team/app:v1"),
+            docker("team/multi:2.0"),
+            docker("team/multi:sparse"),
+            skip("team/synthetic:v1", SkipReason::Synthetic),
+        ]
+    );
+    let index: serde_json::Value = serde_json::from_slice(&untar(&oci.bytes)["index.json"]).unwrap();
+    assert_eq!(index["manifests"].as_array().unwrap().len(), 1);
+    assert_eq!(state(&a), before, "exporting reads only");
+}
+
+#[test]
+fn an_export_with_nothing_in_its_format_says_why_each_image_was_left_out() {
+    let mut r = fresh();
+    r.push_image("web", "v1", file("oci")).unwrap();
+    let e = r.export_docker_archive(None).unwrap_err();
+    assert_eq!(e.code, ErrorCode::NameUnknown);
+    assert_eq!(
+        e.message,
+        "there is no image to export in this format: web:v1 (OCI format: export as OCI layout)"
+    );
+    let mut d = fresh();
+    push_docker_image(&mut d, "app", Some("v1"), "amd64", &[layer("a", "a")], true);
+    let e = d.export_oci_layout(None).unwrap_err();
+    assert_eq!(
+        e.message,
+        "there is no image to export in this format: app:v1 (docker format: export as docker archive)"
+    );
+    // A layer that does not decompress to its diff id, and one compressed with zstd: skipped.
+    let mut z = fresh();
+    let tar = layer("z", "z");
+    let config = serde_json::to_vec(&serde_json::json!({
+        "architecture": "amd64", "os": "linux", "rootfs": {"type": "layers", "diff_ids": [Digest::of(b"other")]},
+    }))
+    .unwrap();
+    let c = z.push_blob("z", &config, None).unwrap();
+    let l = z.push_blob("z", &gzip(&tar), None).unwrap();
+    let body = |media: &str| {
+        serde_json::to_vec(&serde_json::json!({
+            "schemaVersion": 2, "mediaType": DOCKER_MANIFEST,
+            "config": {"mediaType": "application/vnd.docker.container.image.v1+json", "size": config.len(), "digest": c},
+            "layers": [{"mediaType": media, "size": gzip(&tar).len(), "digest": l}],
+        }))
+        .unwrap()
+    };
+    z.push_manifest(
+        "z",
+        "wrong",
+        &body("application/vnd.docker.image.rootfs.diff.tar.gzip"),
+        Some(DOCKER_MANIFEST),
+    )
+    .unwrap();
+    z.push_manifest("z", "zstd", &body("application/vnd.oci.image.layer.v1.tar+zstd"), Some(DOCKER_MANIFEST))
+        .unwrap();
+    let e = z.export_docker_archive(None).unwrap_err();
+    assert_eq!(
+        e.message,
+        "there is no image to export in this format: z:wrong (its layers do not match the config's diff ids), \
+         z:zstd (a layer compressed other than gzip: a docker archive holds tar layers)"
+    );
+    // Nothing at all: as before.
+    assert!(fresh().export_docker_archive(None).unwrap_err().message.contains("no tagged image"));
+}
+
+mod damaged_bytes {
+    //! Whatever the bytes, an import neither panics nor leaves a trace when it is refused: random
+    //! bytes, random bytes behind a gzip or tar-looking start, and real archives (plain and
+    //! gzipped) with bytes flipped or cut off.
+    use proptest::prelude::*;
+
+    use super::{fresh, gzip, state};
+    use common::file;
+
+    use crate::common;
+
+    fn archives() -> (Vec<u8>, Vec<u8>) {
+        let mut r = fresh();
+        r.push_image("web", "v1", file("content")).unwrap();
+        let tar = r.export_oci_layout(None).unwrap().bytes;
+        let gz = gzip(&tar);
+        (tar, gz)
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(200))]
+
+        #[test]
+        fn any_bytes_are_imported_or_refused_without_a_trace(
+            which in 0usize..4,
+            noise in proptest::collection::vec(any::<u8>(), 0..1500),
+            flips in proptest::collection::vec((any::<prop::sample::Index>(), any::<u8>()), 0..4),
+            cut in any::<prop::sample::Index>(),
+        ) {
+            let (tar, gz) = archives();
+            let mut bytes = match which {
+                0 => noise.clone(),
+                1 => [&[0x1f, 0x8b][..], &noise].concat(),
+                2 => tar,
+                _ => gz,
+            };
+            if which >= 2 {
+                for (at, x) in &flips {
+                    let i = at.index(bytes.len());
+                    bytes[i] ^= x;
+                }
+                if !flips.is_empty() {
+                    bytes.truncate(cut.index(bytes.len() + 1));
+                }
+            }
+            let mut r = fresh();
+            r.push_image("keep", "v1", file("kept")).unwrap();
+            let before = state(&r);
+            match r.import_archive(&bytes, "imported") {
+                Ok(report) => prop_assert!(!report.images.is_empty()),
+                Err(e) => {
+                    prop_assert!(!e.message.is_empty());
+                    prop_assert_eq!(state(&r), before);
+                }
+            }
+        }
+    }
 }

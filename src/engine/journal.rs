@@ -1475,11 +1475,16 @@ impl Registry {
         self.journaled(|_| Command::PlayConvergencePhase, |r| r.play_convergence_phase_direct())
     }
 
-    /// Imports an OCI layout tar or a docker save tarball (see `import_archive_direct`).
+    /// Imports an OCI layout tar or a docker save tarball, plain or gzip-compressed; images with
+    /// no repository name go to `default_repo`. The archive is read and every digest in it
+    /// checked first: one Stowage cannot read is refused before anything is recorded, so it
+    /// changes nothing, not even the log. Then it is recorded, and applies whole or not at all
+    /// (see `import_read`).
     pub fn import_archive(&mut self, bytes: &[u8], default_repo: &str) -> Result<super::oci::ImportReport> {
+        let read = super::oci::read_archive(bytes, default_repo)?;
         self.journaled(
             |j| Command::ImportArchive { archive: j.keep(bytes), default_repo: default_repo.into() },
-            |r| r.import_archive_direct(bytes, default_repo),
+            |r| r.import_read(read),
         )
     }
 

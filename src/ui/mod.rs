@@ -58,6 +58,7 @@ fn app() -> Html {
     let on_action = {
         let dispatcher = state.dispatcher();
         let registry = state.registry.clone();
+        let name = state.name.clone();
         Callback::from(move |action: Action| match action {
             Action::ReadFiles(files) => {
                 let dispatcher = dispatcher.clone();
@@ -85,6 +86,18 @@ fn app() -> Html {
             }
             Action::Download { repo, digest, filename } => {
                 dispatcher.dispatch(download(registry.as_ref(), &repo, &digest, &filename));
+            }
+            Action::ReadArchive(file) => {
+                let dispatcher = dispatcher.clone();
+                let name = file.name();
+                dispatcher.dispatch(Action::ArchiveReading(name.clone()));
+                wasm_bindgen_futures::spawn_local(async move {
+                    let result = browser::read_file(file).await;
+                    dispatcher.dispatch(Action::ArchiveRead { file: name, result });
+                });
+            }
+            Action::ExportArchive(format) => {
+                dispatcher.dispatch(state::export_archive(registry.as_ref(), format, &name));
             }
             other => dispatcher.dispatch(other),
         })
@@ -149,7 +162,8 @@ fn app() -> Html {
                     <ScenarioPanel scenario={snap.scenario.clone()} now={snap.clock.now}
                         running={snap.clock.running.is_some()} on_action={on_action.clone()} />
                     if snap.scenario.is_some() { { oracle.clone() } }
-                    <Catalog catalog={snap.catalog.clone()} from={state.catalog_from()} on_action={on_action.clone()} />
+                    <Catalog catalog={snap.catalog.clone()} from={state.catalog_from()} archive={state.archive.clone()}
+                        on_action={on_action.clone()} />
                     <GeoMap key={format!("geo-{generation}")} replicas={snap.replicas.clone()} clients={snap.clients.clone()}
                         clients_total={snap.clients_total} faults={snap.faults.clone()} in_flight={snap.in_flight.clone()}
                         in_flight_by_link={snap.in_flight_by_link.clone()} registry={state.registry.clone().map(Shared)}

@@ -23,6 +23,7 @@ use super::locks::change_sentence;
 use super::small::{SmallMap, SmallSet};
 use crate::i18n::{Arg, Msg};
 
+mod archives;
 mod bins;
 mod controls;
 mod geo;
@@ -31,6 +32,7 @@ mod preset;
 mod run;
 mod scenario;
 
+pub use archives::{ArchiveFormat, ArchiveOutcome, export_archive, exported_words, imported_words};
 pub use geo::ClientRun;
 pub use guide::{ContinueHow, GuideSnap, PROBE_MAX, StoryAction, StoryUi};
 pub use preset::{PRESET_REPOS, PRESET_TAGS_PER_REPO, PresetLoadSnap};
@@ -255,6 +257,21 @@ pub enum Action {
         digest: String,
         filename: String,
     },
+    /// Read this file as an image archive and import it (the page reads it, then sends
+    /// `ArchiveRead`).
+    ReadArchive(web_sys::File),
+    /// An archive is being read.
+    ArchiveReading(String),
+    /// An archive read (or why it could not be): the engine imports it.
+    ArchiveRead {
+        file: String,
+        result: Result<ReadFile, UiError>,
+    },
+    /// Export the registry's images as this kind of archive and download it (the page does it,
+    /// then sends `ArchiveDone`).
+    ExportArchive(ArchiveFormat),
+    /// An export made and downloaded, or refused.
+    ArchiveDone(ArchiveOutcome),
     /// Files are being read (the count), so push waits.
     ReadingStarted(usize),
     /// Files read, or why one could not be.
@@ -657,6 +674,8 @@ pub struct State {
     pub preset: Option<PresetLoadSnap>,
     /// Where the catalog was last shown from by name (`CatalogAfter`).
     catalog_jump: Option<String>,
+    /// The last archive import or export, shown in the catalog.
+    pub archive: Option<ArchiveOutcome>,
     pub snapshot: Snapshot,
 }
 
@@ -717,6 +736,7 @@ impl State {
             story: StoryUi::default(),
             preset: None,
             catalog_jump: None,
+            archive: None,
         };
         if let Some(name) = state.with(|r| Ok(r.name().to_string())) {
             state.name = name;
@@ -1523,7 +1543,13 @@ impl Reducible for State {
             return Rc::new(s);
         }
         match action {
-            Action::ReadFiles(_) | Action::Download { .. } => {}
+            Action::ReadFiles(_)
+            | Action::Download { .. }
+            | Action::ReadArchive(_)
+            | Action::ExportArchive(_) => {}
+            Action::ArchiveReading(file) => s.archive = Some(ArchiveOutcome::Reading { file }),
+            Action::ArchiveRead { file, result } => s.archive_read(file, result),
+            Action::ArchiveDone(outcome) => s.set_archive(outcome),
             Action::ReadingStarted(n) => s.reading += n,
             Action::FilesRead(files) => s.files_read(files),
             Action::AddSynthetic { size, unit } => s.add_synthetic(&size, &unit),

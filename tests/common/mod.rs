@@ -1,6 +1,8 @@
 //! Helpers shared by the native integration tests.
 #![allow(dead_code)]
 
+pub mod archives;
+
 use stowage::engine::{LayerInput, Registry, RegistryOptions, Tier};
 
 /// A Premium registry in `region`.

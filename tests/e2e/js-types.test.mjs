@@ -72,6 +72,7 @@ const METHODS = {
   eventLogHash: [],
   events: [['from', 'optNumber'], ['n', 'optNumber']],
   exportOciLayout: [['repo', 'optString']],
+  exportDockerArchive: [['repo', 'optString']],
   faults: [],
   features: [],
   geoStorage: [],

@@ -1,13 +1,14 @@
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
+use super::archives::ArchiveBar;
 use super::inline_error;
 use super::locks::{lock_badges, lock_toggles, locks_button};
 use super::manifest::ManifestCard;
 use crate::ui::format::human_bytes_in;
 use crate::ui::i18n::{Lang, t, tf, tn, use_lang};
 use crate::ui::locks::Attr;
-use crate::ui::state::{Action, CATALOG_PAGE, CatalogSnap, Danger, RepoSnap};
+use crate::ui::state::{Action, ArchiveOutcome, CATALOG_PAGE, CatalogSnap, Danger, RepoSnap};
 
 #[derive(Properties, PartialEq)]
 pub struct CatalogProps {
@@ -15,6 +16,9 @@ pub struct CatalogProps {
     /// The name the catalog is shown after, while it is (None: paged from the first page).
     #[prop_or_default]
     pub from: Option<String>,
+    /// The last archive import or export (the archive buttons show what became of it).
+    #[prop_or_default]
+    pub archive: Option<ArchiveOutcome>,
     pub on_action: Callback<Action>,
 }
 
@@ -84,6 +88,7 @@ pub fn catalog(props: &CatalogProps) -> Html {
                 <h2 id="catalog-title">{ t(lang, "catalog.title") }</h2>
                 <p class="hint">{ tf(lang, "catalog.hint", &[&CATALOG_PAGE.to_string()]) }</p>
             </div>
+            <ArchiveBar outcome={props.archive.clone()} on_action={props.on_action.clone()} />
             { body }
             { pager }
             { jump_form }

@@ -1,6 +1,7 @@
 //! Display-only components: each takes a snapshot and `on_action`, renders, and sends actions.
 
 mod accounts;
+mod archives;
 mod blob;
 mod catalog;
 mod charts;
