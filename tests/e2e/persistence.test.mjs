@@ -243,12 +243,12 @@ describe('nothing the user did is lost', { timeout: 600_000 }, () => {
     const box = await busy.boundingBox();
     assert.ok(box.y <= 1 && box.height > 0, `the restore is said at the top: ${JSON.stringify(box)}`);
     assert.match(await busy.textContent(), /^Restoring your saved session \(.+\): \d+ %\. Changes wait until it is done\.$/);
+    await p.screenshot({ path: join(SHOTS, 'persist-03-restoring.png'), clip: { x: 0, y: 0, width: 1280, height: 300 } });
     // The console is refused with a code; so is the page, in words.
     assert.equal(await consoleRefusal(p), 'SESSION_RESTORING');
     await p.click('#advance-1m');
     await p.locator('#error .code', { hasText: 'SESSION_RESTORING' }).waitFor();
     assert.match(await p.locator('#error .message').textContent(), /^Not done: Restoring your saved session/);
-    await p.screenshot({ path: join(SHOTS, 'persist-03-restoring.png') });
     // A reload in the middle of the restore: the next one restores the same session.
     await p.reload({ waitUntil: 'commit' });
     await p.locator('.page[data-session="restoring"]').waitFor({ state: 'attached' });
