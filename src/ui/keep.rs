@@ -310,7 +310,7 @@ struct Driver {
     failed: Option<(usize, u64)>,
     /// Registries the page replaced since the last whole save, each holding something done: set
     /// aside in the transaction that saves the one that replaced them.
-    replaced: Vec<Rc<RefCell<Registry>>>,
+    replaced: Vec<kept::Pending>,
     /// Why the next replacement happens, when the new registry's origin does not say (a link, an
     /// import, a kept session brought back).
     replace_why: Option<Msg>,
@@ -453,13 +453,13 @@ fn pristine(r: &Registry) -> bool {
 /// anything was done to it (called by `ui::set_live_registry`).
 pub fn replaced(old: Rc<RefCell<Registry>>) {
     let worked = old.try_borrow().is_ok_and(|r| r.history_view().entries > 0);
-    if worked {
-        with_driver(|d| {
-            if !d.replaced.iter().any(|r| Rc::ptr_eq(r, &old)) {
-                d.replaced.push(old);
-            }
-        });
+    let known = with_driver(|d| d.replaced.iter().any(|p| Rc::ptr_eq(&p.registry, &old)));
+    if worked && !known {
+        let pending = kept::pending(old);
+        with_driver(|d| d.replaced.push(pending));
     }
+    // What replaced it said why (or did not): the next replacement says its own.
+    with_driver(|d| d.replace_why = None);
 }
 
 /// Says why the page is about to replace its registry (the session shown is set aside with

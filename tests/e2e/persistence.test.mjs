@@ -225,7 +225,7 @@ describe('nothing the user did is lost', { timeout: 600_000 }, () => {
     const p = await open(context);
     await page(p, () => {
       const r = window.stowage.page();
-      for (let i = 0; i < 400; i++) {
+      for (let i = 0; i < 800; i++) {
         r.pushBlob(`load/r${i % 20}`, `blob number ${i}; `.repeat(400));
         if (i % 100 === 99) r.advance(60_000); // within the write rate limit
       }
@@ -240,15 +240,23 @@ describe('nothing the user did is lost', { timeout: 600_000 }, () => {
     await busy.waitFor();
     await p.locator('.page[data-session="restoring"]').waitFor({ state: 'attached' });
     await p.locator('#session-busy progress').waitFor();
+    // The console is refused with a code; so is the page, in words (both read at once: the
+    // page's error goes when the restore ends).
+    assert.equal(await consoleRefusal(p), 'SESSION_RESTORING');
+    const [code, message] = await p.evaluate(async () => {
+      document.querySelector('#advance-1m').click();
+      for (let i = 0; i < 100 && !document.querySelector('#error .code'); i++) {
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      return [document.querySelector('#error .code')?.textContent, document.querySelector('#error .message')?.textContent];
+    });
+    assert.equal(code, 'SESSION_RESTORING');
+    assert.match(message, /^Not done: (Opening|Restoring) your saved session/);
     const box = await busy.boundingBox();
     assert.ok(box.y <= 1 && box.height > 0, `the restore is said at the top: ${JSON.stringify(box)}`);
     assert.match(await busy.textContent(), /^Restoring your saved session \(.+\): \d+ %\. Changes wait until it is done\.$/);
+    await p.evaluate(() => window.scrollTo(0, 0));
     await p.screenshot({ path: join(SHOTS, 'persist-03-restoring.png'), clip: { x: 0, y: 0, width: 1280, height: 300 } });
-    // The console is refused with a code; so is the page, in words.
-    assert.equal(await consoleRefusal(p), 'SESSION_RESTORING');
-    await p.click('#advance-1m');
-    await p.locator('#error .code', { hasText: 'SESSION_RESTORING' }).waitFor();
-    assert.match(await p.locator('#error .message').textContent(), /^Not done: Restoring your saved session/);
     // A reload in the middle of the restore: the next one restores the same session.
     await p.reload({ waitUntil: 'commit' });
     await p.locator('.page[data-session="restoring"]').waitFor({ state: 'attached' });
@@ -345,6 +353,25 @@ describe('nothing the user did is lost', { timeout: 600_000 }, () => {
     await p.locator('.kept-forget-yes').click();
     await p.waitForFunction(() => document.querySelectorAll('#session-kept .kept-item').length === 1);
     assert.deepEqual(await keptHashes(), [work]);
+
+    // An import replaces the session shown once confirmed: that one is set aside too.
+    await p.setInputFiles('#session-import-file', { name: 'first-link.json', mimeType: 'application/json',
+      buffer: Buffer.from(await page(p, (url) => {
+        const data = url.slice(url.indexOf('#s=') + 3);
+        return data;
+      }, one.url)) });
+    await p.locator('#session-import-error').waitFor();
+    assert.deepEqual(await keptHashes(), [work], 'a refused import sets nothing aside');
+    const exported = await page(p, () => window.stowage.page().saveSession());
+    await page(p, () => window.stowage.page().pushBlob('before/import', 'work before the import'));
+    const beforeImport = await hashOf(p);
+    await p.setInputFiles('#session-import-file', { name: 'mine.json', mimeType: 'application/json', buffer: Buffer.from(exported) });
+    await p.locator('#session-import-ask').waitFor();
+    await p.click('#session-import-confirm');
+    await p.waitForFunction((h) => window.stowage.page().eventLogHash() === h, mine);
+    await p.waitForFunction(() => document.querySelectorAll('#session-kept .kept-item').length === 2);
+    assert.match(await item.nth(1).locator('.kept-words').textContent(), /^your session, set aside when you imported mine\.json: registry stowage, /);
+    assert.deepEqual(await keptHashes(), [work, beforeImport]);
     await context.close();
   });
 

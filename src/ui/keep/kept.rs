@@ -52,8 +52,33 @@ impl KeptInfo {
 pub(super) struct Aside {
     pub info: KeptInfo,
     pub record: JsValue,
-    /// The replaced registry (its address), taken off the list once the save lands.
-    registry: usize,
+}
+
+/// A registry the page replaced, waiting to be set aside by the next whole save: its key and
+/// why are fixed when it is replaced, so the save and a tail kept at unload write the same key.
+pub(super) struct Pending {
+    pub registry: Rc<RefCell<Registry>>,
+    key: String,
+    why: Msg,
+}
+
+thread_local! {
+    /// Keys made in this page so far (two replacements in one millisecond get their own).
+    static MADE: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
+/// A replaced registry to set aside, with its key and why (read now: what replaced it is live).
+pub(super) fn pending(old: Rc<RefCell<Registry>>) -> Pending {
+    let why = match (with_driver(|d| d.replace_why.clone()), crate::ui::live_registry()) {
+        (Some(why), _) => why,
+        (None, Some(live)) => why_replaced(&live),
+        (None, None) => Msg::key("keep.aside_new"),
+    };
+    let n = MADE.with(|m| {
+        m.set(m.get() + 1);
+        m.get()
+    });
+    Pending { registry: old, key: new_key(n), why }
 }
 
 thread_local! {
@@ -66,11 +91,9 @@ fn new_key(n: usize) -> String {
     format!("{KEPT_PREFIX}{:013}-{n:03}", js_sys::Date::now() as u64)
 }
 
-/// Why the sessions the page replaced are set aside: what replaced them.
+/// Why the sessions the page replaced are set aside: what replaced them (the new registry's
+/// origin, when nothing said more).
 fn why_replaced(live: &Rc<RefCell<Registry>>) -> Msg {
-    if let Some(why) = with_driver(|d| d.replace_why.clone()) {
-        return why;
-    }
     let origin = live.try_borrow().ok().and_then(|r| r.journal().origin.clone());
     match origin {
         Some(Origin::Scenario { file: Some(file), .. }) => say("keep.aside_story", [plain(file)]),
@@ -159,33 +182,29 @@ pub(super) async fn load_list(db: &IdbDatabase) {
 /// The sessions the page replaced since the last whole save, as the records that save keeps
 /// beside the live one's.
 pub(super) fn asides(live: &Rc<RefCell<Registry>>) -> Vec<Aside> {
-    let replaced = with_driver(|d| d.replaced.clone());
-    if replaced.is_empty() {
-        return vec![];
-    }
-    let why = why_replaced(live);
+    let replaced: Vec<_> = with_driver(|d| {
+        d.replaced.iter().map(|p| (p.registry.clone(), p.key.clone(), p.why.clone())).collect()
+    });
     let mut out = vec![];
-    for (n, old) in replaced.iter().enumerate() {
-        if Rc::ptr_eq(old, live) {
+    for (old, key, why) in replaced {
+        if Rc::ptr_eq(&old, live) {
             continue;
         }
         let Ok(r) = old.try_borrow() else { continue };
         let Ok(text) = r.save_session() else { continue };
         let info = SaveInfo::of(&r, text.len(), wall_time());
         let record = record_of(&info, &text, "stowage-session-record");
-        let key = new_key(n);
         out.push(Aside {
             record: kept_record(&why, &record, Some(r.name())),
             info: KeptInfo {
                 key,
-                why: why.clone(),
+                why,
                 text_bytes: text.len() as u64,
                 name: Some(r.name().to_string()),
                 actions: Some(info.actions),
                 now: Some(info.now),
                 at: Some(wall_time()),
             },
-            registry: Rc::as_ptr(old) as usize,
         });
     }
     out
@@ -195,14 +214,14 @@ pub(super) fn asides(live: &Rc<RefCell<Registry>>) -> Vec<Aside> {
 /// a kept session brought back leaves the list.
 pub(super) fn saved_aside(aside: Vec<Aside>) {
     with_driver(|d| {
-        d.replaced.retain(|r| !aside.iter().any(|a| a.registry == Rc::as_ptr(r) as usize));
-        if d.replaced.is_empty() {
-            d.replace_why = None;
-        }
+        d.replaced.retain(|p| !aside.iter().any(|a| a.info.key == p.key));
         if let Some(key) = d.restoring_kept.take() {
             d.kept.retain(|k| k.key != key);
         }
-        d.kept.extend(aside.into_iter().map(|a| a.info));
+        for a in aside {
+            d.kept.retain(|k| k.key != a.info.key);
+            d.kept.push(a.info);
+        }
     });
     publish();
 }
@@ -245,7 +264,10 @@ pub(super) async fn set_aside_saved(db: &IdbDatabase, record: &JsValue, why: Msg
         return false;
     }
     let kept = kept_record(&why, record, None);
-    let key = new_key(0);
+    let key = new_key(MADE.with(|m| {
+        m.set(m.get() + 1);
+        m.get()
+    }));
     let batch = Batch { puts: vec![(key.clone(), kept.clone())], ..Batch::default() };
     match write(db, batch).await {
         Ok(()) => {
