@@ -224,6 +224,7 @@ impl Registry {
                     blobs: full.blobs.clone(),
                     ..Journal::default()
                 };
+                r.journal.recount();
                 r.journal.seal_last();
                 (r, c.entries)
             }
@@ -237,6 +238,7 @@ impl Registry {
                 })?;
                 let mut r = Registry::from_origin(origin)?;
                 r.journal.blobs = full.blobs.clone();
+                r.journal.recount();
                 (r, 0)
             }
         };
@@ -245,7 +247,10 @@ impl Registry {
         // Replaying records what it replays; checkpoints are not taken again meanwhile.
         r.history.since = (usize::MAX / 2, u64::MAX / 2);
         r.history.overshoot = None;
+        // What it replays was recorded within the limits, and replayed records no more.
+        r.journal.limits = super::journal::SessionLimits::NONE;
         let replayed = from + r.replay_entries(&full, &full.entries[from..last_entry], until)?;
+        r.journal.limits = full.limits;
         let reached_end = replayed == full.entries.len();
         let overshoot = r.history.overshoot.map(|o| match o {
             Overshoot::Entry(i) => Overshoot::Entry(from + i),

@@ -114,16 +114,7 @@ impl Registry {
         repos: u32,
         tags_per_repo: u32,
     ) -> Result<PresetProgress> {
-        if repos == 0 || repos > PRESET_REPOS_MAX || tags_per_repo == 0 {
-            return err_k(ErrorCode::InvalidArgument, "errors.preset_size", []);
-        }
-        let tags = u64::from(repos) * u64::from(tags_per_repo);
-        if tags > PRESET_TAGS_MAX {
-            return err_k(ErrorCode::InvalidArgument, "errors.preset_tags", []);
-        }
-        if self.preset.is_some() || self.repos.live() > 0 || self.replicas.len() > 1 {
-            return err_k(ErrorCode::InvalidArgument, "errors.preset_not_empty", []);
-        }
+        self.large_preset_refusal(repos, tags_per_repo)?;
         let image_count = PRESET_IMAGES.min(repos);
         let mut load = PresetLoad {
             next: 0,
@@ -136,6 +127,22 @@ impl Registry {
         let progress = load.progress();
         self.preset = Some(load);
         Ok(progress)
+    }
+
+    /// Why a preset load would be refused before it changes anything, if it would: its size,
+    /// or a registry that is not empty.
+    pub(super) fn large_preset_refusal(&self, repos: u32, tags_per_repo: u32) -> Result<()> {
+        if repos == 0 || repos > PRESET_REPOS_MAX || tags_per_repo == 0 {
+            return err_k(ErrorCode::InvalidArgument, "errors.preset_size", []);
+        }
+        let tags = u64::from(repos) * u64::from(tags_per_repo);
+        if tags > PRESET_TAGS_MAX {
+            return err_k(ErrorCode::InvalidArgument, "errors.preset_tags", []);
+        }
+        if self.preset.is_some() || self.repos.live() > 0 || self.replicas.len() > 1 {
+            return err_k(ErrorCode::InvalidArgument, "errors.preset_not_empty", []);
+        }
+        Ok(())
     }
 
     /// Pushes shared image `m` (the push a client would make) and gives its manifest's digest
