@@ -92,14 +92,14 @@ impl SessionLimits {
     /// The refusal of a session that would hold `entries`, `blob_bytes` and about `text_bytes`
     /// (an upper bound), if it would be past a limit: the first one, how far, and the way out.
     fn refusal(&self, entries: usize, blob_bytes: u64, text_bytes: u64) -> Option<RegistryError> {
-        let over = |key: &'static str, at: u64, max: u64| {
+        let over = |key: &'static str, at: u64, max: u64, unit: fn(u64) -> Arg| {
             (at > max).then(|| {
-                RegistryError::keyed(ErrorCode::InvalidArgument, key, [arg(at), arg(at - max), arg(max)])
+                RegistryError::keyed(ErrorCode::InvalidArgument, key, [unit(at), unit(at - max), unit(max)])
             })
         };
-        over("errors.session_full_entries", entries as u64, self.entries as u64)
-            .or_else(|| over("errors.session_full_bytes", blob_bytes, self.blob_bytes))
-            .or_else(|| over("errors.session_full_text", text_bytes, self.text_bytes))
+        over("errors.session_full_entries", entries as u64, self.entries as u64, Arg::Count)
+            .or_else(|| over("errors.session_full_bytes", blob_bytes, self.blob_bytes, Arg::Bytes))
+            .or_else(|| over("errors.session_full_text", text_bytes, self.text_bytes, Arg::Bytes))
     }
 }
 
