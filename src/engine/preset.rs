@@ -152,7 +152,7 @@ impl Registry {
         &mut self,
         m: u32,
     ) -> Result<(super::digest::Digest, std::collections::BTreeSet<super::digest::Digest>)> {
-        let pushed = self.nested(|r| r.push_image_direct(&preset_repo(m), "v1", image_layers(m)))?;
+        let pushed = self.nested(|r| r.put_image(&preset_repo(m), "v1", image_layers(m)))?;
         let blobs = self.manifests.get(&pushed.digest).map(|meta| meta.blobs.clone()).unwrap_or_default();
         Ok((pushed.digest, blobs))
     }

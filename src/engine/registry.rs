@@ -581,6 +581,12 @@ impl Registry {
         let ticket = self.admit(throttle::Cost::writes(1))?;
         let digest = self.put_manifest(repo, reference, body, content_type)?;
         self.complete(ticket, body.len() as u64, 0);
+        // Acknowledged: the oracle expects the tag everywhere from now on (from whichever
+        // front door the push came: the JS API, the page, a scenario, a client, an import).
+        if let (Ok(repo), Ok(Reference::Tag(tag))) = (RepoName::parse(repo), Reference::parse(reference)) {
+            let now = self.now;
+            self.oracle.push_ok(&repo, &tag, digest, now);
+        }
         Ok(digest)
     }
 
@@ -1108,6 +1114,10 @@ impl Registry {
         let ticket = self.admit(throttle::Cost::deletes(1))?;
         let digest = self.remove_tag(repo, tag)?;
         self.complete(ticket, 0, 0);
+        // Removed on purpose: the oracle no longer expects the tag anywhere.
+        if let (Ok(repo), Ok(tag)) = (RepoName::parse(repo), Tag::parse(tag)) {
+            self.oracle.untagged(&repo, &tag, &digest);
+        }
         Ok(digest)
     }
 
@@ -1166,6 +1176,7 @@ impl Registry {
         let ticket = self.admit(throttle::Cost::deletes(1))?;
         let deleted = self.remove_image(repo, reference)?;
         self.complete(ticket, 0, 0);
+        self.tell_oracle_deleted(repo, &deleted);
         Ok(deleted)
     }
 
@@ -1206,6 +1217,7 @@ impl Registry {
         let ticket = self.admit(throttle::Cost::deletes(1))?;
         let deleted = self.remove_repository(repo)?;
         self.complete(ticket, 0, 0);
+        self.tell_oracle_deleted(repo, &deleted);
         Ok(deleted)
     }
 
@@ -1238,6 +1250,17 @@ impl Registry {
         let manifests = deleted.manifests.len();
         self.log(EventKind::RepositoryDeleted { repo, manifests });
         Ok(deleted)
+    }
+
+    /// An acknowledged delete (from whichever front door): the oracle no longer expects its
+    /// images' tags anywhere, and expects every replica to drop its manifests.
+    fn tell_oracle_deleted(&mut self, repo: &str, deleted: &Deleted) {
+        if let Ok(repo) = RepoName::parse(repo) {
+            let now = self.now;
+            for d in &deleted.manifests {
+                self.oracle.forget(&repo, d, now);
+            }
+        }
     }
 
     /// Removes (or soft-deletes) everything a repository holds, without any check.
@@ -1366,6 +1389,23 @@ impl Registry {
     /// Pushes a whole image the way a client does (layers, then config, then the manifest
     /// under `tag`). Names, tag and sizes are all checked before anything is written.
     pub(super) fn push_image_direct(
+        &mut self,
+        repo: &str,
+        tag: &str,
+        layers: Vec<LayerInput>,
+    ) -> Result<PushedImage> {
+        let pushed = self.put_image(repo, tag, layers)?;
+        // Acknowledged (see `push_manifest_direct`).
+        if let (Ok(repo), Ok(tag)) = (RepoName::parse(repo), Tag::parse(tag)) {
+            let now = self.now;
+            self.oracle.push_ok(&repo, &tag, pushed.digest, now);
+        }
+        Ok(pushed)
+    }
+
+    /// `push_image_direct` without telling the oracle: the large preset's shared images, which
+    /// are a fixture of the preset (its repositories' tags are not pushes either).
+    pub(super) fn put_image(
         &mut self,
         repo: &str,
         tag: &str,

@@ -16,7 +16,7 @@ use super::error::{ErrorCode, RegistryError, Result, arg, err_k, quoted};
 use super::events::EventKind;
 use super::image::{self, BuiltLayer, LayerInput};
 use super::manifest::MediaType;
-use super::names::{RepoName, Tag};
+use super::names::RepoName;
 use super::region;
 use super::registry::{Registry, draw_below};
 use super::replication::ReplicaState;
@@ -262,11 +262,8 @@ impl Registry {
         let pushed = self.routed(name, "PUT manifest", &mut report, |r| {
             r.push_manifest(repo, tag, &manifest, Some(media))
         });
+        // The manifest's push told the oracle (`push_manifest_direct`).
         report.digest = pushed;
-        if let (Some(digest), Ok(repo), Ok(tag)) = (pushed, RepoName::parse(repo), Tag::parse(tag)) {
-            let now = self.now;
-            self.oracle.push_ok(&repo, &tag, digest, now);
-        }
         Ok(report)
     }
 

@@ -263,11 +263,13 @@ impl Registry {
             }
         }
         drop(r);
-        self.log(EventKind::SoftDeleteRestored { repo: repo.clone(), tag, digest });
+        self.log(EventKind::SoftDeleteRestored { repo: repo.clone(), tag: tag.clone(), digest });
         if let Some(old) = left_untagged {
             self.note_untagged(&repo, old);
         }
         self.schedule_purge();
+        // A deleted image back: the oracle expects it again.
+        self.oracle.restored(&repo, &tag, digest, now);
         Ok(())
     }
 
