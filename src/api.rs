@@ -1417,6 +1417,46 @@ impl Registry {
         Ok(Self { inner: Rc::new(RefCell::new(r)), identity: None, page: false })
     }
 
+    /// How much of what a saved session may hold this one takes: `{entries, entriesMax,
+    /// uploadedBytes, uploadedBytesMax, textBytes, textBytesMax, used}` (`used`: the largest
+    /// share, 0 to 1). A call that would take it past a limit is refused before it changes
+    /// anything; the page warns from 80 %.
+    #[wasm_bindgen(js_name = sessionBudget)]
+    pub fn session_budget(&self) -> Result<JsValue, JsValue> {
+        to_js(&self.shared().borrow().session_budget())
+    }
+
+    /// Lowers the limits this registry's session keeps to (`{entries?, uploadedBytes?,
+    /// textBytes?}`; each at most what `loadSession` accepts, absent: that), for a session that
+    /// must stay small; a call that would pass one is refused before it changes anything. Not
+    /// part of the session: a registry replayed from it keeps the defaults (the page's own:
+    /// a saved text of at most 448 MiB). Returns `sessionBudget()`.
+    #[wasm_bindgen(js_name = setSessionLimits)]
+    pub fn set_session_limits(
+        &self,
+        #[wasm_bindgen(
+            unchecked_param_type = "{entries?: number, uploadedBytes?: number, textBytes?: number}"
+        )]
+        limits: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let o = object_arg(&limits, "limits")?;
+        check_keys(&limits, &["entries", "uploadedBytes", "textBytes"], "limits")?;
+        let d = engine::journal::SessionLimits::default();
+        let field = |key: &str, default: u64| -> Result<u64, JsValue> {
+            let v = js_sys::Reflect::get(o, &key.into()).unwrap_or(JsValue::UNDEFINED);
+            if v.is_undefined() { Ok(default) } else { whole_arg(&v, key, ErrorCode::InvalidArgument) }
+        };
+        let limits = engine::journal::SessionLimits {
+            entries: usize::try_from(field("entries", d.entries as u64)?).unwrap_or(usize::MAX),
+            blob_bytes: field("uploadedBytes", d.blob_bytes)?,
+            text_bytes: field("textBytes", d.text_bytes)?,
+        };
+        let reg = self.shared();
+        let mut r = reg.try_borrow_mut().map_err(|_| invalid_argument("the registry is busy"))?;
+        r.set_session_limits(limits);
+        to_js(&r.session_budget())
+    }
+
     /// The session log without the uploaded bytes: `{origin, entries: [{atMs, context?,
     /// commands: [{do, ...}]}]}`.
     #[wasm_bindgen(js_name = sessionLog)]

@@ -197,17 +197,37 @@ impl BlobStore {
     /// Flips one bit of one copy of a stored ciphertext (bit rot, or an attacker with storage
     /// access); flipping the same bit again flips it back.
     pub fn flip_bit(&mut self, key: &RecordKey, bit: u64, copy: StorageCopy) -> Result<()> {
+        self.check_flip(key, bit, copy)?;
         let shard = self.shard_of(&key.digest);
         let Some(record) = self.accounts[shard].get_mut(key) else {
+            return err_k(ErrorCode::BlobUnknown, "errors.store_no_record", [arg(key)]);
+        };
+        let damage = match copy {
+            StorageCopy::Primary => &mut record.copies.primary_damage,
+            StorageCopy::Secondary => &mut record.copies.secondary_damage,
+        };
+        match damage.iter().position(|b| *b == bit) {
+            Some(i) => {
+                damage.remove(i);
+            }
+            None => damage.push(bit),
+        }
+        Ok(())
+    }
+
+    /// Why `flip_bit` would be refused (changing nothing), if it would: no such record, a bit
+    /// past its end, or no such copy of it.
+    pub fn check_flip(&self, key: &RecordKey, bit: u64, copy: StorageCopy) -> Result<()> {
+        let Some(record) = self.get(key) else {
             return err_k(ErrorCode::BlobUnknown, "errors.store_no_record", [arg(key)]);
         };
         let len_bits = record.sealed.ciphertext.len() as u64 * 8;
         if bit >= len_bits {
             return err_k(ErrorCode::InvalidArgument, "errors.store_bit_past_end", [arg(bit), arg(len_bits)]);
         }
-        let (present, damage) = match copy {
-            StorageCopy::Primary => (record.copies.primary, &mut record.copies.primary_damage),
-            StorageCopy::Secondary => (record.copies.secondary, &mut record.copies.secondary_damage),
+        let present = match copy {
+            StorageCopy::Primary => record.copies.primary,
+            StorageCopy::Secondary => record.copies.secondary,
         };
         if !present {
             let missing = match copy {
@@ -215,12 +235,6 @@ impl BlobStore {
                 StorageCopy::Secondary => "errors.store_no_secondary_to_damage",
             };
             return err_k(ErrorCode::InvalidArgument, missing, [arg(key)]);
-        }
-        match damage.iter().position(|b| *b == bit) {
-            Some(i) => {
-                damage.remove(i);
-            }
-            None => damage.push(bit),
         }
         Ok(())
     }

@@ -116,7 +116,7 @@ impl Registry {
     /// registry adopts it within an hour (the moment drawn from the seeded RNG); with manual
     /// rotation it stays on its pinned version until `rotate_key`.
     pub(super) fn add_key_version_direct(&mut self) -> Result<KeyVaultView> {
-        self.check_customer_managed("errors.cmk_add_version")?;
+        self.add_key_version_refusal()?;
         let version = self.vault.add_version(self.now)?;
         let adopt_at = match self.vault.rotation() {
             Rotation::Automatic => {
@@ -134,12 +134,8 @@ impl Registry {
     /// Rotates by hand: `Some(v)` pins version v (manual rotation); `None` switches to
     /// automatic rotation and adopts the newest version now.
     pub(super) fn rotate_key_direct(&mut self, version: Option<u32>) -> Result<KeyVaultView> {
-        self.check_customer_managed("errors.cmk_rotate")?;
+        let (to, rotation) = self.rotate_key_refusal(version)?;
         let from = self.vault.in_use();
-        let (to, rotation) = match version {
-            Some(v) => (v, Rotation::Manual { pinned: v }),
-            None => (self.vault.newest(), Rotation::Automatic),
-        };
         self.vault.adopt(to, rotation)?;
         self.log(EventKind::KeyRotated {
             from: self.vault.key_id(from),
@@ -147,6 +143,24 @@ impl Registry {
             automatic: false,
         });
         Ok(self.key_vault())
+    }
+
+    /// Why `add_key_version_direct` would be refused (changing nothing), if it would.
+    pub(super) fn add_key_version_refusal(&self) -> Result<()> {
+        self.check_customer_managed("errors.cmk_add_version")?;
+        self.vault.check_add_version()
+    }
+
+    /// Why `rotate_key_direct` would be refused (changing nothing), if it would; the version
+    /// it adopts and how it rotates from then on otherwise.
+    pub(super) fn rotate_key_refusal(&self, version: Option<u32>) -> Result<(u32, Rotation)> {
+        self.check_customer_managed("errors.cmk_rotate")?;
+        let (to, rotation) = match version {
+            Some(v) => (v, Rotation::Manual { pinned: v }),
+            None => (self.vault.newest(), Rotation::Automatic),
+        };
+        self.vault.check_adopt(to)?;
+        Ok((to, rotation))
     }
 
     /// Runs a queued adoption of `version` (automatic rotation).
@@ -183,7 +197,7 @@ impl Registry {
     }
 
     fn lose_key(&mut self, to: KeyState) -> Result<KeyBackup> {
-        self.check_customer_managed("errors.cmk_lose")?;
+        self.lose_key_refusal(to)?;
         let backup = self.vault.lose_access(to)?;
         self.log(EventKind::KeyAccessLost { state: to });
         Ok(backup)
@@ -197,5 +211,18 @@ impl Registry {
         self.vault.restore(&KeyBackup::parse(backup))?;
         self.log(EventKind::KeyRestored { from });
         Ok(self.key_vault())
+    }
+
+    /// Why disabling, deleting or revoking access to the key (`to`) would be refused
+    /// (changing nothing), if it would.
+    pub(super) fn lose_key_refusal(&self, to: KeyState) -> Result<()> {
+        self.check_customer_managed("errors.cmk_lose")?;
+        self.vault.check_lose_access(to)
+    }
+
+    /// Why `restore_key_direct(backup)` would be refused (changing nothing), if it would.
+    pub(super) fn restore_key_refusal(&self, backup: &str) -> Result<()> {
+        self.check_customer_managed("errors.cmk_restore")?;
+        self.vault.check_restore(&KeyBackup::parse(backup))
     }
 }

@@ -191,13 +191,7 @@ impl Registry {
         delay: Millis,
         duration: Option<Millis>,
     ) -> Result<Fault> {
-        self.check_fault(&fault)?;
-        if self.faults.len() >= FAULTS_MAX {
-            return err_k(ErrorCode::InvalidArgument, "errors.fault_timeline_full", []);
-        }
-        if matches!(fault, FaultKind::BitRot { .. }) && duration.is_some() {
-            return err_k(ErrorCode::InvalidArgument, "errors.fault_bit_rot_duration", []);
-        }
+        self.inject_fault_refusal(&fault, duration)?;
         let id = u32::try_from(self.faults.len() + 1).unwrap_or(u32::MAX);
         let starts_at = self.now.saturating_add(delay);
         let ends_at = duration.map(|d| starts_at.saturating_add(d));
@@ -222,6 +216,18 @@ impl Registry {
             self.queue.push(end, Job::FaultEnd { id });
         }
         self.fault(id)
+    }
+
+    /// Why `inject_fault_direct` would be refused (before anything is scheduled), if it would.
+    pub(super) fn inject_fault_refusal(&self, fault: &FaultKind, duration: Option<Millis>) -> Result<()> {
+        self.check_fault(fault)?;
+        if self.faults.len() >= FAULTS_MAX {
+            return err_k(ErrorCode::InvalidArgument, "errors.fault_timeline_full", []);
+        }
+        if matches!(fault, FaultKind::BitRot { .. }) && duration.is_some() {
+            return err_k(ErrorCode::InvalidArgument, "errors.fault_bit_rot_duration", []);
+        }
+        Ok(())
     }
 
     fn check_fault(&self, fault: &FaultKind) -> Result<()> {
@@ -570,12 +576,18 @@ impl Registry {
 
     /// Heals a fault now (by hand, or at its scheduled end).
     pub(super) fn heal_fault_direct(&mut self, id: u32) -> Result<Fault> {
+        self.heal_fault_refusal(id)?;
+        self.end_fault(id);
+        self.fault(id)
+    }
+
+    /// Why `heal_fault_direct` would be refused (changing nothing), if it would.
+    pub(super) fn heal_fault_refusal(&self, id: u32) -> Result<()> {
         let f = self.fault(id)?;
         if f.state == FaultState::Healed {
             return err_k(ErrorCode::InvalidArgument, "errors.fault_healed_already", [arg(id)]);
         }
-        self.end_fault(id);
-        self.fault(id)
+        Ok(())
     }
 
     pub(super) fn end_fault(&mut self, id: u32) {

@@ -132,6 +132,28 @@ impl Registry {
         scope: Option<&str>,
         region: &str,
     ) -> Result<FeaturesView> {
+        let (region, parsed, scope) = self.add_webhook_refusal(name, actions, scope, region)?;
+        self.features.webhooks.push(Webhook {
+            name: name.to_string(),
+            actions: parsed,
+            scope,
+            region,
+            delivered: 0,
+            recent: VecDeque::new(),
+        });
+        self.log(EventKind::feature(Msg::new("events.webhook_added", [arg(name)])));
+        Ok(self.features())
+    }
+
+    /// Why `add_regional_webhook_direct` would be refused (changing nothing), if it would; the
+    /// webhook's region, actions and scope otherwise.
+    pub(super) fn add_webhook_refusal(
+        &self,
+        name: &str,
+        actions: &[&str],
+        scope: Option<&str>,
+        region: &str,
+    ) -> Result<(&'static str, Vec<WebhookAction>, Option<RepoName>)> {
         self.check_control_plane()?;
         let Some(site) = self.site_index(region) else {
             return err_k(ErrorCode::InvalidArgument, "errors.no_replica_in", [quoted(region)]);
@@ -157,26 +179,22 @@ impl Registry {
             };
             return Err(disallowed(full, [arg(self.tier), arg(max)]));
         }
-        self.features.webhooks.push(Webhook {
-            name: name.to_string(),
-            actions: parsed,
-            scope,
-            region,
-            delivered: 0,
-            recent: VecDeque::new(),
-        });
-        self.log(EventKind::feature(Msg::new("events.webhook_added", [arg(name)])));
-        Ok(self.features())
+        Ok((region, parsed, scope))
     }
 
     pub(super) fn remove_webhook_direct(&mut self, name: &str) -> Result<FeaturesView> {
-        let before = self.features.webhooks.len();
+        self.remove_webhook_refusal(name)?;
         self.features.webhooks.retain(|w| w.name != name);
-        if self.features.webhooks.len() == before {
-            return err_k(ErrorCode::InvalidArgument, "errors.webhook_unknown", [quoted(name)]);
-        }
         self.log(EventKind::feature(Msg::new("events.webhook_removed", [arg(name)])));
         Ok(self.features())
+    }
+
+    /// Why `remove_webhook_direct` would be refused (changing nothing): no such webhook.
+    pub(super) fn remove_webhook_refusal(&self, name: &str) -> Result<()> {
+        if !self.features.webhooks.iter().any(|w| w.name == name) {
+            return err_k(ErrorCode::InvalidArgument, "errors.webhook_unknown", [quoted(name)]);
+        }
+        Ok(())
     }
 
     /// Queues a delivery to every webhook that listens for `action` in `repo`.
@@ -211,6 +229,14 @@ impl Registry {
 
     /// Adds a private endpoint (Premium, up to 200).
     pub(super) fn add_private_endpoint_direct(&mut self, name: &str) -> Result<FeaturesView> {
+        self.add_private_endpoint_refusal(name)?;
+        self.features.private_endpoints.push(name.to_string());
+        self.log(EventKind::feature(Msg::new("events.endpoint_added", [arg(name)])));
+        Ok(self.features())
+    }
+
+    /// Why `add_private_endpoint_direct` would be refused (changing nothing), if it would.
+    pub(super) fn add_private_endpoint_refusal(&self, name: &str) -> Result<()> {
         self.check_control_plane()?;
         if self.tier != Tier::Premium {
             return Err(premium_only(self.tier, "errors.premium_private_endpoint"));
@@ -222,24 +248,37 @@ impl Registry {
         if self.features.private_endpoints.len() >= PRIVATE_ENDPOINTS_MAX {
             return Err(disallowed("errors.endpoints_full", []));
         }
-        self.features.private_endpoints.push(name.to_string());
-        self.log(EventKind::feature(Msg::new("events.endpoint_added", [arg(name)])));
-        Ok(self.features())
+        Ok(())
     }
 
     pub(super) fn remove_private_endpoint_direct(&mut self, name: &str) -> Result<FeaturesView> {
-        let before = self.features.private_endpoints.len();
+        self.remove_private_endpoint_refusal(name)?;
         self.features.private_endpoints.retain(|p| p != name);
-        if self.features.private_endpoints.len() == before {
-            return err_k(ErrorCode::InvalidArgument, "errors.endpoint_unknown", [quoted(name)]);
-        }
         self.log(EventKind::feature(Msg::new("events.endpoint_removed", [arg(name)])));
         Ok(self.features())
+    }
+
+    /// Why `remove_private_endpoint_direct` would be refused (changing nothing): no such
+    /// endpoint.
+    pub(super) fn remove_private_endpoint_refusal(&self, name: &str) -> Result<()> {
+        if !self.features.private_endpoints.iter().any(|p| p == name) {
+            return err_k(ErrorCode::InvalidArgument, "errors.endpoint_unknown", [quoted(name)]);
+        }
+        Ok(())
     }
 
     /// Content trust (Premium; ACR refuses it on a registry with a customer-managed key:
     /// `BlockedForEncryptionEnabledRegistry`).
     pub(super) fn set_content_trust_direct(&mut self, enabled: bool) -> Result<FeaturesView> {
+        self.set_content_trust_refusal(enabled)?;
+        self.features.content_trust = enabled;
+        let what = if enabled { "events.content_trust_enabled" } else { "events.content_trust_disabled" };
+        self.log(EventKind::feature(Msg::key(what)));
+        Ok(self.features())
+    }
+
+    /// Why `set_content_trust_direct` would be refused (changing nothing), if it would.
+    pub(super) fn set_content_trust_refusal(&self, enabled: bool) -> Result<()> {
         self.check_control_plane()?;
         if enabled && self.tier != Tier::Premium {
             return Err(premium_only(self.tier, "errors.premium_content_trust"));
@@ -247,10 +286,7 @@ impl Registry {
         if enabled && self.vault.kind() == KeyKind::CustomerManaged {
             return Err(disallowed("errors.content_trust_with_cmk", []));
         }
-        self.features.content_trust = enabled;
-        let what = if enabled { "events.content_trust_enabled" } else { "events.content_trust_disabled" };
-        self.log(EventKind::feature(Msg::key(what)));
-        Ok(self.features())
+        Ok(())
     }
 
     /// Why moving to `tier` would break a feature in use, if it would.

@@ -94,8 +94,13 @@ pub struct HistoryView {
 impl Registry {
     /// Called before a call is recorded: a checkpoint when one is due; a fork if the registry
     /// shows the past.
-    pub(super) fn before_change(&mut self) {
+    /// Counts an edit (a call recorded, a journey in time): see [`Registry::edits`].
+    pub(super) fn edited(&mut self) {
         self.history.edits += 1;
+    }
+
+    pub(super) fn before_change(&mut self) {
+        self.edited();
         if let Some(future) = self.history.future.take() {
             let dropped = future.entries.len().saturating_sub(self.history.replayed);
             self.history.fork = Some(super::history::Fork { at_ms: self.now, dropped_entries: dropped });
@@ -233,6 +238,7 @@ impl Registry {
                     blobs: full.blobs.clone(),
                     ..Journal::default()
                 };
+                r.journal.recount();
                 r.journal.seal_last();
                 (r, c.entries)
             }
@@ -246,6 +252,7 @@ impl Registry {
                 })?;
                 let mut r = Registry::from_origin(origin)?;
                 r.journal.blobs = full.blobs.clone();
+                r.journal.recount();
                 (r, 0)
             }
         };
@@ -254,7 +261,10 @@ impl Registry {
         // Replaying records what it replays; checkpoints are not taken again meanwhile.
         r.history.since = (usize::MAX / 2, u64::MAX / 2);
         r.history.overshoot = None;
+        // What it replays was recorded within the limits, and replayed records no more.
+        r.journal.limits = super::journal::SessionLimits::NONE;
         let replayed = from + r.replay_entries(&full, &full.entries[from..last_entry], until)?;
+        r.journal.limits = full.limits;
         let reached_end = replayed == full.entries.len();
         let overshoot = r.history.overshoot.map(|o| match o {
             Overshoot::Entry(i) => Overshoot::Entry(from + i),

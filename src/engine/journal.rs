@@ -5,6 +5,22 @@
 //! rest on. The public methods of `Registry` that change something are thin wrappers here:
 //! each records its call (only the outermost one: what a call does inside is replayed by it)
 //! and then runs the method.
+//!
+//! A call refused before it changes anything is neither recorded nor run: each wrapper asks
+//! the method's own refusal check first (`Registry::*_refusal`, which takes `&self`, so it
+//! cannot change anything). Each such check is the very check its method starts with (the
+//! method calls it), or a part of it, after an admission that would change nothing (see
+//! `Registry::refusal_after_admission`). So when the check refuses, running the call would
+//! have refused it too, with the same error, before it changed anything: leaving it out of the
+//! log changes no replay, and a refused call made while looking at the past forks nothing. A
+//! call that fails after changing something (a throttled request is counted, a client's pull
+//! is tallied, a convergence runs the clock) is recorded as before, and fails again on replay.
+//! A log written before this (with refused calls in it) replays the same way: each refused
+//! call is refused again by its check, and is left out of the log rebuilt.
+//!
+//! A session is also kept within the limits `load_session` enforces (`SessionLimits`): a call
+//! whose record would take it past one is refused, before anything changes, with the reason
+//! and the way out.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -18,7 +34,7 @@ use super::faults::{Fault, FaultKind};
 use super::features::FeaturesView;
 use super::history::Overshoot;
 use super::image::LayerInput;
-use super::key_vault::{KeyBackup, RotationMode};
+use super::key_vault::{KeyBackup, KeyState, RotationMode};
 use super::locks::{AttributePatch, Attributes};
 use super::registry::{Registry, RegistryOptions};
 use super::replication::ReplicaView;
@@ -26,7 +42,7 @@ use super::retention::RetentionView;
 use super::routing::{Client, ClientReport};
 use super::scenario::{Convergence, RegistrySpec};
 use super::soft_delete::SoftDeleteView;
-use super::throttle::ThrottleView;
+use super::throttle::{Identity, ThrottleView};
 use super::tier::TierView;
 use super::views::*;
 use super::{GeoStorageView, KeyVaultView};
@@ -40,6 +56,102 @@ pub const ENTRIES_MAX: usize = 1_000_000;
 pub const BLOB_BYTES_MAX: u64 = 1 << 30;
 /// Longest saved-session text accepted.
 pub const SESSION_TEXT_MAX: u64 = 2 << 30;
+
+/// What a saved session may hold: `load_session` refuses one past any of these, and a
+/// registry refuses a call whose record would take its session past one (so every session a
+/// registry saves loads). The defaults are the constants above; a registry may be given
+/// lower ones (`Registry::set_session_limits`), never higher.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SessionLimits {
+    pub entries: usize,
+    pub blob_bytes: u64,
+    pub text_bytes: u64,
+}
+
+impl Default for SessionLimits {
+    fn default() -> Self {
+        Self { entries: ENTRIES_MAX, blob_bytes: BLOB_BYTES_MAX, text_bytes: SESSION_TEXT_MAX }
+    }
+}
+
+impl SessionLimits {
+    /// No limit: while a log already checked is replayed (its replay records no more than it).
+    pub(super) const NONE: Self = Self { entries: usize::MAX, blob_bytes: u64::MAX, text_bytes: u64::MAX };
+
+    /// Lower limits than these, each at most the default.
+    fn at_most_default(self) -> Self {
+        let d = Self::default();
+        Self {
+            entries: self.entries.min(d.entries),
+            blob_bytes: self.blob_bytes.min(d.blob_bytes),
+            text_bytes: self.text_bytes.min(d.text_bytes),
+        }
+    }
+
+    /// The refusal of a session that would hold `entries`, `blob_bytes` and about `text_bytes`
+    /// (an upper bound), if it would be past a limit: the first one, how far, and the way out.
+    fn refusal(&self, entries: usize, blob_bytes: u64, text_bytes: u64) -> Option<RegistryError> {
+        let over = |key: &'static str, at: u64, max: u64, unit: fn(u64) -> Arg| {
+            (at > max).then(|| {
+                RegistryError::keyed(ErrorCode::InvalidArgument, key, [unit(at), unit(at - max), unit(max)])
+            })
+        };
+        over("errors.session_full_entries", entries as u64, self.entries as u64, Arg::Count)
+            .or_else(|| over("errors.session_full_bytes", blob_bytes, self.blob_bytes, Arg::Bytes))
+            .or_else(|| over("errors.session_full_text", text_bytes, self.text_bytes, Arg::Bytes))
+    }
+}
+
+/// Bytes of `value` written as JSON (as `serde_json::to_string` writes it), counted without
+/// keeping the text.
+fn json_len(value: &impl Serialize) -> u64 {
+    struct Count(u64);
+    impl std::io::Write for Count {
+        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+            self.0 += bytes.len() as u64;
+            Ok(bytes.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let mut count = Count(0);
+    let _ = serde_json::to_writer(&mut count, value);
+    count.0
+}
+
+/// The text of one uploaded blob in a saved session, `"sha256:<64 hex>":"<base64>",`.
+fn blob_text(len: usize) -> u64 {
+    77 + 4 * (len as u64).div_ceil(3)
+}
+
+/// A bound on a saved session's text besides its origin, entries and blobs: the kind, format,
+/// version, state hash, times and punctuation.
+fn header_text() -> u64 {
+    256 + env!("CARGO_PKG_VERSION").len() as u64
+}
+
+/// What a log's saved text takes, kept as the log grows (a cache of the log's own contents:
+/// two logs are equal whatever their tallies say).
+#[derive(Clone, Debug, Default)]
+pub(super) struct Tally {
+    /// The entries' text, each with a separator.
+    entries: u64,
+    /// The blobs' text (`blob_text`) and their bytes.
+    blobs: u64,
+    blob_bytes: u64,
+    /// Blobs kept by the command being recorded (taken back out if it is refused).
+    fresh: Vec<Digest>,
+}
+
+impl PartialEq for Tally {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+
+impl Eq for Tally {}
 
 /// How the registry the log replays on was made.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -330,6 +442,9 @@ pub struct Journal {
     pub blobs: BTreeMap<Digest, Vec<u8>>,
     /// The last entry must not take more clock moves (a checkpoint follows it).
     pub(super) sealed: bool,
+    /// What the log may grow to (the registry refuses a call that would take it further).
+    pub(super) limits: SessionLimits,
+    pub(super) tally: Tally,
 }
 
 /// A saved session being replayed a slice at a time (`Registry::begin_restore`).
@@ -399,14 +514,15 @@ impl SessionRestore {
         if self.next < self.journal.entries.len() {
             return Ok(None);
         }
-        let Some(r) = self.registry.take() else { return Ok(None) };
+        let Some(mut r) = self.registry.take() else { return Ok(None) };
+        r.journal.limits = SessionLimits::default();
         r.replayed_as_saved(&self.hash, self.now, self.looking_at, &self.written_by).map(Some)
     }
 }
 
 /// A session's text read, bounded and parsed (not yet checked).
 fn parse_saved(json: &str) -> Result<SavedJournal> {
-    if json.len() as u64 > SESSION_TEXT_MAX {
+    if json.len() as u64 > SessionLimits::default().text_bytes {
         return err_k(ErrorCode::InvalidArgument, "errors.session_too_large", []);
     }
     serde_json::from_str(json).map_err(|e| bad("errors.session_not_stowage_because", [arg(e)]))
@@ -508,8 +624,94 @@ impl Journal {
 
     fn keep(&mut self, bytes: &[u8]) -> Digest {
         let d = Digest::of(bytes);
-        self.blobs.entry(d).or_insert_with(|| bytes.to_vec());
+        if let std::collections::btree_map::Entry::Vacant(e) = self.blobs.entry(d) {
+            e.insert(bytes.to_vec());
+            self.tally.blobs += blob_text(bytes.len());
+            self.tally.blob_bytes += bytes.len() as u64;
+            self.tally.fresh.push(d);
+        }
         d
+    }
+
+    /// Takes back out the blobs the command being recorded kept (it was refused).
+    fn drop_fresh(&mut self) {
+        for d in std::mem::take(&mut self.tally.fresh) {
+            if let Some(bytes) = self.blobs.remove(&d) {
+                self.tally.blobs -= blob_text(bytes.len());
+                self.tally.blob_bytes -= bytes.len() as u64;
+            }
+        }
+    }
+
+    /// Counts the whole log's text again (after it was made or changed in one piece).
+    pub(super) fn recount(&mut self) {
+        self.tally = Tally {
+            entries: self.entries.iter().map(|e| json_len(e) + 1).sum(),
+            blobs: self.blobs.values().map(|b| blob_text(b.len())).sum(),
+            blob_bytes: self.blob_bytes(),
+            fresh: vec![],
+        };
+    }
+
+    /// A bound on the log's origin as saved text: a scenario's text may be escaped (six bytes
+    /// for a control character at most).
+    fn origin_text(&self) -> u64 {
+        match &self.origin {
+            Some(Origin::Scenario { json, file }) => {
+                64 + 6 * (json.len() as u64 + file.as_ref().map_or(0, |f| f.len() as u64))
+            }
+            origin => json_len(origin),
+        }
+    }
+
+    /// An upper bound on the text `save_session` writes for this log.
+    pub fn text_bytes(&self) -> u64 {
+        header_text() + self.origin_text() + self.tally.entries + self.tally.blobs
+    }
+
+    /// How much of the limits the log takes.
+    pub fn budget(&self) -> SessionBudget {
+        let l = self.limits;
+        let (entries, bytes, text) = (self.entries.len() as u64, self.tally.blob_bytes, self.text_bytes());
+        let share = |at: u64, max: u64| if max == 0 { 1.0 } else { at as f64 / max as f64 };
+        SessionBudget {
+            entries,
+            entries_max: l.entries as u64,
+            uploaded_bytes: bytes,
+            uploaded_bytes_max: l.blob_bytes,
+            text_bytes: text,
+            text_bytes_max: l.text_bytes,
+            used: share(entries, l.entries as u64)
+                .max(share(bytes, l.blob_bytes))
+                .max(share(text, l.text_bytes)),
+        }
+    }
+
+    /// Why the log could not take `entries` more entries and `text` more bytes of text (the
+    /// blobs just kept are counted already), if it could not.
+    fn refusal_to_grow(&self, entries: usize, text: u64) -> Option<RegistryError> {
+        self.limits.refusal(
+            self.entries.len().saturating_add(entries),
+            self.tally.blob_bytes,
+            self.text_bytes().saturating_add(text),
+        )
+    }
+
+    /// Adds `c` to entry `i` (a call inside `with_client` / `with_identity`).
+    fn append(&mut self, i: usize, c: Command) {
+        if let Some(entry) = self.entries.get_mut(i) {
+            self.tally.entries += json_len(&c) + 1;
+            entry.commands.push(c);
+        }
+    }
+
+    /// Adds a context to entry `i` (a `with_identity` inside `with_client`, or the reverse).
+    fn add_context(&mut self, i: usize, context: Context) {
+        if let Some(entry) = self.entries.get_mut(i) {
+            let before = json_len(entry);
+            entry.context.push(context);
+            self.tally.entries = self.tally.entries + json_len(entry) - before;
+        }
     }
 
     fn layer_refs(&mut self, layers: &[LayerInput]) -> Vec<LayerRef> {
@@ -551,24 +753,50 @@ impl Journal {
     /// Adds a call, merging clock moves that replay the same way as one.
     fn push(&mut self, entry: Entry) {
         let sealed = std::mem::replace(&mut self.sealed, false);
-        if let (false, Some(last), [next]) = (sealed, self.entries.last_mut(), entry.commands.as_slice())
-            && last.context.is_empty()
-            && entry.context.is_empty()
-            && let [prev] = last.commands.as_mut_slice()
-        {
-            match (prev, next) {
-                (Command::Step { n }, Command::Step { n: more }) => {
-                    *n += more;
-                    return;
-                }
-                (Command::RunFor { ms }, Command::RunFor { ms: more }) => {
-                    *ms = ms.saturating_add(*more);
-                    return;
-                }
-                _ => {}
-            }
+        if !sealed && self.merge(&entry) {
+            return;
         }
+        self.tally.entries += json_len(&entry) + 1;
         self.entries.push(entry);
+    }
+
+    /// Merges a clock move into the last entry if it is the same kind of move (the last entry
+    /// must not be sealed); whether it did.
+    fn merge(&mut self, entry: &Entry) -> bool {
+        let (Some(last), [next]) = (self.entries.last_mut(), entry.commands.as_slice()) else { return false };
+        if !last.context.is_empty() || !entry.context.is_empty() {
+            return false;
+        }
+        let before = json_len(last);
+        let merged = match last.commands.as_mut_slice() {
+            [Command::Step { n }] => match next {
+                Command::Step { n: more } => {
+                    *n += more;
+                    true
+                }
+                _ => false,
+            },
+            [Command::RunFor { ms }] => match next {
+                Command::RunFor { ms: more } => {
+                    *ms = ms.saturating_add(*more);
+                    true
+                }
+                _ => false,
+            },
+            _ => false,
+        };
+        if merged {
+            self.tally.entries = self.tally.entries + json_len(last) - before;
+        }
+        merged
+    }
+
+    /// The growth of the text if `entry` were merged into the last entry (None: it cannot be).
+    fn merge_growth(&self, entry: &Entry) -> Option<u64> {
+        let mut probe =
+            Journal { entries: self.entries.last().cloned().into_iter().collect(), ..Journal::default() };
+        let before = probe.entries.first().map_or(0, json_len);
+        probe.merge(entry).then(|| probe.entries.first().map_or(0, json_len).saturating_sub(before))
     }
 
     /// The log for saving: checked on load by replaying it to `state_hash`.
@@ -598,7 +826,8 @@ impl Journal {
                 [arg(&saved.written_by), arg(saved.format), arg(JOURNAL_FORMAT)],
             ));
         }
-        if saved.entries.len() > ENTRIES_MAX {
+        let limits = SessionLimits::default();
+        if saved.entries.len() > limits.entries {
             return err_k(ErrorCode::InvalidArgument, "errors.session_too_many_entries", []);
         }
         let engine = base64::engine::general_purpose::STANDARD;
@@ -616,7 +845,7 @@ impl Journal {
                 ));
             }
             total += bytes.len() as u64;
-            if total > BLOB_BYTES_MAX {
+            if total > limits.blob_bytes {
                 return err_k(ErrorCode::InvalidArgument, "errors.session_too_many_bytes", []);
             }
             blobs.insert(d, bytes);
@@ -628,11 +857,10 @@ impl Journal {
             }
             last = e.at_ms;
         }
-        Ok((
-            Journal { origin: Some(saved.origin), entries: saved.entries, blobs, sealed: false },
-            saved.state_hash,
-            saved.now_ms,
-        ))
+        let mut journal =
+            Journal { origin: Some(saved.origin), entries: saved.entries, blobs, ..Journal::default() };
+        journal.recount();
+        Ok((journal, saved.state_hash, saved.now_ms))
     }
 }
 
@@ -662,6 +890,11 @@ impl RegistrySpec {
 pub(super) struct Recorder {
     depth: u32,
     open: Option<usize>,
+    /// Contexts entered (`with_identity`) whose entry is not written yet: it is written with
+    /// the first call recorded inside them (a context nothing is recorded in changes nothing),
+    /// and who called before them (the registry as its checkpoint must show it).
+    pending: Vec<Context>,
+    caller_before: Option<Identity>,
     /// Off while replaying (the log being replayed is already the record).
     pub(super) paused: bool,
 }
@@ -672,27 +905,142 @@ impl Registry {
         &self.journal
     }
 
-    /// Records `command` (if this is the outermost call) and runs `f`.
+    /// How much of what a saved session may hold this session takes (while looking at the
+    /// past: the whole run, which is what a save writes).
+    pub fn session_budget(&self) -> SessionBudget {
+        self.whole_run().map_or(&self.journal, |(j, ..)| j).budget()
+    }
+
+    /// Lowers the limits this registry's session keeps to (each at most the default, which
+    /// `load_session` enforces): for tests, and for a page that wants a smaller session.
+    pub fn set_session_limits(&mut self, limits: SessionLimits) {
+        self.journal.limits = limits.at_most_default();
+    }
+
+    /// The key backups this registry handed out (disabling, deleting or revoking access to its
+    /// key), oldest first; rebuilt by a replay, which hands them out again.
+    pub fn key_backups(&self) -> &[String] {
+        &self.key_backups
+    }
+
+    /// Whether a call made now is recorded: the outermost one, when no log is being replayed
+    /// by `record`'s caller itself.
+    fn recording(&self) -> bool {
+        self.recorder.depth == 0 && !self.recorder.paused
+    }
+
+    /// A call that says whether it was refused: recorded, then run, unless `refusal` (the
+    /// call's own check, see the module's notes) refuses it, or recording it would take the
+    /// session past a limit; then it is neither recorded nor run, and that is the error.
     fn journaled<T>(
         &mut self,
+        refusal: impl FnOnce(&Self) -> Result<()>,
         command: impl FnOnce(&mut Journal) -> Command,
-        f: impl FnOnce(&mut Self) -> T,
-    ) -> T {
-        self.record(command);
+        f: impl FnOnce(&mut Self) -> Result<T>,
+    ) -> Result<T> {
+        self.guard(refusal, command)?;
         self.nested(f)
     }
 
-    /// Records `command` if this is the outermost call (not one made by another call).
-    fn record(&mut self, command: impl FnOnce(&mut Journal) -> Command) {
-        if self.recorder.depth == 0 && !self.recorder.paused {
+    /// `journaled`'s first half: the refusal check and the record (if this call is recorded).
+    fn guard(
+        &mut self,
+        refusal: impl FnOnce(&Self) -> Result<()>,
+        command: impl FnOnce(&mut Journal) -> Command,
+    ) -> Result<()> {
+        if self.recording() {
             self.finish_preset();
-            self.before_change();
-            let c = command(&mut self.journal);
-            match self.recorder.open.and_then(|i| self.journal.entries.get_mut(i)) {
-                Some(entry) => entry.commands.push(c),
-                None => self.journal.push(Entry { at_ms: self.now, context: vec![], commands: vec![c] }),
+            refusal(self)?;
+            self.record(command)?;
+        }
+        Ok(())
+    }
+
+    /// A call that cannot say it was refused (a clock move, healing every fault, a convergence
+    /// phase): recorded, then run. When the session is full a clock move is still merged into
+    /// the last entry if it is the same move; otherwise the call is neither recorded nor run
+    /// (None).
+    fn journaled_always<T>(&mut self, command: Command, f: impl FnOnce(&mut Self) -> T) -> Option<T> {
+        if self.recording() {
+            self.finish_preset();
+            if self.record(|_| command.clone()).is_err() && !self.merge_when_full(&command) {
+                return None;
             }
         }
+        Some(self.nested(f))
+    }
+
+    /// Records `command` (the outermost call's), unless that would take the session past a
+    /// limit: then nothing changes (the bytes it kept are taken back out) and that is the
+    /// error. Before anything is recorded a checkpoint is taken if one is due, and acting while
+    /// looking at the past forks.
+    fn record(&mut self, command: impl FnOnce(&mut Journal) -> Command) -> Result<()> {
+        self.journal.tally.fresh.clear();
+        let c = command(&mut self.journal);
+        let (entries, text) = match self.recorder.open {
+            Some(_) => (0, json_len(&c) + 1),
+            None => {
+                let entry =
+                    Entry { at_ms: self.now, context: self.recorder.pending.clone(), commands: vec![] };
+                (1, json_len(&entry) + json_len(&c) + 1)
+            }
+        };
+        if let Some(refused) = self.journal.refusal_to_grow(entries, text) {
+            self.journal.drop_fresh();
+            return Err(refused);
+        }
+        self.journal.tally.fresh.clear();
+        self.edited();
+        match self.recorder.open {
+            // Inside an entry already written (no checkpoint there: it would cut the entry).
+            Some(i) => self.journal.append(i, c),
+            None if !self.recorder.pending.is_empty() => {
+                self.open_pending();
+                if let Some(i) = self.recorder.open {
+                    self.journal.append(i, c);
+                }
+            }
+            None => {
+                self.before_change();
+                self.journal.push(Entry { at_ms: self.now, context: vec![], commands: vec![c] });
+            }
+        }
+        Ok(())
+    }
+
+    /// Writes the entry of the contexts entered and not written yet; calls made in them are
+    /// added to it. The checkpoint due before it shows the registry as it was before them.
+    fn open_pending(&mut self) {
+        let caller =
+            self.recorder.caller_before.clone().map(|before| std::mem::replace(&mut self.caller, before));
+        self.before_change();
+        if let Some(caller) = caller {
+            self.caller = caller;
+        }
+        let context = std::mem::take(&mut self.recorder.pending);
+        self.journal.push(Entry { at_ms: self.now, context, commands: vec![] });
+        self.recorder.open = Some(self.journal.entries.len() - 1);
+    }
+
+    /// With the session full: merges a clock move into the last entry if it is the same move
+    /// and that needs no more room than is left (no checkpoint is taken: it would seal the
+    /// entry); whether it did.
+    fn merge_when_full(&mut self, command: &Command) -> bool {
+        if !command.is_clock()
+            || self.journal.sealed
+            || self.recorder.open.is_some()
+            || !self.recorder.pending.is_empty()
+            || self.whole_run().is_some()
+        {
+            return false;
+        }
+        let entry = Entry { at_ms: self.now, context: vec![], commands: vec![command.clone()] };
+        let Some(growth) = self.journal.merge_growth(&entry) else { return false };
+        if self.journal.refusal_to_grow(0, growth).is_some() {
+            return false;
+        }
+        self.edited();
+        self.journal.merge(&entry)
     }
 
     /// Runs `f` as part of the call being recorded: what it calls is not recorded again.
@@ -703,22 +1051,57 @@ impl Registry {
         out
     }
 
-    /// Opens an entry for the calls made inside `with_client` / `with_identity`.
-    fn in_context<T>(&mut self, context: Context, f: impl FnOnce(&mut Self) -> T) -> T {
-        let outermost = self.recorder.depth == 0 && self.recorder.open.is_none() && !self.recorder.paused;
-        if outermost {
-            self.finish_preset();
-            self.before_change();
-            self.journal.push(Entry { at_ms: self.now, context: vec![context], commands: vec![] });
-            self.recorder.open = Some(self.journal.entries.len() - 1);
-        } else if let Some(entry) = self.recorder.open.and_then(|i| self.journal.entries.get_mut(i))
-            && entry.commands.is_empty()
+    /// Runs `f` in a context (as a client, or counted against an identity); the calls made in
+    /// it are recorded in one entry with the context. A request as a client is routed, which
+    /// changes the registry (its resolutions, its request count): its entry is written at
+    /// once, even if nothing recorded is done in it, unless there is no such client (then
+    /// nothing runs). An identity changes nothing by itself: its entry is written with the
+    /// first call recorded in it, if any.
+    fn in_context<T>(&mut self, context: Context, f: impl FnOnce(&mut Self) -> Result<T>) -> Result<T> {
+        let outermost = self.recording() && self.recorder.open.is_none() && self.recorder.pending.is_empty();
+        let mut pending = false;
+        if self.recording() && self.recorder.open.is_none() {
+            if outermost {
+                self.finish_preset();
+                self.recorder.caller_before = Some(self.caller.clone());
+            }
+            let client = match &context {
+                Context::Client(name) => Some(name.clone()),
+                Context::Identity(_) => None,
+            };
+            self.recorder.pending.push(context);
+            pending = true;
+            if let Some(name) = client {
+                let entry =
+                    Entry { at_ms: self.now, context: self.recorder.pending.clone(), commands: vec![] };
+                let refused = self
+                    .new_report(&name)
+                    .err()
+                    .or_else(|| self.journal.refusal_to_grow(1, json_len(&entry) + 1));
+                if let Some(refused) = refused {
+                    self.recorder.pending.pop();
+                    if outermost {
+                        self.recorder.caller_before = None;
+                    }
+                    return Err(refused);
+                }
+                self.open_pending();
+                pending = false;
+            }
+        } else if self.recording()
+            && let Some(i) = self.recorder.open
+            && self.journal.entries.get(i).is_some_and(|e| e.commands.is_empty())
         {
-            entry.context.push(context);
+            self.journal.add_context(i, context);
         }
         let out = f(self);
         if outermost {
             self.recorder.open = None;
+            self.recorder.pending.clear();
+            self.recorder.caller_before = None;
+        } else if pending && self.recorder.open.is_none() {
+            // Nothing was recorded in it: it is not the context of what follows.
+            self.recorder.pending.pop();
         }
         out
     }
@@ -744,6 +1127,13 @@ impl Registry {
         saved.looking_at_ms = looking_at;
         let text = serde_json::to_string(&saved).map_err(|e| bad("errors.session_write", [arg(e)]))?;
         Ok((text, self.mark_of(journal)))
+    }
+
+    /// The mark of the session as it stands (what a save of it now would leave): a page that
+    /// restored a saved session whose log is this one's saves what follows as parts after it.
+    pub fn session_mark(&self) -> SavedMark {
+        let (journal, ..) = self.run_to_save();
+        self.mark_of(journal)
     }
 
     fn mark_of(&self, journal: &Journal) -> SavedMark {
@@ -827,7 +1217,9 @@ impl Registry {
         let looking_at = saved.looking_at_ms;
         let (journal, hash, now) = Journal::from_saved(saved)?;
         let origin = journal.origin.as_ref().ok_or_else(|| bad("errors.session_no_origin", []))?;
-        let registry = Registry::from_origin(origin)?;
+        let mut registry = Registry::from_origin(origin)?;
+        // The log was checked against the limits; replayed, it records no more than it holds.
+        registry.journal.limits = SessionLimits::NONE;
         Ok(SessionRestore { journal, hash, now, looking_at, written_by, registry: Some(registry), next: 0 })
     }
 
@@ -891,7 +1283,11 @@ impl Registry {
     pub fn replay(journal: &Journal) -> Result<Registry> {
         let origin = journal.origin.as_ref().ok_or_else(|| bad("errors.session_no_origin", []))?;
         let mut r = Registry::from_origin(origin)?;
+        // A log replayed records no more than it holds (see `replay_entry`): no limit refuses
+        // what it replays.
+        r.journal.limits = SessionLimits::NONE;
         r.replay_entries(journal, &journal.entries, None)?;
+        r.journal.limits = journal.limits;
         Ok(r)
     }
 
@@ -1096,11 +1492,15 @@ impl Registry {
                 self.import_archive(j.bytes(archive)?, default_repo).map(drop)
             }
             Command::Step { n } => {
-                for _ in 0..*n {
-                    if self.step().is_none() {
-                        break;
+                // One recorded call, as it was one entry: no checkpoint cuts it in two.
+                let n = *n;
+                let _ = self.journaled_always(Command::Step { n }, |r| {
+                    for _ in 0..n {
+                        if r.step_direct().is_none() {
+                            break;
+                        }
                     }
-                }
+                });
                 Ok(())
             }
             Command::RunFor { ms } => {
@@ -1121,6 +1521,7 @@ impl Registry {
     /// Uploads a blob's bytes into `repo` (see `push_blob_direct`).
     pub fn push_blob(&mut self, repo: &str, bytes: &[u8], claimed: Option<&str>) -> Result<Digest> {
         self.journaled(
+            |r| r.push_blob_refusal(repo, bytes, claimed),
             |j| Command::PushBlob {
                 repo: repo.into(),
                 bytes: j.keep(bytes),
@@ -1132,6 +1533,7 @@ impl Registry {
 
     pub fn push_synthetic_blob(&mut self, repo: &str, size_bytes: u64, seed: Option<u64>) -> Result<Digest> {
         self.journaled(
+            |r| r.push_synthetic_blob_refusal(repo, size_bytes, seed),
             |_| Command::PushSyntheticBlob { repo: repo.into(), size_bytes, seed },
             |r| r.push_synthetic_blob_direct(repo, size_bytes, seed),
         )
@@ -1139,6 +1541,7 @@ impl Registry {
 
     pub fn mount_blob(&mut self, repo: &str, from: &str, digest: &str) -> Result<bool> {
         self.journaled(
+            |r| r.mount_blob_refusal(repo, from, digest),
             |_| Command::MountBlob { repo: repo.into(), from: from.into(), digest: digest.into() },
             |r| r.mount_blob_direct(repo, from, digest),
         )
@@ -1146,6 +1549,7 @@ impl Registry {
 
     pub fn pull_blob(&mut self, repo: &str, digest: &str) -> Result<Vec<u8>> {
         self.journaled(
+            |r| r.pull_blob_refusal(repo, digest),
             |_| Command::PullBlob { repo: repo.into(), digest: digest.into() },
             |r| r.pull_blob_direct(repo, digest),
         )
@@ -1159,6 +1563,7 @@ impl Registry {
         content_type: Option<&str>,
     ) -> Result<Digest> {
         self.journaled(
+            |r| r.push_manifest_refusal(repo, reference, body, content_type),
             |j| Command::PushManifest {
                 repo: repo.into(),
                 reference: reference.into(),
@@ -1171,22 +1576,23 @@ impl Registry {
 
     pub fn pull_manifest(&mut self, repo: &str, reference: &str) -> Result<PulledManifest> {
         self.journaled(
+            |r| r.pull_manifest_refusal(repo, reference),
             |_| Command::PullManifest { repo: repo.into(), reference: reference.into() },
             |r| r.pull_manifest_direct(repo, reference),
         )
     }
 
     pub fn push_image(&mut self, repo: &str, tag: &str, layers: Vec<LayerInput>) -> Result<PushedImage> {
-        self.record(|j| Command::PushImage {
-            repo: repo.into(),
-            tag: tag.into(),
-            layers: j.layer_refs(&layers),
-        });
+        self.guard(
+            |r| r.push_image_refusal(repo, tag, &layers),
+            |j| Command::PushImage { repo: repo.into(), tag: tag.into(), layers: j.layer_refs(&layers) },
+        )?;
         self.nested(|r| r.push_image_direct(repo, tag, layers))
     }
 
     pub fn catalog(&mut self, n: Option<u64>, last: Option<&str>) -> Result<CatalogPage> {
         self.journaled(
+            |r| r.catalog_refusal(n, last),
             |_| Command::Catalog { n, last: last.map(String::from) },
             |r| r.catalog_direct(n, last),
         )
@@ -1194,6 +1600,7 @@ impl Registry {
 
     pub fn tags(&mut self, repo: &str, n: Option<u64>, last: Option<&str>) -> Result<TagPage> {
         self.journaled(
+            |r| r.tags_refusal(repo, n, last),
             |_| Command::Tags { repo: repo.into(), n, last: last.map(String::from) },
             |r| r.tags_direct(repo, n, last),
         )
@@ -1201,6 +1608,7 @@ impl Registry {
 
     pub fn untag(&mut self, repo: &str, tag: &str) -> Result<Digest> {
         self.journaled(
+            |r| r.untag_refusal(repo, tag),
             |_| Command::Untag { repo: repo.into(), tag: tag.into() },
             |r| r.untag_direct(repo, tag),
         )
@@ -1208,6 +1616,7 @@ impl Registry {
 
     pub fn delete_manifest(&mut self, repo: &str, reference: &str) -> Result<Deleted> {
         self.journaled(
+            |r| r.delete_manifest_refusal(repo, reference),
             |_| Command::DeleteManifest { repo: repo.into(), reference: reference.into() },
             |r| r.delete_manifest_direct(repo, reference),
         )
@@ -1215,6 +1624,7 @@ impl Registry {
 
     pub fn delete_repository(&mut self, repo: &str) -> Result<Deleted> {
         self.journaled(
+            |r| r.delete_repository_refusal(repo),
             |_| Command::DeleteRepository { repo: repo.into() },
             |r| r.delete_repository_direct(repo),
         )
@@ -1227,6 +1637,7 @@ impl Registry {
         patch: &AttributePatch,
     ) -> Result<Attributes> {
         self.journaled(
+            |r| r.set_attributes_refusal(repo, reference).map(drop),
             |_| Command::SetAttributes {
                 repo: repo.into(),
                 reference: reference.map(String::from),
@@ -1238,17 +1649,26 @@ impl Registry {
 
     pub fn tamper_record(&mut self, key: &str, bit: u64) -> Result<()> {
         self.journaled(
+            |r| r.tamper_record_refusal(key, bit).map(drop),
             |_| Command::TamperRecord { key: key.into(), bit },
             |r| r.tamper_record_direct(key, bit),
         )
     }
 
     pub fn set_tier(&mut self, tier: &str) -> Result<TierView> {
-        self.journaled(|_| Command::SetTier { tier: tier.into() }, |r| r.set_tier_direct(tier))
+        self.journaled(
+            |r| r.set_tier_refusal(tier).map(drop),
+            |_| Command::SetTier { tier: tier.into() },
+            |r| r.set_tier_direct(tier),
+        )
     }
 
     pub fn set_rate_model(&mut self, model: &str) -> Result<ThrottleView> {
-        self.journaled(|_| Command::SetRateModel { model: model.into() }, |r| r.set_rate_model_direct(model))
+        self.journaled(
+            |_| super::throttle::RateModel::parse(model).map(drop),
+            |_| Command::SetRateModel { model: model.into() },
+            |r| r.set_rate_model_direct(model),
+        )
     }
 
     pub fn scale_out_pull(
@@ -1259,6 +1679,7 @@ impl Registry {
         shared_identity: bool,
     ) -> Result<ScaleOutReport> {
         self.journaled(
+            |r| r.scale_out_pull_refusal(repo, reference, nodes),
             |_| Command::ScaleOutPull {
                 repo: repo.into(),
                 reference: reference.into(),
@@ -1270,42 +1691,64 @@ impl Registry {
     }
 
     pub fn set_geo_lag(&mut self, lag: Millis) -> Result<GeoStorageView> {
-        self.journaled(|_| Command::SetGeoLag { lag_ms: lag.0 }, |r| r.set_geo_lag_direct(lag))
+        self.journaled(
+            |_| super::registry::check_geo_lag(lag),
+            |_| Command::SetGeoLag { lag_ms: lag.0 },
+            |r| r.set_geo_lag_direct(lag),
+        )
     }
 
     pub fn add_key_version(&mut self) -> Result<KeyVaultView> {
-        self.journaled(|_| Command::AddKeyVersion, |r| r.add_key_version_direct())
+        self.journaled(
+            |r| r.add_key_version_refusal(),
+            |_| Command::AddKeyVersion,
+            |r| r.add_key_version_direct(),
+        )
     }
 
     pub fn rotate_key(&mut self, version: Option<u32>) -> Result<KeyVaultView> {
-        self.journaled(|_| Command::RotateKey { version }, |r| r.rotate_key_direct(version))
+        self.journaled(
+            |r| r.rotate_key_refusal(version).map(drop),
+            |_| Command::RotateKey { version },
+            |r| r.rotate_key_direct(version),
+        )
     }
 
     pub fn disable_key(&mut self) -> Result<KeyBackup> {
-        let out = self.journaled(|_| Command::DisableKey, |r| r.disable_key_direct());
+        let out = self.journaled(
+            |r| r.lose_key_refusal(KeyState::Disabled),
+            |_| Command::DisableKey,
+            |r| r.disable_key_direct(),
+        );
         self.keep_backup(out)
     }
 
     pub fn delete_key(&mut self) -> Result<KeyBackup> {
-        let out = self.journaled(|_| Command::DeleteKey, |r| r.delete_key_direct());
+        let out = self.journaled(
+            |r| r.lose_key_refusal(KeyState::Deleted),
+            |_| Command::DeleteKey,
+            |r| r.delete_key_direct(),
+        );
         self.keep_backup(out)
     }
 
     pub fn revoke_key_access(&mut self) -> Result<KeyBackup> {
-        let out = self.journaled(|_| Command::RevokeKeyAccess, |r| r.revoke_key_access_direct());
+        let out = self.journaled(
+            |r| r.lose_key_refusal(KeyState::AccessRevoked),
+            |_| Command::RevokeKeyAccess,
+            |r| r.revoke_key_access_direct(),
+        );
         self.keep_backup(out)
     }
 
     pub fn restore_key(&mut self, backup: &str) -> Result<KeyVaultView> {
         let handed_out = self.key_backups.iter().position(|b| b == backup.trim());
         let text = handed_out.is_none().then(|| backup.to_string());
-        self.journaled(|_| Command::RestoreKey { handed_out, backup: text }, |r| r.restore_key_direct(backup))
-    }
-
-    /// The key backups this registry handed out (disable, delete, revoke), oldest first: a
-    /// replayed session hands them out again, so a page can offer the restore after a reload.
-    pub fn key_backups(&self) -> &[String] {
-        &self.key_backups
+        self.journaled(
+            |r| r.restore_key_refusal(backup),
+            |_| Command::RestoreKey { handed_out, backup: text },
+            |r| r.restore_key_direct(backup),
+        )
     }
 
     /// Remembers a backup the registry handed out, so a restore with it is logged by its order.
@@ -1322,24 +1765,34 @@ impl Registry {
         delay: Millis,
         duration: Option<Millis>,
     ) -> Result<Fault> {
-        self.record(|_| Command::InjectFault {
-            fault: fault.clone(),
-            delay_ms: delay.0,
-            duration_ms: duration.map(|d| d.0),
-        });
-        self.nested(|r| r.inject_fault_direct(fault, delay, duration))
+        self.journaled(
+            |r| r.inject_fault_refusal(&fault, duration),
+            |_| Command::InjectFault {
+                fault: fault.clone(),
+                delay_ms: delay.0,
+                duration_ms: duration.map(|d| d.0),
+            },
+            |r| r.inject_fault_direct(fault.clone(), delay, duration),
+        )
     }
 
     pub fn heal_fault(&mut self, id: u32) -> Result<Fault> {
-        self.journaled(|_| Command::HealFault { id }, |r| r.heal_fault_direct(id))
+        self.journaled(
+            |r| r.heal_fault_refusal(id),
+            |_| Command::HealFault { id },
+            |r| r.heal_fault_direct(id),
+        )
     }
 
+    /// Heals every fault; how many (0, healing none, when the session is full).
     pub fn heal_all(&mut self) -> usize {
-        self.journaled(|_| Command::HealAll, |r| r.heal_all_direct())
+        self.journaled_always(Command::HealAll, |r| r.heal_all_direct()).unwrap_or(0)
     }
 
+    /// Runs the queue until the replicas agree, for at most `limit`. A run that does not
+    /// converge has still run the clock: it is recorded, refused or not.
     pub fn converge(&mut self, limit: Millis) -> Result<Millis> {
-        self.journaled(|_| Command::Converge { limit_ms: limit.0 }, |r| r.converge_direct(limit))
+        self.journaled(|_| Ok(()), |_| Command::Converge { limit_ms: limit.0 }, |r| r.converge_direct(limit))
     }
 
     pub fn add_regional_webhook(
@@ -1350,6 +1803,7 @@ impl Registry {
         region: &str,
     ) -> Result<FeaturesView> {
         self.journaled(
+            |r| r.add_webhook_refusal(name, actions, scope, region).map(drop),
             |_| Command::AddWebhook {
                 name: name.into(),
                 actions: actions.iter().map(|a| a.to_string()).collect(),
@@ -1361,11 +1815,16 @@ impl Registry {
     }
 
     pub fn remove_webhook(&mut self, name: &str) -> Result<FeaturesView> {
-        self.journaled(|_| Command::RemoveWebhook { name: name.into() }, |r| r.remove_webhook_direct(name))
+        self.journaled(
+            |r| r.remove_webhook_refusal(name),
+            |_| Command::RemoveWebhook { name: name.into() },
+            |r| r.remove_webhook_direct(name),
+        )
     }
 
     pub fn add_private_endpoint(&mut self, name: &str) -> Result<FeaturesView> {
         self.journaled(
+            |r| r.add_private_endpoint_refusal(name),
             |_| Command::AddPrivateEndpoint { name: name.into() },
             |r| r.add_private_endpoint_direct(name),
         )
@@ -1373,17 +1832,23 @@ impl Registry {
 
     pub fn remove_private_endpoint(&mut self, name: &str) -> Result<FeaturesView> {
         self.journaled(
+            |r| r.remove_private_endpoint_refusal(name),
             |_| Command::RemovePrivateEndpoint { name: name.into() },
             |r| r.remove_private_endpoint_direct(name),
         )
     }
 
     pub fn set_content_trust(&mut self, enabled: bool) -> Result<FeaturesView> {
-        self.journaled(|_| Command::SetContentTrust { enabled }, |r| r.set_content_trust_direct(enabled))
+        self.journaled(
+            |r| r.set_content_trust_refusal(enabled),
+            |_| Command::SetContentTrust { enabled },
+            |r| r.set_content_trust_direct(enabled),
+        )
     }
 
     pub fn set_retention_policy(&mut self, enabled: bool, days: Option<u32>) -> Result<RetentionView> {
         self.journaled(
+            |r| r.set_retention_policy_refusal(enabled, days).map(drop),
             |_| Command::SetRetentionPolicy { enabled, days },
             |r| r.set_retention_policy_direct(enabled, days),
         )
@@ -1391,6 +1856,7 @@ impl Registry {
 
     pub fn set_soft_delete_policy(&mut self, enabled: bool, days: Option<u32>) -> Result<SoftDeleteView> {
         self.journaled(
+            |r| r.set_soft_delete_policy_refusal(enabled, days).map(drop),
             |_| Command::SetSoftDeletePolicy { enabled, days },
             |r| r.set_soft_delete_policy_direct(enabled, days),
         )
@@ -1398,6 +1864,7 @@ impl Registry {
 
     pub fn restore_soft_deleted(&mut self, repo: &str, tag: &str, digest: &str, force: bool) -> Result<()> {
         self.journaled(
+            |r| r.restore_soft_deleted_refusal(repo, tag, digest, force).map(drop),
             |_| Command::RestoreSoftDeleted {
                 repo: repo.into(),
                 tag: tag.into(),
@@ -1416,6 +1883,7 @@ impl Registry {
         identity: Option<&str>,
     ) -> Result<Client> {
         self.journaled(
+            |r| r.add_client_refusal(name, region, identity).map(drop),
             |_| Command::AddClient {
                 name: name.into(),
                 region: region.into(),
@@ -1433,17 +1901,21 @@ impl Registry {
         tag: &str,
         layers: Vec<LayerInput>,
     ) -> Result<ClientReport> {
-        self.record(|j| Command::ClientPushImage {
-            client: client.into(),
-            repo: repo.into(),
-            tag: tag.into(),
-            layers: j.layer_refs(&layers),
-        });
+        self.guard(
+            |r| r.client_push_refusal(client, &layers).map(drop),
+            |j| Command::ClientPushImage {
+                client: client.into(),
+                repo: repo.into(),
+                tag: tag.into(),
+                layers: j.layer_refs(&layers),
+            },
+        )?;
         self.nested(|r| r.client_push_image_direct(client, repo, tag, layers))
     }
 
     pub fn client_pull_image(&mut self, client: &str, repo: &str, reference: &str) -> Result<ClientReport> {
         self.journaled(
+            |r| r.new_report(client).map(drop),
             |_| Command::ClientPullImage {
                 client: client.into(),
                 repo: repo.into(),
@@ -1454,11 +1926,16 @@ impl Registry {
     }
 
     pub fn add_replica(&mut self, region: &str) -> Result<Vec<ReplicaView>> {
-        self.journaled(|_| Command::AddReplica { region: region.into() }, |r| r.add_replica_direct(region))
+        self.journaled(
+            |r| r.add_replica_refusal(region).map(drop),
+            |_| Command::AddReplica { region: region.into() },
+            |r| r.add_replica_direct(region),
+        )
     }
 
     pub fn remove_replica(&mut self, region: &str) -> Result<Vec<ReplicaView>> {
         self.journaled(
+            |r| r.remove_replica_refusal(region).map(drop),
             |_| Command::RemoveReplica { region: region.into() },
             |r| r.remove_replica_direct(region),
         )
@@ -1466,26 +1943,39 @@ impl Registry {
 
     pub fn set_replica_routing(&mut self, region: &str, enabled: bool) -> Result<Vec<ReplicaView>> {
         self.journaled(
+            |r| r.set_replica_routing_refusal(region).map(drop),
             |_| Command::SetReplicaRouting { region: region.into(), enabled },
             |r| r.set_replica_routing_direct(region, enabled),
         )
     }
 
+    /// Plays the next convergence phase of the scenario (None: none left, or the session is
+    /// full).
     pub fn play_convergence_phase(&mut self) -> Option<Convergence> {
-        self.journaled(|_| Command::PlayConvergencePhase, |r| r.play_convergence_phase_direct())
+        self.journaled_always(Command::PlayConvergencePhase, |r| r.play_convergence_phase_direct()).flatten()
     }
 
     /// Imports an OCI layout tar or a docker save tarball, plain or gzip-compressed; images with
     /// no repository name go to `default_repo`. The archive is read and every digest in it
-    /// checked first: one Stowage cannot read is refused before anything is recorded, so it
-    /// changes nothing, not even the log. Then it is recorded, and applies whole or not at all
-    /// (see `import_read`).
+    /// checked first; then, as an import applies whole or not at all, it runs on a copy of the
+    /// registry: a refused one is neither recorded nor run here (it changes nothing, not even
+    /// the log), and one that applies is recorded and its copy becomes the registry, as running
+    /// it here would have left it.
     pub fn import_archive(&mut self, bytes: &[u8], default_repo: &str) -> Result<super::oci::ImportReport> {
         let read = super::oci::read_archive(bytes, default_repo)?;
-        self.journaled(
-            |j| Command::ImportArchive { archive: j.keep(bytes), default_repo: default_repo.into() },
-            |r| r.import_read(read),
-        )
+        if !self.recording() {
+            return self.nested(|r| r.import_read(read));
+        }
+        self.finish_preset();
+        let mut copy = self.bare_copy();
+        copy.recorder = Recorder { depth: 1, ..Recorder::default() };
+        let report = copy.import_read(read)?;
+        self.record(|j| Command::ImportArchive {
+            archive: j.keep(bytes),
+            default_repo: default_repo.into(),
+        })?;
+        self.restore_copy(copy);
+        Ok(report)
     }
 
     /// Fills an empty registry with the large preset (see `load_large_preset_direct`).
@@ -1495,6 +1985,7 @@ impl Registry {
         tags_per_repo: u32,
     ) -> Result<super::preset::PresetReport> {
         self.journaled(
+            |r| r.large_preset_refusal(repos, tags_per_repo),
             |_| Command::LoadLargePreset { repos, tags_per_repo },
             |r| r.load_large_preset_direct(repos, tags_per_repo),
         )
@@ -1508,24 +1999,27 @@ impl Registry {
         tags_per_repo: u32,
     ) -> Result<super::preset::PresetProgress> {
         self.journaled(
+            |r| r.large_preset_refusal(repos, tags_per_repo),
             |_| Command::LoadLargePreset { repos, tags_per_repo },
             |r| r.begin_large_preset_direct(repos, tags_per_repo),
         )
     }
 
-    /// Runs the next queued job, moving the clock to its time; returns that time.
+    /// Runs the next queued job, moving the clock to its time; returns that time (None: no
+    /// job, or the session is full).
     pub fn step(&mut self) -> Option<Millis> {
-        self.journaled(|_| Command::Step { n: 1 }, |r| r.step_direct())
+        self.journaled_always(Command::Step { n: 1 }, |r| r.step_direct()).flatten()
     }
 
-    /// Runs every job due within `duration`, then moves the clock to now + `duration`.
+    /// Runs every job due within `duration`, then moves the clock to now + `duration`; how
+    /// many ran (0, the clock not moved, when the session is full).
     pub fn run_for(&mut self, duration: Millis) -> usize {
-        self.journaled(|_| Command::RunFor { ms: duration.0 }, |r| r.run_for_direct(duration))
+        self.journaled_always(Command::RunFor { ms: duration.0 }, |r| r.run_for_direct(duration)).unwrap_or(0)
     }
 
-    /// Runs jobs until the queue is empty; returns how many ran.
+    /// Runs jobs until the queue is empty; returns how many ran (0 when the session is full).
     pub fn run_until_idle(&mut self) -> usize {
-        self.journaled(|_| Command::RunUntilIdle, |r| r.run_until_idle_direct())
+        self.journaled_always(Command::RunUntilIdle, |r| r.run_until_idle_direct()).unwrap_or(0)
     }
 
     /// Runs `f` as a client in its region would be: routed, and counted against its identity.

@@ -205,10 +205,7 @@ impl KeyVault {
     /// Creates a new key version from the CSPRNG. A service-managed key uses it at once; a
     /// customer-managed one when the registry adopts it (see `Rotation`).
     pub fn add_version(&mut self, now: Millis) -> Result<u32> {
-        self.check_usable()?;
-        if self.versions.len() >= 10_000 {
-            return err_k(ErrorCode::InvalidArgument, "errors.key_versions_max", []);
-        }
+        self.check_add_version()?;
         let material: [u8; 32] = random_bytes()?;
         let key = KeyVersion {
             fingerprint: fingerprint(&material),
@@ -224,8 +221,25 @@ impl KeyVault {
         Ok(self.newest())
     }
 
+    /// Why `add_version` would be refused (changing nothing), if it would.
+    pub fn check_add_version(&self) -> Result<()> {
+        self.check_usable()?;
+        if self.versions.len() >= 10_000 {
+            return err_k(ErrorCode::InvalidArgument, "errors.key_versions_max", []);
+        }
+        Ok(())
+    }
+
     /// Wraps new data keys with `version` from now on.
     pub fn adopt(&mut self, version: u32, rotation: Rotation) -> Result<()> {
+        self.check_adopt(version)?;
+        self.in_use = version;
+        self.rotation = rotation;
+        Ok(())
+    }
+
+    /// Why `adopt(version, _)` would be refused (changing nothing), if it would.
+    pub fn check_adopt(&self, version: u32) -> Result<()> {
         self.check_usable()?;
         if version == 0 || version > self.newest() {
             return err_k(
@@ -234,8 +248,6 @@ impl KeyVault {
                 [arg(self.newest()), arg(version)],
             );
         }
-        self.in_use = version;
-        self.rotation = rotation;
         Ok(())
     }
 
@@ -280,21 +292,7 @@ impl KeyVault {
     /// The key stops being usable (`to`: disabled, deleted or access revoked). Its material
     /// leaves the registry: it is zeroed here and returned, as the customer's vault keeps it.
     pub fn lose_access(&mut self, to: KeyState) -> Result<KeyBackup> {
-        if self.kind == KeyKind::ServiceManaged {
-            return err_k(ErrorCode::Unsupported, "errors.key_service_managed_loss", []);
-        }
-        if to == KeyState::Enabled {
-            return err_k(ErrorCode::InvalidArgument, "errors.key_enable_by_restore", []);
-        }
-        let already = match self.state {
-            KeyState::Enabled => None,
-            KeyState::Disabled => Some("errors.key_already_disabled"),
-            KeyState::Deleted => Some("errors.key_already_deleted"),
-            KeyState::AccessRevoked => Some("errors.key_already_revoked"),
-        };
-        if let Some(already) = already {
-            return err_k(ErrorCode::InvalidArgument, already, []);
-        }
+        self.check_lose_access(to)?;
         let mut text = String::with_capacity(BACKUP_PREFIX.len() + 65 * self.versions.len());
         text.push_str(BACKUP_PREFIX);
         for (i, v) in self.versions.iter_mut().enumerate() {
@@ -310,9 +308,48 @@ impl KeyVault {
         Ok(KeyBackup(text))
     }
 
+    /// Why `lose_access(to)` would be refused (changing nothing), if it would.
+    pub fn check_lose_access(&self, to: KeyState) -> Result<()> {
+        if self.kind == KeyKind::ServiceManaged {
+            return err_k(ErrorCode::Unsupported, "errors.key_service_managed_loss", []);
+        }
+        if to == KeyState::Enabled {
+            return err_k(ErrorCode::InvalidArgument, "errors.key_enable_by_restore", []);
+        }
+        let already = match self.state {
+            KeyState::Enabled => None,
+            KeyState::Disabled => Some("errors.key_already_disabled"),
+            KeyState::Deleted => Some("errors.key_already_deleted"),
+            KeyState::AccessRevoked => Some("errors.key_already_revoked"),
+        };
+        if let Some(already) = already {
+            return err_k(ErrorCode::InvalidArgument, already, []);
+        }
+        Ok(())
+    }
+
     /// Access is back: the backup's material is checked against every version's fingerprint
     /// and only then taken in. A backup of another key changes nothing.
     pub fn restore(&mut self, backup: &KeyBackup) -> Result<()> {
+        let materials = self.restored_materials(backup)?;
+        for (v, m) in self.versions.iter_mut().zip(materials) {
+            v.material = Some(m);
+        }
+        self.state = KeyState::Enabled;
+        Ok(())
+    }
+
+    /// Why `restore(backup)` would be refused (changing nothing), if it would.
+    pub fn check_restore(&self, backup: &KeyBackup) -> Result<()> {
+        let mut materials = self.restored_materials(backup)?;
+        for m in &mut materials {
+            m.zeroize();
+        }
+        Ok(())
+    }
+
+    /// The material of every version, from `backup`, checked against their fingerprints.
+    fn restored_materials(&self, backup: &KeyBackup) -> Result<Vec<[u8; 32]>> {
         if self.state == KeyState::Enabled {
             return err_k(ErrorCode::InvalidArgument, "errors.key_enabled_already", []);
         }
@@ -337,11 +374,7 @@ impl KeyVault {
             }
             materials.push(m);
         }
-        for (v, m) in self.versions.iter_mut().zip(materials) {
-            v.material = Some(m);
-        }
-        self.state = KeyState::Enabled;
-        Ok(())
+        Ok(materials)
     }
 
     /// Wraps a data key with the version in use; returns the key id and the wrapped key.

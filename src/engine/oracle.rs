@@ -1,8 +1,14 @@
 //! The oracle: what clients were told, checked against what the registry can still serve. It
-//! counts every client push and pull by outcome, re-hashes every blob a client pulled (the
-//! registry must never serve wrong bytes), counts stale reads (a tag a client was told was
-//! pushed, not found by a later pull), and at the end looks for acknowledged pushes that no
-//! replica can serve any more (lost) or that none can serve right now (unavailable).
+//! counts every acknowledged push of a tag (`push_image`, `push_manifest`: told where the engine
+//! performs them, so from every front door, the JS API, the page, a scenario, a workload or a
+//! client, once each) and every delete (`delete_manifest`, `delete_repository`, `untag`, and a
+//! restore from the soft-delete bin), counts client pushes that failed and client pulls by
+//! outcome, re-hashes every blob a client pulled (the registry must never serve wrong bytes),
+//! counts stale reads (a tag acknowledged as pushed and not deleted since, not found by a later
+//! pull), and at the end looks for acknowledged pushes that no replica can serve any more
+//! (lost) or that none can serve right now (unavailable), and deleted images a replica still
+//! holds. A refused push or delete changes nothing, the oracle included (so it is not
+//! recorded in the session log either); only a client's failed requests are counted.
 
 use std::collections::BTreeMap;
 
@@ -110,7 +116,17 @@ impl Oracle {
         self.wrong_bytes += 1;
     }
 
-    /// A client deleted an image on purpose: its tags are no longer expected anywhere.
+    /// A tag was removed on purpose (it pointed at `digest`): it is no longer expected
+    /// anywhere. Its manifest stays, so no replica has anything to drop.
+    pub(super) fn untagged(&mut self, repo: &RepoName, tag: &Tag, digest: &Digest) {
+        let key = (repo.clone(), tag.clone());
+        if self.acked.get(&key).is_some_and(|(d, _)| d == digest) {
+            self.acked.remove(&key);
+            self.deleted += 1;
+        }
+    }
+
+    /// An image was deleted on purpose: its tags are no longer expected anywhere.
     pub(super) fn forget(&mut self, repo: &RepoName, digest: &Digest, at: Millis) {
         let before = self.acked.len();
         self.acked.retain(|(r, _), (d, _)| !(r == repo && d == digest));

@@ -114,16 +114,7 @@ impl Registry {
         repos: u32,
         tags_per_repo: u32,
     ) -> Result<PresetProgress> {
-        if repos == 0 || repos > PRESET_REPOS_MAX || tags_per_repo == 0 {
-            return err_k(ErrorCode::InvalidArgument, "errors.preset_size", []);
-        }
-        let tags = u64::from(repos) * u64::from(tags_per_repo);
-        if tags > PRESET_TAGS_MAX {
-            return err_k(ErrorCode::InvalidArgument, "errors.preset_tags", []);
-        }
-        if self.preset.is_some() || self.repos.live() > 0 || self.replicas.len() > 1 {
-            return err_k(ErrorCode::InvalidArgument, "errors.preset_not_empty", []);
-        }
+        self.large_preset_refusal(repos, tags_per_repo)?;
         let image_count = PRESET_IMAGES.min(repos);
         let mut load = PresetLoad {
             next: 0,
@@ -138,6 +129,22 @@ impl Registry {
         Ok(progress)
     }
 
+    /// Why a preset load would be refused before it changes anything, if it would: its size,
+    /// or a registry that is not empty.
+    pub(super) fn large_preset_refusal(&self, repos: u32, tags_per_repo: u32) -> Result<()> {
+        if repos == 0 || repos > PRESET_REPOS_MAX || tags_per_repo == 0 {
+            return err_k(ErrorCode::InvalidArgument, "errors.preset_size", []);
+        }
+        let tags = u64::from(repos) * u64::from(tags_per_repo);
+        if tags > PRESET_TAGS_MAX {
+            return err_k(ErrorCode::InvalidArgument, "errors.preset_tags", []);
+        }
+        if self.preset.is_some() || self.repos.live() > 0 || self.replicas.len() > 1 {
+            return err_k(ErrorCode::InvalidArgument, "errors.preset_not_empty", []);
+        }
+        Ok(())
+    }
+
     /// Pushes shared image `m` (the push a client would make) and gives its manifest's digest
     /// and blobs, for the repositories to link. Part of the load's one recorded call: the
     /// clock the transfer moves is not recorded again, wherever a slice runs it.
@@ -145,7 +152,7 @@ impl Registry {
         &mut self,
         m: u32,
     ) -> Result<(super::digest::Digest, std::collections::BTreeSet<super::digest::Digest>)> {
-        let pushed = self.nested(|r| r.push_image_direct(&preset_repo(m), "v1", image_layers(m)))?;
+        let pushed = self.nested(|r| r.put_image(&preset_repo(m), "v1", image_layers(m)))?;
         let blobs = self.manifests.get(&pushed.digest).map(|meta| meta.blobs.clone()).unwrap_or_default();
         Ok((pushed.digest, blobs))
     }

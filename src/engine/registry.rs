@@ -92,6 +92,37 @@ pub const GC_DELAY_MAX: Millis = Millis(30 * 86_400_000);
 
 pub use super::image::LayerInput;
 
+/// A blob push: a HEAD (read) and an upload (write).
+const PUSH_BLOB_COST: throttle::Cost = throttle::Cost { reads: 1, writes: 1, deletes: 0, referrers: 0 };
+
+/// A whole image: a client HEADs and uploads each layer and the config, then PUTs the
+/// manifest. One admission for all of it, so a throttled push writes nothing.
+fn image_push_cost(layers: &[LayerInput]) -> throttle::Cost {
+    let blobs = u32::try_from(layers.len() + 1).unwrap_or(u32::MAX);
+    throttle::Cost { reads: blobs, writes: blobs.saturating_add(1), ..Default::default() }
+}
+
+/// At most 30 days of geo-redundant storage lag.
+pub(super) fn check_geo_lag(lag: Millis) -> Result<()> {
+    if lag > GC_DELAY_MAX {
+        return err_k(ErrorCode::InvalidArgument, "errors.geo_lag_max", []);
+    }
+    Ok(())
+}
+
+/// A scale-out has 1 to 10,000 nodes.
+fn check_scale_out_nodes(nodes: u32) -> Result<()> {
+    if !(1..=10_000).contains(&nodes) {
+        return err_k(ErrorCode::InvalidArgument, "errors.scale_out_nodes", [arg(nodes)]);
+    }
+    Ok(())
+}
+
+/// A mount's repository names and digest, parsed (before it is admitted).
+fn mount_names(repo: &str, from: &str, digest: &str) -> Result<(RepoName, RepoName, Digest)> {
+    Ok((RepoName::parse(repo)?, RepoName::parse(from)?, Digest::parse(digest)?))
+}
+
 /// A blob stored by a push, and the bytes the client had to send for it.
 struct PushedBlob {
     digest: Digest,
@@ -350,13 +381,20 @@ impl Registry {
         bytes: &[u8],
         claimed: Option<&str>,
     ) -> Result<Digest> {
-        let ticket = self.admit(throttle::Cost { reads: 1, writes: 1, ..Default::default() })?;
+        let ticket = self.admit(PUSH_BLOB_COST)?;
         let pushed = self.put_blob(repo, bytes, claimed)?;
         self.complete(ticket, pushed.uploaded_bytes, 0);
         Ok(pushed.digest)
     }
 
-    fn put_blob(&mut self, repo: &str, bytes: &[u8], claimed: Option<&str>) -> Result<PushedBlob> {
+    /// Why `push_blob_direct` would be refused before it changes anything, if it would.
+    pub(super) fn push_blob_refusal(&self, repo: &str, bytes: &[u8], claimed: Option<&str>) -> Result<()> {
+        self.refusal_after_admission(PUSH_BLOB_COST, |r| r.blob_refusal(repo, bytes, claimed).map(drop))
+    }
+
+    /// The checks a blob push starts with (all of them before anything is written): the
+    /// repository and the blob's digest.
+    fn blob_refusal(&self, repo: &str, bytes: &[u8], claimed: Option<&str>) -> Result<(RepoName, Digest)> {
         let repo = RepoName::parse(repo)?;
         let claimed = claimed.map(Digest::parse).transpose()?;
         let actual = Digest::of(bytes);
@@ -368,6 +406,13 @@ impl Registry {
         }
         self.check_writable(&repo)?;
         self.check_room(self.new_blob_bytes(&actual, bytes.len() as u64))?;
+        // `store_blob`'s first check.
+        self.check_key_usable()?;
+        Ok((repo, actual))
+    }
+
+    fn put_blob(&mut self, repo: &str, bytes: &[u8], claimed: Option<&str>) -> Result<PushedBlob> {
+        let (repo, actual) = self.blob_refusal(repo, bytes, claimed)?;
         self.store_blob(repo, actual, bytes, bytes.len() as u64, None)
     }
 
@@ -379,13 +424,33 @@ impl Registry {
         size_bytes: u64,
         seed: Option<u64>,
     ) -> Result<Digest> {
-        let ticket = self.admit(throttle::Cost { reads: 1, writes: 1, ..Default::default() })?;
+        let ticket = self.admit(PUSH_BLOB_COST)?;
         let pushed = self.put_synthetic_blob(repo, size_bytes, seed)?;
         self.complete(ticket, pushed.uploaded_bytes, 0);
         Ok(pushed.digest)
     }
 
-    fn put_synthetic_blob(&mut self, repo: &str, size_bytes: u64, seed: Option<u64>) -> Result<PushedBlob> {
+    /// Why `push_synthetic_blob_direct` would be refused before it changes anything, if it
+    /// would.
+    pub(super) fn push_synthetic_blob_refusal(
+        &self,
+        repo: &str,
+        size_bytes: u64,
+        seed: Option<u64>,
+    ) -> Result<()> {
+        self.refusal_after_admission(PUSH_BLOB_COST, |r| {
+            r.synthetic_refusal(repo, size_bytes, seed).map(drop)
+        })
+    }
+
+    /// The checks a synthetic blob push starts with: the layer it would store (its seed drawn
+    /// from a copy of the RNG, the copy given back) if nothing refuses it.
+    fn synthetic_refusal(
+        &self,
+        repo: &str,
+        size_bytes: u64,
+        seed: Option<u64>,
+    ) -> Result<(RepoName, SyntheticLayer, Vec<u8>, Digest, ChaCha8Rng)> {
         let repo = RepoName::parse(repo)?;
         SyntheticLayer::new(size_bytes, 0)?;
         self.check_writable(&repo)?;
@@ -395,6 +460,11 @@ impl Registry {
         let bytes = layer.materialise();
         let digest = Digest::of(&bytes);
         self.check_room(self.new_blob_bytes(&digest, size_bytes))?;
+        Ok((repo, layer, bytes, digest, rng))
+    }
+
+    fn put_synthetic_blob(&mut self, repo: &str, size_bytes: u64, seed: Option<u64>) -> Result<PushedBlob> {
+        let (repo, layer, bytes, digest, rng) = self.synthetic_refusal(repo, size_bytes, seed)?;
         self.rng = rng;
         self.store_blob(repo, digest, &bytes, size_bytes, Some(layer))
     }
@@ -441,7 +511,7 @@ impl Registry {
     /// Returns false (the client must upload) when `from` does not have it, as a registry
     /// answers 202 instead of 201.
     pub(super) fn mount_blob_direct(&mut self, repo: &str, from: &str, digest: &str) -> Result<bool> {
-        let (repo, from, digest) = (RepoName::parse(repo)?, RepoName::parse(from)?, Digest::parse(digest)?);
+        let (repo, from, digest) = mount_names(repo, from, digest)?;
         let ticket = self.admit(throttle::Cost::writes(1))?;
         self.check_writable(&repo)?;
         if !self.repos.get(&from).is_some_and(|r| r.has_blob(&digest)) {
@@ -454,6 +524,12 @@ impl Registry {
         Ok(true)
     }
 
+    /// Why `mount_blob_direct` would be refused before it changes anything, if it would.
+    pub(super) fn mount_blob_refusal(&self, repo: &str, from: &str, digest: &str) -> Result<()> {
+        let (repo, ..) = mount_names(repo, from, digest)?;
+        self.refusal_after_admission(throttle::Cost::writes(1), |r| r.check_writable(&repo))
+    }
+
     /// A client's pull of a blob: decrypted, re-verified against its digest, counted as one
     /// read, and taking the virtual time its size needs at the tier's download bandwidth.
     pub(super) fn pull_blob_direct(&mut self, repo: &str, digest: &str) -> Result<Vec<u8>> {
@@ -464,9 +540,21 @@ impl Registry {
         Ok(bytes)
     }
 
+    /// Why `pull_blob_direct` would be refused before it changes anything, if it would (short
+    /// of reading the bytes: a pull refused only there is run, and recorded).
+    pub(super) fn pull_blob_refusal(&self, repo: &str, digest: &str) -> Result<()> {
+        self.refusal_after_admission(throttle::Cost::reads(1), |r| r.blob_readable(repo, digest).map(drop))
+    }
+
     /// The blob's bytes, decrypted and re-verified, as the registry's owner reads them in the
     /// page: not counted against any limit and taking no virtual time.
     pub fn read_blob(&self, repo: &str, digest: &str) -> Result<Vec<u8>> {
+        let digest = self.blob_readable(repo, digest)?;
+        self.store.open(&self.vault, &RecordKey { kind: RecordKind::Blob, digest })
+    }
+
+    /// The checks `read_blob` makes before it reads the bytes.
+    fn blob_readable(&self, repo: &str, digest: &str) -> Result<Digest> {
         let (repo, digest) = (RepoName::parse(repo)?, Digest::parse(digest)?);
         let r = self.repo(&repo)?;
         if !r.has_blob(&digest) {
@@ -476,7 +564,7 @@ impl Registry {
             return Err(disallowed("errors.lock_repo_read", [arg(&repo)]));
         }
         self.check_key_usable()?;
-        self.store.open(&self.vault, &RecordKey { kind: RecordKind::Blob, digest })
+        Ok(digest)
     }
 
     // ---- manifests ---------------------------------------------------------------------
@@ -493,7 +581,26 @@ impl Registry {
         let ticket = self.admit(throttle::Cost::writes(1))?;
         let digest = self.put_manifest(repo, reference, body, content_type)?;
         self.complete(ticket, body.len() as u64, 0);
+        // Acknowledged: the oracle expects the tag everywhere from now on (from whichever
+        // front door the push came: the JS API, the page, a scenario, a client, an import).
+        if let (Ok(repo), Ok(Reference::Tag(tag))) = (RepoName::parse(repo), Reference::parse(reference)) {
+            let now = self.now;
+            self.oracle.push_ok(&repo, &tag, digest, now);
+        }
         Ok(digest)
+    }
+
+    /// Why `push_manifest_direct` would be refused before it changes anything, if it would.
+    pub(super) fn push_manifest_refusal(
+        &self,
+        repo: &str,
+        reference: &str,
+        body: &[u8],
+        content_type: Option<&str>,
+    ) -> Result<()> {
+        self.refusal_after_admission(throttle::Cost::writes(1), |r| {
+            r.manifest_refusal(repo, reference, body, content_type).map(drop)
+        })
     }
 
     fn put_manifest(
@@ -503,28 +610,9 @@ impl Registry {
         body: &[u8],
         content_type: Option<&str>,
     ) -> Result<Digest> {
-        let repo = RepoName::parse(repo)?;
-        let reference = Reference::parse(reference)?;
-        let parsed = manifest::parse(body, content_type)?;
-        let digest = Digest::of(body);
-        if let Reference::Digest(d) = &reference
-            && *d != digest
-        {
-            return err_k(ErrorCode::DigestInvalid, "errors.manifest_hash_mismatch", [arg(digest), arg(d)]);
-        }
-        self.check_references(&repo, &parsed)?;
-        self.check_writable(&repo)?;
-        self.check_key_usable()?;
-        self.check_not_soft_deleted(&repo, &digest)?;
-        if let Reference::Tag(t) = &reference {
-            self.check_tag_movable(&repo, t, Some(digest))?;
-        }
+        let (repo, reference, parsed, digest) = self.manifest_refusal(repo, reference, body, content_type)?;
         let key = RecordKey { kind: RecordKind::Manifest, digest };
-        let lost = self.store.is_lost(&key);
-        if !self.manifests.contains_key(&digest) || lost {
-            self.check_room(body.len() as u64)?;
-        }
-        if lost {
+        if self.store.is_lost(&key) {
             self.put_record(key, body, body.len() as u64)?;
         }
         if !self.manifests.contains_key(&digest) {
@@ -565,6 +653,37 @@ impl Registry {
             self.note_untagged(&repo, old);
         }
         Ok(digest)
+    }
+
+    /// The checks a manifest push starts with (all of them before anything is written).
+    fn manifest_refusal(
+        &self,
+        repo: &str,
+        reference: &str,
+        body: &[u8],
+        content_type: Option<&str>,
+    ) -> Result<(RepoName, Reference, ParsedManifest, Digest)> {
+        let repo = RepoName::parse(repo)?;
+        let reference = Reference::parse(reference)?;
+        let parsed = manifest::parse(body, content_type)?;
+        let digest = Digest::of(body);
+        if let Reference::Digest(d) = &reference
+            && *d != digest
+        {
+            return err_k(ErrorCode::DigestInvalid, "errors.manifest_hash_mismatch", [arg(digest), arg(d)]);
+        }
+        self.check_references(&repo, &parsed)?;
+        self.check_writable(&repo)?;
+        self.check_key_usable()?;
+        self.check_not_soft_deleted(&repo, &digest)?;
+        if let Reference::Tag(t) = &reference {
+            self.check_tag_movable(&repo, t, Some(digest))?;
+        }
+        let lost = self.store.is_lost(&RecordKey { kind: RecordKind::Manifest, digest });
+        if !self.manifests.contains_key(&digest) || lost {
+            self.check_room(body.len() as u64)?;
+        }
+        Ok((repo, reference, parsed, digest))
     }
 
     fn check_references(&self, repo: &RepoName, parsed: &ParsedManifest) -> Result<()> {
@@ -621,12 +740,26 @@ impl Registry {
         Ok(pulled)
     }
 
-    /// The manifest as the owner reads it in the page: not counted, no virtual time.
-    pub fn read_manifest(&self, repo: &str, reference: &str) -> Result<PulledManifest> {
+    /// Why `pull_manifest_direct` would be refused before it changes anything, if it would
+    /// (short of reading the bytes).
+    pub(super) fn pull_manifest_refusal(&self, repo: &str, reference: &str) -> Result<()> {
+        self.refusal_after_admission(throttle::Cost::reads(1), |r| {
+            r.manifest_readable(repo, reference).map(drop)
+        })
+    }
+
+    /// The checks `read_manifest` makes before it reads the bytes.
+    fn manifest_readable(&self, repo: &str, reference: &str) -> Result<Digest> {
         let (repo, reference) = (RepoName::parse(repo)?, Reference::parse(reference)?);
         let digest = self.resolve(&repo, &reference)?;
         self.check_readable(&repo, &reference, &digest)?;
         self.check_key_usable()?;
+        Ok(digest)
+    }
+
+    /// The manifest as the owner reads it in the page: not counted, no virtual time.
+    pub fn read_manifest(&self, repo: &str, reference: &str) -> Result<PulledManifest> {
+        let digest = self.manifest_readable(repo, reference)?;
         let bytes = self.store.open(&self.vault, &RecordKey { kind: RecordKind::Manifest, digest })?;
         let media_type = self.manifests.get(&digest).map_or(MediaType::OciManifest, |m| m.media_type);
         Ok(PulledManifest { digest, media_type, bytes })
@@ -669,6 +802,16 @@ impl Registry {
     /// Changes the tier, with no downtime. Refused (405) when the registry's billed storage
     /// exceeds the target tier's limit.
     pub(super) fn set_tier_direct(&mut self, tier: &str) -> Result<TierView> {
+        let tier = self.set_tier_refusal(tier)?;
+        let from = self.tier;
+        self.tier = tier;
+        self.log(EventKind::TierChanged { from, to: tier });
+        Ok(self.tier())
+    }
+
+    /// Why `set_tier_direct` would be refused (before it changes anything), if it would; the
+    /// tier otherwise.
+    pub(super) fn set_tier_refusal(&self, tier: &str) -> Result<Tier> {
         self.check_control_plane()?;
         let tier = Tier::parse(tier)?;
         if tier != Tier::Premium {
@@ -689,10 +832,7 @@ impl Registry {
         if billed > limit {
             return Err(disallowed("errors.tier_storage_over", [arg(tier), arg(limit), arg(billed)]));
         }
-        let from = self.tier;
-        self.tier = tier;
-        self.log(EventKind::TierChanged { from, to: tier });
-        Ok(self.tier())
+        Ok(tier)
     }
 
     /// What the registry costs per day now: the tier's fee plus storage beyond what it includes.
@@ -777,11 +917,7 @@ impl Registry {
         reference: Option<&str>,
         patch: &AttributePatch,
     ) -> Result<Attributes> {
-        let repo = RepoName::parse(repo)?;
-        let reference = reference.map(Reference::parse).transpose()?;
-        if let Some(reference) = &reference {
-            self.resolve(&repo, reference)?;
-        }
+        let (repo, reference) = self.set_attributes_refusal(repo, reference)?;
         let mut r = self.repos.get_mut(&repo).ok_or_else(|| unknown_repo(&repo))?;
         let (target, attributes) = match reference {
             None => {
@@ -805,6 +941,22 @@ impl Registry {
         drop(r);
         self.log(EventKind::AttributesChanged { repo, target, attributes });
         Ok(attributes)
+    }
+
+    /// Why `set_attributes_direct` would be refused (before it changes anything), if it would:
+    /// an unknown repository, tag or manifest.
+    pub(super) fn set_attributes_refusal(
+        &self,
+        repo: &str,
+        reference: Option<&str>,
+    ) -> Result<(RepoName, Option<Reference>)> {
+        let repo = RepoName::parse(repo)?;
+        let reference = reference.map(Reference::parse).transpose()?;
+        if let Some(reference) = &reference {
+            self.resolve(&repo, reference)?;
+        }
+        self.repo(&repo)?;
+        Ok((repo, reference))
     }
 
     /// The attributes of a repository (`reference` None), a tag or a manifest.
@@ -864,6 +1016,11 @@ impl Registry {
         Ok(page)
     }
 
+    /// Why `catalog_direct` would be refused before it changes anything, if it would.
+    pub(super) fn catalog_refusal(&self, n: Option<u64>, last: Option<&str>) -> Result<()> {
+        self.refusal_after_admission(throttle::Cost::reads(1), |r| r.catalog_page(n, last, false).map(drop))
+    }
+
     /// The catalog as the registry's owner sees it in the page: hidden repositories included
     /// (their `attributes.list_enabled` says so), so they can be found and unlocked.
     pub fn catalog_with_hidden(&self, n: Option<u64>, last: Option<&str>) -> Result<CatalogPage> {
@@ -888,6 +1045,11 @@ impl Registry {
         let page = self.tag_page(repo, n, last)?;
         self.complete(ticket, 0, 0);
         Ok(page)
+    }
+
+    /// Why `tags_direct` would be refused before it changes anything, if it would.
+    pub(super) fn tags_refusal(&self, repo: &str, n: Option<u64>, last: Option<&str>) -> Result<()> {
+        self.refusal_after_admission(throttle::Cost::reads(1), |r| r.tag_page(repo, n, last).map(drop))
     }
 
     /// A repository's tags as the owner sees them in the page (not counted).
@@ -952,14 +1114,24 @@ impl Registry {
         let ticket = self.admit(throttle::Cost::deletes(1))?;
         let digest = self.remove_tag(repo, tag)?;
         self.complete(ticket, 0, 0);
+        // Removed on purpose: the oracle no longer expects the tag anywhere.
+        if let (Ok(repo), Ok(tag)) = (RepoName::parse(repo), Tag::parse(tag)) {
+            self.oracle.untagged(&repo, &tag, &digest);
+        }
         Ok(digest)
     }
 
-    fn remove_tag(&mut self, repo: &str, tag: &str) -> Result<Digest> {
+    /// Why `untag_direct` would be refused before it changes anything, if it would.
+    pub(super) fn untag_refusal(&self, repo: &str, tag: &str) -> Result<()> {
+        self.refusal_after_admission(throttle::Cost::deletes(1), |r| {
+            r.tag_removal_refusal(repo, tag).map(drop)
+        })
+    }
+
+    /// The checks an untag starts with (all of them before anything changes).
+    fn tag_removal_refusal(&self, repo: &str, tag: &str) -> Result<(RepoName, Tag)> {
         let (repo, tag) = (RepoName::parse(repo)?, Tag::parse(tag)?);
-        let Some(mut r) = self.repos.get_mut(&repo) else {
-            return Err(unknown_repo(&repo));
-        };
+        let r = self.repo(&repo)?;
         if !r.tags.contains_key(&tag) {
             return err_k(ErrorCode::ManifestUnknown, "errors.tag_unknown", [arg(&repo), arg(&tag)]);
         }
@@ -972,6 +1144,14 @@ impl Registry {
                 [arg(&repo), arg(&tag), r.tag_attributes(&tag).text().into()],
             ));
         }
+        Ok((repo, tag))
+    }
+
+    fn remove_tag(&mut self, repo: &str, tag: &str) -> Result<Digest> {
+        let (repo, tag) = self.tag_removal_refusal(repo, tag)?;
+        let Some(mut r) = self.repos.get_mut(&repo) else {
+            return Err(unknown_repo(&repo));
+        };
         let Some(digest) = r.tags.remove(&tag) else {
             return err_k(ErrorCode::ManifestUnknown, "errors.tag_unknown", [arg(&repo), arg(&tag)]);
         };
@@ -996,10 +1176,19 @@ impl Registry {
         let ticket = self.admit(throttle::Cost::deletes(1))?;
         let deleted = self.remove_image(repo, reference)?;
         self.complete(ticket, 0, 0);
+        self.tell_oracle_deleted(repo, &deleted);
         Ok(deleted)
     }
 
-    fn remove_image(&mut self, repo: &str, reference: &str) -> Result<Deleted> {
+    /// Why `delete_manifest_direct` would be refused before it changes anything, if it would.
+    pub(super) fn delete_manifest_refusal(&self, repo: &str, reference: &str) -> Result<()> {
+        self.refusal_after_admission(throttle::Cost::deletes(1), |r| {
+            r.image_removal_refusal(repo, reference).map(drop)
+        })
+    }
+
+    /// The checks a manifest delete starts with (all of them before anything changes).
+    fn image_removal_refusal(&self, repo: &str, reference: &str) -> Result<(RepoName, Digest)> {
         let (repo, reference) = (RepoName::parse(repo)?, Reference::parse(reference)?);
         let digest = self.resolve(&repo, &reference)?;
         let r = self.repo(&repo)?;
@@ -1007,6 +1196,11 @@ impl Registry {
             return Err(disallowed("errors.lock_repo_delete", [arg(&repo)]));
         }
         check_manifest_deletable(&repo, r, &digest)?;
+        Ok((repo, digest))
+    }
+
+    fn remove_image(&mut self, repo: &str, reference: &str) -> Result<Deleted> {
+        let (repo, digest) = self.image_removal_refusal(repo, reference)?;
         let mut deleted = Deleted::default();
         if self.soft_delete.enabled {
             self.soft_delete_manifest(&repo, digest, &mut deleted);
@@ -1023,10 +1217,19 @@ impl Registry {
         let ticket = self.admit(throttle::Cost::deletes(1))?;
         let deleted = self.remove_repository(repo)?;
         self.complete(ticket, 0, 0);
+        self.tell_oracle_deleted(repo, &deleted);
         Ok(deleted)
     }
 
-    fn remove_repository(&mut self, repo: &str) -> Result<Deleted> {
+    /// Why `delete_repository_direct` would be refused before it changes anything, if it would.
+    pub(super) fn delete_repository_refusal(&self, repo: &str) -> Result<()> {
+        self.refusal_after_admission(throttle::Cost::deletes(1), |r| {
+            r.repository_removal_refusal(repo).map(drop)
+        })
+    }
+
+    /// The checks a repository delete starts with (all of them before anything changes).
+    fn repository_removal_refusal(&self, repo: &str) -> Result<RepoName> {
         let repo = RepoName::parse(repo)?;
         let r = self.repo(&repo)?;
         if !r.attributes.deletable() {
@@ -1038,10 +1241,26 @@ impl Registry {
         for digest in &r.manifests {
             check_manifest_deletable(&repo, r, digest)?;
         }
+        Ok(repo)
+    }
+
+    fn remove_repository(&mut self, repo: &str) -> Result<Deleted> {
+        let repo = self.repository_removal_refusal(repo)?;
         let deleted = self.purge_repository(&repo);
         let manifests = deleted.manifests.len();
         self.log(EventKind::RepositoryDeleted { repo, manifests });
         Ok(deleted)
+    }
+
+    /// An acknowledged delete (from whichever front door): the oracle no longer expects its
+    /// images' tags anywhere, and expects every replica to drop its manifests.
+    fn tell_oracle_deleted(&mut self, repo: &str, deleted: &Deleted) {
+        if let Ok(repo) = RepoName::parse(repo) {
+            let now = self.now;
+            for d in &deleted.manifests {
+                self.oracle.forget(&repo, d, now);
+            }
+        }
     }
 
     /// Removes (or soft-deletes) everything a repository holds, without any check.
@@ -1175,26 +1394,25 @@ impl Registry {
         tag: &str,
         layers: Vec<LayerInput>,
     ) -> Result<PushedImage> {
-        RepoName::parse(repo)?;
-        Tag::parse(tag)?;
-        if layers.is_empty() {
-            return err_k(ErrorCode::ManifestInvalid, "errors.image_no_layers", []);
+        let pushed = self.put_image(repo, tag, layers)?;
+        // Acknowledged (see `push_manifest_direct`).
+        if let (Ok(repo), Ok(tag)) = (RepoName::parse(repo), Tag::parse(tag)) {
+            let now = self.now;
+            self.oracle.push_ok(&repo, &tag, pushed.digest, now);
         }
-        for l in &layers {
-            if let LayerInput::Synthetic { size_bytes, .. } = l {
-                SyntheticLayer::new(*size_bytes, 0)?;
-            }
-        }
-        check_manifest_fits(&layers)?;
-        let (repo_name, tag_name) = (RepoName::parse(repo)?, Tag::parse(tag)?);
-        self.check_writable(&repo_name)?;
-        self.check_tag_movable(&repo_name, &tag_name, None)?;
-        self.check_key_usable()?;
-        self.check_image_room(&repo_name, &layers)?;
-        // A client HEADs and uploads each layer and the config, then PUTs the manifest: one
-        // admission for all of it, so a throttled push writes nothing.
-        let blobs = u32::try_from(layers.len() + 1).unwrap_or(u32::MAX);
-        let ticket = self.admit(throttle::Cost { reads: blobs, writes: blobs + 1, ..Default::default() })?;
+        Ok(pushed)
+    }
+
+    /// `push_image_direct` without telling the oracle: the large preset's shared images, which
+    /// are a fixture of the preset (its repositories' tags are not pushes either).
+    pub(super) fn put_image(
+        &mut self,
+        repo: &str,
+        tag: &str,
+        layers: Vec<LayerInput>,
+    ) -> Result<PushedImage> {
+        self.image_refusal(repo, tag, &layers)?;
+        let ticket = self.admit(image_push_cost(&layers))?;
         let mut built = Vec::with_capacity(layers.len());
         let mut uploaded = 0u64;
         for layer in &layers {
@@ -1226,6 +1444,33 @@ impl Registry {
             uploaded_bytes: uploaded,
             took_ms,
         })
+    }
+
+    /// Why `push_image_direct` would be refused before it changes anything, if it would.
+    pub(super) fn push_image_refusal(&self, repo: &str, tag: &str, layers: &[LayerInput]) -> Result<()> {
+        self.image_refusal(repo, tag, layers)?;
+        self.refusal_after_admission(image_push_cost(layers), |_| Ok(()))
+    }
+
+    /// The checks an image push starts with: names, tag and sizes, locks, the key and room,
+    /// all before anything is written.
+    fn image_refusal(&self, repo: &str, tag: &str, layers: &[LayerInput]) -> Result<()> {
+        RepoName::parse(repo)?;
+        Tag::parse(tag)?;
+        if layers.is_empty() {
+            return err_k(ErrorCode::ManifestInvalid, "errors.image_no_layers", []);
+        }
+        for l in layers {
+            if let LayerInput::Synthetic { size_bytes, .. } = l {
+                SyntheticLayer::new(*size_bytes, 0)?;
+            }
+        }
+        check_manifest_fits(layers)?;
+        let (repo_name, tag_name) = (RepoName::parse(repo)?, Tag::parse(tag)?);
+        self.check_writable(&repo_name)?;
+        self.check_tag_movable(&repo_name, &tag_name, None)?;
+        self.check_key_usable()?;
+        self.check_image_room(&repo_name, layers)
     }
 
     // ---- geo-redundant storage ---------------------------------------------------------------
@@ -1282,9 +1527,7 @@ impl Registry {
 
     /// Sets the geo-redundant storage lag for writes from now on (at most 30 days).
     pub(super) fn set_geo_lag_direct(&mut self, lag: Millis) -> Result<GeoStorageView> {
-        if lag > GC_DELAY_MAX {
-            return err_k(ErrorCode::InvalidArgument, "errors.geo_lag_max", []);
-        }
+        check_geo_lag(lag)?;
         self.geo_lag = lag;
         self.log(EventKind::feature(Msg::new("events.geo_lag_set", [arg(lag)])));
         Ok(self.geo_storage())
@@ -1312,12 +1555,34 @@ impl Registry {
         throttle::transfer_time(self.upload_bytes, up)
     }
 
-    /// Checks the caller's and the registry's buckets for `cost`; changes nothing.
+    /// Checks the caller's and the registry's buckets for `cost`. An admission changes nothing
+    /// but the count of bytes uploaded so far in the request (reset); a throttled request is
+    /// counted (see `refusal_after_admission`, which must agree with this).
     fn admit(&mut self, cost: throttle::Cost) -> Result<Ticket> {
         self.upload_bytes = 0;
         self.check_region_serving()?;
         let caller = self.caller.clone();
         self.throttle.admit(self.tier, self.now, &caller, cost)
+    }
+
+    /// For a request that starts with `admit(cost)` and then `check`: why it would be refused
+    /// before it changes anything, if it would. `admit` changes nothing when the upload count
+    /// is already 0 and the request is not throttled; then a refusal of its region (down) or of
+    /// `check` leaves everything as it was. Ok (not refused) when admitting would change
+    /// something: the request runs, and is recorded, as any other.
+    pub(super) fn refusal_after_admission(
+        &self,
+        cost: throttle::Cost,
+        check: impl FnOnce(&Self) -> Result<()>,
+    ) -> Result<()> {
+        if self.upload_bytes != 0 {
+            return Ok(());
+        }
+        self.check_region_serving()?;
+        if self.throttle.check(self.tier, self.now, &self.caller, cost).is_err() {
+            return Ok(());
+        }
+        check(self)
     }
 
     /// A request succeeded: its tokens are taken, and the clock moves on by the time its bytes
@@ -1359,9 +1624,7 @@ impl Registry {
         nodes: u32,
         shared_identity: bool,
     ) -> Result<ScaleOutReport> {
-        if !(1..=10_000).contains(&nodes) {
-            return err_k(ErrorCode::InvalidArgument, "errors.scale_out_nodes", [arg(nodes)]);
-        }
+        check_scale_out_nodes(nodes)?;
         let manifest = self.read_manifest(repo, reference)?;
         let Some(meta) = self.manifests.get(&manifest.digest) else {
             return err_k(ErrorCode::ManifestUnknown, "errors.manifest_unknown", [arg(repo), arg(reference)]);
@@ -1412,6 +1675,13 @@ impl Registry {
             bytes_per_node,
             took_ms,
         })
+    }
+
+    /// Why `scale_out_pull_direct` would be refused before it changes anything, if it would
+    /// (short of reading the image's bytes: the nodes, the names, the manifest's locks and key).
+    pub(super) fn scale_out_pull_refusal(&self, repo: &str, reference: &str, nodes: u32) -> Result<()> {
+        check_scale_out_nodes(nodes)?;
+        self.manifest_readable(repo, reference).map(drop)
     }
 
     // ---- virtual time --------------------------------------------------------------------
@@ -1583,11 +1853,19 @@ impl Registry {
     /// Flips one bit of a stored record's ciphertext (`key` as in `storage_records`, e.g.
     /// `blobs/sha256/<hex>`): a pull of it then fails with INTEGRITY_ERROR.
     pub(super) fn tamper_record_direct(&mut self, key: &str, bit: u64) -> Result<()> {
-        let parsed = RecordKey::parse(key)?;
+        let parsed = self.tamper_record_refusal(key, bit)?;
         self.store.flip_bit(&parsed, bit, StorageCopy::Primary)?;
         let account = self.store.accounts()[self.store.shard_of(&parsed.digest)].name().to_string();
         self.log(EventKind::RecordTampered { account, key: parsed.to_string(), bit });
         Ok(())
+    }
+
+    /// Why `tamper_record_direct` would be refused before it changes anything, if it would;
+    /// the record's key otherwise.
+    pub(super) fn tamper_record_refusal(&self, key: &str, bit: u64) -> Result<RecordKey> {
+        let parsed = RecordKey::parse(key)?;
+        self.store.check_flip(&parsed, bit, StorageCopy::Primary)?;
+        Ok(parsed)
     }
 
     pub fn events(&self) -> impl DoubleEndedIterator<Item = &Event> {

@@ -303,19 +303,7 @@ impl Registry {
     /// Syncing while every repository of the home replica is copied to it (time grows with the
     /// registry's size), then Ready.
     pub(super) fn add_replica_direct(&mut self, region_name: &str) -> Result<Vec<ReplicaView>> {
-        if self.tier != Tier::Premium {
-            return Err(premium_only(self.tier, "errors.premium_geo_replication"));
-        }
-        let Some(region) = region::region(region_name) else {
-            return err_k(ErrorCode::InvalidArgument, "errors.region_unknown", [quoted(region_name)]);
-        };
-        if self.site_index(region.name).is_some() {
-            return err_k(ErrorCode::InvalidArgument, "errors.replica_exists", [arg(region.name)]);
-        }
-        if self.soft_delete.enabled {
-            return Err(disallowed("errors.replica_with_soft_delete", []));
-        }
-        self.check_control_plane()?;
+        let region = self.add_replica_refusal(region_name)?;
         let prefix = format!("{}{}", self.name, region.name);
         let store = BlobStore::new(&prefix, self.store.accounts().len())?;
         self.sites.push(Some(Site {
@@ -339,15 +327,28 @@ impl Registry {
         Ok(self.replicas())
     }
 
-    /// Removes a replica (never the home one): its data is gone with it.
-    pub(super) fn remove_replica_direct(&mut self, region_name: &str) -> Result<Vec<ReplicaView>> {
-        let Some(i) = self.site_index(region_name) else {
-            return err_k(ErrorCode::InvalidArgument, "errors.no_replica_in", [quoted(region_name)]);
+    /// Why `add_replica_direct` would be refused (changing nothing), if it would; the region
+    /// otherwise.
+    pub(super) fn add_replica_refusal(&self, region_name: &str) -> Result<&'static region::Region> {
+        if self.tier != Tier::Premium {
+            return Err(premium_only(self.tier, "errors.premium_geo_replication"));
+        }
+        let Some(region) = region::region(region_name) else {
+            return err_k(ErrorCode::InvalidArgument, "errors.region_unknown", [quoted(region_name)]);
         };
-        if i == 0 {
-            return Err(disallowed("errors.replica_home_removal", []));
+        if self.site_index(region.name).is_some() {
+            return err_k(ErrorCode::InvalidArgument, "errors.replica_exists", [arg(region.name)]);
+        }
+        if self.soft_delete.enabled {
+            return Err(disallowed("errors.replica_with_soft_delete", []));
         }
         self.check_control_plane()?;
+        Ok(region)
+    }
+
+    /// Removes a replica (never the home one): its data is gone with it.
+    pub(super) fn remove_replica_direct(&mut self, region_name: &str) -> Result<Vec<ReplicaView>> {
+        let i = self.remove_replica_refusal(region_name)?;
         // Outside `with_site` the home replica is active, so index i is parked.
         self.sites.remove(i);
         let info = self.replicas.remove(i);
@@ -362,14 +363,34 @@ impl Registry {
         region_name: &str,
         enabled: bool,
     ) -> Result<Vec<ReplicaView>> {
-        self.check_control_plane()?;
-        let Some(i) = self.site_index(region_name) else {
-            return err_k(ErrorCode::InvalidArgument, "errors.no_replica_in", [quoted(region_name)]);
-        };
+        let i = self.set_replica_routing_refusal(region_name)?;
         self.replicas[i].routing_enabled = enabled;
         let what = if enabled { "events.replica_routing_on" } else { "events.replica_routing_off" };
         self.log(EventKind::replica(self.replicas[i].region.name, crate::i18n::Msg::key(what)));
         Ok(self.replicas())
+    }
+
+    /// Why `remove_replica_direct` would be refused (changing nothing), if it would; the
+    /// replica's index otherwise.
+    pub(super) fn remove_replica_refusal(&self, region_name: &str) -> Result<usize> {
+        let Some(i) = self.site_index(region_name) else {
+            return err_k(ErrorCode::InvalidArgument, "errors.no_replica_in", [quoted(region_name)]);
+        };
+        if i == 0 {
+            return Err(disallowed("errors.replica_home_removal", []));
+        }
+        self.check_control_plane()?;
+        Ok(i)
+    }
+
+    /// Why `set_replica_routing_direct` would be refused (changing nothing), if it would; the
+    /// replica's index otherwise.
+    pub(super) fn set_replica_routing_refusal(&self, region_name: &str) -> Result<usize> {
+        self.check_control_plane()?;
+        let Some(i) = self.site_index(region_name) else {
+            return err_k(ErrorCode::InvalidArgument, "errors.no_replica_in", [quoted(region_name)]);
+        };
+        Ok(i)
     }
 
     pub(super) fn replica_created(&mut self, region_name: &'static str) {

@@ -65,6 +65,15 @@ impl Registry {
         enabled: bool,
         days: Option<u32>,
     ) -> Result<RetentionView> {
+        let days = self.set_retention_policy_refusal(enabled, days)?;
+        self.retention = RetentionPolicy { enabled, days };
+        self.log(EventKind::RetentionPolicyChanged { enabled, days });
+        Ok(self.retention_view(100))
+    }
+
+    /// Why `set_retention_policy_direct` would be refused (changing nothing), if it would; the
+    /// period otherwise.
+    pub(super) fn set_retention_policy_refusal(&self, enabled: bool, days: Option<u32>) -> Result<u32> {
         self.check_control_plane()?;
         if self.tier != Tier::Premium {
             return Err(premium_only(self.tier, "errors.premium_retention"));
@@ -76,9 +85,7 @@ impl Registry {
         if days > RETENTION_DAYS_MAX {
             return err_k(ErrorCode::InvalidArgument, "errors.retention_days", [arg(days)]);
         }
-        self.retention = RetentionPolicy { enabled, days };
-        self.log(EventKind::RetentionPolicyChanged { enabled, days });
-        Ok(self.retention_view(100))
+        Ok(days)
     }
 
     pub fn retention_view(&self, n: usize) -> RetentionView {

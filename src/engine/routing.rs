@@ -16,7 +16,7 @@ use super::error::{ErrorCode, RegistryError, Result, arg, err_k, quoted};
 use super::events::EventKind;
 use super::image::{self, BuiltLayer, LayerInput};
 use super::manifest::MediaType;
-use super::names::{RepoName, Tag};
+use super::names::RepoName;
 use super::region;
 use super::registry::{Registry, draw_below};
 use super::replication::ReplicaState;
@@ -85,17 +85,7 @@ impl Registry {
         dns_cache: bool,
         identity: Option<&str>,
     ) -> Result<Client> {
-        let identity = Identity::parse(identity.unwrap_or(name))?;
-        Identity::parse(name)?;
-        let Some(region) = region::region(region_name) else {
-            return err_k(ErrorCode::InvalidArgument, "errors.region_unknown", [quoted(region_name)]);
-        };
-        if self.clients.contains_key(name) {
-            return err_k(ErrorCode::InvalidArgument, "errors.client_exists", [arg(name)]);
-        }
-        if self.clients.len() >= CLIENTS_MAX {
-            return err_k(ErrorCode::InvalidArgument, "errors.clients_max", []);
-        }
+        let (identity, region) = self.add_client_refusal(name, region_name, identity)?;
         let client = Client {
             name: name.to_string(),
             region: region.name,
@@ -110,6 +100,28 @@ impl Registry {
         };
         self.clients.insert(name.to_string(), client.clone());
         Ok(client)
+    }
+
+    /// Why `add_client_direct` would be refused (changing nothing), if it would; the
+    /// client's identity and region otherwise.
+    pub(super) fn add_client_refusal(
+        &self,
+        name: &str,
+        region_name: &str,
+        identity: Option<&str>,
+    ) -> Result<(Identity, &'static region::Region)> {
+        let identity = Identity::parse(identity.unwrap_or(name))?;
+        Identity::parse(name)?;
+        let Some(region) = region::region(region_name) else {
+            return err_k(ErrorCode::InvalidArgument, "errors.region_unknown", [quoted(region_name)]);
+        };
+        if self.clients.contains_key(name) {
+            return err_k(ErrorCode::InvalidArgument, "errors.client_exists", [arg(name)]);
+        }
+        if self.clients.len() >= CLIENTS_MAX {
+            return err_k(ErrorCode::InvalidArgument, "errors.clients_max", []);
+        }
+        Ok((identity, region))
     }
 
     pub fn clients(&self) -> Vec<Client> {
@@ -209,6 +221,16 @@ impl Registry {
         }
     }
 
+    /// Why `client_push_image_direct` would be refused before the client sends anything, if it
+    /// would: no such client, or no layers.
+    pub(super) fn client_push_refusal(&self, name: &str, layers: &[LayerInput]) -> Result<ClientReport> {
+        let report = self.new_report(name)?;
+        if layers.is_empty() {
+            return err_k(ErrorCode::ManifestInvalid, "errors.image_no_layers", []);
+        }
+        Ok(report)
+    }
+
     fn client_push_run(
         &mut self,
         name: &str,
@@ -216,10 +238,7 @@ impl Registry {
         tag: &str,
         layers: Vec<LayerInput>,
     ) -> Result<ClientReport> {
-        let mut report = self.new_report(name)?;
-        if layers.is_empty() {
-            return err_k(ErrorCode::ManifestInvalid, "errors.image_no_layers", []);
-        }
+        let mut report = self.client_push_refusal(name, &layers)?;
         let mut built: Vec<BuiltLayer> = Vec::with_capacity(layers.len());
         for (i, layer) in layers.iter().enumerate() {
             let what = format!("PUT layer {}", i + 1);
@@ -243,11 +262,8 @@ impl Registry {
         let pushed = self.routed(name, "PUT manifest", &mut report, |r| {
             r.push_manifest(repo, tag, &manifest, Some(media))
         });
+        // The manifest's push told the oracle (`push_manifest_direct`).
         report.digest = pushed;
-        if let (Some(digest), Ok(repo), Ok(tag)) = (pushed, RepoName::parse(repo), Tag::parse(tag)) {
-            let now = self.now;
-            self.oracle.push_ok(&repo, &tag, digest, now);
-        }
         Ok(report)
     }
 
@@ -311,8 +327,9 @@ impl Registry {
         }
     }
 
-    /// An empty report of a client operation; refused if there is no such client.
-    fn new_report(&self, name: &str) -> Result<ClientReport> {
+    /// An empty report of a client operation; refused if there is no such client (what a
+    /// client's pull checks before it sends anything, and a request made as a client).
+    pub(super) fn new_report(&self, name: &str) -> Result<ClientReport> {
         if !self.clients.contains_key(name) {
             return err_k(ErrorCode::InvalidArgument, "errors.client_unknown", [quoted(name)]);
         }

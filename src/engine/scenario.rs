@@ -852,12 +852,7 @@ impl Registry {
                 self.as_client(client.as_deref(), |r| r.untag(repo, tag)).map(|_| None)
             }
             Action::Delete { client, repo, reference } => {
-                let deleted = self.as_client(client.as_deref(), |r| r.delete_manifest(repo, reference))?;
-                if let Ok(repo) = super::names::RepoName::parse(repo) {
-                    for d in &deleted.manifests {
-                        self.oracle.forget(&repo, d, self.now);
-                    }
-                }
+                self.as_client(client.as_deref(), |r| r.delete_manifest(repo, reference))?;
                 Ok(None)
             }
             Action::Fault { fault, delay_ms, duration_ms } => self
@@ -885,11 +880,6 @@ impl Registry {
             }
             Action::DeleteRepository { client, repo } => {
                 let deleted = self.as_client(client.as_deref(), |r| r.delete_repository(repo))?;
-                if let Ok(name) = super::names::RepoName::parse(repo) {
-                    for d in &deleted.manifests {
-                        self.oracle.forget(&name, d, self.now);
-                    }
-                }
                 Ok(Some(Msg::new("steps.manifests_deleted", [arg(deleted.manifests.len())])))
             }
             Action::LoseKey { how } => {
@@ -927,11 +917,6 @@ impl Registry {
                     })?;
                 let digest = item.digest.to_string();
                 self.restore_soft_deleted(repo, tag, &digest, *force)?;
-                if let (Ok(name), Ok(t)) =
-                    (super::names::RepoName::parse(repo), super::names::Tag::parse(tag))
-                {
-                    self.oracle.restored(&name, &t, item.digest, self.now);
-                }
                 Ok(None)
             }
             Action::Catalog { n, last } => {

@@ -70,6 +70,19 @@ impl Registry {
         enabled: bool,
         days: Option<u32>,
     ) -> Result<SoftDeleteView> {
+        let days = self.set_soft_delete_policy_refusal(enabled, days)?;
+        self.soft_delete = SoftDeletePolicy { enabled, days };
+        self.log(EventKind::feature(if enabled {
+            crate::i18n::Msg::new("events.soft_delete_enabled", [arg(days)])
+        } else {
+            crate::i18n::Msg::key("events.soft_delete_disabled")
+        }));
+        Ok(self.soft_delete_view(100))
+    }
+
+    /// Why `set_soft_delete_policy_direct` would be refused (changing nothing), if it would;
+    /// the period otherwise.
+    pub(super) fn set_soft_delete_policy_refusal(&self, enabled: bool, days: Option<u32>) -> Result<u32> {
         self.check_control_plane()?;
         let days = days.unwrap_or(SOFT_DELETE_DAYS_DEFAULT);
         if !(1..=SOFT_DELETE_DAYS_MAX).contains(&days) {
@@ -81,13 +94,7 @@ impl Registry {
         if enabled && self.retention.enabled {
             return Err(disallowed("errors.soft_delete_with_retention", []));
         }
-        self.soft_delete = SoftDeletePolicy { enabled, days };
-        self.log(EventKind::feature(if enabled {
-            crate::i18n::Msg::new("events.soft_delete_enabled", [arg(days)])
-        } else {
-            crate::i18n::Msg::key("events.soft_delete_disabled")
-        }));
-        Ok(self.soft_delete_view(100))
+        Ok(days)
     }
 
     pub fn soft_delete_view(&self, n: usize) -> SoftDeleteView {
@@ -235,8 +242,47 @@ impl Registry {
         digest: &str,
         force: bool,
     ) -> Result<()> {
-        let (repo, tag, digest) = (RepoName::parse(repo)?, Tag::parse(tag)?, Digest::parse(digest)?);
+        let (repo, tag, digest) = self.restore_soft_deleted_refusal(repo, tag, digest, force)?;
         let now = self.now;
+        let Some(mut r) = self.repos.get_mut(&repo) else { return Ok(()) };
+        if let Some((_, tags)) = r.deleted_manifests.remove(&digest) {
+            r.manifests.insert(digest);
+            // The manifest's other tags stay in the bin, each restorable by itself.
+            for t in tags.into_iter().filter(|t| *t != tag) {
+                r.deleted_tags.push(DeletedTag { tag: t, digest, deleted_at_ms: now });
+            }
+        }
+        r.deleted_tags.retain(|t| !(t.tag == tag && t.digest == digest));
+        let overwritten = r.tags.insert(tag.clone(), digest).filter(|old| *old != digest);
+        r.untagged_at.remove(&digest);
+        let mut left_untagged = None;
+        if let Some(old) = overwritten {
+            r.deleted_tags.push(DeletedTag { tag: tag.clone(), digest: old, deleted_at_ms: now });
+            if !r.tags.values().any(|d| *d == old) {
+                left_untagged = Some(old);
+            }
+        }
+        drop(r);
+        self.log(EventKind::SoftDeleteRestored { repo: repo.clone(), tag: tag.clone(), digest });
+        if let Some(old) = left_untagged {
+            self.note_untagged(&repo, old);
+        }
+        self.schedule_purge();
+        // A deleted image back: the oracle expects it again.
+        self.oracle.restored(&repo, &tag, digest, now);
+        Ok(())
+    }
+
+    /// Why `restore_soft_deleted_direct` would be refused (changing nothing), if it would; the
+    /// repository, tag and digest otherwise.
+    pub(super) fn restore_soft_deleted_refusal(
+        &self,
+        repo: &str,
+        tag: &str,
+        digest: &str,
+        force: bool,
+    ) -> Result<(RepoName, Tag, Digest)> {
+        let (repo, tag, digest) = (RepoName::parse(repo)?, Tag::parse(tag)?, Digest::parse(digest)?);
         let r = self.repo(&repo)?;
         let in_bin = r.deleted_manifests.contains_key(&digest);
         let tag_in_bin = r.deleted_tags.iter().any(|t| t.tag == tag && t.digest == digest);
@@ -278,31 +324,7 @@ impl Registry {
             }
         }
         self.check_writable(&repo)?;
-        let Some(mut r) = self.repos.get_mut(&repo) else { return Ok(()) };
-        if let Some((_, tags)) = r.deleted_manifests.remove(&digest) {
-            r.manifests.insert(digest);
-            // The manifest's other tags stay in the bin, each restorable by itself.
-            for t in tags.into_iter().filter(|t| *t != tag) {
-                r.deleted_tags.push(DeletedTag { tag: t, digest, deleted_at_ms: now });
-            }
-        }
-        r.deleted_tags.retain(|t| !(t.tag == tag && t.digest == digest));
-        let overwritten = r.tags.insert(tag.clone(), digest).filter(|old| *old != digest);
-        r.untagged_at.remove(&digest);
-        let mut left_untagged = None;
-        if let Some(old) = overwritten {
-            r.deleted_tags.push(DeletedTag { tag: tag.clone(), digest: old, deleted_at_ms: now });
-            if !r.tags.values().any(|d| *d == old) {
-                left_untagged = Some(old);
-            }
-        }
-        drop(r);
-        self.log(EventKind::SoftDeleteRestored { repo: repo.clone(), tag, digest });
-        if let Some(old) = left_untagged {
-            self.note_untagged(&repo, old);
-        }
-        self.schedule_purge();
-        Ok(())
+        Ok((repo, tag, digest))
     }
 
     /// Refuses a push of a manifest whose digest is in the repository's bin (ACR does too).

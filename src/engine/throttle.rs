@@ -370,8 +370,24 @@ impl Throttle {
     }
 
     /// Admits `cost` for `identity` at `now`, or refuses with TOOMANYREQUESTS and the seconds
-    /// to wait. Changes nothing either way; `charge` the ticket when the operation succeeds.
+    /// to wait. An admission changes nothing (`charge` the ticket when the operation succeeds);
+    /// a refusal is counted (the category's `throttled`).
     pub fn admit(&mut self, tier: Tier, now: Millis, identity: &Identity, cost: Cost) -> Result<Ticket> {
+        self.check(tier, now, identity, cost).map_err(|(category, refused)| {
+            *self.throttled.entry(category).or_default() += 1;
+            refused
+        })
+    }
+
+    /// What `admit` would answer, changing nothing: the ticket, or the refusal and the
+    /// category it would be counted in.
+    pub fn check(
+        &self,
+        tier: Tier,
+        now: Millis,
+        identity: &Identity,
+        cost: Cost,
+    ) -> std::result::Result<Ticket, (Category, RegistryError)> {
         let mut wait: Option<(Millis, Category, Scope, u64)> = None;
         for (category, n) in cost.demand(self.model) {
             let Some(limit) = limit(self.model, tier, category).filter(|_| n > 0) else { continue };
@@ -389,23 +405,21 @@ impl Throttle {
             }
         }
         if let Some((ms, category, scope, rate)) = wait {
-            *self.throttled.entry(category).or_default() += 1;
             let retry_after_s = ms.0.div_ceil(1000).max(1);
-            let (category, model, retry) =
-                (arg(category.as_str()), arg(self.model.as_str()), arg(retry_after_s));
+            let (name, model, retry) = (arg(category.as_str()), arg(self.model.as_str()), arg(retry_after_s));
             let refused = match scope {
                 Scope::Registry => RegistryError::keyed(
                     ErrorCode::TooManyRequests,
                     "errors.throttled_registry",
-                    [category, arg(rate), model, retry],
+                    [name, arg(rate), model, retry],
                 ),
                 Scope::Identity => RegistryError::keyed(
                     ErrorCode::TooManyRequests,
                     "errors.throttled_identity",
-                    [arg(identity), category, arg(rate), model, retry],
+                    [arg(identity), name, arg(rate), model, retry],
                 ),
             };
-            return Err(refused.with_retry_after(retry_after_s));
+            return Err((category, refused.with_retry_after(retry_after_s)));
         }
         Ok(Ticket { identity: identity.clone(), cost })
     }

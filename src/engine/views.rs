@@ -225,3 +225,20 @@ pub struct GeoAccountView {
     pub lost_records: usize,
     pub lost_bytes: u64,
 }
+
+/// How much of what a saved session may hold this one takes (`Registry::session_budget`):
+/// its log's entries, the bytes uploaded into it (each kept once) and an upper bound on its
+/// saved text, each with the limit `load_session` enforces. A call that would take it past a
+/// limit is refused before it changes anything; `used` (the largest share, 0 to 1) lets the
+/// page warn in time (at 0.8, say).
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SessionBudget {
+    pub entries: u64,
+    pub entries_max: u64,
+    pub uploaded_bytes: u64,
+    pub uploaded_bytes_max: u64,
+    pub text_bytes: u64,
+    pub text_bytes_max: u64,
+    pub used: f64,
+}

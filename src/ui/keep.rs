@@ -138,6 +138,29 @@ pub struct SaveInfo {
     pub hash: String,
     /// The wall-clock time it was saved at, as the browser writes it (e.g. `14:03:12`).
     pub at: String,
+    /// How much of what a saved session may hold it takes: `[entries, uploaded bytes, text
+    /// bytes]`, each `(used, limit)` (`Registry::session_budget`).
+    pub budget: [(u64, u64); 3],
+}
+
+impl SaveInfo {
+    /// The largest share of a limit the session takes, in per mille.
+    pub fn budget_permille(&self) -> u64 {
+        self.budget.iter().map(|(used, max)| used.saturating_mul(1000) / (*max).max(1)).max().unwrap_or(0)
+    }
+}
+
+/// The page's own bound on a session's saved text: a browser holds a string of at most about
+/// 512 MiB, and the page saves the whole text as one. The engine refuses, in words, a call that
+/// would take a session past it (see `Registry::set_session_limits`).
+pub const PAGE_TEXT_MAX: u64 = 448 << 20;
+
+/// What every registry the page shows keeps to.
+pub fn page_limits(r: &mut Registry) {
+    r.set_session_limits(crate::engine::journal::SessionLimits {
+        text_bytes: PAGE_TEXT_MAX,
+        ..Default::default()
+    });
 }
 
 /// Why changes wait: the page is opening its saved session, or replaying one.
@@ -232,6 +255,13 @@ pub enum KeepAction {
     LinkNote(Line),
     Import(Option<ImportView>),
     Exported(Line),
+}
+
+impl Keep {
+    /// The panel as the page opens: the saved session not read yet, so changes wait.
+    pub fn opening() -> Self {
+        Self { busy: Some(Busy::Opening), ..Self::default() }
+    }
 }
 
 impl Reducible for Keep {
@@ -490,6 +520,14 @@ impl SaveInfo {
             now: r.now(),
             hash: r.event_log_hash(),
             at,
+            budget: {
+                let b = r.session_budget();
+                [
+                    (b.entries, b.entries_max),
+                    (b.uploaded_bytes, b.uploaded_bytes_max),
+                    (b.text_bytes, b.text_bytes_max),
+                ]
+            },
         }
     }
 }
@@ -832,6 +870,12 @@ async fn restore_saved(db: Option<IdbDatabase>, record: JsValue, parts: Result<V
     // The parts saved after the text, each a record holding its text; the last says when.
     let field = |o: &JsValue, k: &str| Reflect::get(o, &k.into()).ok().and_then(|v| v.as_string());
     let at = parts.as_ref().ok().and_then(|p| p.last()).or(Some(&record)).and_then(|r| field(r, "at"));
+    // How many actions the saved copy holds, and when its whole text was saved: what the parts
+    // saved after a restore follow.
+    let number = |o: &JsValue, k: &str| Reflect::get(o, &k.into()).ok().and_then(|v| v.as_f64());
+    let saved_actions =
+        parts.as_ref().ok().and_then(|p| p.last()).or(Some(&record)).and_then(|r| number(r, "actions"));
+    let whole_at = number(&record, "savedAt");
     let parts: Result<Vec<String>, Msg> = parts.and_then(|records| {
         records
             .iter()
@@ -859,9 +903,22 @@ async fn restore_saved(db: Option<IdbDatabase>, record: JsValue, parts: Result<V
         Ok(r) => {
             let info = SaveInfo::of_parts(&r, total, parts.len(), at.unwrap_or_default());
             let words = restored_words(Msg::key("keep.restored"), &r);
+            // The log restored is the log saved (a copy with calls an older Stowage recorded
+            // refused has fewer entries: saved whole at the next change then): what changes next
+            // is saved as a part after the parts already there.
+            let mark = (saved_actions == Some(r.journal().entries.len() as f64)).then(|| r.session_mark());
             with_driver(|d| d.last_saved = Some(info.clone()));
             page(Action::Adopt { registry: Box::new(r), note: words.clone() });
             ready(true);
+            if let (Some(mark), Some(live), Some(whole_at)) = (mark, super::live_registry(), whole_at) {
+                let text_bytes = text.len() as u64;
+                let part_bytes = total - text_bytes;
+                let registry = Rc::downgrade(&live);
+                let n = parts.len();
+                with_driver(|d| {
+                    d.log = Some(SavedLog { registry, mark, parts: n, part_bytes, text_bytes, whole_at });
+                });
+            }
             keep(KeepAction::Restored { line: Line::ok(words), ms, saved: Some(info) });
         }
         Err(e) => {

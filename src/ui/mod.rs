@@ -50,7 +50,8 @@ fn app() -> Html {
         });
     }
     // The session is saved in this browser as it changes, and restored when the page opens.
-    let keep = use_reducer(keep::Keep::default);
+    // Until the saved session is restored (or found absent), changes wait: from the first frame.
+    let keep = use_reducer(keep::Keep::opening);
     {
         let (keep, page) = (keep.dispatcher(), state.dispatcher());
         use_effect_with((), move |_| keep::start(keep, page));
@@ -244,7 +245,7 @@ fn set_live_registry(registry: Option<Rc<RefCell<Registry>>>) {
 
 thread_local! {
     /// Why changes wait now: the saved session is being opened or replayed (None: they don't).
-    static SESSION_BUSY: RefCell<Option<Msg>> = const { RefCell::new(None) };
+    static SESSION_BUSY: RefCell<Option<Msg>> = RefCell::new(Some(keep::Busy::Opening.words()));
 }
 
 /// Why the page's registry cannot be changed now (its saved session is being restored), in

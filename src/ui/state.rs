@@ -689,7 +689,10 @@ impl State {
     /// A page over a registry just created (or the reason it could not be).
     fn with_registry(created: Result<Registry, RegistryError>, name: String) -> Self {
         let (registry, error) = match created {
-            Ok(r) => (Some(Rc::new(RefCell::new(r))), None),
+            Ok(mut r) => {
+                super::keep::page_limits(&mut r);
+                (Some(Rc::new(RefCell::new(r))), None)
+            }
             Err(e) => (None, Some(UiError::from(e))),
         };
         super::set_live_registry(registry.clone());

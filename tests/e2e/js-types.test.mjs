@@ -73,6 +73,8 @@ const METHODS = {
   events: [['from', 'optNumber'], ['n', 'optNumber']],
   exportOciLayout: [['repo', 'optString']],
   exportDockerArchive: [['repo', 'optString']],
+  sessionBudget: [],
+  setSessionLimits: [['limits', 'object']],
   faults: [],
   features: [],
   geoStorage: [],

@@ -375,6 +375,64 @@ describe('nothing the user did is lost', { timeout: 600_000 }, () => {
     await context.close();
   });
 
+  it('(d) limits: the page warns from 80 % with the way out; a call past a limit, or a refused one, leaves the saved session byte for byte', async () => {
+    const context = await newContext();
+    const p = await open(context);
+    // Refused calls keep nothing: five 4 MiB pushes with a wrong digest.
+    await page(p, () => window.stowage.page().pushBlob('limits/app', 'the first blob'));
+    const first = await page(p, () => window.stowage.page().saveSession());
+    const refused = await page(p, () => {
+      const big = new Uint8Array(4 << 20).fill(7);
+      const codes = [];
+      for (let i = 0; i < 5; i++) {
+        try {
+          window.stowage.page().pushBlob('limits/app', big, `sha256:${'0'.repeat(64)}`);
+        } catch (e) {
+          codes.push(e.code);
+        }
+      }
+      return codes;
+    });
+    assert.deepEqual(refused, Array(5).fill('DIGEST_INVALID'));
+    assert.equal(await page(p, () => window.stowage.page().saveSession()), first, 'the session text is byte for byte as it was');
+    console.log(`# five refused 4 MiB pushes: the session text stays ${Buffer.byteLength(first)} bytes`);
+
+    // A session that may hold 10 actions: a warning at 8, full at 10, the 11th refused.
+    const budget = await page(p, () => window.stowage.page().setSessionLimits({ entries: 10 }));
+    assert.equal(budget.entries, 1);
+    assert.equal(budget.entriesMax, 10);
+    await page(p, () => {
+      for (let i = 2; i <= 8; i++) window.stowage.page().pushBlob('limits/app', `blob ${i}`);
+    });
+    const warn = p.locator('#session-budget[data-permille="800"]');
+    await warn.waitFor();
+    assert.match(await warn.textContent(), /^This session takes 80 % of what a saved session may hold \(8 of 10 actions; .+\)\. At 100 % new actions are refused: Export session keeps it as a file, and New registry starts afresh \(this session is kept aside\)\.$/);
+    await page(p, () => {
+      for (let i = 9; i <= 10; i++) window.stowage.page().pushBlob('limits/app', `blob ${i}`);
+    });
+    await p.locator('#session-budget[data-permille="1000"]').waitFor();
+    assert.match(await p.locator('#session-budget').textContent(), /^This session is full \(100 %: 10 of 10 actions; /);
+    const h = await hashOf(p);
+    await storedAs(p, h);
+    const before = await storage(p);
+    const over = await page(p, () => {
+      try {
+        window.stowage.page().pushBlob('limits/app', 'one too many');
+        return null;
+      } catch (e) {
+        return [e.code, e.message];
+      }
+    });
+    assert.equal(over[0], 'INVALID_ARGUMENT');
+    assert.match(over[1], /11 log entries, 1 over the 10 a saved session may hold/);
+    await p.waitForTimeout(1200);
+    assert.equal(await hashOf(p), h);
+    assert.deepEqual(await storage(p), before, 'the refused call changed nothing stored');
+    await p.locator('#session').scrollIntoViewIfNeeded();
+    await p.locator('#session').screenshot({ path: join(SHOTS, 'persist-04-full.png') });
+    await context.close();
+  });
+
   it('no page error or console error happened', () => {
     assert.deepEqual(web.errors, []);
   });

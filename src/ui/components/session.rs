@@ -54,6 +54,7 @@ pub fn session_panel(props: &SessionProps) -> Html {
                 <p id="session-unavailable" class="inline-error" role="alert">{ why.text(lang) }</p>
             }
             { saved_line(lang, saved, k.unavailable.is_some()) }
+            { budget_line(lang, saved) }
             if let Some(why) = &k.save_error {
                 <p id="session-save-error" class="inline-error" role="alert">{ why.text(lang) }</p>
             }
@@ -143,6 +144,31 @@ fn saved_line(lang: Lang, saved: Option<&SaveInfo>, unavailable: bool) -> Html {
                 upload,
                 counted("keep.actions", s.actions).into(),
                 plain(s.now),
+            ]) }
+        </p>
+    }
+}
+
+/// From 80 % of what a saved session may hold: how full it is, and the way out (at 100 % the
+/// engine refuses new actions, in words).
+fn budget_line(lang: Lang, saved: Option<&SaveInfo>) -> Html {
+    let Some(s) = saved else { return html! {} };
+    let permille = s.budget_permille();
+    if permille < 800 {
+        return html! {};
+    }
+    let [(entries, entries_max), (uploaded, uploaded_max), (text, text_max)] = s.budget;
+    let key = if permille >= 1000 { "keep.budget_full" } else { "keep.budget_warn" };
+    html! {
+        <p id="session-budget" class="inline-error" role="alert" data-permille={permille.to_string()}>
+            { say(lang, key, [
+                plain(permille / 10),
+                Arg::Count(entries),
+                Arg::Count(entries_max),
+                Arg::Size(uploaded),
+                Arg::Size(uploaded_max),
+                Arg::Size(text),
+                Arg::Size(text_max),
             ]) }
         </p>
     }

@@ -69,6 +69,10 @@ pub(super) fn stash() {
                 asides.push(&pair);
             }
             set(&tail, "asides", &asides);
+            // A kept session brought back leaves the list in the same transaction.
+            if let Some(key) = with_driver(|d| d.restoring_kept.clone()) {
+                set(&tail, "restoredKept", &key.as_str().into());
+            }
         }
     }
     let Some(text) = js_sys::JSON::stringify(&tail).ok().and_then(|t| t.as_string()) else { return };
@@ -112,6 +116,11 @@ pub(super) async fn apply(db: &IdbDatabase) {
                 return forget();
             }
             let mut batch = Batch::whole(record);
+            if let Some(key) = field(&tail, "restoredKept").and_then(|k| k.as_string())
+                && key.starts_with(super::KEPT_PREFIX)
+            {
+                batch.deletes.push(key);
+            }
             if let Some(asides) = field(&tail, "asides") {
                 for pair in js_sys::Array::from(&asides).iter() {
                     let pair = js_sys::Array::from(&pair);
