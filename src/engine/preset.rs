@@ -164,6 +164,8 @@ impl Registry {
     /// what was pushed stays, as it would for a client's pushes.
     pub fn continue_large_preset(&mut self, units: u32) -> Result<Option<PresetProgress>> {
         let Some(mut load) = self.preset.take() else { return Ok(None) };
+        // The recorded call is being carried out: what a save holds changes with it.
+        self.edited();
         let mut units = units.max(1);
         while (load.images.len() as u32) < load.image_count {
             if units == 0 {

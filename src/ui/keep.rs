@@ -457,7 +457,7 @@ fn unsaved() -> Option<(Rc<RefCell<Registry>>, u64)> {
     let reg = super::live_registry()?;
     let (edits, pristine) = {
         let r = reg.try_borrow().ok()?;
-        (r.edits(), pristine(&r))
+        (save_key(&r), pristine(&r))
     };
     let at = (Rc::as_ptr(&reg) as usize, edits);
     let due = with_driver(|d| {
@@ -468,6 +468,13 @@ fn unsaved() -> Option<(Rc<RefCell<Registry>>, u64)> {
         !same && !nothing && d.failed != Some(at)
     });
     due.then_some((reg, edits))
+}
+
+/// What a save is due by: the edit count (every call recorded, every journey in time) and the
+/// events logged (a change the log already holds, such as a large preset filled a slice at a
+/// time, moves only these).
+fn save_key(r: &Registry) -> u64 {
+    r.edits().wrapping_mul(1 << 32).wrapping_add(r.last_event_seq())
 }
 
 /// Whether nothing was done to `r` and it is the registry a page opens with.
@@ -826,7 +833,7 @@ async fn open_and_restore() {
 /// just replayed from it), or nothing of it yet (the next poll saves it whole).
 fn ready(restored: bool) {
     let live = super::live_registry();
-    let edits = live.as_ref().and_then(|r| r.try_borrow().ok().map(|r| r.edits()));
+    let edits = live.as_ref().and_then(|r| r.try_borrow().ok().map(|r| save_key(&r)));
     with_driver(|d| {
         d.ready = true;
         d.saved = match (restored, live, edits) {
