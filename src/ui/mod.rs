@@ -129,10 +129,12 @@ fn app() -> Html {
                 {cmk_state} on_action={on_action.clone()} />
             <ScenarioPicker list={state.scenario_list.clone()} fetching={state.scenario_fetching}
                 error={state.scenario_error.clone()} loaded={snap.scenario.as_ref().map(|s| s.name.clone())}
+                ended={snap.scenario.as_ref().is_some_and(|s| s.ended || s.guide.as_ref().is_some_and(|g| g.next_at.is_none()))}
                 fresh={state.fresh()} on_action={on_action.clone()} />
             <StoryPanel guide={snap.scenario.as_ref().and_then(|s| s.guide.clone())} hidden={state.story.hidden}
                 running={snap.clock.running.clone()} on_action={on_action.clone()} />
             <ClockBar clock={snap.clock.clone()} in_past={snap.history.as_ref().is_some_and(|h| h.in_past)}
+                story={components::StoryKeys::of(snap.scenario.as_ref().and_then(|s| s.guide.as_ref()), state.story.hidden)}
                 on_action={on_action.clone()} />
             <Scrubber history={snap.history.clone()} fork={state.story.fork_notice} on_action={on_action.clone()} />
             <FaultTimeline key={format!("faults-{generation}")} faults={snap.faults.clone()} total={snap.faults_total}

@@ -135,7 +135,7 @@ describe('keyboard and screen readers', { timeout: 300_000 }, () => {
     }
     await p.locator('#story-continue:not([disabled])').waitFor({ timeout: 20_000 });
     await p.screenshot({ path: join(SHOTS, 'a11y-02-story.png') });
-    // ← steps back into the past, → steps forward along the run: no fork.
+    // In a story ← goes back a frame, into the past; → replays forward along the run: no fork.
     const now = Number(await p.locator('#clock-now').getAttribute('data-ms'));
     await p.evaluate(() => document.activeElement?.blur());
     await p.keyboard.press('ArrowLeft');

@@ -8,7 +8,9 @@
 //   retention-surprises  the retention policy leaves untagged manifests stored and billed
 //
 // Also: a reload while looking at the past restores that moment with the run still ahead; → and
-// space in the past follow the run already made; and two defects found on the way, now fixed:
+// space in the past follow the run already made (with the story hidden); in the tour, the story's
+// keys (→, space, Page Down, ←, Page Up) move exactly one frame and nothing says playing after
+// the end; and two defects found on the way, now fixed:
 // the retention panel's form shows the policy a scenario turned on, and frame 3 of
 // split-push-guided points at panels that show the refusal it talks about.
 //
@@ -460,6 +462,10 @@ describe('a newcomer follows a guided story to its end, scrubs back and reloads'
     assert.equal(await scrubber.inputValue(), String(target));
     await shot(p, `story-${name}-past.png`, 'top');
 
+    // ← with the story hidden steps back one event (while the story is shown it goes back a
+    // frame, as the tour's test below checks).
+    await p.click('#story-hide');
+    await p.locator('#story[data-hidden="true"]').waitFor();
     await p.evaluate(() => document.activeElement?.blur());
     await p.keyboard.press('ArrowLeft');
     await p.locator(`#clock-now[data-ms="${expected.nowMs}"]`).waitFor();
@@ -471,6 +477,8 @@ describe('a newcomer follows a guided story to its end, scrubs back and reloads'
       `Looking at ${clock(expected.nowMs)} — the run goes on to ${clock(ms)}; doing anything here starts a new future from this moment.`);
     const backFrame = story.guide.findLastIndex((f) => f.atMs <= expected.nowMs);
     assert.equal(await p.locator('#story-frame').textContent(), `Frame ${backFrame + 1} of ${n}`);
+    await p.click('#story-show');
+    await p.locator('#story[data-ended]').waitFor();
 
     await p.click('#scrub-present');
     await p.locator('#history[data-in-past="false"]').waitFor();
@@ -587,6 +595,9 @@ describe('a newcomer follows a guided story to its end, scrubs back and reloads'
       return [1, 2, 3].map(() => { const v = r.stepForward(); return { nowMs: v.nowMs, hash: r.eventLogHash() }; });
     }, target);
     assert.ok(expected[0].nowMs > target && expected[2].nowMs > expected[0].nowMs, JSON.stringify(expected));
+    // With the story hidden: while it is shown, → and space continue it instead (the tour's test below).
+    await p.click('#story-hide');
+    await p.locator('#story[data-hidden="true"]').waitFor();
     await p.evaluate(() => document.activeElement?.blur());
     for (const [i, step] of expected.entries()) {
       if (i === 0) await p.keyboard.press('ArrowRight'); else await p.click('#scrub-forward');
@@ -647,6 +658,168 @@ describe('a newcomer follows a guided story to its end, scrubs back and reloads'
     assert.equal(await p.locator('#retention-state').textContent(), 'On: manifests untagged from now on are deleted 1 day after untagging.');
     await shot(p, 'story-retention-form.png', '#retention');
     assert.deepEqual([await p.locator('#retention-enabled').isChecked(), await p.locator('#retention-days').inputValue()], [true, '1']);
+  });
+
+  it('tour: →, space and Page Down continue one frame, ← and Page Up go back one; none skips a frame; at the end nothing says playing', {
+    timeout: 120_000,
+  }, async () => {
+    const story = JSON.parse(scenarioText('tour'));
+    const n = story.guide.length;
+    assert.equal(n, 9, 'the frames of the tour as written');
+    const at = (i) => story.guide[i].atMs;
+    const p = await openFresh();
+    await pickFromStartScreen(p, story, 'tour');
+    await checkFrame(p, story, 0);
+    // Every frame the story panel shows, in order, as it shows them (a skipped frame would be missing).
+    await p.evaluate(() => {
+      window.framesShown = [document.querySelector('#story').dataset.frame];
+      new MutationObserver(() => {
+        const f = document.querySelector('#story')?.dataset.frame;
+        if (f !== undefined && f !== window.framesShown.at(-1)) window.framesShown.push(f);
+      }).observe(document.body, { subtree: true, attributes: true, attributeFilter: ['data-frame'], childList: true });
+    });
+    const shown = () => p.evaluate(() => window.framesShown.map(Number));
+    /** The story at frame `i`, done playing, at its time. */
+    const settled = async (i) => {
+      await p.locator(`#story[data-frame="${i}"]`).waitFor({ timeout: 30_000 });
+      await p.locator('#run-start').waitFor({ timeout: 30_000 });
+      assert.equal(await p.locator('#story-continue').getAttribute('data-playing'), null);
+      assert.equal(await p.locator('#story-frame').textContent(), `Frame ${i + 1} of ${n}`);
+      assert.equal(await p.locator('#story-at').textContent(), ` · at ${clock(at(i))}`);
+      assert.equal(await clockOf(p), at(i));
+    };
+    const bar = p.locator('#scenarios .scenario-loaded');
+    assert.equal(await bar.textContent(), 'Playing tour: see the scenario and oracle panels.');
+    assert.equal(await bar.getAttribute('data-ended'), 'false');
+    await p.evaluate(() => document.activeElement?.blur());
+
+    // ? lists the story's keys while it is shown.
+    await p.keyboard.press('?');
+    const help = p.locator('#key-help');
+    await help.waitFor();
+    const rows = () => help.locator('.key-row').evaluateAll((rs) => rs.map((r) =>
+      [[...r.querySelectorAll('kbd')].map((k) => k.textContent), r.querySelector('dd').textContent]));
+    assert.deepEqual(await rows(), [
+      [['→', 'Space', 'Page Down'], 'continue: the clock plays to the next frame; pressed while a frame plays, it gets there at once (never further)'],
+      [['←', 'Page Up'], 'back one frame: the registry as it was then'],
+      [['+'], 'faster'], [['−'], 'slower'], [['?'], 'show or hide this list'], [['Escape'], 'close this list'],
+    ]);
+    assert.equal(await p.locator('#key-help-hint').textContent(), 'While the story is shown these keys follow it (a presentation clicker ' +
+      "sends Page Up and Page Down); hide it to have the clock's keys. Keys do nothing while you type in a field.");
+    await shot(p, 'story-keys-help.png');
+    await p.keyboard.press('Escape');
+    await help.waitFor({ state: 'detached' });
+    await p.evaluate(() => document.activeElement?.blur());
+
+    // At the first frame there is nothing to go back to: ← and Page Up do nothing (as Back, disabled).
+    await p.keyboard.press('ArrowLeft');
+    await p.keyboard.press('PageUp');
+    await settled(0);
+    assert.equal(await p.locator('#error').count(), 0);
+
+    // One frame per key, each played to its end before the next key.
+    const steps = [['ArrowRight', 1], [' ', 2], ['PageDown', 3], ['ArrowLeft', 2], ['PageUp', 1]];
+    for (const [key, i] of steps) {
+      await p.keyboard.press(key);
+      await settled(i);
+    }
+    assert.deepEqual(await shown(), [0, 1, 2, 3, 2, 1], 'each key moved one frame, none skipped');
+    assert.equal(await p.locator('#history').getAttribute('data-in-past'), 'true', 'back a frame is the registry as it was then');
+
+    // Keys typed into a field are the field's.
+    await p.click('#run-until');
+    for (const key of ['ArrowRight', ' ', 'PageDown', 'ArrowLeft', 'PageUp']) await p.keyboard.press(key);
+    await settled(1);
+    assert.deepEqual(await shown(), [0, 1, 2, 3, 2, 1]);
+    await p.fill('#run-until', '');
+    await p.evaluate(() => document.activeElement?.blur());
+
+    // In the past, → and space replay one frame each, at once, up to where the clock had got to
+    // (frame 4); from there Page Down plays each next frame.
+    await p.keyboard.press('ArrowRight');
+    await settled(2);
+    await p.keyboard.press(' ');
+    await settled(3);
+    for (const i of [4, 5, 6]) {
+      await p.keyboard.press('PageDown');
+      await settled(i);
+    }
+    assert.deepEqual(await shown(), [0, 1, 2, 3, 2, 1, 2, 3, 4, 5, 6]);
+
+    // Keys pressed while a frame plays: the first gets there at once, the others add nothing.
+    await p.keyboard.press('ArrowRight');
+    await p.locator('#story-continue[data-playing="true"]').waitFor();
+    assert.match(await p.locator('#story-how').textContent(), /^Playing at ×60 to the next frame, at /);
+    await p.evaluate(() => {
+      for (const key of [' ', 'ArrowRight', 'PageDown', ' ']) {
+        document.body.dispatchEvent(new KeyboardEvent('keydown', { key, bubbles: true, cancelable: true }));
+      }
+    });
+    await settled(7);
+    // A key held down (the browser repeats it) continues once: the repeats do nothing.
+    await p.evaluate(() => {
+      for (const key of ['ArrowRight', ' ', 'PageDown']) {
+        document.body.dispatchEvent(new KeyboardEvent('keydown', { key, repeat: true, bubbles: true, cancelable: true }));
+      }
+    });
+    await new Promise((r) => setTimeout(r, 500));
+    await settled(7);
+    // A real key starts the last frame; space while it plays gets there at once.
+    await p.keyboard.press('ArrowRight');
+    await p.locator('#story-continue[data-playing="true"]').waitFor();
+    await p.keyboard.press(' ');
+    await settled(8);
+    await new Promise((r) => setTimeout(r, 1_000));
+    await settled(8);
+    assert.deepEqual(await shown(), [0, 1, 2, 3, 2, 1, 2, 3, 4, 5, 6, 7, 8], 'no frame skipped while playing');
+
+    // The story has ended: nothing says it is still playing.
+    assert.equal(await p.locator('#story').getAttribute('data-ended'), 'true');
+    assert.equal(await p.locator('#story-continue').isDisabled(), true);
+    assert.equal(await p.locator('#story-how').textContent(), 'No frame is left. Hide the story to have the whole page.');
+    assert.equal(await bar.textContent(), 'Played tour to its end: see the scenario and oracle panels.');
+    assert.equal(await bar.getAttribute('data-ended'), 'true');
+    assert.equal(await p.locator('#scenario').getAttribute('data-ended'), 'true');
+    assert.equal(await p.locator('#run-state').count(), 0, 'the clock is not running');
+    const playing = await p.evaluate(() => document.body.innerText.match(/.{0,40}\bplaying\b.{0,40}/i)?.[0] ?? null);
+    assert.equal(playing, null, 'no wording on the page says playing');
+    await shot(p, 'story-keys-ended.png', 'top');
+
+    // At the end, ← and Page Up still go back a frame, and the list says what each key does now.
+    await p.keyboard.press('?');
+    await help.waitFor();
+    assert.deepEqual((await rows()).map((r) => r[0]), [['←', 'Page Up'], ['Space'], ['→'], ['+'], ['−'], ['?'], ['Escape']]);
+    assert.equal(await p.locator('#key-help-hint').textContent(), 'The story has ended: ← and Page Up still go back a frame; ' +
+      'the other keys move the clock of the sandbox it leaves. Keys do nothing while you type in a field.');
+    await p.keyboard.press('Escape');
+    await help.waitFor({ state: 'detached' });
+    await p.evaluate(() => document.activeElement?.blur());
+    await p.keyboard.press('PageUp');
+    await settled(7);
+    await p.keyboard.press('PageDown');
+    await settled(8);
+
+    // With the story hidden, the keys are the clock's again, and the list says truthfully what
+    // → and space do in the past.
+    await p.click('#story-hide');
+    await p.locator('#story[data-hidden="true"]').waitFor();
+    await p.evaluate(() => document.activeElement?.blur());
+    await p.keyboard.press('?');
+    await help.waitFor();
+    assert.deepEqual((await rows()).map((r) => r[0]), [['Space'], ['→'], ['←'], ['+'], ['−'], ['?'], ['Escape']]);
+    assert.equal(await p.locator('#key-help-hint').textContent(), 'Keys do nothing while you type in a field. In the past, → steps to ' +
+      'the next moment of the run and space plays the run back to the present, both dropping nothing; anything you change there starts a new future.');
+    await p.keyboard.press('Escape');
+    await help.waitFor({ state: 'detached' });
+    await p.evaluate(() => document.activeElement?.blur());
+    await p.keyboard.press('PageUp');
+    await p.keyboard.press('ArrowLeft');
+    await p.locator('#history[data-in-past="true"]').waitFor();
+    const back = await clockOf(p);
+    assert.ok(back < at(8), `← stepped back to ${clock(back)}`);
+    assert.match(await statusOf(p), new RegExp(`^Stepped back to ${literal(clock(back))}: the registry as it was then`),
+      '← stepped back one event, as outside a story');
+    await p.context().close();
   });
 
   it('no page error or console error happened', () => {

@@ -3,7 +3,7 @@ use wasm_bindgen::closure::Closure;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
-use super::keys::{KeyHelp, KeyTarget, help_button, speed_label_in, use_keys};
+use super::keys::{KeyHelp, KeyTarget, StoryKeys, help_button, speed_label_in, use_keys};
 use crate::engine::Millis;
 use crate::i18n::{Lang, Msg};
 use crate::ui::format::{duration_words_in, short_duration_in, short_key};
@@ -16,6 +16,9 @@ pub struct ClockProps {
     /// The registry shows the past: → steps along the run instead of running the next job.
     #[prop_or_default]
     pub in_past: bool,
+    /// A guided story shown: the keys follow it.
+    #[prop_or_default]
+    pub story: StoryKeys,
     pub on_action: Callback<Action>,
 }
 
@@ -67,6 +70,7 @@ pub fn clock_bar(props: &ClockProps) -> Html {
             help_open: *help,
             in_past: props.in_past,
             lang,
+            story: props.story,
         };
         let set_speed = {
             let speed = speed.clone();
@@ -184,7 +188,7 @@ pub fn clock_bar(props: &ClockProps) -> Html {
             </p>
             </div>
             { backlog(lang, c) }
-            <KeyHelp open={*help} on_close={close_help} />
+            <KeyHelp open={*help} story={props.story} on_close={close_help} />
         </section>
     }
 }

@@ -175,6 +175,9 @@ fn scroll_to(id: &str, always: bool) {
     window.scroll_by_with_x_and_y(0.0, by);
 }
 
+/// The keys that press Continue (see `keys.rs`), for assistive technology.
+const CONTINUE_KEYS: &str = "ArrowRight Space PageDown";
+
 #[derive(Properties, PartialEq)]
 pub struct StoryProps {
     pub guide: Option<GuideSnap>,
@@ -288,17 +291,18 @@ pub fn story_panel(props: &StoryProps) -> Html {
             </div>
             <div class="story-actions">
                 <div class="story-buttons" role="group" aria-label={t(lang, "story.label")}>
-                    <button id="story-back" type="button" title={t(lang, "story.back_title")}
+                    <button id="story-back" type="button" aria-keyshortcuts="ArrowLeft PageUp" title={t(lang, "story.back_title")}
                         disabled={g.frame.is_none_or(|i| i == 0)} onclick={story(StoryAction::Back)}>
                         { t(lang, "story.back") }
                     </button>
                     if playing.is_some() {
-                        <button id="story-continue" type="button" class="primary" data-playing="true"
+                        <button id="story-continue" type="button" class="primary" data-playing="true" aria-keyshortcuts={CONTINUE_KEYS}
                             title={t(lang, "story.skip_title")} onclick={story(StoryAction::Continue)}>
                             { t(lang, "story.skip") }
                         </button>
                     } else {
-                        <button id="story-continue" type="button" class="primary" title={t(lang, "story.continue_title")}
+                        <button id="story-continue" type="button" class="primary" aria-keyshortcuts={CONTINUE_KEYS}
+                            title={t(lang, "story.continue_title")}
                             disabled={ended} onclick={story(StoryAction::Continue)}>
                             { t(lang, "story.continue") }
                         </button>

@@ -1,7 +1,10 @@
 //! Keys for the clock and the history: space runs or pauses, → runs the next job, ← steps
-//! back, + and - change the speed, ? lists them (Escape closes the list). Keys typed into a
-//! field, or pressed while a dialog is open, are left alone; space on a focused button presses
-//! that button, as it always does.
+//! back, + and - change the speed, ? lists them (Escape closes the list). While a guided
+//! story is shown they follow the story instead, as a presentation clicker expects: →, space
+//! and Page Down continue one frame (as its Continue button: pressed while a frame plays, they
+//! get there at once, never further), ← and Page Up go back one. Keys typed into a field, or
+//! pressed while a dialog is open, are left alone; space on a focused button presses that
+//! button, as it always does.
 
 use wasm_bindgen::JsCast;
 use wasm_bindgen::closure::Closure;
@@ -11,19 +14,92 @@ use yew::prelude::*;
 use crate::engine::Millis;
 use crate::i18n::{Arg, Lang, Msg};
 use crate::ui::i18n::{t, use_lang};
-use crate::ui::state::{Action, RUN_SPEEDS, StoryAction};
+use crate::ui::state::{Action, GuideSnap, RUN_SPEEDS, StoryAction};
 
-/// The keys the list shows and what each does, as catalogue keys: a key's name is a key of the
-/// catalogue when it has one in words (`keys.space`), else it is shown as it is.
-const KEYS: [(&str, &str); 7] = [
-    ("keys.space", "keys.do_space"),
-    ("→", "keys.do_right"),
-    ("←", "keys.do_left"),
-    ("+", "keys.do_faster"),
-    ("−", "keys.do_slower"),
-    ("?", "keys.do_help"),
-    ("keys.escape", "keys.do_escape"),
+/// A row of the list: the keys (each a key of the catalogue when it has a name in words, as
+/// `keys.space`, else shown as it is) and what they do, as a catalogue key.
+type KeyRow = (&'static [&'static str], &'static str);
+
+/// The keys outside a story.
+const CLOCK_KEYS: [KeyRow; 7] = [
+    (&["keys.space"], "keys.do_space"),
+    (&["→"], "keys.do_right"),
+    (&["←"], "keys.do_left"),
+    (&["+"], "keys.do_faster"),
+    (&["−"], "keys.do_slower"),
+    (&["?"], "keys.do_help"),
+    (&["keys.escape"], "keys.do_escape"),
 ];
+
+/// The keys while a story with frames ahead is shown.
+const STORY_KEYS: [KeyRow; 6] = [
+    (&["→", "keys.space", "keys.page_down"], "keys.do_continue"),
+    (&["←", "keys.page_up"], "keys.do_back_frame"),
+    (&["+"], "keys.do_faster"),
+    (&["−"], "keys.do_slower"),
+    (&["?"], "keys.do_help"),
+    (&["keys.escape"], "keys.do_escape"),
+];
+
+/// The keys at a story's last frame: back still goes back a frame; the rest move the clock
+/// (the registry is the reader's sandbox).
+const ENDED_KEYS: [KeyRow; 7] = [
+    (&["←", "keys.page_up"], "keys.do_back_frame"),
+    (&["keys.space"], "keys.do_space"),
+    (&["→"], "keys.do_right"),
+    (&["+"], "keys.do_faster"),
+    (&["−"], "keys.do_slower"),
+    (&["?"], "keys.do_help"),
+    (&["keys.escape"], "keys.do_escape"),
+];
+
+/// Whether a guided story is shown, which decides what the keys do.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum StoryKeys {
+    /// No story, or one hidden: the keys move the clock.
+    #[default]
+    Off,
+    /// A story with frames ahead (`at_first`: at its first frame, where Back does nothing).
+    Frames { at_first: bool },
+    /// A story at its last frame: ← and Page Up go back a frame, the other keys move the clock.
+    Ended { at_first: bool },
+}
+
+impl StoryKeys {
+    /// The keys for `guide`, the story of the scenario loaded (if it has one), shown unless
+    /// `hidden` (the reader folded it away to have the clock's keys).
+    pub fn of(guide: Option<&GuideSnap>, hidden: bool) -> StoryKeys {
+        let Some(g) = guide.filter(|_| !hidden) else { return StoryKeys::Off };
+        let at_first = g.frame.is_none_or(|i| i == 0);
+        if g.next_at.is_some() { StoryKeys::Frames { at_first } } else { StoryKeys::Ended { at_first } }
+    }
+
+    /// The rows of the list, and the sentence under them.
+    fn help(self) -> (&'static [KeyRow], &'static str) {
+        match self {
+            StoryKeys::Off => (&CLOCK_KEYS, "keys.typing"),
+            StoryKeys::Frames { .. } => (&STORY_KEYS, "keys.story_hint"),
+            StoryKeys::Ended { .. } => (&ENDED_KEYS, "keys.ended_hint"),
+        }
+    }
+
+    /// What `key` does in the story: `Some(action)` (None inside when it does nothing now, as
+    /// its button would be disabled), or None when the key keeps its meaning outside stories.
+    fn action(self, key: &str) -> Option<Option<Action>> {
+        let (ahead, at_first) = match self {
+            StoryKeys::Off => return None,
+            StoryKeys::Frames { at_first } => (true, at_first),
+            StoryKeys::Ended { at_first } => (false, at_first),
+        };
+        match key {
+            "ArrowRight" | " " | "Spacebar" | "PageDown" if ahead => {
+                Some(Some(Action::Story(StoryAction::Continue)))
+            }
+            "ArrowLeft" | "PageUp" => Some((!at_first).then_some(Action::Story(StoryAction::Back))),
+            _ => None,
+        }
+    }
+}
 
 /// A speed of the clock as the page shows it in `lang`: `×60`, or the fastest in words.
 pub fn speed_label_in(lang: Lang, speed: u32) -> String {
@@ -56,6 +132,8 @@ pub struct KeyTarget {
     pub in_past: bool,
     /// The page's language, for what the keys say.
     pub lang: Lang,
+    /// A guided story shown: its keys come first.
+    pub story: StoryKeys,
 }
 
 /// The speed one step faster (`up`) or slower than `speed`, in the order the clock offers them.
@@ -112,8 +190,20 @@ pub fn use_keys(
             if dialog_open() {
                 return;
             }
+            let space = key == " " || key == "Spacebar";
+            if space && presses_itself(&e) {
+                return;
+            }
+            if let Some(action) = t.story.action(&key) {
+                e.prevent_default();
+                // A key held down continues once, not once per repeat.
+                if let Some(action) = action.filter(|_| !e.repeat()) {
+                    on_action.emit(action);
+                }
+                return;
+            }
             let action = match key.as_str() {
-                " " | "Spacebar" if !presses_itself(&e) => Some(match t.running {
+                " " | "Spacebar" => Some(match t.running {
                     Some(_) => Action::Pause,
                     None => Action::Run { speed: t.speed, until: t.until.clone() },
                 }),
@@ -159,6 +249,9 @@ pub fn use_keys(
 #[derive(Properties, PartialEq)]
 pub struct KeyHelpProps {
     pub open: bool,
+    /// The story shown, if any: the list shows its keys.
+    #[prop_or_default]
+    pub story: StoryKeys,
     pub on_close: Callback<()>,
 }
 
@@ -178,6 +271,7 @@ pub fn key_help(props: &KeyHelpProps) -> Html {
     if !props.open {
         return html! {};
     }
+    let (rows, hint) = props.story.help();
     let close = props.on_close.reform(|_: MouseEvent| ());
     let stay = Callback::from(|e: MouseEvent| e.stop_propagation());
     html! {
@@ -185,12 +279,15 @@ pub fn key_help(props: &KeyHelpProps) -> Html {
             <div id="key-help" class="dialog key-help" role="dialog" aria-modal="true" aria-labelledby="key-help-title"
                 onclick={stay}>
                 <h2 id="key-help-title">{ t(lang, "keys.title") }</h2>
-                <dl class="key-list">
-                    { for KEYS.iter().map(|(key, what)| html! {
-                        <div class="key-row"><dt><kbd>{ key_name(lang, key) }</kbd></dt><dd>{ t(lang, what) }</dd></div>
+                <dl class="key-list" data-story={(props.story != StoryKeys::Off).to_string()}>
+                    { for rows.iter().map(|(keys, what)| html! {
+                        <div class="key-row">
+                            <dt>{ for keys.iter().map(|key| html! { <kbd>{ key_name(lang, key) }</kbd> }) }</dt>
+                            <dd>{ t(lang, what) }</dd>
+                        </div>
                     }) }
                 </dl>
-                <p class="hint">{ t(lang, "keys.typing") }</p>
+                <p id="key-help-hint" class="hint">{ t(lang, hint) }</p>
                 <div class="dialog-actions">
                     <button id="key-help-close" type="button" ref={close_ref} aria-label={t(lang, "keys.close_label")}
                         onclick={close}>{ t(lang, "common.close") }</button>

@@ -50,6 +50,7 @@ pub use guide::StoryPanel;
 pub use header::Header;
 pub use intro::Intro;
 pub use key_vault::KeyVaultPanel;
+pub use keys::StoryKeys;
 pub use language::LanguageSwitch;
 pub use new_registry::NewRegistry;
 pub use oracle::OraclePanel;

@@ -137,6 +137,9 @@ pub struct ScenarioPickerProps {
     pub error: Option<UiError>,
     /// The scenario loaded now, if any.
     pub loaded: Option<String>,
+    /// The scenario loaded has played to its end (or its story to its last frame).
+    #[prop_or_default]
+    pub ended: bool,
     /// The page is as it opened: the start screen invites the reader to pick a story.
     #[prop_or_default]
     pub fresh: bool,
@@ -189,8 +192,12 @@ pub fn scenario_picker(props: &ScenarioPickerProps) -> Html {
         }
         ScenarioList::Failed(e) => inline_error(e),
         ScenarioList::Ready(_) => match &props.loaded {
+            Some(name) if props.ended => html! {
+                <span class="small scenario-loaded" data-ended="true">{ t(lang, "scenario.ended_before") }<strong>{ name }</strong>
+                    { t(lang, "scenario.ended_after") }</span>
+            },
             Some(name) => html! {
-                <span class="small scenario-loaded">{ t(lang, "scenario.playing_before") }<strong>{ name }</strong>
+                <span class="small scenario-loaded" data-ended="false">{ t(lang, "scenario.playing_before") }<strong>{ name }</strong>
                     { t(lang, "scenario.playing_after") }</span>
             },
             None => html! {
