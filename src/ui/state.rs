@@ -1422,7 +1422,7 @@ impl<T> Tick<T> {
         // The event log's words for what the other jobs did.
         parts.extend(self.others.iter().take(3).map(|o| o.clone().into()));
         if self.others.len() > 3 {
-            parts.push(Msg::new("notes.and_more", [(self.others.len() - 3).to_string().into()]).into());
+            parts.push(Msg::new("notes.and_more", [Arg::Count((self.others.len() - 3) as u64)]).into());
         }
         let kinds: Vec<Arg> = self.ran.iter().map(|k| job_kind_msg(k.kind, k.count).into()).collect();
         let jobs: Arg = counted("notes.jobs", ran).into();
