@@ -36,6 +36,11 @@ describe('the small things of issue 13', { timeout: 240_000 }, () => {
 
   it('a synthetic layer says plainly that its declared size is billed and only a seed sample is sealed', async () => {
     const p = await open();
+    // The intro card about sealing says it before anything is pushed.
+    const card = p.locator('.intro .step').nth(1);
+    assert.match(await card.textContent(), /A synthetic layer bills its declared size but seals only a seed sample\.$/);
+    await p.locator('.intro').scrollIntoViewIfNeeded();
+    await p.locator('.intro').screenshot({ path: join(SHOTS, 'small-00-intro-sealed.png') });
     await p.fill('#synthetic-size', '28.6');
     await p.selectOption('#synthetic-unit', 'MiB');
     await p.click('#add-synthetic');
