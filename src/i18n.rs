@@ -252,9 +252,10 @@ pub fn tf(lang: Lang, key: &'static str, args: &[&str]) -> String {
 }
 
 /// The singular or plural form of `key` (`"{0} record|{0} records"`) for `n`, with `{0}` the
-/// number. French takes the singular for 0 and 1, English and Dutch for 1 only.
+/// number grouped as every count on the page is (`3,021`, `3.021`, `3 021`). French takes the
+/// singular for 0 and 1, English and Dutch for 1 only.
 pub fn tn(lang: Lang, key: &'static str, n: u64) -> String {
-    tn_shown(lang, key, n, &n.to_string())
+    tn_shown(lang, key, n, &units::grouped_in(lang, n))
 }
 
 /// [`tn`] with the number shown as `shown` (grouped, say) instead of its bare digits.

@@ -413,6 +413,7 @@ fn the_seal_view_shows_ciphertext_beside_plaintext() {
     assert_eq!(v.ciphertext_bytes, 37 + 16);
     assert_eq!(v.key_id, "service-managed/keys/registry/1");
     assert!(v.digest_verified);
+    assert_eq!(v.synthetic, None, "a file's layer is not synthetic");
 }
 
 #[test]
@@ -426,6 +427,13 @@ fn synthetic_layers_account_their_declared_size_and_replay_from_the_seed() {
     let usage = a.usage();
     assert_eq!(usage.total_billed_bytes, two_gib);
     assert!(usage.total_sealed_bytes < 70 * 1024, "only the sample is held: {}", usage.total_sealed_bytes);
+    // The views say so: the usage counts the synthetic record, the seal view names the layer.
+    assert_eq!((usage.total_synthetic_records, usage.total_synthetic_billed_bytes), (1, two_gib));
+    let account = usage.accounts.iter().find(|x| x.synthetic_records == 1).unwrap();
+    assert_eq!(account.synthetic_billed_bytes, two_gib);
+    let seal = a.seal_view("big", &da.to_string()).unwrap();
+    assert_eq!(seal.synthetic.map(|s| s.size_bytes), Some(two_gib));
+    assert!(seal.ciphertext_bytes < 70 * 1024);
     let img = a
         .push_image("big", "v1", vec![LayerInput::Synthetic { size_bytes: two_gib, seed: Some(5) }])
         .unwrap();

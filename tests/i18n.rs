@@ -271,6 +271,10 @@ fn lookups_fill_and_pick() {
     // French takes the singular for 0 and 1.
     assert_eq!(tn(Lang::Fr, "unit.days", 0), "0 jour");
     assert_eq!(tn(Lang::Fr, "unit.days", 2), "2 jours");
+    // A count is grouped in every language, never shown as bare digits ("3021 records").
+    assert_eq!(tn(Lang::En, "unit.records", 3021), "3,021 records");
+    assert_eq!(tn(Lang::Nl, "unit.records", 3021), "3.021 records");
+    assert_eq!(tn(Lang::Fr, "unit.records", 3021), "3\u{202f}021 enregistrements");
 }
 
 #[test]

@@ -1786,20 +1786,35 @@ impl Registry {
     /// Storage per account and in total: bytes billed (referenced) and bytes stored (billed
     /// plus released records awaiting garbage collection), both logical and deduplicated.
     pub fn usage(&self) -> Usage {
+        let mut synthetic = vec![(0usize, 0u64); self.store.accounts().len()];
+        for (digest, meta) in &self.blobs {
+            let Some(layer) = meta.synthetic else { continue };
+            let key = RecordKey { kind: RecordKind::Blob, digest: *digest };
+            if self.store.get(&key).is_some_and(|r| r.released_at.is_none()) {
+                let slot = &mut synthetic[self.store.shard_of(digest)];
+                slot.0 += 1;
+                slot.1 += layer.size_bytes;
+            }
+        }
         let accounts: Vec<AccountUsage> = self
             .store
             .accounts()
             .iter()
-            .map(|a| AccountUsage {
+            .zip(synthetic)
+            .map(|(a, (synthetic_records, synthetic_billed_bytes))| AccountUsage {
                 name: a.name().to_string(),
                 billed_bytes: a.billed_bytes(),
                 stored_bytes: a.stored_bytes(),
                 sealed_bytes: a.sealed_bytes(),
                 records: a.record_count(),
                 released_records: a.released_count(),
+                synthetic_records,
+                synthetic_billed_bytes,
             })
             .collect();
         Usage {
+            total_synthetic_records: accounts.iter().map(|a| a.synthetic_records).sum(),
+            total_synthetic_billed_bytes: accounts.iter().map(|a| a.synthetic_billed_bytes).sum(),
             total_billed_bytes: accounts.iter().map(|a| a.billed_bytes).sum(),
             total_stored_bytes: accounts.iter().map(|a| a.stored_bytes).sum(),
             total_sealed_bytes: accounts.iter().map(|a| a.sealed_bytes).sum(),
@@ -1847,6 +1862,7 @@ impl Registry {
             plaintext_head_hex: hex_lower(&plain[..plain.len().min(HEAD)]),
             plaintext_bytes: plain.len() as u64,
             digest_verified: true,
+            synthetic: self.blobs.get(&key.digest).and_then(|m| m.synthetic),
         })
     }
 

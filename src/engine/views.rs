@@ -48,6 +48,11 @@ pub struct AccountUsage {
     pub records: usize,
     /// Records released (billing stopped) and not yet reclaimed.
     pub released_records: usize,
+    /// Billed records that are synthetic layers: each bills its declared size while only a
+    /// seed sample of at most 64 KiB is sealed and held, so sealed bytes read far below billed.
+    pub synthetic_records: usize,
+    /// The declared bytes those synthetic layers bill.
+    pub synthetic_billed_bytes: u64,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -59,6 +64,8 @@ pub struct Usage {
     pub total_sealed_bytes: u64,
     pub total_records: usize,
     pub total_released_records: usize,
+    pub total_synthetic_records: usize,
+    pub total_synthetic_billed_bytes: u64,
 }
 
 /// One record as a storage account holds it: nothing but sealed bytes and their key id.
@@ -88,6 +95,9 @@ pub struct SealView {
     pub plaintext_head_hex: String,
     pub plaintext_bytes: u64,
     pub digest_verified: bool,
+    /// Set for a synthetic layer: its declared size (what storage bills) and seed. Only the
+    /// plaintext above (a header and a seed sample of at most 64 KiB) is sealed and stored.
+    pub synthetic: Option<SyntheticLayer>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]

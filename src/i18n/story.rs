@@ -508,6 +508,11 @@ pub static MESSAGES: &[super::Entry] = &[
         "Abandonner {0} et charger le préréglage"),
     // ---- the large preset's progress (preset.rs) ----
     ("preset.title", "Large preset", "Grote voorinstelling", "Grand préréglage"),
+    ("preset.title_done", "Large preset: done ✓", "Grote voorinstelling: klaar ✓", "Grand préréglage : terminé ✓"),
+    ("preset.dismiss", "Close", "Sluiten", "Fermer"),
+    ("preset.dismiss_title", "Take this panel away; the status line keeps how long the load took",
+        "Dit paneel weghalen; de statusregel houdt bij hoe lang het laden duurde",
+        "Retirer ce panneau ; la ligne d'état garde la durée du chargement"),
     ("preset.sealing", "Sealing and storing the {0} shared images: {1} of {0} ({2} %), {3} elapsed.",
         "De {0} gedeelde images worden verzegeld en opgeslagen: {1} van {0} ({2} %), {3} verstreken.",
         "Scellement et stockage des {0} images partagées : {1} sur {0} ({2} %), {3} écoulées."),

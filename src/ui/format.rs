@@ -126,7 +126,7 @@ pub fn rate_model_words(model: crate::engine::RateModel) -> Msg {
 /// A cluster scale-out's outcome in one sentence: `"166 of 300 nodes got demo/app:v1; 134
 /// refused with 429 TOOMANYREQUESTS, Retry-After up to 1 s."`
 pub fn scale_out_sentence(r: &crate::engine::ScaleOutReport, image: &str) -> Msg {
-    let (completed, nodes) = (r.completed.to_string().into(), r.nodes.to_string().into());
+    let (completed, nodes) = (Arg::Count(r.completed as u64), Arg::Count(r.nodes as u64));
     if r.throttled == 0 {
         return Msg::new("unit.scale_out_ok", [completed, nodes, image.into()]);
     }
@@ -136,7 +136,7 @@ pub fn scale_out_sentence(r: &crate::engine::ScaleOutReport, image: &str) -> Msg
             completed,
             nodes,
             image.into(),
-            r.throttled.to_string().into(),
+            Arg::Count(r.throttled as u64),
             r.retry_after_max_s.to_string().into(),
         ],
     )

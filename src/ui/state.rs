@@ -334,6 +334,9 @@ pub enum Action {
     /// slice per animation frame (`PresetSlice`).
     LoadPreset(NewRegistryForm),
     PresetSlice,
+    /// Closes the large preset's panel once the load has finished (the status line keeps what
+    /// it said); a load under way stays.
+    DismissPreset,
     /// Replaces the page's registry with one the engine replayed from a saved, imported or
     /// shared session (`ui::keep` did it), and says so.
     Adopt {
@@ -1422,7 +1425,7 @@ impl<T> Tick<T> {
         // The event log's words for what the other jobs did.
         parts.extend(self.others.iter().take(3).map(|o| o.clone().into()));
         if self.others.len() > 3 {
-            parts.push(Msg::new("notes.and_more", [(self.others.len() - 3).to_string().into()]).into());
+            parts.push(Msg::new("notes.and_more", [Arg::Count((self.others.len() - 3) as u64)]).into());
         }
         let kinds: Vec<Arg> = self.ran.iter().map(|k| job_kind_msg(k.kind, k.count).into()).collect();
         let jobs: Arg = counted("notes.jobs", ran).into();
@@ -1529,6 +1532,7 @@ impl Action {
                 | Action::ScenarioIndex(_)
                 | Action::CancelScenario
                 | Action::ToggleOracle
+                | Action::DismissPreset
         )
     }
 }
@@ -1597,6 +1601,7 @@ impl Reducible for State {
             Action::CreateRegistry(form) => s.create_registry(form),
             Action::LoadPreset(form) => s.load_preset(form),
             Action::PresetSlice => s.preset_slice(),
+            Action::DismissPreset => s.preset = s.preset.take().filter(|l| !l.finished),
             Action::CatalogAfter(name) => s.catalog_after(&name),
             Action::Adopt { registry, note } => s.adopt(*registry, note),
             Action::SetRateModel(model) => s.set_rate_model(&model),

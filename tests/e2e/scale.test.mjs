@@ -431,6 +431,12 @@ describe('charts, projector mode and the large preset', { timeout: 600_000 }, ()
       assert.equal(engine.events.length, 1);
       assert.match(engine.events[0], new RegExp(`^large preset: ${PRESET_REPOS} repositories, ${PRESET_TAGS} tags over 1000 images`));
       await shotDownTo(p, 'scale-05-preset-loaded.png', '#preset');
+      // Done, it says so, and a Close button takes the panel away; the status line keeps the time.
+      assert.equal(await p.locator('#preset-title').textContent(), 'Large preset: done ✓');
+      assert.equal(await p.locator('#preset-dismiss').textContent(), 'Close');
+      await p.locator('#preset-dismiss').click();
+      await p.locator('#preset').waitFor({ state: 'detached' });
+      assert.match(await p.locator('#status').textContent(), /^Loaded 100,000 repositories and 1,000,000 tags in [\d,]+ ms: /);
     });
 
     it('the catalog shows its first page, pages on, and jumps deep at once', async () => {

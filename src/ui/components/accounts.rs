@@ -66,7 +66,7 @@ pub fn accounts(props: &AccountsProps) -> Html {
                     </thead>
                     <tbody>
                         { for u.accounts.iter().map(|a| html! {
-                            <tr data-account={a.name.clone()}>
+                            <tr data-account={a.name.clone()} data-synthetic-records={a.synthetic_records.to_string()}>
                                 <td class="mono">{ &a.name }</td>
                                 { records(a.records, a.released_records) }
                                 { bytes(a.billed_bytes) }
@@ -86,11 +86,29 @@ pub fn accounts(props: &AccountsProps) -> Html {
                     </tfoot>
                 </table>
     </div>
+                { synthetic_note(lang, u) }
                 { geo(lang, props, &timing, &lag) }
                 <h3>{ t(lang, "accounts.registry_key") }</h3>
                 <ul class="keys">{ for keys }</ul>
             </section>
         }
+}
+
+/// Why sealed reads far below billed when synthetic layers are stored: each bills its declared
+/// size while only a seed sample is sealed (the engine counts them per account).
+fn synthetic_note(lang: Lang, u: &Usage) -> Html {
+    if u.total_synthetic_records == 0 {
+        return html! {};
+    }
+    html! {
+        <p class="note accounts-synthetic" data-synthetic-records={u.total_synthetic_records.to_string()}>
+            <span class="badge">{ t(lang, "blob.synthetic") }</span>{ " " }
+            { tf(lang, "accounts.synthetic_note", &[
+                &tn(lang, "accounts.synthetic_layers", u.total_synthetic_records as u64),
+                &human_bytes_in(lang, u.total_synthetic_billed_bytes),
+            ]) }
+        </p>
+    }
 }
 
 /// Geo-redundant storage per account: the recovery point window (written here, not yet in the

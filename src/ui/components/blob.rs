@@ -152,8 +152,19 @@ fn seal_panel(
         }
     });
     let wrapped_head: String = s.wrapped_key_hex.chars().take(32).collect();
+    let synthetic = s.synthetic.map(|layer| {
+        html! {
+            <p class="note seal-synthetic" data-declared-bytes={layer.size_bytes.to_string()}
+                data-sealed-bytes={s.ciphertext_bytes.to_string()}>
+                { tf(lang, "blob.seal_synthetic", &[
+                    &human_bytes_in(lang, layer.size_bytes), &human_bytes_in(lang, s.ciphertext_bytes),
+                ]) }
+            </p>
+        }
+    });
     html! {
         <div class="sealed">
+            { synthetic }
             <dl class="seal-facts">
                 <div><dt>{ t(lang, "blob.fact_account") }</dt><dd class="seal-account mono">{ &s.account }</dd></div>
                 <div class="wide"><dt>{ t(lang, "blob.fact_record") }</dt><dd class="mono small">{ &s.key }</dd></div>

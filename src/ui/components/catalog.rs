@@ -5,7 +5,7 @@ use super::archives::ArchiveBar;
 use super::inline_error;
 use super::locks::{lock_badges, lock_toggles, locks_button};
 use super::manifest::ManifestCard;
-use crate::ui::format::human_bytes_in;
+use crate::ui::format::{grouped_in, human_bytes_in};
 use crate::ui::i18n::{Lang, t, tf, tn, use_lang};
 use crate::ui::locks::Attr;
 use crate::ui::state::{Action, ArchiveOutcome, CATALOG_PAGE, CatalogSnap, Danger, RepoSnap};
@@ -128,7 +128,7 @@ pub fn repo_row(props: &RepoRowProps) -> Html {
     let name = r.name.clone();
     let summary = r.summary.as_ref().map(|s| {
         let untagged = if s.untagged > 0 {
-            tf(lang, "catalog.untagged_count", &[&s.untagged.to_string()])
+            tf(lang, "catalog.untagged_count", &[&grouped_in(lang, s.untagged as u64)])
         } else {
             String::new()
         };
@@ -162,7 +162,7 @@ pub fn repo_row(props: &RepoRowProps) -> Html {
         html! {
             <button type="button" class="more" title={t(lang, "catalog.more_title")}
                 onclick={props.on_action.reform(move |_| Action::MoreManifests(name.clone()))}>
-                { tf(lang, "catalog.more", &[&r.manifests_hidden.to_string()]) }
+                { tf(lang, "catalog.more", &[&grouped_in(lang, r.manifests_hidden as u64)]) }
             </button>
         }
     });

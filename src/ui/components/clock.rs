@@ -5,8 +5,8 @@ use yew::prelude::*;
 
 use super::keys::{KeyHelp, KeyTarget, StoryKeys, help_button, speed_label_in, use_keys};
 use crate::engine::Millis;
-use crate::i18n::{Lang, Msg};
-use crate::ui::format::{duration_words_in, short_duration_in, short_key};
+use crate::i18n::{Arg, Lang, Msg};
+use crate::ui::format::{duration_words_in, grouped_in, short_duration_in, short_key};
 use crate::ui::i18n::{t, tf, use_lang};
 use crate::ui::state::{Action, ClockSnap, RUN_SPEEDS, TICK_MS};
 
@@ -198,7 +198,7 @@ pub fn clock_bar(props: &ClockProps) -> Html {
 fn backlog(lang: Lang, c: &ClockSnap) -> Html {
     let summary = match c.jobs.first() {
         None => t(lang, "clock.nothing_waits").to_string(),
-        Some(next) => Msg::new("clock.waits", [c.reclaims.to_string().into(), next.at_ms.to_string().into()])
+        Some(next) => Msg::new("clock.waits", [Arg::Count(c.reclaims as u64), next.at_ms.to_string().into()])
             .counted(c.reclaims as u64)
             .text(lang),
     };
@@ -235,7 +235,7 @@ fn backlog(lang: Lang, c: &ClockSnap) -> Html {
                         </li>
                     }) }
                     if more > 0 {
-                        <li class="more-note">{ tf(lang, "common.and_more", &[&more.to_string()]) }</li>
+                        <li class="more-note">{ tf(lang, "common.and_more", &[&grouped_in(lang, more as u64)]) }</li>
                     }
                 </ol>
             }

@@ -8,7 +8,7 @@ use yew::prelude::*;
 
 use super::inline_error_with_id;
 use crate::engine::{Fault, FaultKind, FaultState, Millis};
-use crate::ui::format::short_duration_in;
+use crate::ui::format::{grouped_in, short_duration_in};
 use crate::ui::i18n::{Lang, t, tf, use_lang};
 use crate::ui::state::{Action, Panel, UiError};
 
@@ -345,7 +345,7 @@ pub fn fault_timeline(props: &TimelineProps) -> Html {
                     &props.total.to_string(),
                     &active.to_string(),
                     &if props.total > props.faults.len() {
-                        tf(lang, "faults.newest_drawn", &[&props.faults.len().to_string()])
+                        tf(lang, "faults.newest_drawn", &[&grouped_in(lang, props.faults.len() as u64)])
                     } else {
                         String::new()
                     },
@@ -360,7 +360,7 @@ pub fn fault_timeline(props: &TimelineProps) -> Html {
             <ol id="fault-list" class="fault-list">
                 { for rows }
                 if more > 0 {
-                    <li class="more-note">{ tf(lang, "common.and_more", &[&more.to_string()]) }</li>
+                    <li class="more-note">{ tf(lang, "common.and_more", &[&grouped_in(lang, more as u64)]) }</li>
                 }
             </ol>
             { global }

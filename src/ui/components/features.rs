@@ -175,7 +175,7 @@ pub fn features_panel(props: &FeaturesProps) -> Html {
             if !v.webhooks.is_empty() {
                 <ul id="webhooks" class="webhooks">
                     { for webhooks }
-                    if more_webhooks > 0 { <li class="more-note">{ tf(lang, "common.and_more", &[&more_webhooks.to_string()]) }</li> }
+                    if more_webhooks > 0 { <li class="more-note">{ tf(lang, "common.and_more", &[&grouped_in(lang, more_webhooks as u64)]) }</li> }
                 </ul>
             }
             <h3>
@@ -198,7 +198,7 @@ pub fn features_panel(props: &FeaturesProps) -> Html {
             if !v.private_endpoints.is_empty() {
                 <ul id="endpoints" class="endpoints small">
                     { for endpoints }
-                    if more_endpoints > 0 { <li class="more-note">{ tf(lang, "common.and_more", &[&more_endpoints.to_string()]) }</li> }
+                    if more_endpoints > 0 { <li class="more-note">{ tf(lang, "common.and_more", &[&grouped_in(lang, more_endpoints as u64)]) }</li> }
                 </ul>
             }
             <h3>{ t(lang, "features.trust_title") }<span class="premium-chip">{ t(lang, "common.premium") }</span></h3>

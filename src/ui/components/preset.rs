@@ -1,6 +1,7 @@
 //! The large preset's progress: a bar (role="progressbar") with the repositories filled so far
-//! and the real time elapsed, then how long the whole load took. While the load is under way it
-//! asks for one slice per animation frame, so the browser paints and handles input between
+//! and the real time elapsed, then "done" and how long the whole load took, with a Close button
+//! that takes the panel away (the status line keeps the sentence). While the load is under way
+//! it asks for one slice per animation frame, so the browser paints and handles input between
 //! slices and the page never freezes.
 
 use wasm_bindgen::JsCast;
@@ -85,11 +86,19 @@ pub fn preset_progress(props: &PresetProps) -> Html {
             &grouped_in(lang, u64::from(l.slices.saturating_sub(1))),
         ],
     );
+    let dismiss = props.on_action.reform(|_| Action::DismissPreset);
     html! {
-        <section id="preset" class="panel preset-panel" aria-labelledby="preset-title"
+        <section id="preset" class={classes!("panel", "preset-panel", l.finished.then_some("done"))} aria-labelledby="preset-title"
             data-finished={l.finished.to_string()} data-images-done={l.images_done.to_string()} data-elapsed-ms={l.elapsed_ms.to_string()}
             data-images-ms={l.images_ms.to_string()} data-slices={l.slices.saturating_sub(1).to_string()}>
-            <h2 id="preset-title">{ t(lang, "preset.title") }</h2>
+            <div class="preset-head">
+                <h2 id="preset-title">{ t(lang, if l.finished { "preset.title_done" } else { "preset.title" }) }</h2>
+                if l.finished {
+                    <button id="preset-dismiss" type="button" onclick={dismiss} title={t(lang, "preset.dismiss_title")}>
+                        { t(lang, "preset.dismiss") }
+                    </button>
+                }
+            </div>
             <div id="preset-progress" class="progress" role="progressbar" aria-labelledby="preset-title"
                 aria-valuemin="0" aria-valuemax="100" aria-valuenow={percent.to_string()}
                 aria-valuetext={words.clone()} data-done={l.done.to_string()}>

@@ -2,7 +2,7 @@ use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
 use crate::ui::browser::files_of;
-use crate::ui::format::{SIZE_UNITS, exact_bytes_in, human_bytes_in, unit_in};
+use crate::ui::format::{SIZE_UNITS, exact_bytes_in, grouped_in, human_bytes_in, unit_in};
 use crate::ui::i18n::{Lang, t, tf, tn, use_lang};
 use crate::ui::state::{Action, PendingLayer};
 
@@ -140,7 +140,7 @@ pub fn push_form(props: &PushFormProps) -> Html {
                     <small>{ t(lang, "push.synthetic_help") }</small>
                 </div>
 
-                <h3>{ tf(lang, "push.layers_to_push", &[&props.pending.len().to_string()]) }
+                <h3>{ tf(lang, "push.layers_to_push", &[&grouped_in(lang, props.pending.len() as u64)]) }
                     { (!props.pending.is_empty()).then(|| html! { <span class="muted">{ format!(" · {}", human_bytes_in(lang, total)) }</span> }) }
                 </h3>
                 { reading }

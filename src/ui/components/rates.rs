@@ -128,13 +128,13 @@ fn category_row(lang: Lang, c: &CategoryView, model: RateModel) -> Html {
         (Some(available), Some(capacity)) => {
             let fill = u64::try_from(available).unwrap_or(0);
             let words = if available < 0 {
-                tf(lang, "rates.in_debt", &[&available.to_string(), &grouped_in(lang, capacity)])
+                tf(lang, "rates.in_debt", &[&signed_in(lang, available), &grouped_in(lang, capacity)])
             } else {
                 tf(lang, "rates.bucket_now", &[&grouped_in(lang, fill), &grouped_in(lang, capacity)])
             };
             html! {
                 <>
-                    <div class="bar rate-bar" title={tf(lang, "rates.bar_title", &[&capacity.to_string()])}>
+                    <div class="bar rate-bar" title={tf(lang, "rates.bar_title", &[&grouped_in(lang, capacity)])}>
                         <span class={classes!("fill", (fill > 0).then_some("sliver"))} style={width(fill, capacity)}></span>
                     </div>
                     <p class="rate-words">
@@ -186,7 +186,7 @@ fn identities(lang: Lang, v: &ThrottleView) -> Html {
                                 <td class="mono">{ i.identity.as_str() }</td>
                                 <td class="mono small">{ i.category.as_str() }</td>
                                 <td class="num" data-available={i.available.to_string()} data-capacity={i.capacity.to_string()}>
-                                    { tf(lang, "rates.left", &[&i.available.to_string(), &grouped_in(lang, i.capacity)]) }
+                                    { tf(lang, "rates.left", &[&signed_in(lang, i.available), &grouped_in(lang, i.capacity)]) }
                                 </td>
                             </tr>
                         }) }
@@ -220,11 +220,17 @@ fn report(lang: Lang, s: &ScaleOutSnap, retry: Option<&Retry>, on_action: &Callb
             <p class="scale-sentence"><strong>{ scale_out_sentence_in(lang, r, &s.image) }</strong></p>
             <ul class="scale-facts small">
                 <li>{ tf(lang, "rates.counted_against", &[identity]) }</li>
-                <li>{ tf(lang, "rates.each_node", &[&r.reads_per_node.to_string(), &exact_bytes_in(lang, r.bytes_per_node)]) }</li>
+                <li>{ tf(lang, "rates.each_node", &[&grouped_in(lang, r.reads_per_node as u64), &exact_bytes_in(lang, r.bytes_per_node)]) }</li>
                 { for r.first_throttled_node.map(|n| html! { <li>{ tf(lang, "rates.first_refused", &[&n.to_string()]) }</li> }) }
                 <li>{ tf(lang, "rates.took", &[&exact_ms_in(lang, r.took_ms.0)]) }</li>
             </ul>
             { wait }
         </div>
     }
+}
+
+/// A token count that can be below zero (a bucket in debt), grouped like every count.
+fn signed_in(lang: Lang, n: i64) -> String {
+    let sign = if n < 0 { "-" } else { "" };
+    format!("{sign}{}", grouped_in(lang, n.unsigned_abs()))
 }

@@ -15,7 +15,7 @@ use crate::ui::state::{Action, StoryAction};
 /// The scrubber's sentences with figures, in `lang`.
 mod words {
     use crate::engine::Millis;
-    use crate::i18n::{Lang, Msg};
+    use crate::i18n::{Arg, Lang, Msg};
     use crate::ui::i18n::tf;
 
     pub fn release(lang: Lang, t: Millis) -> String {
@@ -25,7 +25,7 @@ mod words {
         tf(lang, "history.in_past", &[&now.to_string(), &present.to_string()])
     }
     pub fn forked(lang: Lang, at: Millis, dropped: usize) -> String {
-        let actions = Msg::new("history.later_actions", [dropped.to_string().into()]).counted(dropped as u64);
+        let actions = Msg::new("history.later_actions", [Arg::Count(dropped as u64)]).counted(dropped as u64);
         Msg::new("history.forked", [at.to_string().into(), actions.into()]).text(lang)
     }
 }

@@ -126,7 +126,7 @@ impl State {
             key,
             [
                 scale_out_sentence(&report, &image).into(),
-                report.reads_per_node.to_string().into(),
+                Arg::Count(report.reads_per_node as u64),
                 Arg::Bytes(report.bytes_per_node),
                 Arg::Ms(report.took_ms.0),
             ],
@@ -187,10 +187,10 @@ impl State {
         let then = match (v.rotation, v.pending_adoption) {
             (Rotation::Automatic, Some((version, at))) => Msg::new(
                 "notes.key_adopts",
-                [version.to_string().into(), at.to_string().into(), v.in_use.to_string().into()],
+                [version.to_string().into(), at.to_string().into(), Arg::Count(v.in_use as u64)],
             ),
             (Rotation::Manual { pinned }, _) => Msg::new("notes.key_pinned", [pinned.to_string().into()]),
-            (Rotation::Automatic, None) => Msg::new("notes.key_wrapped", [v.in_use.to_string().into()]),
+            (Rotation::Automatic, None) => Msg::new("notes.key_wrapped", [Arg::Count(v.in_use as u64)]),
         };
         self.note(Msg::new("notes.key_version_created", [newest.to_string().into(), then.into()]));
     }
