@@ -1226,45 +1226,6 @@ fn link_panel(props: &LinkPanelProps) -> Html {
     let way = use_state(|| "both".to_string());
     let factor = use_state(|| "10".to_string());
     let (a, b) = (props.from, props.to);
-    let on_way = {
-        let way = way.clone();
-        Callback::from(move |e: Event| way.set(e.target_unchecked_into::<HtmlSelectElement>().value()))
-    };
-    let on_factor = {
-        let factor = factor.clone();
-        Callback::from(move |e: InputEvent| factor.set(e.target_unchecked_into::<HtmlInputElement>().value()))
-    };
-    let partition = {
-        let (timing, way) = (timing.clone(), way.clone());
-        props.on_action.reform(move |_: MouseEvent| {
-            let (from, to, one_way) = match way.as_str() {
-                "forward" => (a.name, b.name, true),
-                "back" => (b.name, a.name, true),
-                _ => (a.name, b.name, false),
-            };
-            Action::InjectFault {
-                fault: FaultKind::NetworkPartition { from: from.into(), to: to.into(), one_way },
-                delay: (*timing.delay).clone(),
-                duration: (*timing.duration).clone(),
-                panel: Panel::Geo,
-            }
-        })
-    };
-    let slow = {
-        let (timing, factor) = (timing.clone(), factor.clone());
-        props.on_action.reform(move |_: MouseEvent| match factor.trim().parse::<u32>() {
-            Ok(f) => Action::InjectFault {
-                fault: FaultKind::SlowLink { from: a.name.into(), to: b.name.into(), factor: f },
-                delay: (*timing.delay).clone(),
-                duration: (*timing.duration).clone(),
-                panel: Panel::Geo,
-            },
-            Err(_) => Action::Fail(UiError::page(
-                "INVALID_INPUT",
-                tf(lang, "geo.bad_factor", &[&format!("{:?}", factor.trim())]),
-            )),
-        })
-    };
     let latency = region::latency_floor_ms(a, b);
     let about = if props.home {
         let lag = props.replica.as_ref().map(|r| lag_words(lang, r, false)).unwrap_or_default();
@@ -1287,32 +1248,84 @@ fn link_panel(props: &LinkPanelProps) -> Html {
                 </button>
             </div>
             <p class="small muted link-about">{ tf(lang, "geo.latency_floor", &[&latency.to_string(), &about]) }</p>
-            <fieldset class="fault-set">
-                <legend>{ t(lang, "geo.inject_link") }</legend>
-                <TimingFields timing={timing.clone()} prefix="link" />
-                <div class="button-row">
-                    <select id="partition-way" onchange={on_way} aria-label={t(lang, "geo.way_label")}>
-                        <option value="both" selected={way.as_str() == "both"}>{ t(lang, "geo.both_ways") }</option>
-                        <option value="forward" selected={way.as_str() == "forward"}>{ tf(lang, "geo.one_way", &[a.name, b.name]) }</option>
-                        <option value="back" selected={way.as_str() == "back"}>{ tf(lang, "geo.one_way", &[b.name, a.name]) }</option>
-                    </select>
-                    <button id="fault-partition" type="button" class="warn" onclick={partition}
-                        title={t(lang, "geo.partition_title")}>
-                        { t(lang, "geo.partition") }
-                    </button>
-                </div>
-                <div class="button-row">
-                    <label class="field inline">
-                        <span class="label">{ "×" }</span>
-                        <input id="slow-factor" type="number" min="2" max="1000" step="1" value={(*factor).clone()}
-                            oninput={on_factor} aria-label={t(lang, "geo.factor_label")} title={t(lang, "geo.factor_title")} />
-                    </label>
-                    <button id="fault-slow" type="button" class="warn" onclick={slow}>{ t(lang, "geo.slow_link") }</button>
-                </div>
-            </fieldset>
+            { link_faults_part(lang, (a, b), &timing, (&way, &factor), &props.on_action) }
             { active_faults(lang, props.faults.iter().filter(|f| fault_targets_link(&f.fault, a.name, b.name)), &props.on_action) }
             { props.error.as_ref().map(|e| inline_error_with_id(e, Some("geo-error"))) }
         </div>
+    }
+}
+
+/// Faults to inject on a link: a partition (both ways or one), or a slowdown.
+fn link_faults_part(
+    lang: Lang,
+    (a, b): (&'static Region, &'static Region),
+    timing: &Timing,
+    (way, factor): (&UseStateHandle<String>, &UseStateHandle<String>),
+    on_action: &Callback<Action>,
+) -> Html {
+    let on_way = {
+        let way = way.clone();
+        Callback::from(move |e: Event| way.set(e.target_unchecked_into::<HtmlSelectElement>().value()))
+    };
+    let on_factor = {
+        let factor = factor.clone();
+        Callback::from(move |e: InputEvent| factor.set(e.target_unchecked_into::<HtmlInputElement>().value()))
+    };
+    let partition = {
+        let (timing, way) = (timing.clone(), way.clone());
+        on_action.reform(move |_: MouseEvent| {
+            let (from, to, one_way) = match way.as_str() {
+                "forward" => (a.name, b.name, true),
+                "back" => (b.name, a.name, true),
+                _ => (a.name, b.name, false),
+            };
+            Action::InjectFault {
+                fault: FaultKind::NetworkPartition { from: from.into(), to: to.into(), one_way },
+                delay: (*timing.delay).clone(),
+                duration: (*timing.duration).clone(),
+                panel: Panel::Geo,
+            }
+        })
+    };
+    let slow = {
+        let (timing, factor) = (timing.clone(), factor.clone());
+        on_action.reform(move |_: MouseEvent| match factor.trim().parse::<u32>() {
+            Ok(f) => Action::InjectFault {
+                fault: FaultKind::SlowLink { from: a.name.into(), to: b.name.into(), factor: f },
+                delay: (*timing.delay).clone(),
+                duration: (*timing.duration).clone(),
+                panel: Panel::Geo,
+            },
+            Err(_) => Action::Fail(UiError::page(
+                "INVALID_INPUT",
+                tf(lang, "geo.bad_factor", &[&format!("{:?}", factor.trim())]),
+            )),
+        })
+    };
+    html! {
+        <fieldset class="fault-set">
+            <legend>{ t(lang, "geo.inject_link") }</legend>
+            <TimingFields timing={timing.clone()} prefix="link" />
+            <div class="button-row">
+                <select id="partition-way" onchange={on_way} aria-label={t(lang, "geo.way_label")}>
+                    <option value="both" selected={way.as_str() == "both"}>{ t(lang, "geo.both_ways") }</option>
+                    <option value="forward" selected={way.as_str() == "forward"}>{ tf(lang, "geo.one_way", &[a.name, b.name]) }</option>
+                    <option value="back" selected={way.as_str() == "back"}>{ tf(lang, "geo.one_way", &[b.name, a.name]) }</option>
+                </select>
+                <button id="fault-partition" type="button" class="warn" onclick={partition}
+                    title={t(lang, "geo.partition_title")}>
+                    { t(lang, "geo.partition") }
+                </button>
+            </div>
+            <div class="button-row">
+                <label class="field inline">
+                    <span class="label">{ "×" }</span>
+                    <input id="slow-factor" type="number" min="2" max="1000" step="1" value={(**factor).clone()}
+                        oninput={on_factor} aria-label={t(lang, "geo.factor_label")} title={t(lang, "geo.factor_title")} />
+                </label>
+                <button id="fault-slow" type="button" class="warn" onclick={slow}>{ t(lang, "geo.slow_link") }</button>
+            </div>
+        </fieldset>
     }
 }
 
