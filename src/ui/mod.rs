@@ -171,8 +171,8 @@ fn app() -> Html {
                         clients_total={snap.clients_total} faults={snap.faults.clone()} in_flight={snap.in_flight.clone()}
                         in_flight_by_link={snap.in_flight_by_link.clone()} registry={state.registry.clone().map(Shared)}
                         usage={snap.usage.clone()}
-                        tier={snap.tier.as_ref().map(|t| t.tier)} now={snap.clock.now}
-                        error={state.error_of(Panel::Geo)} on_action={on_action.clone()} />
+                        tier={snap.tier.as_ref().map(|t| t.tier)} key_state={snap.key_vault.as_ref().map(|k| k.state)}
+                        now={snap.clock.now} error={state.error_of(Panel::Geo)} on_action={on_action.clone()} />
                     <Replicas replicas={snap.replicas.clone()} on_action={on_action.clone()} />
                     <components::Charts registry={state.registry.clone().map(Shared)} generation={state.generation}
                         version={state.version} now={snap.clock.now} />

@@ -10,14 +10,14 @@
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
-use super::faults::{TimingFields, fault_targets_link, fault_targets_region, use_timing};
+use super::faults::{Timing, TimingFields, fault_targets_link, fault_targets_region, use_timing};
 use super::inline_error_with_id;
-use super::world::{VIEWS, fixed, graticule_path, land_path, project};
+use super::world::{VIEWS, View, fixed, graticule_path, land_path, project};
 use crate::engine::region::{self, REGIONS, Region};
 use crate::engine::storage_account::RecordKind;
 use crate::engine::{
-    Client, Fault, FaultKind, FaultState, InFlight, Millis, ReplicaState, ReplicaView, StorageCopy, Tier,
-    Usage,
+    Client, Fault, FaultKind, FaultState, InFlight, KeyState, Millis, ReplicaState, ReplicaView, StorageCopy,
+    Tier, Usage,
 };
 use crate::ui::format::{human_bytes_in, short_duration_in};
 use crate::ui::i18n::{Lang, t, tf, use_lang};
@@ -39,6 +39,9 @@ pub struct GeoMapProps {
     /// What storage holds: the record list is read again only when it changes.
     pub usage: Option<Usage>,
     pub tier: Option<Tier>,
+    /// The customer-managed key's state (none for a service-managed key): every replica wears
+    /// it while it is not enabled.
+    pub key_state: Option<KeyState>,
     pub now: Millis,
     /// The engine's refusal of the last action taken from the map.
     pub error: Option<UiError>,
@@ -82,6 +85,168 @@ fn on_key(select: Callback<()>) -> Callback<KeyboardEvent> {
     })
 }
 
+/// What is wrong at a region, worst first, as the engine's active faults and its key's state
+/// say it: each has its own colour, mark and word on the map.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Health {
+    Ok,
+    Outage,
+    StorageFailed,
+    Paused,
+    /// The customer-managed key is not enabled: no push or pull anywhere.
+    Key(KeyState),
+}
+
+impl Health {
+    /// Its class and `data-health` name.
+    pub fn words(self) -> &'static str {
+        match self {
+            Health::Ok => "ok",
+            Health::Outage => "outage",
+            Health::StorageFailed => "storage-failed",
+            Health::Paused => "paused",
+            Health::Key(KeyState::Disabled) => "key-disabled",
+            Health::Key(KeyState::Deleted) => "key-deleted",
+            Health::Key(_) => "key-revoked",
+        }
+    }
+
+    /// Its word on the map, in `lang`.
+    pub fn label(self, lang: Lang) -> &'static str {
+        match self {
+            Health::Ok => t(lang, "geo.health_ok"),
+            Health::Outage => t(lang, "geo.health_outage"),
+            Health::StorageFailed => t(lang, "geo.health_storage"),
+            Health::Paused => t(lang, "geo.health_paused"),
+            Health::Key(KeyState::Disabled) => t(lang, "geo.health_key_disabled"),
+            Health::Key(KeyState::Deleted) => t(lang, "geo.health_key_deleted"),
+            Health::Key(_) => t(lang, "geo.health_key_revoked"),
+        }
+    }
+}
+
+/// A region's health: an outage of it, a failure of its storage (the home region's when the
+/// fault names none), replication into it (or everywhere) paused, the key lost (replica
+/// regions only).
+fn region_health(active: &[&Fault], region: &str, home: &str, site: bool, key: Option<KeyState>) -> Health {
+    let any = |p: &dyn Fn(&FaultKind) -> bool| active.iter().any(|f| p(&f.fault));
+    if any(&|f| matches!(f, FaultKind::RegionOutage { region: r, .. } if r == region)) {
+        return Health::Outage;
+    }
+    if any(&|f| match f {
+        FaultKind::RegionStorageFailure { region: Some(r), .. } => r == region,
+        FaultKind::RegionStorageFailure { region: None, .. } => region == home,
+        _ => false,
+    }) {
+        return Health::StorageFailed;
+    }
+    if site
+        && any(
+            &|f| matches!(f, FaultKind::ReplicationPaused { region: r } if r.as_deref().is_none_or(|r| r == region)),
+        )
+    {
+        return Health::Paused;
+    }
+    match key {
+        Some(k) if site && k != KeyState::Enabled => Health::Key(k),
+        _ => Health::Ok,
+    }
+}
+
+/// What is wrong on a link, worst first: partitioned (either way), an end in outage,
+/// replication into an end paused, slowed down (by the largest factor).
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum LinkHealth {
+    Ok,
+    Partitioned,
+    Outage,
+    Paused,
+    Slow(u32),
+}
+
+impl LinkHealth {
+    fn words(self) -> &'static str {
+        match self {
+            LinkHealth::Ok => "ok",
+            LinkHealth::Partitioned => "partitioned",
+            LinkHealth::Outage => "outage",
+            LinkHealth::Paused => "paused",
+            LinkHealth::Slow(_) => "slow",
+        }
+    }
+
+    /// The link's label: what is wrong, then `what` (its lag or its changes in flight).
+    fn label(self, lang: Lang, what: &str) -> String {
+        match self {
+            LinkHealth::Ok => what.to_string(),
+            LinkHealth::Partitioned => tf(lang, "geo.partitioned", &[what]),
+            LinkHealth::Slow(f) => tf(lang, "geo.slow", &[what, &f.to_string()]),
+            LinkHealth::Outage => format!("{} · {what}", Health::Outage.label(lang)),
+            LinkHealth::Paused => format!("{} · {what}", Health::Paused.label(lang)),
+        }
+    }
+}
+
+fn link_health(active: &[&Fault], a: &str, b: &str, ends: (Health, Health)) -> LinkHealth {
+    let on: Vec<&FaultKind> =
+        active.iter().map(|f| &f.fault).filter(|f| fault_targets_link(f, a, b)).collect();
+    let slow = on.iter().filter_map(|f| match f {
+        FaultKind::SlowLink { factor, .. } => Some(*factor),
+        _ => None,
+    });
+    if on.iter().any(|f| matches!(f, FaultKind::NetworkPartition { .. })) {
+        LinkHealth::Partitioned
+    } else if ends.0 == Health::Outage || ends.1 == Health::Outage {
+        LinkHealth::Outage
+    } else if ends.0 == Health::Paused || ends.1 == Health::Paused {
+        LinkHealth::Paused
+    } else {
+        slow.max().map_or(LinkHealth::Ok, LinkHealth::Slow)
+    }
+}
+
+/// What every part of the map reads: the props, the view's sizes and the active faults.
+struct Ctx<'a> {
+    lang: Lang,
+    props: &'a GeoMapProps,
+    home: &'static Region,
+    /// A dot's radius and text's scale in map units.
+    dot: f64,
+    k: f64,
+    active: Vec<&'a Fault>,
+    selected: UseStateHandle<Option<Selected>>,
+    /// Where each region (in `REGIONS` order) is drawn.
+    at: Vec<(f64, f64)>,
+}
+
+impl Ctx<'_> {
+    fn pos(&self, r: &Region) -> (f64, f64) {
+        REGIONS
+            .iter()
+            .position(|o| o.name == r.name)
+            .map_or_else(|| project(r.longitude, r.latitude), |i| self.at[i])
+    }
+
+    fn replica_of(&self, name: &str) -> Option<&ReplicaView> {
+        self.props.replicas.iter().find(|r| r.region == name)
+    }
+
+    fn health(&self, r: &Region) -> Health {
+        let site = self.replica_of(r.name).is_some();
+        region_health(&self.active, r.name, self.home.name, site, self.props.key_state)
+    }
+
+    fn select(&self, s: Selected) -> Callback<()> {
+        let selected = self.selected.clone();
+        Callback::from(move |()| selected.set(Some(s)))
+    }
+
+    /// Changes in flight from `a` to `b`.
+    fn changes(&self, a: &str, b: &str) -> usize {
+        self.props.in_flight_by_link.iter().filter(|(f, t, _)| *f == a && *t == b).map(|(_, _, n)| *n).sum()
+    }
+}
+
 #[function_component(GeoMap)]
 pub fn geo_map(props: &GeoMapProps) -> Html {
     let lang = use_lang();
@@ -89,24 +254,95 @@ pub fn geo_map(props: &GeoMapProps) -> Html {
     let selected = use_state(|| None::<Selected>);
     let land = use_memo((), |_| land_path());
     let graticule = use_memo((), |_| graticule_path());
-    let Some(home_view) = props.replicas.first() else { return html! {} };
-    let Some(home) = region::region(home_view.region) else { return html! {} };
-
+    // The map's width on screen, so a region's hit target is at least 24 px whatever the view.
+    let svg = use_node_ref();
+    let width_px = use_state(|| 0i32);
+    {
+        let (svg, width_px) = (svg.clone(), width_px.clone());
+        use_effect(move || {
+            let w = svg.cast::<web_sys::Element>().map_or(0, |e| e.client_width());
+            if w != *width_px {
+                width_px.set(w);
+            }
+        });
+    }
     let (vx, vy, vw, vh) = view.view_box();
     let k = view.scale();
-    let dot = 2.3 * k;
+    let at = (*use_memo(k.to_bits(), move |_| spread(2.3 * k))).clone();
+    let Some(home_view) = props.replicas.first() else { return html! {} };
+    let Some(home) = region::region(home_view.region) else { return html! {} };
     let active: Vec<&Fault> = props.faults.iter().filter(|f| f.state == FaultState::Active).collect();
-    let replica_of = |name: &str| props.replicas.iter().find(|r| r.region == name);
-    let select = |s: Selected| {
-        let selected = selected.clone();
-        Callback::from(move |()| selected.set(Some(s)))
-    };
+    let ctx = Ctx { lang, props, home, dot: 2.3 * k, k, active, selected, at };
+    // 12.5 px of radius in map units (a 640 px wide map until it is measured).
+    let hit = 12.5 * vw / f64::from(if *width_px > 0 { *width_px } else { 640 });
+    html! {
+        <section id="geo" class="panel geo" aria-labelledby="geo-title" data-home={home.name}>
+            <div class="geo-head">
+                <h2 id="geo-title">{ t(lang, "geo.title") }</h2>
+                { view_buttons(lang, &view) }
+            </div>
+            <svg id="geo-map" ref={svg} class="world-map" role="group" aria-label={t(lang, "geo.map_label")}
+                viewBox={format!("{} {} {} {}", fixed(vx), fixed(vy), fixed(vw), fixed(vh))}
+                preserveAspectRatio="xMidYMid meet">
+                <rect class="sea" x="-200" y="-100" width="760" height="400" />
+                <path class="land" d={(*land).clone()} />
+                <path class="graticule" d={(*graticule).clone()} />
+                { grs_pairs(&ctx) }
+                { links(&ctx) }
+                { in_flight_dots(&ctx) }
+                { client_markers(&ctx) }
+                { region_hits(&ctx, hit) }
+                { region_dots(&ctx, hit) }
+            </svg>
+            { legend(&ctx) }
+            { panel(&ctx) }
+        </section>
+    }
+}
 
-    // GRS pairs of every replica region, dashed.
-    let pairs = props.replicas.iter().filter_map(|r| {
+/// Where each region is drawn: where it is, moved apart from a region closer than 1.6 dots
+/// (East US and East US 2, the two UAE regions) so the point at each one's centre is its own.
+fn spread(dot: f64) -> Vec<(f64, f64)> {
+    let at: Vec<(f64, f64)> = REGIONS.iter().map(|r| project(r.longitude, r.latitude)).collect();
+    let apart = 1.6 * dot;
+    at.iter()
+        .map(|&(x, y)| {
+            at.iter().fold((x, y), |(px, py), &(ox, oy)| {
+                let d = libm::hypot(x - ox, y - oy);
+                if d >= apart || d == 0.0 {
+                    return (px, py);
+                }
+                let push = (apart - d) / 2.0 / d;
+                (px + (x - ox) * push, py + (y - oy) * push)
+            })
+        })
+        .collect()
+}
+
+fn view_buttons(lang: Lang, view: &UseStateHandle<View>) -> Html {
+    let views = VIEWS.iter().map(|v| {
+        let pick = {
+            let view = view.clone();
+            let v = *v;
+            Callback::from(move |_: MouseEvent| view.set(v))
+        };
+        html! {
+            <button id={format!("map-view-{}", v.id)} type="button" aria-pressed={(*v == **view).to_string()}
+                class={classes!("map-view", (*v == **view).then_some("current"))} onclick={pick}>
+                { t(lang, v.label) }
+            </button>
+        }
+    });
+    html! { <div class="map-views" role="group" aria-label={t(lang, "geo.zoom_label")}>{ for views }</div> }
+}
+
+/// Every replica region's geo-redundant storage pair, dashed.
+fn grs_pairs(ctx: &Ctx) -> Html {
+    let lang = ctx.lang;
+    let pairs = ctx.props.replicas.iter().filter_map(|r| {
         let a = region::region(r.region)?;
         let b = region::region(a.paired?).filter(|_| !a.local_geo_only)?;
-        let ((x1, y1), (x2, y2)) = (project(a.longitude, a.latitude), project(b.longitude, b.latitude));
+        let ((x1, y1), (x2, y2)) = (ctx.pos(a), ctx.pos(b));
         Some(html! {
             <line class="grs-pair" x1={fixed(x1)} y1={fixed(y1)} x2={fixed(x2)} y2={fixed(y2)}
                 data-from={a.name} data-to={b.name}>
@@ -114,76 +350,79 @@ pub fn geo_map(props: &GeoMapProps) -> Html {
             </line>
         })
     });
+    pairs.collect()
+}
 
-    // Every pair of replicas is a link: changes made in one are sent to every other one. Home ↔
-    // a replica is labelled with the replica's lag; replica ↔ replica (lighter, drawn under)
-    // with the changes in flight on it. Each opens the link panel.
-    let changes = |a: &str, b: &str| {
-        props
-            .in_flight_by_link
-            .iter()
-            .filter(|(f, t, _)| *f == a && *t == b)
-            .map(|(_, _, n)| *n)
-            .sum::<usize>()
-    };
+/// Every pair of replicas is a link: changes made in one are sent to every other one. Home ↔
+/// a replica is labelled with the replica's lag; replica ↔ replica (lighter, drawn under) with
+/// the changes in flight on it. Each opens the link panel.
+fn links(ctx: &Ctx) -> Html {
+    let home = ctx.home;
     let sites: Vec<(&'static Region, &ReplicaView)> =
-        props.replicas.iter().filter_map(|r| Some((region::region(r.region)?, r))).collect();
-    let mut pairs_of_sites: Vec<(&'static Region, &'static Region, Option<&ReplicaView>)> = vec![];
+        ctx.props.replicas.iter().filter_map(|r| Some((region::region(r.region)?, r))).collect();
+    let mut pairs: Vec<(&'static Region, &'static Region, Option<&ReplicaView>)> = vec![];
     for (i, (a, _)) in sites.iter().enumerate() {
         for (b, view) in sites.iter().skip(i + 1) {
             if a.name == home.name {
-                pairs_of_sites.push((home, *b, Some(*view)));
+                pairs.push((home, *b, Some(*view)));
             } else if b.name != home.name {
                 let (x, y) = if a.name <= b.name { (*a, *b) } else { (*b, *a) };
-                pairs_of_sites.push((x, y, None));
+                pairs.push((x, y, None));
             }
         }
     }
     // Replica ↔ replica first, so the home links are drawn over them.
-    pairs_of_sites.sort_by_key(|(_, _, home_link)| home_link.is_some());
-    let links = pairs_of_sites.iter().map(|&(a, b, home_link)| {
-        let ((x1, y1), (x2, y2)) = (project(a.longitude, a.latitude), project(b.longitude, b.latitude));
-        let on_link: Vec<&&Fault> =
-            active.iter().filter(|f| fault_targets_link(&f.fault, a.name, b.name)).collect();
-        let cut = on_link.iter().any(|f| matches!(f.fault, FaultKind::NetworkPartition { .. }));
-        let slow = on_link.iter().any(|f| matches!(f.fault, FaultKind::SlowLink { .. }));
-        let label = match home_link {
-            Some(r) => link_label(lang, r, cut, slow),
-            None => peer_label(lang, changes(a.name, b.name) + changes(b.name, a.name), cut, slow),
-        };
-        let is_selected = *selected == Some(Selected::Link(a, b));
-        // The label sits above the line's middle (a replica ↔ replica label below it); beside
-        // the far end when the line is short.
-        let short = libm::hypot(x2 - x1, y2 - y1) < 16.0 * dot;
-        let (mx, my, anchor) = match (short, home_link.is_some()) {
-            (true, _) => (x2 + 2.6 * dot, y2 + if home_link.is_some() { 0.5 } else { 2.4 } * dot, "start"),
-            (false, true) => ((x1 + x2) / 2.0, (y1 + y2) / 2.0 - 1.6 * dot, "middle"),
-            (false, false) => ((x1 + x2) / 2.0, (y1 + y2) / 2.0 + 2.6 * dot, "middle"),
-        };
-        let pick = select(Selected::Link(a, b));
-        let click = pick.reform(|_: MouseEvent| ());
-        html! {
-            <g class={classes!("link", if home_link.is_some() { "home-link" } else { "peer-link" },
-                    cut.then_some("cut"), slow.then_some("slow"), is_selected.then_some("selected"))}
-                data-link={link_id(home.name, a.name, b.name)} data-from={a.name} data-to={b.name}
-                tabindex="0" role="button"
-                aria-label={tf(lang, "geo.link_aria", &[a.display_name, b.display_name, &label])}
-                onclick={click} onkeydown={on_key(pick)}>
-                <title>{ tf(lang, "geo.link_title", &[a.display_name, b.display_name, &label]) }</title>
-                <line class="link-hit" x1={fixed(x1)} y1={fixed(y1)} x2={fixed(x2)} y2={fixed(y2)} />
-                <line class="link-line" x1={fixed(x1)} y1={fixed(y1)} x2={fixed(x2)} y2={fixed(y2)} />
-                <text class="link-label" x={fixed(mx)} y={fixed(my)} font-size={fixed(4.2 * k)}
-                    text-anchor={anchor}>{ label }</text>
-            </g>
-        }
-    });
+    pairs.sort_by_key(|(_, _, home_link)| home_link.is_some());
+    pairs.iter().map(|&(a, b, home_link)| link(ctx, a, b, home_link)).collect()
+}
 
-    // Changes on their way: a dot as far along its link as its time in flight has gone; one a
-    // fault holds back waits at its start, just outside the sender's halo so it shows.
-    let now = props.now.0;
-    let moving = props.in_flight.iter().filter_map(|c| {
+fn link(ctx: &Ctx, a: &'static Region, b: &'static Region, home_link: Option<&ReplicaView>) -> Html {
+    let (lang, dot) = (ctx.lang, ctx.dot);
+    let ((x1, y1), (x2, y2)) = (ctx.pos(a), ctx.pos(b));
+    let health = link_health(&ctx.active, a.name, b.name, (ctx.health(a), ctx.health(b)));
+    let faulted = health != LinkHealth::Ok;
+    let what = match home_link {
+        Some(r) => lag_words(lang, r, faulted),
+        None => peer_words(lang, ctx.changes(a.name, b.name) + ctx.changes(b.name, a.name)),
+    };
+    let label = health.label(lang, &what);
+    let is_selected = *ctx.selected == Some(Selected::Link(a, b));
+    // The label sits above the line's middle (a replica ↔ replica label below it); beside the
+    // far end when the line is short.
+    let short = libm::hypot(x2 - x1, y2 - y1) < 16.0 * dot;
+    let (mx, my, anchor) = match (short, home_link.is_some()) {
+        (true, _) => (x2 + 2.6 * dot, y2 + if home_link.is_some() { 0.5 } else { 2.4 } * dot, "start"),
+        (false, true) => ((x1 + x2) / 2.0, (y1 + y2) / 2.0 - 1.6 * dot, "middle"),
+        (false, false) => ((x1 + x2) / 2.0, (y1 + y2) / 2.0 + 2.6 * dot, "middle"),
+    };
+    let pick = ctx.select(Selected::Link(a, b));
+    let click = pick.reform(|_: MouseEvent| ());
+    let cut = health == LinkHealth::Partitioned;
+    let slow = matches!(health, LinkHealth::Slow(_));
+    html! {
+        <g class={classes!("link", if home_link.is_some() { "home-link" } else { "peer-link" },
+                format!("link-{}", health.words()), cut.then_some("cut"), slow.then_some("slow"),
+                is_selected.then_some("selected"))}
+            data-link={link_id(ctx.home.name, a.name, b.name)} data-from={a.name} data-to={b.name}
+            data-health={health.words()} tabindex="0" role="button"
+            aria-label={tf(lang, "geo.link_aria", &[a.display_name, b.display_name, &label])}
+            onclick={click} onkeydown={on_key(pick)}>
+            <title>{ tf(lang, "geo.link_title", &[a.display_name, b.display_name, &label]) }</title>
+            <line class="link-hit" x1={fixed(x1)} y1={fixed(y1)} x2={fixed(x2)} y2={fixed(y2)} />
+            <line class="link-line" x1={fixed(x1)} y1={fixed(y1)} x2={fixed(x2)} y2={fixed(y2)} />
+            <text class="link-label" x={fixed(mx)} y={fixed(my)} font-size={fixed(4.2 * ctx.k)}
+                text-anchor={anchor}>{ label }</text>
+        </g>
+    }
+}
+
+/// Changes on their way: a dot as far along its link as its time in flight has gone; one a
+/// fault holds back waits at its start, just outside the sender's halo so it shows.
+fn in_flight_dots(ctx: &Ctx) -> Html {
+    let (lang, dot, now) = (ctx.lang, ctx.dot, ctx.props.now.0);
+    let moving = ctx.props.in_flight.iter().filter_map(|c| {
         let (a, b) = (region::region(c.from)?, region::region(c.to)?);
-        let ((x1, y1), (x2, y2)) = (project(a.longitude, a.latitude), project(b.longitude, b.latitude));
+        let ((x1, y1), (x2, y2)) = (ctx.pos(a), ctx.pos(b));
         let along = match c.arrives_at_ms {
             Some(at) if at.0 > c.departed_at_ms.0 => {
                 let done = now.saturating_sub(c.departed_at_ms.0).min(at.0 - c.departed_at_ms.0);
@@ -199,182 +438,246 @@ pub fn geo_map(props: &GeoMapProps) -> Html {
         Some(html! {
             <circle class={classes!("in-flight", c.arrives_at_ms.is_none().then_some("held"))}
                 cx={fixed(x)} cy={fixed(y)} r={fixed(dot * 0.55)} data-from={c.from} data-to={c.to}
-                data-link={link_id(home.name, c.from, c.to)}>
+                data-link={link_id(ctx.home.name, c.from, c.to)}>
                 <title>{ tf(lang, "geo.in_flight_title", &[c.from, c.to, &c.what, &c.departed_at_ms.to_string(), &when]) }</title>
             </circle>
         })
     });
+    moving.collect()
+}
 
-    // Which labelled regions sit close above another: their label goes below.
+/// Every region's hit target, under all the dots: a transparent circle at least 24 px across
+/// (where two overlap, the dot on top still picks its own region). Replica regions last, so
+/// they win the overlaps.
+fn region_hits(ctx: &Ctx, hit: f64) -> Html {
+    let mut order: Vec<&'static Region> = REGIONS.iter().collect();
+    order.sort_by_key(|r| ctx.replica_of(r.name).is_some());
+    order
+        .into_iter()
+        .map(|r| {
+            let (x, y) = ctx.pos(r);
+            let click = ctx.select(Selected::Region(r)).reform(|_: MouseEvent| ());
+            html! {
+                <circle class="region-hit" data-hit={r.name} cx={fixed(x)} cy={fixed(y)} r={fixed(hit)}
+                    onclick={click} aria-hidden="true" />
+            }
+        })
+        .collect()
+}
+
+/// Every region as a dot, replicas with a halo in their state's colour, what is wrong there as
+/// a mark and a colour, and a name (below when another labelled region sits close above).
+fn region_dots(ctx: &Ctx, hit: f64) -> Html {
+    let dot = ctx.dot;
     let labelled: Vec<&'static Region> = REGIONS
         .iter()
-        .filter(|r| replica_of(r.name).is_some() || props.clients.iter().any(|c| c.region == r.name))
+        .filter(|r| ctx.replica_of(r.name).is_some() || ctx.props.clients.iter().any(|c| c.region == r.name))
         .collect();
     let below = |r: &Region| {
         labelled.iter().any(|o| {
             o.name != r.name
                 && o.latitude > r.latitude
-                && (o.latitude - r.latitude).abs() * 1.0 < 3.0 * dot
+                && (o.latitude - r.latitude).abs() < 3.0 * dot
                 && (o.longitude - r.longitude).abs() < 8.0 * dot
         })
     };
+    REGIONS.iter().map(|r| region_dot(ctx, r, below(r), hit)).collect()
+}
 
-    let dots = REGIONS.iter().map(|r| {
-        let (x, y) = project(r.longitude, r.latitude);
-        let replica = replica_of(r.name);
-        let faults: Vec<String> = active
-            .iter()
-            .filter(|f| fault_targets_region(&f.fault, r.name, home.name))
-            .map(|f| f.fault.describe_msg().text(lang))
-            .collect();
-        let down = active.iter().any(|f| matches!(&f.fault, FaultKind::RegionOutage { region, .. } if region == r.name));
-        let state = replica.map(|v| replica_state_words(v.state));
-        let role = match replica {
-            Some(v) if v.home => tf(lang, "geo.role_home", &[replica_state_label(lang, v.state)]),
-            Some(v) => tf(
-                lang,
-                "geo.role_replica",
-                &[
-                    replica_state_label(lang, v.state),
-                    if v.routing_enabled { "" } else { t(lang, "geo.out_of_routing_comma") },
-                ],
-            ),
-            None => t(lang, "geo.role_none").to_string(),
-        };
-        let is_selected = *selected == Some(Selected::Region(r));
-        let pick = select(Selected::Region(r));
-        let click = pick.reform(|_: MouseEvent| ());
-        let label_y = if below(r) { y + 3.4 * dot } else { y - 1.7 * dot };
-        let sep = if lang == Lang::Fr { " ; " } else { "; " };
-        let fault_words =
-            if faults.is_empty() { String::new() } else { tf(lang, "geo.faults_list", &[&faults.join(sep)]) };
-        html! {
-            <g class={classes!(
-                    "region",
-                    replica.map(|_| "site"),
-                    replica.filter(|v| v.home).map(|_| "home"),
-                    state.map(|s| format!("state-{s}")),
-                    replica.filter(|v| !v.routing_enabled).map(|_| "routing-off"),
-                    (!faults.is_empty()).then_some("faulted"),
-                    down.then_some("down"),
-                    is_selected.then_some("selected"),
-                )}
-                data-region={r.name} data-state={state} tabindex="0" role="button"
-                aria-label={format!("{} ({}): {role}{fault_words}", r.display_name, r.name)}
-                onclick={click} onkeydown={on_key(pick)}>
-                <title>{ format!("{} ({}): {role}{fault_words}", r.display_name, r.name) }</title>
-                if replica.is_some() {
-                    <circle class="halo" cx={fixed(x)} cy={fixed(y)} r={fixed(dot * 1.9)} />
-                }
-                <circle class="dot" cx={fixed(x)} cy={fixed(y)} r={fixed(if replica.is_some() { dot * 1.15 } else { dot * 0.8 })} />
-                if down {
-                    <path class="down-mark" d={format!("M{} {} L{} {} M{} {} L{} {}",
-                        fixed(x - dot), fixed(y - dot), fixed(x + dot), fixed(y + dot),
-                        fixed(x - dot), fixed(y + dot), fixed(x + dot), fixed(y - dot))} />
-                }
-                <text class="region-label" x={fixed(x)} y={fixed(label_y)} font-size={fixed(4.6 * k)}
-                    text-anchor="middle">{ r.display_name }</text>
-            </g>
-        }
-    });
+/// What a region's dot, title and `aria-label` say it is: home, a replica (and its state), or
+/// neither.
+fn region_role(lang: Lang, replica: Option<&ReplicaView>) -> String {
+    match replica {
+        Some(v) if v.home => tf(lang, "geo.role_home", &[replica_state_label(lang, v.state)]),
+        Some(v) => tf(
+            lang,
+            "geo.role_replica",
+            &[
+                replica_state_label(lang, v.state),
+                if v.routing_enabled { "" } else { t(lang, "geo.out_of_routing_comma") },
+            ],
+        ),
+        None => t(lang, "geo.role_none").to_string(),
+    }
+}
 
-    // Clients: small squares around their region, and a dotted line to the replica they
-    // resolved last.
+fn region_dot(ctx: &Ctx, r: &'static Region, below: bool, hit: f64) -> Html {
+    let (lang, dot) = (ctx.lang, ctx.dot);
+    let (x, y) = ctx.pos(r);
+    let replica = ctx.replica_of(r.name);
+    let health = ctx.health(r);
+    let faults: Vec<String> = ctx
+        .active
+        .iter()
+        .filter(|f| fault_targets_region(&f.fault, r.name, ctx.home.name))
+        .map(|f| f.fault.describe_msg().text(lang))
+        .collect();
+    let state = replica.map(|v| replica_state_words(v.state));
+    let role = region_role(lang, replica);
+    let is_selected = *ctx.selected == Some(Selected::Region(r));
+    let pick = ctx.select(Selected::Region(r));
+    let click = pick.reform(|_: MouseEvent| ());
+    let label_y = if below { y + 3.4 * dot } else { y - 1.7 * dot };
+    let sep = if lang == Lang::Fr { " ; " } else { "; " };
+    let health_words =
+        if health == Health::Ok { String::new() } else { format!(" · {}", health.label(lang)) };
+    let fault_words =
+        if faults.is_empty() { String::new() } else { tf(lang, "geo.faults_list", &[&faults.join(sep)]) };
+    let about = format!("{} ({}): {role}{health_words}{fault_words}", r.display_name, r.name);
+    html! {
+        <g class={classes!(
+                "region",
+                replica.map(|_| "site"),
+                replica.filter(|v| v.home).map(|_| "home"),
+                state.map(|s| format!("state-{s}")),
+                replica.filter(|v| !v.routing_enabled).map(|_| "routing-off"),
+                (!faults.is_empty()).then_some("faulted"),
+                (health == Health::Outage).then_some("down"),
+                format!("health-{}", health.words()),
+                is_selected.then_some("selected"),
+            )}
+            data-region={r.name} data-state={state} data-health={health.words()} tabindex="0" role="button"
+            aria-label={about.clone()} onclick={click} onkeydown={on_key(pick)}>
+            <title>{ about }</title>
+            <circle class="focus-ring" cx={fixed(x)} cy={fixed(y)} r={fixed(hit)} />
+            if replica.is_some() {
+                <circle class="halo" cx={fixed(x)} cy={fixed(y)} r={fixed(dot * 1.9)} />
+            }
+            <circle class="dot" cx={fixed(x)} cy={fixed(y)} r={fixed(if replica.is_some() { dot * 1.15 } else { dot * 0.8 })} />
+            { health_mark(health, x, y, dot) }
+            <text class="region-label" x={fixed(x)} y={fixed(label_y)} font-size={fixed(4.6 * ctx.k)}
+                text-anchor="middle">{ r.display_name }</text>
+        </g>
+    }
+}
+
+/// The mark drawn over a dot for what is wrong there (white on the dot's colour), so it does
+/// not rest on colour alone: ✕ outage, — storage failed, ‖ paused, a key's ring and bit for a
+/// lost key.
+fn health_mark(health: Health, x: f64, y: f64, dot: f64) -> Html {
+    let m = dot * 0.75;
+    let d = match health {
+        Health::Ok => return html! {},
+        Health::Outage => format!(
+            "M{} {} L{} {} M{} {} L{} {}",
+            fixed(x - m),
+            fixed(y - m),
+            fixed(x + m),
+            fixed(y + m),
+            fixed(x - m),
+            fixed(y + m),
+            fixed(x + m),
+            fixed(y - m)
+        ),
+        Health::StorageFailed => format!("M{} {} L{} {}", fixed(x - m), fixed(y), fixed(x + m), fixed(y)),
+        Health::Paused => format!(
+            "M{} {} L{} {} M{} {} L{} {}",
+            fixed(x - m / 2.5),
+            fixed(y - m),
+            fixed(x - m / 2.5),
+            fixed(y + m),
+            fixed(x + m / 2.5),
+            fixed(y - m),
+            fixed(x + m / 2.5),
+            fixed(y + m)
+        ),
+        Health::Key(_) => format!(
+            "M{} {} A{r} {r} 0 1 1 {} {} M{} {} L{} {} L{} {}",
+            fixed(x - m * 0.2),
+            fixed(y),
+            fixed(x - m * 0.2),
+            fixed(y - 0.01),
+            fixed(x - m * 0.2),
+            fixed(y),
+            fixed(x + m),
+            fixed(y),
+            fixed(x + m),
+            fixed(y + m * 0.6),
+            r = fixed(m * 0.45),
+        ),
+    };
+    html! { <path class={classes!("health-mark", if health == Health::Outage { Some("down-mark") } else { None })} d={d} /> }
+}
+
+/// Clients: small squares around their region, and a dotted line to the replica they
+/// resolved last.
+fn client_markers(ctx: &Ctx) -> Html {
     let mut per_region: Vec<(&str, usize)> = vec![];
-    let clients = props.clients.iter().map(|c| {
-        let Some(r) = region::region(c.region) else { return html! {} };
-        let n = match per_region.iter_mut().find(|(name, _)| *name == c.region) {
-            Some((_, n)) => {
-                *n += 1;
-                *n - 1
-            }
-            None => {
-                per_region.push((c.region, 1));
-                0
-            }
-        };
-        let (x, y) = project(r.longitude, r.latitude);
-        // Below-left of the dot, in a row.
-        let side = 2.0 * dot;
-        let cx = x - 2.6 * dot - (n % 6) as f64 * (side * 1.3);
-        let cy = y + 1.6 * dot + (n / 6) as f64 * (side * 1.3);
-        // A curve to the replica it resolved last, bowed so it does not hide a straight line.
-        let resolved = c.resolved.and_then(|(to, _)| region::region(to)).map(|to| {
-            let (tx, ty) = project(to.longitude, to.latitude);
-            let (qx, qy) = ((cx + tx) / 2.0 + (ty - cy) * 0.18, (cy + ty) / 2.0 - (tx - cx) * 0.18);
-            html! {
-                <path class="client-route"
-                    d={format!("M{} {} Q{} {} {} {}", fixed(cx), fixed(cy), fixed(qx), fixed(qy), fixed(tx), fixed(ty))} />
-            }
-        });
-        let dns = if c.dns_cache { t(lang, "geo.caches_dns") } else { t(lang, "geo.no_dns_cache") };
-        let last = c
-            .resolved
-            .map_or(t(lang, "geo.not_routed").to_string(), |(to, _)| tf(lang, "geo.last_routed", &[to]));
+    ctx.props
+        .clients
+        .iter()
+        .map(|c| {
+            let n = match per_region.iter_mut().find(|(name, _)| *name == c.region) {
+                Some((_, n)) => {
+                    *n += 1;
+                    *n - 1
+                }
+                None => {
+                    per_region.push((c.region, 1));
+                    0
+                }
+            };
+            client_marker(ctx, c, n)
+        })
+        .collect()
+}
+
+/// The `n`th client in its region.
+fn client_marker(ctx: &Ctx, c: &Client, n: usize) -> Html {
+    let (lang, dot) = (ctx.lang, ctx.dot);
+    let Some(r) = region::region(c.region) else { return html! {} };
+    let (x, y) = ctx.pos(r);
+    // Below-left of the dot, in a row.
+    let side = 2.0 * dot;
+    let cx = x - 2.6 * dot - (n % 6) as f64 * (side * 1.3);
+    let cy = y + 1.6 * dot + (n / 6) as f64 * (side * 1.3);
+    // A curve to the replica it resolved last, bowed so it does not hide a straight line.
+    let resolved = c.resolved.and_then(|(to, _)| region::region(to)).map(|to| {
+        let (tx, ty) = ctx.pos(to);
+        let (qx, qy) = ((cx + tx) / 2.0 + (ty - cy) * 0.18, (cy + ty) / 2.0 - (tx - cx) * 0.18);
         html! {
-            <g class={classes!("client-marker", c.dns_cache.then_some("cached"))} data-client={c.name.clone()}>
-                <title>{ tf(lang, "geo.client_title", &[&c.name, r.display_name, dns, &last]) }</title>
-                { resolved }
-                <rect x={fixed(cx - side / 2.0)} y={fixed(cy - side / 2.0)} width={fixed(side)} height={fixed(side)} />
-            </g>
+            <path class="client-route"
+                d={format!("M{} {} Q{} {} {} {}", fixed(cx), fixed(cy), fixed(qx), fixed(qy), fixed(tx), fixed(ty))} />
         }
     });
+    let dns = if c.dns_cache { t(lang, "geo.caches_dns") } else { t(lang, "geo.no_dns_cache") };
+    let last = c
+        .resolved
+        .map_or(t(lang, "geo.not_routed").to_string(), |(to, _)| tf(lang, "geo.last_routed", &[to]));
+    html! {
+        <g class={classes!("client-marker", c.dns_cache.then_some("cached"))} data-client={c.name.clone()}>
+            <title>{ tf(lang, "geo.client_title", &[&c.name, r.display_name, dns, &last]) }</title>
+            { resolved }
+            <rect x={fixed(cx - side / 2.0)} y={fixed(cy - side / 2.0)} width={fixed(side)} height={fixed(side)} />
+        </g>
+    }
+}
 
-    let views = VIEWS.iter().map(|v| {
-        let pick = {
-            let view = view.clone();
-            let v = *v;
-            Callback::from(move |_: MouseEvent| view.set(v))
-        };
-        html! {
-            <button id={format!("map-view-{}", v.id)} type="button" aria-pressed={(*v == *view).to_string()}
-                class={classes!("map-view", (*v == *view).then_some("current"))} onclick={pick}>
-                { t(lang, v.label) }
-            </button>
-        }
-    });
-
-    let panel = match *selected {
+/// The panel under the map: the selected region's or link's, else a hint.
+fn panel(ctx: &Ctx) -> Html {
+    let (props, home) = (ctx.props, ctx.home);
+    let faults: Vec<Fault> = ctx.active.iter().map(|f| (*f).clone()).collect();
+    let close = {
+        let s = ctx.selected.clone();
+        Callback::from(move |()| s.set(None))
+    };
+    match *ctx.selected {
         Some(Selected::Region(r)) => html! {
             <RegionPanel key={r.name} region={r} home={home} registry={props.registry.clone()} usage={props.usage.clone()}
-                replicas={props.replicas.clone()}
-                clients={props.clients.clone()} faults={active.iter().map(|f| (*f).clone()).collect::<Vec<_>>()}
+                replicas={props.replicas.clone()} health={ctx.health(r)}
+                clients={props.clients.clone()} faults={faults}
                 tier={props.tier} error={props.error.clone()} on_action={props.on_action.clone()}
-                on_close={{ let s = selected.clone(); Callback::from(move |()| s.set(None)) }} />
+                on_close={close} />
         },
         Some(Selected::Link(a, b)) => html! {
             <LinkPanel key={format!("{}-{}", a.name, b.name)} from={a} to={b} home={a.name == home.name}
-                replica={replica_of(b.name).cloned()} changes={(changes(a.name, b.name), changes(b.name, a.name))}
-                faults={active.iter().map(|f| (*f).clone()).collect::<Vec<_>>()}
-                error={props.error.clone()} on_action={props.on_action.clone()}
-                on_close={{ let s = selected.clone(); Callback::from(move |()| s.set(None)) }} />
+                replica={ctx.replica_of(b.name).cloned()} changes={(ctx.changes(a.name, b.name), ctx.changes(b.name, a.name))}
+                faults={faults} error={props.error.clone()} on_action={props.on_action.clone()}
+                on_close={close} />
         },
         None => html! {
-            <p class="hint map-hint">{ t(lang, "geo.map_hint") }</p>
+            <p class="hint map-hint">{ t(ctx.lang, "geo.map_hint") }</p>
         },
-    };
-    let legend = legend(lang, props, home);
-    html! {
-        <section id="geo" class="panel geo" aria-labelledby="geo-title" data-home={home.name}>
-            <div class="geo-head">
-                <h2 id="geo-title">{ t(lang, "geo.title") }</h2>
-                <div class="map-views" role="group" aria-label={t(lang, "geo.zoom_label")}>{ for views }</div>
-            </div>
-            <svg id="geo-map" class="world-map" role="group" aria-label={t(lang, "geo.map_label")}
-                viewBox={format!("{} {} {} {}", fixed(vx), fixed(vy), fixed(vw), fixed(vh))}
-                preserveAspectRatio="xMidYMid meet">
-                <rect class="sea" x="-200" y="-100" width="760" height="400" />
-                <path class="land" d={(*land).clone()} />
-                <path class="graticule" d={(*graticule).clone()} />
-                { for pairs }
-                { for links }
-                { for moving }
-                { for clients }
-                { for dots }
-            </svg>
-            { legend }
-            { panel }
-        </section>
     }
 }
 
@@ -389,37 +692,29 @@ fn link_id(home: &str, a: &str, b: &str) -> String {
     }
 }
 
-/// What a replica ↔ replica link's label says: the changes in flight on it (both ways, queued
-/// or held back), and what a fault does to it.
-fn peer_label(lang: Lang, in_flight: usize, cut: bool, slow: bool) -> String {
-    let changes = match in_flight {
+/// A replica ↔ replica link's changes in flight (both ways, queued or held back).
+fn peer_words(lang: Lang, in_flight: usize) -> String {
+    match in_flight {
         0 => t(lang, "geo.none_in_flight").to_string(),
         n => crate::ui::i18n::tn(lang, "geo.changes_in_flight", n as u64),
-    };
-    match (cut, slow) {
-        (true, _) => tf(lang, "geo.partitioned", &[&changes]),
-        (false, true) => tf(lang, "geo.slow", &[&changes]),
-        _ => changes,
     }
 }
 
-/// What a link's label says: its replica's lag, or what a fault does to it.
-fn link_label(lang: Lang, r: &ReplicaView, cut: bool, slow: bool) -> String {
-    let lag = match (r.lag_ms, r.inbound_changes) {
+/// A replica's lag as its link says it: "in sync" only while nothing is wrong on the link
+/// (else nothing on the way).
+fn lag_words(lang: Lang, r: &ReplicaView, faulted: bool) -> String {
+    match (r.lag_ms, r.inbound_changes) {
         (Some(lag), n) if n > 0 => tf(lang, "geo.lag", &[&short_duration_in(lang, lag), &n.to_string()]),
         _ if r.state == ReplicaState::Creating => {
             replica_state_label(lang, ReplicaState::Creating).to_string()
         }
+        _ if faulted => t(lang, "geo.nothing_waiting").to_string(),
         _ => t(lang, "geo.in_sync").to_string(),
-    };
-    match (cut, slow) {
-        (true, _) => tf(lang, "geo.partitioned", &[&lag]),
-        (false, true) => tf(lang, "geo.slow", &[&lag]),
-        _ => lag,
     }
 }
 
-fn legend(lang: Lang, props: &GeoMapProps, home: &Region) -> Html {
+fn legend(ctx: &Ctx) -> Html {
+    let (lang, props, home) = (ctx.lang, ctx.props, ctx.home);
     let replicas = props.replicas.len() - 1;
     let pair = home.paired.filter(|_| !home.local_geo_only).and_then(region::region);
     let storage = match pair {
@@ -434,13 +729,66 @@ fn legend(lang: Lang, props: &GeoMapProps, home: &Region) -> Html {
         n => crate::ui::i18n::tn(lang, "geo.legend_clients", n as u64),
     };
     html! {
-        <p id="geo-legend" class="map-legend small" data-replicas={replicas.to_string()}>
-            <span class="key home-key"></span>{ tf(lang, "geo.legend_home", &[home.display_name, &storage]) }
-            <span class="key ready-key"></span>{ format!(" {} ", replica_state_label(lang, ReplicaState::Ready)) }
-            <span class="key syncing-key"></span>{ format!(" {} ", replica_state_label(lang, ReplicaState::Syncing)) }
-            <span class="key creating-key"></span>{ format!(" {} · ", replica_state_label(lang, ReplicaState::Creating)) }
-            <span class="key client-key"></span>{ format!(" {clients}") }
-        </p>
+        <div class="map-legends">
+            <p id="geo-legend" class="map-legend small" data-replicas={replicas.to_string()}>
+                <span class="key home-key"></span>{ tf(lang, "geo.legend_home", &[home.display_name, &storage]) }
+                <span class="key ready-key"></span>{ format!(" {} ", replica_state_label(lang, ReplicaState::Ready)) }
+                <span class="key syncing-key"></span>{ format!(" {} ", replica_state_label(lang, ReplicaState::Syncing)) }
+                <span class="key creating-key"></span>{ format!(" {} · ", replica_state_label(lang, ReplicaState::Creating)) }
+                <span class="key client-key"></span>{ format!(" {clients}") }
+            </p>
+            { legend_looks(lang) }
+        </div>
+    }
+}
+
+/// What each look of trouble on the map means: a region's mark and colour, a link's pattern.
+fn legend_looks(lang: Lang) -> Html {
+    let regions = [
+        Health::Outage,
+        Health::StorageFailed,
+        Health::Paused,
+        Health::Key(KeyState::AccessRevoked),
+        Health::Key(KeyState::Disabled),
+        Health::Key(KeyState::Deleted),
+    ]
+    .map(|h| {
+        html! {
+            <li data-look={h.words()}>
+                <svg class="look" viewBox="0 0 16 16" width="16" height="16" aria-hidden="true">
+                    <g class={classes!("region", "site", format!("health-{}", h.words()))}>
+                        <circle class="dot" cx="8" cy="8" r="6" />
+                        { health_mark(h, 8.0, 8.0, 5.0) }
+                    </g>
+                </svg>
+                { h.label(lang) }
+            </li>
+        }
+    });
+    let links =
+        [LinkHealth::Partitioned, LinkHealth::Slow(0), LinkHealth::Paused, LinkHealth::Outage].map(|h| {
+            let words = match h {
+                LinkHealth::Slow(_) => t(lang, "geo.legend_slow"),
+                LinkHealth::Partitioned => t(lang, "geo.legend_partitioned"),
+                LinkHealth::Paused => t(lang, "geo.legend_link_paused"),
+                _ => t(lang, "geo.legend_link_outage"),
+            };
+            html! {
+                <li data-look={format!("link-{}", h.words())}>
+                    <svg class="look" viewBox="0 0 28 16" width="28" height="16" aria-hidden="true">
+                        <g class={classes!("link", "home-link", format!("link-{}", h.words()))}>
+                            <line class="link-line" x1="1" y1="8" x2="27" y2="8" />
+                        </g>
+                    </svg>
+                    { words }
+                </li>
+            }
+        });
+    html! {
+        <div id="geo-looks" class="map-looks small">
+            <span class="looks-title">{ t(lang, "geo.legend_looks") }</span>
+            <ul>{ for regions }{ for links }</ul>
+        </div>
     }
 }
 
@@ -453,6 +801,8 @@ struct RegionPanelProps {
     /// What storage holds: the records are read again only when it changes.
     usage: Option<Usage>,
     replicas: Vec<ReplicaView>,
+    /// What is wrong here, as the map shows it.
+    health: Health,
     clients: Vec<Client>,
     /// Active faults.
     faults: Vec<Fault>,
@@ -468,12 +818,8 @@ fn region_panel(props: &RegionPanelProps) -> Html {
     let lang = use_lang();
     let r = props.region;
     let timing = use_timing();
-    let here = props.clients.iter().filter(|c| c.region == r.name).count();
-    let client_name = use_state(|| format!("{}-{}", r.name, here + 1));
-    let dns_cache = use_state(|| false);
     let replica = props.replicas.iter().find(|v| v.region == r.name);
     let on_action = &props.on_action;
-    let name = r.name.to_string();
     let is_home = r.name == props.home.name;
     // The home region's stored records, read again only when what storage holds changed.
     let records = {
@@ -482,225 +828,7 @@ fn region_panel(props: &RegionPanelProps) -> Html {
             if *is_home { record_choices(*lang, registry.as_ref()) } else { RecordChoices::default() }
         })
     };
-    let rot_key = use_state(String::new);
-    let rot_copy = use_state(|| "primary".to_string());
-    let rot_bit = use_state(|| "0".to_string());
-
-    let replica_part = match replica {
-        None => {
-            let premium = props.tier == Some(Tier::Premium);
-            let add = {
-                let name = name.clone();
-                on_action.reform(move |_: MouseEvent| Action::AddReplica(name.clone()))
-            };
-            html! {
-                <div class="region-replica">
-                    <div class="button-row">
-                        <span>{ t(lang, "geo.no_replica_here") }</span>
-                        <button id="region-add-replica" type="button" class="primary" onclick={add}
-                            title={t(lang, "geo.add_replica_title")}>
-                            { t(lang, "geo.add_replica") }
-                        </button>
-                        <span class="premium-chip">{ t(lang, "common.premium") }</span>
-                    </div>
-                    if !premium {
-                        <small class="warn-text">{ t(lang, "geo.not_premium") }</small>
-                    }
-                </div>
-            }
-        }
-        Some(v) => {
-            let routing = {
-                let name = name.clone();
-                let enabled = !v.routing_enabled;
-                on_action
-                    .reform(move |_: MouseEvent| Action::SetReplicaRouting { region: name.clone(), enabled })
-            };
-            let remove = {
-                let name = name.clone();
-                on_action.reform(move |_: MouseEvent| Action::RemoveReplica(name.clone()))
-            };
-            let state = replica_state_words(v.state);
-            html! {
-                <div class="region-replica">
-                    <p>
-                        <span class={classes!("state-badge", format!("state-{state}"))}>{ replica_state_label(lang, v.state) }</span>
-                        { if v.home { t(lang, "geo.home_replica") } else { t(lang, "geo.replica") } }
-                        { if v.routing_enabled { "" } else { t(lang, "geo.out_of_routing") } }
-                    </p>
-                    if !v.home {
-                        <div class="button-row">
-                            <button id="region-routing" type="button" onclick={routing}
-                                title={t(lang, "geo.routing_title")}>
-                                { if v.routing_enabled { t(lang, "geo.routing_out") } else { t(lang, "geo.routing_in") } }
-                            </button>
-                            <button id="region-remove-replica" type="button" class="danger" onclick={remove}
-                                title={t(lang, "geo.remove_replica_title")}>
-                                { t(lang, "geo.remove_replica") }
-                            </button>
-                        </div>
-                    }
-                </div>
-            }
-        }
-    };
-
-    let faults_part = replica.map(|_| {
-        let inject = |fault: FaultKind| {
-            let timing = timing.clone();
-            on_action.reform(move |_: MouseEvent| Action::InjectFault {
-                fault: fault.clone(),
-                delay: (*timing.delay).clone(),
-                duration: (*timing.duration).clone(),
-                panel: Panel::Geo,
-            })
-        };
-        let n = || name.clone();
-        html! {
-            <fieldset class="fault-set">
-                <legend>{ t(lang, "geo.inject_here") }</legend>
-                <TimingFields timing={timing.clone()} prefix="region" />
-                <div class="button-row">
-                    <button id="fault-zone" type="button" class="warn" onclick={inject(FaultKind::ZoneFailure { region: n() })}
-                        title={t(lang, "geo.zone_title")}>
-                        { t(lang, "geo.zone") }
-                    </button>
-                    <button id="fault-outage" type="button" class="warn"
-                        onclick={inject(FaultKind::RegionOutage { region: n(), destroyed: false })}
-                        title={t(lang, "geo.outage_title")}>
-                        { t(lang, "geo.outage") }
-                    </button>
-                    <button id="fault-outage-destroyed" type="button" class="danger"
-                        onclick={inject(FaultKind::RegionOutage { region: n(), destroyed: true })}
-                        title={t(lang, "geo.region_destroyed_title")}>
-                        { t(lang, "geo.region_destroyed") }
-                    </button>
-                    <button id="fault-storage" type="button" class="warn"
-                        onclick={inject(FaultKind::RegionStorageFailure { destroyed: false, region: Some(n()) })}
-                        title={t(lang, "geo.storage_failure_title")}>
-                        { t(lang, "geo.storage_failure") }
-                    </button>
-                    <button id="fault-storage-destroyed" type="button" class="danger"
-                        onclick={inject(FaultKind::RegionStorageFailure { destroyed: true, region: Some(n()) })}
-                        title={t(lang, "geo.storage_destroyed_title")}>
-                        { t(lang, "geo.storage_destroyed") }
-                    </button>
-                    <button id="fault-pause" type="button" class="warn"
-                        onclick={inject(FaultKind::ReplicationPaused { region: Some(n()) })}
-                        title={t(lang, "geo.pause_title")}>
-                        { t(lang, "geo.pause") }
-                    </button>
-                </div>
-            </fieldset>
-        }
-    });
-
-    let rot_part = replica.map(|_| {
-        if !is_home {
-            return html! {
-                <p id="bit-rot-home-only" class="small muted">
-                    { tf(lang, "geo.rot_home_only", &[props.home.display_name]) }
-                </p>
-            };
-        }
-        // The choice, or the first record while none was picked (or the one picked is gone).
-        let chosen = records
-            .list
-            .iter()
-            .find(|c| c.key == *rot_key)
-            .or_else(|| records.list.first())
-            .map(|c| c.key.clone());
-        let on_record = {
-            let rot_key = rot_key.clone();
-            Callback::from(move |e: Event| rot_key.set(e.target_unchecked_into::<HtmlSelectElement>().value()))
-        };
-        let on_copy = {
-            let rot_copy = rot_copy.clone();
-            Callback::from(move |e: Event| rot_copy.set(e.target_unchecked_into::<HtmlSelectElement>().value()))
-        };
-        let on_bit = {
-            let rot_bit = rot_bit.clone();
-            Callback::from(move |e: InputEvent| rot_bit.set(e.target_unchecked_into::<HtmlInputElement>().value()))
-        };
-        let rot = {
-            let (key, copy, bit) = (chosen.clone(), rot_copy.clone(), rot_bit.clone());
-            on_action.reform(move |_: MouseEvent| {
-                let Some(key) = key.clone() else {
-                    return Action::Fail(UiError::page("INVALID_INPUT", t(lang, "geo.rot_no_record")));
-                };
-                let copy = if copy.as_str() == "secondary" { StorageCopy::Secondary } else { StorageCopy::Primary };
-                match bit.trim().parse::<u64>() {
-                    Ok(bit) => Action::InjectFault {
-                        fault: FaultKind::BitRot { key, copy, bit },
-                        delay: String::new(),
-                        duration: String::new(),
-                        panel: Panel::Geo,
-                    },
-                    Err(_) => Action::Fail(UiError::page(
-                        "INVALID_INPUT",
-                        tf(lang, "geo.rot_bad_bit", &[&format!("{:?}", bit.trim())]),
-                    )),
-                }
-            })
-        };
-        let listed = match (records.list.len(), records.total) {
-            (_, 0) => t(lang, "geo.rot_none_stored").to_string(),
-            (n, total) if n < total => tf(lang, "geo.rot_first_listed", &[&n.to_string(), &total.to_string()]),
-            (_, total) => tf(lang, "geo.rot_all_listed", &[&total.to_string()]),
-        };
-        html! {
-            <fieldset id="bit-rot" class="fault-set">
-                <legend>{ t(lang, "geo.rot_title") }</legend>
-                <p class="small muted">
-                    { t(lang, "geo.rot_hint") }
-                    { listed }
-                </p>
-                <div class="button-row">
-                    <select id="rot-record" onchange={on_record} disabled={records.list.is_empty()}
-                        aria-label={t(lang, "geo.rot_record_label")}>
-                        { for records.list.iter().map(|c| html! {
-                            <option value={c.key.clone()} selected={chosen.as_deref() == Some(c.key.as_str())}>
-                                { &c.label }
-                            </option>
-                        }) }
-                    </select>
-                    <select id="rot-copy" onchange={on_copy} aria-label={t(lang, "geo.rot_copy_label")}>
-                        <option value="primary" selected={rot_copy.as_str() != "secondary"}>{ t(lang, "geo.rot_primary") }</option>
-                        <option value="secondary" selected={rot_copy.as_str() == "secondary"}>{ t(lang, "geo.rot_secondary") }</option>
-                    </select>
-                    <label class="field inline">
-                        <span class="label">{ t(lang, "geo.rot_bit") }</span>
-                        <input id="rot-bit" type="number" min="0" step="1" class="bit" value={(*rot_bit).clone()}
-                            oninput={on_bit} aria-label={t(lang, "geo.rot_bit_label")}
-                            title={t(lang, "geo.rot_bit_title")} />
-                    </label>
-                    <button id="fault-bit-rot" type="button" class="warn" onclick={rot} disabled={chosen.is_none()}
-                        title={t(lang, "geo.rot_button_title")}>
-                        { t(lang, "geo.rot_button") }
-                    </button>
-                </div>
-            </fieldset>
-        }
-    });
-
-    let add_client = {
-        let (client_name, dns_cache, name) = (client_name.clone(), dns_cache.clone(), name.clone());
-        on_action.reform(move |e: SubmitEvent| {
-            e.prevent_default();
-            Action::AddClient { name: (*client_name).clone(), region: name.clone(), dns_cache: *dns_cache }
-        })
-    };
-    let on_client_name = {
-        let client_name = client_name.clone();
-        Callback::from(move |e: InputEvent| {
-            client_name.set(e.target_unchecked_into::<HtmlInputElement>().value())
-        })
-    };
-    let on_dns = {
-        let dns_cache = dns_cache.clone();
-        Callback::from(move |e: Event| dns_cache.set(e.target_unchecked_into::<HtmlInputElement>().checked()))
-    };
-    let clients_here: Vec<&Client> = props.clients.iter().filter(|c| c.region == r.name).collect();
+    let rot = use_rot_choice();
     let latency = region::latency_floor_ms(props.home, r);
     let pair = r.paired.and_then(region::region);
     let close = props.on_close.reform(|_: MouseEvent| ());
@@ -719,39 +847,316 @@ fn region_panel(props: &RegionPanelProps) -> Html {
                     (Some(p), false) => tf(lang, "geo.pair", &[p.display_name]),
                     (None, false) => t(lang, "geo.pair_none").to_string(),
                 } }
-                { if r.name == props.home.name { String::new() } else {
+                { if is_home { String::new() } else {
                     tf(lang, "geo.latency_from_home", &[props.home.display_name, &latency.to_string()])
                 } }
             </p>
-            { replica_part }
-            { faults_part }
-            { rot_part }
-            { active_faults(lang, props.faults.iter().filter(|f| fault_targets_region(&f.fault, r.name, props.home.name)), on_action) }
-            <form class="add-client" onsubmit={add_client}>
-                <h4>{ t(lang, "geo.clients_here") }</h4>
-                if clients_here.is_empty() {
-                    <p class="small muted">{ t(lang, "geo.none_yet") }</p>
+            { match replica {
+                None => no_replica_part(lang, r, props.tier, on_action),
+                Some(v) => replica_part(lang, v, props.health, on_action),
+            } }
+            { replica.map(|_| region_faults_part(lang, r, &timing, on_action)) }
+            if replica.is_some() {
+                if is_home {
+                    { bit_rot_part(lang, &records, &rot, on_action) }
                 } else {
-                    <p class="small">{ clients_here.iter().map(|c| {
-                        format!("{}{}", c.name, if c.dns_cache { t(lang, "geo.dns_cache_suffix") } else { "" })
-                    }).collect::<Vec<_>>().join(", ") }</p>
+                    <p id="bit-rot-home-only" class="small muted">
+                        { tf(lang, "geo.rot_home_only", &[props.home.display_name]) }
+                    </p>
                 }
-                <div class="button-row">
-                    <label class="field inline">
-                        <span class="label">{ t(lang, "common.name") }</span>
-                        <input id="client-name" type="text" autocomplete="off" spellcheck="false"
-                            value={(*client_name).clone()} oninput={on_client_name}
-                            title={t(lang, "geo.client_name_title")} />
-                    </label>
-                    <label class="check" title={t(lang, "geo.dns_cache_title")}>
-                        <input id="client-dns" type="checkbox" checked={*dns_cache} onchange={on_dns} />
-                        { t(lang, "geo.dns_cache") }
-                    </label>
-                    <button id="client-add" type="submit">{ t(lang, "geo.add_client") }</button>
-                </div>
-            </form>
+            }
+            { active_faults(lang, props.faults.iter().filter(|f| fault_targets_region(&f.fault, r.name, props.home.name)), on_action) }
+            <AddClient region={r} clients={props.clients.clone()} on_action={on_action.clone()} />
             { props.error.as_ref().map(|e| inline_error_with_id(e, Some("geo-error"))) }
         </div>
+    }
+}
+
+/// No replica here: add one (Premium only).
+fn no_replica_part(lang: Lang, r: &'static Region, tier: Option<Tier>, on_action: &Callback<Action>) -> Html {
+    let add = on_action.reform(move |_: MouseEvent| Action::AddReplica(r.name.to_string()));
+    html! {
+        <div class="region-replica">
+            <div class="button-row">
+                <span>{ t(lang, "geo.no_replica_here") }</span>
+                <button id="region-add-replica" type="button" class="primary" onclick={add}
+                    title={t(lang, "geo.add_replica_title")}>
+                    { t(lang, "geo.add_replica") }
+                </button>
+                <span class="premium-chip">{ t(lang, "common.premium") }</span>
+            </div>
+            if tier != Some(Tier::Premium) {
+                <small class="warn-text">{ t(lang, "geo.not_premium") }</small>
+            }
+        </div>
+    }
+}
+
+/// The replica here: its state (or what is wrong here, in its stead), routing and removal.
+fn replica_part(lang: Lang, v: &ReplicaView, health: Health, on_action: &Callback<Action>) -> Html {
+    let name = v.region;
+    let enabled = !v.routing_enabled;
+    let routing = on_action
+        .reform(move |_: MouseEvent| Action::SetReplicaRouting { region: name.to_string(), enabled });
+    let remove = on_action.reform(move |_: MouseEvent| Action::RemoveReplica(name.to_string()));
+    let state = replica_state_words(v.state);
+    let badge = if health == Health::Ok {
+        html! { <span class={classes!("state-badge", format!("state-{state}"))} data-state={state}>{ replica_state_label(lang, v.state) }</span> }
+    } else {
+        html! {
+            <>
+                <span class={classes!("state-badge", format!("health-{}", health.words()))} data-state={health.words()}>
+                    { health.label(lang) }
+                </span>
+                <span class="muted">{ format!(" ({})", replica_state_label(lang, v.state)) }</span>
+            </>
+        }
+    };
+    html! {
+        <div class="region-replica">
+            <p>
+                { badge }
+                { if v.home { t(lang, "geo.home_replica") } else { t(lang, "geo.replica") } }
+                { if v.routing_enabled { "" } else { t(lang, "geo.out_of_routing") } }
+            </p>
+            if !v.home {
+                <div class="button-row">
+                    <button id="region-routing" type="button" onclick={routing}
+                        title={t(lang, "geo.routing_title")}>
+                        { if v.routing_enabled { t(lang, "geo.routing_out") } else { t(lang, "geo.routing_in") } }
+                    </button>
+                    <button id="region-remove-replica" type="button" class="danger" onclick={remove}
+                        title={t(lang, "geo.remove_replica_title")}>
+                        { t(lang, "geo.remove_replica") }
+                    </button>
+                </div>
+            }
+        </div>
+    }
+}
+
+/// Faults to inject in a replica's region.
+fn region_faults_part(lang: Lang, r: &'static Region, timing: &Timing, on_action: &Callback<Action>) -> Html {
+    let inject = |fault: FaultKind| {
+        let timing = timing.clone();
+        on_action.reform(move |_: MouseEvent| Action::InjectFault {
+            fault: fault.clone(),
+            delay: (*timing.delay).clone(),
+            duration: (*timing.duration).clone(),
+            panel: Panel::Geo,
+        })
+    };
+    let n = || r.name.to_string();
+    html! {
+        <fieldset class="fault-set">
+            <legend>{ t(lang, "geo.inject_here") }</legend>
+            <TimingFields timing={timing.clone()} prefix="region" />
+            <div class="button-row">
+                <button id="fault-zone" type="button" class="warn" onclick={inject(FaultKind::ZoneFailure { region: n() })}
+                    title={t(lang, "geo.zone_title")}>
+                    { t(lang, "geo.zone") }
+                </button>
+                <button id="fault-outage" type="button" class="warn"
+                    onclick={inject(FaultKind::RegionOutage { region: n(), destroyed: false })}
+                    title={t(lang, "geo.outage_title")}>
+                    { t(lang, "geo.outage") }
+                </button>
+                <button id="fault-outage-destroyed" type="button" class="danger"
+                    onclick={inject(FaultKind::RegionOutage { region: n(), destroyed: true })}
+                    title={t(lang, "geo.region_destroyed_title")}>
+                    { t(lang, "geo.region_destroyed") }
+                </button>
+                <button id="fault-storage" type="button" class="warn"
+                    onclick={inject(FaultKind::RegionStorageFailure { destroyed: false, region: Some(n()) })}
+                    title={t(lang, "geo.storage_failure_title")}>
+                    { t(lang, "geo.storage_failure") }
+                </button>
+                <button id="fault-storage-destroyed" type="button" class="danger"
+                    onclick={inject(FaultKind::RegionStorageFailure { destroyed: true, region: Some(n()) })}
+                    title={t(lang, "geo.storage_destroyed_title")}>
+                    { t(lang, "geo.storage_destroyed") }
+                </button>
+                <button id="fault-pause" type="button" class="warn"
+                    onclick={inject(FaultKind::ReplicationPaused { region: Some(n()) })}
+                    title={t(lang, "geo.pause_title")}>
+                    { t(lang, "geo.pause") }
+                </button>
+            </div>
+        </fieldset>
+    }
+}
+
+/// What the bit-rot picker holds: the record, the copy and the bit picked.
+#[derive(Clone)]
+struct RotChoice {
+    key: UseStateHandle<String>,
+    copy: UseStateHandle<String>,
+    bit: UseStateHandle<String>,
+}
+
+#[hook]
+fn use_rot_choice() -> RotChoice {
+    RotChoice {
+        key: use_state(String::new),
+        copy: use_state(|| "primary".to_string()),
+        bit: use_state(|| "0".to_string()),
+    }
+}
+
+/// Bit rot in one of the home region's stored records.
+fn bit_rot_part(lang: Lang, records: &RecordChoices, rot: &RotChoice, on_action: &Callback<Action>) -> Html {
+    let (rot_key, rot_copy, rot_bit) = (rot.key.clone(), rot.copy.clone(), rot.bit.clone());
+    // The choice, or the first record while none was picked (or the one picked is gone).
+    let chosen = records
+        .list
+        .iter()
+        .find(|c| c.key == *rot_key)
+        .or_else(|| records.list.first())
+        .map(|c| c.key.clone());
+    let on_record = {
+        let rot_key = rot_key.clone();
+        Callback::from(move |e: Event| rot_key.set(e.target_unchecked_into::<HtmlSelectElement>().value()))
+    };
+    let on_copy = {
+        let rot_copy = rot_copy.clone();
+        Callback::from(move |e: Event| rot_copy.set(e.target_unchecked_into::<HtmlSelectElement>().value()))
+    };
+    let on_bit = {
+        let rot_bit = rot_bit.clone();
+        Callback::from(move |e: InputEvent| {
+            rot_bit.set(e.target_unchecked_into::<HtmlInputElement>().value())
+        })
+    };
+    let rot = rot_action(lang, chosen.clone(), rot_copy.clone(), rot_bit.clone(), on_action);
+    let listed = match (records.list.len(), records.total) {
+        (_, 0) => t(lang, "geo.rot_none_stored").to_string(),
+        (n, total) if n < total => tf(lang, "geo.rot_first_listed", &[&n.to_string(), &total.to_string()]),
+        (_, total) => tf(lang, "geo.rot_all_listed", &[&total.to_string()]),
+    };
+    html! {
+        <fieldset id="bit-rot" class="fault-set">
+            <legend>{ t(lang, "geo.rot_title") }</legend>
+            <p class="small muted">
+                { t(lang, "geo.rot_hint") }
+                { listed }
+            </p>
+            <div class="button-row">
+                <select id="rot-record" onchange={on_record} disabled={records.list.is_empty()}
+                    aria-label={t(lang, "geo.rot_record_label")}>
+                    { for records.list.iter().map(|c| html! {
+                        <option value={c.key.clone()} selected={chosen.as_deref() == Some(c.key.as_str())}>
+                            { &c.label }
+                        </option>
+                    }) }
+                </select>
+                <select id="rot-copy" onchange={on_copy} aria-label={t(lang, "geo.rot_copy_label")}>
+                    <option value="primary" selected={rot_copy.as_str() != "secondary"}>{ t(lang, "geo.rot_primary") }</option>
+                    <option value="secondary" selected={rot_copy.as_str() == "secondary"}>{ t(lang, "geo.rot_secondary") }</option>
+                </select>
+                <label class="field inline">
+                    <span class="label">{ t(lang, "geo.rot_bit") }</span>
+                    <input id="rot-bit" type="number" min="0" step="1" class="bit" value={(*rot_bit).clone()}
+                        oninput={on_bit} aria-label={t(lang, "geo.rot_bit_label")}
+                        title={t(lang, "geo.rot_bit_title")} />
+                </label>
+                <button id="fault-bit-rot" type="button" class="warn" onclick={rot} disabled={chosen.is_none()}
+                    title={t(lang, "geo.rot_button_title")}>
+                    { t(lang, "geo.rot_button") }
+                </button>
+            </div>
+        </fieldset>
+    }
+}
+
+/// Flip the chosen bit of the chosen copy of the chosen record, or say what is missing.
+fn rot_action(
+    lang: Lang,
+    key: Option<String>,
+    copy: UseStateHandle<String>,
+    bit: UseStateHandle<String>,
+    on_action: &Callback<Action>,
+) -> Callback<MouseEvent> {
+    on_action.reform(move |_: MouseEvent| {
+        let Some(key) = key.clone() else {
+            return Action::Fail(UiError::page("INVALID_INPUT", t(lang, "geo.rot_no_record")));
+        };
+        let copy = if copy.as_str() == "secondary" { StorageCopy::Secondary } else { StorageCopy::Primary };
+        match bit.trim().parse::<u64>() {
+            Ok(bit) => Action::InjectFault {
+                fault: FaultKind::BitRot { key, copy, bit },
+                delay: String::new(),
+                duration: String::new(),
+                panel: Panel::Geo,
+            },
+            Err(_) => Action::Fail(UiError::page(
+                "INVALID_INPUT",
+                tf(lang, "geo.rot_bad_bit", &[&format!("{:?}", bit.trim())]),
+            )),
+        }
+    })
+}
+
+#[derive(Properties, PartialEq)]
+struct AddClientProps {
+    region: &'static Region,
+    clients: Vec<Client>,
+    on_action: Callback<Action>,
+}
+
+/// The clients in a region, and a form to add one.
+#[function_component(AddClient)]
+fn add_client(props: &AddClientProps) -> Html {
+    let lang = use_lang();
+    let r = props.region;
+    let clients_here: Vec<&Client> = props.clients.iter().filter(|c| c.region == r.name).collect();
+    let here = clients_here.len();
+    let client_name = use_state(|| format!("{}-{}", r.name, here + 1));
+    let dns_cache = use_state(|| false);
+    let add = {
+        let (client_name, dns_cache) = (client_name.clone(), dns_cache.clone());
+        props.on_action.reform(move |e: SubmitEvent| {
+            e.prevent_default();
+            Action::AddClient {
+                name: (*client_name).clone(),
+                region: r.name.to_string(),
+                dns_cache: *dns_cache,
+            }
+        })
+    };
+    let on_client_name = {
+        let client_name = client_name.clone();
+        Callback::from(move |e: InputEvent| {
+            client_name.set(e.target_unchecked_into::<HtmlInputElement>().value())
+        })
+    };
+    let on_dns = {
+        let dns_cache = dns_cache.clone();
+        Callback::from(move |e: Event| dns_cache.set(e.target_unchecked_into::<HtmlInputElement>().checked()))
+    };
+    html! {
+        <form class="add-client" onsubmit={add}>
+            <h4>{ t(lang, "geo.clients_here") }</h4>
+            if clients_here.is_empty() {
+                <p class="small muted">{ t(lang, "geo.none_yet") }</p>
+            } else {
+                <p class="small">{ clients_here.iter().map(|c| {
+                    format!("{}{}", c.name, if c.dns_cache { t(lang, "geo.dns_cache_suffix") } else { "" })
+                }).collect::<Vec<_>>().join(", ") }</p>
+            }
+            <div class="button-row">
+                <label class="field inline">
+                    <span class="label">{ t(lang, "common.name") }</span>
+                    <input id="client-name" type="text" autocomplete="off" spellcheck="false"
+                        value={(*client_name).clone()} oninput={on_client_name}
+                        title={t(lang, "geo.client_name_title")} />
+                </label>
+                <label class="check" title={t(lang, "geo.dns_cache_title")}>
+                    <input id="client-dns" type="checkbox" checked={*dns_cache} onchange={on_dns} />
+                    { t(lang, "geo.dns_cache") }
+                </label>
+                <button id="client-add" type="submit">{ t(lang, "geo.add_client") }</button>
+            </div>
+        </form>
     }
 }
 
@@ -821,48 +1226,9 @@ fn link_panel(props: &LinkPanelProps) -> Html {
     let way = use_state(|| "both".to_string());
     let factor = use_state(|| "10".to_string());
     let (a, b) = (props.from, props.to);
-    let on_way = {
-        let way = way.clone();
-        Callback::from(move |e: Event| way.set(e.target_unchecked_into::<HtmlSelectElement>().value()))
-    };
-    let on_factor = {
-        let factor = factor.clone();
-        Callback::from(move |e: InputEvent| factor.set(e.target_unchecked_into::<HtmlInputElement>().value()))
-    };
-    let partition = {
-        let (timing, way) = (timing.clone(), way.clone());
-        props.on_action.reform(move |_: MouseEvent| {
-            let (from, to, one_way) = match way.as_str() {
-                "forward" => (a.name, b.name, true),
-                "back" => (b.name, a.name, true),
-                _ => (a.name, b.name, false),
-            };
-            Action::InjectFault {
-                fault: FaultKind::NetworkPartition { from: from.into(), to: to.into(), one_way },
-                delay: (*timing.delay).clone(),
-                duration: (*timing.duration).clone(),
-                panel: Panel::Geo,
-            }
-        })
-    };
-    let slow = {
-        let (timing, factor) = (timing.clone(), factor.clone());
-        props.on_action.reform(move |_: MouseEvent| match factor.trim().parse::<u32>() {
-            Ok(f) => Action::InjectFault {
-                fault: FaultKind::SlowLink { from: a.name.into(), to: b.name.into(), factor: f },
-                delay: (*timing.delay).clone(),
-                duration: (*timing.duration).clone(),
-                panel: Panel::Geo,
-            },
-            Err(_) => Action::Fail(UiError::page(
-                "INVALID_INPUT",
-                tf(lang, "geo.bad_factor", &[&format!("{:?}", factor.trim())]),
-            )),
-        })
-    };
     let latency = region::latency_floor_ms(a, b);
     let about = if props.home {
-        let lag = props.replica.as_ref().map(|r| link_label(lang, r, false, false)).unwrap_or_default();
+        let lag = props.replica.as_ref().map(|r| lag_words(lang, r, false)).unwrap_or_default();
         tf(lang, "geo.about_home", &[b.display_name, &lag])
     } else {
         tf(
@@ -882,32 +1248,84 @@ fn link_panel(props: &LinkPanelProps) -> Html {
                 </button>
             </div>
             <p class="small muted link-about">{ tf(lang, "geo.latency_floor", &[&latency.to_string(), &about]) }</p>
-            <fieldset class="fault-set">
-                <legend>{ t(lang, "geo.inject_link") }</legend>
-                <TimingFields timing={timing.clone()} prefix="link" />
-                <div class="button-row">
-                    <select id="partition-way" onchange={on_way} aria-label={t(lang, "geo.way_label")}>
-                        <option value="both" selected={way.as_str() == "both"}>{ t(lang, "geo.both_ways") }</option>
-                        <option value="forward" selected={way.as_str() == "forward"}>{ tf(lang, "geo.one_way", &[a.name, b.name]) }</option>
-                        <option value="back" selected={way.as_str() == "back"}>{ tf(lang, "geo.one_way", &[b.name, a.name]) }</option>
-                    </select>
-                    <button id="fault-partition" type="button" class="warn" onclick={partition}
-                        title={t(lang, "geo.partition_title")}>
-                        { t(lang, "geo.partition") }
-                    </button>
-                </div>
-                <div class="button-row">
-                    <label class="field inline">
-                        <span class="label">{ "×" }</span>
-                        <input id="slow-factor" type="number" min="2" max="1000" step="1" value={(*factor).clone()}
-                            oninput={on_factor} aria-label={t(lang, "geo.factor_label")} title={t(lang, "geo.factor_title")} />
-                    </label>
-                    <button id="fault-slow" type="button" class="warn" onclick={slow}>{ t(lang, "geo.slow_link") }</button>
-                </div>
-            </fieldset>
+            { link_faults_part(lang, (a, b), &timing, (&way, &factor), &props.on_action) }
             { active_faults(lang, props.faults.iter().filter(|f| fault_targets_link(&f.fault, a.name, b.name)), &props.on_action) }
             { props.error.as_ref().map(|e| inline_error_with_id(e, Some("geo-error"))) }
         </div>
+    }
+}
+
+/// Faults to inject on a link: a partition (both ways or one), or a slowdown.
+fn link_faults_part(
+    lang: Lang,
+    (a, b): (&'static Region, &'static Region),
+    timing: &Timing,
+    (way, factor): (&UseStateHandle<String>, &UseStateHandle<String>),
+    on_action: &Callback<Action>,
+) -> Html {
+    let on_way = {
+        let way = way.clone();
+        Callback::from(move |e: Event| way.set(e.target_unchecked_into::<HtmlSelectElement>().value()))
+    };
+    let on_factor = {
+        let factor = factor.clone();
+        Callback::from(move |e: InputEvent| factor.set(e.target_unchecked_into::<HtmlInputElement>().value()))
+    };
+    let partition = {
+        let (timing, way) = (timing.clone(), way.clone());
+        on_action.reform(move |_: MouseEvent| {
+            let (from, to, one_way) = match way.as_str() {
+                "forward" => (a.name, b.name, true),
+                "back" => (b.name, a.name, true),
+                _ => (a.name, b.name, false),
+            };
+            Action::InjectFault {
+                fault: FaultKind::NetworkPartition { from: from.into(), to: to.into(), one_way },
+                delay: (*timing.delay).clone(),
+                duration: (*timing.duration).clone(),
+                panel: Panel::Geo,
+            }
+        })
+    };
+    let slow = {
+        let (timing, factor) = (timing.clone(), factor.clone());
+        on_action.reform(move |_: MouseEvent| match factor.trim().parse::<u32>() {
+            Ok(f) => Action::InjectFault {
+                fault: FaultKind::SlowLink { from: a.name.into(), to: b.name.into(), factor: f },
+                delay: (*timing.delay).clone(),
+                duration: (*timing.duration).clone(),
+                panel: Panel::Geo,
+            },
+            Err(_) => Action::Fail(UiError::page(
+                "INVALID_INPUT",
+                tf(lang, "geo.bad_factor", &[&format!("{:?}", factor.trim())]),
+            )),
+        })
+    };
+    html! {
+        <fieldset class="fault-set">
+            <legend>{ t(lang, "geo.inject_link") }</legend>
+            <TimingFields timing={timing.clone()} prefix="link" />
+            <div class="button-row">
+                <select id="partition-way" onchange={on_way} aria-label={t(lang, "geo.way_label")}>
+                    <option value="both" selected={way.as_str() == "both"}>{ t(lang, "geo.both_ways") }</option>
+                    <option value="forward" selected={way.as_str() == "forward"}>{ tf(lang, "geo.one_way", &[a.name, b.name]) }</option>
+                    <option value="back" selected={way.as_str() == "back"}>{ tf(lang, "geo.one_way", &[b.name, a.name]) }</option>
+                </select>
+                <button id="fault-partition" type="button" class="warn" onclick={partition}
+                    title={t(lang, "geo.partition_title")}>
+                    { t(lang, "geo.partition") }
+                </button>
+            </div>
+            <div class="button-row">
+                <label class="field inline">
+                    <span class="label">{ "×" }</span>
+                    <input id="slow-factor" type="number" min="2" max="1000" step="1" value={(**factor).clone()}
+                        oninput={on_factor} aria-label={t(lang, "geo.factor_label")} title={t(lang, "geo.factor_title")} />
+                </label>
+                <button id="fault-slow" type="button" class="warn" onclick={slow}>{ t(lang, "geo.slow_link") }</button>
+            </div>
+        </fieldset>
     }
 }
 
