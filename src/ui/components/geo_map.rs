@@ -19,7 +19,7 @@ use crate::engine::{
     Client, Fault, FaultKind, FaultState, InFlight, KeyState, Millis, ReplicaState, ReplicaView, StorageCopy,
     Tier, Usage,
 };
-use crate::ui::format::{human_bytes_in, short_duration_in};
+use crate::ui::format::{grouped_in, human_bytes_in, short_duration_in};
 use crate::ui::i18n::{Lang, t, tf, use_lang};
 use crate::ui::state::{Action, LinkChanges, Panel, Shared, UiError};
 
@@ -1030,8 +1030,10 @@ fn bit_rot_part(lang: Lang, records: &RecordChoices, rot: &RotChoice, on_action:
     let rot = rot_action(lang, chosen.clone(), rot_copy.clone(), rot_bit.clone(), on_action);
     let listed = match (records.list.len(), records.total) {
         (_, 0) => t(lang, "geo.rot_none_stored").to_string(),
-        (n, total) if n < total => tf(lang, "geo.rot_first_listed", &[&n.to_string(), &total.to_string()]),
-        (_, total) => tf(lang, "geo.rot_all_listed", &[&total.to_string()]),
+        (n, total) if n < total => {
+            tf(lang, "geo.rot_first_listed", &[&grouped_in(lang, n as u64), &grouped_in(lang, total as u64)])
+        }
+        (_, total) => tf(lang, "geo.rot_all_listed", &[&grouped_in(lang, total as u64)]),
     };
     html! {
         <fieldset id="bit-rot" class="fault-set">
