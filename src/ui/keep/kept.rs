@@ -318,7 +318,8 @@ async fn texts(key: &str) -> Result<(String, Vec<String>), Msg> {
 /// Brings a kept session back: replayed (a slice per frame, the page saying how far), shown,
 /// and the one shown set aside in its place when the next save lands.
 pub(super) async fn restore(key: String) {
-    if let Some(busy) = with_driver(|d| d.ready).then(crate::ui::session_busy).flatten() {
+    // One restore at a time, and none while the saved session is still being opened.
+    if let Some(busy) = crate::ui::session_busy() {
         return keep(KeepAction::Opened(Line::error(busy)));
     }
     let Some(info) = with_driver(|d| d.kept.iter().find(|k| k.key == key).cloned()) else { return };
