@@ -253,7 +253,17 @@ fn export_js(export: engine::Result<engine::oci::Export>) -> Result<JsValue, JsV
     let out = js_sys::Object::new();
     let _ = js_sys::Reflect::set(&out, &"bytes".into(), &js_sys::Uint8Array::from(export.bytes.as_slice()));
     let _ = js_sys::Reflect::set(&out, &"images".into(), &JsValue::from(export.images as f64));
-    let _ = js_sys::Reflect::set(&out, &"skipped".into(), &to_js(&export.skipped)?);
+    // Each left out: `{image, reason}`, the reason in English (its catalogue key as `reasonKey`).
+    let skipped = js_sys::Array::new();
+    for s in &export.skipped {
+        let o = js_sys::Object::new();
+        let key = s.reason.key();
+        let _ = js_sys::Reflect::set(&o, &"image".into(), &s.image.as_str().into());
+        let _ = js_sys::Reflect::set(&o, &"reason".into(), &crate::i18n::Msg::key(key).to_string().into());
+        let _ = js_sys::Reflect::set(&o, &"reasonKey".into(), &key.into());
+        skipped.push(&o);
+    }
+    let _ = js_sys::Reflect::set(&out, &"skipped".into(), &skipped);
     Ok(out.into())
 }
 

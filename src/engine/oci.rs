@@ -70,7 +70,7 @@ pub struct Export {
 }
 
 /// A tagged image an export left out: `repo:tag` (with the platform, for one platform of a
-/// manifest list), and why. To JavaScript: `{image, reason}`, the reason in English.
+/// manifest list), and why (a catalogue key: the JS API and the page say it in words).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Skipped {
     pub image: String,
@@ -115,16 +115,6 @@ impl SkipReason {
             Self::Compression => "errors.skip_compression",
             Self::DiffIds => "errors.skip_diff_ids",
         }
-    }
-}
-
-impl Serialize for Skipped {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = s.serialize_struct("Skipped", 2)?;
-        out.serialize_field("image", &self.image)?;
-        out.serialize_field("reason", &Msg::key(self.reason.key()).text(crate::i18n::Lang::En))?;
-        out.end()
     }
 }
 

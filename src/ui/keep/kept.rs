@@ -121,7 +121,9 @@ fn kept_record(why: &Msg, record: &JsValue, name: Option<&str>) -> JsValue {
     o.into()
 }
 
-fn field(o: &JsValue, k: &str) -> Option<JsValue> {
+/// A record's field, if it is there and not null (records come from storage: anything may
+/// have written them).
+pub(super) fn field(o: &JsValue, k: &str) -> Option<JsValue> {
     Reflect::get(o, &k.into()).ok().filter(|v| !v.is_undefined() && !v.is_null())
 }
 

@@ -13,6 +13,7 @@ use wasm_bindgen::JsValue;
 use web_sys::IdbDatabase;
 
 use super::idb::{Batch, get, get_parts, write};
+use super::kept::field;
 use super::{SaveInfo, kept, part_key, record_of, unsaved, wall_time, with_driver};
 use crate::ui::browser::local_storage;
 
@@ -21,10 +22,6 @@ const TAIL: &str = "stowage-tail";
 
 fn set(o: &js_sys::Object, k: &str, v: &JsValue) {
     let _ = Reflect::set(o, &k.into(), v);
-}
-
-fn field(o: &JsValue, k: &str) -> Option<JsValue> {
-    Reflect::get(o, &k.into()).ok().filter(|v| !v.is_undefined() && !v.is_null())
 }
 
 /// Keeps what the next save would write, now, in localStorage (the page is being left or
