@@ -1525,6 +1525,7 @@ impl Action {
                 | Action::Fail(_)
                 | Action::Note(_)
                 | Action::DismissError
+                | Action::OpenNewRegistry
                 | Action::CloseNewRegistry
                 | Action::Adopt { .. }
                 | Action::Refreshed

@@ -764,6 +764,8 @@ describe('the Stowage page', { timeout: 300_000 }, () => {
     });
     await p.goto(page.url());
     await p.locator('#registry-name').waitFor();
+    // Changes wait until the saved session is restored (ui::session_busy).
+    await p.locator('.page[data-session="ready"]').waitFor({ state: 'attached' });
     return p;
   };
   /** Fills in the "New registry" dialog; `create` presses its button. */
