@@ -16,6 +16,7 @@ mod events;
 mod keep;
 mod messages;
 mod notes;
+mod stage;
 mod story;
 mod travel;
 pub mod units;
@@ -37,6 +38,7 @@ pub static TABLES: &[&[Entry]] = &[
     engine_words::MESSAGES,
     keep::MESSAGES,
     travel::MESSAGES,
+    stage::MESSAGES,
 ];
 
 /// Every entry of the catalogue, table by table.

@@ -88,6 +88,7 @@ pub static MESSAGES: &[super::Entry] = &[
     ("scenario.playing_before", "Playing ", "Speelt ", "En cours : "),
     ("scenario.playing_after", ": see the scenario and oracle panels.",
         ": zie de panelen scenario en orakel.", " ; voir les panneaux du scénario et de l'oracle."),
+    ("scenario.paused_before", "Paused ", "Gepauzeerd ", "En pause : "),
     ("scenario.ended_before", "Played ", "Afgespeeld: ", "Joué : "),
     ("scenario.ended_after", " to its end: see the scenario and oracle panels.",
         ", tot het einde: zie de panelen scenario en orakel.", ", jusqu'au bout ; voir les panneaux du scénario et de l'oracle."),

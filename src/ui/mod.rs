@@ -20,9 +20,10 @@ use crate::i18n::{Arg, Msg};
 use components::{
     Accounts, Catalog, ClientsPanel, ClockBar, ConfirmDialog, EventLog, FaultTimeline, FeaturesPanel, GeoMap,
     Header, Intro, KeyVaultPanel, NewRegistry, OraclePanel, PushForm, RatePanel, Replicas, RetentionPanel,
-    ScenarioDialog, ScenarioPanel, ScenarioPicker, Scrubber, SoftDeletePanel, Status, StoryPanel, tier_panel,
+    ScenarioDialog, ScenarioPanel, ScenarioPicker, Scrubber, SidePanels, SoftDeletePanel, StartScreen,
+    Status, StoryPanel, tier_panel,
 };
-use state::{Action, Panel, Shared, State, UiError};
+use state::{Action, GuideSnap, Panel, Shared, State, UiError};
 
 /// Where the built-in scenarios are, beside the page.
 const SCENARIOS: &str = "www/scenarios/";
@@ -56,65 +57,36 @@ fn app() -> Html {
         let (keep, page) = (keep.dispatcher(), state.dispatcher());
         use_effect_with((), move |_| keep::start(keep, page));
     }
-    let on_action = {
-        let dispatcher = state.dispatcher();
-        let registry = state.registry.clone();
-        let name = state.name.clone();
-        Callback::from(move |action: Action| match action {
-            Action::ReadFiles(files) => {
-                let dispatcher = dispatcher.clone();
-                dispatcher.dispatch(Action::ReadingStarted(files.len()));
-                wasm_bindgen_futures::spawn_local(async move {
-                    let mut read = Vec::with_capacity(files.len());
-                    for file in files {
-                        read.push(browser::read_file(file).await);
-                    }
-                    dispatcher.dispatch(Action::FilesRead(read));
-                });
-            }
-            Action::FetchScenario(_) if session_busy().is_some() => {
-                if let Some(why) = session_busy() {
-                    dispatcher.dispatch(Action::Fail(state::session_restoring(why)));
-                }
-            }
-            Action::FetchScenario(file) => {
-                let dispatcher = dispatcher.clone();
-                dispatcher.dispatch(Action::FetchScenario(file.clone()));
-                wasm_bindgen_futures::spawn_local(async move {
-                    let result = browser::fetch_text(&format!("{SCENARIOS}{file}")).await;
-                    dispatcher.dispatch(Action::ScenarioFetched { file, result });
-                });
-            }
-            Action::Download { repo, digest, filename } => {
-                dispatcher.dispatch(download(registry.as_ref(), &repo, &digest, &filename));
-            }
-            Action::ReadArchive(file) => {
-                let dispatcher = dispatcher.clone();
-                let name = file.name();
-                dispatcher.dispatch(Action::ArchiveReading(name.clone()));
-                wasm_bindgen_futures::spawn_local(async move {
-                    let result = browser::read_file(file).await;
-                    dispatcher.dispatch(Action::ArchiveRead { file: name, result });
-                });
-            }
-            Action::ExportArchive(format) => {
-                dispatcher.dispatch(state::export_archive(registry.as_ref(), format, &name));
-            }
-            other => dispatcher.dispatch(other),
+    // The panel opened last beside the map (the page's layout, not the registry's state).
+    let open_panel = use_state(|| None::<&'static str>);
+    let on_open = {
+        let open_panel = open_panel.clone();
+        Callback::from(move |id: &'static str| {
+            open_panel.set(Some(id));
+            components::bring_into_view(id, true);
         })
     };
+    let on_action = page_actions(&state, on_open.clone());
     // The page's language: every translated panel reads it from the context below.
     let (lang, set_lang) = i18n::use_language();
     let snap = &state.snapshot;
     let cmk_state = snap.key_vault.as_ref().filter(|k| k.kind == KeyKind::CustomerManaged).map(|k| k.state);
-    // Panels with fields of their own start afresh when the registry is replaced.
-    let generation = state.generation.to_string();
-    let oracle = html! {
-        <OraclePanel key="oracle" oracle={snap.oracle.clone()} open={state.oracle_open} on_action={on_action.clone()} />
-    };
+    let guide = snap.scenario.as_ref().and_then(|s| s.guide.as_ref());
+    // The side panels the story's frame names (its last one too), while the story is shown.
+    let looked: Vec<&'static str> = guide
+        .filter(|g| !state.story.hidden && g.frame.is_some())
+        .map(|g| components::look_ids(&g.look).into_iter().filter_map(components::side_id).collect())
+        .unwrap_or_default();
+    // Everything the frame names, side panels or not (the oracle beside the map opens fully then).
+    let looks_all: Vec<&'static str> = guide
+        .filter(|g| !state.story.hidden && g.frame.is_some())
+        .map(|g| components::look_ids(&g.look))
+        .unwrap_or_default();
+    let frame = guide.and_then(|g| g.frame);
+    let fresh = state.fresh();
     html! {
         <ContextProvider<i18n::Lang> context={lang}>
-        <div class="page" data-session={if keep.busy.is_some() { "restoring" } else { "ready" }}>
+        <div class="page stage-page" data-session={if keep.busy.is_some() { "restoring" } else { "ready" }}>
             if let Some(busy) = &keep.busy {
                 <div id="session-busy" class="session-busy" role="status" aria-live="polite"
                     data-percent={match busy { keep::Busy::Restoring { percent, .. } => percent.to_string(), keep::Busy::Opening => "0".into() }}>
@@ -124,68 +96,32 @@ fn app() -> Html {
                     }
                 </div>
             }
-            <components::LanguageSwitch {lang} on_change={set_lang} />
-            <Header name={state.name.clone()} usage={snap.usage.clone()} cost={snap.cost.clone()}
-                {cmk_state} on_action={on_action.clone()} />
-            <ScenarioPicker list={state.scenario_list.clone()} fetching={state.scenario_fetching}
-                error={state.scenario_error.clone()} loaded={snap.scenario.as_ref().map(|s| s.name.clone())}
-                ended={snap.scenario.as_ref().is_some_and(|s| s.ended || s.guide.as_ref().is_some_and(|g| g.next_at.is_none()))}
-                fresh={state.fresh()} on_action={on_action.clone()} />
-            <StoryPanel guide={snap.scenario.as_ref().and_then(|s| s.guide.clone())} hidden={state.story.hidden}
-                running={snap.clock.running.clone()} on_action={on_action.clone()} />
-            <ClockBar clock={snap.clock.clone()} in_past={snap.history.as_ref().is_some_and(|h| h.in_past)}
-                story={components::StoryKeys::of(snap.scenario.as_ref().and_then(|s| s.guide.as_ref()), state.story.hidden)}
-                on_action={on_action.clone()} />
-            <Scrubber history={snap.history.clone()} fork={state.story.fork_notice} on_action={on_action.clone()} />
-            <FaultTimeline key={format!("faults-{generation}")} faults={snap.faults.clone()} total={snap.faults_total}
-                now={snap.clock.now} error={state.error_of(Panel::Faults)} on_action={on_action.clone()} />
-            <Intro />
-            <Status message={state.message.clone()} error={state.error.clone()} retry={state.retry.clone()}
-                on_action={on_action.clone()} />
-            <components::PresetProgress load={state.preset.clone()} on_action={on_action.clone()} />
-            <main class="columns">
-                <div class="side">
-                    <PushForm pending={state.pending.clone()} reading={state.reading} on_action={on_action.clone()} />
-                    <components::SessionPanel keep={(*keep).clone()} on_keep={Callback::from(keep::act)} />
-                    { tier_panel(lang, snap.tier.as_ref(), snap.cost.as_ref(), &on_action) }
-                    <RatePanel key={format!("rates-{generation}")} throttle={snap.throttle.clone()}
-                        tier={snap.tier.as_ref().map(|t| t.tier)} target={snap.scale_target.clone()}
-                        scale_out={state.scale_out.clone()} retry={state.retry.clone()} on_action={on_action.clone()} />
-                    <KeyVaultPanel key={format!("key-{generation}")} view={snap.key_vault.clone()}
-                        backup_chars={state.key_backup_chars()} on_action={on_action.clone()} />
-                    <RetentionPanel key={format!("retention-{generation}")} view={snap.retention.clone()}
-                        error={state.retention_error.clone()} on_action={on_action.clone()} />
-                    <SoftDeletePanel key={format!("soft-delete-{generation}")} view={snap.soft_delete.clone()}
-                        error={state.error_of(Panel::SoftDelete)} on_action={on_action.clone()} />
-                    <FeaturesPanel key={format!("features-{generation}")} view={snap.features.clone()}
-                        regions={snap.replicas.iter().map(|r| r.region).collect::<Vec<_>>()}
-                        error={state.error_of(Panel::Features)} on_action={on_action.clone()} />
-                </div>
-                <div class="main-column">
-                    <ScenarioPanel scenario={snap.scenario.clone()} now={snap.clock.now}
-                        running={snap.clock.running.is_some()} on_action={on_action.clone()} />
-                    if snap.scenario.is_some() { { oracle.clone() } }
-                    <Catalog catalog={snap.catalog.clone()} from={state.catalog_from()} archive={state.archive.clone()}
+            <div class="stage-top">
+                <components::LanguageSwitch {lang} on_change={set_lang} />
+                <Header name={state.name.clone()} usage={snap.usage.clone()} cost={snap.cost.clone()}
+                    {cmk_state} on_action={on_action.clone()} />
+                <ScenarioPicker list={state.scenario_list.clone()} fetching={state.scenario_fetching}
+                    error={state.scenario_error.clone()} loaded={snap.scenario.as_ref().map(|s| s.name.clone())}
+                    ended={snap.scenario.as_ref().is_some_and(|s| s.ended || s.guide.as_ref().is_some_and(|g| g.next_at.is_none()))}
+                    playing={snap.clock.running.is_some()} on_action={on_action.clone()} />
+            </div>
+            <main class="stage">
+                { stage_centre(&state, guide, &on_action) }
+                <aside class="stage-side" aria-label={i18n::t(lang, "stage.panels_label")} data-looks={looks_all.join(" ")}>
+                    <StoryPanel guide={guide.cloned()} hidden={state.story.hidden}
+                        running={snap.clock.running.clone()} on_action={on_action.clone()} />
+                    <div id="inspector" class="inspector"></div>
+                    <Status message={state.message.clone()} error={state.error.clone()} retry={state.retry.clone()}
                         on_action={on_action.clone()} />
-                    <GeoMap key={format!("geo-{generation}")} replicas={snap.replicas.clone()} clients={snap.clients.clone()}
-                        clients_total={snap.clients_total} faults={snap.faults.clone()} in_flight={snap.in_flight.clone()}
-                        in_flight_by_link={snap.in_flight_by_link.clone()} registry={state.registry.clone().map(Shared)}
-                        usage={snap.usage.clone()}
-                        tier={snap.tier.as_ref().map(|t| t.tier)} key_state={snap.key_vault.as_ref().map(|k| k.state)}
-                        now={snap.clock.now} error={state.error_of(Panel::Geo)} on_action={on_action.clone()} />
-                    <Replicas replicas={snap.replicas.clone()} on_action={on_action.clone()} />
-                    <components::Charts registry={state.registry.clone().map(Shared)} generation={state.generation}
-                        version={state.version} now={snap.clock.now} />
-                    <ClientsPanel key={format!("clients-{generation}")} clients={snap.clients.clone()}
-                        total={snap.clients_total} runs={state.client_runs.clone()}
-                        error={state.error_of(Panel::Clients)} on_action={on_action.clone()} />
-                    if snap.scenario.is_none() { { oracle } }
-                    <Accounts key={format!("accounts-{generation}")} usage={snap.usage.clone()} keys={snap.keys.clone()}
-                        geo={snap.geo.clone()} faults={snap.faults.clone()} error={state.error_of(Panel::Accounts)}
-                        on_action={on_action.clone()} />
-                    <EventLog registry={state.registry.clone().map(Shared)} total={snap.events_total}
-                        regions={snap.replicas.iter().map(|r| r.region).collect::<Vec<_>>()} />
-                </div>
+                    <components::PresetProgress load={state.preset.clone()} on_action={on_action.clone()} />
+                    // What clients see, beside the map whatever else is shown (the start screen
+                    // stands in for it on a fresh page, where there is nothing to see yet).
+                    if !fresh {
+                        <OraclePanel key="oracle" oracle={snap.oracle.clone()} open={state.oracle_open} on_action={on_action.clone()} />
+                    }
+                    <SidePanels slots={side_slots(&state, &keep, lang, &on_action)} looked={looked} {frame}
+                        open={*open_panel} on_open={on_open} />
+                </aside>
             </main>
             <ConfirmDialog danger={state.confirm.clone()} clock={snap.clock.clone()}
                 soft_delete_days={snap.soft_delete.as_ref().filter(|v| v.enabled).map(|v| v.days)}
@@ -195,6 +131,214 @@ fn app() -> Html {
         </div>
         </ContextProvider<i18n::Lang>>
     }
+}
+
+/// The stage's centre: the clock, the scrubber and the map (and, on a fresh page, the stories
+/// to start with).
+fn stage_centre(state: &State, guide: Option<&GuideSnap>, on_action: &Callback<Action>) -> Html {
+    let snap = &state.snapshot;
+    html! {
+    <div class="stage-centre">
+        <ClockBar clock={snap.clock.clone()} in_past={snap.history.as_ref().is_some_and(|h| h.in_past)}
+            story={components::StoryKeys::of(guide, state.story.hidden)}
+            on_action={on_action.clone()} />
+        <Scrubber history={snap.history.clone()} fork={state.story.fork_notice} on_action={on_action.clone()} />
+        <GeoMap key={format!("geo-{}", state.generation)} replicas={snap.replicas.clone()} clients={snap.clients.clone()}
+            clients_total={snap.clients_total} faults={snap.faults.clone()} in_flight={snap.in_flight.clone()}
+            in_flight_by_link={snap.in_flight_by_link.clone()} registry={state.registry.clone().map(Shared)}
+            usage={snap.usage.clone()}
+            tier={snap.tier.as_ref().map(|t| t.tier)} key_state={snap.key_vault.as_ref().map(|k| k.state)}
+            now={snap.clock.now} error={state.error_of(Panel::Geo)} on_action={on_action.clone()} />
+        if state.fresh() {
+            <StartScreen list={state.scenario_list.clone()} on_action={on_action.clone()} />
+        }
+    </div>
+    }
+}
+
+/// What the page does with an action: the few only a browser can do (read files, fetch a
+/// scenario, save a download, open a panel beside the map) here; everything else goes to the
+/// reducer (`state.rs`).
+fn page_actions(state: &UseReducerHandle<State>, on_open: Callback<&'static str>) -> Callback<Action> {
+    let dispatcher = state.dispatcher();
+    let registry = state.registry.clone();
+    let name = state.name.clone();
+    Callback::from(move |action: Action| match action {
+        Action::OpenPanel(id) => on_open.emit(id),
+        Action::ReadFiles(files) => {
+            let dispatcher = dispatcher.clone();
+            dispatcher.dispatch(Action::ReadingStarted(files.len()));
+            wasm_bindgen_futures::spawn_local(async move {
+                let mut read = Vec::with_capacity(files.len());
+                for file in files {
+                    read.push(browser::read_file(file).await);
+                }
+                dispatcher.dispatch(Action::FilesRead(read));
+            });
+        }
+        Action::FetchScenario(_) if session_busy().is_some() => {
+            if let Some(why) = session_busy() {
+                dispatcher.dispatch(Action::Fail(state::session_restoring(why)));
+            }
+        }
+        Action::FetchScenario(file) => {
+            let dispatcher = dispatcher.clone();
+            dispatcher.dispatch(Action::FetchScenario(file.clone()));
+            wasm_bindgen_futures::spawn_local(async move {
+                let result = browser::fetch_text(&format!("{SCENARIOS}{file}")).await;
+                dispatcher.dispatch(Action::ScenarioFetched { file, result });
+            });
+        }
+        Action::Download { repo, digest, filename } => {
+            dispatcher.dispatch(download(registry.as_ref(), &repo, &digest, &filename));
+        }
+        Action::ReadArchive(file) => {
+            let dispatcher = dispatcher.clone();
+            let name = file.name();
+            dispatcher.dispatch(Action::ArchiveReading(name.clone()));
+            wasm_bindgen_futures::spawn_local(async move {
+                let result = browser::read_file(file).await;
+                dispatcher.dispatch(Action::ArchiveRead { file: name, result });
+            });
+        }
+        Action::ExportArchive(format) => {
+            dispatcher.dispatch(state::export_archive(registry.as_ref(), format, &name));
+        }
+        other => dispatcher.dispatch(other),
+    })
+}
+
+/// The panels beside the map, each rendered, in the order the side area lists them when nothing
+/// is opened (a fresh page starts with what Stowage is and the push form).
+fn side_slots(
+    state: &State,
+    keep: &UseReducerHandle<keep::Keep>,
+    lang: i18n::Lang,
+    on_action: &Callback<Action>,
+) -> Vec<components::Slot> {
+    let (snap, generation) = (&state.snapshot, state.generation);
+    let mut slots = vec![];
+    slots.push(slot(
+        "push",
+        html! {
+            <PushForm pending={state.pending.clone()} reading={state.reading} on_action={on_action.clone()} />
+        },
+    ));
+    if state.fresh() {
+        slots.push(slot("intro", html! { <Intro /> }));
+    }
+    if snap.scenario.is_some() {
+        slots.push(slot(
+            "scenario",
+            html! {
+                <ScenarioPanel scenario={snap.scenario.clone()} now={snap.clock.now}
+                    running={snap.clock.running.is_some()} on_action={on_action.clone()} />
+            },
+        ));
+    }
+    slots.push(slot("catalog", html! {
+        <Catalog catalog={snap.catalog.clone()} from={state.catalog_from()} archive={state.archive.clone()}
+            on_action={on_action.clone()} />
+    }));
+    slots.push(slot(
+        "replicas",
+        html! {
+            <Replicas replicas={snap.replicas.clone()} faults={snap.faults.clone()}
+                key_state={snap.key_vault.as_ref().map(|k| k.state)} on_action={on_action.clone()} />
+        },
+    ));
+    slots.push(slot(
+        "clients",
+        html! {
+            <ClientsPanel key={format!("clients-{generation}")} clients={snap.clients.clone()}
+                total={snap.clients_total} runs={state.client_runs.clone()}
+                error={state.error_of(Panel::Clients)} on_action={on_action.clone()} />
+        },
+    ));
+    slots.push(slot("accounts", html! {
+        <Accounts key={format!("accounts-{generation}")} usage={snap.usage.clone()} keys={snap.keys.clone()}
+            geo={snap.geo.clone()} faults={snap.faults.clone()} error={state.error_of(Panel::Accounts)}
+            on_action={on_action.clone()} />
+    }));
+    slots.push(slot("events", html! {
+        <EventLog registry={state.registry.clone().map(Shared)} total={snap.events_total} regions={regions(snap)} />
+    }));
+    slots.push(slot("faults", html! {
+        <FaultTimeline key={format!("faults-{generation}")} faults={snap.faults.clone()} total={snap.faults_total}
+            now={snap.clock.now} error={state.error_of(Panel::Faults)} on_action={on_action.clone()} />
+    }));
+    slots.extend(policy_slots(state, keep, lang, on_action));
+    if !state.fresh() {
+        slots.push(slot("intro", html! { <Intro /> }));
+    }
+    slots
+}
+
+/// The side panels of the registry's policies and settings: tier and cost, request rates, the
+/// key vault, retention, soft delete, features, the charts and the saved session.
+fn policy_slots(
+    state: &State,
+    keep: &UseReducerHandle<keep::Keep>,
+    lang: i18n::Lang,
+    on_action: &Callback<Action>,
+) -> Vec<components::Slot> {
+    let (snap, generation) = (&state.snapshot, state.generation);
+    let mut slots = vec![];
+    slots.push(slot("tier-panel", tier_panel(lang, snap.tier.as_ref(), snap.cost.as_ref(), on_action)));
+    slots.push(slot("rate-panel", html! {
+        <RatePanel key={format!("rates-{generation}")} throttle={snap.throttle.clone()}
+            tier={snap.tier.as_ref().map(|t| t.tier)} target={snap.scale_target.clone()}
+            scale_out={state.scale_out.clone()} retry={state.retry.clone()} on_action={on_action.clone()} />
+    }));
+    slots.push(slot(
+        "key-vault",
+        html! {
+            <KeyVaultPanel key={format!("key-{generation}")} view={snap.key_vault.clone()}
+                backup_chars={state.key_backup_chars()} on_action={on_action.clone()} />
+        },
+    ));
+    slots.push(slot(
+        "retention",
+        html! {
+            <RetentionPanel key={format!("retention-{generation}")} view={snap.retention.clone()}
+                error={state.retention_error.clone()} on_action={on_action.clone()} />
+        },
+    ));
+    slots.push(slot(
+        "soft-delete",
+        html! {
+            <SoftDeletePanel key={format!("soft-delete-{generation}")} view={snap.soft_delete.clone()}
+                error={state.error_of(Panel::SoftDelete)} on_action={on_action.clone()} />
+        },
+    ));
+    slots.push(slot("features", html! {
+        <FeaturesPanel key={format!("features-{generation}")} view={snap.features.clone()} regions={regions(snap)}
+            error={state.error_of(Panel::Features)} on_action={on_action.clone()} />
+    }));
+    slots.push(slot(
+        "charts",
+        html! {
+            <components::Charts registry={state.registry.clone().map(Shared)} generation={state.generation}
+                version={state.version} now={snap.clock.now} />
+        },
+    ));
+    slots.push(slot(
+        "session",
+        html! {
+            <components::SessionPanel keep={(**keep).clone()} on_keep={Callback::from(keep::act)} />
+        },
+    ));
+    slots
+}
+
+/// One panel of the side area.
+fn slot(id: &'static str, html: Html) -> components::Slot {
+    components::Slot { id, html }
+}
+
+/// Every replica's region, home first (the panels that offer a region to choose).
+fn regions(snap: &state::Snapshot) -> Vec<&'static str> {
+    snap.replicas.iter().map(|r| r.region).collect()
 }
 
 /// Pulls a blob (the registry decrypts it and checks its digest) and saves it as a file.

@@ -449,6 +449,8 @@ pub enum Action {
     ToggleOracle,
     /// The guided story and time travel (the scrubber, step back).
     Story(StoryAction),
+    /// Show this panel first beside the map (the page's layout; the registry is not touched).
+    OpenPanel(&'static str),
 }
 
 /// Which part of an image a blob is.
@@ -1534,6 +1536,7 @@ impl Action {
                 | Action::CancelScenario
                 | Action::ToggleOracle
                 | Action::DismissPreset
+                | Action::OpenPanel(_)
         )
     }
 }
@@ -1647,6 +1650,8 @@ impl Reducible for State {
             Action::PlayFinalPhase => s.play_final_phase_by_hand(),
             Action::ToggleOracle => s.oracle_open = !s.oracle_open,
             Action::Story(a) => s.story(a),
+            // The page's layout keeps which panel is open (ui/mod.rs); nothing to do here.
+            Action::OpenPanel(_) => {}
         }
         s.refresh();
         Rc::new(s)

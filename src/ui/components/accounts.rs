@@ -56,7 +56,7 @@ pub fn accounts(props: &AccountsProps) -> Html {
             <section id="accounts" class="panel accounts" aria-labelledby="accounts-title">
                 <h2 id="accounts-title">{ t(lang, "accounts.title") }</h2>
                 <p class="hint">{ t(lang, "accounts.hint") }</p>
-                <div class="table-scroll">
+                <div class="table-scroll" tabindex="0">
     <table class="usage">
                     <thead>
                         <tr><th scope="col">{ t(lang, "common.account_col") }</th><th scope="col">{ t(lang, "accounts.records_col") }</th>
@@ -218,7 +218,7 @@ fn geo(
                 <span class="small muted">{ t(lang, "accounts.timing_lead") }</span>
                 <TimingFields timing={timing.clone()} prefix="account" />
             </div>
-            <div class="table-scroll">
+            <div class="table-scroll" tabindex="0">
                 <table class="usage geo-accounts">
                     <thead>
                         <tr>

@@ -122,7 +122,7 @@ fn client_table(lang: Lang, props: &ClientsProps) -> Html {
     }
     let more = props.total.saturating_sub(props.clients.len());
     html! {
-        <div class="table-scroll">
+        <div class="table-scroll" tabindex="0">
             <table id="client-table" class="client-table">
                 <thead>
                     <tr>

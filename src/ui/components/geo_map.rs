@@ -128,7 +128,13 @@ impl Health {
 /// A region's health: an outage of it, a failure of its storage (the home region's when the
 /// fault names none), replication into it (or everywhere) paused, the key lost (replica
 /// regions only).
-fn region_health(active: &[&Fault], region: &str, home: &str, site: bool, key: Option<KeyState>) -> Health {
+pub fn region_health(
+    active: &[&Fault],
+    region: &str,
+    home: &str,
+    site: bool,
+    key: Option<KeyState>,
+) -> Health {
     let any = |p: &dyn Fn(&FaultKind) -> bool| active.iter().any(|f| p(&f.fault));
     if any(&|f| matches!(f, FaultKind::RegionOutage { region: r, .. } if r == region)) {
         return Health::Outage;
@@ -254,15 +260,17 @@ pub fn geo_map(props: &GeoMapProps) -> Html {
     let selected = use_state(|| None::<Selected>);
     let land = use_memo((), |_| land_path());
     let graticule = use_memo((), |_| graticule_path());
-    // The map's width on screen, so a region's hit target is at least 24 px whatever the view.
+    // The map's size on screen, so a region's hit target is at least 24 px whatever the view
+    // and however the stage sizes the map.
     let svg = use_node_ref();
-    let width_px = use_state(|| 0i32);
+    let size_px = use_state(|| (0i32, 0i32));
     {
-        let (svg, width_px) = (svg.clone(), width_px.clone());
+        let (svg, size_px) = (svg.clone(), size_px.clone());
         use_effect(move || {
-            let w = svg.cast::<web_sys::Element>().map_or(0, |e| e.client_width());
-            if w != *width_px {
-                width_px.set(w);
+            let size =
+                svg.cast::<web_sys::Element>().map_or((0, 0), |e| (e.client_width(), e.client_height()));
+            if size != *size_px {
+                size_px.set(size);
             }
         });
     }
@@ -273,12 +281,19 @@ pub fn geo_map(props: &GeoMapProps) -> Html {
     let Some(home) = region::region(home_view.region) else { return html! {} };
     let active: Vec<&Fault> = props.faults.iter().filter(|f| f.state == FaultState::Active).collect();
     let ctx = Ctx { lang, props, home, dot: 2.3 * k, k, active, selected, at };
-    // 12.5 px of radius in map units (a 640 px wide map until it is measured).
-    let hit = 12.5 * vw / f64::from(if *width_px > 0 { *width_px } else { 640 });
+    // 12.5 px of radius in map units (a 640 px wide map until it is measured). The view fits
+    // the box whole ("meet"): the scale is the smaller of the two.
+    let (w_px, h_px) = *size_px;
+    let px_per_unit =
+        if w_px > 0 && h_px > 0 { (f64::from(w_px) / vw).min(f64::from(h_px) / vh) } else { 640.0 / vw };
+    let hit = 12.5 / px_per_unit;
     html! {
         <section id="geo" class="panel geo" aria-labelledby="geo-title" data-home={home.name}>
             <div class="geo-head">
                 <h2 id="geo-title">{ t(lang, "geo.title") }</h2>
+                if ctx.selected.is_none() {
+                    <p id="map-hint" class="hint map-hint">{ t(lang, "geo.map_hint") }</p>
+                }
                 { view_buttons(lang, &view) }
             </div>
             <svg id="geo-map" ref={svg} class="world-map" role="group" aria-label={t(lang, "geo.map_label")}
@@ -661,7 +676,7 @@ fn panel(ctx: &Ctx) -> Html {
         let s = ctx.selected.clone();
         Callback::from(move |()| s.set(None))
     };
-    match *ctx.selected {
+    let inspector = match *ctx.selected {
         Some(Selected::Region(r)) => html! {
             <RegionPanel key={r.name} region={r} home={home} registry={props.registry.clone()} usage={props.usage.clone()}
                 replicas={props.replicas.clone()} health={ctx.health(r)}
@@ -675,9 +690,13 @@ fn panel(ctx: &Ctx) -> Html {
                 faults={faults} error={props.error.clone()} on_action={props.on_action.clone()}
                 on_close={close} />
         },
-        None => html! {
-            <p class="hint map-hint">{ t(ctx.lang, "geo.map_hint") }</p>
-        },
+        None => return html! {},
+    };
+    // On the stage the inspector sits in the side area, beside the map (not under it).
+    let host = web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id("inspector"));
+    match host {
+        Some(host) => yew::create_portal(inspector, host),
+        None => inspector,
     }
 }
 
@@ -850,6 +869,12 @@ fn region_panel(props: &RegionPanelProps) -> Html {
                 { if is_home { String::new() } else {
                     tf(lang, "geo.latency_from_home", &[props.home.display_name, &latency.to_string()])
                 } }
+            </p>
+            <p class="open-links">
+                <button id="region-open-accounts" type="button" class="link-button"
+                    onclick={on_action.reform(|_| Action::OpenPanel("accounts"))}>{ t(lang, "stage.open_storage") }</button>
+                <button id="region-open-clients" type="button" class="link-button"
+                    onclick={on_action.reform(|_| Action::OpenPanel("clients"))}>{ t(lang, "stage.open_clients") }</button>
             </p>
             { match replica {
                 None => no_replica_part(lang, r, props.tier, on_action),

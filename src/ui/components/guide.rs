@@ -1,9 +1,8 @@
-//! The story panel of a guided scenario: one frame at a time ("Frame i of n", its title and
-//! text), Back and Continue, and the panels the frame asks to look at, outlined and scrolled
-//! into view. After the last frame the registry is the reader's sandbox, and the panel folds
-//! away. It stays at the top of the window while the page scrolls to what it points at.
+//! The story panel of a guided scenario: one frame at a time ("Frame i of n", its title, two
+//! sentences and the rest behind "More"), Back and Continue, and the panels the frame asks to
+//! look at, outlined (the side area shows them beside the map, `stage.rs`). After the last frame
+//! the registry is the reader's sandbox.
 
-use wasm_bindgen::JsValue;
 use yew::prelude::*;
 
 use crate::engine::Millis;
@@ -114,7 +113,7 @@ pub fn look_id(look: Look) -> &'static str {
 }
 
 /// The ids a frame points at, each once, in its order.
-fn look_ids(look: &[Look]) -> Vec<&'static str> {
+pub fn look_ids(look: &[Look]) -> Vec<&'static str> {
     let mut ids: Vec<&'static str> = vec![];
     for id in look.iter().map(|l| look_id(*l)) {
         if !ids.contains(&id) {
@@ -124,55 +123,38 @@ fn look_ids(look: &[Look]) -> Vec<&'static str> {
     ids
 }
 
-/// Calls a method of a DOM object by name, with no arguments (for the few web APIs the
-/// crate's `web-sys` features leave out).
-fn call(target: &JsValue, method: &str) -> Option<JsValue> {
-    let f = js_sys::Reflect::get(target, &JsValue::from_str(method)).ok()?;
-    let f: &js_sys::Function = wasm_bindgen::JsCast::dyn_ref(&f)?;
-    f.call0(target).ok()
-}
-
-fn number(target: &JsValue, field: &str) -> Option<f64> {
-    js_sys::Reflect::get(target, &JsValue::from_str(field)).ok()?.as_f64()
-}
-
-/// The top and bottom of an element in the window, in CSS pixels.
-fn rect(el: &JsValue) -> Option<(f64, f64)> {
-    let r = call(el, "getBoundingClientRect")?;
-    Some((number(&r, "top")?, number(&r, "bottom")?))
-}
-
-/// The scenario's step played last: the one a frame that points at the scenario's panel tells
-/// of (the played rows come first, in order).
-const LAST_PLAYED: &str = "#scenario-steps tbody tr[data-state=\"done\"]:has(+ tr:not([data-state=\"done\"])), \
-    #scenario-steps tbody tr[data-state=\"done\"]:last-child";
-
-/// Scrolls the window so that element `id` shows just under the story panel (which stays at the
-/// top), unless `always` is false and its top is in view already. For the scenario's panel, the
-/// step played last is kept in view too, as near the panel's top as that allows.
-fn scroll_to(id: &str, always: bool) {
-    let Some(window) = web_sys::window() else { return };
-    let Some(document) = window.document() else { return };
-    let Some(target) = document.get_element_by_id(id) else { return };
-    let Some((top, _)) = rect(&target) else { return };
-    let story_bottom = document.get_element_by_id("story").and_then(|s| rect(&s)).map_or(0.0, |r| r.1);
-    let height = window.inner_height().ok().and_then(|h| h.as_f64()).unwrap_or(800.0);
-    let row = if id == "scenario" { document.query_selector(LAST_PLAYED).ok().flatten() } else { None };
-    let row = row.and_then(|r| rect(&r));
-    let top_in_view = top >= story_bottom && top < story_bottom + (height - story_bottom) * 0.5;
-    let row_in_view = row.is_none_or(|(t, b)| t >= story_bottom && b <= height);
-    if !always && top_in_view && row_in_view {
-        return;
+/// A frame's text: its first two sentences, and the rest behind "More" (all of it is the
+/// element's text, for assistive technology and for search).
+fn story_text(lang: Lang, text: &str, text_lang: Option<&'static str>) -> Html {
+    let (shown, more) = split_sentences(text, 2);
+    html! {
+        <div id="story-text" aria-live="polite" lang={text_lang}>
+            <p class="story-lead">{ shown }</p>
+            if !more.is_empty() {
+                <details class="story-more">
+                    <summary>{ t(lang, "stage.story_more") }</summary>
+                    <p>{ more }</p>
+                </details>
+            }
+        </div>
     }
-    let mut by = top - story_bottom - 12.0;
-    if let Some((row_top, row_bottom)) = row {
-        // Far enough down for the row's bottom to show, never so far that its top goes under.
-        let need = row_bottom - height + 12.0;
-        if need > by {
-            by = need.min(row_top - story_bottom - 12.0);
+}
+
+/// `text` cut after its `n`th sentence (a `.`, `!` or `?` followed by a space and a capital or a
+/// digit), and the rest without its leading space; the whole text and "" when it has no more.
+fn split_sentences(text: &str, n: usize) -> (&str, &str) {
+    let mut ends = 0;
+    let chars: Vec<(usize, char)> = text.char_indices().collect();
+    for w in chars.windows(3) {
+        let ((_, a), (i, b), (_, c)) = (w[0], w[1], w[2]);
+        if matches!(a, '.' | '!' | '?') && b == ' ' && (c.is_uppercase() || c.is_ascii_digit()) {
+            ends += 1;
+            if ends == n {
+                return (&text[..i], &text[i + 1..]);
+            }
         }
     }
-    window.scroll_by_with_x_and_y(0.0, by);
+    (text, "")
 }
 
 /// The keys that press Continue (see `keys.rs`), for assistive technology.
@@ -192,12 +174,13 @@ pub fn story_panel(props: &StoryProps) -> Html {
     let lang = crate::ui::i18n::use_lang();
     let ids = props.guide.as_ref().map(|g| look_ids(&g.look)).unwrap_or_default();
     {
-        // A new frame: the page scrolls to the first panel it points at.
+        // A new frame: on a narrow window (no stage) the page scrolls to the first panel it
+        // names; on the stage every one is in view already.
         let first = ids.first().copied().filter(|_| !props.hidden);
         let frame = props.guide.as_ref().and_then(|g| g.frame);
         use_effect_with((frame, first), move |(_, first)| {
             if let Some(id) = first {
-                scroll_to(id, false);
+                super::stage::bring_into_view(id, false);
             }
         });
     }
@@ -239,12 +222,12 @@ pub fn story_panel(props: &StoryProps) -> Html {
                 fresh
             })
             .map(|l| {
-                // Followed by hand, not as an anchor: the browser would put the panel's top under
-                // the story, which stays at the top of the window.
+                // Followed by hand, not as an anchor: the panel is brought into view in its own
+                // scroller, not the page.
                 let id = look_id(*l);
                 let go = Callback::from(move |e: MouseEvent| {
                     e.prevent_default();
-                    scroll_to(id, true);
+                    super::stage::bring_into_view(id, true);
                 });
                 html! { <a href={format!("#{id}")} data-look={id} onclick={go}>{ words::look(lang, *l) }</a> }
             })
@@ -283,7 +266,7 @@ pub fn story_panel(props: &StoryProps) -> Html {
                     <span id="story-at">{ at }</span>
                 </p>
                 <h2 id="story-title" lang={shown_lang(&g.title, lang)}>{ g.title.get(lang.code()) }</h2>
-                <p id="story-text" aria-live="polite" lang={shown_lang(&g.text, lang)}>{ g.text.get(lang.code()) }</p>
+                { story_text(lang, g.text.get(lang.code()), shown_lang(&g.text, lang)) }
                 { looks }
                 if ended {
                     <p id="story-end" class="story-end"><strong>{ t(lang, "story.ends") }</strong>{ t(lang, "story.sandbox") }</p>

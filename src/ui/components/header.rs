@@ -73,7 +73,7 @@ pub fn header(props: &HeaderProps) -> Html {
                     <dt>{ t(lang, "header.registry") }</dt>
                     <dd id="registry-name" class="mono">{ &props.name }</dd>
                     { tier_badge(lang, props.cost.as_ref()) }
-                    { key_badge(lang, props.cmk_state) }
+                    { key_badge(lang, props.cmk_state, &props.on_action) }
                     <dd class="sub">
                         <button id="new-registry" type="button" class="header-button"
                             title={t(lang, "header.new_registry_title")}
@@ -82,7 +82,7 @@ pub fn header(props: &HeaderProps) -> Html {
                         </button>
                     </dd>
                 </div>
-                { cost_fact(lang, props.cost.as_ref()) }
+                { cost_fact(lang, props.cost.as_ref(), &props.on_action) }
                 <div class="fact storage" title={t(lang, "header.storage_title")}>
                     <dt>{ t(lang, "header.storage_billed") }</dt>
                     <dd id="storage-used" data-bytes={billed.to_string()}>{ human_bytes_in(lang, billed) }</dd>
@@ -114,7 +114,7 @@ fn tier_badge(lang: Lang, cost: Option<&Cost>) -> Html {
 
 /// A customer-managed key's state as a badge: green while enabled, red while the registry
 /// cannot use it.
-fn key_badge(lang: Lang, state: Option<KeyState>) -> Html {
+fn key_badge(lang: Lang, state: Option<KeyState>, on_action: &Callback<Action>) -> Html {
     let Some(state) = state else { return html! {} };
     let title = if state == KeyState::Enabled {
         t(lang, "header.key_enabled_title")
@@ -129,16 +129,17 @@ fn key_badge(lang: Lang, state: Option<KeyState>) -> Html {
     };
     html! {
         <dd class="sub">
-            <span id="key-badge" class="key-badge" data-state={state.as_str()} {title}>
+            <button id="key-badge" type="button" class="key-badge" data-state={state.as_str()} {title}
+                onclick={on_action.reform(|_| Action::OpenPanel("key-vault"))}>
                 { tf(lang, "header.key_badge", &[state_words]) }
-            </span>
+            </button>
             { t(lang, "header.customer_managed") }
         </dd>
     }
 }
 
 /// What the registry costs per day: the tier's fee plus storage beyond what it includes.
-fn cost_fact(lang: Lang, cost: Option<&Cost>) -> Html {
+fn cost_fact(lang: Lang, cost: Option<&Cost>, on_action: &Callback<Action>) -> Html {
     let Some(c) = cost else { return html! {} };
     let sub = if c.overage_micro_usd == 0 {
         tf(lang, "header.fee_no_overage", &[&c.tier.to_string()])
@@ -154,7 +155,9 @@ fn cost_fact(lang: Lang, cost: Option<&Cost>) -> Html {
             title={tf(lang, "header.cost_title", &[&grouped_in(lang, c.total_micro_usd_per_day)])}>
             <dt>{ t(lang, "header.cost") }</dt>
             <dd id="cost-per-day" data-micro-usd={c.total_micro_usd_per_day.to_string()}>
-                { tf(lang, "tier.per_day", &[&dollars_in(lang, c.total_micro_usd_per_day, 3)]) }
+                <button type="button" class="fact-button" onclick={on_action.reform(|_| Action::OpenPanel("tier-panel"))}>
+                    { tf(lang, "tier.per_day", &[&dollars_in(lang, c.total_micro_usd_per_day, 3)]) }
+                </button>
             </dd>
             <dd class="sub">{ sub }</dd>
         </div>

@@ -7,7 +7,7 @@ use crate::ui::i18n::{t, use_lang};
 pub fn intro() -> Html {
     let lang = use_lang();
     html! {
-        <section class="intro" aria-label={t(lang, "intro.label")}>
+        <section id="intro" class="intro" aria-label={t(lang, "intro.label")}>
             <div class="step">
                 <h2>{ t(lang, "intro.push_title") }</h2>
                 <p>{ t(lang, "intro.push_before") }<code>{ "v1" }</code>{ t(lang, "intro.push_after") }</p>

@@ -149,7 +149,7 @@ fn vault_buttons(
                     { t(lang, "key.add_version") }
                 </button>
                 <select id="key-rotate-version" onchange={on_choice} disabled={!enabled}
-                    title={t(lang, "key.rotate_choice_title")}>
+                    aria-label={t(lang, "key.rotate_choice_label")} title={t(lang, "key.rotate_choice_title")}>
                     <option value="auto" selected={choice.as_str() == "auto"}>{ t(lang, "key.rotate_auto") }</option>
                     { for v.versions.iter().map(|k| {
                         let value = k.version.to_string();

@@ -114,7 +114,7 @@ fn report(lang: Lang, o: &OracleSnap) -> Html {
                     </dl>
                 </div>
             </div>
-            <div class="table-scroll">
+            <div class="table-scroll" tabindex="0">
                 <table id="oracle-regions" class="usage oracle-regions">
                     <thead><tr>
                         <th scope="col">{ t(lang, "common.region_col") }</th>

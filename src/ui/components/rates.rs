@@ -174,7 +174,7 @@ fn identities(lang: Lang, v: &ThrottleView) -> Html {
     html! {
         <>
             <h3>{ t(lang, "rates.busiest") }</h3>
-            <div class="table-scroll">
+            <div class="table-scroll" tabindex="0">
                 <table id="rate-identities" class="identities">
                     <thead>
                         <tr><th scope="col">{ t(lang, "rates.col_identity") }</th><th scope="col">{ t(lang, "rates.col_category") }</th>

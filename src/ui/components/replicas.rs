@@ -4,8 +4,8 @@
 
 use yew::prelude::*;
 
-use super::geo_map::{replica_state_label, replica_state_words};
-use crate::engine::ReplicaView;
+use super::geo_map::{Health, region_health, replica_state_label, replica_state_words};
+use crate::engine::{Fault, FaultState, KeyState, ReplicaView};
 use crate::ui::format::{exact_bytes_in, grouped_in, human_bytes_in, short_duration_in};
 use crate::ui::i18n::{t, tf, use_lang};
 use crate::ui::state::Action;
@@ -13,14 +13,21 @@ use crate::ui::state::Action;
 #[derive(Properties, PartialEq)]
 pub struct ReplicasProps {
     pub replicas: Vec<ReplicaView>,
+    /// The faults (active ones mark a replica's row: a replica in outage is not "ready" to a client).
+    pub faults: Vec<Fault>,
+    /// The customer-managed key's state, if any.
+    pub key_state: Option<KeyState>,
     pub on_action: Callback<Action>,
 }
 
 #[function_component(Replicas)]
 pub fn replicas(props: &ReplicasProps) -> Html {
     let lang = use_lang();
+    let active: Vec<&Fault> = props.faults.iter().filter(|f| f.state == FaultState::Active).collect();
+    let home = props.replicas.first().map_or("", |r| r.region);
     let rows = props.replicas.iter().map(|r| {
         let state = replica_state_words(r.state);
+        let health = region_health(&active, r.region, home, true, props.key_state);
         let toggle = {
             let region = r.region.to_string();
             let enabled = !r.routing_enabled;
@@ -31,7 +38,7 @@ pub fn replicas(props: &ReplicasProps) -> Html {
             None => "—".to_string(),
         };
         html! {
-            <tr data-region={r.region} data-state={state} data-routing={r.routing_enabled.to_string()}
+            <tr data-region={r.region} data-state={state} data-health={health.words()} data-routing={r.routing_enabled.to_string()}
                 data-syncing={r.syncing_changes.to_string()} data-inbound={r.inbound_changes.to_string()}
                 data-lag-ms={r.lag_ms.map(|l| l.0.to_string())} data-repositories={r.repositories.to_string()}
                 data-manifests={r.manifests.to_string()} data-billed={r.billed_bytes.to_string()}
@@ -54,21 +61,31 @@ pub fn replicas(props: &ReplicasProps) -> Html {
                         || tf(lang, "replicas.created_at", &[&r.created_at_ms.to_string()]),
                         |at| tf(lang, "replicas.created_ready_at", &[&r.created_at_ms.to_string(), &at.to_string()]),
                     )}>
-                    { replica_state_label(lang, r.state) }</span></td>
-                <td>
-                    if r.home {
-                        <span class="small muted">{ if r.routing_enabled { t(lang, "replicas.on") } else { t(lang, "replicas.off") } }</span>
-                    } else {
-                        <button type="button" class={classes!("routing-toggle", r.routing_enabled.then_some("on"))}
-                            aria-pressed={r.routing_enabled.to_string()} onclick={toggle}
-                            title={t(lang, "replicas.routing_title")}>
-                            { if r.routing_enabled { t(lang, "replicas.on") } else { t(lang, "replicas.off") } }
-                        </button>
+                    { replica_state_label(lang, r.state) }</span>
+                    if health != Health::Ok {
+                        { " " }<span class={classes!("health-badge", format!("health-{}", health.words()))}>{ health.label(lang) }</span>
                     }
+                    // Whether the global endpoint routes here: under the state, in the same cell
+                    // (the table fits the narrow side area beside the map).
+                    <span class="routing-cell" title={t(lang, "replicas.col_routing_title")}>
+                        <span class="routing-word">{ t(lang, "replicas.col_routing") }</span>{ " " }
+                        if r.home {
+                            <span class="small muted">{ if r.routing_enabled { t(lang, "replicas.on") } else { t(lang, "replicas.off") } }</span>
+                        } else {
+                            <button type="button" class={classes!("routing-toggle", r.routing_enabled.then_some("on"))}
+                                aria-pressed={r.routing_enabled.to_string()} onclick={toggle}
+                                title={t(lang, "replicas.routing_title")}>
+                                { if r.routing_enabled { t(lang, "replicas.on") } else { t(lang, "replicas.off") } }
+                            </button>
+                        }
+                    </span>
                 </td>
-                <td class="num" title={t(lang, "replicas.syncing_cell_title")}>{ grouped_in(lang, r.syncing_changes) }</td>
-                <td class="num" title={t(lang, "replicas.inbound_cell_title")}>
-                    { grouped_in(lang, r.inbound_changes) }<span class="lag">{ format!(" · {lag}") }</span>
+                // What it still sends, then what is on its way to it and how far behind it is.
+                <td class="num">
+                    <span class="part" title={t(lang, "replicas.syncing_cell_title")}>{ grouped_in(lang, r.syncing_changes) }</span>
+                    <span class="part" title={t(lang, "replicas.inbound_cell_title")}>
+                        { format!(" · {}", grouped_in(lang, r.inbound_changes)) }<span class="lag">{ format!(" · {lag}") }</span>
+                    </span>
                 </td>
                 <td class="num">{ format!("{} · {}", grouped_in(lang, r.repositories as u64), grouped_in(lang, r.manifests as u64)) }</td>
                 <td class="num" title={exact_bytes_in(lang, r.billed_bytes)}>{ human_bytes_in(lang, r.billed_bytes) }</td>
@@ -79,15 +96,15 @@ pub fn replicas(props: &ReplicasProps) -> Html {
         <section id="replicas" class="panel replicas" aria-labelledby="replicas-title">
             <h2 id="replicas-title">{ t(lang, "replicas.title") }</h2>
             <p class="hint">{ t(lang, "replicas.hint") }</p>
-            <div class="table-scroll">
+            <div class="table-scroll" tabindex="0">
                 <table class="replica-table">
                     <thead>
                         <tr>
                             <th scope="col">{ t(lang, "common.region_col") }</th>
                             <th scope="col">{ t(lang, "common.state_word") }</th>
-                            <th scope="col" title={t(lang, "replicas.col_routing_title")}>{ t(lang, "replicas.col_routing") }</th>
-                            <th scope="col" title={t(lang, "replicas.col_syncing_title")}>{ t(lang, "replicas.col_syncing") }</th>
-                            <th scope="col" title={t(lang, "replicas.col_inbound_title")}>{ heading(t(lang, "replicas.col_inbound")) }</th>
+                            <th scope="col" title={format!("{} {}", t(lang, "replicas.col_syncing_title"), t(lang, "replicas.col_inbound_title"))}>
+                                { heading(&format!("{} · {}", t(lang, "replicas.col_syncing"), t(lang, "replicas.col_inbound"))) }
+                            </th>
                             <th scope="col" title={t(lang, "replicas.col_holds_title")}>{ heading(t(lang, "replicas.col_holds")) }</th>
                             <th scope="col" title={t(lang, "replicas.col_billed_title")}>{ t(lang, "common.billed_col") }</th>
                         </tr>

@@ -140,9 +140,9 @@ pub struct ScenarioPickerProps {
     /// The scenario loaded has played to its end (or its story to its last frame).
     #[prop_or_default]
     pub ended: bool,
-    /// The page is as it opened: the start screen invites the reader to pick a story.
+    /// The clock is playing it now (else it waits, e.g. between a story's frames).
     #[prop_or_default]
-    pub fresh: bool,
+    pub playing: bool,
     pub on_action: Callback<Action>,
 }
 
@@ -196,9 +196,13 @@ pub fn scenario_picker(props: &ScenarioPickerProps) -> Html {
                 <span class="small scenario-loaded" data-ended="true">{ t(lang, "scenario.ended_before") }<strong>{ name }</strong>
                     { t(lang, "scenario.ended_after") }</span>
             },
+            Some(name) if props.playing => html! {
+                <span class="small scenario-loaded" data-ended="false" data-playing="true">
+                    { t(lang, "scenario.playing_before") }<strong>{ name }</strong>{ t(lang, "scenario.playing_after") }</span>
+            },
             Some(name) => html! {
-                <span class="small scenario-loaded" data-ended="false">{ t(lang, "scenario.playing_before") }<strong>{ name }</strong>
-                    { t(lang, "scenario.playing_after") }</span>
+                <span class="small scenario-loaded" data-ended="false" data-playing="false">
+                    { t(lang, "scenario.paused_before") }<strong>{ name }</strong>{ t(lang, "scenario.playing_after") }</span>
             },
             None => html! {
                 <span class="muted small">{ t(lang, "scenario.about") }
@@ -222,17 +226,7 @@ pub fn scenario_picker(props: &ScenarioPickerProps) -> Html {
     } else {
         html! { { for entries.iter().map(|e| option(lang, e, chosen_file)) } }
     };
-    let start = props.fresh.then(|| {
-        html! {
-            <section id="start" class="start" aria-labelledby="start-title">
-                <h2 id="start-title">{ t(lang, "scenario.start_title") }</h2>
-                <p class="start-text">{ t(lang, "scenario.start_text") }</p>
-                { start_list(lang, &props.list, &props.on_action) }
-            </section>
-        }
-    });
     html! {
-        <>
         <section id="scenarios" class="scenario-bar" aria-label={t(lang, "scenario.bar_label")}>
             <label class="scenario-pick">
                 <span class="label">{ t(lang, "scenario.label") }</span>
@@ -253,8 +247,25 @@ pub fn scenario_picker(props: &ScenarioPickerProps) -> Html {
                 </div>
             }) }
         </section>
-        { start }
-        </>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct StartProps {
+    pub list: ScenarioList,
+    pub on_action: Callback<Action>,
+}
+
+/// The start screen, while the page is as it opened: the stories to start with, each a button.
+#[function_component(StartScreen)]
+pub fn start_screen(props: &StartProps) -> Html {
+    let lang = use_lang();
+    html! {
+        <section id="start" class="start" aria-labelledby="start-title">
+            <h2 id="start-title">{ t(lang, "scenario.start_title") }</h2>
+            <p class="start-text">{ t(lang, "scenario.start_text") }</p>
+            { start_list(lang, &props.list, &props.on_action) }
+        </section>
     }
 }
 
@@ -393,7 +404,7 @@ pub fn scenario_panel(props: &ScenarioPanelProps) -> Html {
                 { workload }{ "." }
             </p>
             { final_phase(lang, s, props.running, &props.on_action) }
-            <div class="table-scroll">
+            <div class="table-scroll" tabindex="0">
                 <table id="scenario-steps" class="scenario-steps">
                     <thead><tr>
                         <th scope="col">{ "#" }</th>

@@ -8,7 +8,7 @@ pub fn project(longitude: f64, latitude: f64) -> (f64, f64) {
 }
 
 /// Width over height of the map's frame: views are widened or heightened to it.
-pub const ASPECT: f64 = 2.6;
+pub const ASPECT: f64 = 2.0;
 
 /// A part of the world the map can show.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
