@@ -119,7 +119,8 @@ fn app() -> Html {
                     if !fresh {
                         <OraclePanel key="oracle" oracle={snap.oracle.clone()} open={state.oracle_open} on_action={on_action.clone()} />
                     }
-                    <SidePanels slots={side_slots(&state, &keep, lang, &on_action)} looked={looked} {frame}
+                    <SidePanels slots={[content_slots(&state, &on_action), policy_slots(&state, &keep, lang, &on_action)].concat()}
+                        looked={looked} {frame}
                         open={*open_panel} on_open={on_open} />
                 </aside>
             </main>
@@ -208,14 +209,10 @@ fn page_actions(state: &UseReducerHandle<State>, on_open: Callback<&'static str>
     })
 }
 
-/// The panels beside the map, each rendered, in the order the side area lists them when nothing
-/// is opened (a fresh page starts with what Stowage is and the push form).
-fn side_slots(
-    state: &State,
-    keep: &UseReducerHandle<keep::Keep>,
-    lang: i18n::Lang,
-    on_action: &Callback<Action>,
-) -> Vec<components::Slot> {
+/// The panels beside the map about what the registry holds and does, each rendered, in the order
+/// the side area lists them when nothing is opened (a fresh page starts with the push form and
+/// what Stowage is); `policy_slots` follow.
+fn content_slots(state: &State, on_action: &Callback<Action>) -> Vec<components::Slot> {
     let (snap, generation) = (&state.snapshot, state.generation);
     let mut slots = vec![];
     slots.push(slot(
@@ -267,15 +264,12 @@ fn side_slots(
         <FaultTimeline key={format!("faults-{generation}")} faults={snap.faults.clone()} total={snap.faults_total}
             now={snap.clock.now} error={state.error_of(Panel::Faults)} on_action={on_action.clone()} />
     }));
-    slots.extend(policy_slots(state, keep, lang, on_action));
-    if !state.fresh() {
-        slots.push(slot("intro", html! { <Intro /> }));
-    }
     slots
 }
 
 /// The side panels of the registry's policies and settings: tier and cost, request rates, the
-/// key vault, retention, soft delete, features, the charts and the saved session.
+/// key vault, retention, soft delete, features, the charts and the saved session (and, once the
+/// page is in use, what Stowage is, last).
 fn policy_slots(
     state: &State,
     keep: &UseReducerHandle<keep::Keep>,
@@ -328,6 +322,9 @@ fn policy_slots(
             <components::SessionPanel keep={(**keep).clone()} on_keep={Callback::from(keep::act)} />
         },
     ));
+    if !state.fresh() {
+        slots.push(slot("intro", html! { <Intro /> }));
+    }
     slots
 }
 
