@@ -45,10 +45,11 @@ if ! have wasm-pack "$WASM_PACK_VER"; then
 fi
 
 # npm: binaryen (wasm-opt 132; Debian's 108 cannot read rustc 1.95 output) and playwright-core
-# (drives Debian's chromium; never downloads a browser). Exact versions come from package-lock.json.
-if [ ! -x node_modules/.bin/wasm-opt ] || [ ! -d node_modules/playwright-core ] \
+# (drives Debian's chromium; never downloads a browser), axe-core (the stage's accessibility check).
+# Exact versions come from package-lock.json.
+if [ ! -x node_modules/.bin/wasm-opt ] || [ ! -d node_modules/playwright-core ] || [ ! -d node_modules/axe-core ] \
    || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  say "npm ci (binaryen, playwright-core)"
+  say "npm ci (binaryen, playwright-core, axe-core)"
   npm ci --no-audit --no-fund --loglevel=error
 fi
 

@@ -201,3 +201,11 @@ export const LOOK_IDS = {
 };
 /** The panel ids a frame's `look` points at, each once. */
 export const lookIds = (frame) => [...new Set((frame.look ?? []).map((l) => LOOK_IDS[l]))];
+
+/** A story frame's text as the page shows it: its first sentences, and the rest behind "More"
+ *  (ui/components/guide.rs, story_text), joined by the space between them. */
+export const storyTextOf = (p) => p.evaluate(() => {
+  const lead = document.querySelector('#story-text .story-lead').textContent;
+  const more = document.querySelector('#story-text .story-more p')?.textContent;
+  return more ? `${lead} ${more}` : lead;
+});

@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { clock, grouped, launch, lookIds, LOOK_IDS, paths, serve, stop } from './helpers.mjs';
+import { clock, grouped, launch, lookIds, LOOK_IDS, paths, serve, stop, storyTextOf } from './helpers.mjs';
 
 const { ROOT, DIST, SHOTS } = paths(import.meta.url);
 const REPO = 'demo/app';
@@ -1430,7 +1430,7 @@ describe('the Stowage page', { timeout: 300_000 }, () => {
       await p.locator('#geo').scrollIntoViewIfNeeded();
       await p.locator('#geo').screenshot({ path: join(SHOTS, '20-geo-map.png') });
       await p.locator('#clients').screenshot({ path: join(SHOTS, '20b-split-push.png') });
-      assert.ok(clients.y > geo.y);
+      assert.ok(clients.x >= geo.x + geo.width, 'the clients panel is beside the map (the stage)');
     });
 
     it('a region outage from the map: requests fail with UNAVAILABLE 503 until failover, then go to the other replica; heal', async () => {
@@ -2008,11 +2008,8 @@ describe('the Stowage page', { timeout: 300_000 }, () => {
       assert.deepEqual(oracle, engineOracle);
       assert.equal(await p.evaluate(() => window.stowage.page().eventLogHash()), scenario.expect.eventLogHash);
       assert.deepEqual(oracle.regions.map((r) => r.region), ['westeurope', 'northeurope']);
-      await p.evaluate(() => window.scrollTo(0, 0));
-      const top = await p.locator('#scenario').boundingBox();
-      const bottom = await p.locator('#oracle').boundingBox();
-      await p.screenshot({ path: join(SHOTS, '25-scenario-region-outage.png'), fullPage: true,
-        clip: { x: 0, y: Math.max(0, top.y - 8), width: 1280, height: Math.ceil(bottom.y + bottom.height - top.y + 16) } });
+      // The stage shows the scenario's steps and the oracle beside the map: the window is the picture.
+      await p.screenshot({ path: join(SHOTS, '25-scenario-region-outage.png') });
     });
 
     it('split-replica-push run to 30 minutes, then East US 2 goes dark from the map: the oracle matches the JS API replay exactly', async () => {
@@ -2063,11 +2060,8 @@ describe('the Stowage page', { timeout: 300_000 }, () => {
       assert.equal(await p.locator('#oracle-regions tr[data-region="eastus2"] td[data-col="unavailable"]').getAttribute('class'), 'num bad');
       console.log(`split-replica-push at 30 min: ${JSON.stringify(before)}`);
       console.log(`after 30 min of outage: ${JSON.stringify(afterOutage)}`);
-      await p.evaluate(() => window.scrollTo(0, 0));
-      const top = await p.locator('#scenario').boundingBox();
-      const bottom = await p.locator('#oracle').boundingBox();
-      await p.screenshot({ path: join(SHOTS, '26-split-push-outage-oracle.png'), fullPage: true,
-        clip: { x: 0, y: Math.max(0, top.y - 8), width: 1280, height: Math.ceil(bottom.y + bottom.height - top.y + 16) } });
+      // The stage shows the scenario's steps and the oracle beside the map: the window is the picture.
+      await p.screenshot({ path: join(SHOTS, '26-split-push-outage-oracle.png') });
     });
 
     it('the event log: filtered by region, then by text; virtualised over thousands; the bottom shows the newest', async () => {
@@ -2308,7 +2302,7 @@ describe('the Stowage page', { timeout: 300_000 }, () => {
       assert.equal(await p.locator('#story-frame').textContent(), `Frame ${i + 1} of ${story.guide.length}`);
       assert.equal(await p.locator('#story-at').textContent(), ` · at ${clock(frame.atMs)}`);
       assert.equal(await p.locator('#story-title').textContent(), en(frame.title));
-      assert.equal(await p.locator('#story-text').textContent(), en(frame.text));
+      assert.equal(await storyTextOf(p), en(frame.text));
       assert.equal(await p.locator('#story').getAttribute('data-look'), lookIds(frame).join(' '));
       const drawn = await p.evaluate((ids) => ids.filter((id) => document.getElementById(id)), lookIds(frame));
       assert.deepEqual(drawn, lookIds(frame), `frame ${i + 1}: every panel it points at is on the page`);

@@ -196,7 +196,9 @@ describe('nothing the user did is lost', { timeout: 600_000 }, () => {
     });
     assert.equal(await hashOf(p), frame);
 
-    // Both sessions it replaced are kept, and the first comes back whole in one click.
+    // Both sessions it replaced are kept (the session panel opened beside the story from the
+    // list of panels), and the first comes back whole in one click.
+    await p.click('#panel-list button[data-panel="session"]');
     const kept = p.locator('#session-kept .kept-item');
     assert.equal(await kept.count(), 2);
     assert.match(await kept.nth(0).locator('.kept-words').textContent(), /^your session, set aside when you made a new registry: registry stowage, /);

@@ -24,7 +24,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { bytesOf, clock, clockOf, en, hashOf, lookIds, paths, site, statusOf } from './helpers.mjs';
+import { bytesOf, clock, clockOf, en, hashOf, lookIds, paths, site, statusOf, storyTextOf } from './helpers.mjs';
 
 const { ROOT, DIST, SHOTS } = paths(import.meta.url);
 const CONCURRENCY = Number(process.env.STORIES_CONCURRENCY ?? 3);
@@ -469,7 +469,7 @@ describe('every guided story, followed by a newcomer from the start screen to it
     await p.locator(`#scenario-dialog[data-file="${name}.json"]`).waitFor();
     await p.click('#scenario-confirm');
     await p.locator('#scenario-dialog').waitFor({ state: 'detached' });
-    await p.locator(`#scenario[data-name="${name}"]`).waitFor();
+    await p.locator(`#scenario[data-name="${name}"]`).waitFor({ state: 'attached' });
     await p.locator('#story[data-frames]').waitFor();
     assert.equal(await p.locator('#start').count(), 0, 'the start screen goes once a story is picked');
     assert.equal(await p.locator('#scenario-picker').inputValue(), `${name}.json`);
@@ -478,33 +478,41 @@ describe('every guided story, followed by a newcomer from the start screen to it
   };
 
   /**
-   * Where element `id` is in the window: outlined, of non-zero size, on screen under the story
-   * panel (which stays at the top of the window) with its top in view, and not covered (null); or
-   * why not. For the scenario's panel, once steps have played, the step played last (the one the
-   * frame tells of) must be in view instead of the panel's top.
+   * Where element `id` is on the stage: outlined, of non-zero size, whole on screen (inside the
+   * window and every scroller it sits in), beside the story rather than under it, and not covered
+   * (null); or why not. For the scenario's panel, once steps have played, the step played last
+   * (the one the frame tells of) must be in view inside the panel.
    */
   const notInView = (p, id) => p.evaluate((id) => {
     const el = document.getElementById(id);
     if (!el) return `#${id} is not on the page`;
     const r = el.getBoundingClientRect();
-    const story = document.getElementById('story').getBoundingClientRect();
     if (r.width < 1 || r.height < 1) return `#${id} is ${r.width}×${r.height}`;
     const style = getComputedStyle(el);
     if (style.outlineStyle !== 'solid' || style.outlineWidth !== '3px') return `#${id} is not outlined (${style.outlineStyle} ${style.outlineWidth})`;
-    const shown = Math.min(r.bottom, innerHeight) - Math.max(r.top, story.bottom);
-    if (shown < Math.min(100, r.height)) return `#${id} shows ${Math.round(shown)} px (${Math.round(r.top)}–${Math.round(r.bottom)}; story to ${Math.round(story.bottom)}, window ${innerHeight})`;
+    let [l, t, rr, b] = [Math.max(r.left, 0), Math.max(r.top, 0), Math.min(r.right, innerWidth), Math.min(r.bottom, innerHeight)];
+    for (let a = el.parentElement; a && a !== document.documentElement; a = a.parentElement) {
+      const cs = getComputedStyle(a);
+      if (cs.display !== 'contents' && (cs.overflowX !== 'visible' || cs.overflowY !== 'visible')) {
+        const c = a.getBoundingClientRect();
+        [l, t, rr, b] = [Math.max(l, c.left), Math.max(t, c.top), Math.min(rr, c.right), Math.min(b, c.bottom)];
+      }
+    }
+    const fraction = Math.max(0, rr - l) * Math.max(0, b - t) / (r.width * r.height);
+    if (fraction < 0.99) return `#${id} is ${(fraction * 100).toFixed(1)} % on screen (${Math.round(r.top)}–${Math.round(r.bottom)})`;
+    const story = document.getElementById('story').getBoundingClientRect();
+    if (r.left < story.right && story.left < r.right && r.top < story.bottom && story.top < r.bottom) return `the story covers #${id}`;
     const played = id === 'scenario' ? [...document.querySelectorAll('#scenario-steps tbody tr[data-state="done"]')].at(-1) : null;
-    let anchor;
+    let anchor = [r.left + 24, r.top + 16];
     if (played) {
       const d = played.getBoundingClientRect();
-      if (d.top < story.bottom - 1 || d.bottom > innerHeight) return `the step played last (${Number(played.dataset.step) + 1}) is out of view: ${Math.round(d.top)}–${Math.round(d.bottom)}, story to ${Math.round(story.bottom)}`;
-      anchor = [d.left + 24, (d.top + d.bottom) / 2];
-    } else {
-      if (r.top < story.bottom - 1) return `#${id}'s top (${Math.round(r.top)}) is under the story panel (to ${Math.round(story.bottom)})`;
-      anchor = [r.left + 24, r.top + 16];
+      // Its top in view (a row taller than the panel shows from its start).
+      if (d.top < r.top - 1 || d.top > r.bottom - 24 || (d.bottom > r.bottom + 1 && d.height < r.height / 2)) return `the step played last (${Number(played.dataset.step) + 1}) is out of its panel's view: ${Math.round(d.top)}–${Math.round(d.bottom)}, panel ${Math.round(r.top)}–${Math.round(r.bottom)}`;
+      // Its middle, or low in the panel if the row is taller than what the panel shows.
+      anchor = [d.left + 24, Math.min((d.top + d.bottom) / 2, r.bottom - 12)];
     }
-    // What is drawn there, and low in its visible part: the panel itself, nothing over it.
-    for (const [x, y] of [anchor, [r.left + r.width / 2, Math.min(r.bottom, innerHeight) - 8]]) {
+    // What is drawn there, and low in it: the panel itself, nothing over it.
+    for (const [x, y] of [anchor, [r.left + r.width / 2, r.bottom - 8]]) {
       const at = document.elementFromPoint(x, y);
       if (!at || !el.contains(at)) return `#${id} is covered at (${Math.round(x)}, ${Math.round(y)}) by ${at?.id ? `#${at.id}` : at?.className || at?.tagName}`;
     }
@@ -539,7 +547,7 @@ describe('every guided story, followed by a newcomer from the start screen to it
     assert.equal(await p.locator('#story-frame').textContent(), `Frame ${i + 1} of ${n}`, where);
     assert.equal(await p.locator('#story-at').textContent(), ` · at ${clock(frame.atMs)}`, where);
     assert.equal(await p.locator('#story-title').textContent(), en(frame.title), where);
-    assert.equal(await p.locator('#story-text').textContent(), en(frame.text), where);
+    assert.equal(await storyTextOf(p), en(frame.text), where);
     assert.equal(await clockOf(p), frame.atMs, where);
     assert.equal(await p.locator('#story').getAttribute('data-ended'), String(i === n - 1), where);
     // No error banner; no step refused but those the scenario expects.
@@ -554,17 +562,18 @@ describe('every guided story, followed by a newcomer from the start screen to it
     const expected = story.expect.stepResults ?? story.steps.map(() => 'ok');
     assert.deepEqual(results, expected.slice(0, results.length), `${where}: only the refusals the scenario expects`);
 
-    // The panels it points at: outlined and in view, the first as the page scrolled it, the
-    // others once their link is clicked. The last frame's window is kept as a screenshot first.
+    // The panels it points at: outlined and whole on screen beside the map, all at once (and
+    // still once their link is clicked). The last frame's window is kept as a screenshot first.
     // Looked at once the page has settled: it has saved this moment (the session panel's line
     // changes then, and with it the height of what is above).
-    await p.locator(`#session-saved[data-now-ms="${frame.atMs}"]`).waitFor();
+    await p.locator(`#session-saved[data-now-ms="${frame.atMs}"]`).waitFor({ state: 'attached' });
     const ids = lookIds(frame);
     assert.equal(await p.locator('#story').getAttribute('data-look'), ids.join(' '), where);
     assert.deepEqual(await p.locator('#story .story-look a[data-look]').evaluateAll((as) => as.map((a) => a.dataset.look)), ids, where);
+    for (const id of ids) await assertInView(p, id, `${where}, #${id}`);
     for (const [k, id] of ids.entries()) {
       if (k > 0) await p.click(`#story .story-look a[data-look="${id}"]`);
-      await assertInView(p, id, `${where}, #${id} (${k === 0 ? 'scrolled to by the page' : 'its link clicked'})`);
+      await assertInView(p, id, `${where}, #${id} (${k === 0 ? 'as the frame shows it' : 'its link clicked'})`);
       if (k === 0 && i === n - 1) await p.screenshot({ path: join(SHOTS, `stories-${ctx.name}-last.png`) });
     }
     // An error code the frame names is shown by a panel it points at.
@@ -607,8 +616,10 @@ describe('every guided story, followed by a newcomer from the start screen to it
     assert.equal(await p.locator('#scenario').getAttribute('data-ended'), 'true');
     assert.equal(await p.locator('#scenario').getAttribute('data-played'), String(story.steps.length));
 
-    // An action of one's own: a push through the push form, to a repository named aaa (the first
-    // in name order, so the catalog's first page shows it).
+    // An action of one's own: a push through the push form (opened beside the map from the list
+    // of panels), to a repository named aaa (the first in name order, so the catalog's first
+    // page shows it).
+    await p.click('#panel-list button[data-panel="push"]');
     const h = await hashOf(p);
     const before = await p.evaluate(() => window.stowage.page().catalog(1000).repositories.length);
     await p.fill('#push-repo', 'aaa');
@@ -616,7 +627,7 @@ describe('every guided story, followed by a newcomer from the start screen to it
     await p.setInputFiles('#push-files', { name: 'mine.txt', mimeType: 'text/plain', buffer: Buffer.from(`my own layer, after ${name}\n`) });
     await p.locator('#pending-layers li', { hasText: 'mine.txt' }).waitFor();
     await p.click('#push-submit');
-    await p.locator('#catalog [data-repo="aaa"]').waitFor();
+    await p.locator('#catalog [data-repo="aaa"]').waitFor({ state: 'attached' });
     assert.match(await statusOf(p), /aaa:mine/);
     assert.equal(await p.locator('#error').count(), 0, 'the push was not refused');
     assert.notEqual(await hashOf(p), h, 'the push changed the registry');

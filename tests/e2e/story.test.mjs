@@ -25,7 +25,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DAY_MS, bytesOf, clock, clockOf, en, hashOf, historyOf, literal, paths, site, statusOf } from './helpers.mjs';
+import { DAY_MS, bytesOf, clock, clockOf, en, hashOf, historyOf, literal, paths, site, statusOf, storyTextOf } from './helpers.mjs';
 
 const { ROOT, DIST, SHOTS } = paths(import.meta.url);
 /** The registry's garbage-collection delay (RegistryOptions::default().gc_delay). */
@@ -169,6 +169,8 @@ const SPLIT = {
       .map(async (a) => Number(await runner.getAttribute(a)));
     const [runs, failed, blobUnknown] = await Promise.all(await counts());
     assert.deepEqual([failed, blobUnknown], [before.byCode.MANIFEST_BLOB_UNKNOWN, before.byCode.MANIFEST_BLOB_UNKNOWN]);
+    // The clients panel, opened beside the story from the list of panels.
+    await p.click('#panel-list button[data-panel="clients"]');
     await p.selectOption('#client-pick', 'runner');
     await p.fill('#client-repo', 'api');
     await p.fill('#client-tag', 'mine');
@@ -357,7 +359,7 @@ describe('a newcomer follows a guided story to its end, scrubs back and reloads'
     assert.equal(await p.locator('#story-frame').textContent(), `Frame ${i + 1} of ${n}`);
     assert.equal(await p.locator('#story-at').textContent(), ` · at ${clock(frame.atMs)}`);
     assert.equal(await p.locator('#story-title').textContent(), en(frame.title));
-    assert.equal(await p.locator('#story-text').textContent(), en(frame.text));
+    assert.equal(await storyTextOf(p), en(frame.text));
     assert.equal(await clockOf(p), frame.atMs);
     assert.equal(await p.locator('#story-back').isDisabled(), i === 0);
     assert.equal(await p.locator('#story').getAttribute('data-ended'), String(i === n - 1));
@@ -494,7 +496,7 @@ describe('a newcomer follows a guided story to its end, scrubs back and reloads'
 
     // 5. Wait for the save of this very state, then reload.
     const saved = p.locator(`#session-saved[data-hash="${h}"][data-now-ms="${ms}"]`);
-    await saved.waitFor();
+    await saved.waitFor({ state: 'attached' });
     const actions = Number(await saved.getAttribute('data-actions'));
     assert.equal(actions, present.entries, 'every action of the run is saved');
     assert.match(await saved.textContent(), new RegExp(`^Saved in this browser at \\d\\d:\\d\\d:\\d\\d: .+; ${actions} actions, ` +
@@ -502,7 +504,7 @@ describe('a newcomer follows a guided story to its end, scrubs back and reloads'
     await p.reload();
     await p.locator('#registry-name').waitFor();
     const restored = `Restored your session: ${actions} actions, virtual time ${clock(ms)}.`;
-    await p.locator('#session-opened.ok', { hasText: restored }).waitFor({ timeout: 30_000 });
+    await p.locator('#session-opened.ok', { hasText: restored }).waitFor({ state: 'attached', timeout: 30_000 });
     assert.match(await p.locator('#session-opened').textContent(), new RegExp(`^${literal(restored)} Replayed in \\d+ ms\\.$`));
     assert.equal(await statusOf(p), restored);
     assert.equal(await hashOf(p), h);
@@ -540,14 +542,14 @@ describe('a newcomer follows a guided story to its end, scrubs back and reloads'
     const p = await openFresh();
     await pickFromStartScreen(p, story, SPLIT.name);
     await p.click('#scenario-run');
-    await p.locator('#scenario[data-ended="true"]').waitFor({ timeout: 30_000 });
+    await p.locator('#scenario[data-ended="true"]').waitFor({ state: 'attached', timeout: 30_000 });
     await p.locator('#run-start').waitFor();
     const end = story.runUntilMs;
     assert.equal(await clockOf(p), end);
     const h = await hashOf(p);
     assert.equal(h, story.expect.eventLogHash);
     const { entries } = await historyOf(p);
-    await p.locator(`#session-saved[data-hash="${h}"][data-now-ms="${end}"]`).waitFor();
+    await p.locator(`#session-saved[data-hash="${h}"][data-now-ms="${end}"]`).waitFor({ state: 'attached' });
     // Look back and do nothing there ("nothing is lost until you do something there"); once the
     // page has saved what it shows, reload.
     const target = story.guide[SPLIT.scrubFrame].atMs;
@@ -555,12 +557,12 @@ describe('a newcomer follows a guided story to its end, scrubs back and reloads'
     await p.locator(`#history[data-in-past="true"][data-now-ms="${target}"]`).waitFor();
     const past = await hashOf(p);
     const saved = p.locator(`#session-saved[data-hash="${past}"][data-now-ms="${target}"]`);
-    await saved.waitFor();
+    await saved.waitFor({ state: 'attached' });
     const actions = await saved.getAttribute('data-actions');
     await p.reload();
     await p.locator('#registry-name').waitFor();
     const restored = `Restored your session: ${actions} actions, virtual time ${clock(target)}.`;
-    await p.locator('#session-opened.ok', { hasText: restored }).waitFor({ timeout: 30_000 });
+    await p.locator('#session-opened.ok', { hasText: restored }).waitFor({ state: 'attached', timeout: 30_000 });
     // The page opens where the reader was looking, with the run still ahead of it.
     assert.deepEqual(await historyOf(p), { nowMs: target, presentMs: end, inPast: true, entries, fork: null });
     assert.equal(await hashOf(p), past);
@@ -580,7 +582,7 @@ describe('a newcomer follows a guided story to its end, scrubs back and reloads'
     const p = await openFresh();
     await pickFromStartScreen(p, story, SPLIT.name);
     await p.click('#scenario-run');
-    await p.locator('#scenario[data-ended="true"]').waitFor({ timeout: 30_000 });
+    await p.locator('#scenario[data-ended="true"]').waitFor({ state: 'attached', timeout: 30_000 });
     await p.locator('#run-start').waitFor();
     const end = story.runUntilMs;
     const h = await hashOf(p);
@@ -689,8 +691,10 @@ describe('a newcomer follows a guided story to its end, scrubs back and reloads'
       assert.equal(await clockOf(p), at(i));
     };
     const bar = p.locator('#scenarios .scenario-loaded');
-    assert.equal(await bar.textContent(), 'Playing tour: see the scenario and oracle panels.');
+    // Between frames the clock waits: the bar says so (it said "Playing" before issue #13).
+    assert.equal(await bar.textContent(), 'Paused tour: see the scenario and oracle panels.');
     assert.equal(await bar.getAttribute('data-ended'), 'false');
+    assert.equal(await bar.getAttribute('data-playing'), 'false');
     await p.evaluate(() => document.activeElement?.blur());
 
     // ? lists the story's keys while it is shown.
