@@ -1,0 +1,92 @@
+// Measures how long the page holds the main thread during its long actions (issue #13, "Never
+// frozen"): Chromium's long-task observer records every task over 50 ms while, in a fresh page
+// each, (1) a 64 MiB file is pushed through the push form, (2) a built-in scenario (region-outage)
+// is run to its end, (3) the large preset is loaded from the New registry dialog, (4) a page with
+// a saved session of that scenario is reloaded (the restore). Prints, per action, the longest task,
+// the number over 100 ms and the wall time; writes target/longtasks.json. A measurement, not a
+// test: the aim is no task over 100 ms.
+//
+//   scripts/build.sh && node scripts/longtasks.mjs
+
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { launch, mounted, paths, serve, stop } from '../tests/e2e/helpers.mjs';
+
+const { ROOT, DIST } = paths(new URL('../tests/e2e/helpers.mjs', import.meta.url).href);
+const OBSERVE = () => {
+  window.__long = [];
+  new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) window.__long.push(Math.round(e.duration));
+  }).observe({ type: 'longtask', buffered: true });
+};
+const summary = async (p, t0) => {
+  const tasks = await p.evaluate(() => window.__long.splice(0));
+  return { longestMs: Math.max(0, ...tasks), over100: tasks.filter((d) => d > 100).length, wallMs: Date.now() - t0 };
+};
+
+const { server, url } = await serve(ROOT, DIST);
+const browser = await launch();
+const out = {};
+try {
+  const open = async () => {
+    const c = await browser.newContext({ viewport: { width: 1366, height: 900 } });
+    const p = await c.newPage();
+    p.setDefaultTimeout(600_000);
+    await p.addInitScript(OBSERVE);
+    await p.goto(url);
+    await mounted(p);
+    await p.evaluate(() => window.__long.splice(0));
+    return p;
+  };
+
+  {
+    const p = await open();
+    const bytes = Buffer.alloc(64 * 1024 * 1024);
+    for (let i = 0; i < bytes.length; i += 4096) bytes.writeUInt32LE((i * 2654435761) >>> 0, i);
+    const t0 = Date.now();
+    await p.setInputFiles('#push-files', { name: 'big.bin', mimeType: 'application/octet-stream', buffer: bytes });
+    await p.locator('#pending-layers li', { hasText: 'big.bin' }).waitFor();
+    await p.click('#push-submit');
+    await p.locator('#catalog [data-repo="demo/app"]').waitFor({ state: 'attached' });
+    out['push 64 MiB'] = await summary(p, t0);
+    await p.context().close();
+  }
+  {
+    const p = await open();
+    const t0 = Date.now();
+    await p.selectOption('#scenario-picker', 'region-outage.json');
+    await p.click('#scenario-load');
+    await p.click('#scenario-confirm');
+    await p.locator('#scenario[data-name="region-outage"]').waitFor({ state: 'attached' });
+    out['scenario load'] = await summary(p, t0);
+    const t1 = Date.now();
+    await p.click('#scenario-run');
+    await p.locator('#scenario[data-ended="true"]').waitFor({ state: 'attached' });
+    await p.locator('#run-start').waitFor();
+    out['scenario run to its end'] = await summary(p, t1);
+    await p.waitForTimeout(1500); // saved
+    const t2 = Date.now();
+    await p.reload();
+    await mounted(p);
+    await p.locator('#scenario[data-name="region-outage"]').waitFor({ state: 'attached' });
+    out['restore on reload'] = await summary(p, t2);
+    await p.context().close();
+  }
+  {
+    const p = await open();
+    const t0 = Date.now();
+    await p.click('#new-registry');
+    await p.fill('#new-name', 'big');
+    await p.selectOption('#new-tier', 'Premium');
+    await p.check('#new-contents-preset');
+    await p.click('#new-registry-create');
+    await p.locator('#preset[data-finished="true"]').waitFor({ state: 'attached' });
+    out['large preset'] = await summary(p, t0);
+    await p.context().close();
+  }
+} finally {
+  await stop(browser, server);
+}
+for (const [k, v] of Object.entries(out)) console.log(`${k}: longest task ${v.longestMs} ms, ${v.over100} over 100 ms, ${v.wallMs} ms in all`);
+mkdirSync(join(ROOT, 'target'), { recursive: true });
+writeFileSync(join(ROOT, 'target', 'longtasks.json'), JSON.stringify(out, null, 1));
