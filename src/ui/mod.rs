@@ -72,16 +72,13 @@ fn app() -> Html {
     let snap = &state.snapshot;
     let cmk_state = snap.key_vault.as_ref().filter(|k| k.kind == KeyKind::CustomerManaged).map(|k| k.state);
     let guide = snap.scenario.as_ref().and_then(|s| s.guide.as_ref());
-    // The side panels the story's frame names (its last one too), while the story is shown.
-    let looked: Vec<&'static str> = guide
-        .filter(|g| !state.story.hidden && g.frame.is_some())
-        .map(|g| components::look_ids(&g.look).into_iter().filter_map(components::side_id).collect())
-        .unwrap_or_default();
-    // Everything the frame names, side panels or not (the oracle beside the map opens fully then).
+    // Everything the story's frame names (its last one too) while the story is shown, and the
+    // side panels among it (the map and the oracle are on the stage already).
     let looks_all: Vec<&'static str> = guide
         .filter(|g| !state.story.hidden && g.frame.is_some())
         .map(|g| components::look_ids(&g.look))
         .unwrap_or_default();
+    let looked: Vec<&'static str> = looks_all.iter().copied().filter_map(components::side_id).collect();
     let frame = guide.and_then(|g| g.frame);
     let fresh = state.fresh();
     html! {

@@ -209,3 +209,24 @@ export const storyTextOf = (p) => p.evaluate(() => {
   const more = document.querySelector('#story-text .story-more p')?.textContent;
   return more ? `${lead} ${more}` : lead;
 });
+
+/** The fraction of the element `selector` finds that is on screen: its area inside the window and
+ *  inside every ancestor that clips (overflow other than visible), over its whole area; 0 if it
+ *  is absent or has no area. */
+export const visibleFraction = (p, selector) => p.evaluate((selector) => {
+  const el = document.querySelector(selector);
+  if (!el) return 0;
+  const r = el.getBoundingClientRect();
+  const area = r.width * r.height;
+  if (area === 0) return 0;
+  let [l, t, rr, b] = [Math.max(r.left, 0), Math.max(r.top, 0), Math.min(r.right, innerWidth), Math.min(r.bottom, innerHeight)];
+  for (let a = el.parentElement; a && a !== document.documentElement; a = a.parentElement) {
+    const cs = getComputedStyle(a);
+    if (cs.display === 'contents') continue;
+    if (cs.overflowX !== 'visible' || cs.overflowY !== 'visible') {
+      const c = a.getBoundingClientRect();
+      [l, t, rr, b] = [Math.max(l, c.left), Math.max(t, c.top), Math.min(rr, c.right), Math.min(b, c.bottom)];
+    }
+  }
+  return Math.max(0, rr - l) * Math.max(0, b - t) / area;
+}, selector);

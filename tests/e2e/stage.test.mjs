@@ -20,7 +20,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { lookIds, paths, site } from './helpers.mjs';
+import { lookIds, paths, site, visibleFraction } from './helpers.mjs';
 
 const { ROOT, DIST, SHOTS } = paths(import.meta.url);
 const CONCURRENCY = Number(process.env.STAGE_CONCURRENCY ?? 3);
@@ -33,26 +33,8 @@ const STORIES = index.scenarios
   .map((e) => ({ name: e.name, file: e.file, s: scenarioOf(e.file) }))
   .filter((e) => Array.isArray(e.s.guide) && e.s.guide.length > 0);
 
-/** The fraction of element `#id` (or `selector`) on screen: its area inside the window and inside
- *  every ancestor that clips (overflow other than visible), over its whole area; 0 if absent or
- *  hidden. Also whether the page itself scrolls. */
-const visible = (p, selector) => p.evaluate((selector) => {
-  const el = document.querySelector(selector);
-  if (!el) return 0;
-  const r = el.getBoundingClientRect();
-  const area = r.width * r.height;
-  if (area === 0) return 0;
-  let [l, t, rr, b] = [Math.max(r.left, 0), Math.max(r.top, 0), Math.min(r.right, innerWidth), Math.min(r.bottom, innerHeight)];
-  for (let a = el.parentElement; a && a !== document.documentElement; a = a.parentElement) {
-    const cs = getComputedStyle(a);
-    if (cs.display === 'contents') continue;
-    if (cs.overflowX !== 'visible' || cs.overflowY !== 'visible') {
-      const c = a.getBoundingClientRect();
-      [l, t, rr, b] = [Math.max(l, c.left), Math.max(t, c.top), Math.min(rr, c.right), Math.min(b, c.bottom)];
-    }
-  }
-  return Math.max(0, rr - l) * Math.max(0, b - t) / area;
-}, selector);
+/** The fraction of an element on screen (helpers.mjs). */
+const visible = visibleFraction;
 const pageScrolls = (p) => p.evaluate(() => document.scrollingElement.scrollHeight > innerHeight + 1);
 /** Whether the story covers any part of `#id` (it sits beside the panels, never over them). */
 const underStory = (p, id) => p.evaluate((id) => {

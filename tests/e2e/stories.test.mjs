@@ -24,7 +24,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { bytesOf, clock, clockOf, en, hashOf, lookIds, paths, site, statusOf, storyTextOf } from './helpers.mjs';
+import { bytesOf, clock, clockOf, en, hashOf, lookIds, paths, site, statusOf, storyTextOf, visibleFraction } from './helpers.mjs';
 
 const { ROOT, DIST, SHOTS } = paths(import.meta.url);
 const CONCURRENCY = Number(process.env.STORIES_CONCURRENCY ?? 3);
@@ -483,23 +483,19 @@ describe('every guided story, followed by a newcomer from the start screen to it
    * (null); or why not. For the scenario's panel, once steps have played, the step played last
    * (the one the frame tells of) must be in view inside the panel.
    */
-  const notInView = (p, id) => p.evaluate((id) => {
+  const notInView = async (p, id) => {
+    const fraction = await visibleFraction(p, `#${id}`);
+    if (fraction < 0.99) return `#${id} is ${(fraction * 100).toFixed(1)} % on screen`;
+    return notCovered(p, id);
+  };
+  /** Whether `#id` is outlined, of non-zero size, beside the story and drawn on top (null), or why not. */
+  const notCovered = (p, id) => p.evaluate((id) => {
     const el = document.getElementById(id);
     if (!el) return `#${id} is not on the page`;
     const r = el.getBoundingClientRect();
     if (r.width < 1 || r.height < 1) return `#${id} is ${r.width}×${r.height}`;
     const style = getComputedStyle(el);
     if (style.outlineStyle !== 'solid' || style.outlineWidth !== '3px') return `#${id} is not outlined (${style.outlineStyle} ${style.outlineWidth})`;
-    let [l, t, rr, b] = [Math.max(r.left, 0), Math.max(r.top, 0), Math.min(r.right, innerWidth), Math.min(r.bottom, innerHeight)];
-    for (let a = el.parentElement; a && a !== document.documentElement; a = a.parentElement) {
-      const cs = getComputedStyle(a);
-      if (cs.display !== 'contents' && (cs.overflowX !== 'visible' || cs.overflowY !== 'visible')) {
-        const c = a.getBoundingClientRect();
-        [l, t, rr, b] = [Math.max(l, c.left), Math.max(t, c.top), Math.min(rr, c.right), Math.min(b, c.bottom)];
-      }
-    }
-    const fraction = Math.max(0, rr - l) * Math.max(0, b - t) / (r.width * r.height);
-    if (fraction < 0.99) return `#${id} is ${(fraction * 100).toFixed(1)} % on screen (${Math.round(r.top)}–${Math.round(r.bottom)})`;
     const story = document.getElementById('story').getBoundingClientRect();
     if (r.left < story.right && story.left < r.right && r.top < story.bottom && story.top < r.bottom) return `the story covers #${id}`;
     const played = id === 'scenario' ? [...document.querySelectorAll('#scenario-steps tbody tr[data-state="done"]')].at(-1) : null;
