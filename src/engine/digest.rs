@@ -18,6 +18,11 @@ impl Digest {
         Self(Sha256::digest(bytes).into())
     }
 
+    /// The digest a SHA-256 fed piece by piece came to.
+    pub fn from_sha256(hasher: Sha256) -> Self {
+        Self(hasher.finalize().into())
+    }
+
     /// Parses `sha256:<64 lowercase hex>`; anything else is `DIGEST_INVALID`.
     pub fn parse(text: &str) -> Result<Self> {
         let invalid = |key: &'static str| {
