@@ -9,7 +9,7 @@ use serde::Deserialize;
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
-use crate::engine::{self, ErrorCode, LayerInput, RegistryError, RegistryOptions};
+use crate::engine::{self, Digest, ErrorCode, LayerInput, RegistryError, RegistryOptions};
 
 /// Converts an engine error into a thrown JS `Error` with `code` and `httpStatus`.
 pub fn to_js_error(e: &RegistryError) -> JsValue {
@@ -220,19 +220,29 @@ struct JsClient {
     identity: Option<String>,
 }
 
-/// Image layers from JS: an array of `{name, bytes}` or `{syntheticSizeBytes, seed?}`.
+/// Image layers from JS: an array of `{name, bytes}`, `{syntheticSizeBytes, seed?}` or
+/// `{name?, digest, sizeBytes}` (a blob the repository holds already, e.g. uploaded).
 fn layer_inputs(layers: &JsValue) -> Result<Vec<LayerInput>, JsValue> {
+    let keys = ["name", "bytes", "syntheticSizeBytes", "seed", "digest", "sizeBytes"];
     for (i, layer) in array_arg(layers, "layers")?.iter().enumerate() {
-        check_keys(&layer, &["name", "bytes", "syntheticSizeBytes", "seed"], &format!("layers[{i}]"))?;
+        check_keys(&layer, &keys, &format!("layers[{i}]"))?;
     }
     let layers: Vec<JsLayer> = serde_wasm_bindgen::from_value(layers.clone())
         .map_err(|e| invalid_argument(format!("bad layers: {e}")))?;
     layers
         .into_iter()
-        .map(|l| match (l.bytes, l.synthetic_size_bytes) {
-            (Some(bytes), None) => Ok(LayerInput::File { name: l.name.unwrap_or_default(), bytes }),
-            (None, Some(size_bytes)) => Ok(LayerInput::Synthetic { size_bytes, seed: l.seed }),
-            _ => Err(invalid_argument("each layer needs either bytes or syntheticSizeBytes")),
+        .map(|l| match (l.bytes, l.synthetic_size_bytes, l.digest, l.size_bytes) {
+            (Some(bytes), None, None, None) => {
+                Ok(LayerInput::File { name: l.name.unwrap_or_default(), bytes })
+            }
+            (None, Some(size_bytes), None, None) => Ok(LayerInput::Synthetic { size_bytes, seed: l.seed }),
+            (None, None, Some(digest), Some(size_bytes)) => {
+                let digest = Digest::parse(&digest).map_err(|e| to_js_error(&e))?;
+                Ok(LayerInput::Uploaded { name: l.name.unwrap_or_default(), digest, size_bytes })
+            }
+            _ => Err(invalid_argument(
+                "each layer needs bytes, syntheticSizeBytes, or a digest with its sizeBytes",
+            )),
         })
         .collect()
 }
@@ -245,6 +255,8 @@ struct JsLayer {
     bytes: Option<Vec<u8>>,
     synthetic_size_bytes: Option<u64>,
     seed: Option<u64>,
+    digest: Option<String>,
+    size_bytes: Option<u64>,
 }
 
 /// An export as JS: `{bytes: Uint8Array, images, skipped}`.
@@ -545,6 +557,75 @@ impl Registry {
         let bytes = bytes_of(&bytes, "bytes")?;
         let digest = opt_string_arg(&digest, "digest")?;
         self.run(|r| r.push_blob(&repo, &bytes, digest.as_deref())).map(|d| d.to_string())
+    }
+
+    /// Opens a blob upload in `repo` (the distribution API's `POST …/blobs/uploads/`):
+    /// `{id, repo, receivedBytes, startedAtMs}`. Send the bytes with `appendUpload`, then
+    /// `finishUpload` with their digest.
+    #[wasm_bindgen(js_name = startUpload)]
+    pub fn start_upload(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] repo: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let repo = string_arg(&repo, "repo")?;
+        to_js(&self.run(|r| r.start_upload(&repo))?)
+    }
+
+    /// The next bytes of upload `id` (`PATCH`), hashed and sealed now; `from`, if given, is
+    /// the offset they start at (out of order → BLOB_UPLOAD_INVALID). Returns the upload.
+    #[wasm_bindgen(js_name = appendUpload)]
+    pub fn append_upload(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] id: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "Uint8Array | ArrayBuffer | string")] bytes: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "number | null")] from: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let id = string_arg(&id, "id")?;
+        let bytes = bytes_of(&bytes, "bytes")?;
+        let from = opt_whole_arg(&from, "from", ErrorCode::BlobUploadInvalid)?;
+        to_js(&self.run(|r| r.append_upload(&id, &bytes, from))?)
+    }
+
+    /// Closes upload `id` with the digest of its bytes (`PUT …?digest=`) and, if given, their
+    /// size: stores the blob in the upload's repository and returns its digest. A digest that
+    /// does not match → DIGEST_INVALID (the upload stays open).
+    #[wasm_bindgen(js_name = finishUpload)]
+    pub fn finish_upload(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] id: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string")] digest: JsValue,
+        #[wasm_bindgen(js_name = "sizeBytes", unchecked_optional_param_type = "number | null")]
+        size_bytes: JsValue,
+    ) -> Result<String, JsValue> {
+        let id = string_arg(&id, "id")?;
+        let digest = string_arg(&digest, "digest")?;
+        let size = opt_whole_arg(&size_bytes, "sizeBytes", ErrorCode::SizeInvalid)?;
+        self.run(|r| r.finish_upload(&id, &digest, size)).map(|d| d.to_string())
+    }
+
+    /// Cancels upload `id` (`DELETE`); returns it as it was.
+    #[wasm_bindgen(js_name = cancelUpload)]
+    pub fn cancel_upload(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] id: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let id = string_arg(&id, "id")?;
+        to_js(&self.run(|r| r.cancel_upload(&id))?)
+    }
+
+    /// Upload `id` as a status request sees it (BLOB_UPLOAD_UNKNOWN when not open).
+    pub fn upload(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] id: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let id = string_arg(&id, "id")?;
+        let view = self.shared().borrow().upload(&id).map_err(|e| to_js_error(&e))?;
+        to_js(&view)
+    }
+
+    /// The uploads under way, oldest first.
+    pub fn uploads(&self) -> Result<JsValue, JsValue> {
+        to_js(&self.shared().borrow().uploads())
     }
 
     /// A synthetic layer of `sizeBytes` (1 byte to 200 GiB) from `seed`; returns its digest.

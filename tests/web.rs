@@ -407,6 +407,39 @@ export function sessionRoundTrip(Registry) {
   eq([f.inPast, f.fork.atMs, f.fork.droppedEntries], [false, mid[0], 1], 'a fork drops the old future');
   return Registry.loadSession(r.saveSession()).eventLogHash() === r.eventLogHash();
 }
+
+// A blob sent in chunks through an upload session, as a distribution client sends it; then
+// an image that names it by digest. Refusals carry their codes and change nothing.
+export async function chunkedUpload(Registry) {
+  const r = new Registry({ tier: 'Premium' });
+  const layer = new Uint8Array(200000).map((_, i) => (i * 31 + 7) % 251);
+  const digest = await sha256(layer);
+  const up = r.startUpload('team/big');
+  eq([up.id, up.repo, up.receivedBytes], ['u1', 'team/big', 0], 'startUpload');
+  for (let from = 0; from < layer.length; from += 65536) {
+    const s = r.appendUpload(up.id, layer.subarray(from, from + 65536), from);
+    eq(s.receivedBytes, Math.min(layer.length, from + 65536), 'appendUpload');
+  }
+  eq(codeOf(() => r.appendUpload(up.id, layer.subarray(0, 10), 0)), 'BLOB_UPLOAD_INVALID/400', 'out of order');
+  eq(codeOf(() => r.appendUpload('u9', layer.subarray(0, 10))), 'BLOB_UPLOAD_UNKNOWN/404', 'unknown upload');
+  eq(codeOf(() => r.appendUpload(up.id, 7)), 'INVALID_ARGUMENT/400', 'bytes of the wrong type');
+  const saved = r.saveSession();
+  eq(codeOf(() => r.finishUpload(up.id, await_digest_wrong)), 'DIGEST_INVALID/400', 'wrong digest');
+  eq(r.saveSession() === saved, true, 'a refused finish changes nothing');
+  eq(r.uploads().map((u) => u.receivedBytes), [200000], 'still open');
+  eq(r.finishUpload(up.id, digest, 200000), digest, 'finishUpload');
+  eq(r.uploads(), [], 'closed');
+  eq(contains(r.pullBlob('team/big', digest), layer.subarray(1000, 1100)), true, 'pulled back');
+  const image = r.pushImage('team/big', 'v1', [{ name: 'big.bin', digest, sizeBytes: 200000 }]);
+  eq(image.layers, [digest], 'pushImage names the uploaded layer');
+  eq(codeOf(() => r.pushImage('team/other', 'v1', [{ digest, sizeBytes: 200000 }])), 'MANIFEST_BLOB_UNKNOWN/400', 'not in that repository');
+  const c = r.startUpload('team/big');
+  r.appendUpload(c.id, layer.subarray(0, 5));
+  eq(r.cancelUpload(c.id).receivedBytes, 5, 'cancelUpload');
+  eq(codeOf(() => r.upload(c.id)), 'BLOB_UPLOAD_UNKNOWN/404', 'cancelled');
+  return Registry.loadSession(r.saveSession()).eventLogHash() === r.eventLogHash();
+}
+const await_digest_wrong = 'sha256:' + '0'.repeat(64);
 "#)]
 extern "C" {
     #[wasm_bindgen(js_name = roundTrip, catch)]
@@ -423,6 +456,17 @@ extern "C" {
 
     #[wasm_bindgen(js_name = sessionRoundTrip, catch)]
     fn session_round_trip(registry_class: JsValue) -> Result<JsValue, JsValue>;
+
+    #[wasm_bindgen(js_name = chunkedUpload, catch)]
+    async fn chunked_upload(registry_class: JsValue) -> Result<JsValue, JsValue>;
+}
+
+#[wasm_bindgen_test]
+async fn a_blob_uploaded_in_chunks_through_the_js_api_is_stored_and_named_by_an_image() {
+    let ok = chunked_upload(registry_class())
+        .await
+        .unwrap_or_else(|e| panic!("{}", js_sys::Error::from(e).message()));
+    assert_eq!(ok.as_bool(), Some(true), "the session with its upload replays to the same log");
 }
 
 #[wasm_bindgen_test]

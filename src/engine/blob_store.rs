@@ -8,7 +8,9 @@ use super::error::RegistryError;
 use super::error::{ErrorCode, Result, arg, err_k};
 use super::key_vault::{KeyVault, integrity};
 use super::seal::{open, seal};
-use super::storage_account::{Copies, RecordKey, RecordKind, StorageAccount, StorageCopy, StoredRecord};
+use super::storage_account::{
+    Copies, RecordKey, RecordKind, StorageAccount, StorageCopy, StoredRecord, Verified,
+};
 
 /// Opens one copy: its damage (flipped bits) applied to a clone of the shared bytes.
 fn open_copy(
@@ -32,7 +34,25 @@ fn open_copy(
     if Digest::of(&plain) != key.digest {
         return Err(integrity("errors.integrity_digest"));
     }
+    if damage.is_empty() {
+        record.verified.set();
+    }
     Ok(plain)
+}
+
+/// `open_copy` without the bytes: an undamaged copy verified before needs only its key (the
+/// key vault's state is checked every time; the bytes it unlocks are known good).
+fn check_copy(
+    vault: &KeyVault,
+    record: &StoredRecord,
+    damage: &[u64],
+    aad: &[u8],
+    key: &RecordKey,
+) -> Result<()> {
+    if damage.is_empty() && record.verified.get() {
+        return vault.unwrap(&record.sealed.key_id, &record.sealed.wrapped_key, aad).map(drop);
+    }
+    open_copy(vault, record, damage, aad, key).map(drop)
 }
 
 /// Most storage accounts a registry's store may be sharded over.
@@ -75,7 +95,9 @@ impl BlobStore {
         self.accounts[self.shard_of(&key.digest)].get(key)
     }
 
-    /// Seals `plaintext` and stores it under `key`. `logical_bytes` is what it accounts for.
+    /// Seals `plaintext` and stores it under `key`, whose digest every caller computed from
+    /// these bytes: the record is verified as it is made (see `Verified`). `logical_bytes` is
+    /// what it accounts for.
     pub fn put(
         &mut self,
         vault: &mut KeyVault,
@@ -88,7 +110,10 @@ impl BlobStore {
         let sealed = seal(vault, plaintext, aad.as_bytes())?;
         let shard = self.shard_of(&key.digest);
         let copies = Copies { written_at: now, ..Copies::default() };
-        self.accounts[shard].put(key, StoredRecord { sealed, logical_bytes, released_at: None, copies });
+        let verified = Verified::default();
+        verified.set();
+        self.accounts[shard]
+            .put(key, StoredRecord { sealed, logical_bytes, released_at: None, copies, verified });
         Ok(())
     }
 
@@ -104,17 +129,25 @@ impl BlobStore {
     }
 
     /// Stores a record sealed elsewhere (a geo-replicated copy: the same ciphertext, no
-    /// re-encryption, the key id and wrapped key travel with it).
+    /// re-encryption, the key id and wrapped key travel with it; or an upload sealed as it
+    /// arrived). `verified_before`: its sealed bytes are known to open to its digest (the
+    /// copy's source was verified, or the upload's bytes hashed to it as they were sealed).
     pub fn put_sealed(
         &mut self,
         key: RecordKey,
         sealed: super::seal::SealedRecord,
         logical_bytes: u64,
         now: Millis,
+        verified_before: bool,
     ) {
         let shard = self.shard_of(&key.digest);
         let copies = Copies { written_at: now, ..Copies::default() };
-        self.accounts[shard].put(key, StoredRecord { sealed, logical_bytes, released_at: None, copies });
+        let verified = Verified::default();
+        if verified_before {
+            verified.set();
+        }
+        self.accounts[shard]
+            .put(key, StoredRecord { sealed, logical_bytes, released_at: None, copies, verified });
     }
 
     pub fn account_mut(&mut self, index: usize) -> Option<&mut StorageAccount> {
@@ -136,6 +169,22 @@ impl BlobStore {
     /// secondary: a copy that fails authentication or its digest check is skipped, so bit rot
     /// in one copy is served from the other and never as wrong bytes.
     pub fn open(&self, vault: &KeyVault, key: &RecordKey) -> Result<Vec<u8>> {
+        self.read_with(vault, key, open_copy)
+    }
+
+    /// Whether `open` would serve the record now, without its bytes (what the oracle asks of
+    /// every acknowledged image on every refresh): the same answer, with a record's bytes
+    /// decrypted and hashed once in its life rather than on every check.
+    pub fn check(&self, vault: &KeyVault, key: &RecordKey) -> Result<()> {
+        self.read_with(vault, key, check_copy)
+    }
+
+    fn read_with<T>(
+        &self,
+        vault: &KeyVault,
+        key: &RecordKey,
+        read: impl Fn(&KeyVault, &StoredRecord, &[u64], &[u8], &RecordKey) -> Result<T>,
+    ) -> Result<T> {
         let account = &self.accounts[self.shard_of(&key.digest)];
         let Some(record) = account.get(key).filter(|r| r.released_at.is_none()) else {
             if account.is_lost(key) {
@@ -158,7 +207,7 @@ impl BlobStore {
         let aad = key.to_string();
         let mut last = None;
         for (_, damage) in copies.iter().filter(|(usable, _)| *usable) {
-            match open_copy(vault, record, damage, aad.as_bytes(), key) {
+            match read(vault, record, damage, aad.as_bytes(), key) {
                 Ok(plain) => return Ok(plain),
                 Err(e) if e.code == ErrorCode::IntegrityError => last = Some(e),
                 Err(e) => return Err(e),
@@ -237,5 +286,36 @@ impl BlobStore {
             return err_k(ErrorCode::InvalidArgument, missing, [arg(key)]);
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::key_vault::KeyState;
+
+    /// A check answers as an open would: bit rot in a copy and a key the registry lost are seen
+    /// every time, never hidden by the record being verified.
+    #[test]
+    fn a_check_answers_as_an_open_would_whatever_was_verified() {
+        let mut vault = KeyVault::customer_managed(false).unwrap();
+        let mut store = BlobStore::new("acct", 2).unwrap();
+        let bytes = b"layer bytes".to_vec();
+        let key = RecordKey { kind: RecordKind::Blob, digest: Digest::of(&bytes) };
+        store.put(&mut vault, key, &bytes, bytes.len() as u64, Millis(0)).unwrap();
+        let agree = |store: &BlobStore, vault: &KeyVault| {
+            let open = store.open(vault, &key).map(drop).map_err(|e| e.code);
+            assert_eq!(store.check(vault, &key).map_err(|e| e.code), open);
+            open
+        };
+        assert!(store.get(&key).unwrap().verified.get(), "verified as it was sealed");
+        assert_eq!(agree(&store, &vault), Ok(()));
+        // Only the primary copy exists: a flipped bit there is caught by the check too.
+        store.flip_bit(&key, 3, StorageCopy::Primary).unwrap();
+        assert_eq!(agree(&store, &vault), Err(ErrorCode::IntegrityError));
+        store.flip_bit(&key, 3, StorageCopy::Primary).unwrap();
+        assert_eq!(agree(&store, &vault), Ok(()));
+        vault.lose_access(KeyState::AccessRevoked).unwrap();
+        assert_eq!(agree(&store, &vault), Err(ErrorCode::Denied));
     }
 }

@@ -18,8 +18,21 @@ pub const SYNTHETIC_ANNOTATION: &str = "io.stowage.synthetic.seed";
 /// A layer for `Registry::push_image`: a file's bytes, or a synthetic layer.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum LayerInput {
-    File { name: String, bytes: Vec<u8> },
-    Synthetic { size_bytes: u64, seed: Option<u64> },
+    File {
+        name: String,
+        bytes: Vec<u8>,
+    },
+    Synthetic {
+        size_bytes: u64,
+        seed: Option<u64>,
+    },
+    /// A blob the repository already holds, uploaded before the manifest as clients do (an
+    /// upload session, or a push of the blob): its digest and size, and a file name as title.
+    Uploaded {
+        name: String,
+        digest: Digest,
+        size_bytes: u64,
+    },
 }
 
 /// One layer of an image being built, already in the registry as a blob.
@@ -45,6 +58,12 @@ impl BuiltLayer {
             LayerInput::Synthetic { size_bytes, .. } => {
                 BuiltLayer { digest, size_bytes: *size_bytes, title: None, synthetic_seed: seed }
             }
+            LayerInput::Uploaded { name, size_bytes, .. } => BuiltLayer {
+                digest,
+                size_bytes: *size_bytes,
+                title: Some(name.clone()).filter(|n| !n.is_empty()),
+                synthetic_seed: None,
+            },
         }
     }
 }

@@ -44,6 +44,7 @@ use super::scenario::{Convergence, RegistrySpec};
 use super::soft_delete::SoftDeleteView;
 use super::throttle::{Identity, ThrottleView};
 use super::tier::TierView;
+use super::upload::UploadView;
 use super::views::*;
 use super::{GeoStorageView, KeyVaultView};
 use crate::i18n::Arg;
@@ -175,6 +176,9 @@ pub enum LayerRef {
     File { name: String, bytes: Digest },
     #[serde(rename_all = "camelCase")]
     Synthetic { size_bytes: u64, seed: Option<u64> },
+    /// A blob uploaded before the manifest.
+    #[serde(rename_all = "camelCase")]
+    Uploaded { name: String, digest: Digest, size_bytes: u64 },
 }
 
 /// One call that changes the registry.
@@ -198,6 +202,26 @@ pub enum Command {
         repo: String,
         from: String,
         digest: String,
+    },
+    #[serde(rename_all = "camelCase")]
+    StartUpload {
+        repo: String,
+    },
+    #[serde(rename_all = "camelCase")]
+    AppendUpload {
+        upload: String,
+        bytes: Digest,
+        from: Option<u64>,
+    },
+    #[serde(rename_all = "camelCase")]
+    FinishUpload {
+        upload: String,
+        digest: String,
+        size: Option<u64>,
+    },
+    #[serde(rename_all = "camelCase")]
+    CancelUpload {
+        upload: String,
     },
     #[serde(rename_all = "camelCase")]
     PullBlob {
@@ -724,6 +748,9 @@ impl Journal {
                 LayerInput::Synthetic { size_bytes, seed } => {
                     LayerRef::Synthetic { size_bytes: *size_bytes, seed: *seed }
                 }
+                LayerInput::Uploaded { name, digest, size_bytes } => {
+                    LayerRef::Uploaded { name: name.clone(), digest: *digest, size_bytes: *size_bytes }
+                }
             })
             .collect()
     }
@@ -740,6 +767,9 @@ impl Journal {
                 }
                 LayerRef::Synthetic { size_bytes, seed } => {
                     Ok(LayerInput::Synthetic { size_bytes: *size_bytes, seed: *seed })
+                }
+                LayerRef::Uploaded { name, digest, size_bytes } => {
+                    Ok(LayerInput::Uploaded { name: name.clone(), digest: *digest, size_bytes: *size_bytes })
                 }
             })
             .collect()
@@ -1405,6 +1435,14 @@ impl Registry {
                 self.push_synthetic_blob(repo, *size_bytes, *seed).map(drop)
             }
             Command::MountBlob { repo, from, digest } => self.mount_blob(repo, from, digest).map(drop),
+            Command::StartUpload { repo } => self.start_upload(repo).map(drop),
+            Command::AppendUpload { upload, bytes, from } => {
+                self.append_upload(upload, j.bytes(bytes)?, *from).map(drop)
+            }
+            Command::FinishUpload { upload, digest, size } => {
+                self.finish_upload(upload, digest, *size).map(drop)
+            }
+            Command::CancelUpload { upload } => self.cancel_upload(upload).map(drop),
             Command::PullBlob { repo, digest } => self.pull_blob(repo, digest).map(drop),
             Command::PushManifest { repo, reference, body, content_type } => {
                 self.push_manifest(repo, reference, j.bytes(body)?, content_type.as_deref()).map(drop)
@@ -1544,6 +1582,42 @@ impl Registry {
             |r| r.mount_blob_refusal(repo, from, digest),
             |_| Command::MountBlob { repo: repo.into(), from: from.into(), digest: digest.into() },
             |r| r.mount_blob_direct(repo, from, digest),
+        )
+    }
+
+    /// Opens a blob upload (see `start_upload_direct`).
+    pub fn start_upload(&mut self, repo: &str) -> Result<UploadView> {
+        self.journaled(
+            |r| r.start_upload_refusal(repo),
+            |_| Command::StartUpload { repo: repo.into() },
+            |r| r.start_upload_direct(repo),
+        )
+    }
+
+    /// Sends an upload's next bytes (see `append_upload_direct`).
+    pub fn append_upload(&mut self, upload: &str, bytes: &[u8], from: Option<u64>) -> Result<UploadView> {
+        self.journaled(
+            |r| r.append_upload_refusal(upload, bytes.len(), from),
+            |j| Command::AppendUpload { upload: upload.into(), bytes: j.keep(bytes), from },
+            |r| r.append_upload_direct(upload, bytes, from),
+        )
+    }
+
+    /// Closes an upload with the digest claimed (see `finish_upload_direct`).
+    pub fn finish_upload(&mut self, upload: &str, digest: &str, size: Option<u64>) -> Result<Digest> {
+        self.journaled(
+            |r| r.finish_upload_refusal(upload, digest, size),
+            |_| Command::FinishUpload { upload: upload.into(), digest: digest.into(), size },
+            |r| r.finish_upload_direct(upload, digest, size),
+        )
+    }
+
+    /// Cancels an upload (see `cancel_upload_direct`).
+    pub fn cancel_upload(&mut self, upload: &str) -> Result<UploadView> {
+        self.journaled(
+            |r| r.cancel_upload_refusal(upload),
+            |_| Command::CancelUpload { upload: upload.into() },
+            |r| r.cancel_upload_direct(upload),
         )
     }
 

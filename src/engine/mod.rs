@@ -38,6 +38,7 @@ pub mod storage_account;
 pub mod synthetic;
 pub mod throttle;
 pub mod tier;
+pub mod upload;
 pub mod views;
 
 pub use clock::Millis;

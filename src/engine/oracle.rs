@@ -275,7 +275,7 @@ impl Registry {
             if self.store.is_lost(&key) || self.store.get(&key).is_none() {
                 held = false;
             }
-            if self.store.open(&self.vault, &key).is_err() {
+            if self.store.check(&self.vault, &key).is_err() {
                 servable = false;
             }
         }

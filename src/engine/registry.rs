@@ -30,11 +30,13 @@ use super::retention::{RetentionPolicy, premium_only};
 use super::routing::Clients;
 use super::scenario::ScenarioState;
 use super::scheduler::{Job, JobView, QUEUE_MAX, Queue};
+use super::seal::StreamSealer;
 use super::soft_delete::SoftDeletePolicy;
 use super::storage_account::{RecordKey, RecordKind, StorageCopy};
 use super::synthetic::{LAYER_MAX_BYTES, SyntheticLayer};
 use super::throttle::{self, Identity, RateModel, Throttle, ThrottleView, Ticket};
 use super::tier::{Cost, StorageEra, Tier, TierView, daily_cost_with_replicas};
+use super::upload::{UploadView, Uploads};
 use super::views::*;
 use crate::i18n::{Arg, Msg};
 
@@ -93,13 +95,22 @@ pub const GC_DELAY_MAX: Millis = Millis(30 * 86_400_000);
 pub use super::image::LayerInput;
 
 /// A blob push: a HEAD (read) and an upload (write).
+/// What `store_blob` stores: bytes to seal now, or an upload sealed as it arrived.
+enum Content<'a> {
+    Plain(&'a [u8]),
+    Sealing(Box<StreamSealer>),
+}
+
 const PUSH_BLOB_COST: throttle::Cost = throttle::Cost { reads: 1, writes: 1, deletes: 0, referrers: 0 };
 
 /// A whole image: a client HEADs and uploads each layer and the config, then PUTs the
 /// manifest. One admission for all of it, so a throttled push writes nothing.
 fn image_push_cost(layers: &[LayerInput]) -> throttle::Cost {
     let blobs = u32::try_from(layers.len() + 1).unwrap_or(u32::MAX);
-    throttle::Cost { reads: blobs, writes: blobs.saturating_add(1), ..Default::default() }
+    // A layer uploaded before is only HEADed.
+    let uploaded = layers.iter().filter(|l| matches!(l, LayerInput::Uploaded { .. })).count();
+    let uploads = blobs.saturating_sub(u32::try_from(uploaded).unwrap_or(u32::MAX));
+    throttle::Cost { reads: blobs, writes: uploads.saturating_add(1), ..Default::default() }
 }
 
 /// At most 30 days of geo-redundant storage lag.
@@ -208,6 +219,8 @@ pub struct Registry {
     pub(super) last_convergence: Option<Millis>,
     /// A scenario being run: its steps are jobs on the queue; their outcomes are kept.
     pub(super) scenario: Option<ScenarioState>,
+    /// Blob uploads under way (engine/upload.rs).
+    pub(super) uploads: Uploads,
 }
 
 /// A uniform draw in `0..n` (0 when n is 0), by widening multiplication: portable and exact.
@@ -364,6 +377,7 @@ impl Registry {
             converge_watch: None,
             last_convergence: None,
             scenario: None,
+            uploads: Uploads::default(),
         })
     }
 
@@ -413,7 +427,7 @@ impl Registry {
 
     fn put_blob(&mut self, repo: &str, bytes: &[u8], claimed: Option<&str>) -> Result<PushedBlob> {
         let (repo, actual) = self.blob_refusal(repo, bytes, claimed)?;
-        self.store_blob(repo, actual, bytes, bytes.len() as u64, None)
+        self.store_blob(repo, actual, Content::Plain(bytes), bytes.len() as u64, None)
     }
 
     /// Pushes a synthetic layer of a declared size; without a seed one is drawn from the
@@ -466,14 +480,14 @@ impl Registry {
     fn put_synthetic_blob(&mut self, repo: &str, size_bytes: u64, seed: Option<u64>) -> Result<PushedBlob> {
         let (repo, layer, bytes, digest, rng) = self.synthetic_refusal(repo, size_bytes, seed)?;
         self.rng = rng;
-        self.store_blob(repo, digest, &bytes, size_bytes, Some(layer))
+        self.store_blob(repo, digest, Content::Plain(&bytes), size_bytes, Some(layer))
     }
 
     fn store_blob(
         &mut self,
         repo: RepoName,
         digest: Digest,
-        bytes: &[u8],
+        bytes: Content<'_>,
         size_bytes: u64,
         synthetic: Option<SyntheticLayer>,
     ) -> Result<PushedBlob> {
@@ -482,7 +496,15 @@ impl Registry {
         // A record lost with a destroyed primary is stored again by the next push of it.
         let deduplicated = self.blobs.contains_key(&digest) && !self.store.is_lost(&key);
         if !deduplicated {
-            self.put_record(key, bytes, size_bytes)?;
+            match bytes {
+                Content::Plain(bytes) => self.put_record(key, bytes, size_bytes)?,
+                Content::Sealing(sealer) => {
+                    let sealed = sealer.finish(&mut self.vault, key.to_string().as_bytes())?;
+                    // Its bytes hashed to `digest` (checked) as they were sealed.
+                    self.store.put_sealed(key, sealed, size_bytes, self.now, true);
+                    self.after_put_record(key);
+                }
+            }
             self.blobs.entry(digest).or_insert(BlobMeta { size_bytes, synthetic, repos: 0 });
         }
         // A client's HEAD finds a blob the repository already has and skips the upload; any
@@ -505,6 +527,150 @@ impl Registry {
                 meta.repos += 1;
             }
         }
+    }
+
+    // ---- blob upload sessions (engine/upload.rs) ------------------------------------------
+
+    /// Opens a blob upload in `repo` (`POST …/blobs/uploads/`, one write request).
+    pub(super) fn start_upload_direct(&mut self, repo: &str) -> Result<UploadView> {
+        let ticket = self.admit(throttle::Cost::writes(1))?;
+        let repo = self.upload_start_checks(repo)?;
+        let id = self.uploads.start(repo, self.now)?;
+        self.complete(ticket, 0, 0);
+        self.upload(&id.to_string())
+    }
+
+    /// Why `start_upload_direct` would be refused before it changes anything, if it would.
+    pub(super) fn start_upload_refusal(&self, repo: &str) -> Result<()> {
+        self.refusal_after_admission(throttle::Cost::writes(1), |r| r.upload_start_checks(repo).map(drop))
+    }
+
+    fn upload_start_checks(&self, repo: &str) -> Result<RepoName> {
+        let repo = RepoName::parse(repo)?;
+        self.check_writable(&repo)?;
+        self.check_key_usable()?;
+        self.uploads.start_refusal()?;
+        Ok(repo)
+    }
+
+    /// The next bytes of upload `id` (`PATCH`), hashed and sealed as they arrive; the clock
+    /// moves by the time they take at the tier's upload bandwidth. `from`, when the client
+    /// says it, is where they start (a chunk out of order is refused). The request is counted
+    /// when the upload starts and when it finishes, as a client streaming one body.
+    pub(super) fn append_upload_direct(
+        &mut self,
+        id: &str,
+        bytes: &[u8],
+        from: Option<u64>,
+    ) -> Result<UploadView> {
+        self.append_upload_refusal(id, bytes.len(), from)?;
+        self.uploads.append(id, bytes, from)?;
+        let (_, up) = throttle::bandwidth(self.tier);
+        self.run_for(throttle::transfer_time(bytes.len() as u64, up));
+        self.upload(id)
+    }
+
+    /// Why `append_upload_direct` would be refused, if it would (then nothing changes).
+    pub(super) fn append_upload_refusal(&self, id: &str, len: usize, from: Option<u64>) -> Result<()> {
+        self.check_region_serving()?;
+        self.uploads.append_refusal(id, len as u64, from).map(drop)
+    }
+
+    /// Closes upload `id` with the digest the client claims (`PUT …?digest=`, one write
+    /// request): the blob, sealed as it arrived, is stored and linked into the upload's
+    /// repository. With `size`, the bytes received must be that many. A claim that does not
+    /// match is `DIGEST_INVALID` and leaves the upload open, as anything refused does.
+    pub(super) fn finish_upload_direct(
+        &mut self,
+        id: &str,
+        digest: &str,
+        size: Option<u64>,
+    ) -> Result<Digest> {
+        let ticket = self.admit(throttle::Cost::writes(1))?;
+        let (uid, repo, digest, received) = self.upload_finish_checks(id, digest, size)?;
+        let upload = self.uploads.take(uid)?;
+        let stored = self.store_blob(repo, digest, Content::Sealing(Box::new(upload.into_sealer())), received, None)?;
+        self.complete(ticket, 0, 0);
+        Ok(stored.digest)
+    }
+
+    /// Why `finish_upload_direct` would be refused before it changes anything, if it would.
+    pub(super) fn finish_upload_refusal(&self, id: &str, digest: &str, size: Option<u64>) -> Result<()> {
+        self.refusal_after_admission(throttle::Cost::writes(1), |r| {
+            r.upload_finish_checks(id, digest, size).map(drop)
+        })
+    }
+
+    fn upload_finish_checks(
+        &self,
+        id: &str,
+        digest: &str,
+        size: Option<u64>,
+    ) -> Result<(super::upload::UploadId, RepoName, Digest, u64)> {
+        let (uid, upload) = self.uploads.get(id)?;
+        let claimed = Digest::parse(digest)?;
+        let (actual, received) = (upload.digest(), upload.received());
+        if claimed != actual {
+            return err_k(ErrorCode::DigestInvalid, "errors.blob_hash_mismatch", [arg(actual), arg(claimed)]);
+        }
+        if let Some(size) = size.filter(|s| *s != received) {
+            return err_k(ErrorCode::SizeInvalid, "errors.upload_size_mismatch", [arg(received), arg(size)]);
+        }
+        let repo = upload.repo().clone();
+        self.check_writable(&repo)?;
+        self.check_room(self.new_blob_bytes(&actual, received))?;
+        self.check_key_usable()?;
+        Ok((uid, repo, actual, received))
+    }
+
+    /// Cancels upload `id` (`DELETE`): what it received is dropped.
+    pub(super) fn cancel_upload_direct(&mut self, id: &str) -> Result<UploadView> {
+        let view = self.upload(id)?;
+        let (uid, _) = self.uploads.get(id)?;
+        self.uploads.take(uid)?;
+        Ok(view)
+    }
+
+    /// Why `cancel_upload_direct` would be refused, if it would.
+    pub(super) fn cancel_upload_refusal(&self, id: &str) -> Result<()> {
+        self.uploads.get(id).map(drop)
+    }
+
+    /// Upload `id` as a client's status request sees it (`GET`): how many bytes it has.
+    pub fn upload(&self, id: &str) -> Result<UploadView> {
+        let (uid, upload) = self.uploads.get(id)?;
+        Ok(self.uploads.view(uid, upload))
+    }
+
+    /// The uploads under way, oldest first.
+    pub fn uploads(&self) -> Vec<UploadView> {
+        self.uploads.views()
+    }
+
+    /// `uploaded_layer` for a repository named in text: the digest, once it is found there.
+    pub(super) fn uploaded_blob(&self, repo: &str, digest: &Digest, size: u64) -> Result<Digest> {
+        self.uploaded_layer(&RepoName::parse(repo)?, digest, Some(size)).map(|_| *digest)
+    }
+
+    /// A blob an image's layer names by digest, as its repository holds it (uploaded before
+    /// the manifest): its size, or why it cannot be used.
+    fn uploaded_layer(&self, repo: &RepoName, digest: &Digest, size: Option<u64>) -> Result<u64> {
+        let held = self.repos.get(repo).is_some_and(|r| r.has_blob(digest));
+        let Some(meta) = self.blobs.get(digest).filter(|_| held) else {
+            return err_k(
+                ErrorCode::ManifestBlobUnknown,
+                "errors.blob_not_in_repo",
+                [arg(digest), arg(repo)],
+            );
+        };
+        if let Some(size) = size.filter(|s| *s != meta.size_bytes) {
+            return err_k(
+                ErrorCode::SizeInvalid,
+                "errors.layer_blob_size",
+                [arg(digest), arg(meta.size_bytes), arg(size)],
+            );
+        }
+        Ok(meta.size_bytes)
     }
 
     /// Cross-repository mount: links a blob `from` already has into `repo` without copying.
@@ -870,6 +1036,7 @@ impl Registry {
             .map(|l| match l {
                 LayerInput::File { bytes, .. } => bytes.len() as u64,
                 LayerInput::Synthetic { size_bytes, .. } => *size_bytes,
+                LayerInput::Uploaded { .. } => 0,
             })
             .sum::<u64>()
             .saturating_add(2 * manifest::MANIFEST_MAX_BYTES as u64);
@@ -885,6 +1052,7 @@ impl Registry {
         for l in layers {
             let layer = match l {
                 LayerInput::File { bytes, .. } => BuiltLayer::of(l, Digest::of(bytes), None),
+                LayerInput::Uploaded { digest, .. } => BuiltLayer::of(l, *digest, None),
                 LayerInput::Synthetic { size_bytes, seed } => {
                     let seed = seed.unwrap_or_else(|| rng.next_u64());
                     let digest = Digest::of(&SyntheticLayer::new(*size_bytes, seed)?.materialise());
@@ -1421,10 +1589,14 @@ impl Registry {
                 LayerInput::Synthetic { size_bytes, seed } => {
                     self.put_synthetic_blob(repo, *size_bytes, *seed)?
                 }
+                LayerInput::Uploaded { digest, size_bytes, .. } => {
+                    self.uploaded_layer(&RepoName::parse(repo)?, digest, Some(*size_bytes))?;
+                    PushedBlob { digest: *digest, uploaded_bytes: 0 }
+                }
             };
             uploaded += pushed.uploaded_bytes;
             let seed = match layer {
-                LayerInput::File { .. } => None,
+                LayerInput::File { .. } | LayerInput::Uploaded { .. } => None,
                 LayerInput::Synthetic { .. } => {
                     self.blobs.get(&pushed.digest).and_then(|m| m.synthetic).map(|s| s.seed)
                 }
@@ -1460,13 +1632,17 @@ impl Registry {
         if layers.is_empty() {
             return err_k(ErrorCode::ManifestInvalid, "errors.image_no_layers", []);
         }
+        let (repo_name, tag_name) = (RepoName::parse(repo)?, Tag::parse(tag)?);
         for l in layers {
-            if let LayerInput::Synthetic { size_bytes, .. } = l {
-                SyntheticLayer::new(*size_bytes, 0)?;
+            match l {
+                LayerInput::Synthetic { size_bytes, .. } => drop(SyntheticLayer::new(*size_bytes, 0)?),
+                LayerInput::Uploaded { digest, size_bytes, .. } => {
+                    self.uploaded_layer(&repo_name, digest, Some(*size_bytes)).map(drop)?
+                }
+                LayerInput::File { .. } => {}
             }
         }
         check_manifest_fits(layers)?;
-        let (repo_name, tag_name) = (RepoName::parse(repo)?, Tag::parse(tag)?);
         self.check_writable(&repo_name)?;
         self.check_tag_movable(&repo_name, &tag_name, None)?;
         self.check_key_usable()?;
@@ -1479,12 +1655,18 @@ impl Registry {
     /// to the paired region (none for a local-geo-only region, or one without a pair).
     fn put_record(&mut self, key: RecordKey, bytes: &[u8], logical_bytes: u64) -> Result<()> {
         self.store.put(&mut self.vault, key, bytes, logical_bytes, self.now)?;
+        self.after_put_record(key);
+        Ok(())
+    }
+
+    /// A record just stored in its primary copy: its copy to the paired region is queued
+    /// (unless the account has failed over, and then the record lives in the secondary).
+    fn after_put_record(&mut self, key: RecordKey) {
         let now = self.now;
         let failed_over = self.store.get(&key).is_some_and(|r| !r.copies.primary);
         if !failed_over {
             self.schedule_geo_copy(key, now);
         }
-        Ok(())
     }
 
     pub(super) fn schedule_geo_copy(&mut self, key: RecordKey, written_at: Millis) {

@@ -684,7 +684,8 @@ impl Registry {
 
     fn put_replicated_record(&mut self, key: RecordKey, record: super::storage_account::StoredRecord) {
         let now = self.now;
-        self.store.put_sealed(key, record.sealed, record.logical_bytes, now);
+        let verified = record.verified.get();
+        self.store.put_sealed(key, record.sealed, record.logical_bytes, now, verified);
         self.schedule_geo_copy(key, now);
     }
 }

@@ -245,10 +245,12 @@ impl Registry {
             let pushed = self.routed(name, &what, &mut report, |r| match layer {
                 LayerInput::File { bytes, .. } => r.push_blob(repo, bytes, None),
                 LayerInput::Synthetic { size_bytes, seed } => r.push_synthetic_blob(repo, *size_bytes, *seed),
+                // Uploaded before: the client's HEAD finds it.
+                LayerInput::Uploaded { digest, size_bytes, .. } => r.uploaded_blob(repo, digest, *size_bytes),
             });
             let Some(digest) = pushed else { return Ok(report) };
             let seed = match layer {
-                LayerInput::File { .. } => None,
+                LayerInput::File { .. } | LayerInput::Uploaded { .. } => None,
                 LayerInput::Synthetic { .. } => self.synthetic_seed_anywhere(&digest),
             };
             built.push(BuiltLayer::of(layer, digest, seed));

@@ -70,7 +70,35 @@ pub struct StoredRecord {
     /// the space is held until garbage collection reclaims it.
     pub released_at: Option<Millis>,
     pub copies: Copies,
+    /// Set once the sealed bytes (undamaged) were opened and hashed to their digest.
+    pub verified: Verified,
 }
+
+/// A record's sealed bytes were opened and found to hash to its digest. They never change
+/// after the record is stored (bit rot is kept apart, as each copy's damage; storing again
+/// makes a new record), so this holds for the record's life, and a check of an undamaged copy
+/// then needs only the key (`BlobStore::check`). A cache, not part of the record's value: it
+/// compares equal whatever it holds.
+#[derive(Clone, Debug, Default)]
+pub struct Verified(std::cell::Cell<bool>);
+
+impl Verified {
+    pub fn get(&self) -> bool {
+        self.0.get()
+    }
+
+    pub fn set(&self) {
+        self.0.set(true);
+    }
+}
+
+impl PartialEq for Verified {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+
+impl Eq for Verified {}
 
 /// Where a record's copies are, and bits flipped in either (bit rot).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
