@@ -215,7 +215,8 @@ fn content_slots(state: &State, on_action: &Callback<Action>) -> Vec<components:
     slots.push(slot(
         "push",
         html! {
-            <PushForm pending={state.pending.clone()} reading={state.reading} on_action={on_action.clone()} />
+            <PushForm pending={state.pending.clone()} reading={state.reading}
+                sending={state.push_job.as_ref().map(|j| j.progress.clone())} on_action={on_action.clone()} />
         },
     ));
     if state.fresh() {

@@ -14,8 +14,8 @@ use crate::engine::storage_account::{RecordKey, RecordKind};
 use crate::engine::{
     AttributePatch, BlobCheck, Client, Cost, Deleted, EventKind, Fault, FaultKind, FaultState, FeaturesView,
     GeoStorageView, InFlight, KeyVaultView, LayerInput, LayerView, ManifestView, Millis, Registry,
-    RegistryError, RegistryOptions, ReplicaView, RepositorySummary, RetentionView, ScaleOutReport, Scenario,
-    SealView, SoftDeleteView, StorageCopy, ThrottleView, TierView, Usage,
+    RegistryError, RegistryOptions, ReplicaView, RepoName, RepositorySummary, RetentionView, ScaleOutReport,
+    Scenario, SealView, SoftDeleteView, StorageCopy, Tag, ThrottleView, TierView, Usage,
 };
 
 use super::format::{counted, job_kind_msg, parse_size};
@@ -31,6 +31,7 @@ mod guide;
 mod preset;
 mod run;
 mod scenario;
+mod upload;
 
 pub use archives::{ArchiveFormat, ArchiveOutcome, export_archive, exported_words, imported_words};
 pub use geo::ClientRun;
@@ -41,6 +42,7 @@ pub use scenario::{
     OracleSnap, ScenarioAsk, ScenarioEntry, ScenarioList, ScenarioSnap, StepSnap, convergence_words,
     parse_index,
 };
+pub use upload::{PushJob, PushProgress};
 
 /// Repositories per catalog page.
 pub const CATALOG_PAGE: u64 = 20;
@@ -334,6 +336,10 @@ pub enum Action {
     /// slice per animation frame (`PresetSlice`).
     LoadPreset(NewRegistryForm),
     PresetSlice,
+    /// The next slice of a push of large files (the page sends one per animation frame).
+    PushSlice,
+    /// Stops the push under way (its open upload is cancelled).
+    StopPush,
     /// Closes the large preset's panel once the load has finished (the status line keeps what
     /// it said); a load under way stays.
     DismissPreset,
@@ -644,6 +650,8 @@ pub struct State {
     pub confirm: Option<Danger>,
     /// Bumped when the registry is replaced: panels with their own fields start afresh.
     pub generation: u64,
+    /// A push of large files being sent in slices.
+    pub push_job: Option<PushJob>,
     /// The key material of a customer-managed key while the registry has lost access to it:
     /// the customer's Key Vault, outside the registry. `restore_key` gives it back.
     pub retry: Option<Retry>,
@@ -725,6 +733,7 @@ impl State {
             confirm: None,
             snapshot: Snapshot::default(),
             generation: 0,
+            push_job: None,
             retry: None,
             new_registry: None,
             scale_out: None,
@@ -902,6 +911,18 @@ impl State {
         if self.reading > 0 {
             return self.fail(UiError::page("STILL_READING", Msg::key("notes.still_reading")));
         }
+        if self.push_under_way() {
+            return;
+        }
+        let (repo, tag, identity) = (repo.trim(), tag.trim(), identity.trim());
+        if self.sliced() {
+            // Large files: names checked now, not after the bytes are sent.
+            let checked = RepoName::parse(repo).and_then(|_| Tag::parse(tag)).map_err(UiError::from);
+            if self.settle(checked).is_some() {
+                self.begin_sliced_push(repo, tag, identity);
+            }
+            return;
+        }
         let layers: Vec<LayerInput> = self
             .pending
             .iter()
@@ -910,9 +931,23 @@ impl State {
                 None => LayerInput::Synthetic { size_bytes: p.size_bytes, seed: None },
             })
             .collect();
-        let repo = repo.trim();
-        let tag = tag.trim();
-        let identity = identity.trim();
+        if self.finish_push(repo, tag, identity, layers, 0, None) {
+            self.pending.clear();
+        }
+    }
+
+    /// Pushes the image (its file layers already uploaded, for a sliced push: `sent` bytes
+    /// since `started_at`) and says what was pushed; false when refused.
+    fn finish_push(
+        &mut self,
+        repo: &str,
+        tag: &str,
+        identity: &str,
+        layers: Vec<LayerInput>,
+        sent: u64,
+        started_at: Option<Millis>,
+    ) -> bool {
+        let n = layers.len();
         let pushed = self.change(|r| {
             if identity.is_empty() {
                 r.push_image(repo, tag, layers)
@@ -924,10 +959,10 @@ impl State {
             if let Some(retry) = &mut self.retry {
                 retry.op = RetryOp::Push { repo: repo.into(), tag: tag.into(), identity: identity.into() };
             }
-            return;
+            return false;
         };
-        let n = self.pending.len();
-        self.pending.clear();
+        let now = self.with(|r| Ok(r.now())).unwrap_or_default();
+        let took_ms = started_at.map_or(pushed.took_ms, |t| Millis(now.0.saturating_sub(t.0)));
         self.last_pushed = Some((repo.to_string(), tag.to_string()));
         // Open what was just pushed, and only that, so the page shows the result.
         self.expanded = SmallSet::default();
@@ -944,11 +979,12 @@ impl State {
                 pushed.digest.short().into(),
                 counted("unit.layers", n).into(),
                 who.into(),
-                Arg::Bytes(pushed.uploaded_bytes),
-                Arg::Ms(pushed.took_ms.0),
+                Arg::Bytes(pushed.uploaded_bytes + sent),
+                Arg::Ms(took_ms.0),
                 bandwidth,
             ],
         ));
+        true
     }
 
     fn confirm(&mut self) {
@@ -1605,6 +1641,8 @@ impl Reducible for State {
             Action::CreateRegistry(form) => s.create_registry(form),
             Action::LoadPreset(form) => s.load_preset(form),
             Action::PresetSlice => s.preset_slice(),
+            Action::PushSlice => s.push_slice(),
+            Action::StopPush => s.stop_push(),
             Action::DismissPreset => s.preset = s.preset.take().filter(|l| !l.finished),
             Action::CatalogAfter(name) => s.catalog_after(&name),
             Action::Adopt { registry, note } => s.adopt(*registry, note),

@@ -86,3 +86,30 @@ pub fn inline_error_with_id(e: &UiError, id: Option<&'static str>) -> Html {
         </p>
     }
 }
+
+/// Sends `next()` each time `slice` changes to a new `Some` (the count of slices asked for so
+/// far): at the next animation frame, once that frame is painted (a 0-ms timeout from the
+/// frame's callback), so the page shows each step before the next one works. Long work (the
+/// large preset, a push of large files) runs this way, a slice at a time.
+#[yew::hook]
+pub(crate) fn use_slice_per_frame(
+    slice: Option<u32>,
+    on_action: yew::Callback<crate::ui::state::Action>,
+    next: fn() -> crate::ui::state::Action,
+) {
+    use wasm_bindgen::JsCast;
+    use wasm_bindgen::closure::Closure;
+    yew::use_effect_with(slice, move |slice| {
+        if slice.is_some() {
+            let after_paint = Closure::once_into_js(move || {
+                let next = Closure::once_into_js(move || on_action.emit(next()));
+                if let Some(w) = web_sys::window() {
+                    let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(next.unchecked_ref(), 0);
+                }
+            });
+            if let Some(w) = web_sys::window() {
+                let _ = w.request_animation_frame(after_paint.unchecked_ref());
+            }
+        }
+    });
+}

@@ -4,10 +4,9 @@
 //! it asks for one slice per animation frame, so the browser paints and handles input between
 //! slices and the page never freezes.
 
-use wasm_bindgen::JsCast;
-use wasm_bindgen::closure::Closure;
 use yew::prelude::*;
 
+use super::use_slice_per_frame;
 use crate::engine::preset::PRESET_IMAGES;
 use crate::ui::format::{exact_ms_in, grouped_in};
 use crate::ui::i18n::{t, tf, use_lang};
@@ -23,30 +22,10 @@ pub struct PresetProps {
     pub on_action: Callback<Action>,
 }
 
-/// Sends one `PresetSlice` each time `slice` changes to a new `Some` (the count of slices
-/// asked for so far): at the next animation frame, once that frame is painted (a 0-ms timeout
-/// from the frame's callback), so the bar shows each step before the next one works.
-#[hook]
-fn use_slice_per_frame(slice: Option<u32>, on_action: Callback<Action>) {
-    use_effect_with(slice, move |slice| {
-        if slice.is_some() {
-            let after_paint = Closure::once_into_js(move || {
-                let next = Closure::once_into_js(move || on_action.emit(Action::PresetSlice));
-                if let Some(w) = web_sys::window() {
-                    let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(next.unchecked_ref(), 0);
-                }
-            });
-            if let Some(w) = web_sys::window() {
-                let _ = w.request_animation_frame(after_paint.unchecked_ref());
-            }
-        }
-    });
-}
-
 #[function_component(PresetProgress)]
 pub fn preset_progress(props: &PresetProps) -> Html {
     let slice = props.load.as_ref().filter(|l| !l.finished).map(|l| l.slices);
-    use_slice_per_frame(slice, props.on_action.clone());
+    use_slice_per_frame(slice, props.on_action.clone(), || Action::PresetSlice);
     let lang = use_lang();
     let Some(l) = &props.load else { return html! {} };
     let percent = l.percent();

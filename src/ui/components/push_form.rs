@@ -1,16 +1,19 @@
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
+use super::use_slice_per_frame;
 use crate::ui::browser::files_of;
 use crate::ui::format::{SIZE_UNITS, exact_bytes_in, grouped_in, human_bytes_in, unit_in};
 use crate::ui::i18n::{Lang, t, tf, tn, use_lang};
-use crate::ui::state::{Action, PendingLayer};
+use crate::ui::state::{Action, PendingLayer, PushProgress};
 
 #[derive(Properties, PartialEq)]
 pub struct PushFormProps {
     pub pending: Vec<PendingLayer>,
     /// Files still being read.
     pub reading: usize,
+    /// A push of large files being sent in slices.
+    pub sending: Option<PushProgress>,
     pub on_action: Callback<Action>,
 }
 
@@ -18,6 +21,9 @@ pub struct PushFormProps {
 #[function_component(PushForm)]
 pub fn push_form(props: &PushFormProps) -> Html {
     let lang = use_lang();
+    use_slice_per_frame(props.sending.as_ref().map(|p| p.slices), props.on_action.clone(), || {
+        Action::PushSlice
+    });
     let repo = use_state(|| "demo/app".to_string());
     let tag = use_state(|| "v1".to_string());
     let identity = use_state(String::new);
@@ -145,9 +151,10 @@ pub fn push_form(props: &PushFormProps) -> Html {
                 </h3>
                 { reading }
                 { pending }
+                { props.sending.as_ref().map(|p| sending(lang, p, &on_action)) }
 
                 <div class="submit">
-                    <button id="push-submit" type="submit" class="primary" disabled={props.reading > 0}
+                    <button id="push-submit" type="submit" class="primary" disabled={props.reading > 0 || props.sending.is_some()}
                         title={t(lang, "push.submit_title")}>
                         { t(lang, "push.submit") }
                     </button>
@@ -155,6 +162,35 @@ pub fn push_form(props: &PushFormProps) -> Html {
                 </div>
             </form>
         </section>
+    }
+}
+
+/// The push being sent: a progress bar, how much of which file, and Stop.
+fn sending(lang: Lang, p: &PushProgress, on_action: &Callback<Action>) -> Html {
+    let percent = p.percent();
+    let words = tf(
+        lang,
+        "push.sending",
+        &[
+            &grouped_in(lang, p.file as u64),
+            &grouped_in(lang, p.files as u64),
+            &human_bytes_in(lang, p.sent_bytes),
+            &human_bytes_in(lang, p.total_bytes),
+            &percent.to_string(),
+        ],
+    );
+    html! {
+        <div id="push-sending" class="push-sending" data-sent={p.sent_bytes.to_string()} data-total={p.total_bytes.to_string()}>
+            <div id="push-progress" class="progress" role="progressbar" aria-label={t(lang, "push.sending_label")}
+                aria-valuemin="0" aria-valuemax="100" aria-valuenow={percent.to_string()} aria-valuetext={words.clone()}>
+                <div class="progress-bar" style={format!("width: {percent}%")}></div>
+            </div>
+            <p class="sending-words">
+                <span>{ words }</span>
+                <button id="push-stop" type="button" onclick={on_action.reform(|_| Action::StopPush)}
+                    title={t(lang, "push.stop_title")}>{ t(lang, "push.stop") }</button>
+            </p>
+        </div>
     }
 }
 

@@ -90,7 +90,7 @@ impl PresetLoadSnap {
 }
 
 /// Real time in milliseconds (fractions kept), for timing the load.
-fn now_ms() -> f64 {
+pub(super) fn now_ms() -> f64 {
     web_sys::window().and_then(|w| w.performance()).map_or_else(js_sys::Date::now, |p| p.now())
 }
 

@@ -1,0 +1,122 @@
+// End to end, in the release build: a push of large files through the push form is sent the
+// way a registry client sends it (issue 13, "Never frozen"; the engine's upload sessions of
+// issue 15): each file through an upload session a chunk at a time, one slice per animation
+// frame, with a progress bar; Stop cancels the upload under way and tags nothing; the pushed
+// image survives a reload (its chunks were saved as they were sent).
+//
+//   scripts/build.sh && node --test tests/e2e/upload.test.mjs
+
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { join } from 'node:path';
+import { mounted, paths, site, statusOf } from './helpers.mjs';
+
+const { ROOT, DIST, SHOTS } = paths(import.meta.url);
+
+const MIB = 1024 * 1024;
+/** `n` deterministic bytes, different for each `seed`. */
+const bytesOf = (n, seed) => {
+  const b = Buffer.alloc(n);
+  for (let i = 0; i < n; i += 4) b.writeUInt32LE(((i + seed) * 2654435761) >>> 0, i);
+  return b;
+};
+const sha256 = (b) => `sha256:${createHash('sha256').update(b).digest('hex')}`;
+/** The page's registry, through the JS API the page exposes. */
+const page = (p, f, arg) => p.evaluate(([f, arg]) => new Function('r', 'arg', `return (${f})(r, arg)`)(window.stowage.page(), arg), [f.toString(), arg]);
+
+describe('a push of large files', { timeout: 300_000 }, () => {
+  const web = site({ root: ROOT, dist: DIST, timeout: 60_000 });
+
+  it('is sent in upload sessions a chunk at a time, with progress, and can be stopped', async () => {
+    const p = await web.open();
+    const file = bytesOf(6 * MIB, 1);
+    await p.fill('#push-repo', 'demo/big');
+    await p.fill('#push-tag', 'v1');
+    await p.setInputFiles('#push-files', { name: 'big.bin', mimeType: 'application/octet-stream', buffer: file });
+    await p.locator('#pending-layers li', { hasText: 'big.bin' }).waitFor();
+    // What the form shows while it sends, recorded as it changes (the push may take well under
+    // a second): the bar, the bytes sent, and a submit button that will not push twice.
+    await p.evaluate(() => {
+      window.__sending = [];
+      new MutationObserver(() => {
+        const sending = document.querySelector('#push-sending');
+        if (sending) window.__sending.push({
+          sent: Number(sending.dataset.sent),
+          total: sending.dataset.total,
+          submitDisabled: document.querySelector('#push-submit').disabled,
+          role: document.querySelector('#push-progress').getAttribute('role'),
+        });
+      }).observe(document.body, { subtree: true, childList: true, attributes: true });
+    });
+    await p.click('#push-submit');
+    const bar = p.locator('#push-progress');
+    await p.locator('#status .message', { hasText: 'Pushed demo/big:v1' }).waitFor();
+    const seen = await p.evaluate(() => window.__sending);
+    assert.ok(seen.length >= 2, `the bar was shown while sending: ${JSON.stringify(seen)}`);
+    const shown = { total: seen[0].total, submitDisabled: seen.every((s) => s.submitDisabled), role: seen[0].role };
+    const sent = seen.map((s) => s.sent);
+    assert.ok(sent.every((n, i) => i === 0 || n >= sent[i - 1]) && sent.at(-1) > 0, `sent grows: ${sent}`);
+    assert.deepEqual(shown, { total: String(6 * MIB), submitDisabled: true, role: 'progressbar' });
+    assert.equal(await bar.count(), 0, 'the bar is gone once pushed');
+    assert.match(await statusOf(p), /^Pushed demo\/big:v1 as manifest sha256:[0-9a-f]{12} with 1 layer, as admin\. Uploaded 6,29\d,\d{3} bytes in \d+ ms of virtual time/);
+    const digest = sha256(file);
+    const facts = await page(p, (r, d) => ({
+      uploads: r.uploads(),
+      layers: r.pushImage ? JSON.parse(new TextDecoder().decode(r.pullManifest('demo/big', 'v1').bytes)).layers : [],
+      pulled: Array.from(r.pullBlob('demo/big', d).slice(0, 16)),
+      size: r.pullBlob('demo/big', d).length,
+      session: r.saveSession(),
+    }), digest);
+    assert.deepEqual(facts.uploads, [], 'no upload left open');
+    assert.equal(facts.layers.length, 1);
+    assert.equal(facts.layers[0].digest, digest, 'the layer is the file, by its SHA-256');
+    assert.equal(facts.layers[0].size, 6 * MIB);
+    assert.equal(facts.layers[0].annotations['org.opencontainers.image.title'], 'big.bin');
+    assert.equal(facts.size, 6 * MIB);
+    assert.deepEqual(facts.pulled, Array.from(file.subarray(0, 16)));
+    const commands = (name) => facts.session.split(`"do":"${name}"`).length - 1;
+    assert.deepEqual(
+      [commands('startUpload'), commands('appendUpload'), commands('finishUpload'), commands('pushImage')],
+      [1, 12, 1, 1],
+      'one session, 12 chunks of 512 KiB, then the manifest',
+    );
+    assert.equal(await p.locator('#pending-layers').count(), 0, 'the pushed file left the list');
+
+    // Stop: the upload under way is cancelled, nothing is tagged, the file stays listed.
+    const second = bytesOf(48 * MIB, 2);
+    await p.fill('#push-tag', 'v2');
+    await p.setInputFiles('#push-files', { name: 'second.bin', mimeType: 'application/octet-stream', buffer: second });
+    await p.locator('#pending-layers li', { hasText: 'second.bin' }).waitFor();
+    await p.click('#push-submit');
+    await p.locator('#push-stop').waitFor();
+    await p.locator('#push').screenshot({ path: join(SHOTS, 'upload-01-sending.png') });
+    await p.locator('#push-stop').click();
+    await bar.waitFor({ state: 'detached' });
+    assert.match(await statusOf(p), /^Stopped pushing demo\/big:v2: the upload under way was cancelled and nothing was tagged\./);
+    const after = await page(p, (r) => ({ uploads: r.uploads(), tags: r.tags('demo/big').tags }));
+    assert.deepEqual(after, { uploads: [], tags: ['v1'] });
+    await p.locator('#pending-layers li', { hasText: 'second.bin' }).waitFor();
+    assert.deepEqual(web.errors, []);
+  });
+
+  it('keeps what it pushed across a reload', async () => {
+    const p = await web.open();
+    const file = bytesOf(3 * MIB, 3);
+    await p.fill('#push-repo', 'demo/kept');
+    await p.setInputFiles('#push-files', { name: 'kept.bin', mimeType: 'application/octet-stream', buffer: file });
+    await p.locator('#pending-layers li', { hasText: 'kept.bin' }).waitFor();
+    await p.click('#push-submit');
+    await p.locator('#push-progress').waitFor({ state: 'detached' });
+    await p.locator('#status .message', { hasText: 'Pushed demo/kept:v1' }).waitFor();
+    await p.reload();
+    await mounted(p);
+    const digest = sha256(file);
+    const back = await page(p, (r, d) => {
+      const b = r.pullBlob('demo/kept', d);
+      return { size: b.length, tags: r.tags('demo/kept').tags, uploads: r.uploads() };
+    }, digest);
+    assert.deepEqual(back, { size: 3 * MIB, tags: ['v1'], uploads: [] });
+    assert.deepEqual(web.errors, []);
+  });
+});
