@@ -589,7 +589,8 @@ impl Registry {
         let ticket = self.admit(throttle::Cost::writes(1))?;
         let (uid, repo, digest, received) = self.upload_finish_checks(id, digest, size)?;
         let upload = self.uploads.take(uid)?;
-        let stored = self.store_blob(repo, digest, Content::Sealing(Box::new(upload.into_sealer())), received, None)?;
+        let stored =
+            self.store_blob(repo, digest, Content::Sealing(Box::new(upload.into_sealer())), received, None)?;
         self.complete(ticket, 0, 0);
         Ok(stored.digest)
     }

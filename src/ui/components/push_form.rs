@@ -185,10 +185,11 @@ fn sending(lang: Lang, p: &PushProgress, on_action: &Callback<Action>) -> Html {
                 aria-valuemin="0" aria-valuemax="100" aria-valuenow={percent.to_string()} aria-valuetext={words.clone()}>
                 <div class="progress-bar" style={format!("width: {percent}%")}></div>
             </div>
+            // Stop first: it stays put while the words beside it change.
             <p class="sending-words">
-                <span>{ words }</span>
                 <button id="push-stop" type="button" onclick={on_action.reform(|_| Action::StopPush)}
                     title={t(lang, "push.stop_title")}>{ t(lang, "push.stop") }</button>
+                <span>{ words }</span>
             </p>
         </div>
     }
