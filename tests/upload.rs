@@ -169,3 +169,59 @@ fn an_upload_counts_two_write_requests_however_many_chunks_it_has() {
     r.finish_upload(&up.id, &Digest::of(&bytes(10_000)).to_string(), None).unwrap();
     assert_eq!(writes(&r) - before, 2);
 }
+
+#[test]
+fn a_session_saved_apart_names_its_large_uploads_and_replays_with_their_bytes_given_back() {
+    use std::collections::BTreeMap;
+    use stowage::engine::journal::BLOB_APART_FROM;
+    let mut r = premium("westeurope");
+    let big = bytes(BLOB_APART_FROM * 2 + 5);
+    let up = r.start_upload("demo/app").unwrap();
+    r.append_upload(&up.id, &big[..BLOB_APART_FROM], None).unwrap();
+    r.push_image("demo/app", "small", common::file("a small file stays inline")).unwrap();
+    let (text, mark) = r.save_session_marked_apart().unwrap();
+    let saved: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let first = Digest::of(&big[..BLOB_APART_FROM]).to_string();
+    assert_eq!(saved["blobsApart"], serde_json::json!([first]));
+    assert_eq!(saved["blobs"].as_object().unwrap().len(), 1, "the small file is carried inline");
+    assert!(text.len() < 4_000, "the large chunk is not in the text: {} bytes", text.len());
+
+    // A part after it names only the new large chunk.
+    r.append_upload(&up.id, &big[BLOB_APART_FROM..], None).unwrap();
+    r.finish_upload(&up.id, &Digest::of(&big).to_string(), None).unwrap();
+    let (part, _) = r.session_part_apart(&mark).unwrap().unwrap();
+    let second = Digest::of(&big[BLOB_APART_FROM..]).to_string();
+    let p: serde_json::Value = serde_json::from_str(&part).unwrap();
+    assert_eq!(p["blobsApart"], serde_json::json!([second]));
+    assert!(p.get("blobs").is_none_or(|b| b.as_object().unwrap().is_empty()));
+
+    let apart: BTreeMap<Digest, Vec<u8>> = r
+        .journal()
+        .blobs
+        .iter()
+        .filter(|(_, b)| b.len() >= BLOB_APART_FROM)
+        .map(|(d, b)| (*d, b.clone()))
+        .collect();
+    assert_eq!(apart.len(), 2);
+    let parts = vec![part];
+    let back = Registry::begin_restore_with(&text, &parts, apart.clone()).unwrap().finish().unwrap();
+    assert_eq!(back.event_log_hash(), r.event_log_hash());
+    assert_eq!(back.read_blob("demo/app", &Digest::of(&big).to_string()).unwrap(), big);
+
+    // Without the bytes, or with other bytes, it is refused in words and nothing is built.
+    let missing = Registry::begin_restore_with(&text, &parts, BTreeMap::new()).map(drop).unwrap_err();
+    assert_eq!(missing.code, ErrorCode::InvalidArgument);
+    assert!(missing.to_string().contains(&first), "{missing}");
+    let mut wrong = apart.clone();
+    if let Some(b) = wrong.values_mut().next() {
+        b[0] ^= 1;
+    }
+    let damaged = Registry::begin_restore_with(&text, &parts, wrong).map(drop).unwrap_err();
+    assert_eq!(damaged.code, ErrorCode::DigestInvalid);
+    assert_eq!(code(Registry::load_session_parts(&text, &parts)), ErrorCode::InvalidArgument);
+
+    // Merged with its bytes, the text stands on its own.
+    let whole = Registry::merge_session_parts_with(&text, &parts, apart).unwrap();
+    assert!(!whole.contains("blobsApart"));
+    assert_eq!(Registry::load_session(&whole).unwrap().event_log_hash(), r.event_log_hash());
+}

@@ -122,6 +122,34 @@ fn json_len(value: &impl Serialize) -> u64 {
     count.0
 }
 
+/// Uploaded blobs of at least this many bytes may be kept beside a saved session's text
+/// (`Registry::save_session_marked_apart`): a page stores them as binary records, so saving
+/// the session again never encodes them again.
+pub const BLOB_APART_FROM: usize = 256 << 10;
+
+/// Whether a blob of `len` bytes is kept apart when a session is saved apart.
+pub fn held_apart(len: usize) -> bool {
+    len >= BLOB_APART_FROM
+}
+
+/// Blobs as a saved text holds them: inline as base64, and (when `apart`) the large ones only
+/// named.
+fn split_blobs<'a>(
+    blobs: impl Iterator<Item = (&'a Digest, &'a Vec<u8>)>,
+    apart: bool,
+) -> (BTreeMap<String, String>, BTreeSet<String>) {
+    let engine = base64::engine::general_purpose::STANDARD;
+    let (mut inline, mut named) = (BTreeMap::new(), BTreeSet::new());
+    for (d, b) in blobs {
+        if apart && held_apart(b.len()) {
+            named.insert(d.to_string());
+        } else {
+            inline.insert(d.to_string(), engine.encode(b));
+        }
+    }
+    (inline, named)
+}
+
 /// The text of one uploaded blob in a saved session, `"sha256:<64 hex>":"<base64>",`.
 fn blob_text(len: usize) -> u64 {
     77 + 4 * (len as u64).div_ceil(3)
@@ -576,6 +604,7 @@ fn merge_parts(json: &str, parts: &[String]) -> Result<SavedJournal> {
         saved.entries.truncate(part.from);
         saved.entries.extend(part.entries);
         saved.blobs.extend(part.blobs);
+        saved.blobs_apart.extend(part.blobs_apart);
         saved.state_hash = part.state_hash;
         saved.now_ms = part.now_ms;
         saved.looking_at_ms = part.looking_at_ms;
@@ -596,6 +625,10 @@ pub struct SavedJournal {
     pub entries: Vec<Entry>,
     #[serde(default)]
     pub blobs: BTreeMap<String, String>,
+    /// Uploaded blobs whose bytes are kept beside the text rather than in it (a page keeps
+    /// large ones as binary records of their own; see `Registry::save_session_marked_apart`).
+    #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
+    pub blobs_apart: BTreeSet<String>,
     /// The event-log hash replaying it must reach, and the virtual time.
     pub state_hash: String,
     pub now_ms: Millis,
@@ -619,6 +652,8 @@ pub struct SessionPart {
     pub entries: Vec<Entry>,
     #[serde(default)]
     pub blobs: BTreeMap<String, String>,
+    #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
+    pub blobs_apart: BTreeSet<String>,
     pub state_hash: String,
     pub now_ms: Millis,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -831,22 +866,32 @@ impl Journal {
 
     /// The log for saving: checked on load by replaying it to `state_hash`.
     pub fn to_saved(&self, state_hash: String, now: Millis) -> Option<SavedJournal> {
-        let engine = base64::engine::general_purpose::STANDARD;
+        self.to_saved_as(state_hash, now, false)
+    }
+
+    /// `to_saved`, with the large blobs (`held_apart`) only named when `apart`.
+    fn to_saved_as(&self, state_hash: String, now: Millis, apart: bool) -> Option<SavedJournal> {
+        let (inline, blobs_apart) = split_blobs(self.blobs.iter(), apart);
         Some(SavedJournal {
             kind: "stowage-session".into(),
             format: JOURNAL_FORMAT,
             written_by: env!("CARGO_PKG_VERSION").into(),
             origin: self.origin.clone()?,
             entries: self.entries.clone(),
-            blobs: self.blobs.iter().map(|(d, b)| (d.to_string(), engine.encode(b))).collect(),
+            blobs: inline,
+            blobs_apart,
             state_hash,
             now_ms: now,
             looking_at_ms: None,
         })
     }
 
-    /// A saved log read back; every part is checked (format, sizes, digests).
-    pub fn from_saved(saved: SavedJournal) -> Result<(Journal, String, Millis)> {
+    /// A saved log read back; every part is checked (format, sizes, digests). The bytes of the
+    /// blobs it keeps apart are taken from `apart` (refused if one is missing).
+    pub fn from_saved(
+        saved: SavedJournal,
+        apart: &mut BTreeMap<Digest, Vec<u8>>,
+    ) -> Result<(Journal, String, Millis)> {
         if saved.kind != "stowage-session" {
             return err_k(ErrorCode::InvalidArgument, "errors.session_not_stowage", []);
         }
@@ -867,6 +912,24 @@ impl Journal {
             let d = Digest::parse(key)?;
             let bytes =
                 engine.decode(text).map_err(|e| bad("errors.session_not_base64", [arg(key), arg(e)]))?;
+            if Digest::of(&bytes) != d {
+                return Err(RegistryError::keyed(
+                    ErrorCode::DigestInvalid,
+                    "errors.session_bytes_hash",
+                    [arg(key), arg(Digest::of(&bytes))],
+                ));
+            }
+            total += bytes.len() as u64;
+            if total > limits.blob_bytes {
+                return err_k(ErrorCode::InvalidArgument, "errors.session_too_many_bytes", []);
+            }
+            blobs.insert(d, bytes);
+        }
+        for key in &saved.blobs_apart {
+            let d = Digest::parse(key)?;
+            let Some(bytes) = apart.remove(&d) else {
+                return Err(bad("errors.session_bytes_apart", [arg(key)]));
+            };
             if Digest::of(&bytes) != d {
                 return Err(RegistryError::keyed(
                     ErrorCode::DigestInvalid,
@@ -1152,11 +1215,29 @@ impl Registry {
 
     /// [`Registry::save_session`], and the mark the next [`Registry::session_part`] starts from.
     pub fn save_session_marked(&self) -> Result<(String, SavedMark)> {
+        self.save_marked_as(false)
+    }
+
+    /// [`Registry::save_session_marked`] with the large uploaded blobs (`held_apart`) named in
+    /// the text but not carried in it: whoever keeps the text keeps their bytes beside it
+    /// (`journal().blobs`) and gives them back to [`Registry::begin_restore_with`]. A page then
+    /// never encodes a large upload again when it saves the session whole.
+    pub fn save_session_marked_apart(&self) -> Result<(String, SavedMark)> {
+        self.save_marked_as(true)
+    }
+
+    fn save_marked_as(&self, apart: bool) -> Result<(String, SavedMark)> {
         let (journal, hash, now, looking_at) = self.run_to_save();
-        let mut saved = journal.to_saved(hash, now).ok_or_else(|| bad("errors.session_no_origin", []))?;
+        let mut saved =
+            journal.to_saved_as(hash, now, apart).ok_or_else(|| bad("errors.session_no_origin", []))?;
         saved.looking_at_ms = looking_at;
         let text = serde_json::to_string(&saved).map_err(|e| bad("errors.session_write", [arg(e)]))?;
         Ok((text, self.mark_of(journal)))
+    }
+
+    /// The uploaded bytes a save of the session now carries (or names, saved apart), by digest.
+    pub fn session_blobs(&self) -> &BTreeMap<Digest, Vec<u8>> {
+        &self.run_to_save().0.blobs
     }
 
     /// The mark of the session as it stands (what a save of it now would leave): a page that
@@ -1179,6 +1260,16 @@ impl Registry {
     /// text), and the next mark; None when a part cannot say it (the run forked since, lost
     /// entries or uploaded bytes, or changed an entry before its last): save it whole then.
     pub fn session_part(&self, mark: &SavedMark) -> Result<Option<(String, SavedMark)>> {
+        self.session_part_as(mark, false)
+    }
+
+    /// [`Registry::session_part`], its large new blobs named but kept apart (see
+    /// [`Registry::save_session_marked_apart`]).
+    pub fn session_part_apart(&self, mark: &SavedMark) -> Result<Option<(String, SavedMark)>> {
+        self.session_part_as(mark, true)
+    }
+
+    fn session_part_as(&self, mark: &SavedMark, apart: bool) -> Result<Option<(String, SavedMark)>> {
         let (journal, hash, now, looking_at) = self.run_to_save();
         if self.fork_count() != mark.forks || journal.entries.len() + 1 < mark.entries.max(1) {
             return Ok(None);
@@ -1203,18 +1294,15 @@ impl Registry {
         if mark.blobs.iter().any(|d| !journal.blobs.contains_key(d)) {
             return Ok(None);
         }
-        let engine = base64::engine::general_purpose::STANDARD;
+        let (blobs, blobs_apart) =
+            split_blobs(journal.blobs.iter().filter(|(d, _)| !mark.blobs.contains(*d)), apart);
         let part = SessionPart {
             kind: "stowage-session-part".into(),
             format: JOURNAL_FORMAT,
             from,
             entries: journal.entries[from..].to_vec(),
-            blobs: journal
-                .blobs
-                .iter()
-                .filter(|(d, _)| !mark.blobs.contains(*d))
-                .map(|(d, b)| (d.to_string(), engine.encode(b)))
-                .collect(),
+            blobs,
+            blobs_apart,
             state_hash: hash,
             now_ms: now,
             looking_at_ms: looking_at,
@@ -1234,7 +1322,25 @@ impl Registry {
     /// (to keep, or download, a copy that could not be restored); refused if a part is
     /// damaged or missing.
     pub fn merge_session_parts(json: &str, parts: &[String]) -> Result<String> {
-        let saved = merge_parts(json, parts)?;
+        Self::merge_session_parts_with(json, parts, BTreeMap::new())
+    }
+
+    /// [`Registry::merge_session_parts`], the bytes kept apart put back in (`apart`: their
+    /// bytes by digest), so the text stands on its own (to keep aside, or download).
+    pub fn merge_session_parts_with(
+        json: &str,
+        parts: &[String],
+        mut apart: BTreeMap<Digest, Vec<u8>>,
+    ) -> Result<String> {
+        let mut saved = merge_parts(json, parts)?;
+        let engine = base64::engine::general_purpose::STANDARD;
+        for key in std::mem::take(&mut saved.blobs_apart) {
+            let bytes = Digest::parse(&key)
+                .ok()
+                .and_then(|d| apart.remove(&d))
+                .ok_or_else(|| bad("errors.session_bytes_apart", [arg(&key)]))?;
+            saved.blobs.insert(key, engine.encode(bytes));
+        }
         serde_json::to_string(&saved).map_err(|e| bad("errors.session_write", [arg(e)]))
     }
 
@@ -1242,10 +1348,20 @@ impl Registry {
     /// page can show how far it has got and stay responsive: [`SessionRestore::advance`] until
     /// it gives the registry. Checked as [`Registry::load_session_parts`] checks it.
     pub fn begin_restore(json: &str, parts: &[String]) -> Result<SessionRestore> {
+        Self::begin_restore_with(json, parts, BTreeMap::new())
+    }
+
+    /// [`Registry::begin_restore`] of a session saved apart: `apart` holds the bytes of the
+    /// blobs it names but does not carry (refused, in words, if one is missing).
+    pub fn begin_restore_with(
+        json: &str,
+        parts: &[String],
+        mut apart: BTreeMap<Digest, Vec<u8>>,
+    ) -> Result<SessionRestore> {
         let saved = if parts.is_empty() { parse_saved(json)? } else { merge_parts(json, parts)? };
         let written_by = saved.written_by.clone();
         let looking_at = saved.looking_at_ms;
-        let (journal, hash, now) = Journal::from_saved(saved)?;
+        let (journal, hash, now) = Journal::from_saved(saved, &mut apart)?;
         let origin = journal.origin.as_ref().ok_or_else(|| bad("errors.session_no_origin", []))?;
         let mut registry = Registry::from_origin(origin)?;
         // The log was checked against the limits; replayed, it records no more than it holds.

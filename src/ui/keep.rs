@@ -33,6 +33,7 @@ mod kept;
 mod tail;
 
 use std::cell::RefCell;
+use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
 
 use base64::Engine as _;
@@ -43,13 +44,13 @@ use wasm_bindgen_futures::{JsFuture, spawn_local};
 use web_sys::{Event, IdbDatabase};
 use yew::{Reducible, UseReducerDispatcher};
 
-use idb::{Batch, get, get_parts, open_db, put};
+use idb::{Batch, get, get_parts, open_db};
 pub use kept::{KeptInfo, describe};
 
 use super::format::counted;
 use super::state::{Action, State, UiError, quiet};
-use crate::engine::journal::SavedMark;
-use crate::engine::{Millis, Registry, RegistryError};
+use crate::engine::journal::{SavedMark, held_apart};
+use crate::engine::{Digest, Millis, Registry, RegistryError};
 use crate::i18n::{Arg, Msg};
 
 /// The IndexedDB database, its one object store and its keys.
@@ -71,6 +72,34 @@ pub const LINK_FORMAT: u8 = 1;
 const LINK_MAGIC: &[u8; 3] = b"STW";
 /// The biggest session file the page reads for an import (a browser's longest string is near).
 pub const IMPORT_MAX_BYTES: u64 = 512 << 20;
+/// Uploaded blobs kept beside the session text (`held_apart`): `blob:` and the digest's hex,
+/// each `{kind, bytes}` with the bytes as they are. Written with the text or part that first
+/// names them; a whole save deletes those its session no longer names.
+pub const BLOB_PREFIX: &str = "blob:";
+fn blob_key(d: &Digest) -> String {
+    format!("{BLOB_PREFIX}{}", d.hex())
+}
+fn blob_record(bytes: &[u8]) -> JsValue {
+    let o = js_sys::Object::new();
+    let _ = Reflect::set(&o, &"kind".into(), &"stowage-blob-record".into());
+    let _ = Reflect::set(&o, &"bytes".into(), &js_sys::Uint8Array::from(bytes));
+    o.into()
+}
+
+/// The blobs kept apart in the store, by digest. A record whose key or bytes cannot be read
+/// is left out: a session that names it is then refused, in words, by the engine.
+async fn read_apart(db: &IdbDatabase) -> Result<BTreeMap<Digest, Vec<u8>>, Msg> {
+    let records = idb::get_prefixed(db, BLOB_PREFIX).await?;
+    Ok(records
+        .into_iter()
+        .filter_map(|(key, record)| {
+            let d = Digest::parse(&format!("sha256:{}", key.strip_prefix(BLOB_PREFIX)?)).ok()?;
+            let bytes = Reflect::get(&record, &"bytes".into()).ok()?.dyn_into::<js_sys::Uint8Array>().ok()?;
+            Some((d, bytes.to_vec()))
+        })
+        .collect())
+}
+
 /// Parts kept after the whole text before it is saved whole again.
 const PARTS_MAX: usize = 64;
 /// The key of part `seq` (zero-padded, so keys sort as numbers).
@@ -131,8 +160,10 @@ pub struct SaveInfo {
     pub parts: usize,
     /// The uploaded bytes the session carries (files pushed), before base64.
     pub upload_bytes: u64,
-    /// The same as base64 inside the text.
+    /// The same as base64 inside the text (the blobs not kept apart).
     pub upload_text_bytes: u64,
+    /// Of `upload_bytes`, those kept beside the text as binary records (`BLOB_PREFIX`).
+    pub apart_bytes: u64,
     pub actions: usize,
     pub now: Millis,
     pub hash: String,
@@ -362,6 +393,8 @@ struct Driver {
     /// What `CURRENT` and its parts hold: the registry they are of (a new one is saved whole),
     /// the engine's mark for the next part, how many parts and their bytes, and the text's.
     log: Option<SavedLog>,
+    /// The blobs kept apart in the store (`BLOB_PREFIX`), as far as this tab knows.
+    apart: BTreeSet<Digest>,
 }
 
 struct SavedLog {
@@ -518,11 +551,14 @@ impl SaveInfo {
 
     fn of_parts(r: &Registry, text_bytes: u64, parts: usize, at: String) -> Self {
         let j = r.journal();
+        let (apart, inline): (Vec<&Vec<u8>>, Vec<&Vec<u8>>) =
+            j.blobs.values().partition(|b| held_apart(b.len()));
         Self {
             text_bytes,
             parts,
             upload_bytes: j.blob_bytes(),
-            upload_text_bytes: j.blobs.values().map(|b| (b.len() as u64).div_ceil(3) * 4).sum(),
+            upload_text_bytes: inline.iter().map(|b| (b.len() as u64).div_ceil(3) * 4).sum(),
+            apart_bytes: apart.iter().map(|b| b.len() as u64).sum(),
             actions: j.entries.len(),
             now: r.now(),
             hash: r.event_log_hash(),
@@ -546,6 +582,40 @@ enum Write {
     Part { seq: usize, text: String, mark: SavedMark },
 }
 
+/// The blobs kept apart that a save writes (those the store does not hold yet), the ones a
+/// whole save no longer needs, and what the store holds once the save lands.
+struct Apart {
+    puts: Vec<(Digest, JsValue)>,
+    gone: Vec<Digest>,
+    after: BTreeSet<Digest>,
+}
+
+impl Apart {
+    /// For a save of `r`'s session: whole (the store then holds exactly what it names) or a part.
+    fn of(r: &Registry, whole: bool) -> Self {
+        let known = with_driver(|d| d.apart.clone());
+        let named: BTreeSet<Digest> =
+            r.session_blobs().iter().filter(|(_, b)| held_apart(b.len())).map(|(d, _)| *d).collect();
+        let puts = r
+            .session_blobs()
+            .iter()
+            .filter(|(d, b)| held_apart(b.len()) && !known.contains(*d))
+            .map(|(d, b)| (*d, blob_record(b)))
+            .collect();
+        if whole {
+            Apart { puts, gone: known.difference(&named).copied().collect(), after: named }
+        } else {
+            Apart { puts, gone: vec![], after: known.union(&named).copied().collect() }
+        }
+    }
+
+    fn into_batch(self, mut batch: Batch) -> (Batch, BTreeSet<Digest>) {
+        batch.puts.extend(self.puts.into_iter().map(|(d, record)| (blob_key(&d), record)));
+        batch.deletes.extend(self.gone.iter().map(blob_key));
+        (batch, self.after)
+    }
+}
+
 /// Saves the live session if it changed since the last save: a part when one can say what
 /// changed, else the whole text. `urgent` (the page is being hidden or left) skips the wait
 /// between saves.
@@ -559,7 +629,7 @@ fn autosave(urgent: bool) {
     }
     let Some((reg, edits)) = unsaved() else { return };
     let at = (Rc::as_ptr(&reg) as usize, edits);
-    let (write, info) = {
+    let (write, info, apart) = {
         let Ok(r) = reg.try_borrow() else { return };
         // A part, if the log saved is this registry's and the parts are not due to be merged.
         let log = with_driver(|d| {
@@ -570,7 +640,7 @@ fn autosave(urgent: bool) {
         });
         let part = match log {
             Some((mark, parts, part_bytes, text_bytes)) if parts < PARTS_MAX && part_bytes < text_bytes => r
-                .session_part(&mark)
+                .session_part_apart(&mark)
                 .map(|p| p.map(|(text, mark)| (parts, part_bytes, text_bytes, text, mark))),
             _ => Ok(None),
         };
@@ -582,11 +652,11 @@ fn autosave(urgent: bool) {
                     parts + 1,
                     wall_time(),
                 );
-                Ok((Write::Part { seq: parts + 1, text, mark }, info))
+                Ok((Write::Part { seq: parts + 1, text, mark }, info, Apart::of(&r, false)))
             }
-            Ok(None) => r.save_session_marked().map(|(text, mark)| {
+            Ok(None) => r.save_session_marked_apart().map(|(text, mark)| {
                 let info = SaveInfo::of(&r, text.len(), wall_time());
-                (Write::Whole { text, mark, aside: kept::asides(&reg) }, info)
+                (Write::Whole { text, mark, aside: kept::asides(&reg) }, info, Apart::of(&r, true))
             }),
             Err(e) => Err(e),
         };
@@ -608,7 +678,7 @@ fn autosave(urgent: bool) {
     let weak = Rc::downgrade(&reg);
     spawn_local(async move {
         let mut set_aside = vec![];
-        let (result, log) = match write {
+        let (result, log, held) = match write {
             Write::Whole { text, mark, aside } => {
                 let record = record_of(&info, &text, "stowage-session-record");
                 let text_bytes = text.len() as u64;
@@ -622,14 +692,18 @@ fn autosave(urgent: bool) {
                 if let Some(key) = with_driver(|d| d.restoring_kept.clone()) {
                     batch.deletes.push(key);
                 }
+                let (batch, held) = apart.into_batch(batch);
                 let result = idb::write(&db, batch).await;
                 set_aside = aside;
-                (result, SavedLog { registry: weak, mark, parts: 0, part_bytes: 0, text_bytes, whole_at })
+                let log = SavedLog { registry: weak, mark, parts: 0, part_bytes: 0, text_bytes, whole_at };
+                (result, log, held)
             }
             Write::Part { seq, text, mark } => {
                 let record = record_of(&info, &text, "stowage-session-part-record");
                 let part_bytes = text.len() as u64;
-                let result = put(&db, &part_key(seq), &record).await;
+                let part = Batch { puts: vec![(part_key(seq), record)], ..Batch::default() };
+                let (batch, held) = apart.into_batch(part);
+                let result = idb::write(&db, batch).await;
                 let (base, before, whole_at) = with_driver(|d| {
                     d.log.as_ref().map_or((0, 0, 0.0), |l| (l.text_bytes, l.part_bytes, l.whole_at))
                 });
@@ -641,7 +715,7 @@ fn autosave(urgent: bool) {
                     text_bytes: base,
                     whole_at,
                 };
-                (result, log)
+                (result, log, held)
             }
         };
         let took = perf_now() - now_ms;
@@ -655,6 +729,7 @@ fn autosave(urgent: bool) {
                     d.failed = None;
                     d.last_saved = Some(info.clone());
                     d.log = Some(log);
+                    d.apart = held;
                 }
                 Err(_) => d.failed = Some(at),
             }
@@ -812,15 +887,22 @@ async fn open_and_restore() {
         (Some(db), Some(_)) => get_parts(db).await,
         _ => Ok(vec![]),
     };
+    // The uploaded bytes kept beside the text (unreadable ones are left out: a session that
+    // needs them is refused in words, and set aside with what could be read).
+    let apart = match &db {
+        Some(db) => read_apart(db).await.unwrap_or_default(),
+        None => BTreeMap::new(),
+    };
+    with_driver(|d| d.apart = apart.keys().copied().collect());
     let mut refused = None;
     if let Some(payload) = link {
-        match open_link(db.as_ref(), &payload, saved.as_ref(), &parts).await {
+        match open_link(db.as_ref(), &payload, saved.as_ref(), &parts, &apart).await {
             Ok(()) => return,
             Err(e) => refused = Some(e),
         }
     }
     match saved {
-        Some(record) => restore_saved(db, record, parts).await,
+        Some(record) => restore_saved(db, record, parts, apart).await,
         None => ready(false),
     }
     // The refused link is said last, over what the restore said.
@@ -861,14 +943,19 @@ fn restored_words(verb: Msg, r: &Registry) -> Msg {
     )
 }
 
-async fn restore_saved(db: Option<IdbDatabase>, record: JsValue, parts: Result<Vec<JsValue>, Msg>) {
+async fn restore_saved(
+    db: Option<IdbDatabase>,
+    record: JsValue,
+    parts: Result<Vec<JsValue>, Msg>,
+    apart: BTreeMap<Digest, Vec<u8>>,
+) {
     let invalid = |why: Msg| {
         let mut e = RegistryError::new(crate::engine::error::ErrorCode::InvalidArgument, why.to_string());
         e.text = why;
         e
     };
     // What is set aside if it cannot be restored: the text with its parts, merged if they can be.
-    let whole = kept::merged(&record, &parts);
+    let whole = kept::merged(&record, &parts, &apart);
     let text = Reflect::get(&record, &"text".into()).ok().and_then(|t| t.as_string());
     let Some(text) = text else {
         let e = invalid(Msg::key("keep.no_text"));
@@ -904,7 +991,7 @@ async fn restore_saved(db: Option<IdbDatabase>, record: JsValue, parts: Result<V
     page(Action::Note(say("keep.restoring_note", [Arg::Size(total)])));
     paint().await;
     let t0 = perf_now();
-    let result = restore_in_slices(&text, &parts, total).await;
+    let result = restore_in_slices(&text, &parts, apart, total).await;
     let ms = perf_now() - t0;
     match result {
         Ok(r) => {
@@ -940,8 +1027,13 @@ const RESTORE_SLICE_MS: f64 = 12.0;
 
 /// Replays a saved session (its text and parts) a slice per frame, saying how far it has got
 /// (a session holding the large preset takes seconds; the page never stops painting).
-async fn restore_in_slices(text: &str, parts: &[String], total: u64) -> Result<Registry, RegistryError> {
-    let mut restore = Registry::begin_restore(text, parts)?;
+async fn restore_in_slices(
+    text: &str,
+    parts: &[String],
+    apart: BTreeMap<Digest, Vec<u8>>,
+    total: u64,
+) -> Result<Registry, RegistryError> {
+    let mut restore = Registry::begin_restore_with(text, parts, apart)?;
     let mut shown = 0;
     set_busy(Some(Busy::Restoring { bytes: total, percent: 0 }));
     loop {
@@ -1158,6 +1250,7 @@ async fn open_link(
     payload: &str,
     saved: Option<&JsValue>,
     parts: &Result<Vec<JsValue>, Msg>,
+    apart: &BTreeMap<Digest, Vec<u8>>,
 ) -> Result<(), UiError> {
     keep(KeepAction::Opened(Line::info(Msg::key("keep.opening_link"))));
     paint().await;
@@ -1181,7 +1274,7 @@ async fn open_link(
     };
     // The session saved in this browser is set aside, whole, before the link's replaces it.
     if let (Some(db), Some(record), false) = (db, saved, with_driver(|d| d.follower)) {
-        let record = kept::merged(record, parts);
+        let record = kept::merged(record, parts, apart);
         if !kept::set_aside_saved(db, &record, Msg::key("keep.kept_for_link")).await {
             return refused(Msg::key("keep.link_not_set_aside"));
         }

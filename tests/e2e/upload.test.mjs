@@ -10,7 +10,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
-import { mounted, paths, site, statusOf } from './helpers.mjs';
+import { mounted, paths, site, statusOf, storedPrefixed, storedRecord } from './helpers.mjs';
 
 const { ROOT, DIST, SHOTS } = paths(import.meta.url);
 
@@ -109,6 +109,27 @@ describe('a push of large files', { timeout: 300_000 }, () => {
     await p.click('#push-submit');
     await p.locator('#push-progress').waitFor({ state: 'detached' });
     await p.locator('#status .message', { hasText: 'Pushed demo/kept:v1' }).waitFor();
+    // Saved within a second: the chunks as binary records beside the text, not in it.
+    // The six chunks of 512 KiB, each a record of its own, its bytes as they are.
+    const chunkSizes = () => p.evaluate(() => new Promise((ok, fail) => {
+      const req = indexedDB.open('stowage');
+      req.onsuccess = () => {
+        const all = req.result.transaction('sessions').objectStore('sessions').getAll(IDBKeyRange.bound('blob:', 'blob:\u{10ffff}'));
+        all.onsuccess = () => { req.result.close(); ok(all.result.map((r) => [r.kind, r.bytes.constructor.name, r.bytes.length])); };
+        all.onerror = () => fail(all.error);
+      };
+    }));
+    let chunks = [];
+    for (let tries = 0; tries < 100 && chunks.length < 6; tries++) {
+      await p.waitForTimeout(100);
+      chunks = await chunkSizes();
+    }
+    assert.deepEqual(chunks, Array(6).fill(['stowage-blob-record', 'Uint8Array', 512 * 1024]));
+    await p.waitForFunction(() => /uploaded are kept beside it/.test(document.querySelector('#session-saved')?.textContent ?? ''));
+    const texts = [await storedRecord(p, 'current'), ...(await storedPrefixed(p, 'part:')).map((r) => r.value)];
+    const textBytes = texts.reduce((n, r) => n + Buffer.byteLength(r.text, 'utf8'), 0);
+    assert.ok(textBytes < 64 * 1024, `the session text names the chunks without carrying them: ${textBytes} bytes`);
+    assert.match(await p.locator('#session-saved').textContent(), /and the 3(\.0)? MiB you uploaded are kept beside it as they are;/);
     await p.reload();
     await mounted(p);
     const digest = sha256(file);

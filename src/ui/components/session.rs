@@ -123,10 +123,16 @@ fn saved_line(lang: Lang, saved: Option<&SaveInfo>, unavailable: bool) -> Html {
         };
     };
     let when = if s.at.is_empty() { plain("") } else { Msg::new("keep.saved_at", [plain(&s.at)]).into() };
-    let upload: Arg = if s.upload_bytes == 0 {
-        Msg::key("keep.no_upload").into()
-    } else {
-        Msg::new("keep.upload", [Arg::Size(s.upload_text_bytes), Arg::Bytes(s.upload_bytes)]).into()
+    let inline = s.upload_bytes - s.apart_bytes;
+    let upload: Arg = match (inline, s.apart_bytes) {
+        (0, 0) => Msg::key("keep.no_upload").into(),
+        (_, 0) => Msg::new("keep.upload", [Arg::Size(s.upload_text_bytes), Arg::Bytes(inline)]).into(),
+        (0, apart) => Msg::new("keep.upload_all_apart", [Arg::Size(apart)]).into(),
+        (_, apart) => Msg::new(
+            "keep.upload_apart",
+            [Arg::Size(s.upload_text_bytes), Arg::Bytes(inline), Arg::Size(apart)],
+        )
+        .into(),
     };
     let parts = match s.parts {
         0 => plain(""),

@@ -104,18 +104,6 @@ pub(super) async fn get(db: &IdbDatabase, key: &str) -> Result<Option<JsValue>, 
     Ok((!value.is_undefined() && !value.is_null()).then_some(value))
 }
 
-/// Writes `value` under `key` in one transaction: all or nothing, so a failure (a full quota)
-/// leaves what the key held before.
-pub(super) async fn put(db: &IdbDatabase, key: &str, value: &JsValue) -> Result<(), Msg> {
-    let tx = db.transaction_with_str_and_mode(STORE, IdbTransactionMode::Readwrite).map_err(|e| words(&e))?;
-    let store = tx.object_store(STORE).map_err(|e| words(&e))?;
-    if let Err(e) = store.put_with_key(value, &key.into()) {
-        let _ = tx.abort();
-        return Err(words(&e));
-    }
-    transaction_done(&tx).await
-}
-
 /// The part keys' range: `part:` followed by anything.
 fn parts_range() -> Result<web_sys::IdbKeyRange, Msg> {
     web_sys::IdbKeyRange::bound(&"part:".into(), &"part:\u{10ffff}".into()).map_err(|e| words(&e))

@@ -18,9 +18,11 @@ use super::{
     KEPT, KEPT_PREFIX, KeepAction, Line, SaveInfo, keep, msg_json, msg_of_json, page, paint, perf_now, plain,
     record_of, restore_in_slices, restored_words, say, set_busy, wall_date, wall_time, with_driver,
 };
-use crate::engine::Millis;
+use std::collections::BTreeMap;
+
 use crate::engine::Registry;
 use crate::engine::journal::Origin;
+use crate::engine::{Digest, Millis};
 use crate::i18n::{Arg, Msg};
 use crate::ui::format::counted;
 use crate::ui::state::Action;
@@ -228,19 +230,24 @@ pub(super) fn saved_aside(aside: Vec<Aside>) {
     publish();
 }
 
-/// A saved record (`CURRENT`) and the parts saved after it as one record: the parts merged into
-/// its text when they can be, else kept beside it as they are (`partsText`).
-pub(super) fn merged(record: &JsValue, parts: &Result<Vec<JsValue>, Msg>) -> JsValue {
+/// A saved record (`CURRENT`) and the parts saved after it as one record: the parts, and the
+/// uploaded bytes kept apart (`apart`), merged into its text when they can be (a kept session
+/// stands on its own), else the parts kept beside it as they are (`partsText`).
+pub(super) fn merged(
+    record: &JsValue,
+    parts: &Result<Vec<JsValue>, Msg>,
+    apart: &BTreeMap<Digest, Vec<u8>>,
+) -> JsValue {
     let texts: Vec<String> = match parts {
         Ok(p) => p.iter().filter_map(|r| field(r, "text").and_then(|t| t.as_string())).collect(),
         Err(_) => vec![],
     };
-    if texts.is_empty() {
+    if texts.is_empty() && apart.is_empty() {
         return record.clone();
     }
     let copy = js_sys::Object::assign(&js_sys::Object::new(), &js_sys::Object::from(record.clone()));
     let text = field(record, "text").and_then(|t| t.as_string()).unwrap_or_default();
-    match Registry::merge_session_parts(&text, &texts) {
+    match Registry::merge_session_parts_with(&text, &texts, apart.clone()) {
         Ok(merged) => {
             let _ = Reflect::set(&copy, &"text".into(), &merged.as_str().into());
             let _ = Reflect::set(&copy, &"textBytes".into(), &(merged.len() as f64).into());
@@ -334,7 +341,7 @@ pub(super) async fn restore(key: String) {
     let total = text.len() as u64 + parts.iter().map(|p| p.len() as u64).sum::<u64>();
     paint().await;
     let t0 = perf_now();
-    let result = restore_in_slices(&text, &parts, total).await;
+    let result = restore_in_slices(&text, &parts, BTreeMap::new(), total).await;
     set_busy(None);
     let ms = perf_now() - t0;
     match result {
