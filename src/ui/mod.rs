@@ -146,7 +146,8 @@ fn stage_centre(state: &State, guide: Option<&GuideSnap>, on_action: &Callback<A
             in_flight_by_link={snap.in_flight_by_link.clone()} registry={state.registry.clone().map(Shared)}
             usage={snap.usage.clone()}
             tier={snap.tier.as_ref().map(|t| t.tier)} key_state={snap.key_vault.as_ref().map(|k| k.state)}
-            now={snap.clock.now} error={state.error_of(Panel::Geo)} on_action={on_action.clone()} />
+            now={snap.clock.now} fit={snap.scenario.is_some()} error={state.error_of(Panel::Geo)}
+            on_action={on_action.clone()} />
         if state.fresh() {
             <StartScreen list={state.scenario_list.clone()} on_action={on_action.clone()} />
         }

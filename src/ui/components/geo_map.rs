@@ -43,6 +43,9 @@ pub struct GeoMapProps {
     /// it while it is not enabled.
     pub key_state: Option<KeyState>,
     pub now: Millis,
+    /// Until a view is chosen, show the closest view that holds every region in use (a story's
+    /// registry) rather than the world.
+    pub fit: bool,
     /// The engine's refusal of the last action taken from the map.
     pub error: Option<UiError>,
     pub on_action: Callback<Action>,
@@ -256,7 +259,9 @@ impl Ctx<'_> {
 #[function_component(GeoMap)]
 pub fn geo_map(props: &GeoMapProps) -> Html {
     let lang = use_lang();
-    let view = use_state(|| VIEWS[0]);
+    // None until a view is chosen: then the world, or the view that fits (`fit`).
+    let chosen = use_state(|| None::<View>);
+    let view = chosen.unwrap_or_else(|| if props.fit { View::fitting(&in_use(props)) } else { VIEWS[0] });
     let selected = use_state(|| None::<Selected>);
     let land = use_memo((), |_| land_path());
     let graticule = use_memo((), |_| graticule_path());
@@ -294,7 +299,7 @@ pub fn geo_map(props: &GeoMapProps) -> Html {
                 if ctx.selected.is_none() {
                     <p id="map-hint" class="hint map-hint">{ t(lang, "geo.map_hint") }</p>
                 }
-                { view_buttons(lang, &view) }
+                { view_buttons(lang, view, &chosen) }
             </div>
             <svg id="geo-map" ref={svg} class="world-map" role="group" aria-label={t(lang, "geo.map_label")}
                 viewBox={format!("{} {} {} {}", fixed(vx), fixed(vy), fixed(vw), fixed(vh))}
@@ -334,16 +339,24 @@ fn spread(dot: f64) -> Vec<(f64, f64)> {
         .collect()
 }
 
-fn view_buttons(lang: Lang, view: &UseStateHandle<View>) -> Html {
+/// Where the regions in use are: every replica's, its storage pair's, and every client's.
+fn in_use(props: &GeoMapProps) -> Vec<(f64, f64)> {
+    let replicas = props.replicas.iter().filter_map(|r| region::region(r.region));
+    let pairs = replicas.clone().filter_map(|r| r.paired.and_then(region::region));
+    let clients = props.clients.iter().filter_map(|c| region::region(c.region));
+    replicas.chain(pairs).chain(clients).map(|r| (r.longitude, r.latitude)).collect()
+}
+
+fn view_buttons(lang: Lang, view: View, chosen: &UseStateHandle<Option<View>>) -> Html {
     let views = VIEWS.iter().map(|v| {
         let pick = {
-            let view = view.clone();
+            let chosen = chosen.clone();
             let v = *v;
-            Callback::from(move |_: MouseEvent| view.set(v))
+            Callback::from(move |_: MouseEvent| chosen.set(Some(v)))
         };
         html! {
-            <button id={format!("map-view-{}", v.id)} type="button" aria-pressed={(*v == **view).to_string()}
-                class={classes!("map-view", (*v == **view).then_some("current"))} onclick={pick}>
+            <button id={format!("map-view-{}", v.id)} type="button" aria-pressed={(*v == view).to_string()}
+                class={classes!("map-view", (*v == view).then_some("current"))} onclick={pick}>
                 { t(lang, v.label) }
             </button>
         }

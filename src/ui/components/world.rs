@@ -43,6 +43,25 @@ impl View {
         (cx - width / 2.0, cy - height / 2.0, width, height)
     }
 
+    /// Whether the point at `longitude`, `latitude` is on screen in this view, with a margin
+    /// for its label.
+    pub fn shows(&self, longitude: f64, latitude: f64) -> bool {
+        let (x, y, w, h) = self.view_box();
+        let (px, py) = project(longitude, latitude);
+        let margin = 0.02 * w;
+        px >= x + margin && px <= x + w - margin && py >= y + margin / 2.0 && py <= y + h - margin / 2.0
+    }
+
+    /// The closest view that shows every point: a continent's when they all lie in it, else
+    /// the world.
+    pub fn fitting(points: &[(f64, f64)]) -> View {
+        VIEWS[1..]
+            .iter()
+            .find(|v| !points.is_empty() && points.iter().all(|(lon, lat)| v.shows(*lon, *lat)))
+            .copied()
+            .unwrap_or(VIEWS[0])
+    }
+
     /// Map units per world-view unit: dots and text are drawn this much smaller when zoomed,
     /// so they keep their size on screen.
     pub fn scale(&self) -> f64 {
