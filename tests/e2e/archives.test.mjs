@@ -22,36 +22,12 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { hashOf, historyOf, paths, site } from './helpers.mjs';
+import { dockerSave, hashOf, historyOf, paths, site, tar } from './helpers.mjs';
 
 const { ROOT, DIST, SHOTS } = paths(import.meta.url);
 /** The window the screenshots are taken at (a common laptop). */
 const VIEWPORT = { width: 1366, height: 900 };
 const sha256 = (bytes) => createHash('sha256').update(bytes).digest('hex');
-
-/** A ustar archive of `[name, Buffer]` entries (mode 0644, time 0), as `tar` writes one. */
-function tar(files) {
-  const parts = [];
-  for (const [name, data] of files) {
-    const h = Buffer.alloc(512);
-    h.write(name, 0, 100, 'utf8');
-    h.write('0000644\0', 100);
-    h.write('0000000\0', 108);
-    h.write('0000000\0', 116);
-    h.write(`${data.length.toString(8).padStart(11, '0')}\0`, 124);
-    h.write('00000000000\0', 136);
-    h.write('        ', 148);
-    h.write('0', 156);
-    h.write('ustar\0', 257);
-    h.write('00', 263);
-    let sum = 0;
-    for (const b of h) sum += b;
-    h.write(`${sum.toString(8).padStart(6, '0')}\0 `, 148);
-    parts.push(h, data, Buffer.alloc((512 - (data.length % 512)) % 512));
-  }
-  parts.push(Buffer.alloc(1024));
-  return Buffer.concat(parts);
-}
 
 /** The entries of a tar, by path, in order. */
 function untar(buf) {
@@ -69,18 +45,6 @@ function untar(buf) {
     at += Math.ceil(size / 512) * 512;
   }
   return out;
-}
-
-/** A `docker save` tarball of one image, `repoTag`, whose one layer holds `files`. */
-function dockerSave(repoTag, files) {
-  const layer = tar(files);
-  const diffId = `sha256:${sha256(layer)}`;
-  const config = Buffer.from(JSON.stringify({
-    architecture: 'amd64', os: 'linux', config: { Cmd: ['/bin/sh'] }, rootfs: { type: 'layers', diff_ids: [diffId] },
-  }));
-  const configName = `${sha256(config)}.json`;
-  const manifest = Buffer.from(JSON.stringify([{ Config: configName, RepoTags: [repoTag], Layers: ['layer/layer.tar'] }]));
-  return { bytes: tar([['manifest.json', manifest], [configName, config], ['layer/layer.tar', layer]]), diffId, layer };
 }
 
 /** Whether skopeo is installed (the downloads are then read with it too). */

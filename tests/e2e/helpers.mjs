@@ -5,6 +5,7 @@
 import { after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
@@ -230,3 +231,42 @@ export const visibleFraction = (p, selector) => p.evaluate((selector) => {
   }
   return Math.max(0, rr - l) * Math.max(0, b - t) / area;
 }, selector);
+
+/** A ustar archive of `[name, Buffer]` entries (mode 0644, time 0), as `tar` writes one. */
+export function tar(files) {
+  const parts = [];
+  for (const [name, data] of files) {
+    const h = Buffer.alloc(512);
+    h.write(name, 0, 100, 'utf8');
+    h.write('0000644\0', 100);
+    h.write('0000000\0', 108);
+    h.write('0000000\0', 116);
+    h.write(`${data.length.toString(8).padStart(11, '0')}\0`, 124);
+    h.write('00000000000\0', 136);
+    h.write('        ', 148);
+    h.write('0', 156);
+    h.write('ustar\0', 257);
+    h.write('00', 263);
+    let sum = 0;
+    for (const b of h) sum += b;
+    h.write(`${sum.toString(8).padStart(6, '0')}\0 `, 148);
+    parts.push(h, data, Buffer.alloc((512 - (data.length % 512)) % 512));
+  }
+  parts.push(Buffer.alloc(1024));
+  return Buffer.concat(parts);
+}
+
+/** A `docker save` tarball of one image, `repoTag`, whose one layer holds `files`. */
+export function dockerSave(repoTag, files) {
+  const layer = tar(files);
+  const diffId = `sha256:${sha256hex(layer)}`;
+  const config = Buffer.from(JSON.stringify({
+    architecture: 'amd64', os: 'linux', config: { Cmd: ['/bin/sh'] }, rootfs: { type: 'layers', diff_ids: [diffId] },
+  }));
+  const configName = `${sha256hex(config)}.json`;
+  const manifest = Buffer.from(JSON.stringify([{ Config: configName, RepoTags: [repoTag], Layers: ['layer/layer.tar'] }]));
+  return { bytes: tar([['manifest.json', manifest], [configName, config], ['layer/layer.tar', layer]]), diffId, layer };
+}
+
+
+const sha256hex = (bytes) => createHash('sha256').update(bytes).digest('hex');
