@@ -351,3 +351,33 @@ fn a_session_restored_a_slice_at_a_time_is_the_session_loaded_whole() {
     };
     assert!(e.message.contains("replays to a different state"), "{}", e.message);
 }
+
+/// A long clock move, or "Next job" pressed many times, is one entry (moves merge) but may
+/// run thousands of jobs: a restore replays it a few jobs per call, so a page can paint between calls, and reaches exactly the
+/// same registry, its log included.
+#[test]
+fn a_long_clock_move_is_replayed_in_pieces_to_the_same_registry() {
+    let json = include_str!("../www/scenarios/split-replica-push.json");
+    let mut r = Registry::load_scenario(json).unwrap();
+    r.run_for(Millis(3 * 60 * 60 * 1000));
+    // "Next job" pressed again and again: one entry too.
+    for _ in 0..300 {
+        r.step();
+    }
+    assert!(matches!(r.journal().entries.last().unwrap().commands.as_slice(), [Command::Step { n: 300 }]));
+    r.run_for(Millis(3 * 60 * 60 * 1000));
+    let saved = r.save_session().unwrap();
+    let entries = r.journal().entries.len();
+    let mut restore = Registry::begin_restore(&saved, &[]).unwrap();
+    let mut calls = 0;
+    let back = loop {
+        calls += 1;
+        if let Some(back) = restore.advance(1, 1).unwrap() {
+            break back;
+        }
+    };
+    assert!(calls > entries + 10, "the move was replayed in pieces: {calls} calls for {entries} entries");
+    assert_eq!(back.event_log_hash(), r.event_log_hash());
+    assert_eq!(back.now(), r.now());
+    assert_eq!(back.save_session().unwrap(), saved, "the log replayed is the log saved");
+}

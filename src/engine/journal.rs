@@ -510,7 +510,15 @@ pub struct SessionRestore {
     registry: Option<Registry>,
     /// The next entry to replay.
     next: usize,
+    /// Where the clock move being replayed in pieces ends (its entry is `next - 1`).
+    moving_until: Option<Millis>,
+    /// Jobs the `Step` being replayed in pieces has still to run.
+    steps_left: Option<u64>,
 }
+
+/// Jobs a replayed clock move runs per call of `SessionRestore::advance` (moves merge into one
+/// entry, so one entry can hold hours of a workload).
+const REPLAY_JOBS_PER_CALL: usize = 64;
 
 impl SessionRestore {
     /// Entries replayed and entries in all.
@@ -545,6 +553,19 @@ impl SessionRestore {
     /// was saved; an error refuses the session whole, as `load_session` does.
     pub fn advance(&mut self, entries: usize, preset_repos: u32) -> Result<Option<Registry>> {
         let Some(r) = self.registry.as_mut() else { return Ok(None) };
+        if let Some(until) = self.moving_until {
+            // Inside the recorded call, as its first piece was (what the jobs do is not recorded).
+            if r.nested(|r| r.run_due_some(until, REPLAY_JOBS_PER_CALL)) {
+                self.moving_until = None;
+            }
+            return Ok(None);
+        }
+        if let Some(left) = self.steps_left {
+            let now = left.min(REPLAY_JOBS_PER_CALL as u64);
+            let more = r.nested(|r| r.run_next_jobs(now));
+            self.steps_left = (more && left > now).then(|| left - now);
+            return Ok(None);
+        }
         if r.preset.is_some() {
             // A load a refused push stopped was stopped so when it was made: that is the record.
             let _ = r.continue_large_preset(preset_repos.max(1));
@@ -560,6 +581,26 @@ impl SessionRestore {
                 // Refused then, refused now: that is the record (as a replay of it does).
                 let _ = r.begin_large_preset(*repos, *tags_per_repo);
                 return Ok(None);
+            }
+            if let ([Command::RunFor { ms }], []) = (entry.commands.as_slice(), entry.context.as_slice()) {
+                // Recorded whole, run in pieces: a move in pieces runs the same jobs in the same
+                // order and ends at the same time (that is why moves merge).
+                let until = r.now().saturating_add(Millis(*ms));
+                let done = r.replay_clock_move(Millis(*ms), REPLAY_JOBS_PER_CALL);
+                if !done {
+                    self.moving_until = Some(until);
+                    return Ok(None);
+                }
+                continue;
+            }
+            if let ([Command::Step { n }], []) = (entry.commands.as_slice(), entry.context.as_slice()) {
+                let first = (*n).min(REPLAY_JOBS_PER_CALL as u64);
+                let more = r.replay_steps(*n, first);
+                if more && *n > first {
+                    self.steps_left = Some(n - first);
+                    return Ok(None);
+                }
+                continue;
             }
             r.replay_entry(&self.journal, entry)?;
         }
@@ -1366,7 +1407,17 @@ impl Registry {
         let mut registry = Registry::from_origin(origin)?;
         // The log was checked against the limits; replayed, it records no more than it holds.
         registry.journal.limits = SessionLimits::NONE;
-        Ok(SessionRestore { journal, hash, now, looking_at, written_by, registry: Some(registry), next: 0 })
+        Ok(SessionRestore {
+            journal,
+            hash,
+            now,
+            looking_at,
+            written_by,
+            registry: Some(registry),
+            next: 0,
+            moving_until: None,
+            steps_left: None,
+        })
     }
 
     /// A saved session replayed: refused whole, with the reason, if the text is damaged, from
@@ -2199,6 +2250,20 @@ impl Registry {
     /// job, or the session is full).
     pub fn step(&mut self) -> Option<Millis> {
         self.journaled_always(Command::Step { n: 1 }, |r| r.step_direct()).flatten()
+    }
+
+    /// A replayed `Step { n }`: recorded whole, as it was one call (no checkpoint cuts it in
+    /// two), running its `first` jobs now; false when the queue emptied.
+    fn replay_steps(&mut self, n: u64, first: u64) -> bool {
+        self.journaled_always(Command::Step { n }, |r| r.run_next_jobs(first)).unwrap_or(false)
+    }
+
+    /// A replayed `RunFor`: recorded as the call was, running at most `jobs` of its jobs now;
+    /// true when the move is done (else `run_due_some` runs the rest).
+    fn replay_clock_move(&mut self, duration: Millis, jobs: usize) -> bool {
+        let until = self.now.saturating_add(duration);
+        self.journaled_always(Command::RunFor { ms: duration.0 }, |r| r.run_due_some(until, jobs))
+            .unwrap_or(true)
     }
 
     /// Runs every job due within `duration`, then moves the clock to now + `duration`; how

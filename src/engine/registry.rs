@@ -1881,6 +1881,29 @@ impl Registry {
         Some(at)
     }
 
+    /// Runs at most `max` of the jobs due by `until`, in order; when none is left, moves the
+    /// clock to `until` and says so (true). `run_for_direct` in pieces.
+    pub(super) fn run_due_some(&mut self, until: Millis, max: usize) -> bool {
+        for _ in 0..max {
+            let Some((at, job)) = self.queue.pop_due(until) else {
+                self.now = until;
+                return true;
+            };
+            self.run_job(at, job);
+        }
+        if self.queue.next_due().is_some_and(|at| at <= until) {
+            return false;
+        }
+        self.now = until;
+        true
+    }
+
+    /// Runs the next job `n` times; false when the queue emptied first. `Step { n }` in
+    /// pieces.
+    pub(super) fn run_next_jobs(&mut self, n: u64) -> bool {
+        (0..n).all(|_| self.step_direct().is_some())
+    }
+
     /// Runs every job due within `duration`, then moves the clock to now + `duration`.
     /// Returns how many jobs ran.
     pub(super) fn run_for_direct(&mut self, duration: Millis) -> usize {
