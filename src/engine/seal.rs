@@ -112,6 +112,8 @@ impl StreamSealer {
     /// Encrypts the next `plaintext` bytes.
     pub fn update(&mut self, plaintext: &[u8]) {
         let start = self.ciphertext.len();
+        // Room for the tag too, so `finish` never copies the whole ciphertext to append it.
+        self.ciphertext.reserve(plaintext.len() + TAG_BYTES);
         self.ciphertext.extend_from_slice(plaintext);
         // The payload's counter starts one past J0 (a key schedule per chunk, not per byte).
         let mut iv = [0u8; 16];

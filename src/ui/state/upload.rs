@@ -17,8 +17,9 @@ use super::{PendingLayer, RetryOp, State, UiError};
 pub const SLICED_FROM_BYTES: u64 = 2 << 20;
 /// Bytes per `append_upload` call.
 const CHUNK_BYTES: usize = 512 << 10;
-/// Real milliseconds of work per slice.
-const SLICE_BUDGET_MS: f64 = 40.0;
+/// Real milliseconds of work per slice (a chunk's step takes 10–20 ms, so a slice stays well
+/// under the 100 ms a long task is).
+const SLICE_BUDGET_MS: f64 = 30.0;
 
 /// A sliced push under way.
 #[derive(Clone, Debug)]
