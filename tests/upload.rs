@@ -216,7 +216,8 @@ fn a_session_saved_apart_names_its_large_uploads_and_replays_with_their_bytes_gi
     if let Some(b) = wrong.values_mut().next() {
         b[0] ^= 1;
     }
-    let damaged = Registry::begin_restore_with(&text, &parts, wrong).map(drop).unwrap_err();
+    let damaged =
+        Registry::begin_restore_with(&text, &parts, wrong).and_then(|r| r.finish()).map(drop).unwrap_err();
     assert_eq!(damaged.code, ErrorCode::DigestInvalid);
     assert_eq!(code(Registry::load_session_parts(&text, &parts)), ErrorCode::InvalidArgument);
 

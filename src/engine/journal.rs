@@ -514,7 +514,12 @@ pub struct SessionRestore {
     moving_until: Option<Millis>,
     /// Jobs the `Step` being replayed in pieces has still to run.
     steps_left: Option<u64>,
+    /// Uploaded bytes given apart and not yet hashed: checked first, a few per call.
+    unchecked: Vec<Digest>,
 }
+
+/// Blobs given apart hashed per call of `SessionRestore::advance` (a chunk is 512 KiB).
+const CHECKS_PER_CALL: usize = 4;
 
 /// Jobs a replayed clock move runs per call of `SessionRestore::advance` (moves merge into one
 /// entry, so one entry can hold hours of a workload).
@@ -552,6 +557,13 @@ impl SessionRestore {
     /// replayed as the page loads it, a slice at a time). Gives the registry once everything is replayed and it matches what
     /// was saved; an error refuses the session whole, as `load_session` does.
     pub fn advance(&mut self, entries: usize, preset_repos: u32) -> Result<Option<Registry>> {
+        if !self.unchecked.is_empty() {
+            let from = self.unchecked.len().saturating_sub(CHECKS_PER_CALL);
+            for d in self.unchecked.split_off(from) {
+                self.journal.check_blob(&d)?;
+            }
+            return Ok(None);
+        }
         let Some(r) = self.registry.as_mut() else { return Ok(None) };
         if let Some(until) = self.moving_until {
             // Inside the recorded call, as its first piece was (what the jobs do is not recorded).
@@ -933,6 +945,33 @@ impl Journal {
         saved: SavedJournal,
         apart: &mut BTreeMap<Digest, Vec<u8>>,
     ) -> Result<(Journal, String, Millis)> {
+        let (journal, hash, now, unchecked) = Self::from_saved_unchecked(saved, apart)?;
+        for d in &unchecked {
+            journal.check_blob(d)?;
+        }
+        Ok((journal, hash, now))
+    }
+
+    /// The bytes kept under `d` hash to it (else `DIGEST_INVALID`, the log refused).
+    fn check_blob(&self, d: &Digest) -> Result<()> {
+        let Some(bytes) = self.blobs.get(d) else { return Err(bad("errors.session_bytes_apart", [arg(d)])) };
+        let got = Digest::of(bytes);
+        if got != *d {
+            return Err(RegistryError::keyed(
+                ErrorCode::DigestInvalid,
+                "errors.session_bytes_hash",
+                [arg(d), arg(got)],
+            ));
+        }
+        Ok(())
+    }
+
+    /// `from_saved`, the bytes given apart not yet hashed: their digests, to check before the
+    /// log is used (`SessionRestore` checks a few per call).
+    fn from_saved_unchecked(
+        saved: SavedJournal,
+        apart: &mut BTreeMap<Digest, Vec<u8>>,
+    ) -> Result<(Journal, String, Millis, Vec<Digest>)> {
         if saved.kind != "stowage-session" {
             return err_k(ErrorCode::InvalidArgument, "errors.session_not_stowage", []);
         }
@@ -966,18 +1005,13 @@ impl Journal {
             }
             blobs.insert(d, bytes);
         }
+        let mut unchecked = vec![];
         for key in &saved.blobs_apart {
             let d = Digest::parse(key)?;
             let Some(bytes) = apart.remove(&d) else {
                 return Err(bad("errors.session_bytes_apart", [arg(key)]));
             };
-            if Digest::of(&bytes) != d {
-                return Err(RegistryError::keyed(
-                    ErrorCode::DigestInvalid,
-                    "errors.session_bytes_hash",
-                    [arg(key), arg(Digest::of(&bytes))],
-                ));
-            }
+            unchecked.push(d);
             total += bytes.len() as u64;
             if total > limits.blob_bytes {
                 return err_k(ErrorCode::InvalidArgument, "errors.session_too_many_bytes", []);
@@ -994,7 +1028,7 @@ impl Journal {
         let mut journal =
             Journal { origin: Some(saved.origin), entries: saved.entries, blobs, ..Journal::default() };
         journal.recount();
-        Ok((journal, saved.state_hash, saved.now_ms))
+        Ok((journal, saved.state_hash, saved.now_ms, unchecked))
     }
 }
 
@@ -1402,7 +1436,7 @@ impl Registry {
         let saved = if parts.is_empty() { parse_saved(json)? } else { merge_parts(json, parts)? };
         let written_by = saved.written_by.clone();
         let looking_at = saved.looking_at_ms;
-        let (journal, hash, now) = Journal::from_saved(saved, &mut apart)?;
+        let (journal, hash, now, unchecked) = Journal::from_saved_unchecked(saved, &mut apart)?;
         let origin = journal.origin.as_ref().ok_or_else(|| bad("errors.session_no_origin", []))?;
         let mut registry = Registry::from_origin(origin)?;
         // The log was checked against the limits; replayed, it records no more than it holds.
@@ -1417,6 +1451,7 @@ impl Registry {
             next: 0,
             moving_until: None,
             steps_left: None,
+            unchecked,
         })
     }
 

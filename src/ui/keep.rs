@@ -954,8 +954,9 @@ async fn restore_saved(
         e.text = why;
         e
     };
-    // What is set aside if it cannot be restored: the text with its parts, merged if they can be.
-    let whole = kept::merged(&record, &parts, &apart);
+    // What is set aside if it cannot be restored: the text with its parts and the bytes kept
+    // apart, merged if they can be (made only then: it copies every upload).
+    let part_records = parts.clone();
     let text = Reflect::get(&record, &"text".into()).ok().and_then(|t| t.as_string());
     let Some(text) = text else {
         let e = invalid(Msg::key("keep.no_text"));
@@ -984,7 +985,10 @@ async fn restore_saved(
     });
     let parts = match parts {
         Ok(parts) => parts,
-        Err(why) => return refuse_saved(db, whole, Some(text), invalid(why)).await,
+        Err(why) => {
+            let whole = kept::merged(&record, &part_records, &apart);
+            return refuse_saved(db, whole, Some(text), invalid(why)).await;
+        }
     };
     let total = text.len() as u64 + parts.iter().map(|p| p.len() as u64).sum::<u64>();
     keep(KeepAction::Opened(Line::info(say("keep.restoring", [Arg::Size(total)]))));
@@ -1016,6 +1020,12 @@ async fn restore_saved(
             keep(KeepAction::Restored { line: Line::ok(words), ms, saved: Some(info) });
         }
         Err(e) => {
+            // The bytes went to the replay: read again.
+            let apart = match &db {
+                Some(db) => read_apart(db).await.unwrap_or_default(),
+                None => BTreeMap::new(),
+            };
+            let whole = kept::merged(&record, &part_records, &apart);
             let text = Reflect::get(&whole, &"text".into()).ok().and_then(|t| t.as_string());
             refuse_saved(db, whole, text, e).await
         }
@@ -1039,7 +1049,7 @@ async fn restore_in_slices(
     loop {
         let start = perf_now();
         while perf_now() - start < RESTORE_SLICE_MS {
-            if let Some(r) = restore.advance(8, 500)? {
+            if let Some(r) = restore.advance(1, 500)? {
                 return Ok(r);
             }
         }
