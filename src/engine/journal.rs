@@ -510,10 +510,8 @@ pub struct SessionRestore {
     registry: Option<Registry>,
     /// The next entry to replay.
     next: usize,
-    /// Where the clock move being replayed in pieces ends (its entry is `next - 1`).
-    moving_until: Option<Millis>,
-    /// Jobs the `Step` being replayed in pieces has still to run.
-    steps_left: Option<u64>,
+    /// What is left of the clock move being replayed in pieces (its entry is `next - 1`).
+    clock_left: Option<ClockLeft>,
     /// Uploaded bytes given apart and not yet hashed: checked first, a few per call.
     unchecked: Vec<Digest>,
 }
@@ -524,6 +522,29 @@ const CHECKS_PER_CALL: usize = 4;
 /// Jobs a replayed clock move runs per call of `SessionRestore::advance` (moves merge into one
 /// entry, so one entry can hold hours of a workload).
 const REPLAY_JOBS_PER_CALL: usize = 64;
+
+/// What is left of a clock move replayed in pieces: a `RunFor` runs to its end time, a `Step`
+/// its count of jobs. A move in pieces runs the same jobs in the same order and ends at the same
+/// time (that is why moves merge into one entry).
+#[derive(Clone, Copy, Debug)]
+enum ClockLeft {
+    Until(Millis),
+    Jobs(u64),
+}
+
+impl ClockLeft {
+    /// Runs the next piece inside the recorded call (what the jobs do is not recorded); what
+    /// is left after it.
+    fn run(self, r: &mut Registry) -> Option<ClockLeft> {
+        r.nested(|r| match self {
+            ClockLeft::Until(until) => (!r.run_due_some(until, REPLAY_JOBS_PER_CALL)).then_some(self),
+            ClockLeft::Jobs(n) => {
+                let now = n.min(REPLAY_JOBS_PER_CALL as u64);
+                (r.run_next_jobs(now) && n > now).then(|| ClockLeft::Jobs(n - now))
+            }
+        })
+    }
+}
 
 impl SessionRestore {
     /// Entries replayed and entries in all.
@@ -565,17 +586,8 @@ impl SessionRestore {
             return Ok(None);
         }
         let Some(r) = self.registry.as_mut() else { return Ok(None) };
-        if let Some(until) = self.moving_until {
-            // Inside the recorded call, as its first piece was (what the jobs do is not recorded).
-            if r.nested(|r| r.run_due_some(until, REPLAY_JOBS_PER_CALL)) {
-                self.moving_until = None;
-            }
-            return Ok(None);
-        }
-        if let Some(left) = self.steps_left {
-            let now = left.min(REPLAY_JOBS_PER_CALL as u64);
-            let more = r.nested(|r| r.run_next_jobs(now));
-            self.steps_left = (more && left > now).then(|| left - now);
+        if let Some(left) = self.clock_left.take() {
+            self.clock_left = left.run(r);
             return Ok(None);
         }
         if r.preset.is_some() {
@@ -594,27 +606,22 @@ impl SessionRestore {
                 let _ = r.begin_large_preset(*repos, *tags_per_repo);
                 return Ok(None);
             }
-            if let ([Command::RunFor { ms }], []) = (entry.commands.as_slice(), entry.context.as_slice()) {
-                // Recorded whole, run in pieces: a move in pieces runs the same jobs in the same
-                // order and ends at the same time (that is why moves merge).
-                let until = r.now().saturating_add(Millis(*ms));
-                let done = r.replay_clock_move(Millis(*ms), REPLAY_JOBS_PER_CALL);
-                if !done {
-                    self.moving_until = Some(until);
-                    return Ok(None);
+            // A clock move is recorded whole, then run in pieces by the next calls.
+            let left = match (entry.commands.as_slice(), entry.context.as_slice()) {
+                ([c @ Command::RunFor { ms }], []) => {
+                    let until = r.now().saturating_add(Millis(*ms));
+                    r.journaled_always(c.clone(), |_| ()).map(|()| ClockLeft::Until(until))
                 }
-                continue;
-            }
-            if let ([Command::Step { n }], []) = (entry.commands.as_slice(), entry.context.as_slice()) {
-                let first = (*n).min(REPLAY_JOBS_PER_CALL as u64);
-                let more = r.replay_steps(*n, first);
-                if more && *n > first {
-                    self.steps_left = Some(n - first);
-                    return Ok(None);
+                ([c @ Command::Step { n }], []) => {
+                    r.journaled_always(c.clone(), |_| ()).map(|()| ClockLeft::Jobs(*n))
                 }
-                continue;
-            }
-            r.replay_entry(&self.journal, entry)?;
+                _ => {
+                    r.replay_entry(&self.journal, entry)?;
+                    continue;
+                }
+            };
+            self.clock_left = left;
+            return Ok(None);
         }
         if self.next < self.journal.entries.len() {
             return Ok(None);
@@ -1449,8 +1456,7 @@ impl Registry {
             written_by,
             registry: Some(registry),
             next: 0,
-            moving_until: None,
-            steps_left: None,
+            clock_left: None,
             unchecked,
         })
     }
@@ -1734,13 +1740,7 @@ impl Registry {
             Command::Step { n } => {
                 // One recorded call, as it was one entry: no checkpoint cuts it in two.
                 let n = *n;
-                let _ = self.journaled_always(Command::Step { n }, |r| {
-                    for _ in 0..n {
-                        if r.step_direct().is_none() {
-                            break;
-                        }
-                    }
-                });
+                let _ = self.journaled_always(Command::Step { n }, |r| r.run_next_jobs(n));
                 Ok(())
             }
             Command::RunFor { ms } => {
@@ -2285,20 +2285,6 @@ impl Registry {
     /// job, or the session is full).
     pub fn step(&mut self) -> Option<Millis> {
         self.journaled_always(Command::Step { n: 1 }, |r| r.step_direct()).flatten()
-    }
-
-    /// A replayed `Step { n }`: recorded whole, as it was one call (no checkpoint cuts it in
-    /// two), running its `first` jobs now; false when the queue emptied.
-    fn replay_steps(&mut self, n: u64, first: u64) -> bool {
-        self.journaled_always(Command::Step { n }, |r| r.run_next_jobs(first)).unwrap_or(false)
-    }
-
-    /// A replayed `RunFor`: recorded as the call was, running at most `jobs` of its jobs now;
-    /// true when the move is done (else `run_due_some` runs the rest).
-    fn replay_clock_move(&mut self, duration: Millis, jobs: usize) -> bool {
-        let until = self.now.saturating_add(duration);
-        self.journaled_always(Command::RunFor { ms: duration.0 }, |r| r.run_due_some(until, jobs))
-            .unwrap_or(true)
     }
 
     /// Runs every job due within `duration`, then moves the clock to now + `duration`; how

@@ -626,8 +626,8 @@ impl Registry {
 
     /// Cancels upload `id` (`DELETE`): what it received is dropped.
     pub(super) fn cancel_upload_direct(&mut self, id: &str) -> Result<UploadView> {
-        let view = self.upload(id)?;
-        let (uid, _) = self.uploads.get(id)?;
+        let (uid, upload) = self.uploads.get(id)?;
+        let view = upload.view(uid);
         self.uploads.take(uid)?;
         Ok(view)
     }
@@ -640,7 +640,7 @@ impl Registry {
     /// Upload `id` as a client's status request sees it (`GET`): how many bytes it has.
     pub fn upload(&self, id: &str) -> Result<UploadView> {
         let (uid, upload) = self.uploads.get(id)?;
-        Ok(self.uploads.view(uid, upload))
+        Ok(upload.view(uid))
     }
 
     /// The uploads under way, oldest first.

@@ -72,6 +72,16 @@ impl Upload {
         Digest::from_sha256(self.hasher.clone())
     }
 
+    /// The session as a client sees it, under `id`.
+    pub fn view(&self, id: UploadId) -> UploadView {
+        UploadView {
+            id: id.to_string(),
+            repo: self.repo.to_string(),
+            received_bytes: self.received(),
+            started_at_ms: self.started_at.0,
+        }
+    }
+
     /// The sealer, to finish the record once the digest is checked.
     pub fn into_sealer(self) -> StreamSealer {
         self.sealer
@@ -153,18 +163,9 @@ impl Uploads {
         self.open.remove(&id).ok_or_else(|| unknown(&id.to_string()))
     }
 
-    pub fn view(&self, id: UploadId, upload: &Upload) -> UploadView {
-        UploadView {
-            id: id.to_string(),
-            repo: upload.repo.to_string(),
-            received_bytes: upload.received(),
-            started_at_ms: upload.started_at.0,
-        }
-    }
-
     /// Every open session, oldest first.
     pub fn views(&self) -> Vec<UploadView> {
-        self.open.iter().map(|(id, u)| self.view(*id, u)).collect()
+        self.open.iter().map(|(id, u)| u.view(*id)).collect()
     }
 
     /// Bytes held by open sessions (sealed, not yet stored).
