@@ -1409,6 +1409,33 @@ impl Registry {
         to_js(&report)
     }
 
+    /// Starts an import (see `importArchive`) read a slice at a time, so a page stays
+    /// answering: call `job.advance()` between frames until it says `ready`, then
+    /// `registry.finishImport(job)`. Nothing of the registry changes before that; drop the job
+    /// (`job.free()`) to cancel. A file that is neither a tar nor gzip is refused here.
+    #[wasm_bindgen(js_name = beginImport)]
+    pub fn begin_import(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "Uint8Array | ArrayBuffer | string")] bytes: JsValue,
+        #[wasm_bindgen(js_name = "defaultRepo", unchecked_optional_param_type = "string | null")]
+        default_repo: JsValue,
+    ) -> Result<ArchiveImport, JsValue> {
+        let bytes = bytes_of(&bytes, "bytes")?;
+        let repo = opt_string_arg(&default_repo, "defaultRepo")?.unwrap_or_else(|| "imported".into());
+        let job = engine::import::ImportJob::new(bytes, &repo).map_err(|e| to_js_error(&e))?;
+        Ok(ArchiveImport { job: RefCell::new(Some(job)) })
+    }
+
+    /// Imports what `job` read (what is left of it is read now, at once), as `importArchive`
+    /// does: whole or not at all, `{format, gzip, images, blobs, blobBytes}`. The job is spent.
+    #[wasm_bindgen(js_name = finishImport)]
+    pub fn finish_import(&self, job: &ArchiveImport) -> Result<JsValue, JsValue> {
+        let taken = job.job.try_borrow_mut().ok().and_then(|mut j| j.take());
+        let job = taken.ok_or_else(|| invalid_argument("this import was finished already"))?;
+        let report = self.run(|r| r.import_prepared(job))?;
+        to_js(&report)
+    }
+
     /// The registry's tagged Docker schema-2 images (or one repository's) as a `docker save`
     /// tarball (`docker load` and `skopeo copy docker-archive:FILE ...` read it): `{bytes:
     /// Uint8Array, images, skipped: [{image, reason}, ...]}` — OCI images (export those with
@@ -1608,6 +1635,47 @@ impl Registry {
             to_js_error(&RegistryError::new(ErrorCode::Unknown, format!("accounting audit failed: {e}")))
         })
     }
+}
+
+/// An archive import being read (`registry.beginImport`): nothing of any registry changes
+/// until `registry.finishImport(job)` takes it.
+#[wasm_bindgen]
+pub struct ArchiveImport {
+    job: RefCell<Option<engine::import::ImportJob>>,
+}
+
+#[wasm_bindgen]
+impl ArchiveImport {
+    /// Reads up to `budgetBytes` more of the archive (default 512 KiB, about 15 ms of work):
+    /// `{step, doneBytes, totalBytes, fraction, ready}`; `step` is `hashing`, `inflating`,
+    /// `checking` or `ready`. A refused archive throws its error, now and at every later call.
+    pub fn advance(
+        &self,
+        #[wasm_bindgen(js_name = "budgetBytes", unchecked_optional_param_type = "number | null")]
+        budget_bytes: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let budget = opt_whole_arg(&budget_bytes, "budgetBytes", ErrorCode::InvalidArgument)?
+            .unwrap_or(512 << 10)
+            .clamp(1, 1 << 30) as usize;
+        let mut slot = self.job.try_borrow_mut().map_err(|_| invalid_argument("the import is busy"))?;
+        let job = slot.as_mut().ok_or_else(|| invalid_argument("this import was finished already"))?;
+        let ready = job.advance(budget).map_err(|e| to_js_error(&e))?;
+        import_progress(&job.progress(), ready)
+    }
+
+    /// How far the import has got, as `advance` says it.
+    pub fn progress(&self) -> Result<JsValue, JsValue> {
+        let slot = self.job.try_borrow().map_err(|_| invalid_argument("the import is busy"))?;
+        let job = slot.as_ref().ok_or_else(|| invalid_argument("this import was finished already"))?;
+        let p = job.progress();
+        import_progress(&p, p.step == "ready")
+    }
+}
+
+fn import_progress(p: &engine::import::ImportProgress, ready: bool) -> Result<JsValue, JsValue> {
+    let out = to_js(p)?;
+    let _ = js_sys::Reflect::set(&out, &"ready".into(), &ready.into());
+    Ok(out)
 }
 
 /// The page's live registry, scriptable from the console (`stowage.page()`): what you do

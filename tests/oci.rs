@@ -570,3 +570,118 @@ mod damaged_bytes {
         }
     }
 }
+
+/// A layer of `n` bytes that differ from each other (so gzip does not shrink it to nothing).
+fn big_layer(n: usize, seed: u32) -> Vec<u8> {
+    (0..n as u32).map(|i| (i.wrapping_add(seed).wrapping_mul(2_654_435_761) >> 24) as u8).collect()
+}
+
+#[test]
+fn a_large_archive_is_read_a_slice_at_a_time_and_imports_as_it_does_at_once() {
+    use stowage::engine::import::ImportJob;
+    const MIB: usize = 1 << 20;
+    let layer = big_layer(3 * MIB, 1);
+    let save = docker_save(&layer, &Digest::of(&layer));
+    for archive in [save.clone(), gzip(&save)] {
+        let mut at_once = fresh();
+        let whole = at_once.import_archive(&archive, "imported").unwrap();
+
+        let mut r = fresh();
+        let mut job = ImportJob::new(archive.clone(), "imported").unwrap();
+        let (mut calls, mut steps, mut fractions) = (0, vec![job.progress().step], vec![]);
+        while !job.advance(256 << 10).unwrap() {
+            calls += 1;
+            let p = job.progress();
+            if steps.last() != Some(&p.step) {
+                steps.push(p.step);
+            }
+            fractions.push(p.fraction);
+            // The registry is not touched while the archive is read.
+            assert_eq!(r.journal().entries.len(), 0);
+        }
+        let gz = archive[0] == 0x1f;
+        let want: &[&str] = if gz { &["hashing", "inflating", "checking"] } else { &["hashing", "checking"] };
+        assert_eq!(steps, want);
+        // Hashing (one pass over the archive), inflating and checking the 3 MiB layer, each
+        // 256 KiB a call: at least 12 calls for the layer alone.
+        assert!(calls >= 12 + archive.len() / (256 << 10), "{calls} calls");
+        assert!(fractions.windows(2).all(|w| w[0] <= w[1]), "the fraction only grows: {fractions:?}");
+        assert_eq!(job.progress().fraction, 1.0);
+        let sliced = r.import_prepared(job).unwrap();
+        assert_eq!(sliced, whole);
+        assert_eq!(state(&r), state(&at_once), "the same events and the same session log");
+        assert_eq!(r.pull_blob("library/alpine", &Digest::of(&layer).to_string()).unwrap(), layer);
+        r.audit().unwrap();
+    }
+}
+
+#[test]
+fn an_archive_read_in_slices_is_checked_against_the_registry_as_it_stands_when_imported() {
+    use stowage::engine::import::ImportJob;
+    let layer = big_layer(200_000, 2);
+    let save = docker_save(&layer, &Digest::of(&layer));
+    // Read, then the registry changes (the repository it goes to is locked for writes): the
+    // import is refused whole, as a push would be then, and nothing of it stays or is logged.
+    let mut r = fresh();
+    let mut job = ImportJob::new(save.clone(), "imported").unwrap();
+    while !job.advance(64 << 10).unwrap() {}
+    r.push_image("library/alpine", "old", file("already here")).unwrap();
+    let lock = stowage::engine::AttributePatch { write_enabled: Some(false), ..Default::default() };
+    r.set_attributes("library/alpine", None, &lock).unwrap();
+    let before = state(&r);
+    let e = r.import_prepared(job).unwrap_err();
+    assert!(e.message.contains("nothing was imported"), "{}", e.message);
+    assert_eq!(state(&r), before);
+    // Read again, and imported once the lock is lifted.
+    let mut job = ImportJob::new(save.clone(), "imported").unwrap();
+    while !job.advance(64 << 10).unwrap() {}
+    let unlock = stowage::engine::AttributePatch { write_enabled: Some(true), ..Default::default() };
+    r.set_attributes("library/alpine", None, &unlock).unwrap();
+    assert_eq!(r.import_prepared(job).unwrap().images.len(), 1);
+
+    // A refused archive says so at the call that finds it, and at every later one.
+    let mut bad = save.clone();
+    let at = bad.windows(64).position(|w| w == &layer[1000..1064]).unwrap();
+    bad[at] ^= 1;
+    let mut job = ImportJob::new(bad, "imported").unwrap();
+    let e = loop {
+        match job.advance(64 << 10) {
+            Ok(false) => {}
+            Ok(true) => panic!("a damaged layer was read as whole"),
+            Err(e) => break e,
+        }
+    };
+    assert_eq!(e.code, ErrorCode::DigestInvalid);
+    assert_eq!(job.advance(64 << 10).unwrap_err(), e);
+    assert_eq!(job.progress().step, "refused");
+    // What the first bytes say is refused at once.
+    let e = ImportJob::new(b"PK\x03\x04 a zip".to_vec(), "imported").err().unwrap();
+    assert!(e.message.contains("zip"), "{}", e.message);
+}
+
+#[test]
+fn a_saved_import_is_replayed_a_slice_at_a_time_on_restore() {
+    const MIB: usize = 1 << 20;
+    let layer = big_layer(4 * MIB, 3);
+    let mut r = fresh();
+    r.push_image("keep", "v1", file("already here")).unwrap();
+    r.import_archive(&gzip(&docker_save(&layer, &Digest::of(&layer))), "imported").unwrap();
+    r.push_image("after", "v1", file("pushed after the import")).unwrap();
+    let saved = r.save_session().unwrap();
+    let mut restore = Registry::begin_restore(&saved, &[]).unwrap();
+    let mut calls = 0;
+    let mut fractions = vec![];
+    let mut back = loop {
+        calls += 1;
+        if let Some(back) = restore.advance(1, 500).unwrap() {
+            break back;
+        }
+        fractions.push(restore.fraction());
+    };
+    // Three entries, the import's read 512 KiB a call: its 4 MiB layer alone takes 8 calls to
+    // check, and hashing and inflating the archive more.
+    assert!(calls > 3 + 8, "{calls} calls");
+    assert!(fractions.windows(2).all(|w| w[0] <= w[1]), "{fractions:?}");
+    assert_eq!(state(&back), state(&r));
+    assert_eq!(back.pull_blob("library/alpine", &Digest::of(&layer).to_string()).unwrap(), layer);
+}

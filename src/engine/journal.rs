@@ -26,6 +26,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use base64::Engine as _;
 use serde::{Deserialize, Serialize};
+use sha2::{Digest as _, Sha256};
 
 use super::clock::Millis;
 use super::digest::Digest;
@@ -34,6 +35,7 @@ use super::faults::{Fault, FaultKind};
 use super::features::FeaturesView;
 use super::history::Overshoot;
 use super::image::LayerInput;
+use super::import::{ImportJob, ImportReport};
 use super::key_vault::{KeyBackup, KeyState, RotationMode};
 use super::locks::{AttributePatch, Attributes};
 use super::registry::{Registry, RegistryOptions};
@@ -512,12 +514,27 @@ pub struct SessionRestore {
     next: usize,
     /// What is left of the clock move being replayed in pieces (its entry is `next - 1`).
     clock_left: Option<ClockLeft>,
-    /// Uploaded bytes given apart and not yet hashed: checked first, a few per call.
+    /// Uploaded bytes given apart and not yet hashed: checked first, a few mebibytes per call.
     unchecked: Vec<Digest>,
+    /// The one of them being hashed.
+    checking: Option<BlobCheck>,
+    /// An import being read in pieces (its entry is `next - 1`): imported, and so recorded,
+    /// once read.
+    import_left: Option<ImportJob>,
 }
 
-/// Blobs given apart hashed per call of `SessionRestore::advance` (a chunk is 512 KiB).
-const CHECKS_PER_CALL: usize = 4;
+/// Bytes given apart hashed per call of `SessionRestore::advance` (four chunks of an upload).
+const CHECK_BYTES_PER_CALL: usize = 2 << 20;
+
+/// Bytes of an archive read per call of `SessionRestore::advance` while an import is replayed.
+const IMPORT_BYTES_PER_CALL: usize = 512 << 10;
+
+/// Bytes given apart being hashed: `at` of them so far.
+struct BlobCheck {
+    digest: Digest,
+    at: usize,
+    hasher: Sha256,
+}
 
 /// Jobs a replayed clock move runs per call of `SessionRestore::advance` (moves merge into one
 /// entry, so one entry can hold hours of a workload).
@@ -556,9 +573,9 @@ impl SessionRestore {
     /// counted by its repositories (its one entry is most of the work).
     pub fn fraction(&self) -> f64 {
         let all = self.journal.entries.len().max(1) as f64;
-        let preset = self.registry.as_ref().and_then(|r| r.preset_progress());
-        match preset {
-            Some(p) => ((self.next.saturating_sub(1)) as f64 + p.fraction()) / all,
+        let preset = self.registry.as_ref().and_then(|r| r.preset_progress()).map(|p| p.fraction());
+        match preset.or_else(|| self.import_left.as_ref().map(|j| j.progress().fraction)) {
+            Some(part) => ((self.next.saturating_sub(1)) as f64 + part) / all,
             None => self.next as f64 / all,
         }
     }
@@ -578,16 +595,30 @@ impl SessionRestore {
     /// replayed as the page loads it, a slice at a time). Gives the registry once everything is replayed and it matches what
     /// was saved; an error refuses the session whole, as `load_session` does.
     pub fn advance(&mut self, entries: usize, preset_repos: u32) -> Result<Option<Registry>> {
-        if !self.unchecked.is_empty() {
-            let from = self.unchecked.len().saturating_sub(CHECKS_PER_CALL);
-            for d in self.unchecked.split_off(from) {
-                self.journal.check_blob(&d)?;
+        if !self.unchecked.is_empty() || self.checking.is_some() {
+            let mut left = CHECK_BYTES_PER_CALL;
+            while left > 0 {
+                let Some(check) = self.checking.take().or_else(|| {
+                    self.unchecked.pop().map(|digest| BlobCheck { digest, at: 0, hasher: Sha256::new() })
+                }) else {
+                    break;
+                };
+                self.checking = self.journal.check_blob_some(check, &mut left)?;
             }
             return Ok(None);
         }
         let Some(r) = self.registry.as_mut() else { return Ok(None) };
         if let Some(left) = self.clock_left.take() {
             self.clock_left = left.run(r);
+            return Ok(None);
+        }
+        if let Some(mut job) = self.import_left.take() {
+            match job.advance(IMPORT_BYTES_PER_CALL) {
+                Ok(false) => self.import_left = Some(job),
+                // Imported then, imported now (a refusal would be the record, as in a replay).
+                Ok(true) => drop(r.import_prepared(job)),
+                Err(_) => {}
+            }
             return Ok(None);
         }
         if r.preset.is_some() {
@@ -604,6 +635,13 @@ impl SessionRestore {
             {
                 // Refused then, refused now: that is the record (as a replay of it does).
                 let _ = r.begin_large_preset(*repos, *tags_per_repo);
+                return Ok(None);
+            }
+            // An import is read in pieces by the next calls, then imported (and recorded).
+            if let ([Command::ImportArchive { archive, default_repo }], []) =
+                (entry.commands.as_slice(), entry.context.as_slice())
+            {
+                self.import_left = ImportJob::new(self.journal.bytes(archive)?.to_vec(), default_repo).ok();
                 return Ok(None);
             }
             // A clock move is recorded whole, then run in pieces by the next calls.
@@ -743,11 +781,19 @@ impl Journal {
 
     fn keep(&mut self, bytes: &[u8]) -> Digest {
         let d = Digest::of(bytes);
+        if !self.blobs.contains_key(&d) {
+            self.keep_hashed(d, bytes.to_vec());
+        }
+        d
+    }
+
+    /// `keep` of bytes already hashed to `d` (an import's archive), taken as they are.
+    fn keep_hashed(&mut self, d: Digest, bytes: Vec<u8>) -> Digest {
         if let std::collections::btree_map::Entry::Vacant(e) = self.blobs.entry(d) {
-            e.insert(bytes.to_vec());
             self.tally.blobs += blob_text(bytes.len());
             self.tally.blob_bytes += bytes.len() as u64;
             self.tally.fresh.push(d);
+            e.insert(bytes);
         }
         d
     }
@@ -960,6 +1006,29 @@ impl Journal {
     }
 
     /// The bytes kept under `d` hash to it (else `DIGEST_INVALID`, the log refused).
+    /// Hashes up to `left` more bytes of `check`'s blob (taking them from `left`): the check
+    /// if some are left, `None` once they all hashed to its digest.
+    fn check_blob_some(&self, mut check: BlobCheck, left: &mut usize) -> Result<Option<BlobCheck>> {
+        let d = check.digest;
+        let Some(bytes) = self.blobs.get(&d) else { return Err(bad("errors.session_bytes_apart", [arg(d)])) };
+        let end = check.at.saturating_add(*left).min(bytes.len());
+        check.hasher.update(bytes.get(check.at..end).unwrap_or_default());
+        *left -= end - check.at;
+        check.at = end;
+        if end < bytes.len() {
+            return Ok(Some(check));
+        }
+        let got = Digest::from_sha256(check.hasher);
+        if got != d {
+            return Err(RegistryError::keyed(
+                ErrorCode::DigestInvalid,
+                "errors.session_bytes_hash",
+                [arg(d), arg(got)],
+            ));
+        }
+        Ok(None)
+    }
+
     fn check_blob(&self, d: &Digest) -> Result<()> {
         let Some(bytes) = self.blobs.get(d) else { return Err(bad("errors.session_bytes_apart", [arg(d)])) };
         let got = Digest::of(bytes);
@@ -1458,6 +1527,8 @@ impl Registry {
             next: 0,
             clock_left: None,
             unchecked,
+            checking: None,
+            import_left: None,
         })
     }
 
@@ -2232,23 +2303,34 @@ impl Registry {
     }
 
     /// Imports an OCI layout tar or a docker save tarball, plain or gzip-compressed; images with
-    /// no repository name go to `default_repo`. The archive is read and every digest in it
-    /// checked first; then, as an import applies whole or not at all, it runs on a copy of the
-    /// registry: a refused one is neither recorded nor run here (it changes nothing, not even
-    /// the log), and one that applies is recorded and its copy becomes the registry, as running
-    /// it here would have left it.
-    pub fn import_archive(&mut self, bytes: &[u8], default_repo: &str) -> Result<super::oci::ImportReport> {
-        let read = super::oci::read_archive(bytes, default_repo)?;
+    /// no repository name go to `default_repo` (`import_prepared`, the archive read at once).
+    pub fn import_archive(&mut self, bytes: &[u8], default_repo: &str) -> Result<ImportReport> {
+        self.import_prepared(ImportJob::new(bytes.to_vec(), default_repo)?)
+    }
+
+    /// Imports the archive `job` read (what is left of it is read first, at once). Every digest
+    /// in it was checked as it was read; then, as an import applies whole or not at all, it
+    /// runs on a copy of the registry: a refused one is neither recorded nor run here (it
+    /// changes nothing, not even the log), and one that applies is recorded (the archive kept
+    /// as it came) and its copy becomes the registry, as running it here would have left it.
+    pub fn import_prepared(&mut self, job: ImportJob) -> Result<ImportReport> {
+        let (read, kept) = job.finish()?;
         if !self.recording() {
-            return self.nested(|r| r.import_read(read));
+            let backup = self.bare_copy();
+            let out = self.nested(|r| r.import_read(read));
+            if out.is_err() {
+                self.restore_copy(backup);
+            }
+            return out;
         }
         self.finish_preset();
         let mut copy = self.bare_copy();
         copy.recorder = Recorder { depth: 1, ..Recorder::default() };
         let report = copy.import_read(read)?;
+        let (digest, default_repo) = (kept.digest, kept.default_repo.clone());
         self.record(|j| Command::ImportArchive {
-            archive: j.keep(bytes),
-            default_repo: default_repo.into(),
+            archive: j.keep_hashed(digest, kept.into_bytes()),
+            default_repo,
         })?;
         self.restore_copy(copy);
         Ok(report)

@@ -13,6 +13,7 @@ pub mod faults;
 pub mod features;
 pub mod history;
 pub mod image;
+pub mod import;
 pub mod journal;
 pub mod key_vault;
 pub mod listing;

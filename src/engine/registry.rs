@@ -415,14 +415,41 @@ impl Registry {
         if let Some(claimed) = claimed.filter(|c| *c != actual) {
             return err_k(ErrorCode::DigestInvalid, "errors.blob_hash_mismatch", [arg(actual), arg(claimed)]);
         }
-        if bytes.len() as u64 > LAYER_MAX_BYTES {
+        self.checked_blob_refusal(&repo, &actual, bytes.len() as u64)?;
+        Ok((repo, actual))
+    }
+
+    /// A blob push's checks once its digest is known: its size, the repository, room for it
+    /// and the key that seals it.
+    fn checked_blob_refusal(&self, repo: &RepoName, digest: &Digest, size_bytes: u64) -> Result<()> {
+        if size_bytes > LAYER_MAX_BYTES {
             return err_k(ErrorCode::SizeInvalid, "errors.layer_too_large", []);
         }
-        self.check_writable(&repo)?;
-        self.check_room(self.new_blob_bytes(&actual, bytes.len() as u64))?;
+        self.check_writable(repo)?;
+        self.check_room(self.new_blob_bytes(digest, size_bytes))?;
         // `store_blob`'s first check.
-        self.check_key_usable()?;
-        Ok((repo, actual))
+        self.check_key_usable()
+    }
+
+    /// Pushes a blob whose bytes were hashed to `digest` as they were read (an import's), and
+    /// sealed then too when `sealer` holds them; counted as `push_blob_direct` counts a push.
+    pub(super) fn push_checked_blob_direct(
+        &mut self,
+        repo: &RepoName,
+        digest: Digest,
+        bytes: &[u8],
+        sealer: Option<StreamSealer>,
+    ) -> Result<Digest> {
+        let ticket = self.admit(PUSH_BLOB_COST)?;
+        let size_bytes = bytes.len() as u64;
+        self.checked_blob_refusal(repo, &digest, size_bytes)?;
+        let content = match sealer {
+            Some(sealer) => Content::Sealing(Box::new(sealer)),
+            None => Content::Plain(bytes),
+        };
+        let pushed = self.store_blob(repo.clone(), digest, content, size_bytes, None)?;
+        self.complete(ticket, pushed.uploaded_bytes, 0);
+        Ok(pushed.digest)
     }
 
     fn put_blob(&mut self, repo: &str, bytes: &[u8], claimed: Option<&str>) -> Result<PushedBlob> {

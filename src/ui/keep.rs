@@ -34,7 +34,7 @@ mod tail;
 
 use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet};
-use std::rc::Rc;
+use std::rc::{Rc, Weak};
 
 use base64::Engine as _;
 use js_sys::{Function, Promise, Reflect};
@@ -73,31 +73,113 @@ const LINK_MAGIC: &[u8; 3] = b"STW";
 /// The biggest session file the page reads for an import (a browser's longest string is near).
 pub const IMPORT_MAX_BYTES: u64 = 512 << 20;
 /// Uploaded blobs kept beside the session text (`held_apart`): `blob:` and the digest's hex,
-/// each `{kind, bytes}` with the bytes as they are. Written with the text or part that first
-/// names them; a whole save deletes those its session no longer names.
+/// each `{kind, bytes}` with the bytes as they are. Written before the text or part that first
+/// names them; a whole save deletes those its session no longer names. One over `PIECE_BYTES`
+/// is kept in pieces, each written in a task of its own: its record holds the first and says
+/// how many (`pieces`), the others are under `blob:<hex>/0001`…, and the record is written
+/// last, so a blob whose record is there is whole.
 pub const BLOB_PREFIX: &str = "blob:";
+const PIECE_BYTES: usize = 4 << 20;
 fn blob_key(d: &Digest) -> String {
     format!("{BLOB_PREFIX}{}", d.hex())
 }
-fn blob_record(bytes: &[u8]) -> JsValue {
+fn piece_key(d: &Digest, n: usize) -> String {
+    format!("{BLOB_PREFIX}{}/{n:04}", d.hex())
+}
+fn blob_record(bytes: &[u8], pieces: usize) -> JsValue {
     let o = js_sys::Object::new();
     let _ = Reflect::set(&o, &"kind".into(), &"stowage-blob-record".into());
     let _ = Reflect::set(&o, &"bytes".into(), &js_sys::Uint8Array::from(bytes));
+    if pieces > 1 {
+        let _ = Reflect::set(&o, &"pieces".into(), &(pieces as f64).into());
+    }
     o.into()
 }
 
-/// The blobs kept apart in the store, by digest. A record whose key or bytes cannot be read
-/// is left out: a session that names it is then refused, in words, by the engine.
+/// The blobs kept apart in the store, by digest, their pieces put back together. A record
+/// whose key or bytes cannot be read, or a piece missing, leaves the blob out: a session that
+/// names it is then refused, in words, by the engine.
 async fn read_apart(db: &IdbDatabase) -> Result<BTreeMap<Digest, Vec<u8>>, Msg> {
     let records = idb::get_prefixed(db, BLOB_PREFIX).await?;
-    Ok(records
+    let bytes_of =
+        |record: &JsValue| Reflect::get(record, &"bytes".into()).ok()?.dyn_into::<js_sys::Uint8Array>().ok();
+    let mut pieces: BTreeMap<String, js_sys::Uint8Array> = BTreeMap::new();
+    let mut heads = vec![];
+    for (key, record) in records {
+        let Some(name) = key.strip_prefix(BLOB_PREFIX) else { continue };
+        if name.contains('/') {
+            if let Some(bytes) = bytes_of(&record) {
+                pieces.insert(key, bytes);
+            }
+            continue;
+        }
+        let Ok(d) = Digest::parse(&format!("sha256:{name}")) else { continue };
+        let count = Reflect::get(&record, &"pieces".into()).ok().and_then(|v| v.as_f64()).unwrap_or(1.0);
+        if let Some(first) = bytes_of(&record) {
+            heads.push((d, first, count.clamp(1.0, 1e6) as usize));
+        }
+    }
+    Ok(heads
         .into_iter()
-        .filter_map(|(key, record)| {
-            let d = Digest::parse(&format!("sha256:{}", key.strip_prefix(BLOB_PREFIX)?)).ok()?;
-            let bytes = Reflect::get(&record, &"bytes".into()).ok()?.dyn_into::<js_sys::Uint8Array>().ok()?;
-            Some((d, bytes.to_vec()))
+        .filter_map(|(d, first, count)| {
+            let mut all = vec![first];
+            for n in 1..count {
+                all.push(pieces.get(&piece_key(&d, n))?.clone());
+            }
+            let mut bytes = Vec::with_capacity(all.iter().map(|p| p.length() as usize).sum());
+            for p in all {
+                let start = bytes.len();
+                bytes.resize(start + p.length() as usize, 0);
+                p.copy_to(&mut bytes[start..]);
+            }
+            Some((d, bytes))
         })
         .collect())
+}
+
+/// Writes the blobs kept apart that a save needs and the store lacks (`digests`), each piece
+/// of a large one in a task of its own and small ones a few to a task, taking their bytes from
+/// `reg` as each is written (so no task copies more than `PIECE_BYTES`).
+async fn write_apart(db: &IdbDatabase, reg: &Weak<RefCell<Registry>>, digests: &[Digest]) -> Result<(), Msg> {
+    let gone = || Msg::key("keep.changed_while_saving");
+    let mut batch = Batch::default();
+    let mut batch_bytes = 0;
+    for d in digests {
+        let len = {
+            let live = reg.upgrade().ok_or_else(gone)?;
+            let r = live.try_borrow().map_err(|_| gone())?;
+            r.session_blobs().get(d).map(Vec::len).ok_or_else(gone)?
+        };
+        let pieces = len.div_ceil(PIECE_BYTES).max(1);
+        // The pieces after the first, then the record with the first: it says the blob is whole.
+        for n in (1..pieces).chain(std::iter::once(0)) {
+            let record = {
+                let live = reg.upgrade().ok_or_else(gone)?;
+                let r = live.try_borrow().map_err(|_| gone())?;
+                let bytes = r.session_blobs().get(d).ok_or_else(gone)?;
+                let piece = bytes.get(n * PIECE_BYTES..((n + 1) * PIECE_BYTES).min(len)).unwrap_or_default();
+                batch_bytes += piece.len();
+                if n == 0 { blob_record(piece, pieces) } else { piece_record(piece) }
+            };
+            let key = if n == 0 { blob_key(d) } else { piece_key(d, n) };
+            batch.puts.push((key, record));
+            if batch_bytes >= PIECE_BYTES {
+                idb::write(db, std::mem::take(&mut batch)).await?;
+                batch_bytes = 0;
+            }
+        }
+    }
+    if !batch.puts.is_empty() {
+        idb::write(db, batch).await?;
+    }
+    Ok(())
+}
+
+fn piece_record(bytes: &[u8]) -> JsValue {
+    let o = js_sys::Object::new();
+    let _ = Reflect::set(&o, &"kind".into(), &"stowage-blob-piece".into());
+    let _ = Reflect::set(&o, &"bytes".into(), &js_sys::Uint8Array::from(bytes));
+    o.into()
 }
 
 /// Parts kept after the whole text before it is saved whole again.
@@ -582,10 +664,10 @@ enum Write {
     Part { seq: usize, text: String, mark: SavedMark },
 }
 
-/// The blobs kept apart that a save writes (those the store does not hold yet), the ones a
-/// whole save no longer needs, and what the store holds once the save lands.
+/// The blobs kept apart that a save writes first (those the store does not hold yet), the
+/// ones a whole save no longer needs, and what the store holds once the save lands.
 struct Apart {
-    puts: Vec<(Digest, JsValue)>,
+    puts: Vec<Digest>,
     gone: Vec<Digest>,
     after: BTreeSet<Digest>,
 }
@@ -596,12 +678,7 @@ impl Apart {
         let known = with_driver(|d| d.apart.clone());
         let named: BTreeSet<Digest> =
             r.session_blobs().iter().filter(|(_, b)| held_apart(b.len())).map(|(d, _)| *d).collect();
-        let puts = r
-            .session_blobs()
-            .iter()
-            .filter(|(d, b)| held_apart(b.len()) && !known.contains(*d))
-            .map(|(d, b)| (*d, blob_record(b)))
-            .collect();
+        let puts = named.difference(&known).copied().collect();
         if whole {
             Apart { puts, gone: known.difference(&named).copied().collect(), after: named }
         } else {
@@ -609,9 +686,10 @@ impl Apart {
         }
     }
 
+    /// The save's own batch, with the blobs no longer needed (and their pieces) deleted.
     fn into_batch(self, mut batch: Batch) -> (Batch, BTreeSet<Digest>) {
-        batch.puts.extend(self.puts.into_iter().map(|(d, record)| (blob_key(&d), record)));
         batch.deletes.extend(self.gone.iter().map(blob_key));
+        batch.delete_prefixes.extend(self.gone.iter().map(|d| format!("{}/", blob_key(d))));
         (batch, self.after)
     }
 }
@@ -678,6 +756,8 @@ fn autosave(urgent: bool) {
     let weak = Rc::downgrade(&reg);
     spawn_local(async move {
         let mut set_aside = vec![];
+        // The uploads the text names go first: a text in the store finds its bytes there.
+        let first = write_apart(&db, &weak, &apart.puts).await;
         let (result, log, held) = match write {
             Write::Whole { text, mark, aside } => {
                 let record = record_of(&info, &text, "stowage-session-record");
@@ -693,7 +773,10 @@ fn autosave(urgent: bool) {
                     batch.deletes.push(key);
                 }
                 let (batch, held) = apart.into_batch(batch);
-                let result = idb::write(&db, batch).await;
+                let result = match first {
+                    Ok(()) => idb::write(&db, batch).await,
+                    Err(e) => Err(e),
+                };
                 set_aside = aside;
                 let log = SavedLog { registry: weak, mark, parts: 0, part_bytes: 0, text_bytes, whole_at };
                 (result, log, held)
@@ -703,7 +786,10 @@ fn autosave(urgent: bool) {
                 let part_bytes = text.len() as u64;
                 let part = Batch { puts: vec![(part_key(seq), record)], ..Batch::default() };
                 let (batch, held) = apart.into_batch(part);
-                let result = idb::write(&db, batch).await;
+                let result = match first {
+                    Ok(()) => idb::write(&db, batch).await,
+                    Err(e) => Err(e),
+                };
                 let (base, before, whole_at) = with_driver(|d| {
                     d.log.as_ref().map_or((0, 0, 0.0), |l| (l.text_bytes, l.part_bytes, l.whole_at))
                 });

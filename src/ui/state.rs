@@ -33,7 +33,9 @@ mod run;
 mod scenario;
 mod upload;
 
-pub use archives::{ArchiveFormat, ArchiveOutcome, export_archive, exported_words, imported_words};
+pub use archives::{
+    ArchiveFormat, ArchiveOutcome, ImportRun, export_archive, exported_words, imported_words,
+};
 pub use geo::ClientRun;
 pub use guide::{ContinueHow, GuideSnap, PROBE_MAX, StoryAction, StoryUi};
 pub use preset::{PRESET_REPOS, PRESET_TAGS_PER_REPO, PresetLoadSnap};
@@ -340,6 +342,10 @@ pub enum Action {
     PushSlice,
     /// Stops the push under way (its open upload is cancelled).
     StopPush,
+    /// The next slice of an archive import being read (one per animation frame).
+    ImportSlice,
+    /// Stops the archive import being read (nothing of it was imported).
+    StopImport,
     /// Closes the large preset's panel once the load has finished (the status line keeps what
     /// it said); a load under way stays.
     DismissPreset,
@@ -652,6 +658,8 @@ pub struct State {
     pub generation: u64,
     /// A push of large files being sent in slices.
     pub push_job: Option<PushJob>,
+    /// A large archive being read for import, a slice at a time.
+    pub import_run: Option<ImportRun>,
     /// The key material of a customer-managed key while the registry has lost access to it:
     /// the customer's Key Vault, outside the registry. `restore_key` gives it back.
     pub retry: Option<Retry>,
@@ -734,6 +742,7 @@ impl State {
             snapshot: Snapshot::default(),
             generation: 0,
             push_job: None,
+            import_run: None,
             retry: None,
             new_registry: None,
             scale_out: None,
@@ -1594,7 +1603,9 @@ impl Reducible for State {
             | Action::Download { .. }
             | Action::ReadArchive(_)
             | Action::ExportArchive(_) => {}
-            Action::ArchiveReading(file) => s.archive = Some(ArchiveOutcome::Reading { file }),
+            Action::ArchiveReading(file) => {
+                s.archive = Some(ArchiveOutcome::Reading { file, progress: None, slices: 0 })
+            }
             Action::ArchiveRead { file, result } => s.archive_read(file, result),
             Action::ArchiveDone(outcome) => s.set_archive(outcome),
             Action::ReadingStarted(n) => s.reading += n,
@@ -1643,6 +1654,8 @@ impl Reducible for State {
             Action::PresetSlice => s.preset_slice(),
             Action::PushSlice => s.push_slice(),
             Action::StopPush => s.stop_push(),
+            Action::ImportSlice => s.import_slice(),
+            Action::StopImport => s.stop_import(),
             Action::DismissPreset => s.preset = s.preset.take().filter(|l| !l.finished),
             Action::CatalogAfter(name) => s.catalog_after(&name),
             Action::Adopt { registry, note } => s.adopt(*registry, note),

@@ -2,15 +2,19 @@
 // way a registry client sends it (issue 13, "Never frozen"; the engine's upload sessions of
 // issue 15): each file through an upload session a chunk at a time, one slice per animation
 // frame, with a progress bar; Stop cancels the upload under way and tags nothing; the pushed
-// image survives a reload (its chunks were saved as they were sent).
+// image survives a reload (its chunks were saved as they were sent). A large archive import is
+// read the same way (hashed, inflated, its layers hashed and sealed a slice per frame), with a
+// bar and Stop; the archive is kept in pieces beside the text and the import survives a reload.
 //
 //   scripts/build.sh && node --test tests/e2e/upload.test.mjs
 
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { mounted, paths, site, statusOf, storedPrefixed, storedRecord } from './helpers.mjs';
+import { dockerSave, mounted, paths, site, statusOf, storedPrefixed, storedRecord } from './helpers.mjs';
 
 const { ROOT, DIST, SHOTS } = paths(import.meta.url);
 
@@ -152,6 +156,94 @@ describe('a push of large files', { timeout: 300_000 }, () => {
       return { size: b.length, tags: r.tags('demo/kept').tags, uploads: r.uploads() };
     }, digest);
     assert.deepEqual(back, { size: 3 * MIB, tags: ['v1'], uploads: [] });
+    assert.deepEqual(web.errors, []);
+  });
+
+  it('reads a large archive a slice at a time, with progress and Stop, and keeps its import across a reload', async () => {
+    const p = await web.open({ init: () => {
+      window.__long = [];
+      new PerformanceObserver((l) => { for (const e of l.getEntries()) window.__long.push(Math.round(e.duration)); })
+        .observe({ type: 'longtask', buffered: true });
+    } });
+    const saved = dockerSave('team/big:v1', [['big.bin', bytesOf(12 * MIB, 7)]]);
+    // Handed over as a file on disk: a buffer would be decoded by Playwright in the page's own
+    // main thread, a long task of its own.
+    const file = join(mkdtempSync(join(tmpdir(), 'stowage-')), 'big.tar');
+    writeFileSync(file, saved.bytes);
+    const steps = () => p.evaluate(() => {
+      window.__steps = [];
+      new MutationObserver(() => {
+        const r = document.querySelector('#archive-result[data-kind="reading"][data-step]');
+        if (r) window.__steps.push([r.dataset.step, Number(r.dataset.percent)]);
+      }).observe(document.body, { subtree: true, childList: true, attributes: true });
+    });
+    // Stop while it is being read: nothing is imported, and the log has nothing of it.
+    const larger = dockerSave('team/larger:v1', [['larger.bin', bytesOf(48 * MIB, 8)]]);
+    await p.locator('#archive-import-file').setInputFiles({ name: 'larger.tar', mimeType: 'application/x-tar', buffer: larger.bytes });
+    await p.locator('#archive-stop').waitFor();
+    await p.locator('#archives').screenshot({ path: join(SHOTS, 'upload-02-archive-reading.png') });
+    await p.locator('#archive-stop').click();
+    await p.locator('#archive-result').waitFor({ state: 'detached' });
+    assert.match(await statusOf(p), /^Stopped importing larger\.tar: nothing of it was imported\./);
+    assert.deepEqual(await page(p, (r) => ({ repos: r.catalog().repositories, log: r.saveSession().includes('importArchive') })),
+      { repos: [], log: false });
+
+    // Read whole: the bar goes through its steps and only grows, then the import lands at once.
+    await steps();
+    await p.evaluate(() => window.__long.splice(0));
+    await p.locator('#archive-import-file').setInputFiles(file);
+    await p.locator('#archive-result[data-kind="imported"]').waitFor();
+    const tasks = await p.evaluate(() => window.__long.splice(0));
+    const seen = await p.evaluate(() => window.__steps);
+    const order = [...new Set(seen.map(([s]) => s))];
+    assert.deepEqual(order, ['hashing', 'checking'], `steps: ${JSON.stringify(seen)}`);
+    const percents = seen.map(([, n]) => n);
+    assert.ok(percents.every((n, i) => i === 0 || n >= percents[i - 1]), `the bar only grows: ${percents}`);
+    assert.ok(seen.length >= 4, `several slices were shown: ${seen.length}`);
+    assert.match(await statusOf(p), /^Imported big\.tar, a docker save archive: 1 image, /);
+    const layerDigest = sha256(saved.layer);
+    const facts = await page(p, (r, d) => ({
+      tags: r.tags('team/big').tags,
+      size: r.pullBlob('team/big', d).length,
+      imports: r.saveSession().split('"do":"importArchive"').length - 1,
+    }), layerDigest);
+    assert.deepEqual(facts, { tags: ['v1'], size: saved.layer.length, imports: 1 });
+    const longest = Math.max(0, ...tasks);
+    console.log(`# longest main-thread task while importing a ${(saved.bytes.length / MIB).toFixed(1)} MiB archive: ${longest} ms`);
+    assert.ok(longest < 250, `longest task ${longest} ms`);
+
+    // Saved beside the text in pieces of 4 MiB (each written in a task of its own), the record
+    // naming how many; a reload replays the import a slice at a time.
+    const blobs = () => p.evaluate(() => new Promise((ok, fail) => {
+      const req = indexedDB.open('stowage');
+      req.onsuccess = () => {
+        const store = req.result.transaction('sessions').objectStore('sessions');
+        const range = IDBKeyRange.bound('blob:', 'blob:\u{10ffff}');
+        const keys = store.getAllKeys(range);
+        const all = store.getAll(range);
+        all.onsuccess = () => { req.result.close(); ok(all.result.map((r, i) => [keys.result[i].replace(/^blob:[0-9a-f]{64}/, 'blob:<hex>'), r.kind, r.bytes.length, r.pieces ?? null])); };
+        all.onerror = () => fail(all.error);
+      };
+    }));
+    let kept = [];
+    for (let tries = 0; tries < 100 && kept.length < 4; tries++) {
+      await p.waitForTimeout(100);
+      kept = await blobs();
+    }
+    const pieces = Math.ceil(saved.bytes.length / (4 * MIB));
+    assert.equal(pieces, 4);
+    assert.deepEqual(kept, [
+      ['blob:<hex>', 'stowage-blob-record', 4 * MIB, pieces],
+      ['blob:<hex>/0001', 'stowage-blob-piece', 4 * MIB, null],
+      ['blob:<hex>/0002', 'stowage-blob-piece', 4 * MIB, null],
+      ['blob:<hex>/0003', 'stowage-blob-piece', saved.bytes.length - 12 * MIB, null],
+    ]);
+    await p.waitForFunction(() => /uploaded are kept beside it/.test(document.querySelector('#session-saved')?.textContent ?? ''));
+    await p.reload();
+    await mounted(p);
+    await p.evaluate(() => window.__long.splice(0));
+    const back = await page(p, (r, d) => ({ tags: r.tags('team/big').tags, size: r.pullBlob('team/big', d).length }), layerDigest);
+    assert.deepEqual(back, { tags: ['v1'], size: saved.layer.length });
     assert.deepEqual(web.errors, []);
   });
 });

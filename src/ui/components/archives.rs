@@ -2,13 +2,14 @@
 //! `docker save` tarball, as `.tar`, `.tar.gz` or `.tgz`; "Export OCI layout" downloads the OCI
 //! images and "Export docker archive" the Docker ones. Below the buttons: what came in (each
 //! image with its digest), what went out and what was left out and why, or the refusal with its
-//! code.
+//! code. A large archive is read a slice per frame, with a progress bar and a Stop.
 
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
-use super::inline_error;
-use crate::engine::oci::{ImportedImage, Skipped};
+use super::{inline_error, use_slice_per_frame};
+use crate::engine::import::{ImportProgress, ImportedImage};
+use crate::engine::oci::Skipped;
 use crate::i18n::{Arg, Lang, Msg};
 use crate::ui::browser::files_of;
 use crate::ui::i18n::{t, use_lang};
@@ -26,6 +27,11 @@ pub struct ArchiveProps {
 #[function_component(ArchiveBar)]
 pub fn archive_bar(props: &ArchiveProps) -> Html {
     let lang = use_lang();
+    let slice = match &props.outcome {
+        Some(ArchiveOutcome::Reading { progress: Some(_), slices, .. }) => Some(*slices),
+        _ => None,
+    };
+    use_slice_per_frame(slice, props.on_action.clone(), || Action::ImportSlice);
     let on_pick = {
         let on_action = props.on_action.clone();
         Callback::from(move |e: Event| {
@@ -53,19 +59,20 @@ pub fn archive_bar(props: &ArchiveProps) -> Html {
                     onclick={export(ArchiveFormat::DockerArchive)}>{ t(lang, "archive.export_docker") }</button>
             </div>
             <p class="hint">{ t(lang, "archive.hint") }</p>
-            { outcome(lang, props.outcome.as_ref()) }
+            { outcome(lang, props.outcome.as_ref(), &props.on_action) }
         </div>
     }
 }
 
-fn outcome(lang: Lang, outcome: Option<&ArchiveOutcome>) -> Html {
+fn outcome(lang: Lang, outcome: Option<&ArchiveOutcome>, on_action: &Callback<Action>) -> Html {
     let Some(outcome) = outcome else { return html! {} };
     match outcome {
-        ArchiveOutcome::Reading { file } => html! {
+        ArchiveOutcome::Reading { file, progress: None, .. } => html! {
             <p id="archive-result" class="archive-result info" role="status" data-kind="reading">
                 { Msg::new("archive.reading", [file.as_str().into()]).text(lang) }
             </p>
         },
+        ArchiveOutcome::Reading { file, progress: Some(p), .. } => checking(lang, file, p, on_action),
         ArchiveOutcome::Imported { file, format, gzip, images, blobs, blob_bytes } => html! {
             <div id="archive-result" class="archive-result ok" role="status" data-kind="imported"
                 data-format={*format} data-gzip={gzip.to_string()} data-images={images.len().to_string()}>
@@ -103,6 +110,26 @@ fn outcome(lang: Lang, outcome: Option<&ArchiveOutcome>) -> Html {
                 <p class="hint">{ t(lang, "archive.not_saved") }</p>
             </div>
         },
+    }
+}
+
+/// A large archive being read: how far, as a bar and in words, and Stop.
+fn checking(lang: Lang, file: &str, p: &ImportProgress, on_action: &Callback<Action>) -> Html {
+    let percent = (p.fraction * 100.0).floor().clamp(0.0, 100.0) as u64;
+    let words = Msg::new("archive.checking", [file.into(), Arg::Count(percent)]).text(lang);
+    html! {
+        <div id="archive-result" class="archive-result info" role="status" data-kind="reading"
+            data-step={p.step} data-percent={percent.to_string()}>
+            <div id="archive-progress" class="progress" role="progressbar" aria-label={t(lang, "archive.checking_label")}
+                aria-valuemin="0" aria-valuemax="100" aria-valuenow={percent.to_string()} aria-valuetext={words.clone()}>
+                <div class="progress-bar" style={format!("width: {percent}%")}></div>
+            </div>
+            <p class="sending-words">
+                <button id="archive-stop" type="button" onclick={on_action.reform(|_| Action::StopImport)}
+                    title={t(lang, "archive.stop_title")}>{ t(lang, "archive.stop") }</button>
+                <span>{ words }</span>
+            </p>
+        </div>
     }
 }
 

@@ -115,13 +115,15 @@ fn parts_range() -> Result<web_sys::IdbKeyRange, Msg> {
 pub(super) struct Batch {
     pub puts: Vec<(String, JsValue)>,
     pub deletes: Vec<String>,
+    /// Every key that starts with one of these goes too.
+    pub delete_prefixes: Vec<String>,
     pub drop_parts: bool,
 }
 
 impl Batch {
     /// The whole session under `CURRENT`, the parts saved after the one before dropped.
     pub fn whole(value: JsValue) -> Self {
-        Self { puts: vec![(CURRENT.to_string(), value)], deletes: vec![], drop_parts: true }
+        Self { puts: vec![(CURRENT.to_string(), value)], drop_parts: true, ..Self::default() }
     }
 }
 
@@ -136,6 +138,10 @@ pub(super) async fn write(db: &IdbDatabase, batch: Batch) -> Result<(), Msg> {
         }
         for key in &batch.deletes {
             store.delete(&key.as_str().into())?;
+        }
+        for prefix in &batch.delete_prefixes {
+            let range = web_sys::IdbKeyRange::bound(&prefix.into(), &format!("{prefix}\u{10ffff}").into())?;
+            store.delete(&range.into())?;
         }
         for (key, value) in &batch.puts {
             store.put_with_key(value, &key.as_str().into())?;

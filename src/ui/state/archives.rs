@@ -1,6 +1,8 @@
 //! Image archives from the catalog: "Import archive" reads a chosen `.tar`, `.tar.gz` or `.tgz`
 //! (an OCI image layout or a `docker save` tarball) and hands it to the engine's journaled
-//! `import_archive` on the page's live registry, so the import is in the session the page keeps;
+//! `import_archive` on the page's live registry, so the import is in the session the page keeps
+//! (a large one is read by an `ImportJob` a slice per animation frame, with its progress and a
+//! Stop, then imported with `import_prepared`);
 //! "Export OCI layout" and "Export docker archive" ask the engine for the file (reading only) and
 //! the page downloads it. Either way the catalog says what came in or went out, and what was
 //! refused or left out, and why.
@@ -9,7 +11,8 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use crate::engine::Registry;
-use crate::engine::oci::{ImportedImage, Skipped};
+use crate::engine::import::{ImportJob, ImportProgress, ImportReport, ImportedImage};
+use crate::engine::oci::Skipped;
 use crate::i18n::{Arg, Msg};
 use crate::ui::format::counted;
 
@@ -17,6 +20,28 @@ use super::{Action, ReadFile, SmallSet, State, UiError};
 
 /// The repository an image with no name in the archive goes to.
 pub const DEFAULT_REPO: &str = "imported";
+/// Archives from this size on are read a slice at a time (smaller ones at once).
+const SLICED_FROM_BYTES: usize = 2 << 20;
+/// Bytes per `ImportJob::advance` call (10–20 ms of hashing and sealing).
+const STEP_BYTES: usize = 256 << 10;
+/// Real milliseconds of work per slice: a slice stays well under the 100 ms a long task is.
+const SLICE_BUDGET_MS: f64 = 30.0;
+
+/// An archive being read for import, a slice per animation frame; nothing is imported until
+/// it is read whole.
+#[derive(Clone)]
+pub struct ImportRun {
+    file: String,
+    job: Rc<RefCell<Option<ImportJob>>>,
+    /// The registry's generation it began in (a replaced registry ends it).
+    generation: u64,
+}
+
+impl std::fmt::Debug for ImportRun {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ImportRun").field("file", &self.file).finish_non_exhaustive()
+    }
+}
 
 /// Which kind of archive an export writes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -51,8 +76,9 @@ impl ArchiveFormat {
 /// The last archive import or export, as the catalog shows it.
 #[derive(Clone, Debug, PartialEq)]
 pub enum ArchiveOutcome {
-    /// The chosen file is being read.
-    Reading { file: String },
+    /// The chosen file is being read; a large one's import job says how far it has got, in
+    /// slices (`slices` counts them: each new one asks for the next).
+    Reading { file: String, progress: Option<ImportProgress>, slices: u32 },
     /// The engine imported it.
     Imported {
         file: String,
@@ -148,19 +174,86 @@ pub fn export_archive(registry: Option<&Rc<RefCell<Registry>>>, format: ArchiveF
 
 impl State {
     /// A chosen archive has been read (or could not be): the engine imports it into the live
-    /// registry, journaled, all or nothing.
+    /// registry, journaled, all or nothing; a large one is read by an import job first, a
+    /// slice per frame.
     pub(super) fn archive_read(&mut self, file: String, read: Result<ReadFile, UiError>) {
         let bytes = match read {
             Ok(ReadFile { bytes, .. }) => bytes,
-            Err(error) => {
-                self.fail(error.clone());
-                self.archive = Some(ArchiveOutcome::ImportRefused { file, error });
-                return;
+            Err(error) => return self.import_refused(file, error),
+        };
+        if bytes.len() < SLICED_FROM_BYTES {
+            let imported = self.change(|r| r.import_archive(&bytes, DEFAULT_REPO));
+            return self.imported(file, imported);
+        }
+        match ImportJob::new(bytes, DEFAULT_REPO) {
+            Ok(job) => {
+                self.archive = Some(ArchiveOutcome::Reading {
+                    file: file.clone(),
+                    progress: Some(job.progress()),
+                    slices: 1,
+                });
+                let job = Rc::new(RefCell::new(Some(job)));
+                self.import_run = Some(ImportRun { file, job, generation: self.generation });
+            }
+            Err(e) => self.import_refused(file, e.into()),
+        }
+    }
+
+    /// One slice of the import being read: `advance` calls until `SLICE_BUDGET_MS` is spent;
+    /// once it is read whole, the import.
+    pub(super) fn import_slice(&mut self) {
+        let Some(run) = self.import_run.take() else { return };
+        if run.generation != self.generation {
+            // The registry it was for was replaced: nothing of it was imported.
+            self.archive = None;
+            return;
+        }
+        let started = super::preset::now_ms();
+        let Some(mut job) = run.job.borrow_mut().take() else { return };
+        let read = loop {
+            match job.advance(STEP_BYTES) {
+                Ok(false) if super::preset::now_ms() - started < SLICE_BUDGET_MS => {}
+                other => break other,
             }
         };
-        let imported = self.change(|r| r.import_archive(&bytes, DEFAULT_REPO));
+        match read {
+            Ok(false) => {
+                let slices = match &self.archive {
+                    Some(ArchiveOutcome::Reading { slices, .. }) => slices + 1,
+                    _ => 1,
+                };
+                self.archive = Some(ArchiveOutcome::Reading {
+                    file: run.file.clone(),
+                    progress: Some(job.progress()),
+                    slices,
+                });
+                *run.job.borrow_mut() = Some(job);
+                self.import_run = Some(run);
+            }
+            Ok(true) => {
+                let imported = self.change(|r| r.import_prepared(job));
+                self.imported(run.file, imported);
+            }
+            Err(e) => self.import_refused(run.file, e.into()),
+        }
+    }
+
+    /// "Stop": the import being read ends; nothing of it was imported.
+    pub(super) fn stop_import(&mut self) {
+        let Some(run) = self.import_run.take() else { return };
+        self.archive = None;
+        self.note(Msg::new("archive.import_stopped", [run.file.as_str().into()]));
+    }
+
+    fn import_refused(&mut self, file: String, error: UiError) {
+        self.fail(error.clone());
+        self.archive = Some(ArchiveOutcome::ImportRefused { file, error });
+    }
+
+    /// What an import did: the report, or (`None`) its refusal, which `change` put in the
+    /// status line and the catalog shows too.
+    fn imported(&mut self, file: String, imported: Option<ImportReport>) {
         let Some(report) = imported else {
-            // `change` put the engine's refusal in the status line; the catalog shows it too.
             self.archive = self.error.clone().map(|error| ArchiveOutcome::ImportRefused { file, error });
             return;
         };
