@@ -1411,8 +1411,8 @@ impl Registry {
 
     /// Starts an import (see `importArchive`) read a slice at a time, so a page stays
     /// answering: call `job.advance()` between frames until it says `ready`, then
-    /// `registry.finishImport(job)`. Nothing of the registry changes before that; drop the job
-    /// (`job.free()`) to cancel. A file that is neither a tar nor gzip is refused here.
+    /// `job.finish()`. Nothing of the registry changes before that; drop the job (`job.free()`)
+    /// to cancel. A file that is neither a tar nor gzip is refused here.
     #[wasm_bindgen(js_name = beginImport)]
     pub fn begin_import(
         &self,
@@ -1423,17 +1423,8 @@ impl Registry {
         let bytes = bytes_of(&bytes, "bytes")?;
         let repo = opt_string_arg(&default_repo, "defaultRepo")?.unwrap_or_else(|| "imported".into());
         let job = engine::import::ImportJob::new(bytes, &repo).map_err(|e| to_js_error(&e))?;
-        Ok(ArchiveImport { job: RefCell::new(Some(job)) })
-    }
-
-    /// Imports what `job` read (what is left of it is read now, at once), as `importArchive`
-    /// does: whole or not at all, `{format, gzip, images, blobs, blobBytes}`. The job is spent.
-    #[wasm_bindgen(js_name = finishImport)]
-    pub fn finish_import(&self, job: &ArchiveImport) -> Result<JsValue, JsValue> {
-        let taken = job.job.try_borrow_mut().ok().and_then(|mut j| j.take());
-        let job = taken.ok_or_else(|| invalid_argument("this import was finished already"))?;
-        let report = self.run(|r| r.import_prepared(job))?;
-        to_js(&report)
+        let registry = Registry { inner: Rc::clone(&self.inner), identity: self.identity.clone(), page: self.page };
+        Ok(ArchiveImport { registry, job: RefCell::new(Some(job)) })
     }
 
     /// The registry's tagged Docker schema-2 images (or one repository's) as a `docker save`
@@ -1637,10 +1628,12 @@ impl Registry {
     }
 }
 
-/// An archive import being read (`registry.beginImport`): nothing of any registry changes
-/// until `registry.finishImport(job)` takes it.
+/// An archive import being read (`registry.beginImport`): nothing of the registry changes
+/// until `job.finish()`.
 #[wasm_bindgen]
 pub struct ArchiveImport {
+    /// The handle it was begun on: it imports there, as that handle's identity.
+    registry: Registry,
     job: RefCell<Option<engine::import::ImportJob>>,
 }
 
@@ -1658,7 +1651,7 @@ impl ArchiveImport {
             .unwrap_or(512 << 10)
             .clamp(1, 1 << 30) as usize;
         let mut slot = self.job.try_borrow_mut().map_err(|_| invalid_argument("the import is busy"))?;
-        let job = slot.as_mut().ok_or_else(|| invalid_argument("this import was finished already"))?;
+        let job = slot.as_mut().ok_or_else(finished)?;
         let ready = job.advance(budget).map_err(|e| to_js_error(&e))?;
         import_progress(&job.progress(), ready)
     }
@@ -1666,10 +1659,23 @@ impl ArchiveImport {
     /// How far the import has got, as `advance` says it.
     pub fn progress(&self) -> Result<JsValue, JsValue> {
         let slot = self.job.try_borrow().map_err(|_| invalid_argument("the import is busy"))?;
-        let job = slot.as_ref().ok_or_else(|| invalid_argument("this import was finished already"))?;
-        let p = job.progress();
+        let p = slot.as_ref().ok_or_else(finished)?.progress();
         import_progress(&p, p.step == "ready")
     }
+
+    /// Imports what was read (what is left is read now, at once) into the registry it was
+    /// begun on, as `importArchive` does: whole or not at all, `{format, gzip, images, blobs,
+    /// blobBytes}`. The job is spent, imported or refused.
+    pub fn finish(&self) -> Result<JsValue, JsValue> {
+        let taken = self.job.try_borrow_mut().ok().and_then(|mut j| j.take());
+        let job = taken.ok_or_else(finished)?;
+        let report = self.registry.run(|r| r.import_prepared(job))?;
+        to_js(&report)
+    }
+}
+
+fn finished() -> JsValue {
+    invalid_argument("this import was finished already")
 }
 
 fn import_progress(p: &engine::import::ImportProgress, ready: bool) -> Result<JsValue, JsValue> {

@@ -370,6 +370,49 @@ export async function ociImport(Registry) {
   const before = again.eventLogHash();
   eq(codeOf(() => again.importArchive(tar(bad), 'x')), 'DIGEST_INVALID/400', 'a damaged layout');
   eq(again.eventLogHash(), before, 'nothing changed');
+
+  // The same layout read a slice at a time (a 300 kB layer, 64 KiB a call), then imported:
+  // the registry is untouched until `finish`, which gives what `importArchive` gave.
+  const big = new Uint8Array(300000).map((_, i) => (i * 131 + 17) % 253);
+  const bd = await sha256(big);
+  const bigManifest = enc.encode(JSON.stringify({
+    schemaVersion: 2, mediaType: 'application/vnd.oci.image.manifest.v1+json',
+    config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: cd, size: config.length },
+    layers: [{ mediaType: 'application/vnd.oci.image.layer.v1.tar', digest: bd, size: big.length }],
+  }));
+  const bmd = await sha256(bigManifest);
+  const bigIndex = enc.encode(JSON.stringify({ schemaVersion: 2, manifests: [{
+    mediaType: 'application/vnd.oci.image.manifest.v1+json', digest: bmd, size: bigManifest.length,
+    annotations: { 'org.opencontainers.image.ref.name': 'made/big:v1' } }] }));
+  const bigTar = tar([['oci-layout', enc.encode('{"imageLayoutVersion":"1.0.0"}')], ['index.json', bigIndex],
+    [blob(bmd), bigManifest], [blob(cd), config], [blob(bd), big]]);
+  const sliced = new Registry();
+  const job = sliced.beginImport(bigTar);
+  const empty = sliced.eventLogHash();
+  const seen = [job.progress().step];
+  let calls = 0;
+  for (let p = job.advance(65536); !p.ready; p = job.advance(65536)) {
+    calls += 1;
+    if (seen.at(-1) !== p.step) seen.push(p.step);
+  }
+  eq(seen, ['hashing', 'checking'], 'the steps');
+  eq(calls >= 8, true, `read in slices (${calls} calls)`);
+  eq(sliced.eventLogHash(), empty, 'nothing imported while it is read');
+  eq(codeOf(() => job.advance('a lot')), 'INVALID_ARGUMENT/400', 'a budget of the wrong type');
+  const done = job.finish();
+  eq([done.format, done.images[0].repo, done.images[0].digest, done.blobs, done.blobBytes],
+    ['oci-layout', 'made/big', bmd, 2, big.length + config.length], 'finish');
+  eq(contains(sliced.pullBlob('made/big', bd), big.subarray(150000, 150100)), true, 'the large layer, pulled back');
+  eq(codeOf(() => job.finish()), 'INVALID_ARGUMENT/400', 'a job is finished once');
+  const whole = new Registry();
+  whole.importArchive(bigTar);
+  eq(sliced.eventLogHash(), whole.eventLogHash(), 'as importArchive gives');
+  eq(codeOf(() => sliced.beginImport(enc.encode('{"not": "an archive"}'))), 'INVALID_ARGUMENT/400', 'JSON refused at once');
+  const damaged = bigTar.slice();
+  damaged[damaged.length - 1024 - 400] ^= 1;
+  const refused = sliced.beginImport(damaged);
+  const code = codeOf(() => { for (;;) refused.advance(); });
+  eq([code, codeOf(() => refused.advance())], ['DIGEST_INVALID/400', 'DIGEST_INVALID/400'], 'a damaged layer, said again');
   return true;
 }
 

@@ -58,6 +58,7 @@ const METHODS = {
   appendUpload: [['id', 'string'], ['bytes', 'bytes'], ['from', 'optNumber', { range: 'BLOB_UPLOAD_INVALID' }]],
   attributes: [['repo', 'string'], ['reference', 'optString']],
   audit: [],
+  beginImport: [['bytes', 'bytes'], ['defaultRepo', 'optString']],
   beginLargePreset: [['repos', 'optNumber'], ['tagsPerRepo', 'optNumber']],
   cancelUpload: [['id', 'string']],
   catalog: [['n', 'optNumber', { range: 'PAGINATION_NUMBER_INVALID' }], ['last', 'optString']],
@@ -194,8 +195,9 @@ describe('the JS API refuses wrong JS types with INVALID_ARGUMENT, at once', { t
         getters: own(proto).filter((n) => typeof Object.getOwnPropertyDescriptor(proto, n).get === 'function').sort(),
         statics: fnsOf(s.Registry, []),
         constructorLength: s.Registry.length,
+        archiveImport: fnsOf(s.ArchiveImport.prototype, ['constructor', 'free']),
         free: Object.fromEntries(Object.keys(s)
-          .filter((n) => typeof s[n] === 'function' && !['default', 'initSync', 'Registry'].includes(n) && !n.startsWith('__wbg'))
+          .filter((n) => typeof s[n] === 'function' && !['default', 'initSync', 'Registry', 'ArchiveImport'].includes(n) && !n.startsWith('__wbg'))
           .map((n) => [n, s[n].length])),
       };
     });
@@ -207,6 +209,8 @@ describe('the JS API refuses wrong JS types with INVALID_ARGUMENT, at once', { t
     assert.deepEqual(found.statics, lengths(STATICS), 'Registry static methods');
     assert.equal(found.constructorLength, CONSTRUCTOR.length, 'new Registry(options?)');
     assert.deepEqual(found.free, lengths(FREE), 'free functions');
+    // `registry.beginImport` gives an import job (tests/web.rs drives it).
+    assert.deepEqual(found.archiveImport, { advance: 1, finish: 0, progress: 0 }, 'ArchiveImport methods');
     for (const [m, ps] of Object.entries({ ...METHODS, ...STATICS, ...FREE, constructor: CONSTRUCTOR })) {
       for (const [name, kind] of ps) assert.ok(KINDS[kind], `${m}(${name}): unknown kind ${kind}`);
     }
