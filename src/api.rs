@@ -1423,7 +1423,8 @@ impl Registry {
         let bytes = bytes_of(&bytes, "bytes")?;
         let repo = opt_string_arg(&default_repo, "defaultRepo")?.unwrap_or_else(|| "imported".into());
         let job = engine::import::ImportJob::new(bytes, &repo).map_err(|e| to_js_error(&e))?;
-        let registry = Registry { inner: Rc::clone(&self.inner), identity: self.identity.clone(), page: self.page };
+        let registry =
+            Registry { inner: Rc::clone(&self.inner), identity: self.identity.clone(), page: self.page };
         Ok(ArchiveImport { registry, job: RefCell::new(Some(job)) })
     }
 

@@ -25,7 +25,7 @@ fn open_copy(
     } else {
         let mut sealed = record.sealed.clone();
         for bit in damage {
-            if let Some(byte) = sealed.ciphertext.get_mut((bit / 8) as usize) {
+            if let Some(byte) = std::rc::Rc::make_mut(&mut sealed.ciphertext).get_mut((bit / 8) as usize) {
                 *byte ^= 1 << (bit % 8);
             }
         }

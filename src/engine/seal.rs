@@ -3,6 +3,8 @@
 //! ciphertext (with its tag), nonce, key id and wrapped key. The record's storage key is bound
 //! in as associated data, so a record moved to another key fails authentication.
 
+use std::rc::Rc;
+
 use aes::Aes256;
 use aes::cipher::{BlockCipherEncrypt, KeyIvInit, StreamCipher, StreamCipherSeek};
 use aes_gcm::aead::{Aead, KeyInit, Payload};
@@ -26,9 +28,14 @@ pub struct SealedRecord {
     pub nonce: [u8; 12],
     #[serde(with = "serde_bytes")]
     pub wrapped_key: Vec<u8>,
-    /// Ciphertext followed by the 16-byte GCM tag.
-    #[serde(with = "serde_bytes")]
-    pub ciphertext: Vec<u8>,
+    /// Ciphertext followed by the 16-byte GCM tag, shared by the copies of a registry (history
+    /// checkpoints, a change tried on a copy) until one of them changes it.
+    #[serde(serialize_with = "shared_bytes")]
+    pub ciphertext: Rc<Vec<u8>>,
+}
+
+fn shared_bytes<S: serde::Serializer>(bytes: &Rc<Vec<u8>>, s: S) -> std::result::Result<S::Ok, S::Error> {
+    serde_bytes::serialize(bytes.as_slice(), s)
 }
 
 /// Seals `plaintext` under a fresh data key wrapped by the vault's current key version.
@@ -40,7 +47,7 @@ pub fn seal(vault: &mut KeyVault, plaintext: &[u8], aad: &[u8]) -> Result<Sealed
         .encrypt(&Nonce::from(nonce), Payload { msg: plaintext, aad })
         .map_err(|_| RegistryError::keyed(ErrorCode::Unknown, "errors.seal_failed", []))?;
     let (key_id, wrapped_key) = vault.wrap(&data_key, aad)?;
-    Ok(SealedRecord { key_id, nonce, wrapped_key, ciphertext })
+    Ok(SealedRecord { key_id, nonce, wrapped_key, ciphertext: Rc::new(ciphertext) })
 }
 
 /// Opens a sealed record; any tampering is an `INTEGRITY_ERROR` and yields no bytes.
@@ -48,7 +55,7 @@ pub fn open(vault: &KeyVault, record: &SealedRecord, aad: &[u8]) -> Result<Vec<u
     let data_key = vault.unwrap(&record.key_id, &record.wrapped_key, aad)?;
     let cipher = Aes256Gcm::new(&Key::<Aes256Gcm>::from(data_key));
     cipher
-        .decrypt(&Nonce::from(record.nonce), Payload { msg: &record.ciphertext, aad })
+        .decrypt(&Nonce::from(record.nonce), Payload { msg: record.ciphertext.as_slice(), aad })
         .map_err(|_| integrity("errors.integrity_ciphertext"))
 }
 
@@ -167,7 +174,7 @@ impl StreamSealer {
         xor(&mut tag, &self.mask);
         let mut ciphertext = std::mem::take(&mut self.ciphertext);
         ciphertext.extend_from_slice(&tag);
-        Ok(SealedRecord { key_id, nonce: self.nonce, wrapped_key, ciphertext })
+        Ok(SealedRecord { key_id, nonce: self.nonce, wrapped_key, ciphertext: Rc::new(ciphertext) })
     }
 }
 
@@ -214,7 +221,7 @@ mod tests {
         assert_eq!(open(&vault, &rec, b"blobs/x").unwrap(), plain);
         for bit in 0..rec.ciphertext.len() * 8 {
             let mut bad = rec.clone();
-            bad.ciphertext[bit / 8] ^= 1 << (bit % 8);
+            Rc::make_mut(&mut bad.ciphertext)[bit / 8] ^= 1 << (bit % 8);
             assert_eq!(open(&vault, &bad, b"blobs/x").map_err(|e| e.code), Err(ErrorCode::IntegrityError));
         }
         let mut bad = rec.clone();
@@ -270,7 +277,7 @@ mod tests {
                     assert_eq!(s.len(), len as u64);
                     let mut vault = KeyVault::service_managed().unwrap();
                     let rec = s.finish(&mut vault, &aad).unwrap();
-                    assert_eq!(rec.ciphertext, whole, "len {len}, aad {aad_len}, chunks of {chunk}");
+                    assert_eq!(*rec.ciphertext, whole, "len {len}, aad {aad_len}, chunks of {chunk}");
                     assert_eq!(open(&vault, &rec, &aad).unwrap(), plain);
                     cases += 1;
                 }
@@ -290,7 +297,7 @@ mod tests {
         assert_eq!(open(&vault, &rec, b"blobs/y").map_err(|e| e.code), Err(ErrorCode::IntegrityError));
         for bit in 0..rec.ciphertext.len() * 8 {
             let mut bad = rec.clone();
-            bad.ciphertext[bit / 8] ^= 1 << (bit % 8);
+            Rc::make_mut(&mut bad.ciphertext)[bit / 8] ^= 1 << (bit % 8);
             assert_eq!(open(&vault, &bad, b"blobs/x").map_err(|e| e.code), Err(ErrorCode::IntegrityError));
         }
     }

@@ -96,45 +96,49 @@ fn blob_record(bytes: &[u8], pieces: usize) -> JsValue {
     o.into()
 }
 
-/// The blobs kept apart in the store, by digest, their pieces put back together. A record
-/// whose key or bytes cannot be read, or a piece missing, leaves the blob out: a session that
-/// names it is then refused, in words, by the engine.
+/// The blobs kept apart in the store, by digest, their pieces put back together. Each record
+/// is read in a request (and a task) of its own, so no task reads more than `PIECE_BYTES`. A
+/// record whose key or bytes cannot be read, or a piece missing, leaves the blob out: a session
+/// that names it is then refused, in words, by the engine.
 async fn read_apart(db: &IdbDatabase) -> Result<BTreeMap<Digest, Vec<u8>>, Msg> {
-    let records = idb::get_prefixed(db, BLOB_PREFIX).await?;
-    let bytes_of =
-        |record: &JsValue| Reflect::get(record, &"bytes".into()).ok()?.dyn_into::<js_sys::Uint8Array>().ok();
-    let mut pieces: BTreeMap<String, js_sys::Uint8Array> = BTreeMap::new();
-    let mut heads = vec![];
-    for (key, record) in records {
-        let Some(name) = key.strip_prefix(BLOB_PREFIX) else { continue };
-        if name.contains('/') {
-            if let Some(bytes) = bytes_of(&record) {
-                pieces.insert(key, bytes);
+    let bytes_of = |record: Option<JsValue>| {
+        Reflect::get(&record?, &"bytes".into()).ok()?.dyn_into::<js_sys::Uint8Array>().ok()
+    };
+    let mut out = BTreeMap::new();
+    for key in idb::keys_prefixed(db, BLOB_PREFIX).await? {
+        // Pieces are read with the record that counts them.
+        let Some(hex) = key.strip_prefix(BLOB_PREFIX).filter(|h| !h.contains('/')) else { continue };
+        let Ok(d) = Digest::parse(&format!("sha256:{hex}")) else { continue };
+        let record = idb::get(db, &key).await?;
+        let count = record
+            .as_ref()
+            .and_then(|r| Reflect::get(r, &"pieces".into()).ok())
+            .and_then(|v| v.as_f64())
+            .map_or(1, |n| n.clamp(1.0, 1e6) as usize);
+        let Some(first) = bytes_of(record) else { continue };
+        let mut bytes = Vec::with_capacity(count.saturating_mul(PIECE_BYTES).min(1 << 30));
+        append(&mut bytes, &first);
+        let mut whole = true;
+        for n in 1..count {
+            match bytes_of(idb::get(db, &piece_key(&d, n)).await?) {
+                Some(piece) => append(&mut bytes, &piece),
+                None => {
+                    whole = false;
+                    break;
+                }
             }
-            continue;
         }
-        let Ok(d) = Digest::parse(&format!("sha256:{name}")) else { continue };
-        let count = Reflect::get(&record, &"pieces".into()).ok().and_then(|v| v.as_f64()).unwrap_or(1.0);
-        if let Some(first) = bytes_of(&record) {
-            heads.push((d, first, count.clamp(1.0, 1e6) as usize));
+        if whole {
+            out.insert(d, bytes);
         }
     }
-    Ok(heads
-        .into_iter()
-        .filter_map(|(d, first, count)| {
-            let mut all = vec![first];
-            for n in 1..count {
-                all.push(pieces.get(&piece_key(&d, n))?.clone());
-            }
-            let mut bytes = Vec::with_capacity(all.iter().map(|p| p.length() as usize).sum());
-            for p in all {
-                let start = bytes.len();
-                bytes.resize(start + p.length() as usize, 0);
-                p.copy_to(&mut bytes[start..]);
-            }
-            Some((d, bytes))
-        })
-        .collect())
+    Ok(out)
+}
+
+fn append(bytes: &mut Vec<u8>, piece: &js_sys::Uint8Array) {
+    let start = bytes.len();
+    bytes.resize(start + piece.length() as usize, 0);
+    piece.copy_to(&mut bytes[start..]);
 }
 
 /// Writes the blobs kept apart that a save needs and the store lacks (`digests`), each piece

@@ -171,6 +171,17 @@ pub(super) async fn get_prefixed(db: &IdbDatabase, prefix: &str) -> Result<Vec<(
     Ok(keys.iter().zip(values.iter()).filter_map(|(k, v)| Some((k.as_string()?, v))).collect())
 }
 
+/// Every key that starts with `prefix`, in key order (the values are not read).
+pub(super) async fn keys_prefixed(db: &IdbDatabase, prefix: &str) -> Result<Vec<String>, Msg> {
+    let tx = db.transaction_with_str(STORE).map_err(|e| words(&e))?;
+    let store = tx.object_store(STORE).map_err(|e| words(&e))?;
+    let range = web_sys::IdbKeyRange::bound(&prefix.into(), &format!("{prefix}\u{10ffff}").into())
+        .map_err(|e| words(&e))?;
+    let keys = store.get_all_keys_with_key(&range).map_err(|e| words(&e))?;
+    let keys = js_sys::Array::from(&request_done(&keys).await?);
+    Ok(keys.iter().filter_map(|k| k.as_string()).collect())
+}
+
 /// The parts saved after the whole text, in order (their records).
 pub(super) async fn get_parts(db: &IdbDatabase) -> Result<Vec<JsValue>, Msg> {
     let tx = db.transaction_with_str(STORE).map_err(|e| words(&e))?;
