@@ -95,7 +95,7 @@ describe('a push of large files', { timeout: 300_000 }, () => {
       'one session, 12 chunks of 512 KiB, then the manifest',
     );
     assert.equal(await p.locator('#pending-layers').count(), 0, 'the pushed file left the list');
-    // The page kept answering: scripts/longtasks.mjs measures a 64 MiB push at 88 ms at most
+    // The page kept answering: longtasks.test.mjs holds a 64 MiB push under 100 ms
     // (5,124 ms before); here, with other tests sharing the CPU, the bound is looser.
     const longest = Math.max(0, ...tasks);
     console.log(`# longest main-thread task while pushing 6 MiB: ${longest} ms`);
@@ -107,8 +107,7 @@ describe('a push of large files', { timeout: 300_000 }, () => {
     await p.setInputFiles('#push-files', { name: 'second.bin', mimeType: 'application/octet-stream', buffer: second });
     await p.locator('#pending-layers li', { hasText: 'second.bin' }).waitFor();
     await p.click('#push-submit');
-    await p.locator('#push-stop').waitFor();
-    await p.locator('#push').screenshot({ path: join(SHOTS, 'upload-01-sending.png') });
+    // Stopped as soon as it shows (a 48 MiB push takes about two seconds).
     await p.locator('#push-stop').click();
     await bar.waitFor({ state: 'detached' });
     assert.match(await statusOf(p), /^Stopped pushing demo\/big:v2: the upload under way was cancelled and nothing was tagged\./);
@@ -116,6 +115,7 @@ describe('a push of large files', { timeout: 300_000 }, () => {
     assert.deepEqual(after, { uploads: [], tags: ['v1'] });
     await p.locator('#pending-layers li', { hasText: 'second.bin' }).waitFor();
     assert.deepEqual(web.errors, []);
+    await p.context().close();
   });
 
   it('keeps what it pushed across a reload', async () => {
@@ -157,6 +157,7 @@ describe('a push of large files', { timeout: 300_000 }, () => {
     }, digest);
     assert.deepEqual(back, { size: 3 * MIB, tags: ['v1'], uploads: [] });
     assert.deepEqual(web.errors, []);
+    await p.context().close();
   });
 
   it('reads a large archive a slice at a time, with progress and Stop, and keeps its import across a reload', async () => {
@@ -245,5 +246,6 @@ describe('a push of large files', { timeout: 300_000 }, () => {
     const back = await page(p, (r, d) => ({ tags: r.tags('team/big').tags, size: r.pullBlob('team/big', d).length }), layerDigest);
     assert.deepEqual(back, { tags: ['v1'], size: saved.layer.length });
     assert.deepEqual(web.errors, []);
+    await p.context().close();
   });
 });
