@@ -122,17 +122,33 @@ fn bit_rot_in_one_copy_is_served_from_the_other_and_in_both_is_an_integrity_erro
     let (_, layer) = push(&mut r, "v1", "precious bytes");
     let key = format!("blobs/sha256/{}", &layer[7..]);
     let rot = |copy| FaultKind::BitRot { key: key.clone(), copy, bit: 3 };
+    // A page reads a large blob a piece at a time (`begin_read_blob`): the same answer as
+    // `read_blob`, whichever copies are damaged.
+    let in_pieces = |r: &Registry| -> Result<Vec<u8>, ErrorCode> {
+        let mut reader = r.begin_read_blob("app", &layer).map_err(|e| e.code)?;
+        loop {
+            if let Some(bytes) = reader.advance(3).map_err(|e| e.code)? {
+                return Ok(bytes);
+            }
+        }
+    };
+    let read = |r: &Registry| r.read_blob("app", &layer).map_err(|e| e.code);
+    assert_eq!((in_pieces(&r), read(&r)), (Ok(b"precious bytes".to_vec()), Ok(b"precious bytes".to_vec())));
     let e = r.inject_fault(rot(StorageCopy::Secondary), Millis(0), None).unwrap_err();
     assert!(e.message.contains("has no Secondary copy yet"), "{}", e.message);
     let primary = r.inject_fault(rot(StorageCopy::Primary), Millis(0), None).unwrap();
     assert_eq!(r.pull_blob("app", &layer).map_err(|e| e.code), Err(ErrorCode::IntegrityError), "no copy yet");
+    assert_eq!(in_pieces(&r), Err(ErrorCode::IntegrityError));
     r.run_for(min(5));
     assert_eq!(r.pull_blob("app", &layer).unwrap(), b"precious bytes", "served from the paired region");
+    assert_eq!(in_pieces(&r), Ok(b"precious bytes".to_vec()), "in pieces too");
     let secondary = r.inject_fault(rot(StorageCopy::Secondary), Millis(0), None).unwrap();
     assert_eq!(r.pull_blob("app", &layer).map_err(|e| e.code), Err(ErrorCode::IntegrityError));
+    assert_eq!((in_pieces(&r), read(&r)), (Err(ErrorCode::IntegrityError), Err(ErrorCode::IntegrityError)));
     r.heal_fault(primary.id).unwrap();
     r.heal_fault(secondary.id).unwrap();
     assert_eq!(r.pull_blob("app", &layer).unwrap(), b"precious bytes");
+    assert_eq!(in_pieces(&r), Ok(b"precious bytes".to_vec()));
     assert_eq!(r.heal_fault(primary.id).map(|_| ()).map_err(|e| e.code), Err(ErrorCode::InvalidArgument));
 }
 

@@ -2,12 +2,16 @@
 //! storage accounts. Everything goes in sealed (see `seal`) and comes out opened and
 //! re-verified against its digest, so a corrupted record can never be served as good bytes.
 
+use std::collections::VecDeque;
+
+use sha2::{Digest as _, Sha256};
+
 use super::clock::Millis;
 use super::digest::Digest;
 use super::error::RegistryError;
 use super::error::{ErrorCode, Result, arg, err_k};
 use super::key_vault::{KeyVault, integrity};
-use super::seal::{open, seal};
+use super::seal::{StreamOpener, open, seal};
 use super::storage_account::{
     Copies, RecordKey, RecordKind, StorageAccount, StorageCopy, StoredRecord, Verified,
 };
@@ -53,6 +57,48 @@ fn check_copy(
         return vault.unwrap(&record.sealed.key_id, &record.sealed.wrapped_key, aad).map(drop);
     }
     open_copy(vault, record, damage, aad, key).map(drop)
+}
+
+/// A record being opened a piece at a time (`BlobStore::reader`): each usable copy in turn,
+/// hashed as it is opened; the first whose tag and digest are right is the answer.
+pub struct BlobReader {
+    digest: Digest,
+    openers: VecDeque<StreamOpener>,
+    hasher: Sha256,
+    /// Why the copies tried so far failed.
+    last: Option<RegistryError>,
+}
+
+impl BlobReader {
+    /// Opens up to about `budget` more bytes; the blob once a copy opened whole and right.
+    pub fn advance(&mut self, budget: usize) -> Result<Option<Vec<u8>>> {
+        let Some(opener) = self.openers.front_mut() else {
+            return Err(self.last.clone().unwrap_or_else(|| integrity("errors.integrity_ciphertext")));
+        };
+        let (fresh, done) = opener.advance(budget);
+        self.hasher.update(fresh);
+        if !done {
+            return Ok(None);
+        }
+        let hasher = std::mem::take(&mut self.hasher);
+        let Some(opener) = self.openers.pop_front() else { return Ok(None) };
+        match opener.finish() {
+            Ok(plain) if Digest::from_sha256(hasher) == self.digest => Ok(Some(plain)),
+            Ok(_) => {
+                self.last = Some(integrity("errors.integrity_digest"));
+                Ok(None)
+            }
+            Err(e) => {
+                self.last = Some(e);
+                Ok(None)
+            }
+        }
+    }
+
+    /// Bytes opened of the copy being opened, and its bytes in all.
+    pub fn progress(&self) -> (u64, u64) {
+        self.openers.front().map_or((0, 0), |o| (o.opened() as u64, o.len() as u64))
+    }
 }
 
 /// Most storage accounts a registry's store may be sharded over.
@@ -179,11 +225,39 @@ impl BlobStore {
         self.read_with(vault, key, check_copy)
     }
 
+    /// `open` a piece at a time (`BlobReader::advance`): the same checks now, the vault asked
+    /// now, and the same answer at the end (a copy that fails its tag or digest gives way to
+    /// the other).
+    pub fn reader(&self, vault: &KeyVault, key: &RecordKey) -> Result<BlobReader> {
+        let mut openers = VecDeque::new();
+        let mut last = None;
+        let unusable: Result<()> = self.read_with(vault, key, |vault, record, damage, aad, _| {
+            let mut sealed = record.sealed.clone();
+            for bit in damage {
+                if let Some(byte) = std::rc::Rc::make_mut(&mut sealed.ciphertext).get_mut((bit / 8) as usize)
+                {
+                    *byte ^= 1 << (bit % 8);
+                }
+            }
+            match StreamOpener::new(vault, &sealed, aad) {
+                Ok(opener) => openers.push_back(opener),
+                Err(e) if e.code == ErrorCode::IntegrityError => last = Some(e),
+                Err(e) => return Err(e),
+            }
+            // Every usable copy is taken: the reader tries them in order.
+            Err(integrity("errors.integrity_ciphertext"))
+        });
+        match unusable {
+            Err(e) if e.code != ErrorCode::IntegrityError => Err(e),
+            _ => Ok(BlobReader { digest: key.digest, openers, hasher: Sha256::new(), last }),
+        }
+    }
+
     fn read_with<T>(
         &self,
         vault: &KeyVault,
         key: &RecordKey,
-        read: impl Fn(&KeyVault, &StoredRecord, &[u64], &[u8], &RecordKey) -> Result<T>,
+        mut read: impl FnMut(&KeyVault, &StoredRecord, &[u64], &[u8], &RecordKey) -> Result<T>,
     ) -> Result<T> {
         let account = &self.accounts[self.shard_of(&key.digest)];
         let Some(record) = account.get(key).filter(|r| r.released_at.is_none()) else {

@@ -747,6 +747,13 @@ impl Registry {
         self.store.open(&self.vault, &RecordKey { kind: RecordKind::Blob, digest })
     }
 
+    /// `read_blob` a piece at a time (a page reading a large blob between frames): the checks
+    /// now, the bytes from `BlobReader::advance`, as `read_blob` would give them.
+    pub fn begin_read_blob(&self, repo: &str, digest: &str) -> Result<super::blob_store::BlobReader> {
+        let digest = self.blob_readable(repo, digest)?;
+        self.store.reader(&self.vault, &RecordKey { kind: RecordKind::Blob, digest })
+    }
+
     /// The checks `read_blob` makes before it reads the bytes.
     fn blob_readable(&self, repo: &str, digest: &str) -> Result<Digest> {
         let (repo, digest) = (RepoName::parse(repo)?, Digest::parse(digest)?);

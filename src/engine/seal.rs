@@ -178,6 +178,111 @@ impl StreamSealer {
     }
 }
 
+/// Opens a sealed record a piece at a time (a large blob read by a page between frames): what
+/// `open` checks, and its bytes given only once the tag over the whole ciphertext is checked.
+pub struct StreamOpener {
+    data_key: [u8; 32],
+    nonce: [u8; 12],
+    /// E(K, J0), the tag's mask.
+    mask: Block,
+    /// GHASH over the associated data, then the ciphertext opened so far.
+    ghash: GHash,
+    record: Rc<Vec<u8>>,
+    aad_len: usize,
+    /// Ciphertext bytes opened so far: a multiple of 16 until the last piece.
+    at: usize,
+    plain: Vec<u8>,
+}
+
+impl Drop for StreamOpener {
+    fn drop(&mut self) {
+        self.data_key.zeroize();
+        self.plain.zeroize();
+    }
+}
+
+impl StreamOpener {
+    /// Unwraps the record's data key (the vault is asked now, once).
+    pub fn new(vault: &KeyVault, record: &SealedRecord, aad: &[u8]) -> Result<Self> {
+        let data_key = vault.unwrap(&record.key_id, &record.wrapped_key, aad)?;
+        if record.ciphertext.len() < TAG_BYTES {
+            return Err(integrity("errors.integrity_ciphertext"));
+        }
+        let aes = Aes256::new(&data_key.into());
+        let mut h = Block::default();
+        aes.encrypt_block(&mut h);
+        let mut j0 = [0u8; 16];
+        j0[..12].copy_from_slice(&record.nonce);
+        j0[15] = 1;
+        let mut mask = Block::from(j0);
+        aes.encrypt_block(&mut mask);
+        let mut ghash = GHash::new(&h);
+        ghash.update_padded(aad);
+        let plain = Vec::with_capacity(record.ciphertext.len() - TAG_BYTES);
+        Ok(Self {
+            data_key,
+            nonce: record.nonce,
+            mask,
+            ghash,
+            record: Rc::clone(&record.ciphertext),
+            aad_len: aad.len(),
+            at: 0,
+            plain,
+        })
+    }
+
+    /// Plaintext bytes in all, and opened so far.
+    pub fn len(&self) -> usize {
+        self.record.len() - TAG_BYTES
+    }
+
+    pub fn opened(&self) -> usize {
+        self.at
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Opens up to about `budget` more bytes (not yet checked: see `finish`); the bytes just
+    /// opened, and whether all are.
+    pub fn advance(&mut self, budget: usize) -> (&[u8], bool) {
+        let end = self.len();
+        let to = self.at.saturating_add(budget.max(16) / 16 * 16).min(end);
+        let piece = self.record.get(self.at..to).unwrap_or_default();
+        self.ghash.update_padded(piece);
+        let start = self.plain.len();
+        self.plain.extend_from_slice(piece);
+        let mut iv = [0u8; 16];
+        iv[..12].copy_from_slice(&self.nonce);
+        iv[15] = 2;
+        let mut ctr = Ctr::new(&self.data_key.into(), &iv.into());
+        ctr.seek(self.at as u64);
+        ctr.apply_keystream(&mut self.plain[start..]);
+        self.at = to;
+        (&self.plain[start..], to >= end)
+    }
+
+    /// The bytes, opened whole (what is left now, at once), if the tag matches; else the
+    /// integrity error `open` gives, and no bytes.
+    pub fn finish(mut self) -> Result<Vec<u8>> {
+        while !self.advance(usize::MAX).1 {}
+        let mut lengths = [0u8; 16];
+        lengths[..8].copy_from_slice(&(self.aad_len as u64 * 8).to_be_bytes());
+        lengths[8..].copy_from_slice(&(self.len() as u64 * 8).to_be_bytes());
+        let mut ghash = self.ghash.clone();
+        ghash.update(&[Block::from(lengths)]);
+        let mut tag = ghash.finalize();
+        xor(&mut tag, &self.mask);
+        let want = self.record.get(self.len()..).unwrap_or_default();
+        let differ = tag.iter().zip(want).fold(0u8, |d, (a, b)| d | (a ^ b));
+        if differ != 0 || want.len() != TAG_BYTES {
+            return Err(integrity("errors.integrity_ciphertext"));
+        }
+        Ok(std::mem::take(&mut self.plain))
+    }
+}
+
 fn xor(a: &mut Block, b: &Block) {
     for (x, y) in a.iter_mut().zip(b.iter()) {
         *x ^= *y;
@@ -284,6 +389,38 @@ mod tests {
             }
         }
         assert_eq!(cases, 10 * 5 * 7 - 2 * 5);
+    }
+
+    #[test]
+    fn a_record_opened_in_pieces_gives_what_open_gives_and_every_flipped_bit_is_caught() {
+        let mut vault = KeyVault::service_managed().unwrap();
+        for len in [0, 1, 15, 16, 17, 100, 4096, 70_001] {
+            let plain = bytes(len, len as u64);
+            let rec = seal(&mut vault, &plain, b"blob/sha256:ab").unwrap();
+            for piece in [1, 16, 100, 4096, usize::MAX] {
+                let mut o = StreamOpener::new(&vault, &rec, b"blob/sha256:ab").unwrap();
+                let mut seen = vec![];
+                loop {
+                    let (fresh, done) = o.advance(piece);
+                    seen.extend_from_slice(fresh);
+                    if done {
+                        break;
+                    }
+                }
+                assert_eq!(o.opened(), len);
+                assert_eq!(seen, plain, "len {len}, pieces of {piece}");
+                assert_eq!(o.finish().unwrap(), plain, "len {len}, pieces of {piece}");
+            }
+            let other = StreamOpener::new(&vault, &rec, b"blob/sha256:cd").map(StreamOpener::finish);
+            assert!(matches!(other, Err(_) | Ok(Err(_))), "another storage key does not open it");
+            for bit in (0..rec.ciphertext.len() * 8).step_by(if len > 4096 { 4099 } else { 1 }) {
+                let mut bad = rec.clone();
+                Rc::make_mut(&mut bad.ciphertext)[bit / 8] ^= 1 << (bit % 8);
+                let mut o = StreamOpener::new(&vault, &bad, b"blob/sha256:ab").unwrap();
+                while !o.advance(4096).1 {}
+                assert_eq!(o.finish().unwrap_err().code, ErrorCode::IntegrityError, "bit {bit} of {len}");
+            }
+        }
     }
 
     #[test]

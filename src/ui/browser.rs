@@ -35,12 +35,17 @@ pub async fn read_file(file: web_sys::File) -> Result<ReadFile, UiError> {
 /// Offers `bytes` as a download named `filename` (a Blob, an object URL and a clicked link).
 /// Refused in words drawn in the page's language (the browser's own words as they are).
 pub fn save(filename: &str, bytes: &[u8]) -> Result<(), Msg> {
+    save_parts(filename, &js_sys::Array::of1(&js_sys::Uint8Array::from(bytes)))
+}
+
+/// `save` of bytes already copied out in parts (`Uint8Array`s, in order): a large file is
+/// copied a part per slice, so no task copies it whole twice.
+pub fn save_parts(filename: &str, parts: &js_sys::Array) -> Result<(), Msg> {
     let window = web_sys::window().ok_or_else(|| Msg::key("notes.no_window"))?;
     let document = window.document().ok_or_else(|| Msg::key("notes.no_document"))?;
-    let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(bytes));
     let options = web_sys::BlobPropertyBag::new();
     options.set_type("application/octet-stream");
-    let blob = web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &options)
+    let blob = web_sys::Blob::new_with_u8_array_sequence_and_options(parts, &options)
         .map_err(|e| browser_words(&e))?;
     let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(|e| browser_words(&e))?;
     let link: web_sys::HtmlAnchorElement = document

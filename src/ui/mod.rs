@@ -16,14 +16,14 @@ use std::rc::Rc;
 use yew::prelude::*;
 
 use crate::engine::{KeyKind, Registry};
-use crate::i18n::{Arg, Msg};
+use crate::i18n::Msg;
 use components::{
     Accounts, Catalog, ClientsPanel, ClockBar, ConfirmDialog, EventLog, FaultTimeline, FeaturesPanel, GeoMap,
     Header, Intro, KeyVaultPanel, NewRegistry, OraclePanel, PushForm, RatePanel, Replicas, RetentionPanel,
     ScenarioDialog, ScenarioPanel, ScenarioPicker, Scrubber, SidePanels, SoftDeletePanel, StartScreen,
     Status, StoryPanel, tier_panel,
 };
-use state::{Action, GuideSnap, Panel, Shared, State, UiError};
+use state::{Action, GuideSnap, Panel, Shared, State};
 
 /// Where the built-in scenarios are, beside the page.
 const SCENARIOS: &str = "www/scenarios/";
@@ -111,6 +111,8 @@ fn app() -> Html {
                     <Status message={state.message.clone()} error={state.error.clone()} retry={state.retry.clone()}
                         on_action={on_action.clone()} />
                     <components::PresetProgress load={state.preset.clone()} on_action={on_action.clone()} />
+                    <components::DownloadProgress download={state.download.as_ref().map(|d| d.view.clone())}
+                        on_action={on_action.clone()} />
                     // What clients see, beside the map whatever else is shown (the start screen
                     // stands in for it on a fresh page, where there is nothing to see yet).
                     if !fresh {
@@ -187,9 +189,6 @@ fn page_actions(state: &UseReducerHandle<State>, on_open: Callback<&'static str>
                 let result = browser::fetch_text(&format!("{SCENARIOS}{file}")).await;
                 dispatcher.dispatch(Action::ScenarioFetched { file, result });
             });
-        }
-        Action::Download { repo, digest, filename } => {
-            dispatcher.dispatch(download(registry.as_ref(), &repo, &digest, &filename));
         }
         Action::ReadArchive(file) => {
             let dispatcher = dispatcher.clone();
@@ -335,31 +334,6 @@ fn slot(id: &'static str, html: Html) -> components::Slot {
 /// Every replica's region, home first (the panels that offer a region to choose).
 fn regions(snap: &state::Snapshot) -> Vec<&'static str> {
     snap.replicas.iter().map(|r| r.region).collect()
-}
-
-/// Pulls a blob (the registry decrypts it and checks its digest) and saves it as a file.
-fn download(registry: Option<&Rc<RefCell<Registry>>>, repo: &str, digest: &str, filename: &str) -> Action {
-    let Some(registry) = registry else {
-        return Action::Fail(UiError::page("NO_REGISTRY", Msg::key("notes.no_registry")));
-    };
-    let pulled = match registry.try_borrow() {
-        Ok(r) => r.read_blob(repo, digest),
-        Err(_) => return Action::Fail(UiError::page("BUSY", Msg::key("notes.in_use"))),
-    };
-    let bytes = match pulled {
-        Ok(b) => b,
-        Err(e) => return Action::Fail(e.into()),
-    };
-    match browser::save(filename, &bytes) {
-        Ok(()) => Action::Note(Msg::new(
-            "notes.pulled_saved",
-            [digest.into(), filename.into(), Arg::Bytes(bytes.len() as u64)],
-        )),
-        Err(e) => Action::Fail(UiError::page(
-            "DOWNLOAD_FAILED",
-            Msg::new("notes.save_failed", [filename.into(), e.into()]),
-        )),
-    }
 }
 
 thread_local! {

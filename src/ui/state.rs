@@ -26,6 +26,7 @@ use crate::i18n::{Arg, Msg};
 mod archives;
 mod bins;
 mod controls;
+mod download;
 mod geo;
 mod guide;
 mod preset;
@@ -36,6 +37,7 @@ mod upload;
 pub use archives::{
     ArchiveFormat, ArchiveOutcome, ImportRun, export_archive, exported_words, imported_words,
 };
+pub use download::{DownloadRun, DownloadView};
 pub use geo::ClientRun;
 pub use guide::{ContinueHow, GuideSnap, PROBE_MAX, StoryAction, StoryUi};
 pub use preset::{PRESET_REPOS, PRESET_TAGS_PER_REPO, PresetLoadSnap};
@@ -342,6 +344,10 @@ pub enum Action {
     PushSlice,
     /// Stops the push under way (its open upload is cancelled).
     StopPush,
+    /// The next slice of a large blob being opened for saving (one per animation frame).
+    DownloadSlice,
+    /// Stops opening the blob being saved (nothing is saved).
+    StopDownload,
     /// The next slice of an archive import being read (one per animation frame).
     ImportSlice,
     /// Stops the archive import being read (nothing of it was imported).
@@ -660,6 +666,8 @@ pub struct State {
     pub push_job: Option<PushJob>,
     /// A large archive being read for import, a slice at a time.
     pub import_run: Option<ImportRun>,
+    /// A large blob being opened for saving, a slice at a time.
+    pub download: Option<DownloadRun>,
     /// The key material of a customer-managed key while the registry has lost access to it:
     /// the customer's Key Vault, outside the registry. `restore_key` gives it back.
     pub retry: Option<Retry>,
@@ -743,6 +751,7 @@ impl State {
             generation: 0,
             push_job: None,
             import_run: None,
+            download: None,
             retry: None,
             new_registry: None,
             scale_out: None,
@@ -1599,10 +1608,10 @@ impl Reducible for State {
             return Rc::new(s);
         }
         match action {
-            Action::ReadFiles(_)
-            | Action::Download { .. }
-            | Action::ReadArchive(_)
-            | Action::ExportArchive(_) => {}
+            Action::ReadFiles(_) | Action::ReadArchive(_) | Action::ExportArchive(_) => {}
+            Action::Download { repo, digest, filename } => s.download(&repo, &digest, &filename),
+            Action::DownloadSlice => s.download_slice(),
+            Action::StopDownload => s.stop_download(),
             Action::ArchiveReading(file) => {
                 s.archive = Some(ArchiveOutcome::Reading { file, progress: None, slices: 0 })
             }

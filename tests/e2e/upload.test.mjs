@@ -11,7 +11,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { dockerSave, mounted, paths, site, statusOf, storedPrefixed, storedRecord } from './helpers.mjs';
@@ -100,6 +100,20 @@ describe('a push of large files', { timeout: 300_000 }, () => {
     const longest = Math.max(0, ...tasks);
     console.log(`# longest main-thread task while pushing 6 MiB: ${longest} ms`);
     assert.ok(longest < 250, `longest task ${longest} ms`);
+
+    // Pulled back as a download: a 6 MiB layer is opened (decrypted, its tag and digest
+    // checked) a slice per frame, with a bar, and saved whole once every byte is checked.
+    await p.evaluate(() => window.__long.splice(0));
+    const pull = p.locator(`[data-repo="demo/big"] [data-layer="${digest}"] .pull-layer`);
+    const [download] = await Promise.all([p.waitForEvent('download'), pull.click()]);
+    const pulledTasks = await p.evaluate(() => window.__long.splice(0));
+    assert.equal(download.suggestedFilename(), 'big.bin');
+    assert.ok(readFileSync(await download.path()).equals(file), 'the saved bytes are the pushed file');
+    assert.match(await statusOf(p), /^Pulled sha256:[0-9a-f]{64}: decrypted, digest checked, saved as big\.bin \(/);
+    assert.equal(await p.locator('#download').count(), 0, 'the bar is gone once saved');
+    const longestPull = Math.max(0, ...pulledTasks);
+    console.log(`# longest main-thread task while pulling 6 MiB: ${longestPull} ms`);
+    assert.ok(longestPull < 250, `longest task ${longestPull} ms`);
 
     // Stop: the upload under way is cancelled, nothing is tagged, the file stays listed.
     const second = bytesOf(48 * MIB, 2);
