@@ -44,8 +44,9 @@ fn open_copy(
     Ok(plain)
 }
 
-/// `open_copy` without the bytes: an undamaged copy verified before needs only its key (the
-/// key vault's state is checked every time; the bytes it unlocks are known good).
+/// `open_copy` without the bytes: an undamaged copy verified before needs only its key to be
+/// usable still (the key vault's state is checked every time; the wrapped key and the bytes it
+/// unlocks are known good).
 fn check_copy(
     vault: &KeyVault,
     record: &StoredRecord,
@@ -54,7 +55,7 @@ fn check_copy(
     key: &RecordKey,
 ) -> Result<()> {
     if damage.is_empty() && record.verified.get() {
-        return vault.unwrap(&record.sealed.key_id, &record.sealed.wrapped_key, aad).map(drop);
+        return vault.can_unwrap_again(&record.sealed.key_id);
     }
     open_copy(vault, record, damage, aad, key).map(drop)
 }

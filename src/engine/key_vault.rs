@@ -402,6 +402,25 @@ impl KeyVault {
         Ok((key_id, wrapped))
     }
 
+    /// Whether `unwrap` of a data key wrapped under `key_id` would work now, given it worked
+    /// once (the wrapped key authenticated then, and is never changed): the same answers from
+    /// the vault's state, without the decryption (the oracle asks it of every record on every
+    /// refresh).
+    pub fn can_unwrap_again(&self, key_id: &str) -> Result<()> {
+        if self.unreachable {
+            self.check_usable()?;
+        }
+        let version = self.version_of(key_id).and_then(|v| self.versions.get((v as usize).checked_sub(1)?));
+        let Some(version) = version else {
+            return err_k(ErrorCode::IntegrityError, "errors.key_foreign", [quoted(key_id)]);
+        };
+        if version.material.is_none() {
+            self.check_usable()?;
+            return err_k(ErrorCode::Denied, "errors.key_no_material", [arg(key_id)]);
+        }
+        Ok(())
+    }
+
     /// Unwraps a data key. Without the key's material this is impossible (403); a key id
     /// this vault does not hold, or a wrapped key that fails authentication, is an
     /// `INTEGRITY_ERROR`: no bytes are produced.
