@@ -20,7 +20,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { dockerSave, mounted, paths, site } from './helpers.mjs';
 
-const { ROOT, DIST } = paths(import.meta.url);
+const { ROOT, DIST, SHOTS } = paths(import.meta.url);
 const MIB = 1024 * 1024;
 const BOUND_MS = 100;
 const OBSERVE = () => {
@@ -80,6 +80,7 @@ describe('the page is never frozen', { timeout: 900_000 }, () => {
     let downloads = 0;
     p.on('download', () => { downloads += 1; });
     await pull.click();
+    await p.locator('#download').screenshot({ path: join(SHOTS, 'longtasks-01-pulling.png') });
     await p.locator('#download-stop').click();
     await p.locator('#download').waitFor({ state: 'detached' });
     assert.match(await p.locator('#status .message').textContent(), /^Stopped saving stowage-big\.bin: nothing was saved\./);
