@@ -577,6 +577,7 @@ pub static MESSAGES: &[super::Entry] = &[
     ("notes.download_stopped", "Stopped saving {0}: nothing was saved.",
         "Opslaan van {0} gestopt: er is niets opgeslagen.",
         "Enregistrement de {0} arrêté : rien n'a été enregistré."),
+    ("notes.verify_stopped", "Stopped verifying {0}.", "Verificatie van {0} gestopt.", "Vérification de {0} arrêtée."),
     ("notes.pulled_saved", "Pulled {0}: decrypted, digest checked, saved as {1} ({2}).",
         "{0} gepulld: ontsleuteld, digest gecontroleerd, opgeslagen als {1} ({2}).",
         "{0} extrait : déchiffré, digest vérifié, enregistré sous {1} ({2})."),

@@ -1191,15 +1191,25 @@ impl State {
     }
 
     fn verify(&mut self, key: LayerKey) {
-        let (result, rot) = match &self.registry {
+        if self.verify_sliced(&key) {
+            return;
+        }
+        let result = match &self.registry {
             None => return,
             Some(reg) => match reg.try_borrow() {
-                Ok(r) => {
-                    (r.verify_blob(&key.0, &key.1).map_err(UiError::from), rot_words(r.faults(), &key.1))
-                }
-                Err(_) => (Err(busy()), None),
+                Ok(r) => r.verify_blob(&key.0, &key.1).map_err(UiError::from),
+                Err(_) => Err(busy()),
             },
         };
+        self.verified(key, result);
+    }
+
+    /// What "Verify" found: said in the status line, and kept beside the layer.
+    fn verified(&mut self, key: LayerKey, result: Result<BlobCheck, UiError>) {
+        let rot = self
+            .registry
+            .as_ref()
+            .and_then(|reg| reg.try_borrow().ok().and_then(|r| rot_words(r.faults(), &key.1)));
         match &result {
             Ok(c) if c.matches => {
                 let rot = rot.map_or(Arg::Text(String::new()), Arg::from);

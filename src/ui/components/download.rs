@@ -1,5 +1,5 @@
-//! A large blob being opened for saving (`#download`): a bar with how much is decrypted and
-//! checked, and Stop. While it is under way it asks for one slice per animation frame.
+//! A large blob being opened for saving or to verify it (`#download`): a bar with how much is
+//! decrypted and checked, and Stop. While it is under way it asks for one slice per animation frame.
 
 use yew::prelude::*;
 
@@ -22,10 +22,16 @@ pub fn download_progress(props: &DownloadProps) -> Html {
     let lang = use_lang();
     let Some(d) = &props.download else { return html! {} };
     let percent = d.percent();
-    let words = Msg::new(
-        "download.opening",
-        [d.filename.as_str().into(), Arg::Bytes(d.total_bytes), Arg::Count(percent)],
-    )
+    let words = match &d.verify {
+        Some(_) => Msg::new(
+            "download.verifying",
+            [d.digest.as_str().into(), Arg::Bytes(d.total_bytes), Arg::Count(percent)],
+        ),
+        None => Msg::new(
+            "download.opening",
+            [d.filename.as_str().into(), Arg::Bytes(d.total_bytes), Arg::Count(percent)],
+        ),
+    }
     .text(lang);
     html! {
         <section id="download" class="panel push-sending" data-percent={percent.to_string()}>

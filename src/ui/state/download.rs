@@ -1,5 +1,5 @@
-//! Saving a blob from the catalog ("Pull layer"): the engine opens it (decrypts it and checks
-//! its tag and digest) and the browser saves it. A large one is opened by a `BlobReader` a
+//! Saving a blob from the catalog ("Pull layer"), or checking it ("Verify"): the engine opens
+//! it (decrypts it and checks its tag and digest) and the browser saves it. A large one is opened by a `BlobReader` a
 //! slice per animation frame, with a bar and Stop, so the page keeps answering; no byte is
 //! saved before the whole blob is checked. Its bytes are then copied out to the browser a part
 //! per slice, and saved. Small ones are opened and saved at once.
@@ -8,10 +8,11 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use crate::engine::blob_store::BlobReader;
+use crate::engine::{BlobCheck, Digest};
 use crate::i18n::{Arg, Msg};
 use crate::ui::browser;
 
-use super::{State, UiError};
+use super::{LayerKey, State, UiError};
 
 /// Blobs from this size on are opened a slice at a time.
 const SLICED_FROM_BYTES: u64 = 2 << 20;
@@ -49,9 +50,11 @@ impl std::fmt::Debug for DownloadRun {
 }
 
 /// How far a large blob's opening has got, as the side area shows it; `slices` counts the
-/// slices asked for (each new one asks for the next).
+/// slices asked for (each new one asks for the next). `verify`: opened to check it (its layer,
+/// where the answer goes), not to save it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct DownloadView {
+    pub verify: Option<LayerKey>,
     pub filename: String,
     pub digest: String,
     pub done_bytes: u64,
@@ -81,6 +84,7 @@ impl State {
             return;
         }
         let view = DownloadView {
+            verify: None,
             filename: filename.to_string(),
             digest: digest.to_string(),
             done_bytes: 0,
@@ -91,6 +95,32 @@ impl State {
         self.download = Some(DownloadRun { view, phase, generation: self.generation });
     }
 
+    /// "Verify" of a large blob: opened a slice per frame, as a pull is (whether `key`'s blob is
+    /// large enough to be, and so was begun).
+    pub(super) fn verify_sliced(&mut self, key: &LayerKey) -> bool {
+        if self.download.is_some() {
+            self.fail(UiError::page("DOWNLOAD_UNDER_WAY", Msg::key("notes.download_under_way")));
+            return true;
+        }
+        let reader = match &self.registry {
+            Some(reg) => reg.try_borrow().ok().and_then(|r| r.begin_read_blob(&key.0, &key.1).ok()),
+            None => None,
+        };
+        // A blob that cannot be opened is refused by `verify_blob`, in words.
+        let Some(reader) = reader.filter(|r| r.progress().1 >= SLICED_FROM_BYTES) else { return false };
+        let view = DownloadView {
+            verify: Some(key.clone()),
+            filename: String::new(),
+            digest: key.1.clone(),
+            done_bytes: 0,
+            total_bytes: reader.progress().1,
+            slices: 1,
+        };
+        let phase = Rc::new(RefCell::new(Some(Phase::Opening(Box::new(reader)))));
+        self.download = Some(DownloadRun { view, phase, generation: self.generation });
+        true
+    }
+
     /// One slice of the blob being opened: `advance` calls until `SLICE_BUDGET_MS` is spent;
     /// once it is open and checked, a part of it copied out per slice; then the browser saves it.
     pub(super) fn download_slice(&mut self) {
@@ -99,9 +129,23 @@ impl State {
             return;
         }
         let Some(phase) = run.phase.borrow_mut().take() else { return };
-        let next = match phase {
-            Phase::Opening(reader) => open_some(reader),
-            Phase::CopyingOut { bytes, parts, at } => {
+        let next = match (phase, run.view.verify.clone()) {
+            (Phase::Opening(reader), Some(key)) => match open_some(reader) {
+                Ok(Phase::CopyingOut { bytes, .. }) => {
+                    let expected = Digest::parse(&key.1).map_err(UiError::from);
+                    let check = expected.map(|expected| BlobCheck {
+                        expected,
+                        recomputed: expected,
+                        served_bytes: bytes.len() as u64,
+                        matches: true,
+                    });
+                    return self.verified(key, check);
+                }
+                Err(e) => return self.verified(key, Err(e.into())),
+                opening => opening,
+            },
+            (Phase::Opening(reader), None) => open_some(reader),
+            (Phase::CopyingOut { bytes, parts, at }, _) => {
                 let end = at.saturating_add(PART_BYTES).min(bytes.len());
                 parts.push(&js_sys::Uint8Array::from(bytes.get(at..end).unwrap_or_default()));
                 if end == bytes.len() {
@@ -133,15 +177,20 @@ impl State {
         }
     }
 
-    /// "Stop": the blob being opened is dropped; nothing is saved.
+    /// "Stop": the blob being opened is dropped; nothing is saved (or verified).
     pub(super) fn stop_download(&mut self) {
-        if let Some(run) = self.download.take() {
-            self.note(Msg::new("notes.download_stopped", [run.view.filename.as_str().into()]));
+        match self.download.take().map(|run| run.view) {
+            Some(DownloadView { verify: Some((_, digest)), .. }) => {
+                self.note(Msg::new("notes.verify_stopped", [digest.as_str().into()]))
+            }
+            Some(view) => self.note(Msg::new("notes.download_stopped", [view.filename.as_str().into()])),
+            None => {}
         }
     }
 
     fn save(&mut self, filename: &str, digest: &str, bytes: &[u8]) {
         let view = DownloadView {
+            verify: None,
             filename: filename.to_string(),
             digest: digest.to_string(),
             done_bytes: 0,
