@@ -1642,7 +1642,8 @@ pub struct ArchiveImport {
 impl ArchiveImport {
     /// Reads up to `budgetBytes` more of the archive (default 512 KiB, about 15 ms of work):
     /// `{step, doneBytes, totalBytes, fraction, ready}`; `step` is `hashing`, `inflating`,
-    /// `checking` or `ready`. A refused archive throws its error, now and at every later call.
+    /// `checking` or `ready` (`progress()` says `refused` after a refusal). A refused archive
+    /// throws its error, now and at every later call.
     pub fn advance(
         &self,
         #[wasm_bindgen(js_name = "budgetBytes", unchecked_optional_param_type = "number | null")]

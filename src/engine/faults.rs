@@ -319,8 +319,16 @@ impl Registry {
     /// When a region that is down stops being routed to, if it is down.
     pub(super) fn region_down(&self, region: &str) -> Option<Millis> {
         self.faults.iter().filter(|f| f.state == FaultState::Active).find_map(|f| match &f.fault {
-            FaultKind::RegionOutage { region: r, .. } if r == region => f.failover_at_ms,
-            _ => None,
+            FaultKind::RegionOutage { region: r, .. } => (r == region).then_some(f.failover_at_ms).flatten(),
+            FaultKind::StorageAccountFailure { .. }
+            | FaultKind::RegionStorageFailure { .. }
+            | FaultKind::BitRot { .. }
+            | FaultKind::ZoneFailure { .. }
+            | FaultKind::NetworkPartition { .. }
+            | FaultKind::SlowLink { .. }
+            | FaultKind::ReplicationPaused { .. }
+            | FaultKind::KeyVaultUnreachable
+            | FaultKind::ThrottleBurst { .. } => None,
         })
     }
 
@@ -333,7 +341,15 @@ impl Registry {
                     (a == from && b == to) || (!*one_way && a == to && b == from)
                 }
                 FaultKind::ReplicationPaused { region } => region.as_deref().is_none_or(|r| r == to),
-                _ => false,
+                // A slow link still carries changes (`link_factor`); an outage is `region_down`.
+                FaultKind::StorageAccountFailure { .. }
+                | FaultKind::RegionStorageFailure { .. }
+                | FaultKind::BitRot { .. }
+                | FaultKind::ZoneFailure { .. }
+                | FaultKind::RegionOutage { .. }
+                | FaultKind::SlowLink { .. }
+                | FaultKind::KeyVaultUnreachable
+                | FaultKind::ThrottleBurst { .. } => false,
             })
     }
 
@@ -343,7 +359,16 @@ impl Registry {
             FaultKind::NetworkPartition { from, to, one_way } => {
                 (from == client && to == replica) || (!*one_way && from == replica && to == client)
             }
-            _ => false,
+            // Replication faults do not cut clients off; an outage is `region_down`.
+            FaultKind::StorageAccountFailure { .. }
+            | FaultKind::RegionStorageFailure { .. }
+            | FaultKind::BitRot { .. }
+            | FaultKind::ZoneFailure { .. }
+            | FaultKind::RegionOutage { .. }
+            | FaultKind::SlowLink { .. }
+            | FaultKind::ReplicationPaused { .. }
+            | FaultKind::KeyVaultUnreachable
+            | FaultKind::ThrottleBurst { .. } => false,
         })
     }
 
@@ -351,12 +376,18 @@ impl Registry {
     pub(super) fn link_factor(&self, from: &str, to: &str) -> u64 {
         self.active_faults()
             .map(|f| match f {
-                FaultKind::SlowLink { from: a, to: b, factor }
-                    if (a == from && b == to) || (a == to && b == from) =>
-                {
-                    u64::from(*factor)
+                FaultKind::SlowLink { from: a, to: b, factor } => {
+                    if (a == from && b == to) || (a == to && b == from) { u64::from(*factor) } else { 1 }
                 }
-                _ => 1,
+                FaultKind::StorageAccountFailure { .. }
+                | FaultKind::RegionStorageFailure { .. }
+                | FaultKind::BitRot { .. }
+                | FaultKind::ZoneFailure { .. }
+                | FaultKind::RegionOutage { .. }
+                | FaultKind::NetworkPartition { .. }
+                | FaultKind::ReplicationPaused { .. }
+                | FaultKind::KeyVaultUnreachable
+                | FaultKind::ThrottleBurst { .. } => 1,
             })
             .product::<u64>()
             .min(1_000_000)
@@ -370,7 +401,15 @@ impl Registry {
         self.active_faults()
             .map(|f| match f {
                 FaultKind::ThrottleBurst { divisor } => u64::from(*divisor),
-                _ => 1,
+                FaultKind::StorageAccountFailure { .. }
+                | FaultKind::RegionStorageFailure { .. }
+                | FaultKind::BitRot { .. }
+                | FaultKind::ZoneFailure { .. }
+                | FaultKind::RegionOutage { .. }
+                | FaultKind::NetworkPartition { .. }
+                | FaultKind::SlowLink { .. }
+                | FaultKind::ReplicationPaused { .. }
+                | FaultKind::KeyVaultUnreachable => 1,
             })
             .max()
             .unwrap_or(1)
@@ -632,7 +671,15 @@ impl Registry {
                 }
                 vec![]
             }
-            _ => vec![],
+            // Nothing stored to bring back: these act only while they are active (the queries
+            // below ask for the active ones), and a region back from an outage that did not
+            // destroy its storage has every record it had.
+            FaultKind::RegionOutage { destroyed: false, .. }
+            | FaultKind::NetworkPartition { .. }
+            | FaultKind::SlowLink { .. }
+            | FaultKind::ReplicationPaused { .. }
+            | FaultKind::KeyVaultUnreachable
+            | FaultKind::ThrottleBurst { .. } => vec![],
         };
         for (site, a) in accounts {
             if self.account_still_failed(site, a, id) {
@@ -693,8 +740,15 @@ impl Registry {
                     FaultKind::RegionStorageFailure { region: r, .. } => {
                         r.as_deref().map_or(site == 0, |r| r == region)
                     }
-                    FaultKind::RegionOutage { region: r, destroyed: true } => r == region,
-                    _ => false,
+                    FaultKind::RegionOutage { region: r, destroyed } => *destroyed && r == region,
+                    // These fail no storage account.
+                    FaultKind::BitRot { .. }
+                    | FaultKind::ZoneFailure { .. }
+                    | FaultKind::NetworkPartition { .. }
+                    | FaultKind::SlowLink { .. }
+                    | FaultKind::ReplicationPaused { .. }
+                    | FaultKind::KeyVaultUnreachable
+                    | FaultKind::ThrottleBurst { .. } => false,
                 }
         })
     }

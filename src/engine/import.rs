@@ -53,8 +53,8 @@ pub struct ImportedImage {
 }
 
 /// How far an import being read has got: the step it is in (`hashing` the archive,
-/// `inflating` it, `checking` its large files, `ready`), that step's bytes done and in all,
-/// and the whole job's fraction (it only grows).
+/// `inflating` it, `checking` its large files, `ready`, or `refused`), that step's bytes done
+/// and in all, and the whole job's fraction (it only grows).
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ImportProgress {

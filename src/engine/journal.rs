@@ -1005,9 +1005,9 @@ impl Journal {
         Ok((journal, hash, now))
     }
 
-    /// The bytes kept under `d` hash to it (else `DIGEST_INVALID`, the log refused).
     /// Hashes up to `left` more bytes of `check`'s blob (taking them from `left`): the check
-    /// if some are left, `None` once they all hashed to its digest.
+    /// if some are left, `None` once they all hashed to its digest (else `DIGEST_INVALID`, the
+    /// log refused).
     fn check_blob_some(&self, mut check: BlobCheck, left: &mut usize) -> Result<Option<BlobCheck>> {
         let d = check.digest;
         let Some(bytes) = self.blobs.get(&d) else { return Err(bad("errors.session_bytes_apart", [arg(d)])) };
@@ -1029,6 +1029,7 @@ impl Journal {
         Ok(None)
     }
 
+    /// The bytes kept under `d` hash to it (else `DIGEST_INVALID`, the log refused).
     fn check_blob(&self, d: &Digest) -> Result<()> {
         let Some(bytes) = self.blobs.get(d) else { return Err(bad("errors.session_bytes_apart", [arg(d)])) };
         let got = Digest::of(bytes);

@@ -73,7 +73,14 @@ pub fn fault_targets_region(fault: &FaultKind, region: &str, home: &str) -> bool
         | FaultKind::RegionStorageFailure { region: Some(r), .. } => r == region,
         // Bit rot is in the home region's storage (the one the registry reads records from).
         FaultKind::RegionStorageFailure { region: None, .. } | FaultKind::BitRot { .. } => region == home,
-        _ => false,
+        // A storage account is drawn by its own row; links, the key vault and the throttle
+        // are no region's.
+        FaultKind::StorageAccountFailure { .. }
+        | FaultKind::ReplicationPaused { region: None }
+        | FaultKind::NetworkPartition { .. }
+        | FaultKind::SlowLink { .. }
+        | FaultKind::KeyVaultUnreachable
+        | FaultKind::ThrottleBurst { .. } => false,
     }
 }
 
@@ -83,7 +90,14 @@ pub fn fault_targets_link(fault: &FaultKind, a: &str, b: &str) -> bool {
         FaultKind::NetworkPartition { from, to, .. } | FaultKind::SlowLink { from, to, .. } => {
             (from == a && to == b) || (from == b && to == a)
         }
-        _ => false,
+        FaultKind::StorageAccountFailure { .. }
+        | FaultKind::RegionStorageFailure { .. }
+        | FaultKind::BitRot { .. }
+        | FaultKind::ZoneFailure { .. }
+        | FaultKind::RegionOutage { .. }
+        | FaultKind::ReplicationPaused { .. }
+        | FaultKind::KeyVaultUnreachable
+        | FaultKind::ThrottleBurst { .. } => false,
     }
 }
 
