@@ -1403,8 +1403,7 @@ impl Registry {
         #[wasm_bindgen(js_name = "defaultRepo", unchecked_optional_param_type = "string | null")]
         default_repo: JsValue,
     ) -> Result<JsValue, JsValue> {
-        let bytes = bytes_of(&bytes, "bytes")?;
-        let repo = opt_string_arg(&default_repo, "defaultRepo")?.unwrap_or_else(|| "imported".into());
+        let (bytes, repo) = archive_args(&bytes, &default_repo)?;
         let report = self.run(|r| r.import_archive(&bytes, &repo))?;
         to_js(&report)
     }
@@ -1420,8 +1419,7 @@ impl Registry {
         #[wasm_bindgen(js_name = "defaultRepo", unchecked_optional_param_type = "string | null")]
         default_repo: JsValue,
     ) -> Result<ArchiveImport, JsValue> {
-        let bytes = bytes_of(&bytes, "bytes")?;
-        let repo = opt_string_arg(&default_repo, "defaultRepo")?.unwrap_or_else(|| "imported".into());
+        let (bytes, repo) = archive_args(&bytes, &default_repo)?;
         let job = engine::import::ImportJob::new(bytes, &repo).map_err(|e| to_js_error(&e))?;
         let registry =
             Registry { inner: Rc::clone(&self.inner), identity: self.identity.clone(), page: self.page };
@@ -1678,6 +1676,14 @@ impl ArchiveImport {
 
 fn finished() -> JsValue {
     invalid_argument("this import was finished already")
+}
+
+/// An import's arguments: the archive's bytes, and the repository unnamed images go to
+/// (default "imported").
+fn archive_args(bytes: &JsValue, default_repo: &JsValue) -> Result<(Vec<u8>, String), JsValue> {
+    let bytes = bytes_of(bytes, "bytes")?;
+    let repo = opt_string_arg(default_repo, "defaultRepo")?.unwrap_or_else(|| "imported".into());
+    Ok((bytes, repo))
 }
 
 fn import_progress(p: &engine::import::ImportProgress, ready: bool) -> Result<JsValue, JsValue> {

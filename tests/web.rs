@@ -338,9 +338,9 @@ function tar(files) {
   return out;
 }
 
-export async function ociImport(Registry) {
-  const layer = enc.encode('a layer made in the test');
-  const config = enc.encode('{"architecture":"amd64","os":"linux"}');
+/** An OCI layout of one image, `ref` (`repo:tag`), of `layer` and `config`: its files and
+ *  the layer's and manifest's digests. */
+async function layoutOf(ref, layer, config) {
   const [ld, cd] = [await sha256(layer), await sha256(config)];
   const manifest = enc.encode(JSON.stringify({
     schemaVersion: 2, mediaType: 'application/vnd.oci.image.manifest.v1+json',
@@ -350,10 +350,17 @@ export async function ociImport(Registry) {
   const md = await sha256(manifest);
   const index = enc.encode(JSON.stringify({ schemaVersion: 2, manifests: [{
     mediaType: 'application/vnd.oci.image.manifest.v1+json', digest: md, size: manifest.length,
-    annotations: { 'org.opencontainers.image.ref.name': 'made/by-hand:v1' } }] }));
+    annotations: { 'org.opencontainers.image.ref.name': ref } }] }));
   const blob = (d) => 'blobs/sha256/' + d.slice(7);
   const files = [['oci-layout', enc.encode('{"imageLayoutVersion":"1.0.0"}')], ['index.json', index],
     [blob(md), manifest], [blob(cd), config], [blob(ld), layer]];
+  return { files, ld, md, layerPath: blob(ld) };
+}
+
+export async function ociImport(Registry) {
+  const layer = enc.encode('a layer made in the test');
+  const config = enc.encode('{"architecture":"amd64","os":"linux"}');
+  const { files, ld, md, layerPath } = await layoutOf('made/by-hand:v1', layer, config);
   const r = new Registry();
   const report = r.importArchive(tar(files));
   eq([report.format, report.images.length, report.images[0].repo, report.images[0].tag, report.images[0].digest, report.blobs],
@@ -366,7 +373,7 @@ export async function ociImport(Registry) {
   const again = new Registry();
   eq(again.importArchive(out.bytes).images[0].digest, md, 'export → import');
   // A layer whose bytes do not match its name: refused, nothing stored.
-  const bad = files.map(([n, d]) => [n, n === blob(ld) ? enc.encode('a layer made in the tesT') : d]);
+  const bad = files.map(([n, d]) => [n, n === layerPath ? enc.encode('a layer made in the tesT') : d]);
   const before = again.eventLogHash();
   eq(codeOf(() => again.importArchive(tar(bad), 'x')), 'DIGEST_INVALID/400', 'a damaged layout');
   eq(again.eventLogHash(), before, 'nothing changed');
@@ -374,18 +381,8 @@ export async function ociImport(Registry) {
   // The same layout read a slice at a time (a 300 kB layer, 64 KiB a call), then imported:
   // the registry is untouched until `finish`, which gives what `importArchive` gave.
   const big = new Uint8Array(300000).map((_, i) => (i * 131 + 17) % 253);
-  const bd = await sha256(big);
-  const bigManifest = enc.encode(JSON.stringify({
-    schemaVersion: 2, mediaType: 'application/vnd.oci.image.manifest.v1+json',
-    config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: cd, size: config.length },
-    layers: [{ mediaType: 'application/vnd.oci.image.layer.v1.tar', digest: bd, size: big.length }],
-  }));
-  const bmd = await sha256(bigManifest);
-  const bigIndex = enc.encode(JSON.stringify({ schemaVersion: 2, manifests: [{
-    mediaType: 'application/vnd.oci.image.manifest.v1+json', digest: bmd, size: bigManifest.length,
-    annotations: { 'org.opencontainers.image.ref.name': 'made/big:v1' } }] }));
-  const bigTar = tar([['oci-layout', enc.encode('{"imageLayoutVersion":"1.0.0"}')], ['index.json', bigIndex],
-    [blob(bmd), bigManifest], [blob(cd), config], [blob(bd), big]]);
+  const { files: bigFiles, ld: bd, md: bmd } = await layoutOf('made/big:v1', big, config);
+  const bigTar = tar(bigFiles);
   const sliced = new Registry();
   const job = sliced.beginImport(bigTar);
   const empty = sliced.eventLogHash();

@@ -7,7 +7,7 @@
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
-use super::{inline_error, use_slice_per_frame};
+use super::{Progress, inline_error, progress_with_stop, use_slice_per_frame};
 use crate::engine::import::{ImportProgress, ImportedImage};
 use crate::engine::oci::Skipped;
 use crate::i18n::{Arg, Lang, Msg};
@@ -117,18 +117,20 @@ fn outcome(lang: Lang, outcome: Option<&ArchiveOutcome>, on_action: &Callback<Ac
 fn checking(lang: Lang, file: &str, p: &ImportProgress, on_action: &Callback<Action>) -> Html {
     let percent = (p.fraction * 100.0).floor().clamp(0.0, 100.0) as u64;
     let words = Msg::new("archive.checking", [file.into(), Arg::Count(percent)]).text(lang);
+    let bar = Progress {
+        bar_id: "archive-progress",
+        stop_id: "archive-stop",
+        label: "archive.checking_label",
+        stop: "archive.stop",
+        stop_title: "archive.stop_title",
+        percent,
+        words,
+        on_stop: on_action.reform(|_| Action::StopImport),
+    };
     html! {
         <div id="archive-result" class="archive-result info" role="status" data-kind="reading"
             data-step={p.step} data-percent={percent.to_string()}>
-            <div id="archive-progress" class="progress" role="progressbar" aria-label={t(lang, "archive.checking_label")}
-                aria-valuemin="0" aria-valuemax="100" aria-valuenow={percent.to_string()} aria-valuetext={words.clone()}>
-                <div class="progress-bar" style={format!("width: {percent}%")}></div>
-            </div>
-            <p class="sending-words">
-                <button id="archive-stop" type="button" onclick={on_action.reform(|_| Action::StopImport)}
-                    title={t(lang, "archive.stop_title")}>{ t(lang, "archive.stop") }</button>
-                <span>{ words }</span>
-            </p>
+            { progress_with_stop(lang, bar) }
         </div>
     }
 }

@@ -3,9 +3,9 @@
 
 use yew::prelude::*;
 
-use super::use_slice_per_frame;
+use super::{Progress, progress_with_stop, use_slice_per_frame};
 use crate::i18n::{Arg, Msg};
-use crate::ui::i18n::{t, use_lang};
+use crate::ui::i18n::use_lang;
 use crate::ui::state::{Action, DownloadView};
 
 #[derive(Properties, PartialEq)]
@@ -33,17 +33,19 @@ pub fn download_progress(props: &DownloadProps) -> Html {
         ),
     }
     .text(lang);
+    let bar = Progress {
+        bar_id: "download-progress",
+        stop_id: "download-stop",
+        label: "download.label",
+        stop: "download.stop",
+        stop_title: "download.stop_title",
+        percent,
+        words,
+        on_stop: props.on_action.reform(|_| Action::StopDownload),
+    };
     html! {
         <section id="download" class="panel push-sending" data-percent={percent.to_string()}>
-            <div id="download-progress" class="progress" role="progressbar" aria-label={t(lang, "download.label")}
-                aria-valuemin="0" aria-valuemax="100" aria-valuenow={percent.to_string()} aria-valuetext={words.clone()}>
-                <div class="progress-bar" style={format!("width: {percent}%")}></div>
-            </div>
-            <p class="sending-words">
-                <button id="download-stop" type="button" onclick={props.on_action.reform(|_| Action::StopDownload)}
-                    title={t(lang, "download.stop_title")}>{ t(lang, "download.stop") }</button>
-                <span>{ words }</span>
-            </p>
+            { progress_with_stop(lang, bar) }
         </section>
     }
 }

@@ -89,6 +89,38 @@ pub fn inline_error_with_id(e: &UiError, id: Option<&'static str>) -> Html {
     }
 }
 
+/// Work under way with a bar: its ids, how far, in words, and the Stop that ends it.
+pub(crate) struct Progress {
+    pub bar_id: &'static str,
+    pub stop_id: &'static str,
+    /// Catalogue keys: the bar's accessible name, Stop's label and its title.
+    pub label: &'static str,
+    pub stop: &'static str,
+    pub stop_title: &'static str,
+    pub percent: u64,
+    pub words: String,
+    pub on_stop: yew::Callback<yew::MouseEvent>,
+}
+
+/// A `Progress`'s bar (role="progressbar") and, before its words, Stop (first, so it stays
+/// put while the words change). The push form, an archive import and a pull share it.
+pub(crate) fn progress_with_stop(lang: crate::i18n::Lang, p: Progress) -> yew::Html {
+    use crate::ui::i18n::t;
+    let percent = p.percent;
+    yew::html! {
+        <>
+            <div id={p.bar_id} class="progress" role="progressbar" aria-label={t(lang, p.label)}
+                aria-valuemin="0" aria-valuemax="100" aria-valuenow={percent.to_string()} aria-valuetext={p.words.clone()}>
+                <div class="progress-bar" style={format!("width: {percent}%")}></div>
+            </div>
+            <p class="sending-words">
+                <button id={p.stop_id} type="button" onclick={p.on_stop} title={t(lang, p.stop_title)}>{ t(lang, p.stop) }</button>
+                <span>{ p.words }</span>
+            </p>
+        </>
+    }
+}
+
 /// Sends `next()` each time `slice` changes to a new `Some` (the count of slices asked for so
 /// far): at the next animation frame, once that frame is painted (a 0-ms timeout from the
 /// frame's callback), so the page shows each step before the next one works. Long work (the

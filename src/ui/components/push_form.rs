@@ -1,7 +1,7 @@
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
-use super::use_slice_per_frame;
+use super::{Progress, progress_with_stop, use_slice_per_frame};
 use crate::ui::browser::files_of;
 use crate::ui::format::{SIZE_UNITS, exact_bytes_in, grouped_in, human_bytes_in, unit_in};
 use crate::ui::i18n::{Lang, t, tf, tn, use_lang};
@@ -219,18 +219,19 @@ fn sending(lang: Lang, p: &PushProgress, on_action: &Callback<Action>) -> Html {
             &percent.to_string(),
         ],
     );
+    let bar = Progress {
+        bar_id: "push-progress",
+        stop_id: "push-stop",
+        label: "push.sending_label",
+        stop: "push.stop",
+        stop_title: "push.stop_title",
+        percent,
+        words,
+        on_stop: on_action.reform(|_| Action::StopPush),
+    };
     html! {
         <div id="push-sending" class="push-sending" data-sent={p.sent_bytes.to_string()} data-total={p.total_bytes.to_string()}>
-            <div id="push-progress" class="progress" role="progressbar" aria-label={t(lang, "push.sending_label")}
-                aria-valuemin="0" aria-valuemax="100" aria-valuenow={percent.to_string()} aria-valuetext={words.clone()}>
-                <div class="progress-bar" style={format!("width: {percent}%")}></div>
-            </div>
-            // Stop first: it stays put while the words beside it change.
-            <p class="sending-words">
-                <button id="push-stop" type="button" onclick={on_action.reform(|_| Action::StopPush)}
-                    title={t(lang, "push.stop_title")}>{ t(lang, "push.stop") }</button>
-                <span>{ words }</span>
-            </p>
+            { progress_with_stop(lang, bar) }
         </div>
     }
 }
